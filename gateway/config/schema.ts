@@ -1,0 +1,198 @@
+/**
+ * The configuration schema: one zod schema gives the TypeScript type (`GatehouseConfig`), the
+ * runtime check (unknown keys rejected, every problem reported with its path) and the JSON Schema
+ * in `gatehouse.schema.json` that editors use for completion (`npm run config:schema`).
+ */
+import { z } from 'zod';
+
+const duration = (what: string) => z.number().int().positive().describe(`${what}, in milliseconds`);
+
+const name = z
+  .string()
+  .regex(/^[A-Za-z][A-Za-z0-9_-]*$/, 'must start with a letter and hold only letters, digits, "_" and "-"');
+
+const httpUrl = z.url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' });
+
+/** Upstream HTTP client settings: one pool per origin, keep-alive. */
+export const upstreamSchema = z
+  .strictObject({
+    connections: z.number().int().positive().default(128).describe('Maximum connections per origin'),
+    pipelining: z.number().int().min(0).default(1).describe('HTTP/1.1 pipelining depth per connection'),
+    connectTimeout: duration('Time to open a TCP (and TLS) connection').default(5_000),
+    headersTimeout: duration('Time to receive the response headers once the request is sent').default(30_000),
+    bodyTimeout: duration('Maximum idle time between two chunks of the response body').default(30_000),
+    keepAliveTimeout: duration('How long an idle connection is kept').default(4_000),
+    requestTimeout: duration('Default deadline for one upstream request, end to end').default(30_000),
+  })
+  .describe('Upstream HTTP client, shared by every subgraph');
+
+const common = {
+  name: name.describe('Unique name of the subgraph; used in errors (`serviceName`), logs and the supergraph'),
+  required: z
+    .boolean()
+    .default(false)
+    .describe('When true, /readyz reports not ready while this subgraph is not loaded'),
+  timeout: duration(
+    'Deadline for one request to this subgraph (overrides upstream.requestTimeout)',
+  ).optional(),
+  headers: z
+    .record(z.string(), z.string())
+    .default({})
+    .describe('Headers added to every request sent to this subgraph'),
+};
+
+/** An Apollo Federation subgraph (v1 or v2). */
+export const federationSubgraphSchema = z.strictObject({
+  ...common,
+  kind: z.literal('federation'),
+  url: httpUrl.describe('GraphQL endpoint of the subgraph'),
+  schemaFile: z
+    .string()
+    .optional()
+    .describe('Read the subgraph SDL from this file instead of querying `{ _service { sdl } }`'),
+});
+
+/** A lookup field that resolves an entity of a plain GraphQL service by its key. */
+export const lookupSchema = z.strictObject({
+  type: z.string().describe('The object type that becomes an entity'),
+  key: z.string().default('id').describe('Key fields, in federation `@key(fields:)` syntax'),
+  field: z.string().describe('Query field that returns the type by key, e.g. `user` or `usersByIds`'),
+  argument: z
+    .string()
+    .default('id')
+    .describe('Argument of the lookup field that takes the key (or the list of keys)'),
+  batch: z
+    .boolean()
+    .default(false)
+    .describe('True when the field takes a list of keys and returns a list in the same order'),
+});
+
+/** A GraphQL service that knows nothing of federation. */
+export const graphqlSubgraphSchema = z.strictObject({
+  ...common,
+  kind: z.literal('graphql'),
+  url: httpUrl.describe('GraphQL endpoint of the service; its schema is introspected'),
+  schemaFile: z.string().optional().describe('Read the SDL from this file instead of introspecting'),
+  lookups: z
+    .array(lookupSchema)
+    .default([])
+    .describe('Lookup fields that make the service types entities other subgraphs can join'),
+});
+
+/** A REST API, described in SDL with `@rest` directives or imported from OpenAPI 3. */
+export const restSubgraphSchema = z
+  .strictObject({
+    ...common,
+    kind: z.literal('rest'),
+    url: httpUrl.describe('Base URL that `@rest(path:)` templates are resolved against'),
+    schemaFile: z.string().optional().describe('SDL file with `@rest` / `@restLookup` mapping directives'),
+    openapi: z.string().optional().describe('OpenAPI 3 document (JSON or YAML file path) to import'),
+    entities: z
+      .array(
+        z.strictObject({
+          type: z.string().describe('Type generated from an OpenAPI schema'),
+          key: z.string().default('id').describe('Key field'),
+          operation: z.string().optional().describe('operationId that fetches one entity by key'),
+          batchOperation: z
+            .string()
+            .optional()
+            .describe('operationId that fetches many entities by a list of keys'),
+          batchParameter: z
+            .string()
+            .optional()
+            .describe('Query parameter of batchOperation that takes the keys'),
+        }),
+      )
+      .default([])
+      .describe('With `openapi`: which generated types are entities and how to fetch them'),
+    concurrency: z
+      .number()
+      .int()
+      .positive()
+      .default(8)
+      .describe('Parallel calls per lookup batch without a batch endpoint'),
+  })
+  .refine((s) => (s.schemaFile === undefined) !== (s.openapi === undefined), {
+    message: 'set exactly one of `schemaFile` (SDL with @rest) or `openapi` (OpenAPI 3 document)',
+    path: ['schemaFile'],
+  });
+
+export const subgraphSchema = z.discriminatedUnion('kind', [
+  federationSubgraphSchema,
+  graphqlSubgraphSchema,
+  restSubgraphSchema,
+]);
+
+export const serverSchema = z
+  .strictObject({
+    host: z.string().default('127.0.0.1').describe('Address to listen on'),
+    port: z
+      .number()
+      .int()
+      .min(0)
+      .max(65_535)
+      .default(4000)
+      .describe('Port to listen on (0 picks a free one)'),
+    graphqlPath: z.string().startsWith('/').default('/graphql').describe('Path of the GraphQL endpoint'),
+    graphiql: z.boolean().default(true).describe('Serve GraphiQL on GET requests from browsers'),
+    healthPath: z.string().startsWith('/').default('/healthz').describe('Liveness endpoint'),
+    readyPath: z.string().startsWith('/').default('/readyz').describe('Readiness endpoint'),
+    exampleQuery: z.string().optional().describe('Query shown in GraphiQL when it opens'),
+  })
+  .describe('HTTP server');
+
+export const pollSchema = z
+  .strictObject({
+    retryInitialDelay: duration('First delay before retrying a subgraph that failed to load').default(1_000),
+    retryMaxDelay: duration('Longest delay between retries (the delay doubles up to it)').default(30_000),
+  })
+  .describe('Loading subgraphs');
+
+export const configSchema = z
+  .strictObject({
+    $schema: z.string().optional().describe('Path to gatehouse.schema.json, for editors'),
+    server: serverSchema.prefault({}),
+    upstream: upstreamSchema.prefault({}),
+    loading: pollSchema.prefault({}),
+    supergraph: z.string().optional().describe('A pre-composed supergraph SDL file to serve as is'),
+    subgraphs: z.array(subgraphSchema).default([]).describe('The backends to compose into one graph'),
+  })
+  .superRefine((config, ctx) => {
+    const seen = new Set<string>();
+    config.subgraphs.forEach((subgraph, index) => {
+      if (seen.has(subgraph.name)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['subgraphs', index, 'name'],
+          message: `duplicate subgraph name "${subgraph.name}"; names must be unique`,
+        });
+      }
+      seen.add(subgraph.name);
+    });
+    if (config.supergraph !== undefined && config.subgraphs.length > 0) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['supergraph'],
+        message: 'set either `supergraph` or `subgraphs`, not both',
+      });
+    }
+    if (config.supergraph === undefined && config.subgraphs.length === 0) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['subgraphs'],
+        message: 'add at least one subgraph, or point `supergraph` at a composed supergraph file',
+      });
+    }
+  });
+
+/** The configuration as written by a user (defaults optional). */
+export type GatehouseConfigInput = z.input<typeof configSchema>;
+/** The configuration once checked and resolved (every default filled in). */
+export type GatehouseConfig = z.output<typeof configSchema>;
+export type SubgraphConfig = GatehouseConfig['subgraphs'][number];
+export type FederationSubgraphConfig = z.output<typeof federationSubgraphSchema>;
+export type GraphqlSubgraphConfig = z.output<typeof graphqlSubgraphSchema>;
+export type RestSubgraphConfig = z.output<typeof restSubgraphSchema>;
+export type LookupConfig = z.output<typeof lookupSchema>;
+export type UpstreamConfig = GatehouseConfig['upstream'];
+export type ServerConfig = GatehouseConfig['server'];

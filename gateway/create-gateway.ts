@@ -1,0 +1,112 @@
+/**
+ * The composition root: builds every piece from the resolved config and wires them into one
+ * Yoga server with one ordered plugin list. Only this file knows all the rooms.
+ */
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createYoga, type Plugin, type YogaServerInstance } from 'graphql-yoga';
+import { subgraphLoader } from '../schema/loaders.ts';
+import type { GatehouseConfig } from './config/index.ts';
+import { createMaskError } from './errors/mask.ts';
+import { useHealth } from './health/index.ts';
+import { createUpstreamClient, type UpstreamClient } from './http/index.ts';
+import { createLogger, type Logger } from './logger/index.ts';
+import { createSupergraph, type Supergraph } from './supergraph/index.ts';
+import { useSupergraphSchema } from './supergraph/plugin.ts';
+import { createLoadContext } from './upstream/index.ts';
+
+export interface GatewayOptions {
+  config: GatehouseConfig;
+  /** @default createLogger() */
+  logger?: Logger;
+  /** Environment for URL overrides of a supergraph file. @default process.env */
+  env?: NodeJS.ProcessEnv;
+}
+
+export interface Gateway {
+  /** The Yoga server; `gateway.yoga.fetch(url, init)` runs the whole pipeline in process. */
+  yoga: YogaServerInstance<Record<string, unknown>, Record<string, unknown>>;
+  supergraph: Supergraph;
+  client: UpstreamClient;
+  /** Loads the subgraphs (first round). Called by `listen()`; call it yourself for in-process use. */
+  start(): Promise<void>;
+  /** Starts the HTTP server; resolves with its address. */
+  listen(): Promise<{ url: string; port: number; server: Server }>;
+  /** Stops accepting connections, lets in-flight requests finish, closes upstream pools. */
+  close(): Promise<void>;
+}
+
+export function createGateway(options: GatewayOptions): Gateway {
+  const { config } = options;
+  const logger = options.logger ?? createLogger();
+  const client = createUpstreamClient(config.upstream);
+  const context = createLoadContext(client);
+  const supergraph = createSupergraph({
+    subgraphs: config.subgraphs.map((s) => ({ name: s.name, required: s.required, load: subgraphLoader(s) })),
+    supergraphFile: config.supergraph,
+    context,
+    logger,
+    retryInitialDelay: config.loading.retryInitialDelay,
+    retryMaxDelay: config.loading.retryMaxDelay,
+    env: options.env,
+  });
+
+  const plugins: Plugin[] = [
+    // Request stage, first: health answers without touching GraphQL.
+    useHealth({
+      healthPath: config.server.healthPath,
+      readyPath: config.server.readyPath,
+      status: () => supergraph.status(),
+    }),
+    // Operation stage: every operation runs on the schema in service when it starts.
+    useSupergraphSchema(supergraph),
+  ];
+
+  const yoga = createYoga<Record<string, unknown>>({
+    graphqlEndpoint: config.server.graphqlPath,
+    plugins,
+    maskedErrors: { maskError: createMaskError(logger) },
+    graphiql: config.server.graphiql
+      ? { title: 'Gatehouse', defaultQuery: config.server.exampleQuery }
+      : false,
+    logging: {
+      debug: (...args) => logger.debug(args.map(String).join(' ')),
+      info: (...args) => logger.info(args.map(String).join(' ')),
+      warn: (...args) => logger.warn(args.map(String).join(' ')),
+      error: (...args) => logger.error(args.map(String).join(' ')),
+    },
+    landingPage: false,
+  });
+
+  let server: Server | undefined;
+  let started: Promise<void> | undefined;
+  const start = () => (started ??= supergraph.start());
+
+  return {
+    yoga,
+    supergraph,
+    client,
+    start,
+    async listen() {
+      await start();
+      server = createServer(yoga);
+      server.keepAliveTimeout = 65_000; // longer than common load balancers' idle timeout (60 s)
+      await new Promise<void>((resolve, reject) => {
+        server!.once('error', reject);
+        server!.listen(config.server.port, config.server.host, resolve);
+      });
+      const { port } = server.address() as AddressInfo;
+      const host = config.server.host.includes(':') ? `[${config.server.host}]` : config.server.host;
+      return { url: `http://${host}:${port}${config.server.graphqlPath}`, port, server };
+    },
+    async close() {
+      supergraph.stop();
+      if (server) {
+        const closing = new Promise<void>((resolve) => server!.close(() => resolve()));
+        server.closeIdleConnections();
+        await closing;
+      }
+      await client.close();
+    },
+  };
+}

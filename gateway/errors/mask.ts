@@ -1,0 +1,34 @@
+/**
+ * What clients may see of an error (stage: response). Gateway errors (catalogue codes), errors a
+ * subgraph returned, and GraphQL validation errors pass through; anything else is replaced by an
+ * INTERNAL_SERVER_ERROR with no details and logged with its stack.
+ */
+import { GraphQLError } from 'graphql';
+import type { Logger } from '../logger/index.ts';
+import { isGatewayError } from './index.ts';
+
+export function createMaskError(logger: Logger) {
+  return function maskError(error: unknown, message: string): Error {
+    if (error instanceof GraphQLError) {
+      const original = error.originalError;
+      if (isGatewayError(error) && (original === undefined || original === null)) return error;
+      if (original === undefined || original === null) return error; // parse, validation, subgraph errors
+      if (isGatewayError(original)) {
+        return new GraphQLError(original.message, {
+          nodes: error.nodes,
+          path: error.path,
+          extensions: { ...original.extensions },
+        });
+      }
+      if (original instanceof GraphQLError && original.originalError == null) return error;
+      logger.error('unexpected error while executing an operation', { error: original, path: error.path });
+      return new GraphQLError(message, {
+        nodes: error.nodes,
+        path: error.path,
+        extensions: { code: 'INTERNAL_SERVER_ERROR' },
+      });
+    }
+    logger.error('unexpected error', { error });
+    return new GraphQLError(message, { extensions: { code: 'INTERNAL_SERVER_ERROR' } });
+  };
+}

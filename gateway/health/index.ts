@@ -1,0 +1,49 @@
+/**
+ * Health endpoints (stage: request). `/healthz` answers 200 while the process serves HTTP;
+ * `/readyz` answers 200 when a schema is in service and every required subgraph is loaded, and
+ * 503 otherwise, with a JSON body saying which subgraphs are missing and why.
+ */
+import type { Plugin } from 'graphql-yoga';
+import type { SupergraphStatus } from '../supergraph/index.ts';
+
+export interface HealthOptions {
+  /** @default '/healthz' */
+  healthPath?: string;
+  /** @default '/readyz' */
+  readyPath?: string;
+  /** Current status of the supergraph. */
+  status: () => SupergraphStatus;
+}
+
+export function useHealth(options: HealthOptions): Plugin {
+  const healthPath = options.healthPath ?? '/healthz';
+  const readyPath = options.readyPath ?? '/readyz';
+  return {
+    onRequest({ url, endResponse, fetchAPI }) {
+      if (url.pathname === healthPath) {
+        endResponse(new fetchAPI.Response('{"status":"ok"}', { status: 200, headers: JSON_HEADERS }));
+      } else if (url.pathname === readyPath) {
+        const status = options.status();
+        const body = {
+          status: status.ready ? 'ready' : 'not ready',
+          schema: status.hasSchema,
+          subgraphs: status.subgraphs.map(({ name, loaded, required, error }) => ({
+            name,
+            loaded,
+            required,
+            error,
+          })),
+          compositionProblems: status.compositionProblems.length > 0 ? status.compositionProblems : undefined,
+        };
+        endResponse(
+          new fetchAPI.Response(JSON.stringify(body), {
+            status: status.ready ? 200 : 503,
+            headers: JSON_HEADERS,
+          }),
+        );
+      }
+    },
+  };
+}
+
+const JSON_HEADERS = { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' };

@@ -1,0 +1,109 @@
+/**
+ * The pooled upstream HTTP client (stage: subgraph). Every call to every backend, whatever its
+ * kind, goes through one of these: an undici `Agent` keeps one keep-alive pool per origin with a
+ * connection limit, and each request has an end-to-end deadline on top of undici's connect,
+ * headers and body timeouts. Failures become catalogue errors carrying the service name.
+ */
+import { Agent, errors as undiciErrors } from 'undici';
+import type { UpstreamConfig } from '../config/index.ts';
+import { gatewayError } from '../errors/index.ts';
+
+export interface UpstreamRequest {
+  /** The subgraph this request is for; named in errors. */
+  serviceName: string;
+  url: string | URL;
+  /** @default 'GET' */
+  method?: string;
+  headers?: Record<string, string>;
+  body?: string;
+  /** End-to-end deadline in milliseconds. @default upstream.requestTimeout */
+  timeout?: number;
+  /** Aborts the request (for example when the client goes away). */
+  signal?: AbortSignal;
+}
+
+export interface UpstreamResponse {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  /** The whole body, decoded as UTF-8. */
+  body: string;
+}
+
+/** What rooms and schema builders depend on: never undici itself. */
+export interface UpstreamClient {
+  request(request: UpstreamRequest): Promise<UpstreamResponse>;
+  /** Closes every pooled connection; in-flight requests finish first. */
+  close(): Promise<void>;
+}
+
+export type UpstreamClientOptions = Pick<
+  UpstreamConfig,
+  | 'connections'
+  | 'pipelining'
+  | 'connectTimeout'
+  | 'headersTimeout'
+  | 'bodyTimeout'
+  | 'keepAliveTimeout'
+  | 'requestTimeout'
+>;
+
+const TIMEOUT_CODES = new Set(['UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT']);
+
+/** Creates the pooled client. One per gateway; pools are per origin inside it. */
+export function createUpstreamClient(options: UpstreamClientOptions): UpstreamClient {
+  const agent = new Agent({
+    connections: options.connections,
+    pipelining: options.pipelining,
+    connect: { timeout: options.connectTimeout },
+    headersTimeout: options.headersTimeout,
+    bodyTimeout: options.bodyTimeout,
+    keepAliveTimeout: options.keepAliveTimeout,
+  });
+
+  return {
+    async request(request) {
+      const timeout = request.timeout ?? options.requestTimeout;
+      const deadline = AbortSignal.timeout(timeout);
+      const signal = request.signal ? AbortSignal.any([request.signal, deadline]) : deadline;
+      const url = typeof request.url === 'string' ? new URL(request.url) : request.url;
+      try {
+        const response = await agent.request({
+          origin: url.origin,
+          path: `${url.pathname}${url.search}`,
+          method: (request.method ?? 'GET') as 'GET',
+          headers: request.headers,
+          body: request.body,
+          signal,
+        });
+        const body = await response.body.text();
+        return { status: response.statusCode, headers: response.headers, body };
+      } catch (cause) {
+        throw toUpstreamError(cause, request.serviceName, deadline.aborted ? timeout : undefined);
+      }
+    },
+    close: () => agent.close(),
+  };
+}
+
+function toUpstreamError(cause: unknown, serviceName: string, timedOutAfter: number | undefined) {
+  const code = (cause as { code?: string } | null)?.code;
+  if (timedOutAfter !== undefined) {
+    return gatewayError('GATEWAY_TIMEOUT', `${serviceName} did not answer within ${timedOutAfter} ms`, {
+      serviceName,
+      cause,
+    });
+  }
+  if (code !== undefined && TIMEOUT_CODES.has(code)) {
+    return gatewayError('GATEWAY_TIMEOUT', `${serviceName} timed out (${code})`, { serviceName, cause });
+  }
+  if (cause instanceof undiciErrors.ResponseExceededMaxSizeError) {
+    return gatewayError('SUBGRAPH_BAD_RESPONSE', `${serviceName} sent a response that is too large`, {
+      serviceName,
+      cause,
+    });
+  }
+  return gatewayError('SUBGRAPH_UNAVAILABLE', `${serviceName} is unavailable${code ? ` (${code})` : ''}`, {
+    serviceName,
+    cause,
+  });
+}

@@ -1,0 +1,49 @@
+/**
+ * The logger every room writes to. The default writes one line per entry to stderr, filtered by
+ * level (`GATEHOUSE_LOG_LEVEL`: debug, info, warn, error, silent; default info).
+ */
+export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
+
+export interface Logger {
+  debug(message: string, details?: Record<string, unknown>): void;
+  info(message: string, details?: Record<string, unknown>): void;
+  warn(message: string, details?: Record<string, unknown>): void;
+  error(message: string, details?: Record<string, unknown>): void;
+}
+
+const ORDER: Record<LogLevel | 'silent', number> = { debug: 10, info: 20, warn: 30, error: 40, silent: 100 };
+
+export interface LoggerOptions {
+  /** @default process.env.GATEHOUSE_LOG_LEVEL ?? 'info' */
+  level?: LogLevel | 'silent';
+  /** @default (line) => process.stderr.write(line) */
+  write?: (line: string) => void;
+}
+
+export function createLogger(options: LoggerOptions = {}): Logger {
+  const envLevel = process.env.GATEHOUSE_LOG_LEVEL as LogLevel | 'silent' | undefined;
+  const min = ORDER[options.level ?? (envLevel && envLevel in ORDER ? envLevel : 'info')];
+  const write = options.write ?? ((line: string) => void process.stderr.write(line));
+  const log = (level: LogLevel) => (message: string, details?: Record<string, unknown>) => {
+    if (ORDER[level] < min) return;
+    const extra =
+      details && Object.keys(details).length > 0 ? ` ${JSON.stringify(details, errorReplacer)}` : '';
+    write(`${new Date().toISOString()} ${level.toUpperCase().padEnd(5)} ${message}${extra}\n`);
+  };
+  return { debug: log('debug'), info: log('info'), warn: log('warn'), error: log('error') };
+}
+
+/** A logger that drops everything (tests). */
+export const silentLogger: Logger = createLogger({ level: 'silent' });
+
+function errorReplacer(_key: string, value: unknown): unknown {
+  if (value instanceof Error) {
+    return {
+      name: value.name,
+      message: value.message,
+      code: (value as { code?: unknown }).code,
+      stack: value.stack,
+    };
+  }
+  return value;
+}

@@ -1,0 +1,122 @@
+/**
+ * Process entry points behind the CLI: load the config, create the gateway, listen, and shut
+ * down gracefully on SIGINT/SIGTERM (stop accepting, finish in-flight requests, close pools).
+ */
+import { composeSubgraphs, formatCompositionProblems } from '../schema/compose.ts';
+import { subgraphLoader } from '../schema/loaders.ts';
+import type { SubgraphDefinition } from '../schema/types.ts';
+import { type GatehouseConfig, loadConfig, resolveConfig } from './config/index.ts';
+import { createGateway, type Gateway } from './create-gateway.ts';
+import { createUpstreamClient } from './http/index.ts';
+import { createLogger } from './logger/index.ts';
+import { createLoadContext } from './upstream/index.ts';
+
+export interface StartOptions {
+  configFile?: string;
+  supergraphFile?: string;
+  host?: string;
+  port?: number;
+}
+
+async function configFor(options: StartOptions): Promise<GatehouseConfig> {
+  if (options.supergraphFile !== undefined && options.configFile === undefined) {
+    return resolveConfig({ supergraph: options.supergraphFile, server: serverOverrides(options) });
+  }
+  const config = await loadConfig(options.configFile);
+  if (options.supergraphFile === undefined && options.host === undefined && options.port === undefined)
+    return config;
+  return resolveConfig({
+    ...structuredClone(config),
+    ...(options.supergraphFile !== undefined ? { supergraph: options.supergraphFile, subgraphs: [] } : {}),
+    server: { ...config.server, ...serverOverrides(options) },
+  });
+}
+
+function serverOverrides(options: StartOptions) {
+  return {
+    ...(options.host !== undefined && { host: options.host }),
+    ...(options.port !== undefined && { port: options.port }),
+  };
+}
+
+/** `gatehouse start`: runs until SIGINT or SIGTERM. */
+export async function runStart(options: StartOptions): Promise<Gateway> {
+  const config = await configFor(options);
+  return serve(config);
+}
+
+/** Starts a gateway for `config`, listens, and installs the signal handlers. */
+export async function serve(config: GatehouseConfig, onClose?: () => Promise<void>): Promise<Gateway> {
+  const logger = createLogger();
+  const gateway = createGateway({ config, logger });
+  const { url } = await gateway.listen();
+  logger.info(`Gatehouse is listening on ${url}`);
+  let closing = false;
+  const shutdown = (signal: string) => {
+    if (closing) return;
+    closing = true;
+    logger.info(`${signal} received: finishing in-flight requests, then exiting`);
+    gateway
+      .close()
+      .then(() => onClose?.())
+      .then(() => process.exit(0))
+      .catch((error: unknown) => {
+        logger.error('shutdown failed', { error });
+        process.exit(1);
+      });
+  };
+  process.once('SIGINT', () => shutdown('SIGINT'));
+  process.once('SIGTERM', () => shutdown('SIGTERM'));
+  return gateway;
+}
+
+/** `gatehouse compose`: loads every subgraph once and composes them. */
+export async function runCompose(options: {
+  configFile?: string;
+}): Promise<{ supergraphSdl?: string; problems: string[] }> {
+  const config = await loadConfig(options.configFile);
+  if (config.subgraphs.length === 0)
+    return { problems: ['the config lists no subgraphs to compose (it points at a supergraph file)'] };
+  const client = createUpstreamClient(config.upstream);
+  const context = {
+    client,
+    remoteExecutor: (
+      o: Parameters<typeof createSubgraphExecutor>[0] extends infer T ? Omit<T, 'client'> : never,
+    ) => createSubgraphExecutor({ ...o, client }),
+  };
+  try {
+    const problems: string[] = [];
+    const definitions: SubgraphDefinition[] = [];
+    await Promise.all(
+      config.subgraphs.map(async (s) => {
+        try {
+          definitions.push(await subgraphLoader(s)(context));
+        } catch (error) {
+          problems.push(
+            `[SUBGRAPH_LOAD_FAILED] (${s.name}) ${error instanceof Error ? error.message : String(error)}`,
+          );
+        }
+      }),
+    );
+    if (problems.length > 0) return { problems };
+    const order = new Map(config.subgraphs.map((s, i) => [s.name, i]));
+    definitions.sort((a, b) => order.get(a.name)! - order.get(b.name)!);
+    const result = composeSubgraphs(definitions);
+    return result.problems
+      ? { problems: formatCompositionProblems(result.problems) }
+      : { supergraphSdl: result.supergraphSdl, problems: [] };
+  } finally {
+    await client.close();
+  }
+}
+
+/** `gatehouse demo` (what `npm start` runs): the demo backends on loopback and the gateway. */
+export async function runDemo(options: { host?: string; port?: number }): Promise<Gateway> {
+  const { startDemo } = await import('../subgraphs/demo/index.ts');
+  const demo = await startDemo();
+  const config = resolveConfig(
+    { ...demo.config, server: { ...demo.config.server, ...serverOverrides(options) } },
+    { baseDir: demo.baseDir },
+  );
+  return serve(config, demo.close);
+}

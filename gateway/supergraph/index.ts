@@ -1,0 +1,207 @@
+/**
+ * The supergraph room: owns the schema in service. It loads every subgraph, composes those that
+ * loaded, builds the executable schema and hands it out. A subgraph that fails to load does not
+ * stop the others: it is reported, retried with a doubling delay, and the graph is recomposed
+ * when it comes back. A composition or build that fails never replaces the schema in service.
+ */
+import { readFile } from 'node:fs/promises';
+import type { GraphQLSchema } from 'graphql';
+import { composeSubgraphs, formatCompositionProblems } from '../../schema/compose.ts';
+import { buildGatewaySchema, supergraphSubgraphs } from '../../schema/supergraph.ts';
+import type { SubgraphDefinition, SubgraphLoadContext, SubgraphLoader } from '../../schema/types.ts';
+import { subgraphUrlEnvName } from '../config/env.ts';
+import type { Logger } from '../logger/index.ts';
+import type { SubgraphExecutor } from '../upstream/index.ts';
+
+export interface SubgraphSource {
+  name: string;
+  required: boolean;
+  load: SubgraphLoader;
+}
+
+export interface SupergraphOptions {
+  /** Compose these subgraphs, or serve the supergraph SDL file at `supergraphFile`. */
+  subgraphs?: readonly SubgraphSource[];
+  supergraphFile?: string;
+  context: SubgraphLoadContext;
+  logger: Logger;
+  /** First delay before retrying a subgraph that failed to load. @default 1_000 */
+  retryInitialDelay?: number;
+  /** Longest delay between retries. @default 30_000 */
+  retryMaxDelay?: number;
+  /** For `GATEHOUSE_SUBGRAPH_<NAME>_URL` overrides of a supergraph file's URLs. @default process.env */
+  env?: NodeJS.ProcessEnv;
+}
+
+export interface SubgraphStatus {
+  name: string;
+  required: boolean;
+  loaded: boolean;
+  /** Why the last load failed, when it did. */
+  error?: string;
+  attempts: number;
+}
+
+export interface SupergraphStatus {
+  /** A schema is in service. */
+  hasSchema: boolean;
+  /** A schema is in service and every required subgraph is loaded. */
+  ready: boolean;
+  subgraphs: SubgraphStatus[];
+  /** Problems of the last composition that failed, if the last attempt failed. */
+  compositionProblems: string[];
+}
+
+export interface Supergraph {
+  /** Runs the first round of loading; resolves once every subgraph has been tried once. */
+  start(): Promise<void>;
+  /** The schema in service, if one was built. */
+  readonly schema: GraphQLSchema | undefined;
+  /** The supergraph SDL in service. */
+  readonly supergraphSdl: string | undefined;
+  status(): SupergraphStatus;
+  /** Called with each new schema put in service. Returns an unsubscribe function. */
+  onSchema(listener: (schema: GraphQLSchema) => void): () => void;
+  /** Stops retries. */
+  stop(): void;
+}
+
+export function createSupergraph(options: SupergraphOptions): Supergraph {
+  const { logger, context } = options;
+  const initialDelay = options.retryInitialDelay ?? 1_000;
+  const maxDelay = options.retryMaxDelay ?? 30_000;
+  const sources = options.subgraphs ?? [];
+  const loaded = new Map<string, SubgraphDefinition>();
+  const states = new Map<string, SubgraphStatus>(
+    sources.map((s) => [s.name, { name: s.name, required: s.required, loaded: false, attempts: 0 }]),
+  );
+  const timers = new Set<NodeJS.Timeout>();
+  const listeners = new Set<(schema: GraphQLSchema) => void>();
+  let schema: GraphQLSchema | undefined;
+  let supergraphSdl: string | undefined;
+  let compositionProblems: string[] = [];
+  let stopped = false;
+
+  const publish = (
+    sdl: string,
+    executorFor: (name: string, enumValue: string, url: string) => SubgraphExecutor,
+  ) => {
+    try {
+      const next = buildGatewaySchema(sdl, (s) => executorFor(s.name, s.enumValue, s.url));
+      schema = next;
+      supergraphSdl = sdl;
+      compositionProblems = [];
+      for (const listener of listeners) listener(next);
+      return true;
+    } catch (error) {
+      compositionProblems = [`building the executable schema failed: ${(error as Error).message}`];
+      logger.error('the new supergraph could not be built; the schema in service is kept', { error });
+      return false;
+    }
+  };
+
+  const recompose = () => {
+    const definitions = sources
+      .map((s) => loaded.get(s.name))
+      .filter((d): d is SubgraphDefinition => d !== undefined);
+    if (definitions.length === 0) return;
+    const result = composeSubgraphs(definitions);
+    if (result.problems) {
+      compositionProblems = formatCompositionProblems(result.problems);
+      logger.error(
+        `composition failed; ${schema ? 'the schema in service is kept' : 'no schema is in service'}:\n  ${compositionProblems.join('\n  ')}`,
+      );
+      return;
+    }
+    const byName = new Map(definitions.map((d) => [d.name, d]));
+    if (publish(result.supergraphSdl, (name) => byName.get(name)!.executor)) {
+      const missing = sources.filter((s) => !loaded.has(s.name)).map((s) => s.name);
+      logger.info(
+        `schema in service: ${definitions.map((d) => d.name).join(', ')}${missing.length ? `; not loaded: ${missing.join(', ')}` : ''}`,
+      );
+    }
+  };
+
+  const loadOne = async (source: SubgraphSource): Promise<boolean> => {
+    const state = states.get(source.name)!;
+    state.attempts++;
+    try {
+      const definition = await source.load(context);
+      loaded.set(source.name, definition);
+      state.loaded = true;
+      delete state.error;
+      return true;
+    } catch (error) {
+      state.error = error instanceof Error ? error.message : String(error);
+      logger.warn(`subgraph ${source.name} could not be loaded (attempt ${state.attempts}); retrying`, {
+        error: state.error,
+      });
+      return false;
+    }
+  };
+
+  const scheduleRetry = (source: SubgraphSource, delay: number) => {
+    if (stopped) return;
+    const timer = setTimeout(async () => {
+      timers.delete(timer);
+      if (stopped) return;
+      if (await loadOne(source)) {
+        logger.info(`subgraph ${source.name} loaded after ${states.get(source.name)!.attempts} attempts`);
+        recompose();
+      } else {
+        scheduleRetry(source, Math.min(delay * 2, maxDelay));
+      }
+    }, delay);
+    timer.unref();
+    timers.add(timer);
+  };
+
+  const startFromFile = async (file: string) => {
+    const sdl = await readFile(file, 'utf8');
+    const env = options.env ?? process.env;
+    publish(sdl, (name, _enumValue, url) =>
+      context.remoteExecutor({ name, url: env[subgraphUrlEnvName(name)] ?? url }),
+    );
+    if (schema)
+      logger.info(
+        `serving supergraph ${file}: ${supergraphSubgraphs(sdl)
+          .map((s) => s.name)
+          .join(', ')}`,
+      );
+  };
+
+  return {
+    async start() {
+      if (options.supergraphFile !== undefined) return startFromFile(options.supergraphFile);
+      const results = await Promise.all(sources.map(loadOne));
+      sources.forEach((source, i) => {
+        if (!results[i]) scheduleRetry(source, initialDelay);
+      });
+      recompose();
+    },
+    get schema() {
+      return schema;
+    },
+    get supergraphSdl() {
+      return supergraphSdl;
+    },
+    status() {
+      const subgraphs = [...states.values()].map((s) => ({ ...s }));
+      return {
+        hasSchema: schema !== undefined,
+        ready: schema !== undefined && subgraphs.every((s) => s.loaded || !s.required),
+        subgraphs,
+        compositionProblems,
+      };
+    },
+    onSchema(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    stop() {
+      stopped = true;
+      for (const timer of timers) clearTimeout(timer);
+      timers.clear();
+    },
+  };
+}

@@ -1,0 +1,28 @@
+/**
+ * Serves the supergraph's schema (stage: operation). Each operation runs against the schema in
+ * service when it starts, so a new schema takes effect for the next operation and never changes
+ * one already running. Until a first schema exists, operations get SCHEMA_NOT_READY (503).
+ */
+import type { GraphQLSchema } from 'graphql';
+import type { Plugin } from 'graphql-yoga';
+import { gatewayError } from '../errors/index.ts';
+import type { Supergraph } from './index.ts';
+
+export function useSupergraphSchema(supergraph: Supergraph): Plugin {
+  return {
+    onRequestParse() {
+      if (supergraph.schema === undefined) {
+        throw gatewayError(
+          'SCHEMA_NOT_READY',
+          'no schema is in service yet: no subgraph could be loaded or composed',
+          {
+            extensions: { http: { status: 503 } },
+          },
+        );
+      }
+    },
+    onEnveloped({ setSchema }) {
+      setSchema(supergraph.schema as GraphQLSchema);
+    },
+  };
+}

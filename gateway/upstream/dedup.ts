@@ -1,0 +1,33 @@
+/**
+ * Identical upstream requests within one client operation are sent once: the second caller gets
+ * the first one's promise. Only queries are shared (a mutation is never sent once for two
+ * callers). The in-flight map lives in a WeakMap keyed by the operation's context, so it dies with
+ * the request.
+ */
+import type { ExecutionRequest, ExecutionResult } from '@graphql-tools/utils';
+import { printCached } from './print-cache.ts';
+import type { ExecutorWrapper } from './types.ts';
+
+const inflightByContext = new WeakMap<object, Map<string, Promise<ExecutionResult>>>();
+
+export function dedupRequests(serviceName: string): ExecutorWrapper {
+  return (next) =>
+    function dedupExecutor(request: ExecutionRequest) {
+      const context = request.context as object | undefined;
+      if (context == null || typeof context !== 'object' || (request.operationType ?? 'query') !== 'query') {
+        return next(request);
+      }
+      let inflight = inflightByContext.get(context);
+      if (inflight === undefined) {
+        inflight = new Map();
+        inflightByContext.set(context, inflight);
+      }
+      const key = `${serviceName}\n${printCached(request.document)}\n${JSON.stringify(request.variables ?? {})}`;
+      let promise = inflight.get(key);
+      if (promise === undefined) {
+        promise = next(request);
+        inflight.set(key, promise);
+      }
+      return promise;
+    };
+}

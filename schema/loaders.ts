@@ -1,0 +1,17 @@
+/** The loader for each kind of backend, by its config. */
+import type { SubgraphConfig } from '../gateway/config/index.ts';
+import { federationSubgraphLoader } from './federation/load.ts';
+import { graphqlServiceLoader } from './graphql-service/index.ts';
+import { restSubgraphLoader } from './rest/index.ts';
+import type { SubgraphLoader } from './types.ts';
+
+export function subgraphLoader(config: SubgraphConfig): SubgraphLoader {
+  switch (config.kind) {
+    case 'federation':
+      return federationSubgraphLoader(config);
+    case 'graphql':
+      return graphqlServiceLoader(config);
+    case 'rest':
+      return restSubgraphLoader(config);
+  }
+}
