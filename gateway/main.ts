@@ -78,12 +78,7 @@ export async function runCompose(options: {
   if (config.subgraphs.length === 0)
     return { problems: ['the config lists no subgraphs to compose (it points at a supergraph file)'] };
   const client = createUpstreamClient(config.upstream);
-  const context = {
-    client,
-    remoteExecutor: (
-      o: Parameters<typeof createSubgraphExecutor>[0] extends infer T ? Omit<T, 'client'> : never,
-    ) => createSubgraphExecutor({ ...o, client }),
-  };
+  const context = createLoadContext(client);
   try {
     const problems: string[] = [];
     const definitions: SubgraphDefinition[] = [];
