@@ -1,8 +1,45 @@
+/**
+ * REST APIs as federation subgraphs, executed in process through the pooled client. The mapping is
+ * an SDL with `@rest`, `@restLookup` and `@map` (`schemaFile`), or is generated from an OpenAPI 3
+ * document (`openapi`); both go through the same builder. See docs/rest.md.
+ */
+import { readFile } from 'node:fs/promises';
 import type { RestSubgraphConfig } from '../../gateway/config/index.ts';
-import type { SubgraphLoader } from '../types.ts';
+import { GatehouseError } from '../../gateway/errors/index.ts';
+import type { SubgraphDefinition, SubgraphLoader } from '../types.ts';
+import { buildRestSubgraph } from './build.ts';
+import { openApiSubgraphSdl } from './openapi/index.ts';
+
+export { buildRestSubgraph } from './build.ts';
 
 export function restSubgraphLoader(config: RestSubgraphConfig): SubgraphLoader {
-  return async () => {
-    throw new Error(`REST subgraph ${config.name}: not built yet`);
+  return async function loadRestSubgraph(context): Promise<SubgraphDefinition> {
+    const source = config.openapi ?? config.schemaFile ?? '(no schemaFile)';
+    const sdl =
+      config.openapi !== undefined
+        ? await openApiSubgraphSdl(config.name, config.openapi, config.entities)
+        : await readSdl(config.name, source);
+    return buildRestSubgraph({
+      sdl,
+      source,
+      concurrency: config.concurrency,
+      target: {
+        serviceName: config.name,
+        baseUrl: config.url,
+        client: context.client,
+        timeout: config.timeout,
+        headers: config.headers,
+      },
+    });
   };
+}
+
+async function readSdl(name: string, file: string): Promise<string> {
+  try {
+    return await readFile(file, 'utf8');
+  } catch (cause) {
+    throw new GatehouseError('SUBGRAPH_LOAD_FAILED', `REST subgraph ${name}: cannot read ${file}`, [
+      `check schemaFile: ${(cause as Error).message}`,
+    ]);
+  }
 }

@@ -1,0 +1,65 @@
+/**
+ * From an SDL with REST directives to a subgraph: read and check the mapping (every problem
+ * reported at once, naming the type and field), strip it, build the in-process federation schema
+ * with resolvers that call the API, and wrap it in an executor.
+ */
+import { type DocumentNode, parse } from 'graphql';
+import { GatehouseError } from '../../gateway/errors/index.ts';
+import { buildSubgraphSchema } from '../federation/build-subgraph-schema.ts';
+import type { SubgraphDefinition } from '../types.ts';
+import { inProcessExecutor } from './executor.ts';
+import type { RestTarget } from './http.ts';
+import { readRestDirectives } from './read-directives.ts';
+import { buildRestResolvers } from './resolvers.ts';
+import { federationTypeDefs, stripRestMapping } from './strip.ts';
+
+export interface BuildRestSubgraphOptions {
+  /** SDL with `@rest`, `@restLookup` and `@map`. */
+  sdl: string | DocumentNode;
+  /** Where the SDL came from, for messages (a file path). */
+  source: string;
+  target: RestTarget;
+  /** Single lookup calls in flight per batch. @default 8 */
+  concurrency?: number;
+}
+
+export function buildRestSubgraph(options: BuildRestSubgraphOptions): SubgraphDefinition {
+  const name = options.target.serviceName;
+  const failed = (problems: string[], cause?: unknown) =>
+    new GatehouseError(
+      'SUBGRAPH_LOAD_FAILED',
+      `REST subgraph ${name}: ${options.source} cannot be used`,
+      problems,
+      {
+        cause,
+      },
+    );
+
+  let document: DocumentNode;
+  try {
+    document = typeof options.sdl === 'string' ? parse(options.sdl) : options.sdl;
+  } catch (cause) {
+    throw failed([`the SDL does not parse: ${(cause as Error).message}`], cause);
+  }
+  const { model, problems } = readRestDirectives(document);
+  if (problems.length > 0) throw failed(problems);
+
+  const stripped = stripRestMapping(document);
+  const resolvers = buildRestResolvers(stripped, {
+    target: options.target,
+    model,
+    concurrency: options.concurrency ?? 8,
+  });
+  let schema: ReturnType<typeof buildSubgraphSchema>;
+  try {
+    schema = buildSubgraphSchema({ typeDefs: stripped, resolvers });
+  } catch (cause) {
+    throw failed([`the SDL does not build a schema: ${(cause as Error).message}`], cause);
+  }
+  return {
+    name,
+    typeDefs: federationTypeDefs(stripped),
+    executor: inProcessExecutor(name, schema),
+    url: options.target.baseUrl,
+  };
+}

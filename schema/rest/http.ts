@@ -1,0 +1,96 @@
+/**
+ * One REST call through the pooled client (never `fetch`), and what its answer means for GraphQL:
+ * HTTP errors become REST_HTTP_ERROR (or "not found" where the caller accepts it), a body that is
+ * not JSON becomes SUBGRAPH_BAD_RESPONSE. Unreachable and timeout come from the client already.
+ */
+import { gatewayError } from '../../gateway/errors/index.ts';
+import type { UpstreamClient } from '../../gateway/http/index.ts';
+import type { HttpMethod } from './model.ts';
+
+/** The REST API a subgraph talks to. */
+export interface RestTarget {
+  serviceName: string;
+  /** Base URL; paths are appended to it (`http://api/v1` + `/users` = `http://api/v1/users`). */
+  baseUrl: string;
+  client: UpstreamClient;
+  /** Deadline per call in milliseconds. @default upstream.requestTimeout */
+  timeout?: number;
+  /** Headers sent with every call. */
+  headers: Readonly<Record<string, string>>;
+}
+
+export interface RestRequest {
+  method: HttpMethod;
+  /** Path below the base URL, already URL-encoded. */
+  path: string;
+  query: ReadonlyArray<readonly [string, string]>;
+  headers: Readonly<Record<string, string>>;
+  /** Sent as JSON when defined. */
+  body?: unknown;
+  signal?: AbortSignal;
+}
+
+/** The answer: `found: false` for a 404 the caller accepted; `value` undefined for an empty body. */
+export type RestAnswer = { found: true; status: number; value: unknown } | { found: false; status: 404 };
+
+/** Sends one call. With `acceptNotFound`, a 404 answers `{ found: false }` instead of throwing. */
+export async function sendRest(
+  target: RestTarget,
+  request: RestRequest,
+  acceptNotFound: boolean,
+): Promise<RestAnswer> {
+  const url = restUrl(target.baseUrl, request.path, request.query);
+  const headers: Record<string, string> = {
+    accept: 'application/json',
+    ...target.headers,
+    ...request.headers,
+  };
+  let body: string | undefined;
+  if (request.body !== undefined) {
+    body = JSON.stringify(request.body);
+    headers['content-type'] = 'application/json';
+  }
+  const { serviceName } = target;
+  const response = await target.client.request({
+    serviceName,
+    url,
+    method: request.method,
+    headers,
+    body,
+    timeout: target.timeout,
+    signal: request.signal,
+  });
+  const what = `${request.method} ${new URL(url).pathname}`;
+  if (response.status === 404 && acceptNotFound) return { found: false, status: 404 };
+  if (response.status >= 400) {
+    throw gatewayError('REST_HTTP_ERROR', `${serviceName} answered HTTP ${response.status} to ${what}`, {
+      serviceName,
+      extensions: { upstreamStatus: response.status },
+    });
+  }
+  if (response.body.trim() === '') return { found: true, status: response.status, value: undefined };
+  try {
+    return { found: true, status: response.status, value: JSON.parse(response.body) };
+  } catch (cause) {
+    throw gatewayError(
+      'SUBGRAPH_BAD_RESPONSE',
+      `${serviceName} answered ${what} with a body that is not JSON`,
+      {
+        serviceName,
+        cause,
+        extensions: { upstreamStatus: response.status },
+      },
+    );
+  }
+}
+
+/** Joins base URL, path and query parameters. */
+export function restUrl(baseUrl: string, path: string, query: RestRequest['query']): string {
+  const base = baseUrl.replace(/\/+$/, '');
+  let url = `${base}${path.startsWith('/') ? '' : '/'}${path}`;
+  if (query.length > 0) {
+    const search = new URLSearchParams(query.map(([k, v]) => [k, v])).toString();
+    url += `${url.includes('?') ? '&' : '?'}${search}`;
+  }
+  return url;
+}

@@ -1,0 +1,103 @@
+/**
+ * Templates of the REST directives: literal text with `{scope.path}` variables, e.g.
+ * `/users/{parent.ownerId}/orders` or `limit={args.first}`. Parsed once when the subgraph loads
+ * (so mistakes fail the load), rendered per call.
+ */
+
+/** Where a variable's value comes from. */
+export type TemplateScope = 'args' | 'parent' | 'key';
+
+export interface TemplateVariable {
+  scope: TemplateScope;
+  /** Property path below the scope: `{args.input.id}` is `['input', 'id']`. */
+  path: string[];
+  /** The variable as written, for messages. */
+  text: string;
+}
+
+export type TemplatePart = string | TemplateVariable;
+
+export interface Template {
+  text: string;
+  parts: TemplatePart[];
+}
+
+const SCOPES: readonly string[] = ['args', 'parent', 'key'];
+const VARIABLE = /\{([^{}]*)\}/g;
+
+/** Parses a template; returns the problems instead when it is malformed. */
+export function parseTemplate(text: string): Template | { problems: string[] } {
+  const parts: TemplatePart[] = [];
+  const problems: string[] = [];
+  let last = 0;
+  for (const match of text.matchAll(VARIABLE)) {
+    parts.push(text.slice(last, match.index));
+    last = match.index + match[0].length;
+    const variable = parseVariable(match[1]!.trim());
+    if (typeof variable === 'string') problems.push(`${variable} in "${text}"`);
+    else parts.push(variable);
+  }
+  parts.push(text.slice(last));
+  const rest = parts.filter((p): p is string => typeof p === 'string').join('');
+  if (/[{}]/.test(rest)) problems.push(`unbalanced "{" or "}" in "${text}"`);
+  if (problems.length > 0) return { problems };
+  return { text, parts: parts.filter((p) => p !== '') };
+}
+
+function parseVariable(text: string): TemplateVariable | string {
+  const [scope, ...path] = text.split('.');
+  if (scope === undefined || !SCOPES.includes(scope)) {
+    return `unknown template variable "{${text}}" (use {args.<argument>}, {parent.<field>} or {key.<field>})`;
+  }
+  if (path.length === 0 || path.some((p) => p === '')) {
+    return `template variable "{${text}}" needs a name after "${scope}." (e.g. {${scope}.id})`;
+  }
+  return { scope: scope as TemplateScope, path, text: `{${text}}` };
+}
+
+/** Every variable of a template. */
+export function templateVariables(template: Template): TemplateVariable[] {
+  return template.parts.filter((p): p is TemplateVariable => typeof p !== 'string');
+}
+
+/** Reads a variable's value; undefined when absent. */
+export type VariableReader = (variable: TemplateVariable) => unknown;
+
+/**
+ * Renders a template, each value passed through `encode`. Returns undefined when a variable is
+ * null or undefined (so an optional query parameter or header is left out).
+ */
+export function renderTemplate(
+  template: Template,
+  read: VariableReader,
+  encode: (value: string) => string = (v) => v,
+): string | undefined {
+  let out = '';
+  for (const part of template.parts) {
+    if (typeof part === 'string') {
+      out += part;
+      continue;
+    }
+    const value = read(part);
+    if (value === null || value === undefined) return undefined;
+    out += encode(formatValue(value));
+  }
+  return out;
+}
+
+/** Scalars as text; lists comma-separated (`ids=1,2,3`); objects as JSON. */
+export function formatValue(value: unknown): string {
+  if (Array.isArray(value)) return value.map(formatValue).join(',');
+  if (typeof value === 'object' && value !== null) return JSON.stringify(value);
+  return String(value);
+}
+
+/** Follows a property path through plain objects; undefined when a step is missing. */
+export function getPath(value: unknown, path: readonly string[]): unknown {
+  let current = value;
+  for (const key of path) {
+    if (typeof current !== 'object' || current === null) return undefined;
+    current = (current as Record<string, unknown>)[key];
+  }
+  return current;
+}
