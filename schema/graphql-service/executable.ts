@@ -1,0 +1,112 @@
+/**
+ * The in-process federation subgraph in front of a plain GraphQL service: the service's types,
+ * plus `_service` and `_entities`. Root fields delegate to the service (the planner's arguments,
+ * variables, aliases and fragments go through as written); `_entities` goes through the lookups;
+ * every other field reads the delegated result (`mergedFieldResolver`, which also raises the
+ * service's errors where they belong). The executor runs it in process and never throws.
+ */
+import { delegateToSchema, type Subschema } from '@graphql-tools/delegate';
+import { makeExecutableSchema } from '@graphql-tools/schema';
+import type { ExecutionResult } from '@graphql-tools/utils';
+import {
+  type DocumentNode,
+  execute,
+  type GraphQLFieldResolver,
+  type GraphQLSchema,
+  OperationTypeNode,
+  parse,
+} from 'graphql';
+import { errorsAsData } from '../../gateway/upstream/errors-as-data.ts';
+import { composeWrappers, type SubgraphExecutor } from '../../gateway/upstream/index.ts';
+import { createEntitiesResolver } from './entities.ts';
+import { asRemoteResult, mergedFieldResolver } from './errors.ts';
+import type { ResolvedLookup } from './lookups.ts';
+
+export interface ServiceSubgraphOptions {
+  serviceName: string;
+  /** The service's types, normalised (`normalisedServiceSdl`). */
+  typeDefs: DocumentNode;
+  /** The federation SDL, answered by `_service { sdl }`. */
+  sdl: string;
+  /** The remote service: its own schema (original root names) and the upstream pipeline. */
+  subschema: Subschema;
+  lookups: readonly ResolvedLookup[];
+}
+
+type Resolvers = Record<string, Record<string, unknown>>;
+
+export function buildServiceSubgraphSchema(options: ServiceSubgraphOptions): GraphQLSchema {
+  const { subschema, lookups } = options;
+  const remote = subschema.schema;
+  const resolvers: Resolvers = {
+    Query: rootResolvers(remote.getQueryType()?.getFields(), OperationTypeNode.QUERY, subschema),
+  };
+  const mutation = remote.getMutationType();
+  if (mutation)
+    resolvers.Mutation = rootResolvers(mutation.getFields(), OperationTypeNode.MUTATION, subschema);
+
+  const federation = [
+    'scalar _Any',
+    'type _Service { sdl: String }',
+    'extend type Query { _service: _Service! }',
+  ];
+  resolvers.Query!._service = () => ({ sdl: options.sdl });
+  if (lookups.length > 0) {
+    federation.push(
+      `union _Entity = ${lookups.map((l) => l.type).join(' | ')}`,
+      'extend type Query { _entities(representations: [_Any!]!): [_Entity]! }',
+    );
+    resolvers.Query!._entities = createEntitiesResolver({
+      serviceName: options.serviceName,
+      subschema,
+      lookups,
+    });
+    resolvers._Entity = { __resolveType: (value: { __typename?: unknown }) => value.__typename };
+  }
+
+  return makeExecutableSchema({
+    typeDefs: [options.typeDefs, parse(federation.join('\n'))],
+    resolvers,
+    resolverValidationOptions: { requireResolversToMatchSchema: 'ignore' },
+  });
+}
+
+function rootResolvers(
+  fields: Record<string, unknown> | undefined,
+  operation: OperationTypeNode,
+  subschema: Subschema,
+): Record<string, GraphQLFieldResolver<unknown, unknown>> {
+  const resolvers: Record<string, GraphQLFieldResolver<unknown, unknown>> = {};
+  for (const fieldName of Object.keys(fields ?? {})) {
+    resolvers[fieldName] = function delegateRootField(_root, args, context, info) {
+      return delegateToSchema({
+        schema: subschema,
+        operation,
+        fieldName,
+        args,
+        context: context as Record<string, unknown> | undefined,
+        info,
+      });
+    };
+  }
+  return resolvers;
+}
+
+/**
+ * Runs the subgraph in process. The request's context goes through to the delegations, so the
+ * upstream pipeline's dedup works per client operation; anything thrown becomes `{ errors }`.
+ */
+export function createServiceExecutor(serviceName: string, schema: GraphQLSchema): SubgraphExecutor {
+  return composeWrappers([errorsAsData(serviceName)], async function executeServiceSubgraph(request) {
+    const result = await execute({
+      schema,
+      document: request.document,
+      variableValues: request.variables,
+      operationName: request.operationName,
+      rootValue: request.rootValue,
+      contextValue: request.context ?? {},
+      fieldResolver: mergedFieldResolver,
+    });
+    return asRemoteResult(result as ExecutionResult);
+  });
+}

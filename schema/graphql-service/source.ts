@@ -1,0 +1,96 @@
+/**
+ * Where a plain GraphQL service's schema comes from: introspection through the upstream pipeline
+ * (so timeouts, headers and error mapping apply), or the SDL of `schemaFile`, where Query fields
+ * may carry `@lookup`. Either way the result is a `GraphQLSchema`; every failure is a
+ * SUBGRAPH_LOAD_FAILED that says what went wrong.
+ */
+import { readFile } from 'node:fs/promises';
+import {
+  buildASTSchema,
+  buildClientSchema,
+  type DocumentNode,
+  type GraphQLSchema,
+  getIntrospectionQuery,
+  type IntrospectionQuery,
+  Kind,
+  OperationTypeNode,
+  parse,
+} from 'graphql';
+import { GatehouseError } from '../../gateway/errors/index.ts';
+import type { SubgraphExecutor } from '../../gateway/upstream/index.ts';
+import { LOOKUP_DIRECTIVE_NAME, LOOKUP_DIRECTIVE_SDL } from '../directives/lookup.ts';
+
+const INTROSPECTION_OPERATION = '__GatehouseIntrospection';
+// The default introspection query (descriptions, deprecations of fields and enum values): the
+// richer variants (argument deprecations, specifiedByURL) are not understood by every server.
+const INTROSPECTION = parse(
+  getIntrospectionQuery({ descriptions: true }).replace(
+    'query IntrospectionQuery',
+    `query ${INTROSPECTION_OPERATION}`,
+  ),
+);
+
+/** Introspects the service. Rejects with SUBGRAPH_LOAD_FAILED when it cannot. */
+export async function introspectService(name: string, executor: SubgraphExecutor): Promise<GraphQLSchema> {
+  const result = await executor({
+    document: INTROSPECTION,
+    operationName: INTROSPECTION_OPERATION,
+    operationType: OperationTypeNode.QUERY,
+  });
+  const data = result.data as Partial<IntrospectionQuery> | null | undefined;
+  if (data?.__schema === undefined || data.__schema === null) {
+    const reason = result.errors?.[0]?.message ?? 'the answer has no __schema';
+    throw new GatehouseError(
+      'SUBGRAPH_LOAD_FAILED',
+      `cannot introspect GraphQL service ${name}: ${reason}`,
+      [],
+      {
+        cause: result.errors?.[0],
+      },
+    );
+  }
+  try {
+    return buildClientSchema(data as IntrospectionQuery);
+  } catch (cause) {
+    throw new GatehouseError(
+      'SUBGRAPH_LOAD_FAILED',
+      `the introspection of GraphQL service ${name} is not a valid schema: ${(cause as Error).message}`,
+      [],
+      { cause },
+    );
+  }
+}
+
+/** Reads and builds the SDL of `schemaFile`; `@lookup` is declared for it when the file does not. */
+export async function readServiceSchema(name: string, file: string): Promise<GraphQLSchema> {
+  let document: DocumentNode;
+  try {
+    document = parse(await readFile(file, 'utf8'));
+  } catch (cause) {
+    throw new GatehouseError(
+      'SUBGRAPH_LOAD_FAILED',
+      `cannot read the schemaFile of GraphQL service ${name} (${file}): ${(cause as Error).message}`,
+      [],
+      { cause },
+    );
+  }
+  const declaresLookup = document.definitions.some(
+    (d) => d.kind === Kind.DIRECTIVE_DEFINITION && d.name.value === LOOKUP_DIRECTIVE_NAME,
+  );
+  if (!declaresLookup) {
+    document = {
+      ...document,
+      definitions: [...document.definitions, ...parse(LOOKUP_DIRECTIVE_SDL).definitions],
+    };
+  }
+  try {
+    return buildASTSchema(document);
+  } catch (cause) {
+    throw new GatehouseError(
+      'SUBGRAPH_LOAD_FAILED',
+      `the schemaFile of GraphQL service ${name} (${file}) is not a valid schema: ${(cause as Error).message}`,
+      [],
+      { cause },
+    );
+  }
+}
