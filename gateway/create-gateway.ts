@@ -8,6 +8,7 @@ import { createYoga, type Plugin, type YogaServerInstance } from 'graphql-yoga';
 import { subgraphLoader } from '../schema/loaders.ts';
 import type { GatehouseConfig } from './config/index.ts';
 import { createMaskError } from './errors/mask.ts';
+import { createGraphiQL } from './graphiql/index.ts';
 import { useHealth } from './health/index.ts';
 import { createUpstreamClient, type UpstreamClient } from './http/index.ts';
 import { createLogger, type Logger } from './logger/index.ts';
@@ -51,6 +52,9 @@ export function createGateway(options: GatewayOptions): Gateway {
     env: options.env,
   });
 
+  // GraphiQL from local files, not a CDN: the page (renderGraphiQL below) and its assets (plugin).
+  const graphiql = config.server.graphiql ? createGraphiQL() : undefined;
+
   const plugins: Plugin[] = [
     // Request stage, first: health answers without touching GraphQL.
     useHealth({
@@ -58,6 +62,8 @@ export function createGateway(options: GatewayOptions): Gateway {
       readyPath: config.server.readyPath,
       status: () => supergraph.status(),
     }),
+    // Request stage: GraphiQL's script and stylesheet, before anything GraphQL.
+    ...(graphiql ? [graphiql.plugin] : []),
     // Operation stage: every operation runs on the schema in service when it starts.
     useSupergraphSchema(supergraph),
   ];
@@ -69,6 +75,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     graphiql: config.server.graphiql
       ? { title: 'Gatehouse', defaultQuery: config.server.exampleQuery }
       : false,
+    renderGraphiQL: graphiql?.render,
     logging: {
       debug: (...args) => logger.debug(args.map(String).join(' ')),
       info: (...args) => logger.info(args.map(String).join(' ')),
