@@ -12,6 +12,7 @@ import {
   type DocumentNode,
   type GraphQLDirective,
   getArgumentValues,
+  isNonNullType,
   Kind,
   parse,
 } from 'graphql';
@@ -113,7 +114,7 @@ export function collectDirectiveUses(document: DocumentNode): {
       if (directive === undefined) continue;
       const at = `${site.where}: @${directive.name}`;
       if (!directive.locations.includes(site.location)) {
-        problems.push(`${at} is not allowed on a ${describe(site.location)}; it goes on ${where(directive)}`);
+        problems.push(`${at} is not allowed on ${describe(site.location)}; it goes on ${where(directive)}`);
         continue;
       }
       if (seen.has(directive.name) && !directive.isRepeatable) {
@@ -126,6 +127,16 @@ export function collectDirectiveUses(document: DocumentNode): {
       if (unknown.length > 0) {
         const names = unknown.map((a) => `"${a.name.value}"`).join(', ');
         problems.push(`${at} has unknown argument ${names}; its arguments are ${[...known].join(', ')}`);
+        continue;
+      }
+      const missing = directive.args.filter(
+        (a) =>
+          isNonNullType(a.type) &&
+          a.defaultValue === undefined &&
+          !node.arguments?.some((n) => n.name.value === a.name),
+      );
+      if (missing.length > 0) {
+        problems.push(`${at} needs ${missing.map((a) => `${a.name}: ${String(a.type)}`).join(', ')}; add it`);
         continue;
       }
       try {
@@ -141,8 +152,16 @@ export function collectDirectiveUses(document: DocumentNode): {
   return { uses, problems };
 }
 
+const PLACES: Partial<Record<DirectiveLocation, string>> = {
+  [DirectiveLocation.OBJECT]: 'an object type',
+  [DirectiveLocation.FIELD_DEFINITION]: 'a field',
+  [DirectiveLocation.ARGUMENT_DEFINITION]: 'an argument',
+  [DirectiveLocation.INPUT_FIELD_DEFINITION]: 'an input field',
+  [DirectiveLocation.ENUM_VALUE]: 'an enum value',
+};
+
 function describe(location: DirectiveLocation): string {
-  return location.toLowerCase().replaceAll('_', ' ');
+  return PLACES[location] ?? `a ${location.toLowerCase().replaceAll('_', ' ')}`;
 }
 
 function where(directive: GraphQLDirective): string {
