@@ -153,21 +153,22 @@ function checkLookup(schema: GraphQLSchema, lookup: LookupDeclaration): string[]
     problems.push(
       `${fieldName} has no argument "${lookup.argument}" (its arguments: ${names}); set "argument"`,
     );
-  } else {
+  } else if (problems.length === 0) {
+    // Only once the field itself fits: its argument's shape follows from `batch` and the key.
     const where = `argument ${fieldName}(${argument.name}:)`;
     const argumentType = getNullableType(argument.type);
     if (lookup.batch && !isListType(argumentType)) {
       problems.push(`${where} is ${String(argument.type)}, not a list; a batch lookup takes a list of keys`);
     } else if (!lookup.batch && isListType(argumentType)) {
       problems.push(`${where} is a list; set "batch": true`);
-    } else if (problems.length === 0) {
+    } else {
       problems.push(
         ...keyInputProblems(key, isListType(argumentType) ? argumentType.ofType : argumentType, where),
       );
     }
   }
-  for (const other of field.args) {
-    if (other.name !== lookup.argument && isNonNullType(other.type) && other.defaultValue === undefined) {
+  for (const other of argument === undefined ? [] : field.args) {
+    if (other !== argument && isNonNullType(other.type) && other.defaultValue === undefined) {
       problems.push(`${fieldName} also requires argument "${other.name}", which a lookup cannot pass`);
     }
   }

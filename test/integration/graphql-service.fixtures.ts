@@ -76,6 +76,7 @@ export const ACCOUNTS_SDL = /* GraphQL */ `
     node(id: ID!): Node
     search(term: String!): [SearchResult!]!
     membership(key: MembershipKey!): Membership
+    userInOrg(id: ID!, orgId: ID!): User
     now: DateTime! @internal
   }
 
@@ -146,6 +147,10 @@ export async function startAccounts(port?: number): Promise<Accounts> {
         membership: (_: unknown, { key }: { key: { userId: string; orgId: string } }) => {
           calls.membership.push(key);
           return MEMBERSHIPS.find((m) => m.userId === key.userId && m.orgId === key.orgId) ?? null;
+        },
+        userInOrg: (_: unknown, { id, orgId }: { id: string; orgId: string }) => {
+          const user = byId(id);
+          return user?.orgId === orgId ? user : null;
         },
         now: () => NOW,
       },
