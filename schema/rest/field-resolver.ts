@@ -7,7 +7,7 @@ import { type GraphQLResolveInfo, getNamedType, isNonNullType } from 'graphql';
 import { type RestTarget, sendRest } from './http.ts';
 import { argsToJson, inputToJson } from './json-shape.ts';
 import { jsonName, type NamedTemplate, type RestCall, type RestModel } from './model.ts';
-import { getPath, renderTemplate, type TemplateVariable } from './template.ts';
+import { encodePathValue, getPath, renderTemplate, type TemplateVariable } from './template.ts';
 
 export interface FieldResolverOptions {
   target: RestTarget;
@@ -33,8 +33,8 @@ export function restFieldResolver(call: RestCall, options: FieldResolverOptions)
       // `{parent.x}` may also name a JSON property the type does not expose.
       return own === undefined ? getPath(parent, variable.path) : own;
     };
-    const path = renderTemplate(call.path, read, encodeURIComponent);
-    // A path variable without a value (an optional argument, an empty foreign key): nothing to fetch.
+    const path = renderTemplate(call.path, read, encodePathValue);
+    // A path variable without a usable value (null, or a dot segment): there is nothing to fetch.
     if (path === undefined) return null;
     let body: unknown;
     if (call.body !== undefined) {

@@ -12,7 +12,7 @@ import { type RestTarget, sendRest } from './http.ts';
 import { representationToJson } from './json-shape.ts';
 import { mapWithLimit } from './map-limit.ts';
 import { jsonName, type RestLookup, type RestModel } from './model.ts';
-import { formatValue, getPath, renderTemplate } from './template.ts';
+import { encodePathValue, formatValue, getPath, renderTemplate } from './template.ts';
 
 export interface EntityResolverOptions {
   target: RestTarget;
@@ -104,7 +104,7 @@ async function loadMany(
   }
   if (single === undefined) return keys.map(() => null);
   return mapWithLimit(keys, concurrency, async (key) => {
-    const path = renderTemplate(single.path, (v) => getPath(key, v.path), encodeURIComponent);
+    const path = renderTemplate(single.path, (v) => getPath(key, v.path), encodePathValue);
     if (path === undefined) return null;
     const answer = await sendRest(target, { method: 'GET', path, query: [], headers: {}, signal }, true);
     return answer.found ? (getPath(answer.value, single.select) ?? null) : null;

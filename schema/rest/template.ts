@@ -65,12 +65,13 @@ export type VariableReader = (variable: TemplateVariable) => unknown;
 
 /**
  * Renders a template, each value passed through `encode`. Returns undefined when a variable is
- * null or undefined (so an optional query parameter or header is left out).
+ * null or undefined (so an optional query parameter or header is left out), or when `encode`
+ * refuses a value.
  */
 export function renderTemplate(
   template: Template,
   read: VariableReader,
-  encode: (value: string) => string = (v) => v,
+  encode: (value: string) => string | undefined = (v) => v,
 ): string | undefined {
   let out = '';
   for (const part of template.parts) {
@@ -80,7 +81,9 @@ export function renderTemplate(
     }
     const value = read(part);
     if (value === null || value === undefined) return undefined;
-    out += encode(formatValue(value));
+    const encoded = encode(formatValue(value));
+    if (encoded === undefined) return undefined;
+    out += encoded;
   }
   return out;
 }
@@ -100,4 +103,12 @@ export function getPath(value: unknown, path: readonly string[]): unknown {
     current = (current as Record<string, unknown>)[key];
   }
   return current;
+}
+
+/**
+ * A value for a path segment, URL-encoded. `.` and `..` are refused: URL parsers remove them as
+ * dot segments (even encoded), so `/users/{args.id}/orders` with id `..` would reach `/orders`.
+ */
+export function encodePathValue(value: string): string | undefined {
+  return value === '.' || value === '..' ? undefined : encodeURIComponent(value);
 }

@@ -29,6 +29,10 @@ describe('REST mapping: @rest fields, templates, select, @map, mutations', () =>
     assert.equal(body.errors, undefined);
     assert.deepEqual(body.data, { product: null });
     assert.equal(api.requests[0]?.path, '/products/a%2Fb%20c');
+    // Dot segments would climb out of the path: no call is made.
+    const climbing = await gateway.query('{ product(id: "..") { id } }');
+    assert.deepEqual(climbing.body.data, { product: null });
+    assert.equal(api.requests.length, 1);
     const found = await gateway.query('{ product(id: "p2") { id name priceCents status } }');
     assert.deepEqual(found.body.data, {
       product: { id: 'p2', name: 'Lamp', priceCents: 1900, status: 'SOLD_OUT' },
