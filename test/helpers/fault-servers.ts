@@ -1,0 +1,162 @@
+/**
+ * Small scripted upstreams that misbehave in one way each, on 127.0.0.1 port 0, for fault tests.
+ * Each counts the requests and the TCP connections it got, and closes every socket on `close()`
+ * (a slow server holds requests open forever otherwise).
+ */
+import { createServer, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+
+export type Fault =
+  /** Nothing listens: the port was bound, then closed (connection refused). */
+  | 'down'
+  /** Accepts the request and never answers. */
+  | 'slow'
+  /** 500 with an HTML page, like a proxy's error page. */
+  | 'html-500'
+  /** 200 with a body that is not JSON. */
+  | 'not-json'
+  /** 200 with JSON that is not a GraphQL response. */
+  | 'not-graphql'
+  /** Sends the headers and part of the body, then resets the connection. */
+  | 'reset'
+  /** Sends the headers and part of the body, then nothing more. */
+  | 'stall-body'
+  /** A GraphQL response: `data` with the field null and an `errors` list (code `FORBIDDEN`). */
+  | 'graphql-errors'
+  /** `data: null` and one error with no path and no code, as a crashed resolver layer sends. */
+  | 'graphql-errors-no-data';
+
+export interface FaultServer {
+  /** The endpoint, `http://127.0.0.1:<port>/graphql`. */
+  url: string;
+  port: number;
+  /** HTTP requests received. */
+  requests(): number;
+  /** TCP connections accepted. */
+  connections(): number;
+  /** Requests whose connection closed before they were answered (the client gave up). */
+  aborted(): number;
+  close(): Promise<void>;
+}
+
+/** The error a `graphql-errors` server returns; the field it names is set to null. */
+export const SUBGRAPH_ERROR_CODE = 'FORBIDDEN';
+
+/**
+ * Starts a server with the given fault. `field` is the root field a `graphql-errors` server
+ * answers null (with an error at its path).
+ */
+export async function startFaultServer(fault: Fault, options: { field?: string } = {}): Promise<FaultServer> {
+  if (fault === 'down') return closedPort();
+  const field = options.field ?? 'broken';
+  let requests = 0;
+  let connections = 0;
+  let aborted = 0;
+  const sockets = new Set<Socket>();
+  const server = createServer((req, res) => {
+    requests++;
+    res.on('close', () => {
+      if (!res.writableFinished) aborted++;
+    });
+    // Read the whole request first so that the answer is not racing the upload.
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => answer(fault, field, Buffer.concat(chunks).toString('utf8'), res));
+  });
+  server.on('connection', (socket) => {
+    connections++;
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+  });
+  const port = await listen(server, 0);
+  return {
+    url: `http://127.0.0.1:${port}/graphql`,
+    port,
+    requests: () => requests,
+    connections: () => connections,
+    aborted: () => aborted,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        for (const socket of sockets) socket.destroy();
+      }),
+  };
+}
+
+function answer(fault: Exclude<Fault, 'down'>, field: string, body: string, res: ServerResponse) {
+  switch (fault) {
+    case 'slow':
+      return; // never answers; the socket is destroyed on close()
+    case 'html-500':
+      return send(res, 500, 'text/html', '<html><body><h1>500 Internal Server Error</h1></body></html>');
+    case 'not-json':
+      return send(res, 200, 'application/json', 'this is not json {');
+    case 'not-graphql':
+      return send(res, 200, 'application/json', JSON.stringify({ hello: 'world', status: 'ok' }));
+    case 'reset':
+      res.writeHead(200, { 'content-type': 'application/json', 'content-length': '1000' });
+      res.write('{"data":{"');
+      // Give the partial body a chance to leave before the reset.
+      setImmediate(() => res.socket?.resetAndDestroy());
+      return;
+    case 'stall-body':
+      res.writeHead(200, { 'content-type': 'application/json', 'content-length': '1000' });
+      res.write('{"data":{"');
+      return; // the rest never comes; the socket is destroyed on close()
+    case 'graphql-errors':
+      return send(res, 200, 'application/json', JSON.stringify(graphqlErrors(field, body)));
+    case 'graphql-errors-no-data':
+      return send(
+        res,
+        200,
+        'application/json',
+        JSON.stringify({ data: null, errors: [{ message: 'boom' }] }),
+      );
+  }
+}
+
+/** `field: null` with an error at its path; for an entity fetch, one null entity and error per representation. */
+function graphqlErrors(field: string, body: string) {
+  const extensions = { code: SUBGRAPH_ERROR_CODE };
+  const request = JSON.parse(body) as { query?: string; variables?: { representations?: unknown[] } };
+  const representations = request.variables?.representations;
+  if (request.query?.includes('_entities') && Array.isArray(representations)) {
+    return {
+      data: { _entities: representations.map(() => null) },
+      errors: representations.map((_, i) => ({ message: 'not allowed', path: ['_entities', i], extensions })),
+    };
+  }
+  return { data: { [field]: null }, errors: [{ message: 'not allowed', path: [field], extensions }] };
+}
+
+function send(res: ServerResponse, status: number, type: string, body: string) {
+  res.writeHead(status, { 'content-type': type, 'content-length': Buffer.byteLength(body) });
+  res.end(body);
+}
+
+function listen(server: Server, port: number): Promise<number> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, '127.0.0.1', () => resolve((server.address() as AddressInfo).port));
+  });
+}
+
+/** A port that was free a moment ago and has nothing listening on it now. */
+export async function freePort(): Promise<number> {
+  const server = createServer();
+  const port = await listen(server, 0);
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
+
+async function closedPort(): Promise<FaultServer> {
+  const port = await freePort();
+  return {
+    url: `http://127.0.0.1:${port}/graphql`,
+    port,
+    requests: () => 0,
+    connections: () => 0,
+    aborted: () => 0,
+    close: async () => {},
+  };
+}
