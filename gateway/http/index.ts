@@ -63,8 +63,19 @@ export function createUpstreamClient(options: UpstreamClientOptions): UpstreamCl
   return {
     async request(request) {
       const timeout = request.timeout ?? options.requestTimeout;
-      const deadline = AbortSignal.timeout(timeout);
-      const signal = request.signal ? AbortSignal.any([request.signal, deadline]) : deadline;
+      // One controller per request, fed by the deadline and by the caller's signal. Listening to
+      // the caller's signal (rather than AbortSignal.any) works with any EventTarget-like signal,
+      // such as the one the HTTP server adapter builds, and lets go of it when the request ends.
+      const controller = new AbortController();
+      let timedOut = false;
+      const timer = setTimeout(() => {
+        timedOut = true;
+        controller.abort();
+      }, timeout);
+      const onAbort = () => controller.abort();
+      const callerSignal = request.signal;
+      if (callerSignal?.aborted) onAbort();
+      else callerSignal?.addEventListener('abort', onAbort, { once: true });
       const url = typeof request.url === 'string' ? new URL(request.url) : request.url;
       try {
         const response = await agent.request({
@@ -73,12 +84,15 @@ export function createUpstreamClient(options: UpstreamClientOptions): UpstreamCl
           method: (request.method ?? 'GET') as 'GET',
           headers: request.headers,
           body: request.body,
-          signal,
+          signal: controller.signal,
         });
         const body = await response.body.text();
         return { status: response.statusCode, headers: response.headers, body };
       } catch (cause) {
-        throw toUpstreamError(cause, request.serviceName, deadline.aborted ? timeout : undefined);
+        throw toUpstreamError(cause, request.serviceName, timedOut ? timeout : undefined);
+      } finally {
+        clearTimeout(timer);
+        callerSignal?.removeEventListener('abort', onAbort);
       }
     },
     close: () => agent.close(),

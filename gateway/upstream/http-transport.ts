@@ -2,7 +2,7 @@
  * The innermost step for remote GraphQL subgraphs: GraphQL over HTTP (POST, JSON) through the
  * pooled client, and a strict check that what came back is a GraphQL response.
  */
-import type { ExecutionResult } from '@graphql-tools/utils';
+import type { ExecutionRequest, ExecutionResult } from '@graphql-tools/utils';
 import { GraphQLError } from 'graphql';
 import { gatewayError } from '../errors/index.ts';
 import type { UpstreamClient } from '../http/index.ts';
@@ -36,10 +36,30 @@ export function createHttpTransport(options: HttpTransportOptions): SubgraphExec
       headers,
       body,
       timeout,
-      signal: request.signal,
+      signal: clientSignal(request),
     });
     return parseGraphQLResponse(serviceName, response.status, response.body);
   };
+}
+
+/**
+ * The signal that aborts when the client goes away. The federation planner does not pass the
+ * operation's signal on to subgraph requests, so it is taken from the context, where Yoga keeps
+ * the client's Fetch `Request`.
+ */
+function clientSignal(request: ExecutionRequest): AbortSignal | undefined {
+  if (request.signal) return request.signal;
+  const signal = (request.context as { request?: { signal?: unknown } } | undefined)?.request?.signal;
+  return isSignal(signal) ? signal : undefined;
+}
+
+function isSignal(value: unknown): value is AbortSignal {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    typeof (value as AbortSignal).addEventListener === 'function' &&
+    typeof (value as AbortSignal).aborted === 'boolean'
+  );
 }
 
 /** Parses an upstream body as a GraphQL response, or throws SUBGRAPH_BAD_RESPONSE. */
