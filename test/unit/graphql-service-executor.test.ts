@@ -104,6 +104,33 @@ describe('graphql-service executor', () => {
     ]);
   });
 
+  it('sends each lookup only the part of the selection that applies to its type, fragments included', async () => {
+    const { executor } = await load({
+      lookups: [batch, { type: 'Membership', key: 'userId orgId', field: 'membership', argument: 'key' }],
+    });
+    const result = await executor({
+      document: parse(`
+        query ($r: [_Any!]!) { _entities(representations: $r) { ...E ... on Membership { title } } }
+        fragment E on _Entity { __typename ...U }
+        fragment U on User { nick: name }
+      `),
+      variables: {
+        r: [
+          { __typename: 'User', id: '1' },
+          { __typename: 'Membership', userId: '1', orgId: 'o1' },
+        ],
+      },
+      context: {},
+    });
+    assert.equal(result.errors, undefined, JSON.stringify(result.errors));
+    assert.deepEqual(plain(result.data), {
+      _entities: [
+        { __typename: 'User', nick: 'Ada' },
+        { __typename: 'Membership', title: 'CEO' },
+      ],
+    });
+  });
+
   it('answers _service with the generated federation SDL', async () => {
     const { executor, typeDefs } = await load({ lookups: [batch] });
     const result = await executor({ document: parse('{ _service { sdl } }') });
