@@ -4,9 +4,11 @@
  * connection limit, and each request has an end-to-end deadline on top of undici's connect,
  * headers and body timeouts. Failures become catalogue errors carrying the service name.
  */
-import { Agent, errors as undiciErrors } from 'undici';
+import { Agent } from 'undici';
 import type { UpstreamConfig } from '../config/index.ts';
-import { gatewayError } from '../errors/index.ts';
+import { toUpstreamError } from './errors.ts';
+
+export { toUpstreamError } from './errors.ts';
 
 export interface UpstreamRequest {
   /** The subgraph this request is for; named in errors. */
@@ -46,8 +48,6 @@ export type UpstreamClientOptions = Pick<
   | 'keepAliveTimeout'
   | 'requestTimeout'
 >;
-
-const TIMEOUT_CODES = new Set(['UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT']);
 
 /** Creates the pooled client. One per gateway; pools are per origin inside it. */
 export function createUpstreamClient(options: UpstreamClientOptions): UpstreamClient {
@@ -97,27 +97,4 @@ export function createUpstreamClient(options: UpstreamClientOptions): UpstreamCl
     },
     close: () => agent.close(),
   };
-}
-
-function toUpstreamError(cause: unknown, serviceName: string, timedOutAfter: number | undefined) {
-  const code = (cause as { code?: string } | null)?.code;
-  if (timedOutAfter !== undefined) {
-    return gatewayError('GATEWAY_TIMEOUT', `${serviceName} did not answer within ${timedOutAfter} ms`, {
-      serviceName,
-      cause,
-    });
-  }
-  if (code !== undefined && TIMEOUT_CODES.has(code)) {
-    return gatewayError('GATEWAY_TIMEOUT', `${serviceName} timed out (${code})`, { serviceName, cause });
-  }
-  if (cause instanceof undiciErrors.ResponseExceededMaxSizeError) {
-    return gatewayError('SUBGRAPH_BAD_RESPONSE', `${serviceName} sent a response that is too large`, {
-      serviceName,
-      cause,
-    });
-  }
-  return gatewayError('SUBGRAPH_UNAVAILABLE', `${serviceName} is unavailable${code ? ` (${code})` : ''}`, {
-    serviceName,
-    cause,
-  });
 }
