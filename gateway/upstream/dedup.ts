@@ -5,6 +5,7 @@
  * the request.
  */
 import type { ExecutionRequest, ExecutionResult } from '@graphql-tools/utils';
+import { getOperationAST } from 'graphql';
 import { printCached } from './print-cache.ts';
 import type { ExecutorWrapper } from './types.ts';
 
@@ -14,7 +15,7 @@ export function dedupRequests(serviceName: string): ExecutorWrapper {
   return (next) =>
     function dedupExecutor(request: ExecutionRequest) {
       const context = request.context as object | undefined;
-      if (context == null || typeof context !== 'object' || (request.operationType ?? 'query') !== 'query') {
+      if (context == null || typeof context !== 'object' || operationType(request) !== 'query') {
         return next(request);
       }
       let inflight = inflightByContext.get(context);
@@ -30,4 +31,9 @@ export function dedupRequests(serviceName: string): ExecutorWrapper {
       }
       return promise;
     };
+}
+
+/** The request's operation type; read from the document when the caller did not say. */
+function operationType(request: ExecutionRequest): string | undefined {
+  return request.operationType ?? getOperationAST(request.document, request.operationName)?.operation;
 }

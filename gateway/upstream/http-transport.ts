@@ -2,10 +2,9 @@
  * The innermost step for remote GraphQL subgraphs: GraphQL over HTTP (POST, JSON) through the
  * pooled client, and a strict check that what came back is a GraphQL response.
  */
-import type { ExecutionRequest, ExecutionResult } from '@graphql-tools/utils';
-import { GraphQLError } from 'graphql';
-import { gatewayError } from '../errors/index.ts';
+import type { ExecutionRequest } from '@graphql-tools/utils';
 import type { UpstreamClient } from '../http/index.ts';
+import { parseGraphQLResponse } from './parse-response.ts';
 import { printCached } from './print-cache.ts';
 import type { SubgraphExecutor } from './types.ts';
 
@@ -60,75 +59,4 @@ function isSignal(value: unknown): value is AbortSignal {
     typeof (value as AbortSignal).addEventListener === 'function' &&
     typeof (value as AbortSignal).aborted === 'boolean'
   );
-}
-
-/** Parses an upstream body as a GraphQL response, or throws SUBGRAPH_BAD_RESPONSE. */
-export function parseGraphQLResponse(serviceName: string, status: number, body: string): ExecutionResult {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(body);
-  } catch (cause) {
-    throw gatewayError(
-      'SUBGRAPH_BAD_RESPONSE',
-      `${serviceName} answered HTTP ${status} with a body that is not JSON`,
-      {
-        serviceName,
-        cause,
-        extensions: { upstreamStatus: status },
-      },
-    );
-  }
-  if (!isExecutionResult(parsed)) {
-    throw gatewayError(
-      'SUBGRAPH_BAD_RESPONSE',
-      `${serviceName} answered HTTP ${status} with JSON that is not a GraphQL response`,
-      {
-        serviceName,
-        extensions: { upstreamStatus: status },
-      },
-    );
-  }
-  if (status >= 400 && parsed.data == null && (parsed.errors?.length ?? 0) === 0) {
-    throw gatewayError('SUBGRAPH_BAD_RESPONSE', `${serviceName} answered HTTP ${status}`, {
-      serviceName,
-      extensions: { upstreamStatus: status },
-    });
-  }
-  return {
-    data: parsed.data,
-    errors: parsed.errors?.map((e) => toGraphQLError(e, serviceName)),
-    extensions: parsed.extensions,
-  } as ExecutionResult;
-}
-
-interface RawError {
-  message: string;
-  path?: Array<string | number>;
-  extensions?: Record<string, unknown>;
-}
-
-interface RawResult {
-  data?: Record<string, unknown> | null;
-  errors?: RawError[];
-  extensions?: Record<string, unknown>;
-}
-
-function isExecutionResult(value: unknown): value is RawResult {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
-  const { data, errors } = value as Record<string, unknown>;
-  if (data === undefined && errors === undefined) return false;
-  if (data !== undefined && data !== null && (typeof data !== 'object' || Array.isArray(data))) return false;
-  if (
-    errors !== undefined &&
-    (!Array.isArray(errors) || !errors.every((e) => typeof e?.message === 'string'))
-  )
-    return false;
-  return true;
-}
-
-function toGraphQLError(error: RawError, serviceName: string): GraphQLError {
-  return new GraphQLError(error.message, {
-    path: error.path,
-    extensions: { code: 'SUBGRAPH_ERROR', ...error.extensions, serviceName },
-  });
 }
