@@ -32,6 +32,12 @@ export interface EntitiesResolverOptions {
   lookups: readonly ResolvedLookup[];
 }
 
+/** One distinct key and the indexes of the representations that carry it. */
+interface KeyEntry {
+  key: unknown;
+  indexes: number[];
+}
+
 type EntitiesResolver = (
   root: unknown,
   args: { representations: readonly unknown[] },
@@ -43,10 +49,48 @@ export function createEntitiesResolver(options: EntitiesResolverOptions): Entiti
   const { serviceName, subschema } = options;
   const lookups = new Map(options.lookups.map((lookup) => [lookup.type, lookup]));
 
+  /** Calls the lookup for one type's distinct keys; `settle` receives each key's entity or error. */
+  async function resolveGroup(
+    lookup: ResolvedLookup,
+    entries: readonly KeyEntry[],
+    context: unknown,
+    info: GraphQLResolveInfo,
+    settle: (entry: KeyEntry, value: unknown) => void,
+  ): Promise<void> {
+    const type = info.schema.getType(lookup.type);
+    if (!isObjectType(type)) throw new Error(`${lookup.type} is not an object type of the subgraph`);
+    const selectionSet = selectionSetFor(type, info);
+    const delegate = (key: unknown, batch: boolean): Promise<unknown> =>
+      Promise.resolve(
+        delegateToSchema({
+          schema: subschema,
+          operation: OperationTypeNode.QUERY,
+          fieldName: lookup.field,
+          args: { [lookup.argument]: key },
+          returnType: batch ? new GraphQLList(type) : type,
+          selectionSet,
+          fieldNodes: [],
+          context: context as Record<string, unknown> | undefined,
+          info,
+        }),
+      );
+    if (!lookup.batch) {
+      await Promise.all(entries.map(async (entry) => settle(entry, await delegate(entry.key, false))));
+      return;
+    }
+    const values = await delegate(
+      entries.map((entry) => entry.key),
+      true,
+    );
+    entries.forEach((entry, position) => {
+      settle(entry, batchValue(values, position, entries.length, serviceName, lookup));
+    });
+  }
+
   return async function resolveEntities(_root, { representations }, context, info) {
     const results: unknown[] = representations.map(() => null);
     // Per type, per distinct key: the key value and the representations that asked for it.
-    const groups = new Map<ResolvedLookup, Map<string, { key: unknown; indexes: number[] }>>();
+    const groups = new Map<ResolvedLookup, Map<string, KeyEntry>>();
     representations.forEach((representation, index) => {
       const typename = isRecord(representation) ? representation.__typename : undefined;
       const lookup = typeof typename === 'string' ? lookups.get(typename) : undefined;
@@ -58,7 +102,7 @@ export function createEntitiesResolver(options: EntitiesResolverOptions): Entiti
         });
         return;
       }
-      const keys = groups.get(lookup) ?? new Map<string, { key: unknown; indexes: number[] }>();
+      const keys = groups.get(lookup) ?? new Map<string, KeyEntry>();
       groups.set(lookup, keys);
       const id = JSON.stringify(key);
       const entry = keys.get(id) ?? { key, indexes: [] };
@@ -69,37 +113,15 @@ export function createEntitiesResolver(options: EntitiesResolverOptions): Entiti
     await Promise.all(
       [...groups].map(async ([lookup, keys]) => {
         const entries = [...keys.values()];
-        const type = info.schema.getType(lookup.type);
-        if (!isObjectType(type)) return; // cannot happen: lookups are checked against this schema
-        const delegate = (key: unknown, batch: boolean) =>
-          delegateToSchema({
-            schema: subschema,
-            operation: OperationTypeNode.QUERY,
-            fieldName: lookup.field,
-            args: { [lookup.argument]: key },
-            returnType: batch ? new GraphQLList(type) : type,
-            selectionSet: selectionSetFor(type, info),
-            fieldNodes: [],
-            context: context as Record<string, unknown> | undefined,
-            info,
+        try {
+          await resolveGroup(lookup, entries, context, info, (entry, value) => {
+            for (const index of entry.indexes) results[index] = value;
           });
-        if (!lookup.batch) {
-          await Promise.all(
-            entries.map(async (entry) => {
-              const value: unknown = await delegate(entry.key, false);
-              for (const index of entry.indexes) results[index] = value;
-            }),
-          );
-          return;
+        } catch (error) {
+          // A failure of this code, not of the service: the entities of this type get it (it is
+          // masked and logged as any unexpected error); other types still resolve.
+          for (const entry of entries) for (const index of entry.indexes) results[index] = error;
         }
-        const values: unknown = await delegate(
-          entries.map((entry) => entry.key),
-          true,
-        );
-        entries.forEach((entry, position) => {
-          const value = batchValue(values, position, entries.length, serviceName, lookup);
-          for (const index of entry.indexes) results[index] = value;
-        });
       }),
     );
     // Errors located by execution at `_entities.<index>`, not at the lookup's list position.
