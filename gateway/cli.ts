@@ -82,6 +82,10 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
+function isSystemError(error: unknown): error is NodeJS.ErrnoException {
+  return error instanceof Error && typeof (error as NodeJS.ErrnoException).syscall === 'string';
+}
+
 try {
   const code = await main(process.argv.slice(2));
   if (code >= 0) process.exitCode = code;
@@ -90,6 +94,9 @@ try {
     process.stderr.write(`gatehouse: ${error.message}\n`);
   } else if (error instanceof TypeError && (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
     process.stderr.write(`gatehouse: ${error.message}\n\n${USAGE}`);
+  } else if (isSystemError(error)) {
+    // EADDRINUSE, EACCES, ENOENT...: the message says it all; a stack would bury it.
+    process.stderr.write(`gatehouse: ${error.message}\n`);
   } else {
     process.stderr.write(
       `gatehouse: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,

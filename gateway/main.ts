@@ -2,11 +2,14 @@
  * Process entry points behind the CLI: load the config, create the gateway, listen, and shut
  * down gracefully on SIGINT/SIGTERM (stop accepting, finish in-flight requests, close pools).
  */
+import { existsSync } from 'node:fs';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { composeSubgraphs, formatCompositionProblems } from '../schema/compose.ts';
 import { subgraphLoader } from '../schema/loaders.ts';
 import type { SubgraphDefinition } from '../schema/types.ts';
 import { type GatehouseConfig, loadConfig, resolveConfig } from './config/index.ts';
 import { createGateway, type Gateway } from './create-gateway.ts';
+import { GatehouseError } from './errors/index.ts';
 import { createUpstreamClient } from './http/index.ts';
 import { createLogger } from './logger/index.ts';
 import { createLoadContext } from './upstream/index.ts';
@@ -19,6 +22,16 @@ export interface StartOptions {
 }
 
 async function configFor(options: StartOptions): Promise<GatehouseConfig> {
+  const config = await readStartConfig(options);
+  if (config.supergraph !== undefined && !existsSync(config.supergraph)) {
+    throw new GatehouseError('CONFIG_INVALID', `the supergraph file ${config.supergraph} does not exist`, [
+      'check the --supergraph path (or `supergraph` in the config), or compose one with `gatehouse compose -o <file>`',
+    ]);
+  }
+  return config;
+}
+
+async function readStartConfig(options: StartOptions): Promise<GatehouseConfig> {
   if (options.supergraphFile !== undefined && options.configFile === undefined) {
     return resolveConfig({ supergraph: options.supergraphFile, server: serverOverrides(options) });
   }
@@ -49,13 +62,21 @@ export async function runStart(options: StartOptions): Promise<Gateway> {
 export async function serve(config: GatehouseConfig, onClose?: () => Promise<void>): Promise<Gateway> {
   const logger = createLogger();
   const gateway = createGateway({ config, logger });
-  const { url } = await gateway.listen();
-  logger.info(`Gatehouse is listening on ${url}`);
+  let listening: Awaited<ReturnType<Gateway['listen']>>;
+  try {
+    listening = await gateway.listen();
+  } catch (error) {
+    await gateway.close();
+    throw error;
+  }
+  logger.info(`Gatehouse is listening on ${listening.url}`);
+  const drain = closeConnectionsOnceAnswered(listening.server);
   let closing = false;
   const shutdown = (signal: string) => {
     if (closing) return;
     closing = true;
     logger.info(`${signal} received: finishing in-flight requests, then exiting`);
+    drain();
     gateway
       .close()
       .then(() => onClose?.())
@@ -68,6 +89,30 @@ export async function serve(config: GatehouseConfig, onClose?: () => Promise<voi
   process.once('SIGINT', () => shutdown('SIGINT'));
   process.once('SIGTERM', () => shutdown('SIGTERM'));
   return gateway;
+}
+
+/**
+ * Returns a function that, once called, answers every request in flight (and any that still
+ * arrives on an open connection) with `Connection: close`, and closes each connection as it goes
+ * idle. Without it, `server.close()` waits for keep-alive connections to time out (65 s).
+ */
+function closeConnectionsOnceAnswered(server: Server): () => void {
+  const inFlight = new Set<ServerResponse>();
+  let draining = false;
+  server.on('request', (_request: IncomingMessage, response: ServerResponse) => {
+    if (draining && !response.headersSent) response.setHeader('connection', 'close');
+    inFlight.add(response);
+    response.once('close', () => inFlight.delete(response));
+    // A response whose headers were sent before the drain keeps its connection: close it when idle.
+    response.once('finish', () => {
+      if (draining) setImmediate(() => server.closeIdleConnections());
+    });
+  });
+  return () => {
+    draining = true;
+    for (const response of inFlight) if (!response.headersSent) response.setHeader('connection', 'close');
+    server.closeIdleConnections();
+  };
 }
 
 /** `gatehouse compose`: loads every subgraph once and composes them. */
@@ -109,9 +154,15 @@ export async function runCompose(options: {
 export async function runDemo(options: { host?: string; port?: number }): Promise<Gateway> {
   const { startDemo } = await import('../subgraphs/demo/index.ts');
   const demo = await startDemo();
-  const config = resolveConfig(
-    { ...demo.config, server: { ...demo.config.server, ...serverOverrides(options) } },
-    { baseDir: demo.baseDir },
-  );
-  return serve(config, demo.close);
+  try {
+    const config = resolveConfig(
+      { ...demo.config, server: { ...demo.config.server, ...serverOverrides(options) } },
+      { baseDir: demo.baseDir },
+    );
+    return await serve(config, demo.close);
+  } catch (error) {
+    // The backends would keep the process alive after the error is reported.
+    await demo.close();
+    throw error;
+  }
 }

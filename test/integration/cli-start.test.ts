@@ -1,0 +1,163 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { subgraphUrlEnvName } from '../../gateway/config/env.ts';
+import { FIXTURE_DIR, readFixture } from '../../subgraphs/bench/data.ts';
+import { type BenchSubgraphs, startBenchSubgraphs } from '../../subgraphs/bench/index.ts';
+import { benchSubgraphNames } from '../../subgraphs/bench/schemas.ts';
+import { runGatehouse, spawnGatehouse } from '../helpers/cli.ts';
+
+const SUPERGRAPH = join(FIXTURE_DIR, 'supergraph.graphql');
+
+async function postQuery(url: string, query: string) {
+  const response = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ query }),
+  });
+  return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+}
+
+async function readBody(req: IncomingMessage): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of req) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+/**
+ * A subgraph in front of `target` that holds every request until `release()`: the request is
+ * then in flight in the gateway for as long as the test wants.
+ */
+async function gatedSubgraph(target: string) {
+  let release!: () => void;
+  const gate = new Promise<void>((resolve) => {
+    release = resolve;
+  });
+  let arrived!: () => void;
+  const firstArrival = new Promise<void>((resolve) => {
+    arrived = resolve;
+  });
+  const server: Server = createServer(async (req, res) => {
+    const body = await readBody(req);
+    arrived();
+    await gate;
+    const upstream = await fetch(target, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body,
+    });
+    res.writeHead(upstream.status, { 'content-type': 'application/json' });
+    res.end(await upstream.text());
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}/graphql`,
+    firstArrival,
+    release,
+    close: () =>
+      new Promise<void>((resolve) => {
+        release();
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
+}
+
+describe('gatehouse start', () => {
+  let subgraphs: BenchSubgraphs;
+  let urlEnv: Record<string, string>;
+  let dir: string;
+  before(async () => {
+    subgraphs = await startBenchSubgraphs();
+    // The fixture's supergraph names 127.0.0.1:4200/<name>; point each at a subgraph of this test.
+    urlEnv = Object.fromEntries(
+      benchSubgraphNames.map((name) => [subgraphUrlEnvName(name), subgraphs[name].url]),
+    );
+    dir = mkdtempSync(join(tmpdir(), 'gatehouse-start-'));
+  });
+  after(async () => {
+    await subgraphs?.close();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('serves a supergraph file with --supergraph: the benchmark query gives the expected response', async () => {
+    const gatehouse = spawnGatehouse(['--supergraph', SUPERGRAPH, '--port', '0'], { env: urlEnv });
+    try {
+      const url = await gatehouse.listening();
+      const { status, body } = await postQuery(url, readFixture('query.graphql'));
+      assert.equal(status, 200);
+      assert.deepEqual(body, JSON.parse(readFixture('expected-response.json')));
+    } finally {
+      gatehouse.kill();
+    }
+  });
+
+  it('finds gatehouse.config.yaml in the working directory and composes its subgraphs', async () => {
+    writeFileSync(
+      join(dir, 'gatehouse.config.yaml'),
+      `server: { port: 0 }\nsubgraphs:\n${benchSubgraphNames
+        .map((name) => `  - { name: ${name}, kind: federation, url: "${subgraphs[name].url}" }`)
+        .join('\n')}\n`,
+    );
+    const gatehouse = spawnGatehouse(['start'], { cwd: dir });
+    try {
+      const url = await gatehouse.listening();
+      const { status, body } = await postQuery(
+        url,
+        '{ topProducts(first: 1) { name inStock reviews { id } } }',
+      );
+      assert.equal(status, 200);
+      assert.deepEqual(body, {
+        data: {
+          topProducts: [
+            { name: 'Table', inStock: true, reviews: [{ id: '1' }, { id: '2' }, { id: '3' }, { id: '4' }] },
+          ],
+        },
+      });
+    } finally {
+      gatehouse.kill();
+    }
+  });
+
+  it('on SIGTERM, finishes the request in flight, then exits 0', async () => {
+    const gated = await gatedSubgraph(subgraphs.accounts.url);
+    const gatehouse = spawnGatehouse(['--supergraph', SUPERGRAPH, '--port', '0'], {
+      env: { ...urlEnv, [subgraphUrlEnvName('accounts')]: gated.url },
+    });
+    try {
+      const url = await gatehouse.listening();
+      const inFlight = postQuery(url, '{ me { id username } }');
+      await gated.firstArrival;
+      gatehouse.child.kill('SIGTERM');
+      await gatehouse.waitForStderr(/SIGTERM received/);
+      gated.release();
+      const { status, body } = await inFlight;
+      assert.equal(status, 200);
+      assert.deepEqual(body, { data: { me: { id: '1', username: 'urigo' } } });
+      const { code } = await gatehouse.exited;
+      assert.equal(code, 0);
+    } finally {
+      gatehouse.kill();
+      await gated.close();
+    }
+  });
+
+  it('exits 1 with a one-line message when the port is taken', async () => {
+    const taken = createServer();
+    await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
+    try {
+      const { port } = taken.address() as AddressInfo;
+      const { code, stderr } = await runGatehouse(['--supergraph', SUPERGRAPH, '--port', String(port)]);
+      assert.equal(code, 1);
+      assert.match(stderr, /EADDRINUSE/);
+      assert.doesNotMatch(stderr, /\n\s+at /);
+    } finally {
+      await new Promise<void>((resolve) => taken.close(() => resolve()));
+    }
+  });
+});
