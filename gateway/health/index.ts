@@ -1,7 +1,8 @@
 /**
  * Health endpoints (stage: request). `/healthz` answers 200 while the process serves HTTP;
- * `/readyz` answers 200 when a schema is in service and every required subgraph is loaded, and
- * 503 otherwise, with a JSON body saying which subgraphs are missing and why.
+ * `/readyz` answers 200 when a schema is in service and every required subgraph is part of it,
+ * and 503 otherwise; its JSON body says, per subgraph, whether it is loaded and in service, why its
+ * last load failed and when it is retried, and the problems of a composition that failed.
  */
 import type { Plugin } from 'graphql-yoga';
 import type { SupergraphStatus } from '../supergraph/index.ts';
@@ -27,12 +28,7 @@ export function useHealth(options: HealthOptions): Plugin {
         const body = {
           status: status.ready ? 'ready' : 'not ready',
           schema: status.hasSchema,
-          subgraphs: status.subgraphs.map(({ name, loaded, required, error }) => ({
-            name,
-            loaded,
-            required,
-            error,
-          })),
+          subgraphs: status.subgraphs,
           compositionProblems: status.compositionProblems.length > 0 ? status.compositionProblems : undefined,
         };
         endResponse(

@@ -36,16 +36,22 @@ export interface SupergraphOptions {
 export interface SubgraphStatus {
   name: string;
   required: boolean;
+  /** Its schema was loaded (it may still be left out of the schema in service by a failed composition). */
   loaded: boolean;
+  /** It is part of the schema in service. */
+  inService: boolean;
   /** Why the last load failed, when it did. */
   error?: string;
+  /** Load attempts so far. */
   attempts: number;
+  /** While it is not loaded: the delay before the next attempt, in milliseconds. */
+  retryDelay?: number;
 }
 
 export interface SupergraphStatus {
   /** A schema is in service. */
   hasSchema: boolean;
-  /** A schema is in service and every required subgraph is loaded. */
+  /** A schema is in service and every required subgraph is part of it. */
   ready: boolean;
   subgraphs: SubgraphStatus[];
   /** Problems of the last composition that failed, if the last attempt failed. */
@@ -73,7 +79,10 @@ export function createSupergraph(options: SupergraphOptions): Supergraph {
   const sources = options.subgraphs ?? [];
   const loaded = new Map<string, SubgraphDefinition>();
   const states = new Map<string, SubgraphStatus>(
-    sources.map((s) => [s.name, { name: s.name, required: s.required, loaded: false, attempts: 0 }]),
+    sources.map((s) => [
+      s.name,
+      { name: s.name, required: s.required, loaded: false, inService: false, attempts: 0 },
+    ]),
   );
   const timers = new Set<NodeJS.Timeout>();
   const listeners = new Set<(schema: GraphQLSchema) => void>();
@@ -115,6 +124,7 @@ export function createSupergraph(options: SupergraphOptions): Supergraph {
     }
     const byName = new Map(definitions.map((d) => [d.name, d]));
     if (publish(result.supergraphSdl, (name) => byName.get(name)!.executor)) {
+      for (const state of states.values()) state.inService = byName.has(state.name);
       const missing = sources.filter((s) => !loaded.has(s.name)).map((s) => s.name);
       logger.info(
         `schema in service: ${definitions.map((d) => d.name).join(', ')}${missing.length ? `; not loaded: ${missing.join(', ')}` : ''}`,
@@ -125,11 +135,13 @@ export function createSupergraph(options: SupergraphOptions): Supergraph {
   const loadOne = async (source: SubgraphSource): Promise<boolean> => {
     const state = states.get(source.name)!;
     state.attempts++;
+    delete state.retryDelay;
     try {
       const definition = await source.load(context);
       loaded.set(source.name, definition);
       state.loaded = true;
       delete state.error;
+      delete state.retryDelay;
       return true;
     } catch (error) {
       state.error = error instanceof Error ? error.message : String(error);
@@ -142,10 +154,13 @@ export function createSupergraph(options: SupergraphOptions): Supergraph {
 
   const scheduleRetry = (source: SubgraphSource, delay: number) => {
     if (stopped) return;
+    states.get(source.name)!.retryDelay = delay;
     const timer = setTimeout(async () => {
       timers.delete(timer);
       if (stopped) return;
-      if (await loadOne(source)) {
+      const ok = await loadOne(source);
+      if (stopped) return;
+      if (ok) {
         logger.info(`subgraph ${source.name} loaded after ${states.get(source.name)!.attempts} attempts`);
         recompose();
       } else {
@@ -189,7 +204,7 @@ export function createSupergraph(options: SupergraphOptions): Supergraph {
       const subgraphs = [...states.values()].map((s) => ({ ...s }));
       return {
         hasSchema: schema !== undefined,
-        ready: schema !== undefined && subgraphs.every((s) => s.loaded || !s.required),
+        ready: schema !== undefined && subgraphs.every((s) => s.inService || !s.required),
         subgraphs,
         compositionProblems,
       };

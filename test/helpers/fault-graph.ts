@@ -77,3 +77,12 @@ export function assertNothingInternal(body: unknown): void {
       throw new Error(`response body shows internals (${JSON.stringify(leak)}): ${text}`);
   }
 }
+
+/** Polls `check` every 20 ms until it is true; fails after `attempts` tries (10 s by default). */
+export async function waitFor(check: () => boolean, what: string, attempts = 500): Promise<void> {
+  for (let i = 0; i < attempts; i++) {
+    if (check()) return;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
