@@ -10,7 +10,11 @@ import { isGatewayError } from './index.ts';
 export function createMaskError(logger: Logger) {
   return function maskError(error: unknown, message: string): Error {
     if (error instanceof GraphQLError) {
-      const original = error.originalError;
+      let original = error.originalError;
+      // The planner relocates subgraph errors, each time wrapping the last one: judge the innermost.
+      while (original instanceof GraphQLError && original.originalError instanceof GraphQLError) {
+        original = original.originalError;
+      }
       if (isGatewayError(error) && (original === undefined || original === null)) return error;
       if (original === undefined || original === null) return error; // parse, validation, subgraph errors
       if (isGatewayError(original)) {

@@ -1,0 +1,218 @@
+/**
+ * Errors and null propagation as the client sees them: a subgraph's errors arrive at the
+ * client's path (list positions included, also for entities fetched in one batch) with
+ * `extensions.serviceName` and the subgraph's own extensions; a non-null field a subgraph sends
+ * as null nulls the nearest nullable parent and is reported at its own path. Subgraph messages
+ * are the test's own data, so they are compared as they are.
+ */
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { GraphQLError } from 'graphql';
+import { apolloSubgraph, fed2, startFederationCase } from './harness.ts';
+
+type Ref = Record<string, unknown>;
+const products = ['1', '2', '3'].map((upc) => ({ upc, name: `P${upc}` }));
+
+const subgraphs = () => ({
+  products: apolloSubgraph(
+    `${fed2('@key')}
+    type Query { products: [Product]! strict: [Product!] me: User! broken: String product(upc: String!): Product }
+    type User @key(fields: "id") { id: ID! }
+    type Product @key(fields: "upc") { upc: String! name: String! }`,
+    {
+      Query: {
+        products: () => products,
+        strict: () => products,
+        me: () => null,
+        broken: () => {
+          throw new GraphQLError('products is broken', { extensions: { code: 'BROKEN', detail: 7 } });
+        },
+        product: (_: unknown, args: { upc: string }) => ({ upc: args.upc, name: `P${args.upc}` }),
+      },
+    },
+  ),
+  reviews: apolloSubgraph(
+    `${fed2('@key')}
+    type Product @key(fields: "upc") {
+      upc: String! rating: Int! reviews: [String!] details: Details list: [Review!]!
+    }
+    type Details { weight: Int! note: String }
+    type Review { body: String! author: User! }
+    type User @key(fields: "id") { id: ID! }`,
+    {
+      Product: {
+        __resolveReference: async (ref: Ref) => {
+          if (ref.upc === '9') throw new GraphQLError('no product 9', { extensions: { code: 'NOT_FOUND' } });
+          return { upc: ref.upc };
+        },
+        rating: (p: { upc: string }) => (p.upc === '2' ? null : 5),
+        reviews: (p: { upc: string }) => {
+          if (p.upc === '2') throw new Error('reviews of 2 failed');
+          if (p.upc === '3')
+            throw new GraphQLError('reviews of 3 hidden', { extensions: { code: 'FORBIDDEN' } });
+          return ['ok'];
+        },
+        details: (p: { upc: string }) => ({ weight: p.upc === '2' ? null : 1, note: 'n' }),
+        list: (p: { upc: string }) => [
+          { body: 'a', author: { id: 'u1' } },
+          { body: 'b', author: { id: `u${p.upc}` } },
+        ],
+      },
+    },
+  ),
+  accounts: apolloSubgraph(
+    `${fed2('@key')}
+    type User @key(fields: "id") { id: ID! name: String }`,
+    {
+      User: {
+        name: (u: { id: string }) => {
+          if (u.id === 'u2') throw new Error('no name for u2');
+          return `name-${u.id}`;
+        },
+      },
+    },
+  ),
+});
+
+describe('errors from subgraphs', () => {
+  it('reports entity field errors at each item of a batched list, with serviceName and extensions', async () => {
+    await using fed = await startFederationCase(subgraphs());
+    const { body } = await fed.query('{ products { name reviews } }');
+    assert.deepEqual(body, {
+      errors: [
+        {
+          message: 'reviews of 2 failed',
+          path: ['products', 1, 'reviews'],
+          extensions: { code: 'SUBGRAPH_ERROR', serviceName: 'reviews' },
+        },
+        {
+          message: 'reviews of 3 hidden',
+          path: ['products', 2, 'reviews'],
+          extensions: { code: 'FORBIDDEN', serviceName: 'reviews' },
+        },
+      ],
+      data: {
+        products: [
+          { name: 'P1', reviews: ['ok'] },
+          { name: 'P2', reviews: null },
+          { name: 'P3', reviews: null },
+        ],
+      },
+    });
+  });
+
+  it('gives every index of nested lists to an error two entity hops away', async () => {
+    await using fed = await startFederationCase(subgraphs());
+    const { body } = await fed.query('{ products { upc list { author { name } } } }');
+    const authors = (last: string | null) => [{ author: { name: 'name-u1' } }, { author: { name: last } }];
+    assert.deepEqual(body, {
+      errors: [
+        {
+          message: 'no name for u2',
+          path: ['products', 1, 'list', 1, 'author', 'name'],
+          extensions: { code: 'SUBGRAPH_ERROR', serviceName: 'accounts' },
+        },
+      ],
+      data: {
+        products: [
+          { upc: '1', list: authors('name-u1') },
+          { upc: '2', list: authors(null) },
+          { upc: '3', list: authors('name-u3') },
+        ],
+      },
+    });
+  });
+
+  it('keeps the data of other subgraphs when a root field fails', async () => {
+    await using fed = await startFederationCase(subgraphs());
+    const { body } = await fed.query('{ broken product(upc: "1") { name rating } }');
+    assert.deepEqual(body, {
+      errors: [
+        {
+          message: 'products is broken',
+          path: ['broken'],
+          extensions: { code: 'BROKEN', detail: 7, serviceName: 'products' },
+        },
+      ],
+      data: { broken: null, product: { name: 'P1', rating: 5 } },
+    });
+  });
+
+  it('reports an entity the subgraph could not resolve at each field asked of it, for that item only', async () => {
+    await using fed = await startFederationCase(subgraphs());
+    const { body } = await fed.query(
+      '{ a: product(upc: "1") { details { note } } b: product(upc: "9") { name reviews details { note } } }',
+    );
+    const notFound = (field: string) => ({
+      message: 'no product 9',
+      path: ['b', field],
+      extensions: { code: 'NOT_FOUND', serviceName: 'reviews' },
+    });
+    assert.deepEqual(body, {
+      errors: [notFound('reviews'), notFound('details')],
+      data: { a: { details: { note: 'n' } }, b: { name: 'P9', reviews: null, details: null } },
+    });
+  });
+});
+
+describe('null propagation', () => {
+  const nullRating = (path: Array<string | number>) => ({
+    message: 'Cannot return null for non-nullable field Product.rating.',
+    path,
+    extensions: { code: 'SUBGRAPH_ERROR', serviceName: 'reviews' },
+  });
+
+  it('nulls the nullable list item holding a non-null field a subgraph sent as null', async () => {
+    await using fed = await startFederationCase(subgraphs());
+    const { body } = await fed.query('{ products { name rating } }');
+    assert.deepEqual(body, {
+      errors: [nullRating(['products', 1, 'rating'])],
+      data: { products: [{ name: 'P1', rating: 5 }, null, { name: 'P3', rating: 5 }] },
+    });
+  });
+
+  it('bubbles through non-null list items to the nullable root field; sibling fields survive', async () => {
+    await using fed = await startFederationCase(subgraphs());
+    const { body } = await fed.query('{ strict { rating } product(upc: "3") { name } }');
+    assert.deepEqual(body, {
+      errors: [nullRating(['strict', 1, 'rating'])],
+      data: { strict: null, product: { name: 'P3' } },
+    });
+  });
+
+  it('nulls a nested nullable object of an entity and reports the null at its own path', async () => {
+    await using fed = await startFederationCase(subgraphs());
+    const { body } = await fed.query('{ products { details { weight note } } }');
+    assert.deepEqual(body, {
+      errors: [
+        {
+          message: 'Cannot return null for non-nullable field Details.weight.',
+          path: ['products', 1, 'details', 'weight'],
+          extensions: { code: 'SUBGRAPH_ERROR', serviceName: 'reviews' },
+        },
+      ],
+      data: {
+        products: [
+          { details: { weight: 1, note: 'n' } },
+          { details: null },
+          { details: { weight: 1, note: 'n' } },
+        ],
+      },
+    });
+  });
+
+  it('nulls the whole data when a non-null root field is null', async () => {
+    await using fed = await startFederationCase(subgraphs());
+    const { body } = await fed.query('{ me { id } }');
+    assert.deepEqual(body, {
+      errors: [
+        {
+          message: 'Cannot return null for non-nullable field Query.me.',
+          path: ['me'],
+          extensions: { code: 'SUBGRAPH_ERROR', serviceName: 'products' },
+        },
+      ],
+      data: null,
+    });
+  });
+});
