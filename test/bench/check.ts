@@ -1,0 +1,94 @@
+/**
+ * Before measuring: wait until a target answers, check its answer deep-equal to the expected one,
+ * and count the subgraph requests one operation costs (from the subgraphs' `/_stats` counters).
+ */
+import { isDeepStrictEqual } from 'node:util';
+import type { Workload } from './workloads.ts';
+
+export interface Answer {
+  status: number;
+  body: unknown;
+}
+
+/** POSTs a workload's body to a target (loopback only) and reads the JSON answer. */
+export async function post(url: string, body: string, authorization = 'Bearer bench-check'): Promise<Answer> {
+  const response = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', accept: 'application/json', authorization },
+    body,
+    signal: AbortSignal.timeout(30_000),
+  });
+  const text = await response.text();
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    parsed = text;
+  }
+  return { status: response.status, body: parsed };
+}
+
+/** Polls until the target answers HTTP 200 to the workload, at most `timeoutMs`. */
+export async function waitReady(url: string, workload: Workload, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let last = 'no answer';
+  while (Date.now() < deadline) {
+    try {
+      const answer = await post(url, workload.body);
+      if (answer.status === 200) return;
+      last = `HTTP ${answer.status}`;
+    } catch (error) {
+      last = error instanceof Error ? error.message : String(error);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  throw new Error(`not ready after ${timeoutMs} ms (${last})`);
+}
+
+/** What is wrong with an answer, or undefined when it is the expected one. */
+export function answerProblem(answer: Answer, workload: Workload): string | undefined {
+  if (answer.status !== 200) return `HTTP ${answer.status}: ${JSON.stringify(answer.body).slice(0, 300)}`;
+  if (isDeepStrictEqual(answer.body, workload.expected)) return undefined;
+  const errors = (answer.body as { errors?: unknown } | null)?.errors;
+  if (errors !== undefined) return `errors in the answer: ${JSON.stringify(errors).slice(0, 300)}`;
+  return `the answer differs from the expected one: ${JSON.stringify(answer.body).slice(0, 200)}...`;
+}
+
+/** The request counters of the bench subgraphs (`GET /_stats`, reset with `POST /_stats`). */
+export interface SubgraphCounters {
+  reset(): Promise<void>;
+  total(): Promise<number>;
+}
+
+export function subgraphCounters(urls: readonly string[]): SubgraphCounters {
+  const stats = urls.map((url) => new URL('/_stats', url).href);
+  const call = async (method: string) =>
+    Promise.all(
+      stats.map(async (url) => {
+        const response = await fetch(url, { method, signal: AbortSignal.timeout(10_000) });
+        return ((await response.json()) as { requests: number }).requests;
+      }),
+    );
+  return {
+    reset: async () => void (await call('POST')),
+    total: async () => (await call('GET')).reduce((a, b) => a + b, 0),
+  };
+}
+
+/**
+ * Checks a target's answer `times` times in a row and counts the subgraph requests per operation
+ * (exact: nothing else runs meanwhile).
+ */
+export async function checkTarget(
+  url: string,
+  workload: Workload,
+  counters: SubgraphCounters,
+  times = 3,
+): Promise<{ problem?: string; subgraphRequestsPerOp: number }> {
+  await counters.reset();
+  for (let i = 0; i < times; i++) {
+    const problem = answerProblem(await post(url, workload.body, `Bearer bench-check-${i}`), workload);
+    if (problem) return { problem, subgraphRequestsPerOp: Number.NaN };
+  }
+  return { subgraphRequestsPerOp: (await counters.total()) / times };
+}

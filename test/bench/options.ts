@@ -1,0 +1,118 @@
+/**
+ * Command-line options of `npm run bench`, parsed once into a fully resolved, frozen object.
+ *
+ *   npm run bench -- [--quick] [--rounds n] [--duration s] [--only a,b] [--skip a,b]
+ *                    [--scenarios a,b] [--loader wrk|autocannon|node] [--out dir] [--cpu-prof] [--no-pin]
+ */
+import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { type TargetName, targetNames } from './targets.ts';
+import { scenarios } from './workloads.ts';
+
+export type LoaderName = 'wrk' | 'autocannon' | 'node';
+
+export interface BenchOptions {
+  /** One short round, Gatehouse and the monolith only, no peer install: checks answers, not speed. */
+  quick: boolean;
+  /** Rounds, the first one discarded as warm-up. @default 5 (quick: 1, kept) */
+  rounds: number;
+  /** Seconds of load per target per scenario per round. @default 4 (quick: 1) */
+  duration: number;
+  /** The targets to run, in order. @default every target (quick: gatehouse, monolith) */
+  targets: readonly TargetName[];
+  /** Load generator; undefined picks wrk when installed, else autocannon (full) or node (quick). */
+  loader: LoaderName | undefined;
+  /** Ids of the scenarios to run. @default every scenario (quick: three of them) */
+  scenarios: readonly string[];
+  /** Folder of the results. @default bench-results/<timestamp> */
+  outDir: string;
+  /** Run Gatehouse under `node --cpu-prof`; the profile lands in `<outDir>/profile/`. @default false */
+  cpuProf: boolean;
+  /** Pin each target to one core and the load generator and subgraphs to the other. @default true */
+  pin: boolean;
+}
+
+/** Quick runs keep one scenario per code path: unique headers, one connection, the small query. */
+const QUICK_SCENARIOS = ['testquery-50-unique', 'testquery-1', 'small-50'];
+
+export const USAGE = `Usage: npm run bench -- [options]
+  --quick              one short round, gatehouse and monolith only, no peer install; exits 1 on a wrong answer
+  --rounds <n>         rounds, the first discarded as warm-up (default 5)
+  --duration <s>       seconds of load per target, scenario and round (default 4)
+  --only <a,b>         run only these targets (${targetNames.join(', ')})
+  --skip <a,b>         leave these targets out
+  --scenarios <a,b>    run only these scenarios (${scenarios.map((s) => s.id).join(', ')})
+  --loader <name>      wrk | autocannon | node (default: wrk when installed, else autocannon)
+  --out <dir>          results folder (default bench-results/<timestamp>)
+  --cpu-prof           profile gatehouse with node --cpu-prof (slows it down: numbers are not comparable)
+  --no-pin             do not pin processes to cores with taskset
+`;
+
+function targetList(value: string | undefined, flag: string): TargetName[] | undefined {
+  if (value === undefined) return undefined;
+  const names = value
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+  const unknown = names.filter((n) => !(targetNames as readonly string[]).includes(n));
+  if (unknown.length > 0)
+    throw new Error(`${flag}: unknown target ${unknown.join(', ')}; use ${targetNames.join(', ')}`);
+  return names as TargetName[];
+}
+
+function positive(value: string | undefined, flag: string, fallback: number): number {
+  if (value === undefined) return fallback;
+  const n = Number(value);
+  if (!Number.isFinite(n) || n <= 0) throw new Error(`${flag} must be a positive number, got "${value}"`);
+  return n;
+}
+
+export function parseBenchOptions(argv: readonly string[], now = new Date()): BenchOptions | 'help' {
+  const { values } = parseArgs({
+    args: [...argv],
+    options: {
+      quick: { type: 'boolean', default: false },
+      rounds: { type: 'string' },
+      duration: { type: 'string' },
+      only: { type: 'string' },
+      skip: { type: 'string' },
+      scenarios: { type: 'string' },
+      loader: { type: 'string' },
+      out: { type: 'string' },
+      'cpu-prof': { type: 'boolean', default: false },
+      'no-pin': { type: 'boolean', default: false },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+  });
+  if (values.help) return 'help';
+  const quick = values.quick === true;
+  const only = targetList(values.only, '--only');
+  const skip = targetList(values.skip, '--skip') ?? [];
+  const base: readonly TargetName[] = only ?? (quick ? ['gatehouse', 'monolith'] : targetNames);
+  const targets = base.filter((t) => !skip.includes(t));
+  if (targets.length === 0) throw new Error('no target left to run: check --only and --skip');
+  if (values.loader !== undefined && !['wrk', 'autocannon', 'node'].includes(values.loader))
+    throw new Error(`--loader must be wrk, autocannon or node, got "${values.loader}"`);
+  const rounds = Math.floor(positive(values.rounds, '--rounds', quick ? 1 : 5));
+  if (!quick && rounds < 2) throw new Error('--rounds must be at least 2: the first round is discarded');
+  const scenarioIds =
+    values.scenarios?.split(',').map((s) => s.trim()) ??
+    (quick ? QUICK_SCENARIOS : scenarios.map((s) => s.id));
+  const unknownScenario = scenarioIds.filter((id) => !scenarios.some((s) => s.id === id));
+  if (unknownScenario.length > 0 || scenarioIds.length === 0)
+    throw new Error(
+      `--scenarios: unknown scenario ${unknownScenario.join(', ')}; use ${scenarios.map((s) => s.id).join(', ')}`,
+    );
+  const stamp = now.toISOString().replace(/[:.]/g, '-');
+  return Object.freeze({
+    quick,
+    rounds,
+    duration: positive(values.duration, '--duration', quick ? 1 : 4),
+    targets: Object.freeze(targets),
+    scenarios: Object.freeze(scenarioIds),
+    loader: values.loader as LoaderName | undefined,
+    outDir: resolve(values.out ?? `bench-results/${quick ? 'quick-' : ''}${stamp}`),
+    cpuProf: values['cpu-prof'] === true,
+    pin: values['no-pin'] !== true,
+  });
+}

@@ -1,0 +1,202 @@
+/**
+ * `npm run bench`: Gatehouse side by side with Apollo Gateway, Hive Gateway (with and without the
+ * router runtime) and a graphql-js monolith, on the federation benchmark fixture, in interleaved
+ * rounds. Results go to the terminal and to bench-results/ (JSON, Markdown, SVG chart).
+ * `npm run bench -- --help` lists the options; docs/performance.md explains the method.
+ */
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg, release, totalmem, type } from 'node:os';
+import { join, relative } from 'node:path';
+import { pinSelf, stopAllChildren, taskset } from './children.ts';
+import { pickLoadGenerator } from './load/index.ts';
+import { measure, type RunSample } from './measure.ts';
+import { type BenchOptions, parseBenchOptions, USAGE } from './options.ts';
+import { ensurePeers } from './peers.ts';
+import { waitIdle } from './proc.ts';
+import { type CpuProfile, summariseProfiles } from './profile/summary.ts';
+import { createProgress } from './progress.ts';
+import type { BenchResults, TargetStatus } from './report/model.ts';
+import { chartSvg } from './report/svg.ts';
+import { markdownReport, terminalReport } from './report/text.ts';
+import {
+  type BenchEnvironment,
+  LOAD_CPU,
+  type RunningTarget,
+  startEnvironment,
+  startTarget,
+} from './setup.ts';
+import { summarise } from './stats.ts';
+import { REPO_ROOT, type TargetName, targets } from './targets.ts';
+import { HEADLINE_SCENARIO, scenarios } from './workloads.ts';
+
+const progress = createProgress();
+/** Longest wait for a target to finish what the previous run left in flight. */
+const IDLE_WAIT_MS = 30_000;
+
+/**
+ * Starts and checks every target: one after the other (so each startup time is its own), or all
+ * at once in quick runs, where only the answers matter.
+ */
+async function startTargets(options: BenchOptions, env: BenchEnvironment, pin: boolean) {
+  const startOne = async (name: TargetName): Promise<[TargetStatus, RunningTarget | undefined]> => {
+    progress.update(`starting and checking ${name}`);
+    try {
+      const target = await startTarget(name, env, {
+        pin,
+        logFile: join(options.outDir, 'logs', `${name}.log`),
+        ...(options.cpuProf && { cpuProfDir: join(options.outDir, 'profile') }),
+      });
+      progress.log(`${name}: answers are correct (ready in ${target.startupS.toFixed(1)} s)`);
+      return [{ name, label: targets[name].label, status: 'measured', startupS: target.startupS }, target];
+    } catch (error) {
+      const problem = error instanceof Error ? error.message : String(error);
+      progress.log(`${name}: FAILED, not measured: ${problem}`);
+      return [{ name, label: targets[name].label, status: 'failed', problem }, undefined];
+    }
+  };
+  const started: [TargetStatus, RunningTarget | undefined][] = [];
+  if (options.quick) started.push(...(await Promise.all(options.targets.map(startOne))));
+  else for (const name of options.targets) started.push(await startOne(name));
+  return {
+    statuses: started.map(([status]) => status),
+    running: started.map(([, target]) => target).filter((t): t is RunningTarget => t !== undefined),
+  };
+}
+
+async function bench(options: BenchOptions): Promise<number> {
+  const startedAt = new Date().toISOString();
+  const loadAverageBefore = loadavg()[0] ?? 0;
+  mkdirSync(join(options.outDir, 'logs'), { recursive: true });
+  const pin = options.pin && taskset() !== null && cpus().length >= 2;
+  if (pin) pinSelf(LOAD_CPU);
+  if (options.targets.some((t) => targets[t].peer)) await ensurePeers(progress.log);
+  const generator = pickLoadGenerator(options.loader);
+  progress.log(
+    `load generator: ${generator.version}; ${pin ? 'targets pinned to core 1' : 'no core pinning'}`,
+  );
+
+  progress.update('starting the bench subgraphs');
+  const env: BenchEnvironment = await startEnvironment();
+  try {
+    const { statuses, running } = await startTargets(options, env, pin);
+
+    const chosen = scenarios.filter((s) => options.scenarios.includes(s.id));
+    const samples: RunSample[] = [];
+    const pauseMs = options.quick ? 100 : 500;
+    for (let round = 0; round < options.rounds; round++) {
+      for (const scenario of chosen) {
+        for (const target of running) {
+          if (!targets[target.name].workloads.includes(scenario.workload)) continue;
+          const warmup = round === 0 && options.rounds > 1 ? ' (warm-up)' : '';
+          progress.update(
+            `round ${round + 1}/${options.rounds}${warmup} · ${scenario.label} · ${target.name}`,
+          );
+          await new Promise((resolve) => setTimeout(resolve, pauseMs));
+          // The previous run may have left the target (or the subgraphs) busy with abandoned requests.
+          await waitIdle(target.pid, IDLE_WAIT_MS);
+          await waitIdle(env.subgraphsPid, IDLE_WAIT_MS);
+          const sample = await measure({
+            round,
+            scenario,
+            workload: env.workloads[scenario.workload],
+            target: target.name,
+            url: target.url,
+            pid: target.pid,
+            bodyFile: env.bodyFiles[scenario.workload],
+            durationS: options.duration,
+            generator,
+            subgraphsPid: env.subgraphsPid,
+            counters: env.counters,
+          });
+          samples.push(sample);
+          if (sample.sampleProblem) progress.log(`${target.name}, ${scenario.id}: ${sample.sampleProblem}`);
+        }
+      }
+    }
+    progress.update('stopping the targets');
+    await stopAllChildren();
+    progress.done();
+
+    const firstMeasuredRound = options.rounds > 1 ? 1 : 0;
+    const perOp = new Map(running.map((t) => [t.name, t.subgraphRequestsPerOp]));
+    const results: BenchResults = {
+      startedAt,
+      finishedAt: new Date().toISOString(),
+      quick: options.quick,
+      rounds: options.rounds,
+      durationS: options.duration,
+      firstMeasuredRound,
+      machine: {
+        cpuModel: cpus()[0]?.model ?? 'unknown',
+        cores: cpus().length,
+        memoryGiB: totalmem() / 2 ** 30,
+        os: `${type()} ${release()}`,
+        node: process.version,
+        loadGenerator: generator.version,
+        pinned: pin,
+        loadAverageBefore,
+        loadAverageAfter: loadavg()[0] ?? 0,
+      },
+      targets: statuses,
+      scenarios: chosen,
+      samples,
+      summary: summarise(samples, firstMeasuredRound, (target, id) => {
+        const workload = chosen.find((s) => s.id === id)?.workload;
+        return (workload && perOp.get(target)?.[workload]) ?? null;
+      }),
+    };
+    writeFileSync(join(options.outDir, 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
+    writeFileSync(join(options.outDir, 'report.md'), markdownReport(results));
+    writeFileSync(join(options.outDir, 'chart.svg'), chartSvg(results, [HEADLINE_SCENARIO, 'small-50']));
+    process.stdout.write(`\n${terminalReport(results)}\n`);
+    const shown = relative(REPO_ROOT, options.outDir);
+    process.stdout.write(
+      `Results: ${shown.startsWith('..') ? options.outDir : shown}/{results.json,report.md,chart.svg}\n`,
+    );
+
+    if (options.cpuProf) writeProfileSummary(options.outDir, samples);
+
+    const wrongUnderLoad = samples.filter((s) => s.sampledWrong > 0 || s.statusErrors > 0);
+    if (options.quick)
+      return statuses.some((s) => s.status === 'failed') || wrongUnderLoad.length > 0 ? 1 : 0;
+    return statuses.find((s) => s.name === 'gatehouse')?.status === 'failed' ? 1 : 0;
+  } finally {
+    await stopAllChildren();
+    await env.close();
+  }
+}
+
+/** Summarises Gatehouse's CPU profile (written when it exited) into profile/summary.md. */
+function writeProfileSummary(outDir: string, samples: readonly RunSample[]) {
+  const dir = join(outDir, 'profile');
+  const files = existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith('.cpuprofile')) : [];
+  if (files.length === 0) {
+    progress.log(`no CPU profile in ${dir}: did gatehouse exit cleanly?`);
+    return;
+  }
+  const requests = samples
+    .filter((s) => s.target === 'gatehouse')
+    .reduce((n, s) => n + s.requests + s.sampled, 0);
+  const profiles = files.map((f) => JSON.parse(readFileSync(join(dir, f), 'utf8')) as CpuProfile);
+  writeFileSync(join(dir, 'summary.md'), summariseProfiles(profiles, { requests }));
+  progress.log(`CPU profile of gatehouse summarised in ${join(dir, 'summary.md')}`);
+}
+
+const stopOnSignal = (signal: NodeJS.Signals) =>
+  process.once(signal, () => {
+    progress.log(`${signal}: stopping the processes the benchmark started`);
+    void stopAllChildren().finally(() => process.exit(130));
+  });
+stopOnSignal('SIGINT');
+stopOnSignal('SIGTERM');
+
+try {
+  const options = parseBenchOptions(process.argv.slice(2));
+  if (options === 'help') process.stdout.write(USAGE);
+  else process.exitCode = await bench(options);
+} catch (error) {
+  progress.done();
+  process.stderr.write(`bench: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  await stopAllChildren();
+  process.exitCode = 2;
+}

@@ -1,0 +1,144 @@
+/**
+ * Everything a run needs before it measures: the bench subgraphs in their own process, the files
+ * the targets read (supergraph with the subgraphs' URLs, Gatehouse's YAML config, the POST bodies),
+ * and each target started, waited for and checked.
+ */
+import type { ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { stringify } from 'yaml';
+import { FIXTURE_DIR } from '../../subgraphs/bench/data.ts';
+import { type BenchSubgraphName, benchSubgraphNames } from '../../subgraphs/bench/schemas.ts';
+import { checkTarget, type SubgraphCounters, subgraphCounters, waitReady } from './check.ts';
+import { firstLine, freePort, startChild, stopChild } from './children.ts';
+import { REPO_ROOT, type TargetName, targets } from './targets.ts';
+import { loadWorkloads, type Workload, type WorkloadName } from './workloads.ts';
+
+/** Cores: the load generator, the subgraphs and the harness on one, each target on the other. */
+export const LOAD_CPU = 0;
+export const TARGET_CPU = 1;
+
+/** Environment of every target: production mode, quiet logs. */
+const TARGET_ENV = { ...process.env, NODE_ENV: 'production', GATEHOUSE_LOG_LEVEL: 'warn' };
+
+export interface BenchEnvironment {
+  workDir: string;
+  subgraphsPid: number;
+  subgraphUrls: Record<BenchSubgraphName, string>;
+  counters: SubgraphCounters;
+  supergraphFile: string;
+  gatehouseConfigFile: string;
+  workloads: Record<WorkloadName, Workload>;
+  bodyFiles: Record<WorkloadName, string>;
+  close(): Promise<void>;
+}
+
+export async function startEnvironment(): Promise<BenchEnvironment> {
+  const workDir = mkdtempSync(join(tmpdir(), 'gatehouse-bench-'));
+  const subgraphs = startChild({
+    command: process.execPath,
+    args: ['--import', 'tsx', 'test/bench/servers/subgraphs.ts'],
+    cwd: REPO_ROOT,
+    env: { ...process.env, NODE_ENV: 'production' },
+  });
+  const close = async () => {
+    await stopChild(subgraphs);
+    rmSync(workDir, { recursive: true, force: true });
+  };
+  try {
+    const subgraphUrls = JSON.parse(await firstLine(subgraphs, 60_000)) as Record<BenchSubgraphName, string>;
+    const supergraph = readFileSync(join(FIXTURE_DIR, 'supergraph.graphql'), 'utf8').replace(
+      /@join__graph\(name: "(\w+)", url: "[^"]*"\)/g,
+      (whole, name: string) =>
+        name in subgraphUrls
+          ? `@join__graph(name: "${name}", url: "${subgraphUrls[name as BenchSubgraphName]}")`
+          : whole,
+    );
+    const supergraphFile = join(workDir, 'supergraph.graphql');
+    writeFileSync(supergraphFile, supergraph);
+    const gatehouseConfigFile = join(workDir, 'gatehouse.config.yaml');
+    writeFileSync(
+      gatehouseConfigFile,
+      stringify({
+        server: { host: '127.0.0.1', graphiql: false },
+        subgraphs: benchSubgraphNames.map((name) => ({ name, kind: 'federation', url: subgraphUrls[name] })),
+      }),
+    );
+    const workloads = loadWorkloads();
+    const bodyFiles = {} as Record<WorkloadName, string>;
+    for (const w of Object.values(workloads)) {
+      bodyFiles[w.name] = join(workDir, `${w.name}.json`);
+      writeFileSync(bodyFiles[w.name], w.body);
+    }
+    return {
+      workDir,
+      subgraphsPid: subgraphs.pid ?? 0,
+      subgraphUrls,
+      counters: subgraphCounters(Object.values(subgraphUrls)),
+      supergraphFile,
+      gatehouseConfigFile,
+      workloads,
+      bodyFiles,
+      close,
+    };
+  } catch (error) {
+    await close();
+    throw error;
+  }
+}
+
+export interface RunningTarget {
+  name: TargetName;
+  url: string;
+  pid: number;
+  child: ChildProcess;
+  startupS: number;
+  /** Subgraph requests one operation of each workload costs, counted during the check. */
+  subgraphRequestsPerOp: Partial<Record<WorkloadName, number>>;
+}
+
+/** Starts one target on the target core, waits for it and checks its answers; stops it if wrong. */
+export async function startTarget(
+  name: TargetName,
+  env: BenchEnvironment,
+  options: { pin: boolean; logFile: string; cpuProfDir?: string },
+): Promise<RunningTarget> {
+  const spec = targets[name];
+  const port = await freePort();
+  const { args, cwd } = spec.command({
+    port,
+    supergraphFile: env.supergraphFile,
+    gatehouseConfigFile: env.gatehouseConfigFile,
+    ...(options.cpuProfDir !== undefined && name === 'gatehouse' && { cpuProfDir: options.cpuProfDir }),
+  });
+  const started = performance.now();
+  const child = startChild({
+    command: process.execPath,
+    args,
+    cwd,
+    env: TARGET_ENV,
+    logFile: options.logFile,
+    ...(options.pin && { cpu: TARGET_CPU }),
+  });
+  const url = `http://127.0.0.1:${port}/graphql`;
+  try {
+    const exited = new Promise<never>((_, reject) =>
+      child.once('exit', (code) => reject(new Error(`exited with code ${code}; see ${options.logFile}`))),
+    );
+    exited.catch(() => {});
+    const first = env.workloads[spec.workloads[0]!];
+    await Promise.race([waitReady(url, first, 120_000), exited]);
+    const startupS = (performance.now() - started) / 1000;
+    const subgraphRequestsPerOp: RunningTarget['subgraphRequestsPerOp'] = {};
+    for (const workload of spec.workloads) {
+      const check = await checkTarget(url, env.workloads[workload], env.counters);
+      if (check.problem) throw new Error(`${env.workloads[workload].label}: ${check.problem}`);
+      subgraphRequestsPerOp[workload] = check.subgraphRequestsPerOp;
+    }
+    return { name, url, pid: child.pid ?? 0, child, startupS, subgraphRequestsPerOp };
+  } catch (error) {
+    await stopChild(child);
+    throw error;
+  }
+}

@@ -1,0 +1,107 @@
+/**
+ * The targets of the benchmark: what each one is, which workloads it serves, and the command that
+ * starts it as one process listening on `127.0.0.1:<port>/graphql`.
+ */
+import { fileURLToPath } from 'node:url';
+import type { WorkloadName } from './workloads.ts';
+
+export const targetNames = [
+  'gatehouse',
+  'apollo',
+  'hive',
+  'hive-router',
+  'monolith',
+  'subgraph-direct',
+] as const;
+export type TargetName = (typeof targetNames)[number];
+
+/** Root of the repository; every command runs from here. */
+export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
+/** Where the peer gateways are installed, with their own package.json and lock file. */
+export const PEERS_DIR = fileURLToPath(new URL('./peers/', import.meta.url));
+
+export interface TargetContext {
+  port: number;
+  /** The fixture's supergraph with the URLs of the running bench subgraphs. */
+  supergraphFile: string;
+  /** Gatehouse's YAML config naming the four federation subgraphs. */
+  gatehouseConfigFile: string;
+  /** When set, Gatehouse runs under `node --cpu-prof` and writes its profile here. */
+  cpuProfDir?: string;
+}
+
+export interface TargetSpec {
+  name: TargetName;
+  /** What the reports call it. */
+  label: string;
+  /** True when it lives in test/bench/peers (installed on first use). */
+  peer: boolean;
+  workloads: readonly WorkloadName[];
+  command(context: TargetContext): { args: string[]; cwd: string };
+}
+
+const tsx = ['--import', 'tsx'];
+
+export const targets: Record<TargetName, TargetSpec> = {
+  gatehouse: {
+    name: 'gatehouse',
+    label: 'Gatehouse',
+    peer: false,
+    workloads: ['testquery', 'small'],
+    command: (c) => ({
+      cwd: REPO_ROOT,
+      args: [
+        ...(c.cpuProfDir ? ['--cpu-prof', `--cpu-prof-dir=${c.cpuProfDir}`] : []),
+        'bin/gatehouse.mjs',
+        '--config',
+        c.gatehouseConfigFile,
+        '--port',
+        String(c.port),
+      ],
+    }),
+  },
+  apollo: {
+    name: 'apollo',
+    label: 'Apollo Gateway 2 (Apollo Server 4)',
+    peer: true,
+    workloads: ['testquery', 'small'],
+    command: (c) => ({ cwd: PEERS_DIR, args: ['apollo.mjs', String(c.port), c.supergraphFile] }),
+  },
+  hive: {
+    name: 'hive',
+    label: 'Hive Gateway',
+    peer: true,
+    workloads: ['testquery', 'small'],
+    command: (c) => ({ cwd: PEERS_DIR, args: ['hive.mjs', String(c.port), c.supergraphFile] }),
+  },
+  'hive-router': {
+    name: 'hive-router',
+    label: 'Hive Gateway + router-runtime',
+    peer: true,
+    workloads: ['testquery', 'small'],
+    command: (c) => ({
+      cwd: PEERS_DIR,
+      args: ['hive.mjs', String(c.port), c.supergraphFile, 'router-runtime'],
+    }),
+  },
+  monolith: {
+    name: 'monolith',
+    label: 'graphql-js monolith (no federation)',
+    peer: false,
+    workloads: ['testquery', 'small'],
+    command: (c) => ({
+      cwd: REPO_ROOT,
+      args: [...tsx, 'test/bench/servers/monolith.ts', String(c.port)],
+    }),
+  },
+  'subgraph-direct': {
+    name: 'subgraph-direct',
+    label: 'products subgraph, direct',
+    peer: false,
+    workloads: ['small'],
+    command: (c) => ({
+      cwd: REPO_ROOT,
+      args: [...tsx, 'test/bench/servers/products-subgraph.ts', String(c.port)],
+    }),
+  },
+};

@@ -1,0 +1,91 @@
+/**
+ * What the benchmark sends: two workloads (the fixture's heavy `TestQuery`, and a small query that
+ * one subgraph answers alone) with the answer each must get, and the load scenarios run on them.
+ */
+import { products, readFixture } from '../../subgraphs/bench/data.ts';
+
+export type WorkloadName = 'testquery' | 'small';
+
+export interface Workload {
+  name: WorkloadName;
+  label: string;
+  /** The POST body, as sent. */
+  body: string;
+  /** The response every target must give, deep-equal. */
+  expected: unknown;
+}
+
+const SMALL_QUERY = 'query SmallQuery { topProducts(first: 5) { upc name price weight } }';
+
+export function loadWorkloads(): Record<WorkloadName, Workload> {
+  return {
+    testquery: {
+      name: 'testquery',
+      label: 'TestQuery (fixture)',
+      body: JSON.stringify(JSON.parse(readFixture('body.json'))),
+      expected: JSON.parse(readFixture('expected-response.json')),
+    },
+    small: {
+      name: 'small',
+      label: 'small query, one subgraph',
+      body: JSON.stringify({ query: SMALL_QUERY, operationName: 'SmallQuery' }),
+      expected: {
+        data: {
+          topProducts: products
+            .slice(0, 5)
+            .map(({ upc, name, price, weight }) => ({ upc, name, price, weight })),
+        },
+      },
+    },
+  };
+}
+
+export interface Scenario {
+  id: string;
+  label: string;
+  workload: WorkloadName;
+  connections: number;
+  /** A different `Authorization` header on every request (no cache keyed on headers can help). */
+  uniqueAuth: boolean;
+}
+
+export const scenarios: readonly Scenario[] = [
+  {
+    id: 'testquery-50-unique',
+    label: 'TestQuery, 50 connections, unique Authorization',
+    workload: 'testquery',
+    connections: 50,
+    uniqueAuth: true,
+  },
+  {
+    id: 'testquery-50-same',
+    label: 'TestQuery, 50 connections, identical requests',
+    workload: 'testquery',
+    connections: 50,
+    uniqueAuth: false,
+  },
+  {
+    id: 'testquery-1',
+    label: 'TestQuery, 1 connection (unloaded latency)',
+    workload: 'testquery',
+    connections: 1,
+    uniqueAuth: false,
+  },
+  {
+    id: 'small-50',
+    label: 'small query, 50 connections',
+    workload: 'small',
+    connections: 50,
+    uniqueAuth: false,
+  },
+  {
+    id: 'small-1',
+    label: 'small query, 1 connection (one-hop latency)',
+    workload: 'small',
+    connections: 1,
+    uniqueAuth: false,
+  },
+];
+
+/** The scenario whose numbers the published targets are judged on. */
+export const HEADLINE_SCENARIO = 'testquery-50-unique';
