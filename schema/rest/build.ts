@@ -13,6 +13,7 @@ import { readRestDirectives } from './read-directives.ts';
 import { buildRestResolvers } from './resolvers.ts';
 import { federationTypeDefs, stripRestMapping } from './strip.ts';
 
+/** What `buildRestSubgraph` needs: the SDL, where it came from, and the API to call. */
 export interface BuildRestSubgraphOptions {
   /** SDL with `@rest`, `@restLookup` and `@map`. */
   sdl: string | DocumentNode;
@@ -23,6 +24,7 @@ export interface BuildRestSubgraphOptions {
   concurrency?: number;
 }
 
+/** Builds the subgraph; throws a `GatehouseError` (SUBGRAPH_LOAD_FAILED) listing every problem. */
 export function buildRestSubgraph(options: BuildRestSubgraphOptions): SubgraphDefinition {
   const name = options.target.serviceName;
   const failed = (problems: string[], cause?: unknown) =>

@@ -5,12 +5,13 @@
  * failures become `{ errors }` with a catalogue code and the service name.
  */
 import { createDefaultExecutor } from '@graphql-tools/delegate';
-import { isAsyncIterable } from '@graphql-tools/utils';
-import type { GraphQLSchema } from 'graphql';
-import { gatewayError } from '../../gateway/errors/index.ts';
+import { type ExecutionResult, isAsyncIterable } from '@graphql-tools/utils';
+import { GraphQLError, type GraphQLSchema } from 'graphql';
+import { gatewayError, isGatewayError } from '../../gateway/errors/index.ts';
 import { errorsAsData } from '../../gateway/upstream/errors-as-data.ts';
 import { composeWrappers, type SubgraphExecutor } from '../../gateway/upstream/index.ts';
 
+/** The executor of an in-process subgraph schema, wrapped so that it never throws. */
 export function inProcessExecutor(serviceName: string, schema: GraphQLSchema): SubgraphExecutor {
   const execute = createDefaultExecutor(schema);
   return composeWrappers(
@@ -24,7 +25,41 @@ export function inProcessExecutor(serviceName: string, schema: GraphQLSchema): S
       if (isAsyncIterable(result)) {
         throw gatewayError('SUBGRAPH_BAD_RESPONSE', `${serviceName} cannot stream results`, { serviceName });
       }
-      return result;
+      return withShapeErrors(result, serviceName);
     },
   );
+}
+
+/** What graphql-js says when a value does not fit its type: null, scalar, enum, list, abstract type. */
+const SHAPE_ERRORS = [
+  /^Cannot return null for non-nullable field /,
+  /cannot represent /,
+  /^Expected Iterable, but did not find one for field /,
+  /^Abstract type "\w+" must resolve to an Object type /,
+];
+
+/**
+ * JSON that does not fit the schema (a required field missing, `"lots"` for an `Int`) is the API's
+ * fault, not the gateway's: those errors become SUBGRAPH_BAD_RESPONSE. Other unexpected errors
+ * are left for the response stage to mask and log.
+ */
+function withShapeErrors(result: ExecutionResult, serviceName: string): ExecutionResult {
+  if (result.errors === undefined) return result;
+  const errors = result.errors.map((error) => {
+    const original = error.originalError;
+    if (isGatewayError(error) || isGatewayError(original)) return error;
+    const isShape =
+      SHAPE_ERRORS.some((re) => re.test(error.message)) ||
+      (original instanceof GraphQLError && original.originalError == null);
+    if (!isShape) return error;
+    return gatewayError(
+      'SUBGRAPH_BAD_RESPONSE',
+      `${serviceName} answered JSON that does not fit: ${error.message}`,
+      {
+        serviceName,
+        path: error.path,
+      },
+    );
+  });
+  return { ...result, errors };
 }

@@ -9,6 +9,7 @@ import { argsToJson, inputToJson } from './json-shape.ts';
 import { jsonName, type NamedTemplate, type RestCall, type RestModel } from './model.ts';
 import { encodePathValue, getPath, renderTemplate, type TemplateVariable } from './template.ts';
 
+/** What a `@rest` field resolver needs besides its call. */
 export interface FieldResolverOptions {
   target: RestTarget;
   model: RestModel;
@@ -23,6 +24,7 @@ type Resolver = (
   info: GraphQLResolveInfo,
 ) => Promise<unknown>;
 
+/** The resolver of one `@rest` field. */
 export function restFieldResolver(call: RestCall, options: FieldResolverOptions): Resolver {
   const { target, model, typeName } = options;
   return async function resolveRestField(parent, args, _context, info) {

@@ -19,6 +19,7 @@ export interface RestTarget {
   headers: Readonly<Record<string, string>>;
 }
 
+/** One call, rendered: everything but the base URL and the subgraph headers. */
 export interface RestRequest {
   method: HttpMethod;
   /** Path below the base URL, already URL-encoded. */

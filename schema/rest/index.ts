@@ -12,6 +12,7 @@ import { openApiSubgraphSdl } from './openapi/index.ts';
 
 export { buildRestSubgraph } from './build.ts';
 
+/** The loader of a `kind: rest` subgraph: reads its SDL or OpenAPI document, then builds it. */
 export function restSubgraphLoader(config: RestSubgraphConfig): SubgraphLoader {
   return async function loadRestSubgraph(context): Promise<SubgraphDefinition> {
     const source = config.openapi ?? config.schemaFile ?? '(no schemaFile)';

@@ -14,6 +14,7 @@ import { mapWithLimit } from './map-limit.ts';
 import { jsonName, type RestLookup, type RestModel } from './model.ts';
 import { encodePathValue, formatValue, getPath, renderTemplate } from './template.ts';
 
+/** What entity lookups need: the API, the mapping, and the cap on single calls. */
 export interface EntityResolverOptions {
   target: RestTarget;
   model: RestModel;
@@ -23,6 +24,7 @@ export interface EntityResolverOptions {
 
 type Key = Record<string, unknown>;
 
+/** The `__resolveReference` of an entity type, from its lookups (none: the reference is the entity). */
 export function restEntityResolver(
   typeName: string,
   lookups: readonly RestLookup[],

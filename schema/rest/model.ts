@@ -5,6 +5,7 @@
  */
 import type { Template } from './template.ts';
 
+/** The methods `@rest(method:)` takes. */
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
 /** A named template: a query parameter (`limit={args.first}`) or a header (`X-Tenant: {args.t}`). */
@@ -38,6 +39,7 @@ export interface RestLookup {
   };
 }
 
+/** Everything the REST directives of one subgraph say. */
 export interface RestModel {
   /** `@rest` calls by `Type.field`. */
   calls: Map<string, RestCall>;

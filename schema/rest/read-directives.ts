@@ -20,6 +20,7 @@ type ObjectNode = ObjectTypeDefinitionNode | ObjectTypeExtensionNode;
 
 const ROOT_TYPES = new Set(['Query', 'Mutation', 'Subscription']);
 
+/** Reads the mapping of a document; `problems` is empty when it can be built. */
 export function readRestDirectives(document: DocumentNode): { model: RestModel; problems: string[] } {
   const { uses, problems } = collectDirectiveUses(document);
   const consumed = new Set<DirectiveUse>();

@@ -3,6 +3,7 @@ import type { DirectiveUse } from './directive-usage.ts';
 import { type HttpMethod, type NamedTemplate, type RestCall, splitPath } from './model.ts';
 import { parseTemplate, type Template, templateVariables } from './template.ts';
 
+/** The field a `@rest` is on, as far as checking its templates needs. */
 export interface FieldSite {
   /** `Type.field`, for messages. */
   where: string;
@@ -14,6 +15,7 @@ export interface FieldSite {
 
 const BODY_METHODS: readonly HttpMethod[] = ['POST', 'PUT', 'PATCH'];
 
+/** The call, or undefined after adding its problems to `problems`. */
 export function readRestCall(use: DirectiveUse, site: FieldSite, problems: string[]): RestCall | undefined {
   const before = problems.length;
   const at = `${site.where}: @rest`;

@@ -11,6 +11,7 @@ import { toEntityReference } from './json-shape.ts';
 import { restEntityResolver } from './lookup.ts';
 import { coordinate, jsonName, type RestModel } from './model.ts';
 
+/** The API, the mapping, and the cap on parallel single lookups. */
 export interface RestResolverOptions {
   target: RestTarget;
   model: RestModel;
@@ -19,6 +20,7 @@ export interface RestResolverOptions {
 
 type ResolverMap = Record<string, Record<string, unknown>>;
 
+/** Resolvers for the stripped SDL `document`, from `options.model`. */
 export function buildRestResolvers(document: DocumentNode, options: RestResolverOptions): SubgraphResolvers {
   const { model } = options;
   const resolvers: ResolverMap = {};

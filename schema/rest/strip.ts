@@ -18,6 +18,7 @@ const FEDERATION_LINK = parse(/* GraphQL */ `
     )
 `).definitions;
 
+/** The document without REST directive uses and declarations. */
 export function stripRestMapping(document: DocumentNode): DocumentNode {
   const definitions = document.definitions.filter((def) => !isRestDefinition(def));
   return visit(

@@ -7,6 +7,7 @@
 /** Where a variable's value comes from. */
 export type TemplateScope = 'args' | 'parent' | 'key';
 
+/** One `{scope.path}` of a template. */
 export interface TemplateVariable {
   scope: TemplateScope;
   /** Property path below the scope: `{args.input.id}` is `['input', 'id']`. */
@@ -15,8 +16,10 @@ export interface TemplateVariable {
   text: string;
 }
 
+/** Literal text, or a variable. */
 export type TemplatePart = string | TemplateVariable;
 
+/** A parsed template: the text as written, and its parts in order. */
 export interface Template {
   text: string;
   parts: TemplatePart[];

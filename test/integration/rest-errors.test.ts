@@ -21,7 +21,12 @@ describe('REST errors through the gateway', () => {
   before(async () => {
     const shop = shopApi();
     // The batch endpoint fails; everything else answers normally.
-    api = await startRestServer((request) => (request.query.has('ids') ? { status: 503 } : shop(request)));
+    api = await startRestServer((request) => {
+      if (request.query.has('ids')) return { status: 503 };
+      // Answers that do not fit the schema: no product_name, a price that is not an Int.
+      if (request.path === '/products/odd') return { json: { id: 'odd', price_cents: 'lots' } };
+      return shop(request);
+    });
     reviews = await startReviewsSubgraph();
     gateway = await startTestGateway({
       subgraphs: [
@@ -58,6 +63,20 @@ describe('REST errors through the gateway', () => {
     assert.deepEqual(body.data, { garbage: null, reviews: [{ id: 'r1' }] });
     assert.equal(body.errors?.[0]?.extensions?.code, 'SUBGRAPH_BAD_RESPONSE');
     assert.equal(body.errors?.[0]?.extensions?.serviceName, 'shop');
+  });
+
+  it('maps JSON that does not fit the schema to SUBGRAPH_BAD_RESPONSE', async () => {
+    const { body } = await gateway.query(
+      '{ a: product(id: "odd") { name } b: product(id: "odd") { priceCents } }',
+    );
+    assert.deepEqual(body.data, { a: null, b: null });
+    assert.deepEqual(
+      body.errors?.map((e) => [e.path?.[0], e.extensions?.code, e.extensions?.serviceName]),
+      [
+        ['a', 'SUBGRAPH_BAD_RESPONSE', 'shop'],
+        ['b', 'SUBGRAPH_BAD_RESPONSE', 'shop'],
+      ],
+    );
   });
 
   it('maps a failed batch lookup to REST_HTTP_ERROR on the entities, other subgraphs still answer', async () => {

@@ -6,12 +6,15 @@
 import { readFile } from 'node:fs/promises';
 import { parse as parseYaml } from 'yaml';
 
+/** A JSON object of the document. */
 export type Json = Record<string, unknown>;
 
+/** The value when it is a JSON object (not an array), else undefined. */
 export function asObject(value: unknown): Json | undefined {
   return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Json) : undefined;
 }
 
+/** The value when it is a string, else undefined. */
 export function asString(value: unknown): string | undefined {
   return typeof value === 'string' ? value : undefined;
 }

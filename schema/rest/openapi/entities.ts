@@ -11,6 +11,7 @@ import type { TypeRegistry } from './types.ts';
 
 type EntityConfig = RestSubgraphConfig['entities'][number];
 
+/** Adds `@key` and `@restLookup` to the generated types named in `entities`; problems go to `problems`. */
 export function applyEntities(
   entities: readonly EntityConfig[],
   registry: TypeRegistry,

@@ -39,6 +39,7 @@ export function enumValueName(value: string): string {
   return safe(name, 'EMPTY');
 }
 
+/** True for a valid GraphQL name that is not reserved (`__x`). */
 export function isName(text: string): boolean {
   return /^[_A-Za-z][_0-9A-Za-z]*$/.test(text) && !text.startsWith('__');
 }

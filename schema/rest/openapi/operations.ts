@@ -10,6 +10,7 @@ import { camelCase, fieldName, pascalCase, uniqueName } from './names.ts';
 import type { ArgDef, FieldDef } from './sdl.ts';
 import type { TypeRegistry } from './types.ts';
 
+/** One operation of the document, as a root field. */
 export interface Operation {
   /** The operationId as written (or generated from method and path). */
   id: string;
@@ -25,6 +26,7 @@ export interface Operation {
 const METHODS: readonly HttpMethod[] = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'];
 const JSON_MEDIA = /^application\/([\w.+-]+\+)?json\b/;
 
+/** Every mapped operation under `paths`; problems go to `problems`. */
 export function readOperations(
   document: Json,
   registry: TypeRegistry,

@@ -1,11 +1,13 @@
 /** The generated SDL, as plain definitions printed to text (then parsed and checked like any SDL). */
 
+/** An argument of a field. */
 export interface ArgDef {
   name: string;
   type: string;
   description?: string;
 }
 
+/** A field (or input field) to print. */
 export interface FieldDef {
   name: string;
   /** GraphQL type reference, e.g. `[Product!]!`. */
@@ -18,6 +20,7 @@ export interface FieldDef {
   json?: string;
 }
 
+/** An object or input type to print. */
 export interface ObjectDef {
   kind: 'type' | 'input';
   name: string;
@@ -26,12 +29,14 @@ export interface ObjectDef {
   description?: string;
 }
 
+/** An enum to print; `from` is the JSON value when it differs from the name. */
 export interface EnumDef {
   name: string;
   values: Array<{ name: string; from?: string }>;
   description?: string;
 }
 
+/** Prints the definitions as SDL: scalars, then objects and inputs, then enums. */
 export function printSdl(parts: {
   objects: Iterable<ObjectDef>;
   enums: Iterable<EnumDef>;

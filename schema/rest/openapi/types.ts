@@ -9,6 +9,7 @@ import { asObject, asString, type Json, type RefResolver, schemaRefName } from '
 import { enumValueName, fieldName, pascalCase, uniqueName } from './names.ts';
 import type { EnumDef, FieldDef, ObjectDef } from './sdl.ts';
 
+/** Whether a schema is read as an output type or an input type. */
 export type Mode = 'output' | 'input';
 
 const RESERVED = [
@@ -24,6 +25,7 @@ const RESERVED = [
   'HttpMethod',
 ];
 
+/** The types generated so far, by name; asked for the GraphQL type of each schema met. */
 export class TypeRegistry {
   readonly objects = new Map<string, ObjectDef>();
   readonly enums = new Map<string, EnumDef>();
