@@ -159,7 +159,13 @@ export async function runDemo(options: { host?: string; port?: number }): Promis
       { ...demo.config, server: { ...demo.config.server, ...serverOverrides(options) } },
       { baseDir: demo.baseDir },
     );
-    return await serve(config, demo.close);
+    const gateway = await serve(config, demo.close);
+    createLogger().info(
+      `demo backends: ${Object.entries(demo.servers)
+        .map(([name, server]) => `${name} ${server.url}`)
+        .join(', ')}; open the GraphQL URL in a browser for GraphiQL`,
+    );
+    return gateway;
   } catch (error) {
     // The backends would keep the process alive after the error is reported.
     await demo.close();

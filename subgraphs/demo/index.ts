@@ -21,9 +21,10 @@ import { REVIEWS_DEFAULT_PORT, startReviews } from './reviews/server.ts';
 export const DEMO_DIR = dirname(fileURLToPath(import.meta.url));
 
 /** The query GraphiQL opens with: one request, three kinds of backend. */
-export const DEMO_EXAMPLE_QUERY = `# Books come from the REST catalogue (imported from its OpenAPI document),
-# their reviews from the federation subgraph, and each reviewer from the
-# plain GraphQL accounts service: one query, three kinds of backend.
+export const DEMO_EXAMPLE_QUERY = `# One query, three kinds of backend:
+#   books, authors  REST catalogue (OpenAPI)
+#   reviews         Apollo Federation subgraph
+#   reviewers       plain GraphQL accounts service
 query BooksWithReviews {
   listBooks {
     title
