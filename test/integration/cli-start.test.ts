@@ -19,7 +19,11 @@ async function postQuery(url: string, query: string) {
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify({ query }),
   });
-  return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+  return {
+    status: response.status,
+    connection: response.headers.get('connection'),
+    body: (await response.json()) as Record<string, unknown>,
+  };
 }
 
 async function readBody(req: IncomingMessage): Promise<string> {
@@ -136,9 +140,11 @@ describe('gatehouse start', () => {
       gatehouse.child.kill('SIGTERM');
       await gatehouse.waitForStderr(/SIGTERM received/);
       gated.release();
-      const { status, body } = await inFlight;
+      const { status, body, connection } = await inFlight;
       assert.equal(status, 200);
       assert.deepEqual(body, { data: { me: { id: '1', username: 'urigo' } } });
+      // The client is told not to reuse the connection, so that the process need not wait for it.
+      assert.equal(connection, 'close');
       const { code } = await gatehouse.exited;
       assert.equal(code, 0);
     } finally {
