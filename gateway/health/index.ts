@@ -22,7 +22,7 @@ export function useHealth(options: HealthOptions): Plugin {
   return {
     onRequest({ url, endResponse, fetchAPI }) {
       if (url.pathname === healthPath) {
-        endResponse(new fetchAPI.Response('{"status":"ok"}', { status: 200, headers: JSON_HEADERS }));
+        endResponse(new fetchAPI.Response('{"status":"ok"}', { status: 200, headers: jsonHeaders() }));
       } else if (url.pathname === readyPath) {
         const status = options.status();
         const body = {
@@ -34,7 +34,7 @@ export function useHealth(options: HealthOptions): Plugin {
         endResponse(
           new fetchAPI.Response(JSON.stringify(body), {
             status: status.ready ? 200 : 503,
-            headers: JSON_HEADERS,
+            headers: jsonHeaders(),
           }),
         );
       }
@@ -42,4 +42,9 @@ export function useHealth(options: HealthOptions): Plugin {
   };
 }
 
-const JSON_HEADERS = { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' };
+// A new object per response: the server adapter writes `content-length` into the object it is
+// given, so a shared one would carry the first response's length into the next.
+const jsonHeaders = () => ({
+  'content-type': 'application/json; charset=utf-8',
+  'cache-control': 'no-store',
+});

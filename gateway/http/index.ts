@@ -34,7 +34,7 @@ export interface UpstreamResponse {
 /** What rooms and schema builders depend on: never undici itself. */
 export interface UpstreamClient {
   request(request: UpstreamRequest): Promise<UpstreamResponse>;
-  /** Closes every pooled connection; in-flight requests finish first. */
+  /** Closes every pooled connection; in-flight requests finish first. Calling it again is harmless. */
   close(): Promise<void>;
 }
 
@@ -60,6 +60,7 @@ export function createUpstreamClient(options: UpstreamClientOptions): UpstreamCl
     keepAliveTimeout: options.keepAliveTimeout,
   });
 
+  let closing: Promise<void> | undefined;
   return {
     async request(request) {
       const timeout = request.timeout ?? options.requestTimeout;
@@ -95,6 +96,6 @@ export function createUpstreamClient(options: UpstreamClientOptions): UpstreamCl
         callerSignal?.removeEventListener('abort', onAbort);
       }
     },
-    close: () => agent.close(),
+    close: () => (closing ??= agent.close()),
   };
 }
