@@ -7,6 +7,7 @@ import { getStitchedSchemaFromSupergraphSdl } from '@graphql-tools/federation';
 import { type DocumentNode, type GraphQLSchema, Kind, parse } from 'graphql';
 import type { SubgraphExecutor } from '../gateway/upstream/index.ts';
 import { locateSubgraphErrors } from './federation/locate-errors.ts';
+import { publicSchema } from './federation/public-schema.ts';
 
 export interface SupergraphSubgraph {
   /** Name as written in `join__graph(name:)`. */
@@ -59,7 +60,8 @@ export function buildGatewaySchema(
       if (subgraph === undefined) throw new Error(`supergraph names an unknown subgraph "${config.name}"`);
       config.executor = executorFor(subgraph);
     },
-    // The planner loses list positions of entity errors; put them back at the client's path.
-    onStitchedSchema: (schema) => locateSubgraphErrors(schema, (name) => byKey.get(name)?.name),
+    // The planner loses list positions of entity errors: put them back at the client's path;
+    // then hide the federation directives and types the stitched schema still holds.
+    onStitchedSchema: (schema) => publicSchema(locateSubgraphErrors(schema, (name) => byKey.get(name)?.name)),
   });
 }
