@@ -18,6 +18,8 @@ export interface CompositionProblem {
   message: string;
   /** Subgraphs the message names (empty when it names none). */
   subgraphs: string[];
+  /** Types and fields the message names, as schema coordinates (`Product`, `Product.price`). */
+  coordinates: string[];
 }
 
 export type ComposeResult =
@@ -35,6 +37,7 @@ export function composeSubgraphs(subgraphs: readonly ComposeInput[]): ComposeRes
       subgraphs: names.filter((name) =>
         new RegExp(`"${escapeRegExp(name)}"|\\b${escapeRegExp(name)}\\b`).test(error.message),
       ),
+      coordinates: coordinatesIn(error.message, names),
     })),
   };
 }
@@ -44,6 +47,17 @@ export function formatCompositionProblems(problems: readonly CompositionProblem[
   return problems.map(
     (p) => `[${p.code}]${p.subgraphs.length > 0 ? ` (${p.subgraphs.join(', ')})` : ''} ${p.message}`,
   );
+}
+
+/**
+ * The quoted schema coordinates of a composition message: fields (`"Product.price"`) when it
+ * names any, else types (`"Product"`); a bare name that is a subgraph's is not a type.
+ */
+function coordinatesIn(message: string, subgraphNames: readonly string[]): string[] {
+  const quoted = [...message.matchAll(/"([_A-Za-z]\w*(?:\.[_A-Za-z]\w*(?:\(\w+:\))?)?)"/g)].map((m) => m[1]!);
+  const fields = quoted.filter((name) => name.includes('.'));
+  const found = fields.length > 0 ? fields : quoted.filter((name) => !subgraphNames.includes(name));
+  return [...new Set(found)];
 }
 
 function escapeRegExp(text: string): string {
