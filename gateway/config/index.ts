@@ -7,11 +7,13 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, extname, isAbsolute, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parse as parseYaml } from 'yaml';
-import type { z } from 'zod';
 import { GatehouseError } from '../errors/index.ts';
 import { applyEnvOverrides } from './env.ts';
+import { type ConfigProblem, formatProblem, toProblems } from './problems.ts';
 import { configSchema, type GatehouseConfig, type GatehouseConfigInput } from './schema.ts';
 
+export { subgraphUrlEnvName } from './env.ts';
+export { type ConfigProblem, formatProblem } from './problems.ts';
 export type { GatehouseConfig, GatehouseConfigInput } from './schema.ts';
 export * from './schema.ts';
 
@@ -43,7 +45,17 @@ export function findConfigFile(cwd: string = process.cwd()): string | undefined 
 export async function readConfigFile(path: string): Promise<unknown> {
   const ext = extname(path);
   if (['.ts', '.mts', '.js', '.mjs'].includes(ext)) {
-    const mod = (await import(pathToFileURL(path).href)) as { default?: unknown };
+    let mod: { default?: unknown };
+    try {
+      mod = (await import(pathToFileURL(path).href)) as { default?: unknown };
+    } catch (cause) {
+      throw new GatehouseError(
+        'CONFIG_INVALID',
+        `cannot load config module ${path}`,
+        [cause instanceof Error ? cause.message : String(cause)],
+        { cause },
+      );
+    }
     if (mod.default === undefined) {
       throw new GatehouseError('CONFIG_INVALID', `${path} has no default export`, [
         'export the config: `export default defineConfig({ ... })`',
@@ -58,7 +70,8 @@ export async function readConfigFile(path: string): Promise<unknown> {
     throw new GatehouseError('CONFIG_INVALID', `cannot read config file ${path}`, [String(cause)], { cause });
   }
   try {
-    return ext === '.json' ? JSON.parse(text) : parseYaml(text);
+    // An empty YAML file is an empty config: the check then says what it lacks.
+    return ext === '.json' ? JSON.parse(text) : (parseYaml(text) ?? {});
   } catch (cause) {
     throw new GatehouseError('CONFIG_INVALID', `${path} is not valid ${ext === '.json' ? 'JSON' : 'YAML'}`, [
       cause instanceof Error ? cause.message : String(cause),
@@ -66,52 +79,56 @@ export async function readConfigFile(path: string): Promise<unknown> {
   }
 }
 
-/** Formats zod issues as "path: problem" lines. */
-export function formatIssues(issues: readonly z.core.$ZodIssue[]): string[] {
-  return issues.map((issue) => {
-    const path =
-      issue.path.length === 0
-        ? '(root)'
-        : issue.path
-            .map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`))
-            .join('')
-            .replace(/^\./, '');
-    if (issue.code === 'unrecognized_keys') {
-      return `${path}: unknown key${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `"${k}"`).join(', ')}; remove ${issue.keys.length > 1 ? 'them' : 'it'} or check the spelling`;
-    }
-    if (issue.code === 'invalid_union' && path.endsWith(']')) {
-      return `${path}: ${issue.message}; \`kind\` must be one of "federation", "graphql", "rest"`;
-    }
-    return `${path}: ${issue.message}`;
-  });
+export interface ResolveOptions {
+  /** Folder that relative paths in the config are resolved against (the config file's). @default process.cwd() */
+  baseDir?: string;
+  /** Environment for the `GATEHOUSE_*` overrides. @default process.env */
+  env?: NodeJS.ProcessEnv;
+  /** Folder that relative paths given in environment variables are resolved against. @default process.cwd() */
+  cwd?: string;
+  /** Where the config came from, named in the error. */
+  source?: string;
+}
+
+/** The outcome of checking a config: the resolved config, or every problem found. */
+export type ConfigCheck = { config: GatehouseConfig; problems?: undefined } | { problems: ConfigProblem[] };
+
+/**
+ * Checks a config object (after environment overrides) and resolves relative file paths. Never
+ * throws for a bad config: returns every problem, each with its path.
+ */
+export function checkConfig(input: unknown, options: ResolveOptions = {}): ConfigCheck {
+  const baseDir = options.baseDir ?? process.cwd();
+  const cwd = options.cwd ?? process.cwd();
+  const { input: withEnv, sources } = applyEnvOverrides(input, options.env ?? process.env);
+  const result = configSchema.safeParse(withEnv);
+  if (!result.success) return { problems: toProblems(result.error.issues, configSchema, withEnv, sources) };
+  const config = result.data;
+  const abs = (p: string, from = baseDir) => (isAbsolute(p) ? p : resolve(from, p));
+  if (config.supergraph !== undefined) {
+    config.supergraph = abs(config.supergraph, sources.has('supergraph') ? cwd : baseDir);
+  }
+  for (const subgraph of config.subgraphs) {
+    if (subgraph.schemaFile !== undefined) subgraph.schemaFile = abs(subgraph.schemaFile);
+    if (subgraph.kind === 'rest' && subgraph.openapi !== undefined) subgraph.openapi = abs(subgraph.openapi);
+  }
+  return { config };
 }
 
 /**
  * Checks a config object and returns it resolved and frozen. Relative file paths are resolved
  * against `baseDir`. Throws a `GatehouseError` (code `CONFIG_INVALID`) listing every problem.
  */
-export function resolveConfig(
-  input: unknown,
-  options: { baseDir?: string; env?: NodeJS.ProcessEnv; source?: string } = {},
-): GatehouseConfig {
-  const baseDir = options.baseDir ?? process.cwd();
-  const withEnv = applyEnvOverrides(input, options.env ?? process.env);
-  const result = configSchema.safeParse(withEnv);
-  if (!result.success) {
+export function resolveConfig(input: unknown, options: ResolveOptions = {}): GatehouseConfig {
+  const checked = checkConfig(input, options);
+  if (checked.problems) {
     throw new GatehouseError(
       'CONFIG_INVALID',
       `invalid configuration${options.source ? ` in ${options.source}` : ''}`,
-      formatIssues(result.error.issues),
+      checked.problems.map(formatProblem),
     );
   }
-  const config = result.data;
-  const abs = (p: string) => (isAbsolute(p) ? p : resolve(baseDir, p));
-  if (config.supergraph !== undefined) config.supergraph = abs(config.supergraph);
-  for (const subgraph of config.subgraphs) {
-    if (subgraph.schemaFile !== undefined) subgraph.schemaFile = abs(subgraph.schemaFile);
-    if (subgraph.kind === 'rest' && subgraph.openapi !== undefined) subgraph.openapi = abs(subgraph.openapi);
-  }
-  return deepFreeze(config);
+  return deepFreeze(checked.config);
 }
 
 /** Loads, checks and freezes the config file at `path` (or the one found in the working directory). */

@@ -5,7 +5,15 @@
  */
 import { z } from 'zod';
 
-const duration = (what: string) => z.number().int().positive().describe(`${what}, in milliseconds`);
+// Node timers overflow past 2^31 - 1 ms (about 24.8 days) and then fire at once.
+const MAX_DURATION = 2_147_483_647;
+const duration = (what: string) =>
+  z
+    .number()
+    .int()
+    .positive()
+    .max(MAX_DURATION, `must be at most ${MAX_DURATION} ms (about 24 days)`)
+    .describe(`${what}, in milliseconds`);
 
 const name = z
   .string()
@@ -27,11 +35,13 @@ export const upstreamSchema = z
   .describe('Upstream HTTP client, shared by every subgraph');
 
 const common = {
-  name: name.describe('Unique name of the subgraph; used in errors (`serviceName`), logs and the supergraph'),
+  name: name.describe(
+    'Unique name of the subgraph (a letter, then letters, digits, `_` or `-`); used in errors (`serviceName`), logs and the supergraph',
+  ),
   required: z
     .boolean()
     .default(false)
-    .describe('When true, /readyz reports not ready while this subgraph is not loaded'),
+    .describe('When true, /readyz answers 503 while this subgraph is not part of the schema in service'),
   timeout: duration(
     'Deadline for one request to this subgraph (overrides upstream.requestTimeout)',
   ).optional(),
@@ -44,7 +54,7 @@ const common = {
 /** An Apollo Federation subgraph (v1 or v2). */
 export const federationSubgraphSchema = z.strictObject({
   ...common,
-  kind: z.literal('federation'),
+  kind: z.literal('federation').describe('An Apollo Federation subgraph (v1 or v2)'),
   url: httpUrl.describe('GraphQL endpoint of the subgraph'),
   schemaFile: z
     .string()
@@ -70,7 +80,7 @@ export const lookupSchema = z.strictObject({
 /** A GraphQL service that knows nothing of federation. */
 export const graphqlSubgraphSchema = z.strictObject({
   ...common,
-  kind: z.literal('graphql'),
+  kind: z.literal('graphql').describe('A GraphQL service that knows nothing of federation'),
   url: httpUrl.describe('GraphQL endpoint of the service; its schema is introspected'),
   schemaFile: z.string().optional().describe('Read the SDL from this file instead of introspecting'),
   lookups: z
@@ -83,7 +93,7 @@ export const graphqlSubgraphSchema = z.strictObject({
 export const restSubgraphSchema = z
   .strictObject({
     ...common,
-    kind: z.literal('rest'),
+    kind: z.literal('rest').describe('A REST API described in SDL with @rest, or by an OpenAPI 3 document'),
     url: httpUrl.describe('Base URL that `@rest(path:)` templates are resolved against'),
     schemaFile: z.string().optional().describe('SDL file with `@rest` / `@restLookup` mapping directives'),
     openapi: z.string().optional().describe('OpenAPI 3 document (JSON or YAML file path) to import'),
@@ -157,33 +167,44 @@ export const configSchema = z
     supergraph: z.string().optional().describe('A pre-composed supergraph SDL file to serve as is'),
     subgraphs: z.array(subgraphSchema).default([]).describe('The backends to compose into one graph'),
   })
-  .superRefine((config, ctx) => {
-    const seen = new Set<string>();
-    config.subgraphs.forEach((subgraph, index) => {
-      if (seen.has(subgraph.name)) {
-        ctx.addIssue({
-          code: 'custom',
-          path: ['subgraphs', index, 'name'],
-          message: `duplicate subgraph name "${subgraph.name}"; names must be unique`,
-        });
-      }
-      seen.add(subgraph.name);
-    });
-    if (config.supergraph !== undefined && config.subgraphs.length > 0) {
+  // Runs even when other parts of the config are wrong, so that every problem is reported at once.
+  .superRefine(crossCheck, { when: (payload) => isPlain(payload.value) });
+
+/** Rules across fields: unique subgraph names, `supergraph` or `subgraphs` (one, not both). */
+function crossCheck(config: { supergraph?: unknown; subgraphs?: unknown }, ctx: z.RefinementCtx): void {
+  const subgraphs = Array.isArray(config.subgraphs) ? (config.subgraphs as unknown[]) : [];
+  const seen = new Map<string, number>();
+  subgraphs.forEach((subgraph, index) => {
+    const name = isPlain(subgraph) ? subgraph.name : undefined;
+    if (typeof name !== 'string') return;
+    const first = seen.get(name);
+    if (first !== undefined) {
       ctx.addIssue({
         code: 'custom',
-        path: ['supergraph'],
-        message: 'set either `supergraph` or `subgraphs`, not both',
+        path: ['subgraphs', index, 'name'],
+        message: `duplicate subgraph name "${name}" (also subgraphs[${first}]); give each subgraph its own name`,
       });
-    }
-    if (config.supergraph === undefined && config.subgraphs.length === 0) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['subgraphs'],
-        message: 'add at least one subgraph, or point `supergraph` at a composed supergraph file',
-      });
-    }
+    } else seen.set(name, index);
   });
+  if (config.supergraph !== undefined && subgraphs.length > 0) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['supergraph'],
+      message: 'set either `supergraph` (a composed supergraph file) or `subgraphs`, not both; remove one',
+    });
+  }
+  if (config.supergraph === undefined && subgraphs.length === 0) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['subgraphs'],
+      message: 'add at least one subgraph, or point `supergraph` at a composed supergraph file',
+    });
+  }
+}
+
+function isPlain(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
 
 /** The configuration as written by a user (defaults optional). */
 export type GatehouseConfigInput = z.input<typeof configSchema>;

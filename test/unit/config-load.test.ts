@@ -1,0 +1,126 @@
+/** Loading config files: YAML, JSON, TypeScript with defineConfig; paths relative to the file. */
+import assert from 'node:assert/strict';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { findConfigFile, loadConfig } from '../../gateway/config/index.ts';
+import { GatehouseError } from '../../gateway/errors/index.ts';
+
+const CONFIG_MODULE = fileURLToPath(new URL('../../gateway/config/index.ts', import.meta.url));
+
+const rejectsWith = (promise: Promise<unknown>, check: (error: GatehouseError) => void = () => {}) =>
+  assert.rejects(promise, (error) => {
+    assert.ok(error instanceof GatehouseError, String(error));
+    assert.equal(error.code, 'CONFIG_INVALID');
+    check(error);
+    return true;
+  });
+
+describe('loadConfig', () => {
+  let dir: string;
+  const write = async (name: string, text: string) => {
+    const path = join(dir, name);
+    await mkdir(join(path, '..'), { recursive: true });
+    await writeFile(path, text);
+    return path;
+  };
+  before(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'gatehouse-config-'));
+  });
+  after(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('reads YAML and resolves relative paths against the file folder', async () => {
+    const path = await write(
+      'conf/gatehouse.config.yaml',
+      [
+        'server:',
+        '  port: 4100',
+        'subgraphs:',
+        '  - name: a',
+        '    kind: federation',
+        '    url: http://127.0.0.1:4001/graphql',
+        '    schemaFile: ./sdl/a.graphql',
+        '  - name: b',
+        '    kind: rest',
+        '    url: http://127.0.0.1:4002',
+        '    openapi: ../openapi/b.yaml',
+      ].join('\n'),
+    );
+    const config = await loadConfig(path, {});
+    assert.equal(config.server.port, 4100);
+    assert.equal(config.subgraphs[0]?.schemaFile, join(dir, 'conf/sdl/a.graphql'));
+    const rest = config.subgraphs[1];
+    assert.equal(rest?.kind === 'rest' ? rest.openapi : undefined, join(dir, 'openapi/b.yaml'));
+  });
+
+  it('reads JSON, resolving `supergraph` against the file folder', async () => {
+    const path = await write(
+      'json/gatehouse.config.json',
+      JSON.stringify({ supergraph: 'supergraph.graphql' }),
+    );
+    const config = await loadConfig(path, {});
+    assert.equal(config.supergraph, join(dir, 'json/supergraph.graphql'));
+  });
+
+  it('runs a TypeScript config whose default export uses defineConfig', async () => {
+    const path = await write(
+      'ts/gatehouse.config.ts',
+      [
+        `import { defineConfig } from ${JSON.stringify(CONFIG_MODULE)};`,
+        'const port: number = 4200;',
+        'export default defineConfig({',
+        '  server: { port },',
+        "  subgraphs: [{ name: 'a', kind: 'federation', url: 'http://127.0.0.1:4001/graphql', schemaFile: 'a.graphql' }],",
+        '});',
+      ].join('\n'),
+    );
+    const config = await loadConfig(path, {});
+    assert.equal(config.server.port, 4200);
+    assert.equal(config.subgraphs[0]?.schemaFile, join(dir, 'ts/a.graphql'));
+  });
+
+  it('applies the environment it is given', async () => {
+    const path = await write('env/gatehouse.config.yaml', 'supergraph: s.graphql\n');
+    const config = await loadConfig(path, { GATEHOUSE_PORT: '4300' });
+    assert.equal(config.server.port, 4300);
+  });
+
+  it('reports every problem of the file with its path', async () => {
+    const path = await write(
+      'bad/gatehouse.config.yaml',
+      'server:\n  prot: 1\nsubgraphs:\n  - name: a\n    kind: grpc\n    url: http://a\n',
+    );
+    await rejectsWith(loadConfig(path, {}), (error) => {
+      assert.deepEqual(error.problems.map((p) => p.slice(0, p.indexOf(': '))).sort(), [
+        'server.prot',
+        'subgraphs[0].kind',
+      ]);
+      assert.ok(error.message.includes(path), 'the message names the file');
+    });
+  });
+
+  it('rejects a file that does not parse, a missing file, a module without default export', async () => {
+    await rejectsWith(loadConfig(await write('p/gatehouse.config.yaml', 'server: [\n'), {}));
+    await rejectsWith(loadConfig(await write('p/gatehouse.config.json', '{"server":'), {}));
+    await rejectsWith(loadConfig(join(dir, 'nope.yaml'), {}));
+    await rejectsWith(loadConfig(await write('p/no-default.ts', 'export const config = {};\n'), {}));
+    await rejectsWith(loadConfig(await write('p/throws.ts', "throw new Error('no secret');\n"), {}));
+  });
+
+  it('an empty file is a config with nothing in it', async () => {
+    await rejectsWith(loadConfig(await write('empty/gatehouse.config.yaml', ''), {}), (error) => {
+      assert.equal(error.problems.length, 1);
+    });
+  });
+
+  it('findConfigFile picks the first known file name in a folder', async () => {
+    await write('find/gatehouse.config.json', '{}');
+    await write('find/gatehouse.config.yaml', '');
+    assert.equal(findConfigFile(join(dir, 'find')), join(dir, 'find/gatehouse.config.yaml'));
+    assert.equal(findConfigFile(join(dir, 'nothing-here')), undefined);
+  });
+});
