@@ -54,13 +54,19 @@ export function withGeneratedTables(markdown: string, jsonSchema: Record<string,
   return `${markdown.slice(0, start + DOCS_START.length)}\n\n${configDocsTables(jsonSchema)}\n${markdown.slice(end)}`;
 }
 
-function section(title: string, body: string[], description?: string): string {
-  const head = ['| option | type | default | description |', '| --- | --- | --- | --- |'];
-  return `### ${title}\n\n${description ? `${description}.\n\n` : ''}${[...head, ...body].join('\n')}\n`;
+function section(title: string, body: string[][], description?: string): string {
+  return `### ${title}\n\n${description ? `${description}.\n\n` : ''}${table(['option', 'type', 'default', 'description'], body)}\n`;
 }
 
-function rows(prefix: string, node: Node): string[] {
-  const out: string[] = [];
+/** A Markdown table with its columns padded, as the formatter (biome) writes them. */
+function table(head: string[], body: string[][]): string {
+  const widths = head.map((h, i) => Math.max(3, h.length, ...body.map((r) => (r[i] ?? '').length)));
+  const line = (cells: string[]) => `| ${cells.map((c, i) => c.padEnd(widths[i]!)).join(' | ')} |`;
+  return [line(head), line(widths.map((w) => '-'.repeat(w))), ...body.map(line)].join('\n');
+}
+
+function rows(prefix: string, node: Node): string[][] {
+  const out: string[][] = [];
   const required = new Set(node.required ?? []);
   for (const [key, child] of Object.entries(node.properties ?? {})) {
     const name = `${prefix}${key}`;
@@ -75,11 +81,11 @@ function rows(prefix: string, node: Node): string[] {
   return out;
 }
 
-function row(name: string, node: Node, required: boolean): string {
+function row(name: string, node: Node, required: boolean): string[] {
   const fallback =
     node.default === undefined ? (required ? '**required**' : '') : `\`${JSON.stringify(node.default)}\``;
   const description = (node.description ?? '').replace(/\|/g, '\\|');
-  return `| \`${name}\` | ${typeOf(node)} | ${fallback} | ${description} |`;
+  return [`\`${name}\``, typeOf(node), fallback, description];
 }
 
 function typeOf(node: Node): string {
