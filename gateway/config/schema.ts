@@ -170,8 +170,26 @@ export const configSchema = z
   // Runs even when other parts of the config are wrong, so that every problem is reported at once.
   .superRefine(crossCheck, { when: (payload) => isPlain(payload.value) });
 
-/** Rules across fields: unique subgraph names, `supergraph` or `subgraphs` (one, not both). */
-function crossCheck(config: { supergraph?: unknown; subgraphs?: unknown }, ctx: z.RefinementCtx): void {
+/**
+ * Rules across fields: retry delays in order, unique subgraph names, `supergraph` or `subgraphs`
+ * (one, not both).
+ */
+function crossCheck(
+  config: { supergraph?: unknown; subgraphs?: unknown; loading?: unknown },
+  ctx: z.RefinementCtx,
+): void {
+  const loading = isPlain(config.loading) ? config.loading : {};
+  if (
+    typeof loading.retryInitialDelay === 'number' &&
+    typeof loading.retryMaxDelay === 'number' &&
+    loading.retryInitialDelay > loading.retryMaxDelay
+  ) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['loading', 'retryInitialDelay'],
+      message: `must not be longer than loading.retryMaxDelay (${loading.retryMaxDelay} ms); lower it or raise retryMaxDelay`,
+    });
+  }
   const subgraphs = Array.isArray(config.subgraphs) ? (config.subgraphs as unknown[]) : [];
   const seen = new Map<string, number>();
   subgraphs.forEach((subgraph, index) => {

@@ -109,6 +109,16 @@ describe('checkConfig and resolveConfig', () => {
     assert.equal(checkConfig({ supergraph: 's.graphql' }, { env: {} }).problems, undefined);
   });
 
+  it('rejects a first retry delay longer than the longest', () => {
+    assert.deepEqual(
+      pathsOf({ loading: { retryInitialDelay: 5_000, retryMaxDelay: 1_000 }, supergraph: 's' }),
+      ['loading.retryInitialDelay'],
+    );
+    assert.deepEqual(pathsOf({ loading: { retryInitialDelay: 60_000 }, supergraph: 's' }), [
+      'loading.retryInitialDelay',
+    ]);
+  });
+
   it('rejects a config that is not an object', () => {
     for (const input of [null, [], 'x', 42]) assert.deepEqual(pathsOf(input), ['(root)']);
   });
