@@ -68,6 +68,9 @@ function describe(issue: z.core.$ZodIssue, input: unknown): string {
     if (given === undefined) return `required; add it (${issue.expected})`;
     return `must be ${article(issue.expected)}, not ${JSON.stringify(given)}`;
   }
+  if (issue.code === 'invalid_key') {
+    return `the key ${JSON.stringify(issue.path.at(-1))} ${issue.issues.map((i) => i.message).join('; ')}`;
+  }
   if (issue.code === 'too_small' && issue.origin === 'number') {
     return `must be ${issue.inclusive ? 'at least' : 'greater than'} ${String(issue.minimum)}, not ${JSON.stringify(valueAt(input, issue.path))}`;
   }

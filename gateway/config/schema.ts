@@ -19,6 +19,22 @@ const name = z
   .string()
   .regex(/^[A-Za-z][A-Za-z0-9_-]*$/, 'must start with a letter and hold only letters, digits, "_" and "-"');
 
+// Set by the HTTP client for each request; undici refuses most of them, which would fail every call.
+const RESERVED_HEADERS = new Set([
+  'connection',
+  'content-length',
+  'content-type',
+  'expect',
+  'host',
+  'keep-alive',
+  'transfer-encoding',
+  'upgrade',
+]);
+const headerName = z
+  .string()
+  .regex(/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/, 'is not a valid HTTP header name')
+  .refine((h) => !RESERVED_HEADERS.has(h.toLowerCase()), 'is set by the gateway for each request; remove it');
+
 const httpUrl = z.url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' });
 
 /** Upstream HTTP client settings: one pool per origin, keep-alive. */
@@ -46,7 +62,7 @@ const common = {
     'Deadline for one request to this subgraph (overrides upstream.requestTimeout)',
   ).optional(),
   headers: z
-    .record(z.string(), z.string())
+    .record(headerName, z.string().regex(/^[^\r\n]*$/, 'must not hold a line break'))
     .default({})
     .describe('Headers added to every request sent to this subgraph'),
 };

@@ -119,6 +119,22 @@ describe('checkConfig and resolveConfig', () => {
     ]);
   });
 
+  it('rejects subgraph headers the HTTP client sets itself or cannot send', () => {
+    const headers = {
+      Connection: 'close',
+      'content-length': '1',
+      'bad name': 'x',
+      'x-ok': 'a\nb',
+      'x-api-key': 'k',
+    };
+    assert.deepEqual(pathsOf({ subgraphs: [{ ...federation('a'), headers }] }).sort(), [
+      'subgraphs[0].headers.Connection',
+      'subgraphs[0].headers.bad name',
+      'subgraphs[0].headers.content-length',
+      'subgraphs[0].headers.x-ok',
+    ]);
+  });
+
   it('rejects a config that is not an object', () => {
     for (const input of [null, [], 'x', 42]) assert.deepEqual(pathsOf(input), ['(root)']);
   });
