@@ -53,10 +53,22 @@ const FEDERATION_TYPES = /* GraphQL */ `
 
 /** Names of object types carrying `@key` (any alias of it: `@key`, `@federation__key`). */
 export function entityTypeNames(document: DocumentNode): string[] {
+  return keyedTypeNames(document, [Kind.OBJECT_TYPE_DEFINITION, Kind.OBJECT_TYPE_EXTENSION]);
+}
+
+/** Names of interfaces carrying `@key` (federation 2.3 entity interfaces). */
+export function entityInterfaceNames(document: DocumentNode): string[] {
+  return keyedTypeNames(document, [Kind.INTERFACE_TYPE_DEFINITION, Kind.INTERFACE_TYPE_EXTENSION]);
+}
+
+function keyedTypeNames(document: DocumentNode, kinds: readonly Kind[]): string[] {
   const names = new Set<string>();
   for (const def of document.definitions) {
     if (
-      (def.kind === Kind.OBJECT_TYPE_DEFINITION || def.kind === Kind.OBJECT_TYPE_EXTENSION) &&
+      kinds.includes(def.kind) &&
+      'directives' in def &&
+      'name' in def &&
+      def.name !== undefined &&
       def.directives?.some((d) => d.name.value === 'key' || d.name.value === 'federation__key')
     ) {
       names.add(def.name.value);
@@ -96,6 +108,7 @@ export function buildSubgraphSchema<TContext = unknown>(
   const document = typeof options.typeDefs === 'string' ? parse(options.typeDefs) : options.typeDefs;
   const sdl = typeof options.typeDefs === 'string' ? options.typeDefs : print(options.typeDefs);
   const entities = entityTypeNames(document);
+  const entityInterfaces = entityInterfaceNames(document);
   const resolvers = options.resolvers ?? {};
 
   const extra = [FEDERATION_TYPES];
@@ -136,12 +149,19 @@ export function buildSubgraphSchema<TContext = unknown>(
     ) =>
       args.representations.map((reference) => {
         const typename = reference.__typename;
-        if (typeof typename !== 'string' || !entities.includes(typename)) {
+        const isObject = typeof typename === 'string' && entities.includes(typename);
+        if (!isObject && !(typeof typename === 'string' && entityInterfaces.includes(typename))) {
           return new Error(`representation has an unknown __typename: ${String(typename)}`);
         }
         const resolve = referenceResolvers.get(typename);
         const value = resolve ? resolve(reference, context, info) : reference;
-        return withTypename(value, typename);
+        if (isObject) return withTypename(value, typename);
+        // An entity interface: the value's own __typename, or the interface's __resolveType, names
+        // the implementation (the `_Entity` union holds implementations only).
+        const resolveType = fieldResolvers[typename]?.__resolveType;
+        return withConcreteType(value, typename, (v) =>
+          typeof resolveType === 'function' ? resolveType(v, context, info) : undefined,
+        );
       });
     fieldResolvers._Entity = {
       __resolveType: (value: { __typename?: string }) => value.__typename,
@@ -156,11 +176,26 @@ export function buildSubgraphSchema<TContext = unknown>(
   });
 }
 
+/** The entity with the representation's __typename (an object type's entity is of that type). */
 function withTypename(value: unknown, typename: string): unknown {
   if (value instanceof Promise) return value.then((v) => withTypename(v, typename));
   if (value === null || value === undefined || value instanceof Error) return value ?? null;
-  if (typeof value === 'object' && (value as { __typename?: unknown }).__typename === undefined) {
+  if (typeof value === 'object' && (value as { __typename?: unknown }).__typename !== typename) {
     return { ...value, __typename: typename };
   }
   return value;
+}
+
+async function withConcreteType(
+  value: unknown,
+  interfaceName: string,
+  resolveType: (value: unknown) => unknown,
+): Promise<unknown> {
+  const resolved = await value;
+  if (resolved === null || resolved === undefined || resolved instanceof Error) return resolved ?? null;
+  const own = (resolved as { __typename?: unknown }).__typename;
+  if (typeof own === 'string' && own !== interfaceName) return resolved;
+  const typename = await resolveType(resolved);
+  if (typeof typename !== 'string') return new Error('cannot tell which implementation this entity is');
+  return { ...(resolved as object), __typename: typename };
 }

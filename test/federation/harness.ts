@@ -34,6 +34,18 @@ export function gatehouseSubgraph(typeDefs: string, resolvers: SubgraphResolvers
   return buildOurSubgraphSchema({ typeDefs, resolvers });
 }
 
+/** Resolvers both builders accept: per type, field resolvers and `__resolveReference`. */
+export type CaseResolvers = Record<string, Record<string, (parent: never, ...rest: never[]) => unknown>>;
+
+/** Builds a subgraph from SDL and resolvers; one per implementation, to run a case on each. */
+export type SubgraphBuilder = (typeDefs: string, resolvers?: CaseResolvers) => GraphQLSchema;
+
+/** The reference builder and ours, by name, for cases that must hold with both. */
+export const subgraphBuilders: ReadonlyArray<readonly [string, SubgraphBuilder]> = [
+  ['@apollo/subgraph', (typeDefs, resolvers) => apolloSubgraph(typeDefs, resolvers as ApolloResolvers)],
+  ['gatehouse', (typeDefs, resolvers) => gatehouseSubgraph(typeDefs, resolvers as SubgraphResolvers)],
+];
+
 export interface FederationCase {
   gateway: TestGateway;
   /** The running subgraphs, by name (each counts the requests it received). */
