@@ -12,6 +12,7 @@ import { createGraphiQL } from './graphiql/index.ts';
 import { useHealth } from './health/index.ts';
 import { createUpstreamClient, type UpstreamClient } from './http/index.ts';
 import { createLogger, type Logger } from './logger/index.ts';
+import { closeConnectionsOnceAnswered } from './server/drain.ts';
 import { createSupergraph, type Supergraph } from './supergraph/index.ts';
 import { useSupergraphSchema } from './supergraph/plugin.ts';
 import { createLoadContext } from './upstream/index.ts';
@@ -86,6 +87,7 @@ export function createGateway(options: GatewayOptions): Gateway {
   });
 
   let server: Server | undefined;
+  let drain: (() => void) | undefined;
   let started: Promise<void> | undefined;
   const start = () => (started ??= supergraph.start());
 
@@ -98,6 +100,7 @@ export function createGateway(options: GatewayOptions): Gateway {
       await start();
       server = createServer(yoga);
       server.keepAliveTimeout = 65_000; // longer than common load balancers' idle timeout (60 s)
+      drain = closeConnectionsOnceAnswered(server);
       await new Promise<void>((resolve, reject) => {
         server!.once('error', reject);
         server!.listen(config.server.port, config.server.host, resolve);
@@ -110,7 +113,7 @@ export function createGateway(options: GatewayOptions): Gateway {
       supergraph.stop();
       if (server) {
         const closing = new Promise<void>((resolve) => server!.close(() => resolve()));
-        server.closeIdleConnections();
+        drain?.();
         await closing;
       }
       await client.close();

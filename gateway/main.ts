@@ -3,7 +3,6 @@
  * down gracefully on SIGINT/SIGTERM (stop accepting, finish in-flight requests, close pools).
  */
 import { existsSync } from 'node:fs';
-import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { composeSubgraphs, formatCompositionProblems } from '../schema/compose.ts';
 import { subgraphLoader } from '../schema/loaders.ts';
 import type { SubgraphDefinition } from '../schema/types.ts';
@@ -70,13 +69,11 @@ export async function serve(config: GatehouseConfig, onClose?: () => Promise<voi
     throw error;
   }
   logger.info(`Gatehouse is listening on ${listening.url}`);
-  const drain = closeConnectionsOnceAnswered(listening.server);
   let closing = false;
   const shutdown = (signal: string) => {
     if (closing) return;
     closing = true;
     logger.info(`${signal} received: finishing in-flight requests, then exiting`);
-    drain();
     gateway
       .close()
       .then(() => onClose?.())
@@ -89,30 +86,6 @@ export async function serve(config: GatehouseConfig, onClose?: () => Promise<voi
   process.once('SIGINT', () => shutdown('SIGINT'));
   process.once('SIGTERM', () => shutdown('SIGTERM'));
   return gateway;
-}
-
-/**
- * Returns a function that, once called, answers every request in flight (and any that still
- * arrives on an open connection) with `Connection: close`, and closes each connection as it goes
- * idle. Without it, `server.close()` waits for keep-alive connections to time out (65 s).
- */
-function closeConnectionsOnceAnswered(server: Server): () => void {
-  const inFlight = new Set<ServerResponse>();
-  let draining = false;
-  server.on('request', (_request: IncomingMessage, response: ServerResponse) => {
-    if (draining && !response.headersSent) response.setHeader('connection', 'close');
-    inFlight.add(response);
-    response.once('close', () => inFlight.delete(response));
-    // A response whose headers were sent before the drain keeps its connection: close it when idle.
-    response.once('finish', () => {
-      if (draining) setImmediate(() => server.closeIdleConnections());
-    });
-  });
-  return () => {
-    draining = true;
-    for (const response of inFlight) if (!response.headersSent) response.setHeader('connection', 'close');
-    server.closeIdleConnections();
-  };
 }
 
 /** `gatehouse compose`: loads every subgraph once and composes them. */
