@@ -58,20 +58,25 @@ export function answerProblem(answer: Answer, workload: Workload): string | unde
 export interface SubgraphCounters {
   reset(): Promise<void>;
   total(): Promise<number>;
+  /** Requests per subgraph name. */
+  bySubgraph(): Promise<Record<string, number>>;
 }
 
-export function subgraphCounters(urls: readonly string[]): SubgraphCounters {
-  const stats = urls.map((url) => new URL('/_stats', url).href);
+export function subgraphCounters(urls: Readonly<Record<string, string>>): SubgraphCounters {
+  const stats = Object.entries(urls).map(([name, url]) => [name, new URL('/_stats', url).href] as const);
   const call = async (method: string) =>
-    Promise.all(
-      stats.map(async (url) => {
-        const response = await fetch(url, { method, signal: AbortSignal.timeout(10_000) });
-        return ((await response.json()) as { requests: number }).requests;
-      }),
+    Object.fromEntries(
+      await Promise.all(
+        stats.map(async ([name, url]) => {
+          const response = await fetch(url, { method, signal: AbortSignal.timeout(10_000) });
+          return [name, ((await response.json()) as { requests: number }).requests] as const;
+        }),
+      ),
     );
   return {
     reset: async () => void (await call('POST')),
-    total: async () => (await call('GET')).reduce((a, b) => a + b, 0),
+    total: async () => Object.values(await call('GET')).reduce((a, b) => a + b, 0),
+    bySubgraph: () => call('GET'),
   };
 }
 
@@ -84,11 +89,16 @@ export async function checkTarget(
   workload: Workload,
   counters: SubgraphCounters,
   times = 3,
-): Promise<{ problem?: string; subgraphRequestsPerOp: number }> {
+): Promise<{ problem?: string; subgraphRequestsPerOp: number; bySubgraph: Record<string, number> }> {
   await counters.reset();
   for (let i = 0; i < times; i++) {
     const problem = answerProblem(await post(url, workload.body, `Bearer bench-check-${i}`), workload);
-    if (problem) return { problem, subgraphRequestsPerOp: Number.NaN };
+    if (problem) return { problem, subgraphRequestsPerOp: Number.NaN, bySubgraph: {} };
   }
-  return { subgraphRequestsPerOp: (await counters.total()) / times };
+  const counts = await counters.bySubgraph();
+  const bySubgraph = Object.fromEntries(Object.entries(counts).map(([name, n]) => [name, n / times]));
+  return {
+    subgraphRequestsPerOp: Object.values(bySubgraph).reduce((a, b) => a + b, 0),
+    bySubgraph,
+  };
 }

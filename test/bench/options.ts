@@ -28,6 +28,8 @@ export interface BenchOptions {
   outDir: string;
   /** Run Gatehouse under `node --cpu-prof`; the profile lands in `<outDir>/profile/`. @default false */
   cpuProf: boolean;
+  /** Extra Node flags for the Gatehouse process only, to try a tuning (`--node-flags=--max-semi-space-size=32`). */
+  nodeFlags: readonly string[];
   /** Pin each target to one core and the load generator and subgraphs to the other. @default true */
   pin: boolean;
 }
@@ -45,6 +47,7 @@ export const USAGE = `Usage: npm run bench -- [options]
   --loader <name>      wrk | autocannon | node (default: wrk when installed, else autocannon)
   --out <dir>          results folder (default bench-results/<timestamp>)
   --cpu-prof           profile gatehouse with node --cpu-prof (slows it down: numbers are not comparable)
+  --node-flags=<flags> extra node flags for gatehouse only, e.g. --node-flags=--max-semi-space-size=32
   --no-pin             do not pin processes to cores with taskset
 `;
 
@@ -80,6 +83,7 @@ export function parseBenchOptions(argv: readonly string[], now = new Date()): Be
       loader: { type: 'string' },
       out: { type: 'string' },
       'cpu-prof': { type: 'boolean', default: false },
+      'node-flags': { type: 'string' },
       'no-pin': { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
@@ -113,6 +117,7 @@ export function parseBenchOptions(argv: readonly string[], now = new Date()): Be
     loader: values.loader as LoaderName | undefined,
     outDir: resolve(values.out ?? `bench-results/${quick ? 'quick-' : ''}${stamp}`),
     cpuProf: values['cpu-prof'] === true,
+    nodeFlags: Object.freeze(values['node-flags']?.split(/\s+/).filter(Boolean) ?? []),
     pin: values['no-pin'] !== true,
   });
 }

@@ -45,9 +45,19 @@ async function startTargets(options: BenchOptions, env: BenchEnvironment, pin: b
         pin,
         logFile: join(options.outDir, 'logs', `${name}.log`),
         ...(options.cpuProf && { cpuProfDir: join(options.outDir, 'profile') }),
+        nodeFlags: options.nodeFlags,
       });
       progress.log(`${name}: answers are correct (ready in ${target.startupS.toFixed(1)} s)`);
-      return [{ name, label: targets[name].label, status: 'measured', startupS: target.startupS }, target];
+      const status: TargetStatus = {
+        name,
+        label: targets[name].label,
+        status: 'measured',
+        startupS: target.startupS,
+        ...(target.subgraphRequestsBySubgraph.testquery && {
+          testQueryFetches: target.subgraphRequestsBySubgraph.testquery,
+        }),
+      };
+      return [status, target];
     } catch (error) {
       const problem = error instanceof Error ? error.message : String(error);
       progress.log(`${name}: FAILED, not measured: ${problem}`);
@@ -174,11 +184,17 @@ function writeProfileSummary(outDir: string, samples: readonly RunSample[]) {
     progress.log(`no CPU profile in ${dir}: did gatehouse exit cleanly?`);
     return;
   }
-  const requests = samples
-    .filter((s) => s.target === 'gatehouse')
-    .reduce((n, s) => n + s.requests + s.sampled, 0);
+  const runs = samples.filter((s) => s.target === 'gatehouse' && s.cpuMsPerRequest !== null);
+  const responses = runs.reduce((n, s) => n + s.requests + s.sampled, 0);
+  const cpuMs = runs.reduce((n, s) => n + s.cpuMsPerRequest! * (s.requests + s.sampled), 0);
   const profiles = files.map((f) => JSON.parse(readFileSync(join(dir, f), 'utf8')) as CpuProfile);
-  writeFileSync(join(dir, 'summary.md'), summariseProfiles(profiles, { requests }));
+  writeFileSync(
+    join(dir, 'summary.md'),
+    summariseProfiles(
+      profiles,
+      responses > 0 ? { requests: responses, cpuMsPerRequest: cpuMs / responses } : {},
+    ),
+  );
   progress.log(`CPU profile of gatehouse summarised in ${join(dir, 'summary.md')}`);
 }
 

@@ -75,7 +75,7 @@ export async function startEnvironment(): Promise<BenchEnvironment> {
       workDir,
       subgraphsPid: subgraphs.pid ?? 0,
       subgraphUrls,
-      counters: subgraphCounters(Object.values(subgraphUrls)),
+      counters: subgraphCounters(subgraphUrls),
       supergraphFile,
       gatehouseConfigFile,
       workloads,
@@ -96,13 +96,15 @@ export interface RunningTarget {
   startupS: number;
   /** Subgraph requests one operation of each workload costs, counted during the check. */
   subgraphRequestsPerOp: Partial<Record<WorkloadName, number>>;
+  /** The same, per subgraph. */
+  subgraphRequestsBySubgraph: Partial<Record<WorkloadName, Record<string, number>>>;
 }
 
 /** Starts one target on the target core, waits for it and checks its answers; stops it if wrong. */
 export async function startTarget(
   name: TargetName,
   env: BenchEnvironment,
-  options: { pin: boolean; logFile: string; cpuProfDir?: string },
+  options: { pin: boolean; logFile: string; cpuProfDir?: string; nodeFlags?: readonly string[] },
 ): Promise<RunningTarget> {
   const spec = targets[name];
   const port = await freePort();
@@ -111,6 +113,7 @@ export async function startTarget(
     supergraphFile: env.supergraphFile,
     gatehouseConfigFile: env.gatehouseConfigFile,
     ...(options.cpuProfDir !== undefined && name === 'gatehouse' && { cpuProfDir: options.cpuProfDir }),
+    ...(options.nodeFlags !== undefined && name === 'gatehouse' && { nodeFlags: options.nodeFlags }),
   });
   const started = performance.now();
   const child = startChild({
@@ -131,12 +134,22 @@ export async function startTarget(
     await Promise.race([waitReady(url, first, 120_000), exited]);
     const startupS = (performance.now() - started) / 1000;
     const subgraphRequestsPerOp: RunningTarget['subgraphRequestsPerOp'] = {};
+    const subgraphRequestsBySubgraph: RunningTarget['subgraphRequestsBySubgraph'] = {};
     for (const workload of spec.workloads) {
       const check = await checkTarget(url, env.workloads[workload], env.counters);
       if (check.problem) throw new Error(`${env.workloads[workload].label}: ${check.problem}`);
       subgraphRequestsPerOp[workload] = check.subgraphRequestsPerOp;
+      subgraphRequestsBySubgraph[workload] = check.bySubgraph;
     }
-    return { name, url, pid: child.pid ?? 0, child, startupS, subgraphRequestsPerOp };
+    return {
+      name,
+      url,
+      pid: child.pid ?? 0,
+      child,
+      startupS,
+      subgraphRequestsPerOp,
+      subgraphRequestsBySubgraph,
+    };
   } catch (error) {
     await stopChild(child);
     throw error;

@@ -28,6 +28,8 @@ export interface TargetContext {
   gatehouseConfigFile: string;
   /** When set, Gatehouse runs under `node --cpu-prof` and writes its profile here. */
   cpuProfDir?: string;
+  /** Extra Node flags for Gatehouse. */
+  nodeFlags?: readonly string[];
 }
 
 export interface TargetSpec {
@@ -51,6 +53,7 @@ export const targets: Record<TargetName, TargetSpec> = {
     command: (c) => ({
       cwd: REPO_ROOT,
       args: [
+        ...(c.nodeFlags ?? []),
         ...(c.cpuProfDir ? ['--cpu-prof', `--cpu-prof-dir=${c.cpuProfDir}`] : []),
         'bin/gatehouse.mjs',
         '--config',

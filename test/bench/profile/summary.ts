@@ -3,7 +3,7 @@
  * categories.ts), by package and by function (self time), as Markdown. With the number of requests
  * the profiled process served, each stage also gets its CPU milliseconds per request.
  *
- *   node --import tsx test/bench/profile/summary.ts <file.cpuprofile> [--requests n] [--top n]
+ *   node --import tsx test/bench/profile/summary.ts <file.cpuprofile>... [--requests n] [--cpu-ms ms]
  */
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -68,27 +68,38 @@ export function totalsOf(profile: CpuProfile): ProfileTotals {
   return totals;
 }
 
-function table(title: string, totals: Totals, busyUs: number, top: number, requests?: number): string {
+/** Turns profile microseconds into CPU milliseconds per request, or undefined without a request count. */
+type PerRequest = ((us: number) => number) | undefined;
+
+function table(title: string, totals: Totals, busyUs: number, top: number, perRequest: PerRequest): string {
   const rows = [...totals].sort((a, b) => b[1] - a[1]).slice(0, top);
-  const perRequest = requests !== undefined && requests > 0;
   const lines = [
     `| ${title} | ms | share of busy |${perRequest ? ' ms per request |' : ''}`,
     `| --- | ---: | ---: |${perRequest ? ' ---: |' : ''}`,
     ...rows.map(
       ([key, us]) =>
         `| ${key.replace(/\|/g, '\\|')} | ${(us / 1000).toFixed(0)} | ${((100 * us) / busyUs).toFixed(1)}% |${
-          perRequest ? ` ${(us / 1000 / requests).toFixed(3)} |` : ''
+          perRequest ? ` ${key.startsWith('startup') ? '—' : perRequest(us).toFixed(3)} |` : ''
         }`,
     ),
   ];
   return lines.join('\n');
 }
 
+export interface SummaryOptions {
+  /** Requests the profiled process served. */
+  requests?: number;
+  /**
+   * CPU per request measured from /proc. The profiler samples wall time, so on a busy machine its
+   * milliseconds overstate CPU; with this, each stage gets its share (startup excluded) of it.
+   */
+  cpuMsPerRequest?: number;
+  /** Rows per table. @default 30 */
+  top?: number;
+}
+
 /** The Markdown summary of one or more profiles (a process with workers writes one per thread). */
-export function summariseProfiles(
-  profiles: readonly CpuProfile[],
-  options: { requests?: number; top?: number } = {},
-) {
+export function summariseProfiles(profiles: readonly CpuProfile[], options: SummaryOptions = {}) {
   const all: ProfileTotals = {
     busyUs: 0,
     byCategory: new Map(),
@@ -105,20 +116,31 @@ export function summariseProfiles(
   const startup = [...all.byCategory]
     .filter(([k]) => k.startsWith('startup'))
     .reduce((n, [, us]) => n + us, 0);
+  const serving = all.busyUs - startup;
+  const { requests, cpuMsPerRequest } = options;
+  const perRequest: PerRequest =
+    cpuMsPerRequest !== undefined && serving > 0
+      ? (us) => (us / serving) * cpuMsPerRequest
+      : requests !== undefined && requests > 0
+        ? (us) => us / 1000 / requests
+        : undefined;
   const head = [
-    `Busy CPU in the profile: ${(all.busyUs / 1000).toFixed(0)} ms, of which startup ${(startup / 1000).toFixed(0)} ms.`,
-    options.requests
-      ? `Requests served: ${options.requests}; busy CPU per request (startup excluded): ${((all.busyUs - startup) / 1000 / options.requests).toFixed(3)} ms.`
+    `Busy time in the profile: ${(all.busyUs / 1000).toFixed(0)} ms, of which startup ${(startup / 1000).toFixed(0)} ms.`,
+    requests
+      ? `Requests served: ${requests}; profile time per request: ${(serving / 1000 / requests).toFixed(3)} ms.`
+      : '',
+    cpuMsPerRequest !== undefined
+      ? `CPU per request measured from /proc: ${cpuMsPerRequest.toFixed(3)} ms; the "ms per request" columns share it out.`
       : '',
   ].filter(Boolean);
   return [
     ...head,
     '',
-    table('stage', all.byCategory, all.busyUs, top, options.requests),
+    table('stage', all.byCategory, all.busyUs, top, perRequest),
     '',
-    table('package or folder (self time)', all.byPackage, all.busyUs, top, options.requests),
+    table('package or folder (self time)', all.byPackage, all.busyUs, top, perRequest),
     '',
-    table('function (self time)', all.byFunction, all.busyUs, top, options.requests),
+    table('function (self time)', all.byFunction, all.busyUs, top, perRequest),
     '',
   ].join('\n');
 }
@@ -126,16 +148,17 @@ export function summariseProfiles(
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const { values, positionals } = parseArgs({
     allowPositionals: true,
-    options: { requests: { type: 'string' }, top: { type: 'string' } },
+    options: { requests: { type: 'string' }, 'cpu-ms': { type: 'string' }, top: { type: 'string' } },
   });
   if (positionals.length === 0) {
-    process.stderr.write('usage: summary.ts <file.cpuprofile>... [--requests n] [--top n]\n');
+    process.stderr.write('usage: summary.ts <file.cpuprofile>... [--requests n] [--cpu-ms ms] [--top n]\n');
     process.exit(2);
   }
   const profiles = positionals.map((file) => JSON.parse(readFileSync(file, 'utf8')) as CpuProfile);
   process.stdout.write(
     summariseProfiles(profiles, {
       ...(values.requests !== undefined && { requests: Number(values.requests) }),
+      ...(values['cpu-ms'] !== undefined && { cpuMsPerRequest: Number(values['cpu-ms']) }),
       ...(values.top !== undefined && { top: Number(values.top) }),
     }),
   );

@@ -29,6 +29,8 @@ export interface TargetStatus {
   problem?: string;
   /** Seconds from spawn to its first correct answer. */
   startupS?: number;
+  /** Subgraph requests of one TestQuery, per subgraph (from the check). */
+  testQueryFetches?: Record<string, number>;
 }
 
 export interface BenchResults {

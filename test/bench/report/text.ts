@@ -61,10 +61,18 @@ export function markdownReport(results: BenchResults): string {
     '',
     '## Targets',
     '',
-    ...results.targets.map(
-      (t) =>
-        `- **${t.name}**: ${t.label}: ${t.status === 'measured' ? `answers checked, started in ${t.startupS?.toFixed(1)} s` : `FAILED, not measured: ${t.problem}`}`,
-    ),
+    ...results.targets.map((t) => {
+      const fetches = t.testQueryFetches
+        ? `; one TestQuery costs ${Object.entries(t.testQueryFetches)
+            .map(([name, n]) => `${name} ${n}`)
+            .join(', ')} subgraph requests`
+        : '';
+      return `- **${t.name}**: ${t.label}: ${
+        t.status === 'measured'
+          ? `answers checked, started in ${t.startupS?.toFixed(1)} s${fetches}`
+          : `FAILED, not measured: ${t.problem}`
+      }`;
+    }),
   ];
   for (const scenario of results.scenarios) {
     const rows = scenarioRows(results, scenario.id);
