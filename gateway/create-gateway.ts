@@ -8,6 +8,7 @@ import { createYoga, type Plugin, type YogaServerInstance } from 'graphql-yoga';
 import { subgraphLoader } from '../schema/loaders.ts';
 import type { GatehouseConfig } from './config/index.ts';
 import { createMaskError } from './errors/mask.ts';
+import { useOperationErrorCodes } from './errors/operation-errors.ts';
 import { createGraphiQL } from './graphiql/index.ts';
 import { useHealth } from './health/index.ts';
 import { createUpstreamClient, type UpstreamClient } from './http/index.ts';
@@ -67,6 +68,8 @@ export function createGateway(options: GatewayOptions): Gateway {
     ...(graphiql ? [graphiql.plugin] : []),
     // Operation stage: every operation runs on the schema in service when it starts.
     useSupergraphSchema(supergraph),
+    // Operation stage: errors raised before execution (variables, operation name) get a code.
+    useOperationErrorCodes(),
   ];
 
   const yoga = createYoga<Record<string, unknown>>({

@@ -28,6 +28,8 @@ export const ErrorCodes = {
   SUBGRAPH_LOAD_FAILED: { status: 502, upstream: true },
   /** The configuration file is missing, unreadable or invalid. */
   CONFIG_INVALID: { status: 500, upstream: false },
+  /** The operation cannot run as sent: a variable of the wrong type, an unknown operation name. */
+  BAD_USER_INPUT: { status: 400, upstream: false },
   /** Anything unexpected; the message is masked, the details are logged. */
   INTERNAL_SERVER_ERROR: { status: 500, upstream: false },
 } as const satisfies Record<string, { status: number; upstream: boolean }>;

@@ -98,9 +98,8 @@ describe('@inaccessible', () => {
     });
     const variable = await fed.query('query ($t: Tier!) { members(tier: $t) }', { t: 'STAFF' });
     assert.equal(variable.status, 400);
-    // graphql-js variable coercion errors carry no code (Yoga adds none): reported to the lead.
     assert.deepEqual(withoutMessages(variable.body), {
-      errors: [{ message: '…', locations: [{ line: 1, column: 8 }] }],
+      errors: [{ message: '…', locations: [{ line: 1, column: 8 }], extensions: { code: 'BAD_USER_INPUT' } }],
     });
     assert.equal(fed.servers.accounts!.requests(), 0);
   });
