@@ -58,7 +58,7 @@ function panel(
 export function chartSvg(results: BenchResults, scenarioIds: readonly string[]): string {
   const order = results.targets.map((t) => t.name);
   const blocks: string[] = [];
-  let y = 40;
+  let y = 52;
   for (const id of scenarioIds) {
     const scenario = results.scenarios.find((s) => s.id === id);
     const summaries: TargetSummary[] = results.summary
