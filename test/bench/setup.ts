@@ -36,6 +36,8 @@ export interface BenchEnvironment {
 
 export async function startEnvironment(): Promise<BenchEnvironment> {
   const workDir = mkdtempSync(join(tmpdir(), 'gatehouse-bench-'));
+  // Also when the run is interrupted (Ctrl-C ends the process before close() runs).
+  process.once('exit', () => rmSync(workDir, { recursive: true, force: true }));
   const subgraphs = startChild({
     command: process.execPath,
     args: ['--import', 'tsx', 'test/bench/servers/subgraphs.ts'],

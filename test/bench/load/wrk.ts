@@ -3,8 +3,9 @@
  * and `wrk.lua` for the POST body and the unique Authorization headers. It runs on the harness's
  * core (it inherits the harness's pinning) and is killed by PID if it overruns.
  */
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { startChild } from '../children.ts';
 import { type LoadGenerator, type LoadResult, type LoadSpec, REQUEST_TIMEOUT_S } from './types.ts';
 
 const SCRIPT = fileURLToPath(new URL('./wrk.lua', import.meta.url));
@@ -46,15 +47,15 @@ function runWrk(spec: LoadSpec): Promise<LoadResult> {
     spec.url,
   ];
   return new Promise((resolve, reject) => {
-    const child = spawn('wrk', args, {
-      stdio: ['ignore', 'pipe', 'pipe'],
+    // Started like the targets, so it is stopped with them on Ctrl-C or an error.
+    const child = startChild({
+      command: 'wrk',
+      args,
+      cwd: process.cwd(),
       env: { ...process.env, BENCH_BODY_FILE: spec.bodyFile, BENCH_UNIQUE_AUTH: spec.uniqueAuth ? '1' : '0' },
     });
     let out = '';
-    child.stdout.on('data', (chunk: Buffer) => {
-      out += chunk.toString('utf8');
-    });
-    child.stderr.on('data', (chunk: Buffer) => {
+    child.stdout?.on('data', (chunk: Buffer) => {
       out += chunk.toString('utf8');
     });
     // wrk stops by itself after the duration; this bounds a wrk that hangs.
