@@ -13,6 +13,7 @@ import { createGraphiQL } from './graphiql/index.ts';
 import { useHealth } from './health/index.ts';
 import { createUpstreamClient, type UpstreamClient } from './http/index.ts';
 import { createLogger, type Logger } from './logger/index.ts';
+import { yogaLogging } from './logger/yoga.ts';
 import { closeConnectionsOnceAnswered } from './server/drain.ts';
 import { createSupergraph, type Supergraph } from './supergraph/index.ts';
 import { useSupergraphSchema } from './supergraph/plugin.ts';
@@ -42,7 +43,7 @@ export interface Gateway {
 export function createGateway(options: GatewayOptions): Gateway {
   const { config } = options;
   const logger = options.logger ?? createLogger();
-  const client = createUpstreamClient(config.upstream);
+  const client = createUpstreamClient(config.upstream, logger);
   const context = createLoadContext(client);
   const supergraph = createSupergraph({
     subgraphs: config.subgraphs.map((s) => ({ name: s.name, required: s.required, load: subgraphLoader(s) })),
@@ -80,12 +81,7 @@ export function createGateway(options: GatewayOptions): Gateway {
       ? { title: 'Gatehouse', defaultQuery: config.server.exampleQuery }
       : false,
     renderGraphiQL: graphiql?.render,
-    logging: {
-      debug: (...args) => logger.debug(args.map(String).join(' ')),
-      info: (...args) => logger.info(args.map(String).join(' ')),
-      warn: (...args) => logger.warn(args.map(String).join(' ')),
-      error: (...args) => logger.error(args.map(String).join(' ')),
-    },
+    logging: yogaLogging(logger),
     landingPage: false,
   });
 

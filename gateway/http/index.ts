@@ -6,7 +6,9 @@
  */
 import { Agent } from 'undici';
 import type { UpstreamConfig } from '../config/index.ts';
+import type { Logger } from '../logger/index.ts';
 import { toUpstreamError } from './errors.ts';
+import { createFailureLog } from './failure-log.ts';
 
 export { toUpstreamError } from './errors.ts';
 
@@ -49,8 +51,12 @@ export type UpstreamClientOptions = Pick<
   | 'requestTimeout'
 >;
 
-/** Creates the pooled client. One per gateway; pools are per origin inside it. */
-export function createUpstreamClient(options: UpstreamClientOptions): UpstreamClient {
+/**
+ * Creates the pooled client. One per gateway; pools are per origin inside it. Failures are
+ * reported to `logger` (throttled), except those of requests whose caller went away.
+ */
+export function createUpstreamClient(options: UpstreamClientOptions, logger?: Logger): UpstreamClient {
+  const failures = logger ? createFailureLog(logger) : undefined;
   const agent = new Agent({
     connections: options.connections,
     pipelining: options.pipelining,
@@ -90,7 +96,10 @@ export function createUpstreamClient(options: UpstreamClientOptions): UpstreamCl
         const body = await response.body.text();
         return { status: response.statusCode, headers: response.headers, body };
       } catch (cause) {
-        throw toUpstreamError(cause, request.serviceName, timedOut ? timeout : undefined);
+        const error = toUpstreamError(cause, request.serviceName, timedOut ? timeout : undefined);
+        if (!callerSignal?.aborted)
+          failures?.report(request.serviceName, String(error.extensions.code), error.message);
+        throw error;
       } finally {
         clearTimeout(timer);
         callerSignal?.removeEventListener('abort', onAbort);

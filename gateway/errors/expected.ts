@@ -1,0 +1,13 @@
+import { GraphQLError } from 'graphql';
+import { isGatewayError } from './index.ts';
+
+/**
+ * True when `error` is, or wraps, a catalogue error: an upstream failure already reported to the
+ * client with its code. Such errors are expected at run time and are not logged as errors.
+ */
+export function isExpectedError(error: unknown): boolean {
+  for (let e: unknown = error; e instanceof GraphQLError; e = e.originalError) {
+    if (isGatewayError(e)) return true;
+  }
+  return false;
+}
