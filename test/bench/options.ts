@@ -4,7 +4,8 @@
  *   npm run bench -- [--quick] [--rounds n] [--duration s] [--only a,b] [--skip a,b]
  *                    [--scenarios a,b] [--loader wrk|autocannon|node] [--out dir] [--cpu-prof] [--no-pin]
  */
-import { resolve } from 'node:path';
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { type TargetName, targetNames } from './targets.ts';
 import { scenarios } from './workloads.ts';
@@ -28,6 +29,11 @@ export interface BenchOptions {
   outDir: string;
   /** Run Gatehouse under `node --cpu-prof`; the profile lands in `<outDir>/profile/`. @default false */
   cpuProf: boolean;
+  /**
+   * Another checkout of Gatehouse (a branch with a fix) to run as target `gatehouse-b` right after
+   * `gatehouse`, in the same interleaved rounds: an A/B with the ratio per round.
+   */
+  compareDir: string | undefined;
   /** Extra Node flags for the Gatehouse process only, to try a tuning (`--node-flags=--max-semi-space-size=32`). */
   nodeFlags: readonly string[];
   /** Pin each target to one core and the load generator and subgraphs to the other. @default true */
@@ -47,6 +53,7 @@ export const USAGE = `Usage: npm run bench -- [options]
   --loader <name>      wrk | autocannon | node (default: wrk when installed, else autocannon)
   --out <dir>          results folder (default bench-results/<timestamp>)
   --cpu-prof           profile gatehouse with node --cpu-prof (slows it down: numbers are not comparable)
+  --compare <dir>      also run the Gatehouse checkout in <dir> as target gatehouse-b (an A/B)
   --node-flags=<flags> extra node flags for gatehouse only, e.g. --node-flags=--max-semi-space-size=32
   --no-pin             do not pin processes to cores with taskset
 `;
@@ -84,6 +91,7 @@ export function parseBenchOptions(argv: readonly string[], now = new Date()): Be
       out: { type: 'string' },
       'cpu-prof': { type: 'boolean', default: false },
       'node-flags': { type: 'string' },
+      compare: { type: 'string' },
       'no-pin': { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
@@ -92,8 +100,16 @@ export function parseBenchOptions(argv: readonly string[], now = new Date()): Be
   const quick = values.quick === true;
   const only = targetList(values.only, '--only');
   const skip = targetList(values.skip, '--skip') ?? [];
+  const compareDir = values.compare === undefined ? undefined : resolve(values.compare);
+  if (compareDir !== undefined && !existsSync(join(compareDir, 'bin', 'gatehouse.mjs')))
+    throw new Error(
+      `--compare: ${compareDir} has no bin/gatehouse.mjs; give the root of a Gatehouse checkout`,
+    );
   const base: readonly TargetName[] = only ?? (quick ? ['gatehouse', 'monolith'] : targetNames);
-  const targets = base.filter((t) => !skip.includes(t));
+  const targets = base.filter(
+    (t) => !skip.includes(t) && (t !== 'gatehouse-b' || compareDir !== undefined || only?.includes(t)),
+  );
+  if (compareDir !== undefined && !targets.includes('gatehouse-b')) targets.splice(1, 0, 'gatehouse-b');
   if (targets.length === 0) throw new Error('no target left to run: check --only and --skip');
   if (values.loader !== undefined && !['wrk', 'autocannon', 'node'].includes(values.loader))
     throw new Error(`--loader must be wrk, autocannon or node, got "${values.loader}"`);
@@ -117,6 +133,7 @@ export function parseBenchOptions(argv: readonly string[], now = new Date()): Be
     loader: values.loader as LoaderName | undefined,
     outDir: resolve(values.out ?? `bench-results/${quick ? 'quick-' : ''}${stamp}`),
     cpuProf: values['cpu-prof'] === true,
+    compareDir,
     nodeFlags: Object.freeze(values['node-flags']?.split(/\s+/).filter(Boolean) ?? []),
     pin: values['no-pin'] !== true,
   });

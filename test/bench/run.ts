@@ -46,6 +46,7 @@ async function startTargets(options: BenchOptions, env: BenchEnvironment, pin: b
         logFile: join(options.outDir, 'logs', `${name}.log`),
         ...(options.cpuProf && { cpuProfDir: join(options.outDir, 'profile') }),
         nodeFlags: options.nodeFlags,
+        ...(options.compareDir !== undefined && { compareDir: options.compareDir }),
       });
       progress.log(`${name}: answers are correct (ready in ${target.startupS.toFixed(1)} s)`);
       const status: TargetStatus = {

@@ -106,7 +106,13 @@ export interface RunningTarget {
 export async function startTarget(
   name: TargetName,
   env: BenchEnvironment,
-  options: { pin: boolean; logFile: string; cpuProfDir?: string; nodeFlags?: readonly string[] },
+  options: {
+    pin: boolean;
+    logFile: string;
+    cpuProfDir?: string;
+    nodeFlags?: readonly string[];
+    compareDir?: string;
+  },
 ): Promise<RunningTarget> {
   const spec = targets[name];
   const port = await freePort();
@@ -116,6 +122,7 @@ export async function startTarget(
     gatehouseConfigFile: env.gatehouseConfigFile,
     ...(options.cpuProfDir !== undefined && name === 'gatehouse' && { cpuProfDir: options.cpuProfDir }),
     ...(options.nodeFlags !== undefined && name === 'gatehouse' && { nodeFlags: options.nodeFlags }),
+    ...(options.compareDir !== undefined && { compareDir: options.compareDir }),
   });
   const started = performance.now();
   const child = startChild({

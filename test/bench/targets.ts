@@ -7,6 +7,7 @@ import type { WorkloadName } from './workloads.ts';
 
 export const targetNames = [
   'gatehouse',
+  'gatehouse-b',
   'apollo',
   'hive',
   'hive-router',
@@ -30,6 +31,8 @@ export interface TargetContext {
   cpuProfDir?: string;
   /** Extra Node flags for Gatehouse. */
   nodeFlags?: readonly string[];
+  /** Checkout that `gatehouse-b` runs (`--compare <dir>`). */
+  compareDir?: string;
 }
 
 export interface TargetSpec {
@@ -62,6 +65,26 @@ export const targets: Record<TargetName, TargetSpec> = {
         String(c.port),
       ],
     }),
+  },
+  'gatehouse-b': {
+    name: 'gatehouse-b',
+    label: 'Gatehouse, the other checkout (--compare)',
+    peer: false,
+    workloads: ['testquery', 'small'],
+    command: (c) => {
+      if (c.compareDir === undefined) throw new Error('gatehouse-b needs --compare <dir>');
+      return {
+        cwd: c.compareDir,
+        args: [
+          ...(c.nodeFlags ?? []),
+          'bin/gatehouse.mjs',
+          '--config',
+          c.gatehouseConfigFile,
+          '--port',
+          String(c.port),
+        ],
+      };
+    },
   },
   apollo: {
     name: 'apollo',
