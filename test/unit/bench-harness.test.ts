@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
+import { join } from 'node:path';
 import { describe, it } from 'node:test';
+import { fileURLToPath } from 'node:url';
 import type { RunSample } from '../bench/measure.ts';
 import { parseBenchOptions } from '../bench/options.ts';
 import { type CpuProfile, totalsOf } from '../bench/profile/summary.ts';
@@ -73,6 +75,18 @@ describe('bench harness: options', () => {
     );
     assert.throws(() => parseBenchOptions(['--only', 'nginx']));
     assert.throws(() => parseBenchOptions(['--rounds', '1'])); // the first round is warm-up
+  });
+});
+
+describe('bench harness: --compare', () => {
+  it('adds the other checkout as gatehouse-b, right after gatehouse, and only when asked', () => {
+    const root = fileURLToPath(new URL('../../', import.meta.url));
+    const options = parseBenchOptions(['--only', 'gatehouse,monolith', '--compare', root]);
+    assert.ok(options !== 'help');
+    assert.deepEqual(options.targets, ['gatehouse', 'gatehouse-b', 'monolith']);
+    const plain = parseBenchOptions([]);
+    assert.ok(plain !== 'help' && !plain.targets.includes('gatehouse-b'));
+    assert.throws(() => parseBenchOptions(['--compare', join(root, 'no-such-checkout')]));
   });
 });
 
