@@ -29,12 +29,7 @@ export async function fetchSubgraphSdl(name: string, executor: SubgraphExecutor)
 
 export function federationSubgraphLoader(config: FederationSubgraphConfig): SubgraphLoader {
   return async function loadFederationSubgraph(context): Promise<SubgraphDefinition> {
-    const executor = context.remoteExecutor({
-      name: config.name,
-      url: config.url,
-      timeout: config.timeout,
-      headers: config.headers,
-    });
+    const executor = context.remoteExecutor(config);
     const sdl =
       config.schemaFile !== undefined
         ? await readFile(config.schemaFile, 'utf8')

@@ -18,12 +18,7 @@ import { federationServiceSdl, normalisedServiceSdl } from './subgraph-sdl.ts';
 
 export function graphqlServiceLoader(config: GraphqlSubgraphConfig): SubgraphLoader {
   return async function loadGraphqlService(context): Promise<SubgraphDefinition> {
-    const remote = context.remoteExecutor({
-      name: config.name,
-      url: config.url,
-      timeout: config.timeout,
-      headers: config.headers,
-    });
+    const remote = context.remoteExecutor(config);
     const schema =
       config.schemaFile !== undefined
         ? await readServiceSchema(config.name, config.schemaFile)

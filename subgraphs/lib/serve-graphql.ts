@@ -4,8 +4,8 @@
  * `GET /_stats` (`POST /_stats/reset` zeroes it) so benchmarks and tests can count upstream calls.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { type DocumentNode, execute, type GraphQLError, type GraphQLSchema, parse, validate } from 'graphql';
+import { listenOnLoopback } from './listen.ts';
 
 export interface ServeGraphQLOptions {
   schema: GraphQLSchema;
@@ -105,23 +105,15 @@ export async function serveGraphQL(options: ServeGraphQLOptions): Promise<Runnin
       else res.destroy();
     });
   });
-  server.keepAliveTimeout = 60_000;
-  await new Promise<void>((resolve) => server.listen(options.port ?? 0, host, resolve));
-  const { port } = server.address() as AddressInfo;
-  const close = () =>
-    new Promise<void>((resolve) => {
-      server.close(() => resolve());
-      server.closeAllConnections();
-    });
-  return {
-    url: `http://${host.includes(':') ? `[${host}]` : host}:${port}${path}`,
-    port,
-    requests: () => count,
-    resetRequests: () => {
-      count = 0;
+  return listenOnLoopback(server, {
+    port: options.port,
+    host,
+    path,
+    counter: {
+      requests: () => count,
+      reset: () => {
+        count = 0;
+      },
     },
-    close,
-    [Symbol.asyncDispose]: close,
-    server,
-  };
+  });
 }

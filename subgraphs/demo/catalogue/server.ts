@@ -10,7 +10,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { listenOnLoopback } from '../../lib/listen.ts';
 import type { RunningServer } from '../../lib/serve-graphql.ts';
 import { runStandalone } from '../standalone.ts';
 import { type BookRecord, catalogueData, toBook } from './data.ts';
@@ -126,25 +126,16 @@ export async function startCatalogue(options: { host?: string; port?: number } =
       else send(res, 500, { error: 'internal', message: String(error) });
     });
   });
-  server.keepAliveTimeout = 60_000;
-  await new Promise<void>((resolve) => server.listen(options.port ?? 0, host, resolve));
-  const { port } = server.address() as AddressInfo;
-  const close = () =>
-    new Promise<void>((resolve) => {
-      server.close(() => resolve());
-      server.closeAllConnections();
-    });
-  return {
-    url: `http://${host.includes(':') ? `[${host}]` : host}:${port}`,
-    port,
-    requests: () => count,
-    resetRequests: () => {
-      count = 0;
+  return listenOnLoopback(server, {
+    port: options.port,
+    host,
+    counter: {
+      requests: () => count,
+      reset: () => {
+        count = 0;
+      },
     },
-    close,
-    [Symbol.asyncDispose]: close,
-    server,
-  };
+  });
 }
 
 await runStandalone(import.meta.url, 'catalogue', CATALOGUE_DEFAULT_PORT, (port) => startCatalogue({ port }));
