@@ -4,11 +4,7 @@ import { makeExecutableSchema } from '@graphql-tools/schema';
 import type { ExecutionResult } from '@graphql-tools/utils';
 import { parse, print } from 'graphql';
 import type { z } from 'zod';
-import {
-  type GraphqlSubgraphConfig,
-  graphqlSubgraphSchema,
-  upstreamSchema,
-} from '../../gateway/config/index.ts';
+import { graphqlSubgraphSchema, upstreamSchema } from '../../gateway/config/index.ts';
 import { GatehouseError } from '../../gateway/errors/index.ts';
 import { createUpstreamClient, type UpstreamClient } from '../../gateway/http/index.ts';
 import { createLoadContext } from '../../gateway/upstream/index.ts';
