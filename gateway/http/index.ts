@@ -83,7 +83,7 @@ export function createUpstreamClient(options: UpstreamClientOptions, logger?: Lo
       const callerSignal = request.signal;
       if (callerSignal?.aborted) onAbort();
       else callerSignal?.addEventListener('abort', onAbort, { once: true });
-      const url = typeof request.url === 'string' ? new URL(request.url) : request.url;
+      const url = typeof request.url === 'string' ? parseUrl(request.url) : request.url;
       try {
         const response = await agent.request({
           origin: url.origin,
@@ -107,4 +107,18 @@ export function createUpstreamClient(options: UpstreamClientOptions, logger?: Lo
     },
     close: () => (closing ??= agent.close()),
   };
+}
+
+// Subgraph URLs repeat on every call: parse each once. REST URLs carry arguments, so the cache is
+// bounded; past the bound a URL is parsed per call, as it would be without the cache.
+const MAX_CACHED_URLS = 1_000;
+const parsedUrls = new Map<string, URL>();
+
+function parseUrl(text: string): URL {
+  let url = parsedUrls.get(text);
+  if (url === undefined) {
+    url = new URL(text);
+    if (parsedUrls.size < MAX_CACHED_URLS) parsedUrls.set(text, url);
+  }
+  return url;
 }

@@ -6,7 +6,7 @@
  */
 import type { ExecutionRequest, ExecutionResult } from '@graphql-tools/utils';
 import { getOperationAST } from 'graphql';
-import { printCached } from './print-cache.ts';
+import { requestBody } from './request-body.ts';
 import type { ExecutorWrapper } from './types.ts';
 
 const inflightByContext = new WeakMap<object, Map<string, Promise<ExecutionResult>>>();
@@ -23,7 +23,7 @@ export function dedupRequests(serviceName: string): ExecutorWrapper {
         inflight = new Map();
         inflightByContext.set(context, inflight);
       }
-      const key = `${serviceName}\n${printCached(request.document)}\n${JSON.stringify(request.variables ?? {})}`;
+      const key = `${serviceName}\n${requestBody(request)}`;
       let promise = inflight.get(key);
       if (promise === undefined) {
         promise = next(request);

@@ -5,7 +5,7 @@
 import type { ExecutionRequest } from '@graphql-tools/utils';
 import type { UpstreamClient } from '../http/index.ts';
 import { parseGraphQLResponse } from './parse-response.ts';
-import { printCached } from './print-cache.ts';
+import { requestBody } from './request-body.ts';
 import type { SubgraphExecutor } from './types.ts';
 
 export interface HttpTransportOptions {
@@ -23,11 +23,7 @@ export function createHttpTransport(options: HttpTransportOptions): SubgraphExec
   const { serviceName, url, client, timeout } = options;
   const headers = { ...options.headers, 'content-type': 'application/json', accept: ACCEPT };
   return async function httpTransport(request) {
-    const body = JSON.stringify({
-      query: printCached(request.document),
-      variables: request.variables,
-      operationName: request.operationName,
-    });
+    const body = requestBody(request);
     const response = await client.request({
       serviceName,
       url,
