@@ -30,18 +30,31 @@ async function configFor(options: StartOptions): Promise<GatehouseConfig> {
   return config;
 }
 
+/** The environment less the variables a command-line flag overrides: flags win over both. */
+function envUnderFlags(options: StartOptions): NodeJS.ProcessEnv {
+  const env = { ...process.env };
+  if (options.port !== undefined) delete env.GATEHOUSE_PORT;
+  if (options.host !== undefined) delete env.GATEHOUSE_HOST;
+  if (options.supergraphFile !== undefined) delete env.GATEHOUSE_SUPERGRAPH;
+  return env;
+}
+
 async function readStartConfig(options: StartOptions): Promise<GatehouseConfig> {
+  const env = envUnderFlags(options);
   if (options.supergraphFile !== undefined && options.configFile === undefined) {
-    return resolveConfig({ supergraph: options.supergraphFile, server: serverOverrides(options) });
+    return resolveConfig({ supergraph: options.supergraphFile, server: serverOverrides(options) }, { env });
   }
-  const config = await loadConfig(options.configFile);
+  const config = await loadConfig(options.configFile, env);
   if (options.supergraphFile === undefined && options.host === undefined && options.port === undefined)
     return config;
-  return resolveConfig({
-    ...structuredClone(config),
-    ...(options.supergraphFile !== undefined ? { supergraph: options.supergraphFile, subgraphs: [] } : {}),
-    server: { ...config.server, ...serverOverrides(options) },
-  });
+  return resolveConfig(
+    {
+      ...structuredClone(config),
+      ...(options.supergraphFile !== undefined ? { supergraph: options.supergraphFile, subgraphs: [] } : {}),
+      server: { ...config.server, ...serverOverrides(options) },
+    },
+    { env },
+  );
 }
 
 function serverOverrides(options: StartOptions) {

@@ -77,7 +77,7 @@ export function isGatewayError(
   return (
     value instanceof GraphQLError &&
     typeof value.extensions?.code === 'string' &&
-    value.extensions.code in ErrorCodes
+    Object.hasOwn(ErrorCodes, value.extensions.code)
   );
 }
 

@@ -6,6 +6,7 @@
  */
 import { Agent } from 'undici';
 import type { UpstreamConfig } from '../config/index.ts';
+import { gatewayError } from '../errors/index.ts';
 import type { Logger } from '../logger/index.ts';
 import { toUpstreamError } from './errors.ts';
 import { createFailureLog } from './failure-log.ts';
@@ -70,6 +71,21 @@ export function createUpstreamClient(options: UpstreamClientOptions, logger?: Lo
   return {
     async request(request) {
       const timeout = request.timeout ?? options.requestTimeout;
+      let url: URL;
+      try {
+        url = typeof request.url === 'string' ? new URL(request.url) : request.url;
+      } catch (cause) {
+        // A subgraph URL that does not parse (a supergraph file or an override gone wrong).
+        failures?.report(
+          request.serviceName,
+          'SUBGRAPH_UNAVAILABLE',
+          `${request.serviceName} has an invalid URL`,
+        );
+        throw gatewayError('SUBGRAPH_UNAVAILABLE', `${request.serviceName} has an invalid URL`, {
+          serviceName: request.serviceName,
+          cause,
+        });
+      }
       // One controller per request, fed by the deadline and by the caller's signal. Listening to
       // the caller's signal (rather than AbortSignal.any) works with any EventTarget-like signal,
       // such as the one the HTTP server adapter builds, and lets go of it when the request ends.
@@ -83,7 +99,6 @@ export function createUpstreamClient(options: UpstreamClientOptions, logger?: Lo
       const callerSignal = request.signal;
       if (callerSignal?.aborted) onAbort();
       else callerSignal?.addEventListener('abort', onAbort, { once: true });
-      const url = typeof request.url === 'string' ? parseUrl(request.url) : request.url;
       try {
         const response = await agent.request({
           origin: url.origin,
@@ -107,18 +122,4 @@ export function createUpstreamClient(options: UpstreamClientOptions, logger?: Lo
     },
     close: () => (closing ??= agent.close()),
   };
-}
-
-// Subgraph URLs repeat on every call: parse each once. REST URLs carry arguments, so the cache is
-// bounded; past the bound a URL is parsed per call, as it would be without the cache.
-const MAX_CACHED_URLS = 1_000;
-const parsedUrls = new Map<string, URL>();
-
-function parseUrl(text: string): URL {
-  let url = parsedUrls.get(text);
-  if (url === undefined) {
-    url = new URL(text);
-    if (parsedUrls.size < MAX_CACHED_URLS) parsedUrls.set(text, url);
-  }
-  return url;
 }

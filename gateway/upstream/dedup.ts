@@ -1,7 +1,8 @@
 /**
- * Identical upstream requests within one client operation are sent once: the second caller gets
- * the first one's promise. Only queries are shared (a mutation is never sent once for two
- * callers). The in-flight map lives in a WeakMap keyed by the operation's context, so it dies with
+ * Identical upstream requests in flight at the same time within one client operation are sent
+ * once: the second caller gets the first one's promise. Once answered, the entry is dropped, so a
+ * query sent after a mutation of the same operation is sent again and sees its effect. Only
+ * queries are shared (a mutation is never sent once for two callers). The in-flight map lives in a WeakMap keyed by the operation's context, so it dies with
  * the request.
  */
 import type { ExecutionRequest, ExecutionResult } from '@graphql-tools/utils';
@@ -26,7 +27,8 @@ export function dedupRequests(serviceName: string): ExecutorWrapper {
       const key = `${serviceName}\n${requestBody(request)}`;
       let promise = inflight.get(key);
       if (promise === undefined) {
-        promise = next(request);
+        const map = inflight;
+        promise = next(request).finally(() => map.delete(key));
         inflight.set(key, promise);
       }
       return promise;

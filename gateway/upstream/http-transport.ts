@@ -4,6 +4,7 @@
  */
 import type { ExecutionRequest } from '@graphql-tools/utils';
 import type { UpstreamClient } from '../http/index.ts';
+import { clientSignal } from './client-signal.ts';
 import { parseGraphQLResponse } from './parse-response.ts';
 import { requestBody } from './request-body.ts';
 import type { SubgraphExecutor } from './types.ts';
@@ -35,24 +36,4 @@ export function createHttpTransport(options: HttpTransportOptions): SubgraphExec
     });
     return parseGraphQLResponse(serviceName, response.status, response.body);
   };
-}
-
-/**
- * The signal that aborts when the client goes away. The federation planner does not pass the
- * operation's signal on to subgraph requests, so it is taken from the context, where Yoga keeps
- * the client's Fetch `Request`.
- */
-function clientSignal(request: ExecutionRequest): AbortSignal | undefined {
-  if (request.signal) return request.signal;
-  const signal = (request.context as { request?: { signal?: unknown } } | undefined)?.request?.signal;
-  return isSignal(signal) ? signal : undefined;
-}
-
-function isSignal(value: unknown): value is AbortSignal {
-  return (
-    typeof value === 'object' &&
-    value !== null &&
-    typeof (value as AbortSignal).addEventListener === 'function' &&
-    typeof (value as AbortSignal).aborted === 'boolean'
-  );
 }

@@ -10,6 +10,7 @@ import { errorsAsData } from './errors-as-data.ts';
 import { createHttpTransport } from './http-transport.ts';
 import { composeWrappers, type SubgraphExecutor } from './types.ts';
 
+export { clientSignal } from './client-signal.ts';
 export { parseGraphQLResponse } from './parse-response.ts';
 export { printCached } from './print-cache.ts';
 export type { ExecutorWrapper, SubgraphExecutor } from './types.ts';

@@ -9,7 +9,7 @@ import { type ExecutionResult, isAsyncIterable } from '@graphql-tools/utils';
 import { GraphQLError, type GraphQLSchema } from 'graphql';
 import { gatewayError, isGatewayError } from '../../gateway/errors/index.ts';
 import { errorsAsData } from '../../gateway/upstream/errors-as-data.ts';
-import { composeWrappers, type SubgraphExecutor } from '../../gateway/upstream/index.ts';
+import { clientSignal, composeWrappers, type SubgraphExecutor } from '../../gateway/upstream/index.ts';
 
 /** The executor of an in-process subgraph schema, wrapped so that it never throws. */
 export function inProcessExecutor(serviceName: string, schema: GraphQLSchema): SubgraphExecutor {
@@ -20,8 +20,14 @@ export function inProcessExecutor(serviceName: string, schema: GraphQLSchema): S
       errorsAsData(serviceName),
     ],
     async function restSchemaExecutor(request) {
-      // Loaders are keyed on the context; without one, this execution gets its own.
-      const result = await execute({ ...request, context: request.context ?? {} });
+      // Loaders are keyed on the context; without one, this execution gets its own. The planner
+      // does not pass the client's signal on: take it from the context so REST calls are
+      // cancelled when the client goes away.
+      const result = await execute({
+        ...request,
+        context: request.context ?? {},
+        signal: clientSignal(request),
+      });
       if (isAsyncIterable(result)) {
         throw gatewayError('SUBGRAPH_BAD_RESPONSE', `${serviceName} cannot stream results`, { serviceName });
       }

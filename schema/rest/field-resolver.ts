@@ -7,7 +7,7 @@ import { type GraphQLResolveInfo, getNamedType, isNonNullType } from 'graphql';
 import { type RestTarget, sendRest } from './http.ts';
 import { argsToJson, inputToJson } from './json-shape.ts';
 import { jsonName, type NamedTemplate, type RestCall, type RestModel } from './model.ts';
-import { encodePathValue, getPath, renderTemplate, type TemplateVariable } from './template.ts';
+import { encodeHeaderValue, getPath, renderPath, renderTemplate, type TemplateVariable } from './template.ts';
 
 /** What a `@rest` field resolver needs besides its call. */
 export interface FieldResolverOptions {
@@ -35,7 +35,7 @@ export function restFieldResolver(call: RestCall, options: FieldResolverOptions)
       // `{parent.x}` may also name a JSON property the type does not expose.
       return own === undefined ? getPath(parent, variable.path) : own;
     };
-    const path = renderTemplate(call.path, read, encodePathValue);
+    const path = renderPath(call.path, read);
     // A path variable without a usable value (null, or a dot segment): there is nothing to fetch.
     if (path === undefined) return null;
     let body: unknown;
@@ -54,7 +54,9 @@ export function restFieldResolver(call: RestCall, options: FieldResolverOptions)
         method: call.method,
         path,
         query: rendered(call.query, read).map(({ name, value }) => [name, value] as const),
-        headers: Object.fromEntries(rendered(call.headers, read).map(({ name, value }) => [name, value])),
+        headers: Object.fromEntries(
+          rendered(call.headers, read, encodeHeaderValue).map(({ name, value }) => [name, value]),
+        ),
         body,
         signal: (info as { signal?: AbortSignal }).signal,
       },
@@ -71,10 +73,11 @@ export function restFieldResolver(call: RestCall, options: FieldResolverOptions)
 function rendered(
   templates: readonly NamedTemplate[],
   read: (variable: TemplateVariable) => unknown,
+  encode?: (value: string) => string,
 ): Array<{ name: string; value: string }> {
   const out: Array<{ name: string; value: string }> = [];
   for (const template of templates) {
-    const value = renderTemplate(template.value, read);
+    const value = renderTemplate(template.value, read, encode);
     if (value !== undefined) out.push({ name: template.name, value });
   }
   return out;

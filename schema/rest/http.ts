@@ -61,9 +61,11 @@ export async function sendRest(
     timeout: target.timeout,
     signal: request.signal,
   });
-  const what = `${request.method} ${new URL(url).pathname}`;
+  const what = `${request.method} ${request.path}`;
   if (response.status === 404 && acceptNotFound) return { found: false, status: 404 };
-  if (response.status >= 400) {
+  // Only 2xx is an answer: undici does not follow redirects, and a 3xx (say, to a login page)
+  // read as success would turn into `true` or `null` with no error.
+  if (response.status < 200 || response.status >= 300) {
     throw gatewayError('REST_HTTP_ERROR', `${serviceName} answered HTTP ${response.status} to ${what}`, {
       serviceName,
       extensions: { upstreamStatus: response.status },

@@ -12,7 +12,7 @@ import { type RestTarget, sendRest } from './http.ts';
 import { representationToJson } from './json-shape.ts';
 import { mapWithLimit } from './map-limit.ts';
 import { jsonName, type RestLookup, type RestModel } from './model.ts';
-import { encodePathValue, formatValue, getPath, renderTemplate } from './template.ts';
+import { formatValue, getPath, renderPath, renderTemplate } from './template.ts';
 
 /** What entity lookups need: the API, the mapping, and the cap on single calls. */
 export interface EntityResolverOptions {
@@ -106,7 +106,7 @@ async function loadMany(
   }
   if (single === undefined) return keys.map(() => null);
   return mapWithLimit(keys, concurrency, async (key) => {
-    const path = renderTemplate(single.path, (v) => getPath(key, v.path), encodePathValue);
+    const path = renderPath(single.path, (v) => getPath(key, v.path));
     if (path === undefined) return null;
     const answer = await sendRest(target, { method: 'GET', path, query: [], headers: {}, signal }, true);
     return answer.found ? (getPath(answer.value, single.select) ?? null) : null;

@@ -3,6 +3,7 @@
  * `/users/{parent.ownerId}/orders` or `limit={args.first}`. Parsed once when the subgraph loads
  * (so mistakes fail the load), rendered per call.
  */
+import { gatewayError } from '../../gateway/errors/index.ts';
 
 /** Where a variable's value comes from. */
 export type TemplateScope = 'args' | 'parent' | 'key';
@@ -114,4 +115,48 @@ export function getPath(value: unknown, path: readonly string[]): unknown {
  */
 export function encodePathValue(value: string): string | undefined {
   return value === '.' || value === '..' ? undefined : encodeURIComponent(value);
+}
+
+/**
+ * Renders a path template with `encodePathValue`, and refuses (undefined) a path where a segment
+ * that holds a variable comes out empty, `.` or `..`: `/files/{args.name}.{args.ext}` with two
+ * empty values would be `/files/.`, which URL parsers collapse to the listing `/files/`, and an
+ * empty id turns `/users/{args.id}/orders` into `/users//orders`.
+ */
+export function renderPath(template: Template, read: VariableReader): string | undefined {
+  let out = '';
+  let segment = '';
+  let holdsVariable = false;
+  const segmentIsSafe = () => !holdsVariable || (segment !== '' && segment !== '.' && segment !== '..');
+  for (const part of template.parts) {
+    if (typeof part !== 'string') {
+      const value = read(part);
+      if (value === null || value === undefined) return undefined;
+      const encoded = encodePathValue(formatValue(value));
+      if (encoded === undefined) return undefined;
+      segment += encoded;
+      holdsVariable = true;
+      out += encoded;
+      continue;
+    }
+    const pieces = part.split('/');
+    for (let i = 0; i < pieces.length; i++) {
+      if (i > 0) {
+        if (!segmentIsSafe()) return undefined;
+        segment = '';
+        holdsVariable = false;
+      }
+      segment += pieces[i];
+    }
+    out += part;
+  }
+  return segmentIsSafe() ? out : undefined;
+}
+
+/** A header value from a template: a value with a line break or NUL is the client's mistake. */
+export function encodeHeaderValue(value: string): string {
+  if (/[\r\n\0]/.test(value)) {
+    throw gatewayError('BAD_USER_INPUT', 'a header value may not contain line breaks or NUL characters');
+  }
+  return value;
 }

@@ -31,6 +31,15 @@ describe('dedupRequests', () => {
     assert.deepEqual(a, b);
   });
 
+  it('sends an identical query again once the first has been answered (in flight only)', async () => {
+    const { transport, calls } = countingTransport();
+    const execute = dedupRequests('s')(transport);
+    const context = {};
+    await execute({ document: QUERY, context });
+    await execute({ document: QUERY, context });
+    assert.equal(calls(), 2);
+  });
+
   it('sends queries with different variables separately', async () => {
     const { transport, calls } = countingTransport();
     const execute = dedupRequests('s')(transport);
