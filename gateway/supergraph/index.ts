@@ -109,27 +109,56 @@ export function createSupergraph(options: SupergraphOptions): Supergraph {
     }
   };
 
-  const recompose = () => {
+  /** Composes every loaded subgraph and puts the result in service; false when it fails. */
+  const recompose = (): boolean => {
     const definitions = sources
       .map((s) => loaded.get(s.name))
       .filter((d): d is SubgraphDefinition => d !== undefined);
-    if (definitions.length === 0) return;
+    if (definitions.length === 0) return true;
     const result = composeSubgraphs(definitions);
     if (result.problems) {
       compositionProblems = formatCompositionProblems(result.problems);
       logger.error(
         `composition failed; ${schema ? 'the schema in service is kept' : 'no schema is in service'}:\n  ${compositionProblems.join('\n  ')}`,
       );
-      return;
+      return false;
     }
     const byName = new Map(definitions.map((d) => [d.name, d]));
-    if (publish(result.supergraphSdl, (name) => byName.get(name)!.executor)) {
-      for (const state of states.values()) state.inService = byName.has(state.name);
-      const missing = sources.filter((s) => !loaded.has(s.name)).map((s) => s.name);
-      logger.info(
-        `schema in service: ${definitions.map((d) => d.name).join(', ')}${missing.length ? `; not loaded: ${missing.join(', ')}` : ''}`,
-      );
+    if (!publish(result.supergraphSdl, (name) => byName.get(name)!.executor)) return false;
+    for (const state of states.values()) state.inService = byName.has(state.name);
+    const missing = sources.filter((s) => !loaded.has(s.name)).map((s) => s.name);
+    logger.info(
+      `schema in service: ${definitions.map((d) => d.name).join(', ')}${missing.length ? `; not loaded: ${missing.join(', ')}` : ''}`,
+    );
+    return true;
+  };
+
+  /** Sets a loaded subgraph aside because it does not compose; it is loaded again later. */
+  const reject = (source: SubgraphSource, problems: readonly string[], delay: number) => {
+    loaded.delete(source.name);
+    const state = states.get(source.name)!;
+    state.loaded = false;
+    state.error = `does not compose with the rest of the graph: ${problems.join('; ')}`;
+    logger.warn(`subgraph ${source.name} is left out: it does not compose with the rest of the graph`);
+    scheduleRetry(source, delay);
+  };
+
+  /**
+   * After a failed composition at startup: add the subgraphs one by one, in config order, and
+   * leave out each one that does not compose with those before it, so one broken subgraph does
+   * not keep the whole graph out of service.
+   */
+  const composeWhatComposes = () => {
+    const accepted: SubgraphDefinition[] = [];
+    for (const source of sources) {
+      const definition = loaded.get(source.name);
+      if (definition === undefined) continue;
+      const result = composeSubgraphs([...accepted, definition]);
+      if (result.problems) reject(source, formatCompositionProblems(result.problems), initialDelay);
+      else accepted.push(definition);
     }
+    const problems = compositionProblems;
+    if (recompose()) compositionProblems = problems;
   };
 
   const loadOne = async (source: SubgraphSource): Promise<boolean> => {
@@ -162,7 +191,8 @@ export function createSupergraph(options: SupergraphOptions): Supergraph {
       if (stopped) return;
       if (ok) {
         logger.info(`subgraph ${source.name} loaded after ${states.get(source.name)!.attempts} attempts`);
-        recompose();
+        // A newcomer that breaks composition is set aside; the schema in service stays.
+        if (!recompose()) reject(source, compositionProblems, Math.min(delay * 2, maxDelay));
       } else {
         scheduleRetry(source, Math.min(delay * 2, maxDelay));
       }
@@ -192,7 +222,7 @@ export function createSupergraph(options: SupergraphOptions): Supergraph {
       sources.forEach((source, i) => {
         if (!results[i]) scheduleRetry(source, initialDelay);
       });
-      recompose();
+      if (!recompose()) composeWhatComposes();
     },
     get schema() {
       return schema;

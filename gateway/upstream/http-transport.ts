@@ -1,8 +1,3 @@
-/**
- * The innermost step for remote GraphQL subgraphs: GraphQL over HTTP (POST, JSON) through the
- * pooled client, and a strict check that what came back is a GraphQL response.
- */
-import type { ExecutionRequest } from '@graphql-tools/utils';
 import type { UpstreamClient } from '../http/index.ts';
 import { clientSignal } from './client-signal.ts';
 import { parseGraphQLResponse } from './parse-response.ts';

@@ -12,7 +12,7 @@ import { type RestTarget, sendRest } from './http.ts';
 import { representationToJson } from './json-shape.ts';
 import { mapWithLimit } from './map-limit.ts';
 import { jsonName, type RestLookup, type RestModel } from './model.ts';
-import { formatValue, getPath, renderPath, renderTemplate } from './template.ts';
+import { formatValue, getPath, renderPath } from './template.ts';
 
 /** What entity lookups need: the API, the mapping, and the cap on single calls. */
 export interface EntityResolverOptions {

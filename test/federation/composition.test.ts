@@ -51,20 +51,22 @@ describe('composition errors', () => {
     assert.equal(result.problems, undefined, JSON.stringify(result.problems));
   });
 
-  it('leaves a gateway over such subgraphs without a schema, reporting the problems', async () => {
+  it('serves the subgraphs that compose and leaves out, reports and retries the one that does not', async () => {
     await using fed = await startFederationCase(
       { products: apolloSubgraph(products), pricing: apolloSubgraph(pricing) },
       { requireSchema: false },
     );
     const status = fed.gateway.supergraph.status();
-    assert.equal(status.hasSchema, false);
+    assert.equal(status.hasSchema, true);
     assert.deepEqual(
-      status.subgraphs.map((s) => [s.name, s.loaded]),
+      status.subgraphs.map((s) => [s.name, s.loaded, s.inService]),
       [
-        ['products', true],
-        ['pricing', true],
+        ['products', true, true],
+        ['pricing', false, false],
       ],
     );
+    assert.ok(status.subgraphs[1]?.error !== undefined);
+    assert.ok(status.subgraphs[1]?.retryDelay !== undefined);
     const expected = composeSubgraphs(
       inputs().map((input) => ({ ...input, url: fed.servers[input.name]!.url })),
     ).problems;
@@ -72,10 +74,8 @@ describe('composition errors', () => {
     assert.deepEqual(status.compositionProblems, formatCompositionProblems(expected));
 
     const { status: httpStatus, body } = await fed.query('{ product(id: "1") { id } }');
-    assert.equal(httpStatus, 503);
-    assert.deepEqual(withoutMessages(body), {
-      errors: [{ message: '…', extensions: { code: 'SCHEMA_NOT_READY' } }],
-    });
-    assert.equal(fed.servers.products!.requests(), 0);
+    assert.equal(httpStatus, 200);
+    assert.equal(body.errors, undefined);
+    assert.equal(fed.servers.products!.requests(), 1);
   });
 });
