@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { parse } from 'graphql';
 import { composeSubgraphs, formatCompositionProblems } from '../../schema/compose.ts';
-import { apolloSubgraph, fed2, startFederationCase, withoutMessages } from './harness.ts';
+import { apolloSubgraph, fed2, startFederationCase } from './harness.ts';
 
 const products = `${fed2('@key', '@shareable')}
   type Query { product(id: ID!): Product }
