@@ -47,6 +47,12 @@ export const upstreamSchema = z
     bodyTimeout: duration('Maximum idle time between two chunks of the response body').default(30_000),
     keepAliveTimeout: duration('How long an idle connection is kept').default(4_000),
     requestTimeout: duration('Default deadline for one upstream request, end to end').default(30_000),
+    maxResponseSize: z
+      .number()
+      .int()
+      .positive()
+      .default(64 * 1024 * 1024)
+      .describe('Largest upstream response body, in bytes; a larger one is SUBGRAPH_BAD_RESPONSE'),
   })
   .describe('Upstream HTTP client, shared by every subgraph');
 

@@ -50,6 +50,7 @@ export type UpstreamClientOptions = Pick<
   | 'bodyTimeout'
   | 'keepAliveTimeout'
   | 'requestTimeout'
+  | 'maxResponseSize'
 >;
 
 /**
@@ -65,6 +66,8 @@ export function createUpstreamClient(options: UpstreamClientOptions, logger?: Lo
     headersTimeout: options.headersTimeout,
     bodyTimeout: options.bodyTimeout,
     keepAliveTimeout: options.keepAliveTimeout,
+    // A broken or hostile upstream must not be able to fill the gateway's memory.
+    maxResponseSize: options.maxResponseSize,
   });
 
   let closing: Promise<void> | undefined;

@@ -19,6 +19,7 @@ const OPTIONS: UpstreamClientOptions = {
   bodyTimeout: 30_000,
   keepAliveTimeout: 30_000,
   requestTimeout: 30_000,
+  maxResponseSize: 64 * 1024 * 1024,
 };
 
 /** Answers `{"ok":true}` after holding each request a little, so that concurrent requests overlap. */
@@ -109,6 +110,37 @@ describe('the pooled upstream client', () => {
         Array.from({ length: 10 }, () => client.request({ serviceName: 's', url: server.url })),
       );
       assert.ok(server.maxOpen() > 2, `open at once: ${server.maxOpen()}`);
+    } finally {
+      await client.close();
+    }
+  });
+
+  it('refuses a response larger than maxResponseSize as SUBGRAPH_BAD_RESPONSE', async () => {
+    const client = createUpstreamClient({ ...OPTIONS, maxResponseSize: 4 });
+    try {
+      await assert.rejects(client.request({ serviceName: 'big', url: server.url }), (error) => {
+        assert.ok(isGatewayError(error));
+        assert.equal(error.extensions.code, 'SUBGRAPH_BAD_RESPONSE');
+        assert.equal(error.extensions.serviceName, 'big');
+        return true;
+      });
+      // The same answer fits under the default limit.
+      const roomy = createUpstreamClient(OPTIONS);
+      const ok = await roomy.request({ serviceName: 'big', url: server.url }).finally(() => roomy.close());
+      assert.equal(ok.body, '{"ok":true}');
+    } finally {
+      await client.close();
+    }
+  });
+
+  it('maps an invalid URL to SUBGRAPH_UNAVAILABLE without waiting for the deadline', async () => {
+    const client = createUpstreamClient(OPTIONS);
+    try {
+      await assert.rejects(client.request({ serviceName: 'nowhere', url: '' }), (error) => {
+        assert.ok(isGatewayError(error));
+        assert.equal(error.extensions.code, 'SUBGRAPH_UNAVAILABLE');
+        return true;
+      });
     } finally {
       await client.close();
     }
