@@ -20,7 +20,8 @@ export interface StartOptions {
   port?: number;
 }
 
-async function configFor(options: StartOptions): Promise<GatehouseConfig> {
+/** The config `gatehouse start` runs with: file, then environment, then command-line flags. */
+export async function startConfig(options: StartOptions): Promise<GatehouseConfig> {
   const config = await readStartConfig(options);
   if (config.supergraph !== undefined && !existsSync(config.supergraph)) {
     throw new GatehouseError('CONFIG_INVALID', `the supergraph file ${config.supergraph} does not exist`, [
@@ -66,7 +67,7 @@ function serverOverrides(options: StartOptions) {
 
 /** `gatehouse start`: runs until SIGINT or SIGTERM. */
 export async function runStart(options: StartOptions): Promise<Gateway> {
-  const config = await configFor(options);
+  const config = await startConfig(options);
   return serve(config);
 }
 
