@@ -34,7 +34,7 @@ export interface Gateway {
   client: UpstreamClient;
   /** Loads the subgraphs (first round). Called by `listen()`; call it yourself for in-process use. */
   start(): Promise<void>;
-  /** Starts the HTTP server; resolves with its address. */
+  /** Starts the HTTP server, then loads the subgraphs; resolves with its address once both are done. */
   listen(): Promise<{ url: string; port: number; server: Server }>;
   /** Stops accepting connections, lets in-flight requests finish, closes upstream pools. */
   close(): Promise<void>;
@@ -96,14 +96,19 @@ export function createGateway(options: GatewayOptions): Gateway {
     client,
     start,
     async listen() {
-      await start();
       server = createServer(yoga);
       server.keepAliveTimeout = 65_000; // longer than common load balancers' idle timeout (60 s)
       drain = closeConnectionsOnceAnswered(server);
       await new Promise<void>((resolve, reject) => {
         server!.once('error', reject);
-        server!.listen(config.server.port, config.server.host, resolve);
+        server!.listen(config.server.port, config.server.host, () => {
+          server!.off('error', reject);
+          resolve();
+        });
       });
+      // Bound first, loaded second: /healthz answers (and /readyz says "not ready") while the
+      // subgraphs load, so an orchestrator's liveness probe does not kill a slow start.
+      await start();
       const { port } = server.address() as AddressInfo;
       const host = config.server.host.includes(':') ? `[${config.server.host}]` : config.server.host;
       return { url: `http://${host}:${port}${config.server.graphqlPath}`, port, server };
