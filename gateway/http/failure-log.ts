@@ -6,14 +6,15 @@
 import type { Logger } from '../logger/index.ts';
 
 export interface FailureLog {
-  report(serviceName: string, code: string, message: string): void;
+  /** `cause` is the underlying failure (a socket error, a timeout), logged with the line. */
+  report(serviceName: string, code: string, message: string, cause?: unknown): void;
 }
 
 /** @param interval milliseconds between two lines for the same service and code */
 export function createFailureLog(logger: Logger, interval = 10_000): FailureLog {
   const kinds = new Map<string, { lastLogged: number; suppressed: number }>();
   return {
-    report(serviceName, code, message) {
+    report(serviceName, code, message, cause) {
       const key = `${serviceName}\u0000${code}`;
       const now = Date.now();
       const kind = kinds.get(key);
@@ -22,7 +23,7 @@ export function createFailureLog(logger: Logger, interval = 10_000): FailureLog 
         return;
       }
       const more = kind && kind.suppressed > 0 ? ` (${kind.suppressed} more since the last report)` : '';
-      logger.warn(`upstream failure: ${message}${more}`, { serviceName, code });
+      logger.warn(`upstream failure: ${message}${more}`, { serviceName, code, cause });
       kinds.set(key, { lastLogged: now, suppressed: 0 });
     },
   };

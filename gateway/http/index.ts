@@ -116,7 +116,7 @@ export function createUpstreamClient(options: UpstreamClientOptions, logger?: Lo
       } catch (cause) {
         const error = toUpstreamError(cause, request.serviceName, timedOut ? timeout : undefined);
         if (!callerSignal?.aborted)
-          failures?.report(request.serviceName, String(error.extensions.code), error.message);
+          failures?.report(request.serviceName, String(error.extensions.code), error.message, cause);
         throw error;
       } finally {
         clearTimeout(timer);

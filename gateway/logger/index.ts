@@ -26,8 +26,7 @@ export function createLogger(options: LoggerOptions = {}): Logger {
   const write = options.write ?? ((line: string) => void process.stderr.write(line));
   const log = (level: LogLevel) => (message: string, details?: Record<string, unknown>) => {
     if (ORDER[level] < min) return;
-    const extra =
-      details && Object.keys(details).length > 0 ? ` ${JSON.stringify(details, errorReplacer)}` : '';
+    const extra = details && Object.keys(details).length > 0 ? ` ${serialise(details)}` : '';
     write(`${new Date().toISOString()} ${level.toUpperCase().padEnd(5)} ${message}${extra}\n`);
   };
   return { debug: log('debug'), info: log('info'), warn: log('warn'), error: log('error') };
@@ -43,7 +42,18 @@ function errorReplacer(_key: string, value: unknown): unknown {
       message: value.message,
       code: (value as { code?: unknown }).code,
       stack: value.stack,
+      // The underlying failure (a socket error under an upstream error): what an operator needs.
+      cause: value.cause,
     };
   }
   return value;
+}
+
+/** Details as JSON; a value JSON cannot hold (a cycle, a BigInt) never makes logging throw. */
+function serialise(details: Record<string, unknown>): string {
+  try {
+    return JSON.stringify(details, errorReplacer);
+  } catch {
+    return JSON.stringify(Object.fromEntries(Object.entries(details).map(([k, v]) => [k, String(v)])));
+  }
 }
