@@ -83,6 +83,14 @@ export function createGateway(options: GatewayOptions): Gateway {
     renderGraphiQL: graphiql?.render,
     logging: yogaLogging(logger),
     landingPage: false,
+    // No CORS headers unless origins are configured: Yoga's default reflects any origin, with
+    // credentials, which would let any website read the graph as the signed-in user.
+    cors: config.server.cors
+      ? {
+          origin: config.server.cors.origins.includes('*') ? '*' : [...config.server.cors.origins],
+          credentials: config.server.cors.credentials,
+        }
+      : false,
   });
 
   let server: Server | undefined;

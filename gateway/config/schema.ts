@@ -170,6 +170,27 @@ export const serverSchema = z
     healthPath: z.string().startsWith('/').default('/healthz').describe('Liveness endpoint'),
     readyPath: z.string().startsWith('/').default('/readyz').describe('Readiness endpoint'),
     exampleQuery: z.string().optional().describe('Query shown in GraphiQL when it opens'),
+    cors: z
+      .strictObject({
+        origins: z
+          .array(z.string())
+          .min(1)
+          .describe(
+            'Origins allowed to call the gateway from a browser, e.g. `https://app.example.com`; `*` for any',
+          ),
+        credentials: z
+          .boolean()
+          .default(false)
+          .describe('Allow cookies and HTTP auth on cross-origin requests (not with `*`)'),
+      })
+      .refine((cors) => !(cors.credentials && cors.origins.includes('*')), {
+        path: ['credentials'],
+        message: 'cannot be true with origin "*" (any site could act as the user); list the origins instead',
+      })
+      .optional()
+      .describe(
+        'Cross-origin browser access; absent: no CORS headers, so only same-origin pages can read answers',
+      ),
   })
   .describe('HTTP server');
 
