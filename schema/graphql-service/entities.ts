@@ -21,9 +21,13 @@ import {
   type SelectionSetNode,
 } from 'graphql';
 import { gatewayError } from '../../gateway/errors/index.ts';
+import { mapWithLimit } from '../map-limit.ts';
 import { unlocatedValue } from './errors.ts';
 import { pickKey } from './key.ts';
 import type { ResolvedLookup } from './lookups.ts';
+
+/** Lookup calls in flight at once for one `_entities` request without a batch field. */
+const LOOKUP_CONCURRENCY = 8;
 
 export interface EntitiesResolverOptions {
   serviceName: string;
@@ -75,7 +79,9 @@ export function createEntitiesResolver(options: EntitiesResolverOptions): Entiti
         }),
       );
     if (!lookup.batch) {
-      await Promise.all(entries.map(async (entry) => settle(entry, await delegate(entry.key, false))));
+      // One call per distinct key, a bounded number at a time; a failed call fails its entity only.
+      const values = await mapWithLimit(entries, LOOKUP_CONCURRENCY, (entry) => delegate(entry.key, false));
+      entries.forEach((entry, position) => settle(entry, values[position]));
       return;
     }
     const values = await delegate(

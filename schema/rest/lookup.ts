@@ -8,9 +8,9 @@
 import DataLoader from 'dataloader';
 import type { GraphQLResolveInfo } from 'graphql';
 import { gatewayError } from '../../gateway/errors/index.ts';
+import { mapWithLimit } from '../map-limit.ts';
 import { type RestTarget, sendRest } from './http.ts';
 import { representationToJson } from './json-shape.ts';
-import { mapWithLimit } from './map-limit.ts';
 import { jsonName, type RestLookup, type RestModel } from './model.ts';
 import { formatValue, getPath, renderPath } from './template.ts';
 

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { mapWithLimit } from '../../schema/map-limit.ts';
 import { restUrl } from '../../schema/rest/http.ts';
-import { mapWithLimit } from '../../schema/rest/map-limit.ts';
 import { getPath, parseTemplate, renderTemplate, type Template } from '../../schema/rest/template.ts';
 
 function parsed(text: string): Template {
