@@ -81,7 +81,9 @@ export function createEntitiesResolver(options: EntitiesResolverOptions): Entiti
     if (!lookup.batch) {
       // One call per distinct key, a bounded number at a time; a failed call fails its entity only.
       const values = await mapWithLimit(entries, LOOKUP_CONCURRENCY, (entry) => delegate(entry.key, false));
-      entries.forEach((entry, position) => settle(entry, values[position]));
+      entries.forEach((entry, position) => {
+        settle(entry, values[position]);
+      });
       return;
     }
     const values = await delegate(
