@@ -36,7 +36,10 @@ export interface Gateway {
   start(): Promise<void>;
   /** Starts the HTTP server, then loads the subgraphs; resolves with its address once both are done. */
   listen(): Promise<{ url: string; port: number; server: Server }>;
-  /** Stops accepting connections, lets in-flight requests finish, closes upstream pools. */
+  /**
+   * Stops accepting connections, lets in-flight requests finish (for at most
+   * `server.shutdownTimeout`), closes upstream pools.
+   */
   close(): Promise<void>;
 }
 
@@ -126,7 +129,12 @@ export function createGateway(options: GatewayOptions): Gateway {
       if (server) {
         const closing = new Promise<void>((resolve) => server!.close(() => resolve()));
         drain?.();
+        // Orchestrators kill a process that takes too long to stop: past the grace period, the
+        // requests still in flight lose their connections rather than the whole process.
+        const deadline = setTimeout(() => server?.closeAllConnections(), config.server.shutdownTimeout);
+        deadline.unref();
         await closing;
+        clearTimeout(deadline);
       }
       await client.close();
     },

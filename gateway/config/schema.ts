@@ -169,6 +169,9 @@ export const serverSchema = z
     graphiql: z.boolean().default(true).describe('Serve GraphiQL on GET requests from browsers'),
     healthPath: z.string().startsWith('/').default('/healthz').describe('Liveness endpoint'),
     readyPath: z.string().startsWith('/').default('/readyz').describe('Readiness endpoint'),
+    shutdownTimeout: duration(
+      'On shutdown, how long requests in flight may take to finish before their connections are closed',
+    ).default(10_000),
     exampleQuery: z.string().optional().describe('Query shown in GraphiQL when it opens'),
     cors: z
       .strictObject({
