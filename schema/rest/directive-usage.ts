@@ -6,7 +6,6 @@
 import {
   buildASTSchema,
   type DefinitionNode,
-  type DirectiveDefinitionNode,
   DirectiveLocation,
   type DirectiveNode,
   type DocumentNode,
@@ -166,12 +165,4 @@ function describe(location: DirectiveLocation): string {
 
 function where(directive: GraphQLDirective): string {
   return directive.locations.map(describe).join(' or ');
-}
-
-/** True for a definition of one of the REST directives (stripped from composed SDL). */
-export function isRestDirectiveDefinition(node: DefinitionNode): node is DirectiveDefinitionNode {
-  return (
-    node.kind === Kind.DIRECTIVE_DEFINITION &&
-    (REST_DIRECTIVE_NAMES as readonly string[]).includes(node.name.value)
-  );
 }

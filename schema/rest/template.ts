@@ -113,7 +113,7 @@ export function getPath(value: unknown, path: readonly string[]): unknown {
  * A value for a path segment, URL-encoded. `.` and `..` are refused: URL parsers remove them as
  * dot segments (even encoded), so `/users/{args.id}/orders` with id `..` would reach `/orders`.
  */
-export function encodePathValue(value: string): string | undefined {
+function encodePathValue(value: string): string | undefined {
   return value === '.' || value === '..' ? undefined : encodeURIComponent(value);
 }
 
