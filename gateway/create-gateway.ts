@@ -79,7 +79,7 @@ export function createGateway(options: GatewayOptions): Gateway {
   const yoga = createYoga<Record<string, unknown>>({
     graphqlEndpoint: config.server.graphqlPath,
     plugins,
-    maskedErrors: { maskError: createMaskError(logger) },
+    maskedErrors: { maskError: createMaskError(logger, config.subgraphErrors) },
     graphiql: config.server.graphiql
       ? { title: 'Gatehouse', defaultQuery: config.server.exampleQuery }
       : false,

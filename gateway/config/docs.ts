@@ -15,7 +15,9 @@ interface Node {
   properties?: Record<string, Node>;
   required?: string[];
   items?: Node;
+  enum?: unknown[];
   oneOf?: Node[];
+  anyOf?: Node[];
   additionalProperties?: Node | boolean;
   minimum?: number;
   exclusiveMinimum?: number;
@@ -71,9 +73,16 @@ function rows(prefix: string, node: Node): string[][] {
   for (const [key, child] of Object.entries(node.properties ?? {})) {
     const name = `${prefix}${key}`;
     const element = child.items;
+    const entry = typeof child.additionalProperties === 'object' ? child.additionalProperties : undefined;
     if (element?.properties) {
       out.push(row(name, child, required.has(key)));
       out.push(...rows(`${name}[].`, element));
+    } else if (child.properties) {
+      out.push(row(name, child, required.has(key)));
+      out.push(...rows(`${name}.`, child));
+    } else if (entry?.properties) {
+      out.push(row(name, child, required.has(key)));
+      out.push(...rows(`${name}.<name>.`, entry));
     } else {
       out.push(row(name, child, required.has(key)));
     }
@@ -90,10 +99,13 @@ function row(name: string, node: Node, required: boolean): string[] {
 
 function typeOf(node: Node): string {
   if (node.const !== undefined) return `\`${JSON.stringify(node.const)}\``;
+  if (node.enum) return node.enum.map((v) => `\`${JSON.stringify(v)}\``).join(' or ');
+  if (node.anyOf) return node.anyOf.map(typeOf).join(' or ');
   if (node.format === 'uri') return 'URL';
   if (node.items) return node.items.properties ? 'list of objects' : `list of ${typeOf(node.items)}`;
   if (node.type === 'object' && typeof node.additionalProperties === 'object') {
-    return `map of ${typeOf(node.additionalProperties)}`;
+    const entry = node.additionalProperties;
+    return `map of ${entry.properties ? 'objects' : typeOf(entry)}`;
   }
   if (node.type === 'integer') {
     const min = node.exclusiveMinimum !== undefined ? node.exclusiveMinimum + 1 : node.minimum;

@@ -204,12 +204,52 @@ export const pollSchema = z
   })
   .describe('Loading subgraphs');
 
+const messagePolicy = z
+  .enum(['pass', 'replace'])
+  .describe('`pass`: the subgraph message as it is; `replace`: `replacement` instead');
+const replacement = z.string().min(1).describe('The message clients see with `message: replace`');
+const extensionsPolicy = z
+  .enum(['code', 'all'])
+  .describe(
+    '`code`: only `code` (and the gateway `serviceName`); `all`: every extension but `exception` and `stacktrace`',
+  );
+
+/** What clients see of the errors subgraphs return (not of the gateway's own errors about them). */
+export const subgraphErrorsSchema = z
+  .strictObject({
+    default: z
+      .strictObject({
+        message: messagePolicy.default('pass'),
+        replacement: replacement.default('Error in a subgraph'),
+        extensions: extensionsPolicy.default('code'),
+      })
+      .prefault({})
+      .describe('For every subgraph without an entry in `subgraphs`'),
+    subgraphs: z
+      .record(
+        z.string(),
+        z
+          .strictObject({
+            message: messagePolicy.optional(),
+            replacement: replacement.optional(),
+            extensions: extensionsPolicy.optional(),
+          })
+          .describe('Overrides of `default` for this subgraph; keys left out are taken from `default`'),
+      )
+      .default({})
+      .describe('Per subgraph name'),
+  })
+  .describe(
+    'What clients see of the errors subgraphs return; `exception` and `stacktrace` extensions are never passed',
+  );
+
 export const configSchema = z
   .strictObject({
     $schema: z.string().optional().describe('Path to gatehouse.schema.json, for editors'),
     server: serverSchema.prefault({}),
     upstream: upstreamSchema.prefault({}),
     loading: pollSchema.prefault({}),
+    subgraphErrors: subgraphErrorsSchema.prefault({}),
     supergraph: z.string().optional().describe('A pre-composed supergraph SDL file to serve as is'),
     subgraphs: z.array(subgraphSchema).default([]).describe('The backends to compose into one graph'),
   })
@@ -217,11 +257,11 @@ export const configSchema = z
   .superRefine(crossCheck, { when: (payload) => isPlain(payload.value) });
 
 /**
- * Rules across fields: retry delays in order, unique subgraph names, `supergraph` or `subgraphs`
- * (one, not both).
+ * Rules across fields: retry delays in order, unique subgraph names, `subgraphErrors.subgraphs`
+ * naming configured subgraphs, `supergraph` or `subgraphs` (one, not both).
  */
 function crossCheck(
-  config: { supergraph?: unknown; subgraphs?: unknown; loading?: unknown },
+  config: { supergraph?: unknown; subgraphs?: unknown; loading?: unknown; subgraphErrors?: unknown },
   ctx: z.RefinementCtx,
 ): void {
   const loading = isPlain(config.loading) ? config.loading : {};
@@ -250,6 +290,17 @@ function crossCheck(
       });
     } else seen.set(name, index);
   });
+  const errorPolicies = isPlain(config.subgraphErrors) ? config.subgraphErrors.subgraphs : undefined;
+  if (isPlain(errorPolicies) && subgraphs.length > 0) {
+    for (const name of Object.keys(errorPolicies)) {
+      if (seen.has(name)) continue;
+      ctx.addIssue({
+        code: 'custom',
+        path: ['subgraphErrors', 'subgraphs', name],
+        message: `names no subgraph; use one of ${[...seen.keys()].join(', ')}`,
+      });
+    }
+  }
   if (config.supergraph !== undefined && subgraphs.length > 0) {
     ctx.addIssue({
       code: 'custom',
@@ -281,3 +332,4 @@ export type RestSubgraphConfig = z.output<typeof restSubgraphSchema>;
 export type LookupConfig = z.output<typeof lookupSchema>;
 export type UpstreamConfig = GatehouseConfig['upstream'];
 export type ServerConfig = GatehouseConfig['server'];
+export type SubgraphErrorsConfig = GatehouseConfig['subgraphErrors'];

@@ -1,13 +1,17 @@
 /**
  * What clients may see of an error (stage: response). Gateway errors (catalogue codes), errors a
  * subgraph returned, and GraphQL validation errors pass through; anything else is replaced by an
- * INTERNAL_SERVER_ERROR with no details and logged with its stack.
+ * INTERNAL_SERVER_ERROR with no details and logged with its stack. Errors a subgraph returned
+ * pass as `subgraphErrors` says (by default the message and code; see subgraph-errors.ts).
  */
 import { GraphQLError } from 'graphql';
+import type { SubgraphErrorsConfig } from '../config/schema.ts';
 import type { Logger } from '../logger/index.ts';
 import { isGatewayError } from './index.ts';
+import { applySubgraphErrorPolicy, subgraphErrorPolicies, subgraphOf } from './subgraph-errors.ts';
 
-export function createMaskError(logger: Logger) {
+export function createMaskError(logger: Logger, subgraphErrors?: SubgraphErrorsConfig) {
+  const policyOf = subgraphErrorPolicies(subgraphErrors);
   return function maskError(error: unknown, message: string): Error {
     if (error instanceof GraphQLError) {
       let original = error.originalError;
@@ -15,8 +19,12 @@ export function createMaskError(logger: Logger) {
       while (original instanceof GraphQLError && original.originalError instanceof GraphQLError) {
         original = original.originalError;
       }
+      const innermost = original instanceof GraphQLError ? original : error;
+      const service = innermost.originalError == null ? subgraphOf(innermost) : undefined;
+      if (service !== undefined)
+        return applySubgraphErrorPolicy(error, innermost, service, policyOf(service));
       if (isGatewayError(error) && (original === undefined || original === null)) return error;
-      if (original === undefined || original === null) return error; // parse, validation, subgraph errors
+      if (original === undefined || original === null) return error; // parse, validation errors
       if (isGatewayError(original)) {
         return new GraphQLError(original.message, {
           nodes: error.nodes,
