@@ -7,6 +7,7 @@ import type { AddressInfo } from 'node:net';
 import { createYoga, type Plugin, type YogaServerInstance } from 'graphql-yoga';
 import { subgraphLoader } from '../schema/loaders.ts';
 import type { GatehouseConfig } from './config/index.ts';
+import { useCollapseErrors } from './errors/collapse.ts';
 import { createMaskError } from './errors/mask.ts';
 import { useOperationErrorCodes } from './errors/operation-errors.ts';
 import { createGraphiQL } from './graphiql/index.ts';
@@ -74,6 +75,8 @@ export function createGateway(options: GatewayOptions): Gateway {
     useSupergraphSchema(supergraph),
     // Operation stage: errors raised before execution (variables, operation name) get a code.
     useOperationErrorCodes(),
+    // Response stage, after the mask: identical errors (one per entity when a subgraph is down) sent once.
+    useCollapseErrors(),
   ];
 
   const yoga = createYoga<Record<string, unknown>>({

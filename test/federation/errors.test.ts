@@ -144,13 +144,21 @@ describe('errors from subgraphs', () => {
     const { body } = await fed.query(
       '{ a: product(upc: "1") { details { note } } b: product(upc: "9") { name reviews details { note } } }',
     );
-    const notFound = (field: string) => ({
+    // Identical errors are sent once, with every path (gateway/errors/collapse.ts).
+    const notFound = {
       message: 'no product 9',
-      path: ['b', field],
-      extensions: { code: 'NOT_FOUND', serviceName: 'reviews' },
-    });
+      path: ['b', 'reviews'],
+      extensions: {
+        code: 'NOT_FOUND',
+        serviceName: 'reviews',
+        paths: [
+          ['b', 'reviews'],
+          ['b', 'details'],
+        ],
+      },
+    };
     assert.deepEqual(body, {
-      errors: [notFound('reviews'), notFound('details')],
+      errors: [notFound],
       data: { a: { details: { note: 'n' } }, b: { name: 'P9', reviews: null, details: null } },
     });
   });

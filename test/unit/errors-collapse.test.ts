@@ -1,0 +1,53 @@
+/** collapseErrors: identical located errors become one; the number of errors is capped. */
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { GraphQLError } from 'graphql';
+import { collapseErrors } from '../../gateway/errors/collapse.ts';
+
+const error = (code: string, path?: Array<string | number>, serviceName = 'a') =>
+  new GraphQLError(`${code} failed`, { path, extensions: { code, serviceName } });
+
+describe('collapseErrors', () => {
+  it('keeps errors that differ by code, service or message, and those without a path, apart', () => {
+    const { errors, omitted } = collapseErrors(
+      [
+        error('X', ['a', 0]),
+        error('Y', ['a', 1]),
+        error('X', ['a', 2], 'b'),
+        error('X'),
+        error('X'),
+        error('X', ['a', 3]),
+      ],
+      { maxPaths: 100, maxErrors: 100 },
+    );
+    assert.equal(omitted, 0);
+    assert.deepEqual(
+      errors.map((e) => [e.extensions.code, e.extensions.serviceName, e.path, e.extensions.paths]),
+      [
+        [
+          'X',
+          'a',
+          ['a', 0],
+          [
+            ['a', 0],
+            ['a', 3],
+          ],
+        ],
+        ['Y', 'a', ['a', 1], undefined],
+        ['X', 'b', ['a', 2], undefined],
+        ['X', 'a', undefined, undefined],
+        ['X', 'a', undefined, undefined],
+      ],
+    );
+  });
+
+  it('keeps at most maxErrors errors and counts the others', () => {
+    const many = Array.from({ length: 5 }, (_, i) => error(`E${i}`, ['f', i]));
+    const { errors, omitted } = collapseErrors(many, { maxPaths: 100, maxErrors: 3 });
+    assert.deepEqual(
+      errors.map((e) => e.extensions.code),
+      ['E0', 'E1', 'E2'],
+    );
+    assert.equal(omitted, 2);
+  });
+});
