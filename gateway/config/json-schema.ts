@@ -11,7 +11,18 @@ import { configSchema } from './schema.ts';
 
 /** The JSON Schema of the config file (the input side: defaults are optional). */
 export function configJsonSchema(): Record<string, unknown> {
-  return z.toJSONSchema(configSchema, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
+  return z.toJSONSchema(configSchema, {
+    io: 'input',
+    unrepresentable: 'any',
+    // zod leaves out the default of a value that is transformed (a duration: "2s" → 2000), as
+    // the default is an output; a duration's default in milliseconds is also a valid input.
+    override(ctx) {
+      const def = ctx.zodSchema._zod.def;
+      if (def.type === 'default' && ctx.jsonSchema.default === undefined) {
+        ctx.jsonSchema.default = (def as z.core.$ZodDefaultDef).defaultValue;
+      }
+    },
+  }) as Record<string, unknown>;
 }
 
 /** `gatehouse.schema.json` as it should be on disk. */

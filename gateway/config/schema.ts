@@ -7,13 +7,37 @@ import { z } from 'zod';
 
 // Node timers overflow past 2^31 - 1 ms (about 24.8 days) and then fire at once.
 const MAX_DURATION = 2_147_483_647;
+const DURATION_TEXT = /^(\d+(?:\.\d+)?)(ms|s|m|h)$/;
+const UNIT_MS = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000 } as const;
+const DURATION_FIX = 'a number of milliseconds (2000) or a number with a unit: "500ms", "2s", "1m", "1h"';
+
+/** A duration as written in the config (`2000`, `"2s"`) in milliseconds; undefined when it is not one. */
+export function durationMs(value: unknown): number | undefined {
+  if (typeof value === 'number') return value;
+  const match = typeof value === 'string' ? DURATION_TEXT.exec(value) : null;
+  if (!match) return undefined;
+  return Number(match[1]) * UNIT_MS[match[2] as keyof typeof UNIT_MS];
+}
+
+/** A duration: milliseconds, or a string with a unit; always milliseconds once resolved. */
 const duration = (what: string) =>
   z
-    .number()
-    .int()
-    .positive()
-    .max(MAX_DURATION, `must be at most ${MAX_DURATION} ms (about 24 days)`)
-    .describe(`${what}, in milliseconds`);
+    .union(
+      [
+        z.number().int().positive().max(MAX_DURATION, `must be at most ${MAX_DURATION} ms (about 24 days)`),
+        z.string().regex(DURATION_TEXT, `must be ${DURATION_FIX}`),
+      ],
+      { error: `must be ${DURATION_FIX}` },
+    )
+    .transform((value) => durationMs(value) as number)
+    .pipe(
+      z
+        .number()
+        .int(`must be a whole number of milliseconds; use ${DURATION_FIX}`)
+        .positive()
+        .max(MAX_DURATION, `must be at most ${MAX_DURATION} ms (about 24 days)`),
+    )
+    .describe(`${what}: milliseconds, or a string with a unit ("500ms", "2s", "1m", "1h")`);
 
 const name = z
   .string()
@@ -265,15 +289,13 @@ function crossCheck(
   ctx: z.RefinementCtx,
 ): void {
   const loading = isPlain(config.loading) ? config.loading : {};
-  if (
-    typeof loading.retryInitialDelay === 'number' &&
-    typeof loading.retryMaxDelay === 'number' &&
-    loading.retryInitialDelay > loading.retryMaxDelay
-  ) {
+  const initialDelay = durationMs(loading.retryInitialDelay);
+  const maxDelay = durationMs(loading.retryMaxDelay);
+  if (initialDelay !== undefined && maxDelay !== undefined && initialDelay > maxDelay) {
     ctx.addIssue({
       code: 'custom',
       path: ['loading', 'retryInitialDelay'],
-      message: `must not be longer than loading.retryMaxDelay (${loading.retryMaxDelay} ms); lower it or raise retryMaxDelay`,
+      message: `must not be longer than loading.retryMaxDelay (${maxDelay} ms); lower it or raise retryMaxDelay`,
     });
   }
   const subgraphs = Array.isArray(config.subgraphs) ? (config.subgraphs as unknown[]) : [];
