@@ -3,7 +3,7 @@
  * it, and returns the selected part of the JSON answer. A 404 on a nullable field is `null`
  * without an error (the resource does not exist); on a non-null field it is REST_HTTP_ERROR.
  */
-import { type GraphQLResolveInfo, getNamedType, isNonNullType } from 'graphql';
+import { type GraphQLResolveInfo, getNullableType, isNonNullType, isScalarType } from 'graphql';
 import { type RestTarget, sendRest } from './http.ts';
 import { argsToJson, inputToJson } from './json-shape.ts';
 import { jsonName, type NamedTemplate, type RestCall, type RestModel } from './model.ts';
@@ -63,9 +63,14 @@ export function restFieldResolver(call: RestCall, options: FieldResolverOptions)
       !isNonNullType(info.returnType),
     );
     if (!answer.found) return null;
-    // No content (204, or an empty 200) answers a Boolean field with true: the call succeeded.
-    if (answer.value === undefined) return getNamedType(info.returnType).name === 'Boolean' ? true : null;
-    return getPath(answer.value, call.select) ?? null;
+    // A Boolean field answered with no content (204, an empty 200), or with JSON that is not a
+    // boolean, is true: the call succeeded. (An OpenAPI operation that declares no JSON answer is
+    // a Boolean; its API may answer JSON all the same.)
+    const type = getNullableType(info.returnType);
+    const isBoolean = isScalarType(type) && type.name === 'Boolean';
+    if (answer.value === undefined) return isBoolean ? true : null;
+    const value = getPath(answer.value, call.select) ?? null;
+    return isBoolean && typeof value !== 'boolean' ? true : value;
   };
 }
 

@@ -1,10 +1,12 @@
 /**
  * The resolvers of a REST subgraph, from its SDL and its `RestModel`: `@rest` fields call the API,
  * `@map`ped fields read their JSON name, fields of entity types turn foreign keys into references,
- * entity types with `@restLookup` get a `__resolveReference`, enums with `@map` get their values.
+ * entity types with `@restLookup` get a `__resolveReference`, enums with `@map` get their values,
+ * a declared `scalar BigInt` gets its implementation (64-bit integers as strings).
  */
 import { type DocumentNode, Kind, type TypeNode } from 'graphql';
 import type { SubgraphResolvers } from '../federation/build-subgraph-schema.ts';
+import { BIG_INT, bigIntScalar } from './big-int.ts';
 import { restFieldResolver } from './field-resolver.ts';
 import type { RestTarget } from './http.ts';
 import { toEntityReference } from './json-shape.ts';
@@ -57,6 +59,10 @@ export function buildRestResolvers(document: DocumentNode, options: RestResolver
     // Entities without a lookup still need their references renamed to JSON names.
     typeResolvers(typeName).__resolveReference ??= restEntityResolver(typeName, [], options);
   }
+  const declaresBigInt = document.definitions.some(
+    (d) => d.kind === Kind.SCALAR_TYPE_DEFINITION && d.name.value === BIG_INT,
+  );
+  if (declaresBigInt) resolvers[BIG_INT] = { ...bigIntScalar };
   for (const [enumName, values] of model.enumValues) {
     // Internal values of the enum: resolvers return, and arguments receive, the JSON values.
     Object.assign(typeResolvers(enumName), Object.fromEntries(values));

@@ -1,4 +1,7 @@
 import assert from 'node:assert/strict';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import type { RunningServer } from '../../subgraphs/lib/serve-graphql.ts';
@@ -117,5 +120,78 @@ describe('a REST subgraph imported from OpenAPI 3 (YAML, $refs)', () => {
       api.requests.map((r) => r.path),
       ['/products/p1'],
     );
+  });
+});
+
+describe('OpenAPI answers the document does not describe exactly', () => {
+  const counter = {
+    type: 'object',
+    properties: {
+      id: { type: 'string' },
+      total: { type: 'integer', format: 'int64' },
+      exact: { type: 'integer', format: 'int64' },
+    },
+  };
+  const document = {
+    openapi: '3.0.3',
+    info: { title: 'counters', version: '1' },
+    paths: {
+      '/counters/{id}': {
+        parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string' } }],
+        get: {
+          operationId: 'getCounter',
+          parameters: [{ name: 'after', in: 'query', schema: { type: 'integer', format: 'int64' } }],
+          responses: { '200': { description: 'ok', content: { 'application/json': { schema: counter } } } },
+        },
+        delete: {
+          operationId: 'deleteCounter',
+          responses: {
+            '200': { description: 'ok', content: { 'text/plain': { schema: { type: 'string' } } } },
+          },
+        },
+      },
+      '/reset': { post: { operationId: 'reset', responses: { '204': { description: 'done' } } } },
+    },
+  };
+  let api: RestServer;
+  let gateway: TestGateway;
+  let dir: string;
+  before(async () => {
+    api = await startRestServer((request) => {
+      if (request.method === 'GET') {
+        return { text: `{"id":"c1","total":9007199254740991,"exact":"12345678901234567890"}` };
+      }
+      if (request.path === '/reset') return { json: { ok: true } }; // the document says 204
+      return { json: { deleted: 1 } }; // the document says text/plain
+    });
+    dir = await mkdtemp(join(tmpdir(), 'gatehouse-openapi-'));
+    const file = join(dir, 'counters.json');
+    await writeFile(file, JSON.stringify(document));
+    gateway = await startTestGateway({
+      subgraphs: [{ kind: 'rest', name: 'counters', url: api.url, openapi: file }],
+    });
+  });
+  after(async () => {
+    await gateway?.close();
+    await api?.close();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('gives int64 values as strings, every digit kept, and sends int64 arguments as given', async () => {
+    const { body } = await gateway.query(
+      '{ a: getCounter(id: "c1", after: 9007199254740991) { total exact } b: getCounter(id: "c1", after: "12345678901234567890") { id } }',
+    );
+    assert.equal(body.errors, undefined);
+    assert.deepEqual(body.data?.a, { total: '9007199254740991', exact: '12345678901234567890' });
+    assert.deepEqual(api.requests.map((r) => r.query.get('after')).sort(), [
+      '12345678901234567890',
+      '9007199254740991',
+    ]);
+  });
+
+  it('answers a mutation whose document declares no JSON answer with true, whatever JSON comes', async () => {
+    const { body } = await gateway.query('mutation { reset deleteCounter(id: "c1") }');
+    assert.equal(body.errors, undefined);
+    assert.deepEqual(body.data, { reset: true, deleteCounter: true });
   });
 });

@@ -176,4 +176,49 @@ describe('OpenAPI import: the generated SDL', () => {
       await rm(dir, { recursive: true, force: true });
     }
   });
+
+  it('reports a $ref to a missing component schema, naming the $ref and the operation', async () => {
+    const missing = doc(
+      {
+        '/t': getReturning({ type: 'object', properties: { owner: { $ref: '#/components/schemas/Owner' } } }),
+      },
+      {},
+    );
+    const { problems } = generateRestSdl(missing);
+    assert.equal(problems.length, 1, problems.join('\n'));
+    assert.ok(problems[0]?.includes('#/components/schemas/Owner'));
+    assert.ok(problems[0]?.includes('thing'));
+    const dir = await mkdtemp(join(tmpdir(), 'gatehouse-openapi-'));
+    try {
+      const file = join(dir, 'api.json');
+      await writeFile(file, JSON.stringify(missing));
+      await assert.rejects(openApiSubgraphSdl('t', file, []), (error: unknown) => {
+        assert.ok(error instanceof GatehouseError);
+        assert.equal(error.code, 'SUBGRAPH_LOAD_FAILED');
+        return true;
+      });
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('maps int64 to the BigInt scalar, declared once, in outputs and inputs', () => {
+    const { sdl, problems } = generateRestSdl(
+      doc({
+        '/t': getReturning(
+          {
+            type: 'object',
+            required: ['big'],
+            properties: { big: { type: 'integer', format: 'int64' }, small: { type: 'integer' } },
+          },
+          { parameters: [{ name: 'after', in: 'query', schema: { type: 'integer', format: 'int64' } }] },
+        ),
+      }),
+    );
+    assert.deepEqual(problems, []);
+    assert.equal(sdl.match(/^scalar BigInt$/gm)?.length, 1);
+    const schema = schemaOf(sdl);
+    assert.deepEqual(fieldTypes(schema, 'ThingResult'), { big: 'BigInt!', small: 'Int' });
+    assert.equal(String(schema.getQueryType()?.getFields().thing?.args[0]?.type), 'BigInt');
+  });
 });

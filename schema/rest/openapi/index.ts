@@ -49,7 +49,7 @@ export function generateRestSdl(
     const component = Object.keys(schemas).find((c) => pascalCase(c) === entity.type);
     if (component !== undefined) idFields.set(component, entity.key);
   }
-  const registry = new TypeRegistry(refs, schemas, idFields);
+  const registry = new TypeRegistry(refs, schemas, idFields, problems);
   const operations = readOperations(document, registry, refs, problems);
   applyEntities(entities, registry, operations, problems);
 
@@ -63,7 +63,7 @@ export function generateRestSdl(
   const sdl = printSdl({
     objects: [...roots, ...registry.objects.values()],
     enums: registry.enums.values(),
-    scalars: registry.usesJson ? ['JSON'] : [],
+    scalars: [...(registry.usesJson ? ['JSON'] : []), ...(registry.usesBigInt ? ['BigInt'] : [])],
   });
   return { sdl, problems };
 }

@@ -61,6 +61,7 @@ export function readOperations(
     node: Json;
     pathItem: Json;
   }): Operation | undefined {
+    registry.where = `${o.where} (operation ${o.id})`;
     const args: ArgDef[] = [];
     const argNames = new Set<string>();
     const params: Operation['params'] = [];

@@ -2,7 +2,8 @@
  * GraphQL types from OpenAPI schemas. Component schemas become named types (output `Product`,
  * input `ProductInput`, enums shared); inline objects get names from where they appear
  * (`ListProductsItem`); what GraphQL cannot express faithfully (free-form objects, `oneOf`) is the
- * `JSON` scalar. A component is registered before its properties are read, so recursive schemas
+ * `JSON` scalar; `int64` is the `BigInt` scalar (a string; see schema/rest/big-int.ts). A `$ref`
+ * to a component schema that does not exist is a problem, naming the operation that uses it. A component is registered before its properties are read, so recursive schemas
  * become recursive types.
  */
 import { asObject, asString, type Json, type RefResolver, schemaRefName } from './document.ts';
@@ -17,6 +18,7 @@ const RESERVED = [
   'Mutation',
   'Subscription',
   'JSON',
+  'BigInt',
   'String',
   'Int',
   'Float',
@@ -30,6 +32,9 @@ export class TypeRegistry {
   readonly objects = new Map<string, ObjectDef>();
   readonly enums = new Map<string, EnumDef>();
   usesJson = false;
+  usesBigInt = false;
+  /** Where in the document the schemas being read are used, for problems (an operation). */
+  where = 'the document';
   private readonly taken = new Set<string>(RESERVED);
   private readonly components = new Map<string, string>();
   private readonly enumsBySignature = new Map<string, string>();
@@ -41,6 +46,7 @@ export class TypeRegistry {
     private readonly refs: RefResolver,
     private readonly schemas: Json,
     private readonly idFields: ReadonlyMap<string, string>,
+    private readonly problems: string[],
   ) {}
 
   /** The GraphQL type (without the outer `!`) of a schema; `hint` names inline types. */
@@ -62,7 +68,7 @@ export class TypeRegistry {
       return this.objectType(schema, mode, hint);
     }
     if (type === 'string') return 'String';
-    if (type === 'integer') return schema.format === 'int64' ? 'Float' : 'Int';
+    if (type === 'integer') return schema.format === 'int64' ? this.bigInt() : 'Int';
     if (type === 'number') return 'Float';
     if (type === 'boolean') return 'Boolean';
     return this.json();
@@ -97,6 +103,12 @@ export class TypeRegistry {
     const cacheKey = `${mode}:${name}`;
     const known = this.components.get(cacheKey);
     if (known !== undefined) return known;
+    if (this.schemas[name] === undefined) {
+      this.problems.push(
+        `${this.where}: $ref "#/components/schemas/${name}" points to no schema; add components.schemas.${name} or fix the $ref`,
+      );
+      return this.json();
+    }
     const schema = this.refs.deref(this.schemas[name], `components.schemas.${name}`);
     if (schema === undefined) return this.json();
     const isObject =
@@ -161,6 +173,11 @@ export class TypeRegistry {
       }),
     });
     return name;
+  }
+
+  private bigInt(): string {
+    this.usesBigInt = true;
+    return 'BigInt';
   }
 
   private json(): string {
