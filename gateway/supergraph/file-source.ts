@@ -7,7 +7,7 @@
  * parsed or built is a startup error: waiting would not fix it.
  */
 import { readFile } from 'node:fs/promises';
-import { parse } from 'graphql';
+import { type DocumentNode, parse } from 'graphql';
 import { type SupergraphSubgraph, supergraphSubgraphs } from '../../schema/supergraph.ts';
 import { subgraphUrlEnvName } from '../config/env.ts';
 import { GatehouseError, gatewayError } from '../errors/index.ts';
@@ -35,11 +35,17 @@ export async function readSupergraphFile(file: string): Promise<string> {
       `${(cause as Error).message}; check the --supergraph path (or \`supergraph\` in the config)`,
     ]);
   }
+  let document: DocumentNode;
   try {
-    parse(sdl, { noLocation: true });
+    document = parse(sdl, { noLocation: true });
   } catch (cause) {
     throw new GatehouseError('CONFIG_INVALID', `the supergraph file ${file} does not parse`, [
       `${(cause as Error).message}; compose it again with \`gatehouse compose -o ${file}\``,
+    ]);
+  }
+  if (supergraphSubgraphs(document).length === 0) {
+    throw new GatehouseError('CONFIG_INVALID', `the supergraph file ${file} is not a supergraph`, [
+      `it names no subgraph (no join__Graph enum); compose one with \`gatehouse compose -o ${file}\``,
     ]);
   }
   return sdl;
