@@ -13,7 +13,8 @@ import { runCompose, runDemo, runStart } from './main.ts';
 const USAGE = `Usage:
   gatehouse [start] [--config <file>] [--supergraph <file>] [--host <addr>] [--port <n>]
       Start the gateway. Without --config, gatehouse.config.{ts,mjs,js,yaml,yml,json} in the
-      working directory is used; --supergraph serves a composed supergraph SDL file as is.
+      working directory is used; --supergraph serves a composed supergraph SDL file as is
+      (with --config too, the config's REST and plain GraphQL subgraphs run in the gateway).
   gatehouse compose [--config <file>] [--output <file>]
       Load every subgraph and print the composed supergraph SDL, or the composition errors
       (exit code 1).

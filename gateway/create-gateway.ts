@@ -2,10 +2,8 @@
  * The composition root: builds every piece from the resolved config and wires them into one
  * Yoga server with one ordered plugin list. Only this file knows all the rooms.
  */
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
 import { createYoga, type Plugin, type YogaServerInstance } from 'graphql-yoga';
-import { subgraphLoader } from '../schema/loaders.ts';
 import type { GatehouseConfig } from './config/index.ts';
 import { useCollapseErrors } from './errors/collapse.ts';
 import { createMaskError } from './errors/mask.ts';
@@ -15,8 +13,8 @@ import { useHealth } from './health/index.ts';
 import { createUpstreamClient, type UpstreamClient } from './http/index.ts';
 import { createLogger, type Logger } from './logger/index.ts';
 import { yogaLogging } from './logger/yoga.ts';
-import { closeConnectionsOnceAnswered } from './server/drain.ts';
-import { createSupergraph, type Supergraph } from './supergraph/index.ts';
+import { type Listening, listen } from './server/index.ts';
+import { createSupergraph, type Supergraph, subgraphSources } from './supergraph/index.ts';
 import { useSupergraphSchema } from './supergraph/plugin.ts';
 import { createLoadContext } from './upstream/index.ts';
 
@@ -50,12 +48,14 @@ export function createGateway(options: GatewayOptions): Gateway {
   const client = createUpstreamClient(config.upstream, logger);
   const context = createLoadContext(client);
   const supergraph = createSupergraph({
-    subgraphs: config.subgraphs.map((s) => ({ name: s.name, required: s.required, load: subgraphLoader(s) })),
+    subgraphs: subgraphSources(config.subgraphs),
     supergraphFile: config.supergraph,
     context,
     logger,
     retryInitialDelay: config.loading.retryInitialDelay,
     retryMaxDelay: config.loading.retryMaxDelay,
+    healthCheckInterval: config.loading.healthCheckInterval,
+    healthCheckTimeout: config.loading.healthCheckTimeout,
     env: options.env,
   });
 
@@ -67,6 +67,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     useHealth({
       healthPath: config.server.healthPath,
       readyPath: config.server.readyPath,
+      readyDetails: config.server.readyDetails,
       status: () => supergraph.status(),
     }),
     // Request stage: GraphiQL's script and stylesheet, before anything GraphQL.
@@ -99,8 +100,7 @@ export function createGateway(options: GatewayOptions): Gateway {
       : false,
   });
 
-  let server: Server | undefined;
-  let drain: (() => void) | undefined;
+  let listening: Listening | undefined;
   let started: Promise<void> | undefined;
   const start = () => (started ??= supergraph.start());
 
@@ -110,35 +110,15 @@ export function createGateway(options: GatewayOptions): Gateway {
     client,
     start,
     async listen() {
-      server = createServer(yoga);
-      server.keepAliveTimeout = 65_000; // longer than common load balancers' idle timeout (60 s)
-      drain = closeConnectionsOnceAnswered(server);
-      await new Promise<void>((resolve, reject) => {
-        server!.once('error', reject);
-        server!.listen(config.server.port, config.server.host, () => {
-          server!.off('error', reject);
-          resolve();
-        });
-      });
+      listening = await listen(yoga, config.server);
       // Bound first, loaded second: /healthz answers (and /readyz says "not ready") while the
       // subgraphs load, so an orchestrator's liveness probe does not kill a slow start.
       await start();
-      const { port } = server.address() as AddressInfo;
-      const host = config.server.host.includes(':') ? `[${config.server.host}]` : config.server.host;
-      return { url: `http://${host}:${port}${config.server.graphqlPath}`, port, server };
+      return { url: listening.url, port: listening.port, server: listening.server };
     },
     async close() {
-      supergraph.stop();
-      if (server) {
-        const closing = new Promise<void>((resolve) => server!.close(() => resolve()));
-        drain?.();
-        // Orchestrators kill a process that takes too long to stop: past the grace period, the
-        // requests still in flight lose their connections rather than the whole process.
-        const deadline = setTimeout(() => server?.closeAllConnections(), config.server.shutdownTimeout);
-        deadline.unref();
-        await closing;
-        clearTimeout(deadline);
-      }
+      await supergraph.stop();
+      await listening?.close();
       await client.close();
     },
   };

@@ -1,69 +1,17 @@
 /**
  * Process entry points behind the CLI: load the config, create the gateway, listen, and shut
- * down gracefully on SIGINT/SIGTERM (stop accepting, finish in-flight requests, close pools).
+ * down gracefully on SIGINT/SIGTERM (stop accepting, finish in-flight requests, close pools);
+ * SIGHUP is logged and ignored until reloading exists.
  */
-import { existsSync } from 'node:fs';
-import { composeSubgraphs, formatCompositionProblems } from '../schema/compose.ts';
-import { subgraphLoader } from '../schema/loaders.ts';
-import type { SubgraphDefinition } from '../schema/types.ts';
 import { type GatehouseConfig, loadConfig, resolveConfig } from './config/index.ts';
+import { type StartOptions, serverOverrides, startConfig } from './config/start-options.ts';
 import { createGateway, type Gateway } from './create-gateway.ts';
-import { GatehouseError } from './errors/index.ts';
 import { createUpstreamClient } from './http/index.ts';
-import { createLogger } from './logger/index.ts';
+import { createLogger, silentLogger } from './logger/index.ts';
+import { type ComposeOutcome, composeOnce, subgraphSources } from './supergraph/index.ts';
 import { createLoadContext } from './upstream/index.ts';
 
-export interface StartOptions {
-  configFile?: string;
-  supergraphFile?: string;
-  host?: string;
-  port?: number;
-}
-
-/** The config `gatehouse start` runs with: file, then environment, then command-line flags. */
-export async function startConfig(options: StartOptions): Promise<GatehouseConfig> {
-  const config = await readStartConfig(options);
-  if (config.supergraph !== undefined && !existsSync(config.supergraph)) {
-    throw new GatehouseError('CONFIG_INVALID', `the supergraph file ${config.supergraph} does not exist`, [
-      'check the --supergraph path (or `supergraph` in the config), or compose one with `gatehouse compose -o <file>`',
-    ]);
-  }
-  return config;
-}
-
-/** The environment less the variables a command-line flag overrides: flags win over both. */
-function envUnderFlags(options: StartOptions): NodeJS.ProcessEnv {
-  const env = { ...process.env };
-  if (options.port !== undefined) delete env.GATEHOUSE_PORT;
-  if (options.host !== undefined) delete env.GATEHOUSE_HOST;
-  if (options.supergraphFile !== undefined) delete env.GATEHOUSE_SUPERGRAPH;
-  return env;
-}
-
-async function readStartConfig(options: StartOptions): Promise<GatehouseConfig> {
-  const env = envUnderFlags(options);
-  if (options.supergraphFile !== undefined && options.configFile === undefined) {
-    return resolveConfig({ supergraph: options.supergraphFile, server: serverOverrides(options) }, { env });
-  }
-  const config = await loadConfig(options.configFile, env);
-  if (options.supergraphFile === undefined && options.host === undefined && options.port === undefined)
-    return config;
-  return resolveConfig(
-    {
-      ...structuredClone(config),
-      ...(options.supergraphFile !== undefined ? { supergraph: options.supergraphFile, subgraphs: [] } : {}),
-      server: { ...config.server, ...serverOverrides(options) },
-    },
-    { env },
-  );
-}
-
-function serverOverrides(options: StartOptions) {
-  return {
-    ...(options.host !== undefined && { host: options.host }),
-    ...(options.port !== undefined && { port: options.port }),
-  };
-}
+export type { StartOptions } from './config/start-options.ts';
 
 /** `gatehouse start`: runs until SIGINT or SIGTERM. */
 export async function runStart(options: StartOptions): Promise<Gateway> {
@@ -74,6 +22,8 @@ export async function runStart(options: StartOptions): Promise<Gateway> {
 /** Starts a gateway for `config`, listens, and installs the signal handlers. */
 export async function serve(config: GatehouseConfig, onClose?: () => Promise<void>): Promise<Gateway> {
   const logger = createLogger();
+  // Reloading is not there yet; without a handler, SIGHUP would end the process without a word.
+  process.on('SIGHUP', () => logger.warn('SIGHUP received: reloading is not supported yet; ignored'));
   const gateway = createGateway({ config, logger });
   let listening: Awaited<ReturnType<Gateway['listen']>>;
   try {
@@ -103,35 +53,19 @@ export async function serve(config: GatehouseConfig, onClose?: () => Promise<voi
 }
 
 /** `gatehouse compose`: loads every subgraph once and composes them. */
-export async function runCompose(options: {
-  configFile?: string;
-}): Promise<{ supergraphSdl?: string; problems: string[] }> {
+export async function runCompose(options: { configFile?: string }): Promise<ComposeOutcome> {
   const config = await loadConfig(options.configFile);
   if (config.subgraphs.length === 0)
     return { problems: ['the config lists no subgraphs to compose (it points at a supergraph file)'] };
-  const client = createUpstreamClient(config.upstream);
-  const context = createLoadContext(client);
+  const logger = createLogger();
+  const client = createUpstreamClient(config.upstream, logger);
   try {
-    const problems: string[] = [];
-    const definitions: SubgraphDefinition[] = [];
-    await Promise.all(
-      config.subgraphs.map(async (s) => {
-        try {
-          definitions.push(await subgraphLoader(s)(context));
-        } catch (error) {
-          problems.push(
-            `[SUBGRAPH_LOAD_FAILED] (${s.name}) ${error instanceof Error ? error.message : String(error)}`,
-          );
-        }
-      }),
-    );
-    if (problems.length > 0) return { problems };
-    const order = new Map(config.subgraphs.map((s, i) => [s.name, i]));
-    definitions.sort((a, b) => order.get(a.name)! - order.get(b.name)!);
-    const result = composeSubgraphs(definitions);
-    return result.problems
-      ? { problems: formatCompositionProblems(result.problems) }
-      : { supergraphSdl: result.supergraphSdl, problems: [] };
+    return await composeOnce({
+      subgraphs: subgraphSources(config.subgraphs),
+      context: createLoadContext(client),
+      // Each failure is in the outcome, printed once by the command.
+      logger: silentLogger,
+    });
   } finally {
     await client.close();
   }

@@ -218,6 +218,12 @@ export const serverSchema = z
       .describe(
         'Cross-origin browser access; absent: no CORS headers, so only same-origin pages can read answers',
       ),
+    readyDetails: z
+      .enum(['loopback', 'always', 'never'])
+      .default('loopback')
+      .describe(
+        'Who sees the details of /readyz (load errors, attempts, composition problems): requests from loopback, everyone, or no one; others get the status only',
+      ),
   })
   .describe('HTTP server');
 
@@ -225,6 +231,12 @@ export const pollSchema = z
   .strictObject({
     retryInitialDelay: duration('First delay before retrying a subgraph that failed to load').default(1_000),
     retryMaxDelay: duration('Longest delay between retries (the delay doubles up to it)').default(30_000),
+    healthCheckInterval: duration(
+      'Time between two health checks of each required subgraph in service (/readyz answers 503 while one fails)',
+    ).default(10_000),
+    healthCheckTimeout: duration('Deadline of one health check; past it the subgraph counts as down').default(
+      2_000,
+    ),
   })
   .describe('Loading subgraphs');
 

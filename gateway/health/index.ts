@@ -1,17 +1,27 @@
 /**
  * Health endpoints (stage: request). `/healthz` answers 200 while the process serves HTTP;
- * `/readyz` answers 200 when a schema is in service and every required subgraph is part of it,
- * and 503 otherwise; its JSON body says, per subgraph, whether it is loaded and in service, why its
- * last load failed and when it is retried, and the problems of a composition that failed.
+ * `/readyz` answers 200 when the supergraph is ready (a schema in service, every required
+ * subgraph part of it and answering its health check, the startup set composed as a whole) and
+ * 503 otherwise. Its JSON body says, per subgraph, whether it is loaded and in service, why its
+ * last load failed and when it is retried, and the problems of a composition that failed; those
+ * details go only to the requests `readyDetails` allows, others get the status alone.
  */
+import type { IncomingMessage } from 'node:http';
 import type { Plugin } from 'graphql-yoga';
 import type { SupergraphStatus } from '../supergraph/index.ts';
+
+export type ReadyDetails = 'loopback' | 'always' | 'never';
 
 export interface HealthOptions {
   /** @default '/healthz' */
   healthPath?: string;
   /** @default '/readyz' */
   readyPath?: string;
+  /**
+   * Who sees the details of `/readyz`: requests from a loopback address (and in-process calls,
+   * `yoga.fetch`), everyone, or no one. @default 'loopback'
+   */
+  readyDetails?: ReadyDetails;
   /** Current status of the supergraph. */
   status: () => SupergraphStatus;
 }
@@ -19,17 +29,26 @@ export interface HealthOptions {
 export function useHealth(options: HealthOptions): Plugin {
   const healthPath = options.healthPath ?? '/healthz';
   const readyPath = options.readyPath ?? '/readyz';
+  const readyDetails = options.readyDetails ?? 'loopback';
   return {
-    onRequest({ url, endResponse, fetchAPI }) {
+    onRequest({ url, endResponse, fetchAPI, serverContext }) {
       if (url.pathname === healthPath) {
         endResponse(new fetchAPI.Response('{"status":"ok"}', { status: 200, headers: jsonHeaders() }));
       } else if (url.pathname === readyPath) {
         const status = options.status();
+        // In-process calls (`yoga.fetch`) have no request socket: they come from this process.
+        const req = (serverContext as { req?: IncomingMessage } | undefined)?.req;
+        const details =
+          readyDetails === 'always' ||
+          (readyDetails === 'loopback' && (req === undefined || isLoopback(req.socket?.remoteAddress)));
         const body = {
           status: status.ready ? 'ready' : 'not ready',
-          schema: status.hasSchema,
-          subgraphs: status.subgraphs,
-          compositionProblems: status.compositionProblems.length > 0 ? status.compositionProblems : undefined,
+          ...(details && {
+            schema: status.hasSchema,
+            subgraphs: status.subgraphs,
+            compositionProblems:
+              status.compositionProblems.length > 0 ? status.compositionProblems : undefined,
+          }),
         };
         endResponse(
           new fetchAPI.Response(JSON.stringify(body), {
@@ -40,6 +59,11 @@ export function useHealth(options: HealthOptions): Plugin {
       }
     },
   };
+}
+
+function isLoopback(address: string | undefined): boolean {
+  if (address === undefined) return false;
+  return address === '::1' || /^(::ffff:)?127\./.test(address);
 }
 
 // A new object per response: the server adapter writes `content-length` into the object it is

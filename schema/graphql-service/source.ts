@@ -1,8 +1,9 @@
 /**
  * Where a plain GraphQL service's schema comes from: introspection through the upstream pipeline
  * (so timeouts, headers and error mapping apply), or the SDL of `schemaFile`, where Query fields
- * may carry `@lookup`. Either way the result is a `GraphQLSchema`; every failure is a
- * SUBGRAPH_LOAD_FAILED that says what went wrong.
+ * may carry `@lookup`. Either way the result is a `GraphQLSchema`. A failed introspection is a
+ * SUBGRAPH_LOAD_FAILED (retried); a `schemaFile` that cannot be read, parsed or built is a
+ * CONFIG_INVALID, which stops the gateway at startup: waiting would not fix it.
  */
 import { readFile } from 'node:fs/promises';
 import {
@@ -61,14 +62,17 @@ export async function introspectService(name: string, executor: SubgraphExecutor
   }
 }
 
-/** Reads and builds the SDL of `schemaFile`; `@lookup` is declared for it when the file does not. */
+/**
+ * Reads and builds the SDL of `schemaFile`; `@lookup` is declared for it when the file does not.
+ * Rejects with CONFIG_INVALID naming the file.
+ */
 export async function readServiceSchema(name: string, file: string): Promise<GraphQLSchema> {
   let document: DocumentNode;
   try {
     document = parse(await readFile(file, 'utf8'));
   } catch (cause) {
     throw new GatehouseError(
-      'SUBGRAPH_LOAD_FAILED',
+      'CONFIG_INVALID',
       `cannot read the schemaFile of GraphQL service ${name} (${file}): ${(cause as Error).message}`,
       [],
       { cause },
@@ -87,7 +91,7 @@ export async function readServiceSchema(name: string, file: string): Promise<Gra
     return buildASTSchema(document);
   } catch (cause) {
     throw new GatehouseError(
-      'SUBGRAPH_LOAD_FAILED',
+      'CONFIG_INVALID',
       `the schemaFile of GraphQL service ${name} (${file}) is not a valid schema: ${(cause as Error).message}`,
       [],
       { cause },

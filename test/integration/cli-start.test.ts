@@ -153,7 +153,7 @@ describe('gatehouse start', () => {
     }
   });
 
-  it('exits 1 with a one-line message when the port is taken', async () => {
+  it('exits 1 when the port is taken, naming the port and how to change it', async () => {
     const taken = createServer();
     await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
     try {
@@ -161,6 +161,8 @@ describe('gatehouse start', () => {
       const { code, stderr } = await runGatehouse(['--supergraph', SUPERGRAPH, '--port', String(port)]);
       assert.equal(code, 1);
       assert.match(stderr, /EADDRINUSE/);
+      assert.match(stderr, new RegExp(`\\b${port}\\b`));
+      for (const way of ['--port', 'server.port', 'GATEHOUSE_PORT']) assert.ok(stderr.includes(way), way);
       assert.doesNotMatch(stderr, /\n\s+at /);
     } finally {
       await new Promise<void>((resolve) => taken.close(() => resolve()));

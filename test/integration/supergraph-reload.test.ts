@@ -75,7 +75,7 @@ describe('composition failures', () => {
     assert.ok(reported?.error !== undefined);
   });
 
-  it('subgraphs that do not compose at startup: the first is served, the other set aside and reported', async () => {
+  it('subgraphs that do not compose at startup: the first is served, the other set aside and reported, not ready', async () => {
     const conflicting = await startConflicting();
     opened.push(conflicting);
     const gateway = await startTestGateway({
@@ -88,7 +88,9 @@ describe('composition failures', () => {
     assert.ok(gateway.supergraph.schema);
     assert.deepEqual((await gateway.query('{ hello }')).body, { data: { hello: 'world' } });
     const ready = await readyz(gateway);
-    assert.equal(ready.status, 200); // `conflicting` is not required
+    // `conflicting` is not required, but the graph the config describes did not compose: this
+    // replica must not take traffic as if it served it (a bad deploy would roll out).
+    assert.equal(ready.status, 503);
     assert.ok(Array.isArray(ready.body.compositionProblems) && ready.body.compositionProblems.length > 0);
     const reported = (ready.body.subgraphs as SupergraphStatus['subgraphs']).find(
       (s) => s.name === 'conflicting',

@@ -3,7 +3,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { startConfig } from '../../gateway/main.ts';
+import { startConfig } from '../../gateway/config/start-options.ts';
 
 describe('the config of gatehouse start: file, then environment, then flags', () => {
   let dir: string;

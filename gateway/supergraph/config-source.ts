@@ -1,0 +1,135 @@
+/**
+ * The config source: every subgraph of the config is loaded, those that loaded are composed and
+ * put in service. A subgraph that fails to load is retried; when it comes back the graph is
+ * recomposed. One that does not compose with the graph in service is set aside and loaded again
+ * later. At startup, when the whole set does not compose, subgraphs are added in config order and
+ * each one that does not compose with those before it is set aside.
+ */
+import { composeSubgraphs, formatCompositionProblems } from '../../schema/compose.ts';
+import { subgraphLoader } from '../../schema/loaders.ts';
+import type { SubgraphDefinition } from '../../schema/types.ts';
+import type { SubgraphConfig } from '../config/index.ts';
+import { createSubgraphLoads, isStartupError, type SubgraphSource } from './loading.ts';
+import type { ProbeTarget, SupergraphSource, SupergraphSourceContext } from './source.ts';
+
+/** The sources of the config's subgraphs. */
+export function subgraphSources(subgraphs: readonly SubgraphConfig[]): SubgraphSource[] {
+  return subgraphs.map((s) => ({
+    name: s.name,
+    required: s.required,
+    kind: s.kind,
+    url: s.url,
+    timeout: s.timeout,
+    headers: s.headers,
+    load: subgraphLoader(s),
+  }));
+}
+
+/** The loaded definitions of `sources`, in their order. */
+export function inOrder(
+  sources: readonly SubgraphSource[],
+  loaded: ReadonlyMap<string, SubgraphDefinition>,
+): SubgraphDefinition[] {
+  return sources.map((s) => loaded.get(s.name)).filter((d): d is SubgraphDefinition => d !== undefined);
+}
+
+export function probeTargetsOf(sources: readonly SubgraphSource[]): ProbeTarget[] {
+  return sources
+    .filter((s) => s.required && s.url !== undefined)
+    .map((s) => ({
+      name: s.name,
+      kind: s.kind === 'rest' ? 'rest' : 'graphql',
+      url: s.url!,
+      headers: s.headers,
+    }));
+}
+
+export function createConfigSource(
+  sources: readonly SubgraphSource[],
+  { inService, retry, context, logger, pipeline }: SupergraphSourceContext,
+): SupergraphSource {
+  const loads = createSubgraphLoads({ sources, context, logger, pipeline });
+  let compositionProblems: string[] = [];
+  // Subgraphs set aside because the set loaded at startup did not compose; each leaves when it joins.
+  const asideAtStartup = new Set<string>();
+
+  /** Composes every loaded subgraph and puts the result in service; false when it fails. */
+  const recompose = (): boolean => {
+    const definitions = inOrder(sources, loads.loaded);
+    if (definitions.length === 0) return true;
+    const result = composeSubgraphs(definitions);
+    if (result.problems) {
+      compositionProblems = formatCompositionProblems(result.problems);
+      logger.error(
+        `composition failed; ${inService.schema ? 'the schema in service is kept' : 'no schema is in service'}:\n  ${compositionProblems.join('\n  ')}`,
+      );
+      return false;
+    }
+    const byName = new Map(definitions.map((d) => [d.name, d]));
+    const put = inService.put(result.supergraphSdl, (s) => byName.get(s.name)!.executor);
+    if (!put.ok) {
+      compositionProblems = [put.problem];
+      return false;
+    }
+    compositionProblems = [];
+    for (const state of loads.states.values()) state.inService = byName.has(state.name);
+    const missing = sources.filter((s) => !loads.loaded.has(s.name)).map((s) => s.name);
+    logger.info(
+      `schema in service: ${definitions.map((d) => d.name).join(', ')}${missing.length ? `; not loaded: ${missing.join(', ')}` : ''}`,
+    );
+    return true;
+  };
+
+  /** Sets a loaded subgraph aside because it does not compose; it is loaded again later. */
+  const reject = (source: SubgraphSource, problems: readonly string[], delay: number) => {
+    loads.setAside(source.name, `does not compose with the rest of the graph: ${problems.join('; ')}`);
+    logger.warn(`subgraph ${source.name} is left out: it does not compose with the rest of the graph`);
+    scheduleRetry(source, delay);
+  };
+
+  /** After a failed composition at startup: what composes in config order is served. */
+  const composeWhatComposes = () => {
+    const accepted: SubgraphDefinition[] = [];
+    for (const source of sources) {
+      const definition = loads.loaded.get(source.name);
+      if (definition === undefined) continue;
+      const result = composeSubgraphs([...accepted, definition]);
+      if (result.problems) {
+        asideAtStartup.add(source.name);
+        reject(source, formatCompositionProblems(result.problems), retry.initialDelay);
+      } else accepted.push(definition);
+    }
+    const problems = compositionProblems;
+    if (recompose()) compositionProblems = problems;
+  };
+
+  const scheduleRetry = (source: SubgraphSource, delay: number) => {
+    if (retry.stopped) return;
+    loads.states.get(source.name)!.retryDelay = delay;
+    retry.schedule(delay, async () => {
+      const outcome = await loads.load(source);
+      if (retry.stopped) return;
+      if ('error' in outcome) return scheduleRetry(source, retry.next(delay));
+      logger.info(`subgraph ${source.name} loaded after ${loads.states.get(source.name)!.attempts} attempts`);
+      // A newcomer that breaks composition is set aside; the schema in service stays.
+      if (!recompose()) reject(source, compositionProblems, retry.next(delay));
+      else asideAtStartup.delete(source.name);
+    });
+  };
+
+  return {
+    async start() {
+      const outcomes = await Promise.all(sources.map((s) => loads.load(s)));
+      const fatal = outcomes.flatMap((o) => ('error' in o && isStartupError(o.error) ? [o.error] : []));
+      if (fatal.length > 0) throw fatal[0];
+      sources.forEach((source, i) => {
+        if ('error' in outcomes[i]!) scheduleRetry(source, retry.initialDelay);
+      });
+      if (!recompose()) composeWhatComposes();
+    },
+    subgraphs: () => [...loads.states.values()].map((s) => ({ ...s })),
+    compositionProblems: () => compositionProblems,
+    complete: () => asideAtStartup.size === 0,
+    probeTargets: () => probeTargetsOf(sources),
+  };
+}

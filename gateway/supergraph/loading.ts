@@ -1,0 +1,116 @@
+/**
+ * Loading subgraphs one at a time, with the state `/readyz` reports (attempts, last error, next
+ * retry). The config source, the in-process subgraphs of a supergraph file and
+ * `gatehouse compose` all load through here, so they load, fail and report alike.
+ */
+import type { SubgraphDefinition, SubgraphLoadContext, SubgraphLoader } from '../../schema/types.ts';
+import { GatehouseError } from '../errors/index.ts';
+import type { Logger } from '../logger/index.ts';
+import type { SubgraphExecutor } from '../upstream/index.ts';
+
+/** How a backend runs: federation subgraphs over HTTP, the other kinds in process. */
+export type SubgraphKind = 'federation' | 'graphql' | 'rest';
+
+export interface SubgraphSource {
+  name: string;
+  required: boolean;
+  load: SubgraphLoader;
+  /** @default 'federation' */
+  kind?: SubgraphKind;
+  /** Where it lives: probed while it is required; a federation subgraph's endpoint when a file is served. */
+  url?: string;
+  /** Deadline of one request, in milliseconds (a federation subgraph's, when a file is served). */
+  timeout?: number;
+  /** Headers sent with every request (probes included). */
+  headers?: Readonly<Record<string, string>>;
+}
+
+/** Wraps each subgraph executor put in service, once (the upstream stages of other rooms). */
+export type SubgraphPipeline = (
+  subgraph: { name: string; url: string },
+  executor: SubgraphExecutor,
+) => SubgraphExecutor;
+
+export interface SubgraphStatus {
+  name: string;
+  required: boolean;
+  /** Its schema was loaded (it may still be left out of the schema in service by a failed composition). */
+  loaded: boolean;
+  /** It is part of the schema in service. */
+  inService: boolean;
+  /** Why the last load failed, when it did. */
+  error?: string;
+  /** Load attempts so far. */
+  attempts: number;
+  /** While it is not loaded: the delay before the next attempt, in milliseconds. */
+  retryDelay?: number;
+  /** While it is required and in service: false when the last health check could not reach it. */
+  reachable?: boolean;
+}
+
+export type LoadOutcome = { definition: SubgraphDefinition } | { error: unknown };
+
+export interface SubgraphLoads {
+  readonly states: ReadonlyMap<string, SubgraphStatus>;
+  readonly loaded: ReadonlyMap<string, SubgraphDefinition>;
+  /** One attempt; the definition's executor is wrapped by the pipeline. */
+  load(source: SubgraphSource): Promise<LoadOutcome>;
+  /** Takes a loaded subgraph out (it does not compose), with the reason. */
+  setAside(name: string, reason: string): void;
+}
+
+export function createSubgraphLoads(options: {
+  sources: readonly SubgraphSource[];
+  context: SubgraphLoadContext;
+  logger: Logger;
+  pipeline: SubgraphPipeline;
+}): SubgraphLoads {
+  const { context, logger, pipeline } = options;
+  const loaded = new Map<string, SubgraphDefinition>();
+  const states = new Map<string, SubgraphStatus>(
+    options.sources.map((s) => [
+      s.name,
+      { name: s.name, required: s.required, loaded: false, inService: false, attempts: 0 },
+    ]),
+  );
+  return {
+    states,
+    loaded,
+    async load(source) {
+      const state = states.get(source.name)!;
+      state.attempts++;
+      delete state.retryDelay;
+      try {
+        const definition = await source.load(context);
+        const inService = {
+          ...definition,
+          executor: pipeline({ name: definition.name, url: definition.url }, definition.executor),
+        };
+        loaded.set(source.name, inService);
+        state.loaded = true;
+        delete state.error;
+        return { definition: inService };
+      } catch (error) {
+        state.error = error instanceof Error ? error.message : String(error);
+        logger.warn(`subgraph ${source.name} could not be loaded (attempt ${state.attempts})`, {
+          error: state.error,
+        });
+        return { error };
+      }
+    },
+    setAside(name, reason) {
+      loaded.delete(name);
+      const state = states.get(name)!;
+      state.loaded = false;
+      state.error = reason;
+    },
+  };
+}
+
+/**
+ * A load that can never succeed by waiting: a local file that cannot be read or does not parse.
+ * At startup it stops the gateway instead of being retried forever.
+ */
+export function isStartupError(error: unknown): error is GatehouseError {
+  return error instanceof GatehouseError && error.code === 'CONFIG_INVALID';
+}

@@ -1,0 +1,90 @@
+/**
+ * Health checks of required subgraphs while the gateway runs: every `interval`, a cheap request
+ * to each (`{ __typename }` POSTed to a GraphQL endpoint, a GET of a REST API's base URL), bounded
+ * by `timeout`. A REST API answering with any status is up; a GraphQL endpoint is up unless it
+ * answers 5xx; a connection failure or timeout is down. Transitions are logged.
+ */
+import { Agent, request } from 'undici';
+import type { Logger } from '../logger/index.ts';
+import type { ProbeTarget } from './source.ts';
+
+export interface ProbeOptions {
+  targets: () => readonly ProbeTarget[];
+  /** Time between two rounds, in milliseconds. */
+  interval: number;
+  /** Deadline of one probe, in milliseconds. */
+  timeout: number;
+  logger: Logger;
+}
+
+export interface Probes {
+  /** False when the last probe of `name` failed; true when it succeeded or never ran. */
+  reachable(name: string): boolean;
+  /** One round now (also run every `interval`). */
+  probeAll(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+const TYPENAME = JSON.stringify({ query: '{ __typename }' });
+
+export function createProbes(options: ProbeOptions): Probes {
+  const { logger, timeout } = options;
+  // Its own small pool: probes never queue behind (or hold) the connections requests use.
+  const dispatcher = new Agent({ connections: 2, connectTimeout: timeout, keepAliveTimeout: 1_000 });
+  const down = new Map<string, string>();
+  let stopped = false;
+  const stopping = new AbortController();
+  let round: Promise<void> | undefined;
+
+  const probe = async (target: ProbeTarget): Promise<string | undefined> => {
+    try {
+      const graphql = target.kind === 'graphql';
+      const response = await request(target.url, {
+        dispatcher,
+        method: graphql ? 'POST' : 'GET',
+        headers: { ...target.headers, ...(graphql && { 'content-type': 'application/json' }) },
+        body: graphql ? TYPENAME : undefined,
+        signal: AbortSignal.any([stopping.signal, AbortSignal.timeout(timeout)]),
+      });
+      await response.body.dump();
+      return graphql && response.statusCode >= 500 ? `answered HTTP ${response.statusCode}` : undefined;
+    } catch (error) {
+      return error instanceof Error ? error.message : String(error);
+    }
+  };
+
+  const probeAll = async () => {
+    await Promise.all(
+      options.targets().map(async (target) => {
+        const failure = await probe(target);
+        if (stopped) return;
+        if (failure !== undefined && !down.has(target.name)) {
+          logger.warn(`required subgraph ${target.name} is down: ${failure}`);
+        } else if (failure === undefined && down.has(target.name)) {
+          logger.info(`required subgraph ${target.name} is up again`);
+        }
+        if (failure === undefined) down.delete(target.name);
+        else down.set(target.name, failure);
+      }),
+    );
+  };
+
+  const timer = setInterval(() => {
+    round ??= probeAll().finally(() => {
+      round = undefined;
+    });
+  }, options.interval);
+  timer.unref();
+
+  return {
+    reachable: (name) => !down.has(name),
+    probeAll,
+    async stop() {
+      stopped = true;
+      clearInterval(timer);
+      stopping.abort();
+      await round;
+      await dispatcher.destroy();
+    },
+  };
+}

@@ -1,0 +1,38 @@
+/**
+ * The seam between the schema in service and where supergraphs come from: the config's subgraphs
+ * (loaded and composed here), a supergraph file, and later a registry. A source puts schemas in
+ * service through `SchemaInService` and reports per-subgraph status.
+ */
+import type { SubgraphLoadContext } from '../../schema/types.ts';
+import type { Logger } from '../logger/index.ts';
+import type { SchemaInService } from './in-service.ts';
+import type { SubgraphPipeline, SubgraphStatus } from './loading.ts';
+import type { RetryScheduler } from './retry.ts';
+
+export interface SupergraphSourceContext {
+  inService: SchemaInService;
+  retry: RetryScheduler;
+  context: SubgraphLoadContext;
+  logger: Logger;
+  pipeline: SubgraphPipeline;
+}
+
+/** What a health check calls, and how: `{ __typename }` for GraphQL, a GET for REST. */
+export interface ProbeTarget {
+  name: string;
+  kind: 'graphql' | 'rest';
+  url: string;
+  headers?: Readonly<Record<string, string>>;
+}
+
+export interface SupergraphSource {
+  /** The first round; rejects (CONFIG_INVALID) on what no retry can fix, such as an unreadable file. */
+  start(): Promise<void>;
+  subgraphs(): SubgraphStatus[];
+  /** Problems of the last composition or build that failed, if the last attempt failed. */
+  compositionProblems(): string[];
+  /** False while what the source was started with has never been put in service as a whole. */
+  complete(): boolean;
+  /** Required subgraphs to health-check while they are in service. */
+  probeTargets(): ProbeTarget[];
+}

@@ -1,0 +1,187 @@
+/**
+ * /readyz while the gateway runs: required subgraphs are health-checked, and readiness follows
+ * them (a GraphQL endpoint asked `{ __typename }`, a REST API's base URL fetched, where any HTTP
+ * status is up). Its details go to loopback and in-process callers unless configured otherwise.
+ */
+import assert from 'node:assert/strict';
+import type { IncomingMessage } from 'node:http';
+import { networkInterfaces } from 'node:os';
+import { after, describe, it } from 'node:test';
+import type { GatehouseConfigInput } from '../../gateway/config/index.ts';
+import { resolveConfig } from '../../gateway/config/index.ts';
+import { createGateway, type Gateway } from '../../gateway/create-gateway.ts';
+import { createLogger } from '../../gateway/logger/index.ts';
+import { buildSubgraphSchema } from '../../schema/federation/build-subgraph-schema.ts';
+import { type RunningServer, serveGraphQL } from '../../subgraphs/lib/serve-graphql.ts';
+import { type RestServer, startRestServer } from '../fixtures/rest/rest-server.ts';
+import { shopApi } from '../fixtures/rest/shop-api.ts';
+import { waitFor } from '../helpers/fault-graph.ts';
+
+const SDL = /* GraphQL */ `
+  extend schema @link(url: "https://specs.apollo.dev/federation/v2.3", import: ["@key"])
+  type Query { hello: String }
+`;
+const serveHello = (port?: number) =>
+  serveGraphQL({
+    port,
+    schema: buildSubgraphSchema({ typeDefs: SDL, resolvers: { Query: { hello: () => 'world' } } }),
+  });
+
+/** A gateway with fast health checks whose log lines are kept. */
+async function startGateway(input: GatehouseConfigInput) {
+  const lines: string[] = [];
+  const config = resolveConfig(
+    {
+      ...input,
+      server: { port: 0, ...input.server },
+      loading: {
+        retryInitialDelay: 50,
+        retryMaxDelay: 200,
+        healthCheckInterval: 50,
+        healthCheckTimeout: 500,
+      },
+    },
+    { env: {} },
+  );
+  const gateway = createGateway({
+    config,
+    env: {},
+    logger: createLogger({ level: 'info', write: (line) => lines.push(line) }),
+  });
+  await gateway.start();
+  return { gateway, lines };
+}
+
+/** GET /readyz in process; `remoteAddress` stands for the client of a real connection. */
+async function readyz(gateway: Gateway, remoteAddress?: string) {
+  const serverContext =
+    remoteAddress === undefined ? {} : { req: { socket: { remoteAddress } } as unknown as IncomingMessage };
+  const response = await gateway.yoga.fetch('http://gateway/readyz', {}, serverContext);
+  return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+}
+
+async function eventuallyStatus(gateway: Gateway, status: number, what: string) {
+  let last = 0;
+  for (let i = 0; i < 200; i++) {
+    last = (await readyz(gateway)).status;
+    if (last === status) return;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  assert.fail(`/readyz is ${last}, not ${status}, ${what}`);
+}
+
+describe('readiness at runtime', () => {
+  const opened: Array<{ close(): Promise<void> }> = [];
+  after(async () => {
+    for (const thing of opened.reverse()) await thing.close();
+  });
+
+  it('a required GraphQL subgraph that goes down: 503 while it is down, 200 once back, transitions logged', async () => {
+    const first: RunningServer = await serveHello();
+    const { gateway, lines } = await startGateway({
+      subgraphs: [{ name: 'hello', kind: 'federation', url: first.url, required: true }],
+    });
+    opened.push(gateway);
+    assert.equal((await readyz(gateway)).status, 200);
+
+    await first.close();
+    await eventuallyStatus(gateway, 503, 'after the required subgraph went down');
+    const down = (await readyz(gateway)).body.subgraphs as Array<{ name: string; reachable?: boolean }>;
+    assert.equal(down.find((s) => s.name === 'hello')?.reachable, false);
+    await waitFor(() => lines.some((l) => /WARN.*hello.*down/.test(l)), 'a log line saying it is down');
+
+    const again = await serveHello(first.port);
+    opened.push(again);
+    await eventuallyStatus(gateway, 200, 'once the subgraph is back');
+    await waitFor(() => lines.some((l) => /INFO.*hello.*up/.test(l)), 'a log line saying it is up');
+  });
+
+  it('a required REST API is up while it answers any status, down when it cannot be reached', async () => {
+    const api: RestServer = await startRestServer(shopApi());
+    const hello = await serveHello();
+    opened.push(hello);
+    const shopSdl = new URL('../fixtures/rest/shop.graphql', import.meta.url).pathname;
+    const { gateway } = await startGateway({
+      subgraphs: [
+        { name: 'hello', kind: 'federation', url: hello.url },
+        { name: 'shop', kind: 'rest', url: api.url, schemaFile: shopSdl, required: true },
+      ],
+    });
+    opened.push(gateway);
+    // The base URL is no endpoint of the API (404): still up.
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    assert.equal((await readyz(gateway)).status, 200);
+    await api.close();
+    await eventuallyStatus(gateway, 503, 'after the REST API went away');
+  });
+
+  it('stops probing on close', async () => {
+    const hello = await serveHello();
+    opened.push(hello);
+    const { gateway, lines } = await startGateway({
+      subgraphs: [{ name: 'hello', kind: 'federation', url: hello.url, required: true }],
+    });
+    await gateway.close();
+    await hello.close();
+    const before = lines.length;
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    assert.equal(lines.length, before, lines.slice(before).join(''));
+  });
+});
+
+describe('/readyz details', () => {
+  const opened: Array<{ close(): Promise<void> }> = [];
+  after(async () => {
+    for (const thing of opened.reverse()) await thing.close();
+  });
+
+  it('go to loopback and in-process callers by default; others get the status only', async () => {
+    const hello = await serveHello();
+    opened.push(hello);
+    const { gateway } = await startGateway({
+      subgraphs: [{ name: 'hello', kind: 'federation', url: hello.url }],
+    });
+    opened.push(gateway);
+    for (const caller of [undefined, '127.0.0.1', '::1', '::ffff:127.0.0.1']) {
+      const { body } = await readyz(gateway, caller);
+      assert.ok(Array.isArray(body.subgraphs), String(caller));
+    }
+    const remote = await readyz(gateway, '203.0.113.7');
+    assert.equal(remote.status, 200);
+    assert.deepEqual(remote.body, { status: 'ready' });
+  });
+
+  // A real connection from a non-loopback address, when this machine has one.
+  const external = Object.values(networkInterfaces())
+    .flat()
+    .find((i) => i !== undefined && i.family === 'IPv4' && !i.internal)?.address;
+  it('over real connections: details on loopback, the status only from another address', {
+    skip: external === undefined && 'no non-loopback IPv4 address here',
+  }, async () => {
+    const hello = await serveHello();
+    opened.push(hello);
+    const subgraphs = [{ name: 'hello', kind: 'federation' as const, url: hello.url }];
+    const local = await startGateway({ subgraphs });
+    opened.push(local.gateway);
+    const onLoopback = new URL('/readyz', (await local.gateway.listen()).url);
+    assert.ok(Array.isArray(((await (await fetch(onLoopback)).json()) as { subgraphs?: unknown }).subgraphs));
+    const outside = await startGateway({ server: { host: external! }, subgraphs });
+    opened.push(outside.gateway);
+    const fromOutside = new URL('/readyz', (await outside.gateway.listen()).url);
+    const response = await fetch(fromOutside);
+    assert.equal(response.status, 200);
+    assert.deepEqual(await response.json(), { status: 'ready' });
+  });
+
+  it('follow server.readyDetails: always, never', async () => {
+    const hello = await serveHello();
+    opened.push(hello);
+    const subgraphs = [{ name: 'hello', kind: 'federation' as const, url: hello.url }];
+    const always = await startGateway({ server: { readyDetails: 'always' }, subgraphs });
+    opened.push(always.gateway);
+    assert.ok(Array.isArray((await readyz(always.gateway, '203.0.113.7')).body.subgraphs));
+    const never = await startGateway({ server: { readyDetails: 'never' }, subgraphs });
+    opened.push(never.gateway);
+    assert.deepEqual((await readyz(never.gateway)).body, { status: 'ready' });
+  });
+});
