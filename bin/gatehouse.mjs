@@ -1,6 +1,6 @@
 #!/usr/bin/env node
-// The `gatehouse` command. Sources are TypeScript, run through tsx's loader.
-import { register } from 'tsx/esm/api';
+// The `gatehouse` command: runs the compiled JavaScript in dist/ (`npm run build`; the published
+// package ships it). In a clone, bin/gatehouse-dev.mjs runs the sources instead.
+import { run } from './run.mjs';
 
-register();
-await import('../gateway/cli.ts');
+await run(new URL('../dist/', import.meta.url), '.js');

@@ -1,11 +1,11 @@
 /**
- * Test helpers for the `gatehouse` command: runs `node bin/gatehouse.mjs ...` as a child process
+ * Test helpers for the `gatehouse` command: runs `node bin/gatehouse-dev.mjs ...` (the sources, through tsx) as a child process
  * (the real entry point, signals and exit codes included) and reads its output.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
-const BIN = fileURLToPath(new URL('../../bin/gatehouse.mjs', import.meta.url));
+const BIN = fileURLToPath(new URL('../../bin/gatehouse-dev.mjs', import.meta.url));
 /** Bounds every wait, so that a hung child fails the test instead of blocking the suite. */
 const WAIT_LIMIT = 60_000; // 60 s
 
