@@ -98,6 +98,19 @@ describe('the npm package', { timeout: 600_000 }, () => {
     );
   });
 
+  it('reports a TypeScript config that does not load as CONFIG_INVALID, naming the file', async () => {
+    const broken = join(project, 'broken.config.ts');
+    await writeFile(broken, "import { nothing } from './missing.ts';\nexport default nothing as unknown;\n");
+    const result = await runGatehouse(['--config', broken], { bin, cwd: project });
+    assert.equal(result.code, 1);
+    assert.match(result.stderr, /cannot load config module/);
+    assert.ok(result.stderr.includes(broken), result.stderr);
+    assert.deepEqual(
+      (await readdir(project)).filter((f) => f.startsWith('.gatehouse')),
+      [],
+    );
+  });
+
   it('runs a YAML config whose $schema is the installed JSON Schema', async () => {
     const schema = './node_modules/gatehouse-graphql/gatehouse.schema.json';
     assert.ok(existsSync(join(project, schema)));
