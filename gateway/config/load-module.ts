@@ -2,15 +2,18 @@
  * Importing a config written as a module, with no TypeScript runtime (tsx, esbuild) installed:
  *
  * - JavaScript (`.js`, `.mjs`, `.cjs`) is imported as is.
- * - TypeScript (`.ts`, `.mts`, `.cts`), where Node strips types itself (`process.features.typescript`:
- *   Node 22.18+, 23.6+, 24), is imported as is too.
- * - Elsewhere (Node 20, older 22), its types are stripped with amaro (the stripper Node itself
- *   bundles; erasable syntax only, positions kept) into a temporary file beside the config,
- *   `.gatehouse.config.<pid>.<n>.mjs` (`.cjs` for `.cts`), so that its relative imports and
+ * - TypeScript is imported as is where Node strips types itself (`process.features.typescript`:
+ *   Node 22.18+, 23.6+, 24) and Node would read the file the way we mean it: `.mts`, `.cts`, and a
+ *   `.ts` whose package.json says `"type": "module"`.
+ * - Otherwise (Node 20, older 22, or a `.ts` in a project that is CommonJS, as `npm init` makes
+ *   them, where Node would reject its `import`s), its types are stripped with amaro (the stripper
+ *   Node itself bundles; erasable syntax only, positions kept) into a temporary file beside the
+ *   config, `.gatehouse.config.<pid>.<n>.mjs` (`.cjs` for `.cts`), so that its relative imports and
  *   `gatehouse-graphql` resolve from the user's project. The file is imported, then deleted.
- *   A `.ts` config is then an ES module whatever package.json says; write `.cts` for CommonJS.
+ *
+ * So a `.ts` config is an ES module whatever package.json says; `.cts` is CommonJS.
  */
-import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, extname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { GatehouseError } from '../errors/index.ts';
@@ -32,10 +35,34 @@ function nodeStripsTypes(): boolean {
   return Boolean((process.features as { typescript?: string | false }).typescript);
 }
 
+/** The `type` of the package.json nearest to `dir` (undefined when none says). */
+function packageType(dir: string): string | undefined {
+  for (let current = dir; ; ) {
+    const file = join(current, 'package.json');
+    if (existsSync(file)) {
+      try {
+        return (JSON.parse(readFileSync(file, 'utf8')) as { type?: string }).type;
+      } catch {
+        return undefined;
+      }
+    }
+    const parent = dirname(current);
+    if (parent === current) return undefined;
+    current = parent;
+  }
+}
+
+/** Node would import the TypeScript file at `path` natively, as we mean it. */
+function importsNatively(path: string, ext: string): boolean {
+  if (!nodeStripsTypes()) return false;
+  return ext !== '.ts' || packageType(dirname(path)) === 'module';
+}
+
 /** Imports the config module at `path` and returns its default export (undefined when none). */
 export async function importConfigModule(path: string): Promise<unknown> {
-  const strippedExt = MODULE_EXTENSIONS[extname(path)];
-  if (!strippedExt || nodeStripsTypes()) return importDefault(path, path);
+  const ext = extname(path);
+  const strippedExt = MODULE_EXTENSIONS[ext];
+  if (!strippedExt || importsNatively(path, ext)) return importDefault(path, path);
   const code = await stripTypes(path);
   const temporary = join(dirname(path), `.gatehouse.config.${process.pid}.${++temporaryFiles}${strippedExt}`);
   try {

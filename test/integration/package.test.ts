@@ -45,10 +45,8 @@ describe('the npm package', { timeout: 600_000 }, () => {
   before(async () => {
     work = await mkdtemp(join(tmpdir(), 'gatehouse-package-'));
     // `prepack` runs `npm run build`.
-    const packed = JSON.parse(await npm(['pack', '--json', '--pack-destination', work], REPO)) as Array<{
-      filename: string;
-    }>;
-    const tarball = join(work, packed[0]!.filename);
+    await npm(['pack', '--pack-destination', work], REPO);
+    const tarball = join(work, (await readdir(work)).find((f) => f.endsWith('.tgz'))!);
     project = join(work, 'project');
     await mkdir(project);
     await npm(['init', '-y'], project);
