@@ -1,7 +1,7 @@
 /**
  * The same configuration as `gatehouse.config.yaml`, in TypeScript: `defineConfig` checks it as
  * you type. Start the demo backends with `npx tsx subgraphs/demo/index.ts`, then
- * `node bin/gatehouse.mjs --config examples/gatehouse.config.ts`.
+ * `node bin/gatehouse-dev.mjs --config examples/gatehouse.config.ts`.
  */
 import { defineConfig } from '../gateway/config/index.ts';
 

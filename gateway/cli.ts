@@ -7,14 +7,22 @@
  */
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { GatehouseError } from './errors/index.ts';
-import { runCompose, runDemo, runStart } from './main.ts';
+
+// Only node: modules above: `--help` and argument errors answer before the gateway (graphql, Yoga,
+// the federation planner) is loaded. Each command imports main.ts when it runs.
+
+/** Commands wired in by the entry point (bin/run.mjs), from outside gateway/. */
+export interface CliCommands {
+  /** `gatehouse demo`: the demo backends and a gateway in front of them; runs until a signal. */
+  demo?(options: { host?: string; port?: number }): Promise<unknown>;
+}
 
 const USAGE = `Usage:
   gatehouse [start] [--config <file>] [--supergraph <file>] [--host <addr>] [--port <n>]
-      Start the gateway. Without --config, gatehouse.config.{ts,mjs,js,yaml,yml,json} in the
-      working directory is used; --supergraph serves a composed supergraph SDL file as is
-      (with --config too, the config's REST and plain GraphQL subgraphs run in the gateway).
+      Start the gateway. Without --config, the first gatehouse.config.{ts,mts,cts,mjs,js,yaml,
+      yml,json} in the working directory is used; --supergraph serves a composed supergraph SDL
+      file as is (with --config too, the config's REST and plain GraphQL subgraphs run in the
+      gateway).
   gatehouse compose [--config <file>] [--output <file>]
       Load every subgraph and print the composed supergraph SDL, or the composition errors
       (exit code 1).
@@ -30,7 +38,7 @@ Options:
   -h, --help               show this help
 `;
 
-async function main(argv: string[]): Promise<number> {
+async function main(argv: string[], commands: CliCommands): Promise<number> {
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,
@@ -49,11 +57,13 @@ async function main(argv: string[]): Promise<number> {
   }
   const command = positionals[0] ?? 'start';
   if (values.port !== undefined && !/^\d+$/.test(values.port)) {
+    const { GatehouseError } = await import('./errors/index.ts');
     throw new GatehouseError('CONFIG_INVALID', `--port must be a number, got "${values.port}"`);
   }
   const port = values.port === undefined ? undefined : Number(values.port);
   switch (command) {
-    case 'start':
+    case 'start': {
+      const { runStart } = await import('./main.ts');
       await runStart({
         configFile: values.config,
         supergraphFile: values.supergraph,
@@ -61,10 +71,16 @@ async function main(argv: string[]): Promise<number> {
         port,
       });
       return -1; // keeps running
+    }
     case 'demo':
-      await runDemo({ host: values.host, port });
+      if (commands.demo === undefined) {
+        process.stderr.write('gatehouse: the demo is not part of this build\n');
+        return 2;
+      }
+      await commands.demo({ host: values.host, port });
       return -1;
     case 'compose': {
+      const { runCompose } = await import('./main.ts');
       const result = await runCompose({ configFile: values.config });
       if (result.supergraphSdl === undefined) {
         process.stderr.write(`Composition failed:\n${result.problems.map((p) => `  - ${p}`).join('\n')}\n`);
@@ -87,14 +103,25 @@ function isSystemError(error: unknown): error is NodeJS.ErrnoException {
   return error instanceof Error && typeof (error as NodeJS.ErrnoException).syscall === 'string';
 }
 
-try {
-  const code = await main(process.argv.slice(2));
-  if (code >= 0) process.exitCode = code;
-} catch (error) {
+/** Runs the command line `argv` (without node and the script); sets `process.exitCode`. */
+export async function runCli(argv: string[], commands: CliCommands = {}): Promise<void> {
+  try {
+    const code = await main(argv, commands);
+    if (code >= 0) process.exitCode = code;
+  } catch (error) {
+    await report(error);
+    process.exitCode = 1;
+  }
+}
+
+async function report(error: unknown): Promise<void> {
+  if (error instanceof TypeError && (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
+    process.stderr.write(`gatehouse: ${error.message}\n\n${USAGE}`);
+    return;
+  }
+  const { GatehouseError } = await import('./errors/index.ts');
   if (error instanceof GatehouseError) {
     process.stderr.write(`gatehouse: ${error.message}\n`);
-  } else if (error instanceof TypeError && (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
-    process.stderr.write(`gatehouse: ${error.message}\n\n${USAGE}`);
   } else if (isSystemError(error)) {
     // EADDRINUSE, EACCES, ENOENT...: the message says it all; a stack would bury it.
     process.stderr.write(`gatehouse: ${error.message}\n`);
@@ -103,5 +130,4 @@ try {
       `gatehouse: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
     );
   }
-  process.exitCode = 1;
 }

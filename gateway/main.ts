@@ -70,26 +70,3 @@ export async function runCompose(options: { configFile?: string }): Promise<Comp
     await client.close();
   }
 }
-
-/** `gatehouse demo` (what `npm start` runs): the demo backends on loopback and the gateway. */
-export async function runDemo(options: { host?: string; port?: number }): Promise<Gateway> {
-  const { startDemo } = await import('../subgraphs/demo/index.ts');
-  const demo = await startDemo();
-  try {
-    const config = resolveConfig(
-      { ...demo.config, server: { ...demo.config.server, ...serverOverrides(options) } },
-      { baseDir: demo.baseDir },
-    );
-    const gateway = await serve(config, demo.close);
-    createLogger().info(
-      `demo backends: ${Object.entries(demo.servers)
-        .map(([name, server]) => `${name} ${server.url}`)
-        .join(', ')}; open the GraphQL URL in a browser for GraphiQL`,
-    );
-    return gateway;
-  } catch (error) {
-    // The backends would keep the process alive after the error is reported.
-    await demo.close();
-    throw error;
-  }
-}

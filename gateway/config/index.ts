@@ -1,14 +1,14 @@
 /**
  * Loading the configuration: read the file (YAML, JSON, or a TypeScript/JavaScript module whose
- * default export is the config), apply environment overrides, check it once against the schema,
+ * default export is the config: load-module.ts), apply environment overrides, check it once against the schema,
  * resolve relative paths against the file's folder, and freeze it.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, extname, isAbsolute, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { parse as parseYaml } from 'yaml';
 import { GatehouseError } from '../errors/index.ts';
 import { applyEnvOverrides } from './env.ts';
+import { importConfigModule, MODULE_EXTENSIONS } from './load-module.ts';
 import { type ConfigProblem, formatProblem, toProblems } from './problems.ts';
 import { configSchema, type GatehouseConfig, type GatehouseConfigInput } from './schema.ts';
 
@@ -20,6 +20,8 @@ export * from './schema.ts';
 /** Files looked for, in order, when no path is given. */
 export const DEFAULT_CONFIG_FILES = [
   'gatehouse.config.ts',
+  'gatehouse.config.mts',
+  'gatehouse.config.cts',
   'gatehouse.config.mjs',
   'gatehouse.config.js',
   'gatehouse.config.yaml',
@@ -44,24 +46,14 @@ export function findConfigFile(cwd: string = process.cwd()): string | undefined 
 /** Reads and parses a config file without checking it. */
 export async function readConfigFile(path: string): Promise<unknown> {
   const ext = extname(path);
-  if (['.ts', '.mts', '.js', '.mjs'].includes(ext)) {
-    let mod: { default?: unknown };
-    try {
-      mod = (await import(pathToFileURL(path).href)) as { default?: unknown };
-    } catch (cause) {
-      throw new GatehouseError(
-        'CONFIG_INVALID',
-        `cannot load config module ${path}`,
-        [cause instanceof Error ? cause.message : String(cause)],
-        { cause },
-      );
-    }
-    if (mod.default === undefined) {
+  if (Object.hasOwn(MODULE_EXTENSIONS, ext)) {
+    const config = await importConfigModule(path);
+    if (config === undefined) {
       throw new GatehouseError('CONFIG_INVALID', `${path} has no default export`, [
         'export the config: `export default defineConfig({ ... })`',
       ]);
     }
-    return mod.default;
+    return config;
   }
   let text: string;
   try {

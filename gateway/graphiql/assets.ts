@@ -1,13 +1,16 @@
 /**
  * GraphiQL's built files, served by the gateway itself so that GraphiQL works without reaching a
- * CDN (air-gapped networks, strict egress rules). Only the files found in the
- * `@graphql-yoga/graphiql` package's `dist` folder when the gateway starts can be served: a request
+ * CDN (air-gapped networks, strict egress rules). The installed package carries a copy made by
+ * `npm run build` (dist/graphiql/, so that @graphql-yoga/graphiql and the React and Monaco behind
+ * it are build-time dependencies); run from the sources, the files are the package's own `dist`
+ * folder. Only the files found in that folder when the gateway starts can be served: a request
  * names an entry of that list, never a path on disk, so no path traversal is possible.
  */
-import { readdirSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, extname, join, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { gzip } from 'node:zlib';
 
@@ -38,12 +41,25 @@ export interface GraphiQLAssets {
   names(): string[];
 }
 
-/** Lists the package's `dist` files; each file is read on first request and kept in memory. */
-export function loadGraphiQLAssets(): GraphiQLAssets {
+/** The copy made by the build: dist/graphiql/ beside dist/gateway/graphiql/assets.js. */
+const BUILT_COPY = fileURLToPath(new URL('../../graphiql/', import.meta.url));
+
+/** The folder the files are in and the package version they come from. */
+function locateFiles(): { dist: string; version: string } {
+  const versionFile = join(BUILT_COPY, 'version.json');
+  if (existsSync(versionFile)) {
+    const { version } = JSON.parse(readFileSync(versionFile, 'utf8')) as { version: string };
+    return { dist: join(BUILT_COPY, 'files'), version };
+  }
   const require = createRequire(import.meta.url);
   const packageJson = require.resolve('@graphql-yoga/graphiql/package.json');
   const { version } = require(packageJson) as { version: string };
-  const dist = join(dirname(packageJson), 'dist');
+  return { dist: join(dirname(packageJson), 'dist'), version };
+}
+
+/** Lists the files; each file is read on first request and kept in memory. */
+export function loadGraphiQLAssets(): GraphiQLAssets {
+  const { dist, version } = locateFiles();
   const assets = new Map<string, Asset>();
   for (const entry of readdirSync(dist, { recursive: true, withFileTypes: true })) {
     if (!entry.isFile()) continue;

@@ -2,6 +2,8 @@
  * The targets of the benchmark: what each one is, which workloads it serves, and the command that
  * starts it as one process listening on `127.0.0.1:<port>/graphql`.
  */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { WorkloadName } from './workloads.ts';
 
@@ -58,7 +60,8 @@ export const targets: Record<TargetName, TargetSpec> = {
       args: [
         ...(c.nodeFlags ?? []),
         ...(c.cpuProfDir ? ['--cpu-prof', `--cpu-prof-dir=${c.cpuProfDir}`] : []),
-        'bin/gatehouse.mjs',
+        // The sources through tsx, as before dist/ existed: no build step before a run.
+        'bin/gatehouse-dev.mjs',
         '--config',
         c.gatehouseConfigFile,
         '--port',
@@ -77,7 +80,10 @@ export const targets: Record<TargetName, TargetSpec> = {
         cwd: c.compareDir,
         args: [
           ...(c.nodeFlags ?? []),
-          'bin/gatehouse.mjs',
+          // A checkout from before bin/gatehouse-dev.mjs ran its sources with bin/gatehouse.mjs.
+          existsSync(join(c.compareDir, 'bin/gatehouse-dev.mjs'))
+            ? 'bin/gatehouse-dev.mjs'
+            : 'bin/gatehouse.mjs',
           '--config',
           c.gatehouseConfigFile,
           '--port',

@@ -1,11 +1,11 @@
 /**
- * Test helpers for the `gatehouse` command: runs `node bin/gatehouse.mjs ...` as a child process
+ * Test helpers for the `gatehouse` command: runs `node bin/gatehouse-dev.mjs ...` (the sources, through tsx) as a child process
  * (the real entry point, signals and exit codes included) and reads its output.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
-const BIN = fileURLToPath(new URL('../../bin/gatehouse.mjs', import.meta.url));
+const BIN = fileURLToPath(new URL('../../bin/gatehouse-dev.mjs', import.meta.url));
 /** Bounds every wait, so that a hung child fails the test instead of blocking the suite. */
 const WAIT_LIMIT = 60_000; // 60 s
 
@@ -23,13 +23,17 @@ export interface GatehouseProcess {
   kill(): void;
 }
 
+export interface SpawnOptions {
+  env?: Record<string, string>;
+  cwd?: string;
+  /** The script node runs. @default bin/gatehouse-dev.mjs (the sources) */
+  bin?: string;
+}
+
 /** Starts `gatehouse <args>`; `GATEHOUSE_*` variables of the test process are not passed on. */
-export function spawnGatehouse(
-  args: string[],
-  options: { env?: Record<string, string>; cwd?: string } = {},
-): GatehouseProcess {
+export function spawnGatehouse(args: string[], options: SpawnOptions = {}): GatehouseProcess {
   const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('GATEHOUSE_')));
-  const child = spawn(process.execPath, [BIN, ...args], {
+  const child = spawn(process.execPath, [options.bin ?? BIN, ...args], {
     cwd: options.cwd,
     env: { ...env, GATEHOUSE_LOG_LEVEL: 'info', ...options.env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -91,7 +95,7 @@ export function spawnGatehouse(
 /** Runs `gatehouse <args>` to completion. */
 export async function runGatehouse(
   args: string[],
-  options: { env?: Record<string, string>; cwd?: string } = {},
+  options: SpawnOptions = {},
 ): Promise<{ code: number | null; stdout: string; stderr: string }> {
   const run = spawnGatehouse(args, options);
   try {

@@ -1,6 +1,6 @@
 /** Loading config files: YAML, JSON, TypeScript with defineConfig; paths relative to the file. */
 import assert from 'node:assert/strict';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -81,6 +81,36 @@ describe('loadConfig', () => {
     const config = await loadConfig(path, {});
     assert.equal(config.server.port, 4200);
     assert.equal(config.subgraphs[0]?.schemaFile, join(dir, 'ts/a.graphql'));
+  });
+
+  it('runs .mts and .cts configs, and leaves no stripped copy behind', async () => {
+    const mts = await write(
+      'mts/gatehouse.config.mts',
+      "const port: number = 4210;\nexport default { server: { port }, supergraph: 's.graphql' };\n",
+    );
+    assert.equal((await loadConfig(mts, {})).server.port, 4210);
+    const cts = await write(
+      'cts/gatehouse.config.cts',
+      "const port: number = 4220;\nmodule.exports = { server: { port }, supergraph: 's.graphql' };\n",
+    );
+    assert.equal((await loadConfig(cts, {})).server.port, 4220);
+    assert.deepEqual(await readdir(join(dir, 'mts')), ['gatehouse.config.mts']);
+    assert.deepEqual(await readdir(join(dir, 'cts')), ['gatehouse.config.cts']);
+  });
+
+  it('names the file when a TypeScript config cannot be loaded', async () => {
+    const broken = await write('broken/gatehouse.config.ts', 'export default { server: { port: 1 } as };\n');
+    await rejectsWith(loadConfig(broken, {}), (error) => {
+      assert.ok(error.message.includes(broken), error.message);
+    });
+    const missing = await write('broken/missing-import.ts', "export { default } from './nope.mjs';\n");
+    await rejectsWith(loadConfig(missing, {}), (error) => {
+      assert.ok(error.message.includes(missing), error.message);
+    });
+    assert.deepEqual((await readdir(join(dir, 'broken'))).sort(), [
+      'gatehouse.config.ts',
+      'missing-import.ts',
+    ]);
   });
 
   it('applies the environment it is given', async () => {

@@ -1,0 +1,42 @@
+/**
+ * What the package's layout promises: the product code never imports the demo or benchmark
+ * backends (they are wired in by bin/run.mjs), and the CLI's static imports are Node's own, so
+ * that `gatehouse --help` answers before the gateway is loaded.
+ */
+import assert from 'node:assert/strict';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { describe, it } from 'node:test';
+import { fileURLToPath } from 'node:url';
+
+const REPO = fileURLToPath(new URL('../..', import.meta.url));
+/** Every `from '...'` and `import('...')` specifier of a source file. */
+const specifiers = (text: string) =>
+  [...text.matchAll(/(?:\bfrom\s+|\bimport\s*\(\s*)['"]([^'"]+)['"]/g)].map((m) => m[1]!);
+
+function sources(dir: string): string[] {
+  return readdirSync(join(REPO, dir), { recursive: true, withFileTypes: true })
+    .filter((e) => e.isFile() && e.name.endsWith('.ts'))
+    .map((e) => join(e.parentPath, e.name));
+}
+
+describe('package boundaries', () => {
+  it('nothing under gateway/ or schema/ imports subgraphs/', () => {
+    const offenders = [...sources('gateway'), ...sources('schema')].filter((file) =>
+      specifiers(readFileSync(file, 'utf8')).some((s) => s.includes('subgraphs/')),
+    );
+    assert.deepEqual(
+      offenders.map((f) => relative(REPO, f)),
+      [],
+    );
+  });
+
+  it('gateway/cli.ts imports only node: modules at load time (type imports aside)', () => {
+    const text = readFileSync(join(REPO, 'gateway/cli.ts'), 'utf8');
+    const staticImports = [...text.matchAll(/^import\s(?!type\s)[^;]*?from\s+['"]([^'"]+)['"]/gm)].map(
+      (m) => m[1]!,
+    );
+    assert.ok(staticImports.length > 0);
+    for (const specifier of staticImports) assert.match(specifier, /^node:/);
+  });
+});
