@@ -1,4 +1,4 @@
-/** The benchmark fixture's data (`../shared/fixtures/gateways-benchmark/data.json`), typed. */
+/** The benchmark fixture's data (`test/fixtures/gateways-benchmark/data.json`), typed. */
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
@@ -20,10 +20,13 @@ export interface Review {
   productUpc: string;
 }
 
-/** Folder of the benchmark fixture; `GATEHOUSE_BENCH_FIXTURE` overrides it. */
+/**
+ * Folder of the benchmark fixture, a copy kept in the repository (so tests pass in a fresh clone);
+ * `GATEHOUSE_BENCH_FIXTURE` overrides it.
+ */
 export const FIXTURE_DIR =
   process.env.GATEHOUSE_BENCH_FIXTURE ??
-  fileURLToPath(new URL('../../../shared/fixtures/gateways-benchmark/', import.meta.url));
+  fileURLToPath(new URL('../../test/fixtures/gateways-benchmark/', import.meta.url));
 
 export const readFixture = (file: string): string =>
   readFileSync(new URL(file, `file://${FIXTURE_DIR.replace(/\/?$/, '/')}`), 'utf8');

@@ -6,6 +6,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
 const BIN = fileURLToPath(new URL('../../bin/gatehouse-dev.mjs', import.meta.url));
+const BATCH = fileURLToPath(new URL('./cli-batch.ts', import.meta.url));
 /** Bounds every wait, so that a hung child fails the test instead of blocking the suite. */
 const WAIT_LIMIT = 60_000; // 60 s
 
@@ -23,6 +24,12 @@ export interface GatehouseProcess {
   kill(): void;
 }
 
+/** The test process's environment without its `GATEHOUSE_*` variables, at log level info. */
+function childEnv(env: Record<string, string> = {}): NodeJS.ProcessEnv {
+  const inherited = Object.entries(process.env).filter(([k]) => !k.startsWith('GATEHOUSE_'));
+  return { ...Object.fromEntries(inherited), GATEHOUSE_LOG_LEVEL: 'info', ...env };
+}
+
 export interface SpawnOptions {
   env?: Record<string, string>;
   cwd?: string;
@@ -32,10 +39,9 @@ export interface SpawnOptions {
 
 /** Starts `gatehouse <args>`; `GATEHOUSE_*` variables of the test process are not passed on. */
 export function spawnGatehouse(args: string[], options: SpawnOptions = {}): GatehouseProcess {
-  const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('GATEHOUSE_')));
   const child = spawn(process.execPath, [options.bin ?? BIN, ...args], {
     cwd: options.cwd,
-    env: { ...env, GATEHOUSE_LOG_LEVEL: 'info', ...options.env },
+    env: childEnv(options.env),
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';
@@ -107,5 +113,53 @@ export async function runGatehouse(
     return { code, stdout: run.stdout(), stderr: run.stderr() };
   } finally {
     run.kill();
+  }
+}
+
+/** One command line of `runGatehouseBatch`. */
+export interface CliRun {
+  args: string[];
+  cwd?: string;
+  env?: Record<string, string>;
+}
+
+export interface CliResult {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/**
+ * Runs commands that end on their own (compose, --help, errors) one after the other in one child
+ * process (test/helpers/cli-batch.ts), each as `gatehouse <args>` would: its exit code, stdout and
+ * stderr. About 3 s of CPU saved per command; `runGatehouse` remains the test of a real process's
+ * exit (no handle left open).
+ */
+export async function runGatehouseBatch(runs: CliRun[]): Promise<CliResult[]> {
+  const child = spawn(process.execPath, ['--import', 'tsx', BATCH, JSON.stringify(runs)], {
+    env: childEnv(),
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  let err = '';
+  child.stdout.on('data', (chunk: Buffer) => {
+    out += chunk.toString('utf8');
+  });
+  child.stderr.on('data', (chunk: Buffer) => {
+    err += chunk.toString('utf8');
+  });
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    const code = await Promise.race([
+      new Promise<number | null>((resolve) => child.once('close', resolve)),
+      new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new Error(`gatehouse batch still running:\n${err}`)), WAIT_LIMIT);
+      }),
+    ]);
+    if (code !== 0) throw new Error(`gatehouse batch exited ${code}:\n${err}`);
+    return JSON.parse(out) as CliResult[];
+  } finally {
+    clearTimeout(timer);
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
   }
 }

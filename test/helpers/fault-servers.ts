@@ -141,7 +141,17 @@ function listen(server: Server, port: number): Promise<number> {
   });
 }
 
-/** A port that was free a moment ago and has nothing listening on it now. */
+/**
+ * A port where nothing listens, for a subgraph that is down: 9 (discard), below 1024, so that no
+ * test's server (they listen on port 0, in the ephemeral range) can take it while test files run in
+ * parallel, as one could take a port `freePort()` found free a moment before.
+ */
+export const CLOSED_PORT = 9;
+
+/**
+ * A port that was free a moment ago and has nothing listening on it now, for a server the test
+ * starts on it later; for a port that must stay closed, use `CLOSED_PORT`.
+ */
 export async function freePort(): Promise<number> {
   const server = createServer();
   const port = await listen(server, 0);
@@ -150,7 +160,7 @@ export async function freePort(): Promise<number> {
 }
 
 async function closedPort(): Promise<FaultServer> {
-  const port = await freePort();
+  const port = CLOSED_PORT;
   return {
     url: `http://127.0.0.1:${port}/graphql`,
     port,

@@ -9,7 +9,7 @@ import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { isGatewayError } from '../../gateway/errors/index.ts';
 import { createUpstreamClient, type UpstreamClientOptions } from '../../gateway/http/index.ts';
-import { freePort } from '../helpers/fault-servers.ts';
+import { CLOSED_PORT } from '../helpers/fault-servers.ts';
 
 const OPTIONS: UpstreamClientOptions = {
   connections: 128,
@@ -149,7 +149,7 @@ describe('the pooled upstream client', () => {
   it('maps a refused connection to SUBGRAPH_UNAVAILABLE with the service name', async () => {
     const client = createUpstreamClient(OPTIONS);
     try {
-      const port = await freePort();
+      const port = CLOSED_PORT;
       await assert.rejects(
         client.request({ serviceName: 'gone', url: `http://127.0.0.1:${port}/` }),
         (error) => {

@@ -9,7 +9,7 @@ import type { SupergraphStatus } from '../../gateway/supergraph/index.ts';
 import { buildSubgraphSchema } from '../../schema/federation/build-subgraph-schema.ts';
 import { type RunningServer, serveGraphQL } from '../../subgraphs/lib/serve-graphql.ts';
 import { type HealthySubgraph, startHealthySubgraph, waitFor } from '../helpers/fault-graph.ts';
-import { freePort } from '../helpers/fault-servers.ts';
+import { CLOSED_PORT, freePort } from '../helpers/fault-servers.ts';
 import { startTestGateway, type TestGateway } from '../helpers/gateway.ts';
 
 const LATE_SDL = /* GraphQL */ `
@@ -83,7 +83,7 @@ describe('startup with a subgraph down', () => {
   }
 
   it('retries with a doubling delay, up to retryMaxDelay', async () => {
-    const port = await freePort();
+    const port = CLOSED_PORT;
     const gateway = await startTestGateway({
       loading: { retryInitialDelay: 50, retryMaxDelay: 200 },
       subgraphs: [
@@ -104,7 +104,7 @@ describe('startup with a subgraph down', () => {
   });
 
   it('with no subgraph at all: SCHEMA_NOT_READY and 503 for operations, /healthz 200, /readyz 503', async () => {
-    const port = await freePort();
+    const port = CLOSED_PORT;
     const gateway = await startTestGateway({
       subgraphs: [{ name: 'late', kind: 'federation', url: `http://127.0.0.1:${port}/graphql` }],
     });
