@@ -6,12 +6,12 @@
  */
 import { readFile } from 'node:fs/promises';
 import type { GraphQLSchema } from 'graphql';
+import type { SubgraphExecutor } from '../../core/subgraph-call.ts';
 import { composeSubgraphs, formatCompositionProblems } from '../../schema/compose.ts';
 import { buildGatewaySchema, supergraphSubgraphs } from '../../schema/supergraph.ts';
 import type { SubgraphDefinition, SubgraphLoadContext, SubgraphLoader } from '../../schema/types.ts';
 import { subgraphUrlEnvName } from '../config/env.ts';
 import type { Logger } from '../logger/index.ts';
-import type { SubgraphExecutor } from '../upstream/index.ts';
 
 export interface SubgraphSource {
   name: string;
@@ -31,6 +31,11 @@ export interface SupergraphOptions {
   retryMaxDelay?: number;
   /** For `GATEHOUSE_SUBGRAPH_<NAME>_URL` overrides of a supergraph file's URLs. @default process.env */
   env?: NodeJS.ProcessEnv;
+  /**
+   * Wraps each subgraph executor put in service (loaded definitions and a supergraph file's
+   * remote executors) in the subgraph pipeline, once. @default identity
+   */
+  pipeline?: (subgraph: { name: string; url: string }, executor: SubgraphExecutor) => SubgraphExecutor;
 }
 
 export interface SubgraphStatus {
@@ -74,6 +79,7 @@ export interface Supergraph {
 
 export function createSupergraph(options: SupergraphOptions): Supergraph {
   const { logger, context } = options;
+  const pipeline = options.pipeline ?? ((_subgraph, executor) => executor);
   const initialDelay = options.retryInitialDelay ?? 1_000;
   const maxDelay = options.retryMaxDelay ?? 30_000;
   const sources = options.subgraphs ?? [];
@@ -96,7 +102,9 @@ export function createSupergraph(options: SupergraphOptions): Supergraph {
     executorFor: (name: string, enumValue: string, url: string) => SubgraphExecutor,
   ) => {
     try {
-      const next = buildGatewaySchema(sdl, (s) => executorFor(s.name, s.enumValue, s.url));
+      const next = buildGatewaySchema(sdl, (s) =>
+        pipeline({ name: s.name, url: s.url }, executorFor(s.name, s.enumValue, s.url)),
+      );
       schema = next;
       supergraphSdl = sdl;
       compositionProblems = [];
@@ -205,7 +213,7 @@ export function createSupergraph(options: SupergraphOptions): Supergraph {
     const sdl = await readFile(file, 'utf8');
     const env = options.env ?? process.env;
     publish(sdl, (name, _enumValue, url) =>
-      context.remoteExecutor({ name, url: env[subgraphUrlEnvName(name)] ?? url }),
+      context.transport({ name, url: env[subgraphUrlEnvName(name)] ?? url }),
     );
     if (schema)
       logger.info(

@@ -20,7 +20,7 @@ import {
   type SelectionNode,
   type SelectionSetNode,
 } from 'graphql';
-import { gatewayError } from '../../gateway/errors/index.ts';
+import { gatewayError } from '../../core/errors.ts';
 import { mapWithLimit } from '../map-limit.ts';
 import { unlocatedValue } from './errors.ts';
 import { pickKey } from './key.ts';

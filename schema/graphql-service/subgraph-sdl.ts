@@ -24,7 +24,7 @@ import {
   printSchema,
   visit,
 } from 'graphql';
-import { GatehouseError } from '../../gateway/errors/index.ts';
+import { GatehouseError } from '../../core/errors.ts';
 import type { ResolvedLookup } from './lookups.ts';
 
 /** The federation version the generated SDL links to. */

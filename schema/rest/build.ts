@@ -4,7 +4,7 @@
  * with resolvers that call the API, and wrap it in an executor.
  */
 import { type DocumentNode, parse } from 'graphql';
-import { GatehouseError } from '../../gateway/errors/index.ts';
+import { GatehouseError } from '../../core/errors.ts';
 import { buildSubgraphSchema } from '../federation/build-subgraph-schema.ts';
 import type { SubgraphDefinition } from '../types.ts';
 import { inProcessExecutor } from './executor.ts';
