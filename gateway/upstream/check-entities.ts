@@ -2,8 +2,9 @@
  * A subgraph must answer `_entities` with one entry per representation, in order. One that
  * answers fewer (or more) would leave the planner to read `null` (or the wrong entity) at some
  * positions with no error. This step compares the count asked with the count answered and adds a
- * SUBGRAPH_BAD_RESPONSE at `['_entities', i]` for each position that is missing or extra; the
- * planner maps those paths to the client's. Extra entries are dropped.
+ * SUBGRAPH_BAD_RESPONSE at `['_entities', i]` for each position it cannot answer: the missing
+ * ones when there are too few; all of them when there are too many (no entry can then be matched
+ * to its representation). The planner maps those paths to the client's.
  */
 import type { ExecutionRequest, ExecutionResult } from '@graphql-tools/utils';
 import { type FieldNode, getOperationAST, Kind } from 'graphql';
@@ -46,16 +47,14 @@ function checked(result: ExecutionResult, asked: Asked, serviceName: string): Ex
   const entities = data?.[asked.key];
   if (!Array.isArray(entities) || entities.length === asked.count) return result;
   const errors = [...(result.errors ?? [])];
-  const [from, to] =
-    entities.length < asked.count ? [entities.length, asked.count] : [asked.count, entities.length];
-  for (let i = from; i < to; i++) {
-    errors.push(
-      gatewayError(
-        'SUBGRAPH_BAD_RESPONSE',
-        `${serviceName} answered ${entities.length} entities for ${asked.count} representations`,
-        { serviceName, path: [asked.key, i] },
-      ),
-    );
+  const message = `${serviceName} answered ${entities.length} entities for ${asked.count} representations`;
+  // Missing entries: an error at each position not answered. Extra entries: no entry can be
+  // matched to its representation, so every position is an error and the answer is dropped.
+  const short = entities.length < asked.count;
+  const first = short ? entities.length : 0;
+  for (let i = first; i < asked.count; i++) {
+    errors.push(gatewayError('SUBGRAPH_BAD_RESPONSE', message, { serviceName, path: [asked.key, i] }));
   }
-  return { ...result, data: { ...data, [asked.key]: entities.slice(0, asked.count) }, errors };
+  const kept = short ? entities : entities.slice(0, asked.count).map(() => null);
+  return { ...result, data: { ...data, [asked.key]: kept }, errors };
 }
