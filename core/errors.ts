@@ -2,9 +2,10 @@
  * The one catalogue of errors a client or an operator may see.
  *
  * Every entry has a stable `code` (clients and tests match on it, never on the message), the HTTP
- * status it stands for (today only errors raised before execution set the response status:
- * SCHEMA_NOT_READY 503, BAD_USER_INPUT 400; an operation with partial data answers 200), and
- * whether it is about an upstream (in which case the error carries `extensions.serviceName`).
+ * status it stands for, and whether it is about an upstream (in which case the error carries
+ * `extensions.serviceName`). The status is what an operation whose only result is that error
+ * answers (`gateway/errors/status.ts`, raised before execution: no `data`); an operation that
+ * executed answers 200, with partial data.
  * Messages may change; codes may not.
  */
 import { GraphQLError } from 'graphql';

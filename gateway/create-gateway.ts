@@ -10,6 +10,7 @@ import { subgraphLoader } from '../schema/loaders.ts';
 import type { GatehouseConfig } from './config/index.ts';
 import { createMaskError } from './errors/mask.ts';
 import { useOperationErrorCodes } from './errors/operation-errors.ts';
+import { useErrorStatus } from './errors/status.ts';
 import { createGraphiQL } from './graphiql/index.ts';
 import { useHealth } from './health/index.ts';
 import { createUpstreamClient, type UpstreamClient } from './http/index.ts';
@@ -94,6 +95,9 @@ export function createGateway(options: GatewayOptions): Gateway {
     // Operation stage: every operation runs on the schema in service when it starts. Closed
     // first of the gateway's rooms (the list closes in reverse): no reload starts while closing.
     { name: 'supergraph', plugin: useSupergraphSchema(supergraph), close: () => supergraph.stop() },
+    // Response stage, before the operation rooms: its result hook runs once every plugin below
+    // has set its errors, and gives a result with no data the catalogue's status for them.
+    { name: 'error-status', plugin: useErrorStatus() },
     // Operation stage: errors raised before execution (variables, operation name) get a code.
     { name: 'operation-errors', plugin: useOperationErrorCodes() },
     // Subgraph stage, outermost: nothing below may throw past the planner; every failure
