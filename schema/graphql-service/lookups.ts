@@ -13,7 +13,7 @@ import {
   isNonNullType,
   isObjectType,
 } from 'graphql';
-import { GatehouseError } from '../../core/errors.ts';
+import { loadFailed } from '../../core/errors.ts';
 import { LOOKUP_DIRECTIVE_NAME } from '../directives/lookup.ts';
 import type { LookupOptions } from '../options.ts';
 import { type KeyField, keyInputProblems, keyProblems, parseKey, printKey } from './key.ts';
@@ -101,9 +101,10 @@ export function resolveLookups(
     });
   }
   if (problems.length > 0) {
-    throw new GatehouseError(
-      'SUBGRAPH_LOAD_FAILED',
+    throw loadFailed(
+      serviceName,
       `the lookups of GraphQL service ${serviceName} do not match its schema`,
+      undefined,
       problems,
     );
   }

@@ -17,7 +17,7 @@ import {
   OperationTypeNode,
   parse,
 } from 'graphql';
-import { GatehouseError, loadFailed } from '../../core/errors.ts';
+import { loadFailed } from '../../core/errors.ts';
 import type { SubgraphExecutor } from '../../core/subgraph-call.ts';
 import { LOOKUP_DIRECTIVE_NAME, LOOKUP_DIRECTIVE_SDL } from '../directives/lookup.ts';
 
@@ -46,23 +46,15 @@ export async function introspectService(name: string, executor: SubgraphExecutor
   const data = result.data as Partial<IntrospectionQuery> | null | undefined;
   if (data?.__schema === undefined || data.__schema === null) {
     const reason = result.errors?.[0]?.message ?? 'the answer has no __schema';
-    throw new GatehouseError(
-      'SUBGRAPH_LOAD_FAILED',
-      `cannot introspect GraphQL service ${name}: ${reason}`,
-      [],
-      {
-        cause: result.errors?.[0],
-      },
-    );
+    throw loadFailed(name, `cannot introspect GraphQL service ${name}: ${reason}`, result.errors?.[0]);
   }
   try {
     return buildClientSchema(data as IntrospectionQuery);
   } catch (cause) {
-    throw new GatehouseError(
-      'SUBGRAPH_LOAD_FAILED',
+    throw loadFailed(
+      name,
       `the introspection of GraphQL service ${name} is not a valid schema: ${(cause as Error).message}`,
-      [],
-      { cause },
+      cause,
     );
   }
 }
@@ -73,11 +65,10 @@ export async function readServiceSchema(name: string, file: string): Promise<Gra
   try {
     document = parse(await readFile(file, 'utf8'));
   } catch (cause) {
-    throw new GatehouseError(
-      'SUBGRAPH_LOAD_FAILED',
+    throw loadFailed(
+      name,
       `cannot read the schemaFile of GraphQL service ${name} (${file}): ${(cause as Error).message}`,
-      [],
-      { cause },
+      cause,
     );
   }
   const declaresLookup = document.definitions.some(
@@ -92,11 +83,10 @@ export async function readServiceSchema(name: string, file: string): Promise<Gra
   try {
     return buildASTSchema(document);
   } catch (cause) {
-    throw new GatehouseError(
-      'SUBGRAPH_LOAD_FAILED',
+    throw loadFailed(
+      name,
       `the schemaFile of GraphQL service ${name} (${file}) is not a valid schema: ${(cause as Error).message}`,
-      [],
-      { cause },
+      cause,
     );
   }
 }

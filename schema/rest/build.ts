@@ -4,7 +4,7 @@
  * with resolvers that call the API, and wrap it in an executor.
  */
 import { type DocumentNode, parse } from 'graphql';
-import { GatehouseError } from '../../core/errors.ts';
+import { loadFailed } from '../../core/errors.ts';
 import { buildSubgraphSchema } from '../federation/build-subgraph-schema.ts';
 import type { SubgraphDefinition } from '../types.ts';
 import { inProcessExecutor } from './executor.ts';
@@ -28,14 +28,7 @@ export interface BuildRestSubgraphOptions {
 export function buildRestSubgraph(options: BuildRestSubgraphOptions): SubgraphDefinition {
   const name = options.target.serviceName;
   const failed = (problems: string[], cause?: unknown) =>
-    new GatehouseError(
-      'SUBGRAPH_LOAD_FAILED',
-      `REST subgraph ${name}: ${options.source} cannot be used`,
-      problems,
-      {
-        cause,
-      },
-    );
+    loadFailed(name, `REST subgraph ${name}: ${options.source} cannot be used`, cause, problems);
 
   let document: DocumentNode;
   try {

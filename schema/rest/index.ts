@@ -4,7 +4,7 @@
  * document (`openapi`); both go through the same builder. See docs/rest.md.
  */
 import { readFile } from 'node:fs/promises';
-import { GatehouseError } from '../../core/errors.ts';
+import { loadFailed } from '../../core/errors.ts';
 import type { RestSubgraphOptions } from '../options.ts';
 import type { SubgraphDefinition, SubgraphLoader } from '../types.ts';
 import { buildRestSubgraph } from './build.ts';
@@ -39,7 +39,7 @@ async function readSdl(name: string, file: string): Promise<string> {
   try {
     return await readFile(file, 'utf8');
   } catch (cause) {
-    throw new GatehouseError('SUBGRAPH_LOAD_FAILED', `REST subgraph ${name}: cannot read ${file}`, [
+    throw loadFailed(name, `REST subgraph ${name}: cannot read ${file}`, undefined, [
       `check schemaFile: ${(cause as Error).message}`,
     ]);
   }

@@ -4,7 +4,7 @@
  * problem found is reported together, naming where in the document it is.
  */
 
-import { GatehouseError } from '../../../core/errors.ts';
+import { loadFailed } from '../../../core/errors.ts';
 import type { RestEntityOptions } from '../../options.ts';
 import { asObject, type Json, RefResolver, readOpenApi } from './document.ts';
 import { applyEntities } from './entities.ts';
@@ -22,9 +22,7 @@ export async function openApiSubgraphSdl(
   entities: readonly EntityConfig[],
 ): Promise<string> {
   const failed = (problems: string[], cause?: unknown) =>
-    new GatehouseError('SUBGRAPH_LOAD_FAILED', `REST subgraph ${name}: cannot import ${file}`, problems, {
-      cause,
-    });
+    loadFailed(name, `REST subgraph ${name}: cannot import ${file}`, cause, problems);
   let document: Json;
   try {
     document = await readOpenApi(file);
