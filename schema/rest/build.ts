@@ -4,6 +4,7 @@
  * with resolvers that call the API, and wrap it in an executor.
  */
 import { type DocumentNode, parse } from 'graphql';
+import { LOOKUP_CONCURRENCY } from '../../core/defaults.ts';
 import { loadFailed } from '../../core/errors.ts';
 import { buildSubgraphSchema } from '../federation/build-subgraph-schema.ts';
 import type { SubgraphDefinition } from '../types.ts';
@@ -20,7 +21,7 @@ export interface BuildRestSubgraphOptions {
   /** Where the SDL came from, for messages (a file path). */
   source: string;
   target: RestTarget;
-  /** Single lookup calls in flight per batch. @default 8 */
+  /** Single lookup calls in flight per batch. @default LOOKUP_CONCURRENCY (8) */
   concurrency?: number;
 }
 
@@ -43,7 +44,7 @@ export function buildRestSubgraph(options: BuildRestSubgraphOptions): SubgraphDe
   const resolvers = buildRestResolvers(stripped, {
     target: options.target,
     model,
-    concurrency: options.concurrency ?? 8,
+    concurrency: options.concurrency ?? LOOKUP_CONCURRENCY,
   });
   let schema: ReturnType<typeof buildSubgraphSchema>;
   try {
