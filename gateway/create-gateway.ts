@@ -81,6 +81,9 @@ export function createGateway(options: GatewayOptions): Gateway {
   const graphiql = config.server.graphiql ? createGraphiQL() : undefined;
 
   const rooms: Room[] = [
+    // First in the list, so closed last (the list closes in reverse): the pooled connections,
+    // once every other room has stopped using them.
+    { name: 'upstream-client', close: () => client?.close() },
     // Request stage, first: health answers without touching GraphQL.
     {
       name: 'health',
@@ -92,8 +95,8 @@ export function createGateway(options: GatewayOptions): Gateway {
     },
     // Request stage: GraphiQL's script and stylesheet, before anything GraphQL.
     ...(graphiql ? [{ name: 'graphiql', plugin: graphiql.plugin }] : []),
-    // Operation stage: every operation runs on the schema in service when it starts. Closed
-    // first of the gateway's rooms (the list closes in reverse): no reload starts while closing.
+    // Operation stage: every operation runs on the schema in service when it starts. Its close
+    // stops the reload timers before the pool closes.
     { name: 'supergraph', plugin: useSupergraphSchema(supergraph), close: () => supergraph.stop() },
     // Response stage, before the operation rooms: its result hook runs once every plugin below
     // has set its errors, and gives a result with no data the catalogue's status for them.
@@ -174,7 +177,6 @@ export function createGateway(options: GatewayOptions): Gateway {
         clearTimeout(deadline);
       }
       await stages.close();
-      await client!.close();
     },
   };
 }
