@@ -29,7 +29,7 @@ import type { ResolvedLookup } from './lookups.ts';
 
 export interface EntitiesResolverOptions {
   serviceName: string;
-  /** The remote service, reached through the upstream pipeline. */
+  /** The remote service, reached through the pooled client (bare transport). */
   subschema: Subschema;
   lookups: readonly ResolvedLookup[];
 }

@@ -28,7 +28,7 @@ export interface ServiceSubgraphOptions {
   typeDefs: DocumentNode;
   /** The federation SDL, answered by `_service { sdl }`. */
   sdl: string;
-  /** The remote service: its own schema (original root names) and the upstream pipeline. */
+  /** The remote service: its own schema (original root names) and the bare HTTP transport. */
   subschema: Subschema;
   lookups: readonly ResolvedLookup[];
 }
