@@ -7,7 +7,7 @@
  * to its representation). The planner maps those paths to the client's.
  */
 import type { ExecutionRequest, ExecutionResult } from '@graphql-tools/utils';
-import { type FieldNode, getOperationAST, Kind } from 'graphql';
+import { type DocumentNode, type FieldNode, getOperationAST, Kind } from 'graphql';
 import { gatewayError } from '../../core/errors.ts';
 import type { ExecutorWrapper } from '../../core/subgraph-call.ts';
 
@@ -27,19 +27,42 @@ interface Asked {
   count: number;
 }
 
-/** The `_entities` field of the request and how many representations it sends, if any. */
-function entitiesAsked(request: ExecutionRequest): Asked | undefined {
+/** Where a document's `_entities` field takes its representations: a variable or a literal list. */
+type EntitiesField = { key: string; variable: string } | { key: string; count: number } | null;
+
+// Planner documents are reused across requests: each is read once per operation name. Keyed weakly.
+const fields = new WeakMap<DocumentNode, Map<string | undefined, EntitiesField>>();
+
+function entitiesField(request: ExecutionRequest): EntitiesField {
+  let byName = fields.get(request.document);
+  if (byName === undefined) {
+    byName = new Map();
+    fields.set(request.document, byName);
+  }
+  const cached = byName.get(request.operationName);
+  if (cached !== undefined) return cached;
   const operation = getOperationAST(request.document, request.operationName);
   const field = operation?.selectionSet.selections.find(
     (s): s is FieldNode => s.kind === Kind.FIELD && s.name.value === '_entities',
   );
   const argument = field?.arguments?.find((a) => a.name.value === 'representations')?.value;
-  if (field === undefined || argument === undefined) return undefined;
-  let representations: unknown;
-  if (argument.kind === Kind.VARIABLE) representations = request.variables?.[argument.name.value];
-  else if (argument.kind === Kind.LIST) representations = argument.values;
-  if (!Array.isArray(representations)) return undefined;
-  return { key: field.alias?.value ?? '_entities', count: representations.length };
+  let found: EntitiesField = null;
+  if (field !== undefined && argument !== undefined) {
+    const key = field.alias?.value ?? '_entities';
+    if (argument.kind === Kind.VARIABLE) found = { key, variable: argument.name.value };
+    else if (argument.kind === Kind.LIST) found = { key, count: argument.values.length };
+  }
+  byName.set(request.operationName, found);
+  return found;
+}
+
+/** The `_entities` field of the request and how many representations it sends, if any. */
+function entitiesAsked(request: ExecutionRequest): Asked | undefined {
+  const field = entitiesField(request);
+  if (field === null) return undefined;
+  if ('count' in field) return field;
+  const representations = request.variables?.[field.variable];
+  return Array.isArray(representations) ? { key: field.key, count: representations.length } : undefined;
 }
 
 function checked(result: ExecutionResult, asked: Asked, serviceName: string): ExecutionResult {
