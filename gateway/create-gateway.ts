@@ -1,6 +1,7 @@
 /**
- * The composition root: builds every piece from the resolved config and wires them into one
- * Yoga server with one ordered plugin list. Only this file knows all the rooms.
+ * The composition root: builds every piece from the resolved config and wires them through one
+ * ordered list of rooms, from which each stage's list is derived (Yoga plugins, the subgraph
+ * pipeline, the HTTP client's interceptors, close hooks). Only this file knows all the rooms.
  */
 import type { Server } from 'node:http';
 import { createYoga, type Plugin, type YogaServerInstance } from 'graphql-yoga';
@@ -8,15 +9,23 @@ import type { GatehouseConfig } from './config/index.ts';
 import { useCollapseErrors } from './errors/collapse.ts';
 import { createMaskError } from './errors/mask.ts';
 import { useOperationErrorCodes } from './errors/operation-errors.ts';
+import { useErrorStatus } from './errors/status.ts';
 import { createGraphiQL } from './graphiql/index.ts';
 import { useHealth } from './health/index.ts';
 import { createUpstreamClient, type UpstreamClient } from './http/index.ts';
 import { createLogger, type Logger } from './logger/index.ts';
 import { yogaLogging } from './logger/yoga.ts';
+import { type Room, stagesOf } from './room.ts';
 import { type Listening, listen } from './server/index.ts';
 import { createSupergraph, type Supergraph, subgraphSources } from './supergraph/index.ts';
 import { useSupergraphSchema } from './supergraph/plugin.ts';
-import { createLoadContext } from './upstream/index.ts';
+import {
+  checkEntityCount,
+  createLoadContext,
+  createPipeline,
+  dedupRequests,
+  errorsAsData,
+} from './upstream/index.ts';
 
 export interface GatewayOptions {
   config: GatehouseConfig;
@@ -24,6 +33,13 @@ export interface GatewayOptions {
   logger?: Logger;
   /** Environment for URL overrides of a supergraph file. @default process.env */
   env?: NodeJS.ProcessEnv;
+  /**
+   * More rooms (metrics, a breaker, header rules...), placed in the list after the gateway's
+   * request and operation rooms and inside `errorsAsData`: their plugins run after the schema is
+   * chosen, their subgraph steps see every call (operations and schema loads) before dedup, and
+   * their HTTP interceptors see every call of the pooled client. @default []
+   */
+  rooms?: readonly Room[];
 }
 
 export interface Gateway {
@@ -45,12 +61,15 @@ export interface Gateway {
 export function createGateway(options: GatewayOptions): Gateway {
   const { config } = options;
   const logger = options.logger ?? createLogger();
-  const client = createUpstreamClient(config.upstream, logger);
-  const context = createLoadContext(client);
+  // The supergraph loads through the client, the client's interceptors come from the rooms, and
+  // one room serves the supergraph: the load context reads the client when a load runs.
+  let client: UpstreamClient | undefined;
+  const pipeline = createPipeline((subgraph) => stages.wrappers(subgraph));
   const supergraph = createSupergraph({
     subgraphs: subgraphSources(config.subgraphs),
     supergraphFile: config.supergraph,
-    context,
+    context: createLoadContext(() => client!, pipeline),
+    pipeline,
     logger,
     retryInitialDelay: config.loading.retryInitialDelay,
     retryMaxDelay: config.loading.retryMaxDelay,
@@ -62,23 +81,46 @@ export function createGateway(options: GatewayOptions): Gateway {
   // GraphiQL from local files, not a CDN: the page (renderGraphiQL below) and its assets (plugin).
   const graphiql = config.server.graphiql ? createGraphiQL() : undefined;
 
-  const plugins: Plugin[] = [
+  const rooms: Room[] = [
+    // First in the list, so closed last (the list closes in reverse): the pooled connections,
+    // once every other room has stopped using them.
+    { name: 'upstream-client', close: () => client?.close() },
     // Request stage, first: health answers without touching GraphQL.
-    useHealth({
-      healthPath: config.server.healthPath,
-      readyPath: config.server.readyPath,
-      readyDetails: config.server.readyDetails,
-      status: () => supergraph.status(),
-    }),
+    {
+      name: 'health',
+      plugin: useHealth({
+        healthPath: config.server.healthPath,
+        readyPath: config.server.readyPath,
+        readyDetails: config.server.readyDetails,
+        status: () => supergraph.status(),
+      }),
+    },
     // Request stage: GraphiQL's script and stylesheet, before anything GraphQL.
-    ...(graphiql ? [graphiql.plugin] : []),
-    // Operation stage: every operation runs on the schema in service when it starts.
-    useSupergraphSchema(supergraph),
+    ...(graphiql ? [{ name: 'graphiql', plugin: graphiql.plugin }] : []),
+    // Operation stage: every operation runs on the schema in service when it starts. Its close
+    // stops the reload timers before the pool closes.
+    { name: 'supergraph', plugin: useSupergraphSchema(supergraph), close: () => supergraph.stop() },
+    // Response stage, before the operation rooms: its result hook runs once every plugin below
+    // has set its errors, and gives a result with no data the catalogue's status for them.
+    { name: 'error-status', plugin: useErrorStatus() },
     // Operation stage: errors raised before execution (variables, operation name) get a code.
-    useOperationErrorCodes(),
-    // Response stage, after the mask: identical errors (one per entity when a subgraph is down) sent once.
-    useCollapseErrors(),
+    { name: 'operation-errors', plugin: useOperationErrorCodes() },
+    // Response stage, after the mask: identical errors (one per entity when a subgraph is down)
+    // are sent once, with their paths.
+    { name: 'collapse-errors', plugin: useCollapseErrors() },
+    // Subgraph stage, outermost: nothing below may throw past the planner; every failure
+    // (including a bug in a room below) becomes an error with a code.
+    { name: 'errors-as-data', subgraph: ({ name }) => errorsAsData(name) },
+    // The caller's rooms: inside errorsAsData, outside dedup, so they see every call.
+    ...(options.rooms ?? []),
+    // Subgraph stage, before the wire: the same request twice in one operation is sent once.
+    { name: 'dedup', subgraph: ({ name }) => dedupRequests(name) },
+    // Subgraph stage, next to the answer: `_entities` must answer one entry per representation.
+    { name: 'entity-count', subgraph: ({ name }) => checkEntityCount(name) },
   ];
+  const stages = stagesOf(rooms);
+  client = createUpstreamClient(config.upstream, logger, stages.interceptors);
+  const plugins: Plugin[] = stages.plugins;
 
   const yoga = createYoga<Record<string, unknown>>({
     graphqlEndpoint: config.server.graphqlPath,
@@ -107,7 +149,7 @@ export function createGateway(options: GatewayOptions): Gateway {
   return {
     yoga,
     supergraph,
-    client,
+    client: client!,
     start,
     async listen() {
       listening = await listen(yoga, config.server);
@@ -117,9 +159,10 @@ export function createGateway(options: GatewayOptions): Gateway {
       return { url: listening.url, port: listening.port, server: listening.server };
     },
     async close() {
-      await supergraph.stop();
+      // The server first (in-flight requests finish), then every room in reverse order: the
+      // supergraph's reloads and health checks, and last the pooled connections.
       await listening?.close();
-      await client.close();
+      await stages.close();
     },
   };
 }

@@ -1,11 +1,12 @@
 /** The loader for each kind of backend, by its config. */
-import type { SubgraphConfig } from '../gateway/config/index.ts';
+
 import { federationSubgraphLoader } from './federation/load.ts';
 import { graphqlServiceLoader } from './graphql-service/index.ts';
+import type { SubgraphOptions } from './options.ts';
 import { restSubgraphLoader } from './rest/index.ts';
 import type { SubgraphLoader } from './types.ts';
 
-export function subgraphLoader(config: SubgraphConfig): SubgraphLoader {
+export function subgraphLoader(config: SubgraphOptions): SubgraphLoader {
   switch (config.kind) {
     case 'federation':
       return federationSubgraphLoader(config);

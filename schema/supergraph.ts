@@ -5,7 +5,7 @@
  */
 import { getStitchedSchemaFromSupergraphSdl } from '@graphql-tools/federation';
 import { type DocumentNode, type GraphQLSchema, Kind, parse } from 'graphql';
-import type { SubgraphExecutor } from '../gateway/upstream/index.ts';
+import type { SubgraphExecutor } from '../core/subgraph-call.ts';
 import { locateSubgraphErrors } from './federation/locate-errors.ts';
 import { publicSchema } from './federation/public-schema.ts';
 

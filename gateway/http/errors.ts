@@ -6,7 +6,7 @@
  */
 import type { GraphQLError } from 'graphql';
 import { errors as undiciErrors } from 'undici';
-import { gatewayError } from '../errors/index.ts';
+import { gatewayError } from '../../core/errors.ts';
 
 const TIMEOUT_CODES = new Set(['UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT']);
 

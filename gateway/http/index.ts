@@ -5,41 +5,26 @@
  * headers and body timeouts. Failures become catalogue errors carrying the service name.
  */
 import { Agent } from 'undici';
+import { gatewayError } from '../../core/errors.ts';
+import {
+  composeInterceptors,
+  type HttpInterceptor,
+  type SendRequest,
+  type UpstreamClient,
+} from '../../core/http-client.ts';
 import type { UpstreamConfig } from '../config/index.ts';
-import { gatewayError } from '../errors/index.ts';
 import type { Logger } from '../logger/index.ts';
 import { toUpstreamError } from './errors.ts';
 import { createFailureLog } from './failure-log.ts';
 
+export type {
+  HttpInterceptor,
+  SendRequest,
+  UpstreamClient,
+  UpstreamRequest,
+  UpstreamResponse,
+} from '../../core/http-client.ts';
 export { toUpstreamError } from './errors.ts';
-
-export interface UpstreamRequest {
-  /** The subgraph this request is for; named in errors. */
-  serviceName: string;
-  url: string | URL;
-  /** @default 'GET' */
-  method?: string;
-  headers?: Record<string, string>;
-  body?: string;
-  /** End-to-end deadline in milliseconds. @default upstream.requestTimeout */
-  timeout?: number;
-  /** Aborts the request (for example when the client goes away). */
-  signal?: AbortSignal;
-}
-
-export interface UpstreamResponse {
-  status: number;
-  headers: Record<string, string | string[] | undefined>;
-  /** The whole body, decoded as UTF-8. */
-  body: string;
-}
-
-/** What rooms and schema builders depend on: never undici itself. */
-export interface UpstreamClient {
-  request(request: UpstreamRequest): Promise<UpstreamResponse>;
-  /** Closes every pooled connection; in-flight requests finish first. Calling it again is harmless. */
-  close(): Promise<void>;
-}
 
 export type UpstreamClientOptions = Pick<
   UpstreamConfig,
@@ -55,9 +40,14 @@ export type UpstreamClientOptions = Pick<
 
 /**
  * Creates the pooled client. One per gateway; pools are per origin inside it. Failures are
- * reported to `logger` (throttled), except those of requests whose caller went away.
+ * reported to `logger` (throttled), except those of requests whose caller went away. Every
+ * request passes `interceptors` (first is outermost) before it reaches the pool.
  */
-export function createUpstreamClient(options: UpstreamClientOptions, logger?: Logger): UpstreamClient {
+export function createUpstreamClient(
+  options: UpstreamClientOptions,
+  logger?: Logger,
+  interceptors: readonly HttpInterceptor[] = [],
+): UpstreamClient {
   const failures = logger ? createFailureLog(logger) : undefined;
   const agent = new Agent({
     connections: options.connections,
@@ -71,58 +61,59 @@ export function createUpstreamClient(options: UpstreamClientOptions, logger?: Lo
   });
 
   let closing: Promise<void> | undefined;
+  const send: SendRequest = async function sendOverPool(request) {
+    const timeout = request.timeout ?? options.requestTimeout;
+    let url: URL;
+    try {
+      url = typeof request.url === 'string' ? new URL(request.url) : request.url;
+    } catch (cause) {
+      // A subgraph URL that does not parse (a supergraph file or an override gone wrong).
+      failures?.report(
+        request.serviceName,
+        'SUBGRAPH_UNAVAILABLE',
+        `${request.serviceName} has an invalid URL`,
+      );
+      throw gatewayError('SUBGRAPH_UNAVAILABLE', `${request.serviceName} has an invalid URL`, {
+        serviceName: request.serviceName,
+        cause,
+      });
+    }
+    // One controller per request, fed by the deadline and by the caller's signal. Listening to
+    // the caller's signal (rather than AbortSignal.any) works with any EventTarget-like signal,
+    // such as the one the HTTP server adapter builds, and lets go of it when the request ends.
+    const controller = new AbortController();
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      controller.abort();
+    }, timeout);
+    const onAbort = () => controller.abort();
+    const callerSignal = request.signal;
+    if (callerSignal?.aborted) onAbort();
+    else callerSignal?.addEventListener('abort', onAbort, { once: true });
+    try {
+      const response = await agent.request({
+        origin: url.origin,
+        path: `${url.pathname}${url.search}`,
+        method: (request.method ?? 'GET') as 'GET',
+        headers: request.headers,
+        body: request.body,
+        signal: controller.signal,
+      });
+      const body = await response.body.text();
+      return { status: response.statusCode, headers: response.headers, body };
+    } catch (cause) {
+      const error = toUpstreamError(cause, request.serviceName, timedOut ? timeout : undefined);
+      if (!callerSignal?.aborted)
+        failures?.report(request.serviceName, String(error.extensions.code), error.message, cause);
+      throw error;
+    } finally {
+      clearTimeout(timer);
+      callerSignal?.removeEventListener('abort', onAbort);
+    }
+  };
   return {
-    async request(request) {
-      const timeout = request.timeout ?? options.requestTimeout;
-      let url: URL;
-      try {
-        url = typeof request.url === 'string' ? new URL(request.url) : request.url;
-      } catch (cause) {
-        // A subgraph URL that does not parse (a supergraph file or an override gone wrong).
-        failures?.report(
-          request.serviceName,
-          'SUBGRAPH_UNAVAILABLE',
-          `${request.serviceName} has an invalid URL`,
-        );
-        throw gatewayError('SUBGRAPH_UNAVAILABLE', `${request.serviceName} has an invalid URL`, {
-          serviceName: request.serviceName,
-          cause,
-        });
-      }
-      // One controller per request, fed by the deadline and by the caller's signal. Listening to
-      // the caller's signal (rather than AbortSignal.any) works with any EventTarget-like signal,
-      // such as the one the HTTP server adapter builds, and lets go of it when the request ends.
-      const controller = new AbortController();
-      let timedOut = false;
-      const timer = setTimeout(() => {
-        timedOut = true;
-        controller.abort();
-      }, timeout);
-      const onAbort = () => controller.abort();
-      const callerSignal = request.signal;
-      if (callerSignal?.aborted) onAbort();
-      else callerSignal?.addEventListener('abort', onAbort, { once: true });
-      try {
-        const response = await agent.request({
-          origin: url.origin,
-          path: `${url.pathname}${url.search}`,
-          method: (request.method ?? 'GET') as 'GET',
-          headers: request.headers,
-          body: request.body,
-          signal: controller.signal,
-        });
-        const body = await response.body.text();
-        return { status: response.statusCode, headers: response.headers, body };
-      } catch (cause) {
-        const error = toUpstreamError(cause, request.serviceName, timedOut ? timeout : undefined);
-        if (!callerSignal?.aborted)
-          failures?.report(request.serviceName, String(error.extensions.code), error.message, cause);
-        throw error;
-      } finally {
-        clearTimeout(timer);
-        callerSignal?.removeEventListener('abort', onAbort);
-      }
-    },
+    request: composeInterceptors(interceptors, send),
     close: () => (closing ??= agent.close()),
   };
 }

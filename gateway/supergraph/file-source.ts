@@ -8,10 +8,10 @@
  */
 import { readFile } from 'node:fs/promises';
 import { type DocumentNode, parse } from 'graphql';
+import type { SubgraphExecutor } from '../../core/subgraph-call.ts';
 import { type SupergraphSubgraph, supergraphSubgraphs } from '../../schema/supergraph.ts';
 import { subgraphUrlEnvName } from '../config/env.ts';
 import { GatehouseError, gatewayError } from '../errors/index.ts';
-import type { SubgraphExecutor } from '../upstream/index.ts';
 import { probeTargetsOf } from './config-source.ts';
 import { createSubgraphLoads, isStartupError, type SubgraphSource, type SubgraphStatus } from './loading.ts';
 import { readInProcessMarker } from './marker.ts';
@@ -82,7 +82,7 @@ export function createFileSource(
     let remote = remotes.get(subgraph.name);
     if (remote === undefined) {
       const url = env[subgraphUrlEnvName(subgraph.name)] ?? source?.url ?? subgraph.url;
-      const executor = context.remoteExecutor({
+      const executor = context.transport({
         name: subgraph.name,
         url,
         timeout: source?.timeout,

@@ -3,9 +3,9 @@
  * that fails to build never replaces the schema in service.
  */
 import type { GraphQLSchema } from 'graphql';
+import type { SubgraphExecutor } from '../../core/subgraph-call.ts';
 import { buildGatewaySchema, type SupergraphSubgraph } from '../../schema/supergraph.ts';
 import type { Logger } from '../logger/index.ts';
-import type { SubgraphExecutor } from '../upstream/index.ts';
 
 export type ExecutorFor = (subgraph: SupergraphSubgraph) => SubgraphExecutor;
 

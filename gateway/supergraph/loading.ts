@@ -3,10 +3,11 @@
  * retry). The config source, the in-process subgraphs of a supergraph file and
  * `gatehouse compose` all load through here, so they load, fail and report alike.
  */
+
+import type { SubgraphExecutor } from '../../core/subgraph-call.ts';
 import type { SubgraphDefinition, SubgraphLoadContext, SubgraphLoader } from '../../schema/types.ts';
 import { GatehouseError } from '../errors/index.ts';
 import type { Logger } from '../logger/index.ts';
-import type { SubgraphExecutor } from '../upstream/index.ts';
 
 /** How a backend runs: federation subgraphs over HTTP, the other kinds in process. */
 export type SubgraphKind = 'federation' | 'graphql' | 'rest';

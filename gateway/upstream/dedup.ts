@@ -7,8 +7,8 @@
  */
 import type { ExecutionRequest, ExecutionResult } from '@graphql-tools/utils';
 import { getOperationAST } from 'graphql';
+import type { ExecutorWrapper } from '../../core/subgraph-call.ts';
 import { requestBody } from './request-body.ts';
-import type { ExecutorWrapper } from './types.ts';
 
 const inflightByContext = new WeakMap<object, Map<string, Promise<ExecutionResult>>>();
 

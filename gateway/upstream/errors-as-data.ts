@@ -3,8 +3,8 @@
  * back as a result with one catalogue error, so the planner turns it into `null` at the right
  * path plus an error, and sibling fields from other subgraphs still resolve.
  */
-import { gatewayError, isGatewayError } from '../errors/index.ts';
-import type { ExecutorWrapper } from './types.ts';
+import { gatewayError, isGatewayError } from '../../core/errors.ts';
+import type { ExecutorWrapper } from '../../core/subgraph-call.ts';
 
 export function errorsAsData(serviceName: string): ExecutorWrapper {
   return (next) =>

@@ -1,8 +1,8 @@
-import type { UpstreamClient } from '../http/index.ts';
-import { clientSignal } from './client-signal.ts';
+import { clientSignal } from '../../core/client-signal.ts';
+import type { UpstreamClient } from '../../core/http-client.ts';
+import type { SubgraphExecutor } from '../../core/subgraph-call.ts';
 import { parseGraphQLResponse } from './parse-response.ts';
 import { requestBody } from './request-body.ts';
-import type { SubgraphExecutor } from './types.ts';
 
 export interface HttpTransportOptions {
   serviceName: string;

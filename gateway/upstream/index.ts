@@ -1,52 +1,62 @@
 /**
- * The upstream pipeline (stage: subgraph). Every request the planner sends to a remote GraphQL
- * subgraph passes these steps, outermost first. Later rooms (breaker, retry, metrics) slot into
- * this one list.
+ * The subgraph pipeline (stage: subgraph). Loaders return bare executors; the composition root
+ * wraps every subgraph's executor, whatever its kind, in the one ordered list of wrappers that
+ * its rooms contribute (`createPipeline`). Schema loads pass the same list, marked as calls of
+ * kind `schema-load`.
  */
-import type { SubgraphLoadContext } from '../../schema/types.ts';
-import type { UpstreamClient } from '../http/index.ts';
-import { dedupRequests } from './dedup.ts';
-import { errorsAsData } from './errors-as-data.ts';
+import type { ExecutionRequest } from '@graphql-tools/utils';
+import type { UpstreamClient } from '../../core/http-client.ts';
+import {
+  composeWrappers,
+  type ExecutorWrapper,
+  type SubgraphExecutor,
+  type SubgraphInfo,
+  withCallKind,
+} from '../../core/subgraph-call.ts';
+import type { RemoteEndpoint, SubgraphLoadContext } from '../../schema/types.ts';
 import { createHttpTransport } from './http-transport.ts';
-import { composeWrappers, type SubgraphExecutor } from './types.ts';
 
-export { clientSignal } from './client-signal.ts';
+export { checkEntityCount } from './check-entities.ts';
+export { dedupRequests } from './dedup.ts';
+export { errorsAsData } from './errors-as-data.ts';
 export { parseGraphQLResponse } from './parse-response.ts';
 export { printCached } from './print-cache.ts';
-export type { ExecutorWrapper, SubgraphExecutor } from './types.ts';
-export { composeWrappers } from './types.ts';
 
-export interface SubgraphExecutorOptions {
-  /** Subgraph name, named in errors as `serviceName`. */
-  name: string;
-  /** GraphQL endpoint. */
-  url: string;
-  client: UpstreamClient;
-  /** Deadline for one request, in milliseconds. @default upstream.requestTimeout */
-  timeout?: number;
-  /** Headers added to every request. @default {} */
-  headers?: Readonly<Record<string, string>>;
+/** Wraps one subgraph's bare executor in the pipeline. */
+export type Pipeline = (subgraph: SubgraphInfo, executor: SubgraphExecutor) => SubgraphExecutor;
+
+/** The pipeline whose steps, outermost first, are `wrappers(subgraph)`. */
+export function createPipeline(wrappers: (subgraph: SubgraphInfo) => readonly ExecutorWrapper[]): Pipeline {
+  return (subgraph, executor) => composeWrappers(wrappers(subgraph), executor);
 }
 
-export function createSubgraphExecutor(options: SubgraphExecutorOptions): SubgraphExecutor {
-  return composeWrappers(
-    [
-      // Outermost: nothing below may throw past the planner; failures become errors with a code.
-      errorsAsData(options.name),
-      // Before the wire: the same request twice in one operation is sent once.
-      dedupRequests(options.name),
-    ],
+/**
+ * What subgraph loaders get: the pooled client, the bare HTTP transport, and schema loads through
+ * `pipeline` (default: none, as for `gatehouse compose`). A client given as a function is read
+ * when a loader runs, not when the context is made: in the composition root, the client's
+ * interceptors come from the same room list that serves the supergraph.
+ */
+export function createLoadContext(
+  client: UpstreamClient | (() => UpstreamClient),
+  pipeline: Pipeline = (_subgraph, executor) => executor,
+): SubgraphLoadContext {
+  const current = typeof client === 'function' ? client : () => client;
+  const transport = (endpoint: RemoteEndpoint) =>
     createHttpTransport({
-      serviceName: options.name,
-      url: options.url,
-      client: options.client,
-      timeout: options.timeout,
-      headers: options.headers,
-    }),
-  );
-}
-
-/** What subgraph loaders get: the pooled client and a way to build this pipeline for a URL. */
-export function createLoadContext(client: UpstreamClient): SubgraphLoadContext {
-  return { client, remoteExecutor: (options) => createSubgraphExecutor({ ...options, client }) };
+      serviceName: endpoint.name,
+      url: endpoint.url,
+      client: current(),
+      timeout: endpoint.timeout,
+      headers: endpoint.headers,
+    });
+  return {
+    get client() {
+      return current();
+    },
+    transport,
+    load(endpoint: RemoteEndpoint, request: ExecutionRequest) {
+      const executor = pipeline({ name: endpoint.name, url: endpoint.url }, transport(endpoint));
+      return executor(withCallKind(request, 'schema-load'));
+    },
+  };
 }

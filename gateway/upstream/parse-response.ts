@@ -5,7 +5,7 @@
  */
 import type { ExecutionResult } from '@graphql-tools/utils';
 import { GraphQLError } from 'graphql';
-import { gatewayError } from '../errors/index.ts';
+import { gatewayError } from '../../core/errors.ts';
 
 /** Parses an upstream body as a GraphQL response, or throws SUBGRAPH_BAD_RESPONSE. */
 export function parseGraphQLResponse(serviceName: string, status: number, body: string): ExecutionResult {

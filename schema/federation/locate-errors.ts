@@ -23,7 +23,7 @@ import {
   isObjectType,
   type ResponsePath,
 } from 'graphql';
-import { gatewayError } from '../../gateway/errors/index.ts';
+import { gatewayError } from '../../core/errors.ts';
 
 /** Maps a planner subschema name to the subgraph name clients see as `serviceName`. */
 export type ServiceNameOf = (subschemaName: string) => string | undefined;

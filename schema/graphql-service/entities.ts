@@ -20,18 +20,16 @@ import {
   type SelectionNode,
   type SelectionSetNode,
 } from 'graphql';
-import { gatewayError } from '../../gateway/errors/index.ts';
+import { LOOKUP_CONCURRENCY } from '../../core/defaults.ts';
+import { gatewayError } from '../../core/errors.ts';
 import { mapWithLimit } from '../map-limit.ts';
 import { unlocatedValue } from './errors.ts';
 import { pickKey } from './key.ts';
 import type { ResolvedLookup } from './lookups.ts';
 
-/** Lookup calls in flight at once for one `_entities` request without a batch field. */
-const LOOKUP_CONCURRENCY = 8;
-
 export interface EntitiesResolverOptions {
   serviceName: string;
-  /** The remote service, reached through the upstream pipeline. */
+  /** The remote service, reached through the pooled client (bare transport). */
   subschema: Subschema;
   lookups: readonly ResolvedLookup[];
 }

@@ -3,7 +3,8 @@
  * plus `_service` and `_entities`. Root fields delegate to the service (the planner's arguments,
  * variables, aliases and fragments go through as written); `_entities` goes through the lookups;
  * every other field reads the delegated result (`mergedFieldResolver`, which also raises the
- * service's errors where they belong). The executor runs it in process and never throws.
+ * service's errors where they belong). The executor runs it in process; it is bare, the
+ * composition root wraps it in the subgraph pipeline.
  */
 import { delegateToSchema, type Subschema } from '@graphql-tools/delegate';
 import { makeExecutableSchema } from '@graphql-tools/schema';
@@ -16,8 +17,7 @@ import {
   OperationTypeNode,
   parse,
 } from 'graphql';
-import { errorsAsData } from '../../gateway/upstream/errors-as-data.ts';
-import { composeWrappers, type SubgraphExecutor } from '../../gateway/upstream/index.ts';
+import type { SubgraphExecutor } from '../../core/subgraph-call.ts';
 import { createEntitiesResolver } from './entities.ts';
 import { asRemoteResult, mergedFieldResolver } from './errors.ts';
 import type { ResolvedLookup } from './lookups.ts';
@@ -28,7 +28,7 @@ export interface ServiceSubgraphOptions {
   typeDefs: DocumentNode;
   /** The federation SDL, answered by `_service { sdl }`. */
   sdl: string;
-  /** The remote service: its own schema (original root names) and the upstream pipeline. */
+  /** The remote service: its own schema (original root names) and the bare HTTP transport. */
   subschema: Subschema;
   lookups: readonly ResolvedLookup[];
 }
@@ -93,11 +93,11 @@ function rootResolvers(
 }
 
 /**
- * Runs the subgraph in process. The request's context goes through to the delegations, so the
- * upstream pipeline's dedup works per client operation; anything thrown becomes `{ errors }`.
+ * Runs the subgraph in process. The request's context goes through to the delegations, so
+ * per-operation state keyed on it is shared by the calls of one client operation.
  */
-export function createServiceExecutor(serviceName: string, schema: GraphQLSchema): SubgraphExecutor {
-  return composeWrappers([errorsAsData(serviceName)], async function executeServiceSubgraph(request) {
+export function createServiceExecutor(schema: GraphQLSchema): SubgraphExecutor {
+  return async function executeServiceSubgraph(request) {
     const result = await execute({
       schema,
       document: request.document,
@@ -108,5 +108,5 @@ export function createServiceExecutor(serviceName: string, schema: GraphQLSchema
       fieldResolver: mergedFieldResolver,
     });
     return asRemoteResult(result as ExecutionResult);
-  });
+  };
 }

@@ -1,7 +1,7 @@
 /**
  * A plain GraphQL service (one that knows nothing of federation) as a federation subgraph.
  *
- * Loading: the schema is introspected through the upstream pipeline (or read from `schemaFile`),
+ * Loading: the schema is introspected through the subgraph pipeline (a `schema-load` call) (or read from `schemaFile`),
  * the lookups (config `lookups` and `@lookup` in the file) are checked against it, and a
  * federation v2 SDL is generated for composition: entities get `@key`, other object types
  * `@shareable`. Executing: an in-process subgraph whose root fields delegate to the service and
@@ -9,20 +9,19 @@
  */
 import { Subschema } from '@graphql-tools/delegate';
 import { print } from 'graphql';
-import type { GraphqlSubgraphConfig } from '../../gateway/config/index.ts';
+import type { GraphqlServiceOptions } from '../options.ts';
 import type { SubgraphDefinition, SubgraphLoader } from '../types.ts';
 import { buildServiceSubgraphSchema, createServiceExecutor } from './executable.ts';
 import { configLookups, directiveLookups, resolveLookups } from './lookups.ts';
 import { introspectService, readServiceSchema } from './source.ts';
 import { federationServiceSdl, normalisedServiceSdl } from './subgraph-sdl.ts';
 
-export function graphqlServiceLoader(config: GraphqlSubgraphConfig): SubgraphLoader {
+export function graphqlServiceLoader(config: GraphqlServiceOptions): SubgraphLoader {
   return async function loadGraphqlService(context): Promise<SubgraphDefinition> {
-    const remote = context.remoteExecutor(config);
     const schema =
       config.schemaFile !== undefined
         ? await readServiceSchema(config.name, config.schemaFile)
-        : await introspectService(config.name, remote);
+        : await introspectService(config.name, (request) => context.load(config, request));
     const lookups = resolveLookups(config.name, schema, [
       ...configLookups(config.lookups),
       ...directiveLookups(schema),
@@ -33,13 +32,15 @@ export function graphqlServiceLoader(config: GraphqlSubgraphConfig): SubgraphLoa
       serviceName: config.name,
       typeDefs: normalised,
       sdl: print(typeDefs),
-      subschema: new Subschema({ name: config.name, schema, executor: remote }),
+      // The service's own HTTP calls: the bare transport over the pooled client (its interceptors
+      // apply); the pipeline wraps this subgraph's executor as a whole.
+      subschema: new Subschema({ name: config.name, schema, executor: context.transport(config) }),
       lookups,
     });
     return {
       name: config.name,
       typeDefs,
-      executor: createServiceExecutor(config.name, subgraphSchema),
+      executor: createServiceExecutor(subgraphSchema),
       url: config.url,
     };
   };

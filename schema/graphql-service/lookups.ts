@@ -13,13 +13,13 @@ import {
   isNonNullType,
   isObjectType,
 } from 'graphql';
-import type { LookupConfig } from '../../gateway/config/index.ts';
-import { GatehouseError } from '../../gateway/errors/index.ts';
+import { loadFailed } from '../../core/errors.ts';
 import { LOOKUP_DIRECTIVE_NAME } from '../directives/lookup.ts';
+import type { LookupOptions } from '../options.ts';
 import { type KeyField, keyInputProblems, keyProblems, parseKey, printKey } from './key.ts';
 
 /** A lookup as declared, with where it was declared (named in problems). */
-export interface LookupDeclaration extends LookupConfig {
+export interface LookupDeclaration extends LookupOptions {
   /** `lookups[0]` or `@lookup on Query.usersByIds`. */
   origin: string;
 }
@@ -39,7 +39,7 @@ export interface ResolvedLookup {
 }
 
 /** The config's lookups, as declarations. */
-export function configLookups(lookups: readonly LookupConfig[]): LookupDeclaration[] {
+export function configLookups(lookups: readonly LookupOptions[]): LookupDeclaration[] {
   return lookups.map((lookup, index) => ({ ...lookup, origin: `lookups[${index}]` }));
 }
 
@@ -101,9 +101,10 @@ export function resolveLookups(
     });
   }
   if (problems.length > 0) {
-    throw new GatehouseError(
-      'SUBGRAPH_LOAD_FAILED',
+    throw loadFailed(
+      serviceName,
       `the lookups of GraphQL service ${serviceName} do not match its schema`,
+      undefined,
       problems,
     );
   }

@@ -1,11 +1,12 @@
 /**
- * Where a plain GraphQL service's schema comes from: introspection through the upstream pipeline
+ * Where a plain GraphQL service's schema comes from: introspection through the subgraph pipeline
  * (so timeouts, headers and error mapping apply), or the SDL of `schemaFile`, where Query fields
  * may carry `@lookup`. Either way the result is a `GraphQLSchema`. A failed introspection is a
  * SUBGRAPH_LOAD_FAILED (retried); a `schemaFile` that cannot be read, parsed or built is a
  * CONFIG_INVALID, which stops the gateway at startup: waiting would not fix it.
  */
 import { readFile } from 'node:fs/promises';
+import type { ExecutionResult } from '@graphql-tools/utils';
 import {
   buildASTSchema,
   buildClientSchema,
@@ -17,8 +18,8 @@ import {
   OperationTypeNode,
   parse,
 } from 'graphql';
-import { GatehouseError } from '../../gateway/errors/index.ts';
-import type { SubgraphExecutor } from '../../gateway/upstream/index.ts';
+import { GatehouseError, loadFailed } from '../../core/errors.ts';
+import type { SubgraphExecutor } from '../../core/subgraph-call.ts';
 import { LOOKUP_DIRECTIVE_NAME, LOOKUP_DIRECTIVE_SDL } from '../directives/lookup.ts';
 
 const INTROSPECTION_OPERATION = '__GatehouseIntrospection';
@@ -33,31 +34,28 @@ const INTROSPECTION = parse(
 
 /** Introspects the service. Rejects with SUBGRAPH_LOAD_FAILED when it cannot. */
 export async function introspectService(name: string, executor: SubgraphExecutor): Promise<GraphQLSchema> {
-  const result = await executor({
-    document: INTROSPECTION,
-    operationName: INTROSPECTION_OPERATION,
-    operationType: OperationTypeNode.QUERY,
-  });
+  let result: ExecutionResult;
+  try {
+    result = await executor({
+      document: INTROSPECTION,
+      operationName: INTROSPECTION_OPERATION,
+      operationType: OperationTypeNode.QUERY,
+    });
+  } catch (cause) {
+    throw loadFailed(name, `cannot introspect GraphQL service ${name}: ${(cause as Error).message}`, cause);
+  }
   const data = result.data as Partial<IntrospectionQuery> | null | undefined;
   if (data?.__schema === undefined || data.__schema === null) {
     const reason = result.errors?.[0]?.message ?? 'the answer has no __schema';
-    throw new GatehouseError(
-      'SUBGRAPH_LOAD_FAILED',
-      `cannot introspect GraphQL service ${name}: ${reason}`,
-      [],
-      {
-        cause: result.errors?.[0],
-      },
-    );
+    throw loadFailed(name, `cannot introspect GraphQL service ${name}: ${reason}`, result.errors?.[0]);
   }
   try {
     return buildClientSchema(data as IntrospectionQuery);
   } catch (cause) {
-    throw new GatehouseError(
-      'SUBGRAPH_LOAD_FAILED',
+    throw loadFailed(
+      name,
       `the introspection of GraphQL service ${name} is not a valid schema: ${(cause as Error).message}`,
-      [],
-      { cause },
+      cause,
     );
   }
 }

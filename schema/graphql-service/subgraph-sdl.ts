@@ -24,7 +24,7 @@ import {
   printSchema,
   visit,
 } from 'graphql';
-import { GatehouseError } from '../../gateway/errors/index.ts';
+import { loadFailed } from '../../core/errors.ts';
 import type { ResolvedLookup } from './lookups.ts';
 
 /** The federation version the generated SDL links to. */
@@ -37,7 +37,7 @@ const RESERVED = ['_Any', '_Entity', '_Service', '_entities', '_service'];
 export function normalisedServiceSdl(serviceName: string, schema: GraphQLSchema): DocumentNode {
   const query = schema.getQueryType();
   if (query === undefined || query === null) {
-    throw new GatehouseError('SUBGRAPH_LOAD_FAILED', `GraphQL service ${serviceName} has no query type`);
+    throw loadFailed(serviceName, `GraphQL service ${serviceName} has no query type`);
   }
   const renames = new Map<string, string>([[query.name, 'Query']]);
   const mutation = schema.getMutationType();
@@ -64,11 +64,7 @@ export function normalisedServiceSdl(serviceName: string, schema: GraphQLSchema)
     );
   }
   if (problems.length > 0) {
-    throw new GatehouseError(
-      'SUBGRAPH_LOAD_FAILED',
-      `GraphQL service ${serviceName} cannot be a subgraph`,
-      problems,
-    );
+    throw loadFailed(serviceName, `GraphQL service ${serviceName} cannot be a subgraph`, undefined, problems);
   }
 
   return visit(parse(printSchema(schema), { noLocation: true }), {

@@ -4,7 +4,8 @@
  * with resolvers that call the API, and wrap it in an executor.
  */
 import { type DocumentNode, parse } from 'graphql';
-import { GatehouseError } from '../../gateway/errors/index.ts';
+import { LOOKUP_CONCURRENCY } from '../../core/defaults.ts';
+import { loadFailed } from '../../core/errors.ts';
 import { buildSubgraphSchema } from '../federation/build-subgraph-schema.ts';
 import type { SubgraphDefinition } from '../types.ts';
 import { inProcessExecutor } from './executor.ts';
@@ -20,7 +21,7 @@ export interface BuildRestSubgraphOptions {
   /** Where the SDL came from, for messages (a file path). */
   source: string;
   target: RestTarget;
-  /** Single lookup calls in flight per batch. @default 8 */
+  /** Single lookup calls in flight per batch. @default LOOKUP_CONCURRENCY (8) */
   concurrency?: number;
 }
 
@@ -28,14 +29,7 @@ export interface BuildRestSubgraphOptions {
 export function buildRestSubgraph(options: BuildRestSubgraphOptions): SubgraphDefinition {
   const name = options.target.serviceName;
   const failed = (problems: string[], cause?: unknown) =>
-    new GatehouseError(
-      'SUBGRAPH_LOAD_FAILED',
-      `REST subgraph ${name}: ${options.source} cannot be used`,
-      problems,
-      {
-        cause,
-      },
-    );
+    loadFailed(name, `REST subgraph ${name}: ${options.source} cannot be used`, cause, problems);
 
   let document: DocumentNode;
   try {
@@ -50,7 +44,7 @@ export function buildRestSubgraph(options: BuildRestSubgraphOptions): SubgraphDe
   const resolvers = buildRestResolvers(stripped, {
     target: options.target,
     model,
-    concurrency: options.concurrency ?? 8,
+    concurrency: options.concurrency ?? LOOKUP_CONCURRENCY,
   });
   let schema: ReturnType<typeof buildSubgraphSchema>;
   try {

@@ -1,39 +1,34 @@
 /**
  * Runs operations the planner sends (root fields and `_entities`) against the in-process schema of
  * a REST subgraph. The operation's context is passed through unchanged, so per-request loaders
- * keyed on it are shared by every call of one client operation and by no other. Never throws:
- * failures become `{ errors }` with a catalogue code and the service name.
+ * keyed on it are shared by every call of one client operation and by no other. A bare executor:
+ * the composition root wraps it in the subgraph pipeline, whose outermost step turns a rejection
+ * into `{ errors }` with a catalogue code and the service name.
  */
 import { createDefaultExecutor } from '@graphql-tools/delegate';
 import { type ExecutionResult, isAsyncIterable } from '@graphql-tools/utils';
 import { GraphQLError, type GraphQLSchema } from 'graphql';
-import { gatewayError, isGatewayError } from '../../gateway/errors/index.ts';
-import { errorsAsData } from '../../gateway/upstream/errors-as-data.ts';
-import { clientSignal, composeWrappers, type SubgraphExecutor } from '../../gateway/upstream/index.ts';
+import { clientSignal } from '../../core/client-signal.ts';
+import { gatewayError, isGatewayError } from '../../core/errors.ts';
+import type { SubgraphExecutor } from '../../core/subgraph-call.ts';
 
-/** The executor of an in-process subgraph schema, wrapped so that it never throws. */
+/** The executor of an in-process subgraph schema. */
 export function inProcessExecutor(serviceName: string, schema: GraphQLSchema): SubgraphExecutor {
   const execute = createDefaultExecutor(schema);
-  return composeWrappers(
-    [
-      // Outermost: a bug or a rejected promise below still answers the planner with an error.
-      errorsAsData(serviceName),
-    ],
-    async function restSchemaExecutor(request) {
-      // Loaders are keyed on the context; without one, this execution gets its own. The planner
-      // does not pass the client's signal on: take it from the context so REST calls are
-      // cancelled when the client goes away.
-      const result = await execute({
-        ...request,
-        context: request.context ?? {},
-        signal: clientSignal(request),
-      });
-      if (isAsyncIterable(result)) {
-        throw gatewayError('SUBGRAPH_BAD_RESPONSE', `${serviceName} cannot stream results`, { serviceName });
-      }
-      return withShapeErrors(result, serviceName);
-    },
-  );
+  return async function restSchemaExecutor(request) {
+    // Loaders are keyed on the context; without one, this execution gets its own. The planner
+    // does not pass the client's signal on: take it from the context so REST calls are
+    // cancelled when the client goes away.
+    const result = await execute({
+      ...request,
+      context: request.context ?? {},
+      signal: clientSignal(request),
+    });
+    if (isAsyncIterable(result)) {
+      throw gatewayError('SUBGRAPH_BAD_RESPONSE', `${serviceName} cannot stream results`, { serviceName });
+    }
+    return withShapeErrors(result, serviceName);
+  };
 }
 
 /** What graphql-js says when a value does not fit its type: null, scalar, enum, list, abstract type. */

@@ -3,8 +3,8 @@
  * HTTP errors become REST_HTTP_ERROR (or "not found" where the caller accepts it), a body that is
  * not JSON becomes SUBGRAPH_BAD_RESPONSE. Unreachable and timeout come from the client already.
  */
-import { gatewayError } from '../../gateway/errors/index.ts';
-import type { UpstreamClient } from '../../gateway/http/index.ts';
+import { gatewayError } from '../../core/errors.ts';
+import type { UpstreamClient } from '../../core/http-client.ts';
 import type { HttpMethod } from './model.ts';
 
 /** The REST API a subgraph talks to. */

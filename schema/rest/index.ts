@@ -4,8 +4,8 @@
  * document (`openapi`); both go through the same builder. See docs/rest.md.
  */
 import { readFile } from 'node:fs/promises';
-import type { RestSubgraphConfig } from '../../gateway/config/index.ts';
-import { GatehouseError } from '../../gateway/errors/index.ts';
+import { loadFailed } from '../../core/errors.ts';
+import type { RestSubgraphOptions } from '../options.ts';
 import type { SubgraphDefinition, SubgraphLoader } from '../types.ts';
 import { buildRestSubgraph } from './build.ts';
 import { openApiSubgraphSdl } from './openapi/index.ts';
@@ -13,7 +13,7 @@ import { openApiSubgraphSdl } from './openapi/index.ts';
 export { buildRestSubgraph } from './build.ts';
 
 /** The loader of a `kind: rest` subgraph: reads its SDL or OpenAPI document, then builds it. */
-export function restSubgraphLoader(config: RestSubgraphConfig): SubgraphLoader {
+export function restSubgraphLoader(config: RestSubgraphOptions): SubgraphLoader {
   return async function loadRestSubgraph(context): Promise<SubgraphDefinition> {
     const source = config.openapi ?? config.schemaFile ?? '(no schemaFile)';
     const sdl =
@@ -29,7 +29,7 @@ export function restSubgraphLoader(config: RestSubgraphConfig): SubgraphLoader {
         baseUrl: config.url,
         client: context.client,
         timeout: config.timeout,
-        headers: config.headers,
+        headers: config.headers ?? {},
       },
     });
   };
@@ -39,7 +39,7 @@ async function readSdl(name: string, file: string): Promise<string> {
   try {
     return await readFile(file, 'utf8');
   } catch (cause) {
-    throw new GatehouseError('SUBGRAPH_LOAD_FAILED', `REST subgraph ${name}: cannot read ${file}`, [
+    throw loadFailed(name, `REST subgraph ${name}: cannot read ${file}`, undefined, [
       `check schemaFile: ${(cause as Error).message}`,
     ]);
   }

@@ -7,7 +7,7 @@
  */
 import DataLoader from 'dataloader';
 import type { GraphQLResolveInfo } from 'graphql';
-import { gatewayError } from '../../gateway/errors/index.ts';
+import { gatewayError } from '../../core/errors.ts';
 import { mapWithLimit } from '../map-limit.ts';
 import { type RestTarget, sendRest } from './http.ts';
 import { representationToJson } from './json-shape.ts';

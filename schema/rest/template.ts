@@ -3,7 +3,7 @@
  * `/users/{parent.ownerId}/orders` or `limit={args.first}`. Parsed once when the subgraph loads
  * (so mistakes fail the load), rendered per call.
  */
-import { gatewayError } from '../../gateway/errors/index.ts';
+import { gatewayError } from '../../core/errors.ts';
 
 /** Where a variable's value comes from. */
 export type TemplateScope = 'args' | 'parent' | 'key';

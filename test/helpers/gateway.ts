@@ -3,6 +3,7 @@ import type { GatehouseConfigInput } from '../../gateway/config/index.ts';
 import { resolveConfig } from '../../gateway/config/index.ts';
 import { createGateway, type Gateway } from '../../gateway/create-gateway.ts';
 import { silentLogger } from '../../gateway/logger/index.ts';
+import type { Room } from '../../gateway/room.ts';
 
 export interface TestGateway extends Gateway {
   /** POSTs a GraphQL operation through the whole pipeline (in process) and returns status and JSON body. */
@@ -25,7 +26,7 @@ export interface TestGateway extends Gateway {
 
 export async function startTestGateway(
   input: GatehouseConfigInput,
-  options: { baseDir?: string; env?: NodeJS.ProcessEnv } = {},
+  options: { baseDir?: string; env?: NodeJS.ProcessEnv; rooms?: readonly Room[] } = {},
 ): Promise<TestGateway> {
   const config = resolveConfig(
     {
@@ -35,7 +36,12 @@ export async function startTestGateway(
     },
     { baseDir: options.baseDir, env: options.env ?? {} },
   );
-  const gateway = createGateway({ config, logger: silentLogger, env: options.env ?? {} });
+  const gateway = createGateway({
+    config,
+    logger: silentLogger,
+    env: options.env ?? {},
+    rooms: options.rooms,
+  });
   await gateway.start();
   return Object.assign(gateway, {
     async query(query: string, variables?: Record<string, unknown>, headers: Record<string, string> = {}) {

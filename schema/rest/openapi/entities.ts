@@ -4,12 +4,12 @@
  * many by a list of keys (`batchOperation` + `batchParameter`). Where the answer wraps the entity
  * (`{ data: Product }`, `{ items: [Product] }`), the wrapping field becomes the `select`.
  */
-import type { RestSubgraphConfig } from '../../../gateway/config/index.ts';
+import type { RestEntityOptions } from '../../options.ts';
 import type { Operation } from './operations.ts';
 import type { ObjectDef } from './sdl.ts';
 import type { TypeRegistry } from './types.ts';
 
-type EntityConfig = RestSubgraphConfig['entities'][number];
+type EntityConfig = RestEntityOptions;
 
 /** Adds `@key` and `@restLookup` to the generated types named in `entities`; problems go to `problems`. */
 export function applyEntities(

@@ -3,8 +3,9 @@
  * `@restLookup` and `@map` that a person would write, then built by the same builder. Every
  * problem found is reported together, naming where in the document it is.
  */
-import type { RestSubgraphConfig } from '../../../gateway/config/index.ts';
-import { GatehouseError } from '../../../gateway/errors/index.ts';
+
+import { loadFailed } from '../../../core/errors.ts';
+import type { RestEntityOptions } from '../../options.ts';
 import { asObject, type Json, RefResolver, readOpenApi } from './document.ts';
 import { applyEntities } from './entities.ts';
 import { pascalCase } from './names.ts';
@@ -12,7 +13,7 @@ import { readOperations } from './operations.ts';
 import { type ObjectDef, printSdl } from './sdl.ts';
 import { TypeRegistry } from './types.ts';
 
-type EntityConfig = RestSubgraphConfig['entities'][number];
+type EntityConfig = RestEntityOptions;
 
 /** Reads the document and generates the SDL; throws SUBGRAPH_LOAD_FAILED with every problem. */
 export async function openApiSubgraphSdl(
@@ -21,9 +22,7 @@ export async function openApiSubgraphSdl(
   entities: readonly EntityConfig[],
 ): Promise<string> {
   const failed = (problems: string[], cause?: unknown) =>
-    new GatehouseError('SUBGRAPH_LOAD_FAILED', `REST subgraph ${name}: cannot import ${file}`, problems, {
-      cause,
-    });
+    loadFailed(name, `REST subgraph ${name}: cannot import ${file}`, cause, problems);
   let document: Json;
   try {
     document = await readOpenApi(file);

@@ -1,0 +1,20 @@
+/**
+ * Defaults that more than one place needs: the config schema (its `.default()`), the room that
+ * reads the resolved value, and the builders that can be called without config. Each lives here
+ * once; units in the name or beside the number.
+ */
+
+/** Lookup calls in flight at once for one `_entities` request without a batch endpoint or field. */
+export const LOOKUP_CONCURRENCY = 8;
+
+/** First delay before loading a failed subgraph again, in milliseconds. */
+export const RETRY_INITIAL_DELAY = 1_000; // 1 s
+
+/** Longest delay between two loads of a failed subgraph (the delay doubles up to it), in milliseconds. */
+export const RETRY_MAX_DELAY = 30_000; // 30 s
+
+/** Liveness endpoint. */
+export const HEALTH_PATH = '/healthz';
+
+/** Readiness endpoint. */
+export const READY_PATH = '/readyz';

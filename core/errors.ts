@@ -1,0 +1,124 @@
+/**
+ * The one catalogue of errors a client or an operator may see.
+ *
+ * Every entry has a stable `code` (clients and tests match on it, never on the message), the HTTP
+ * status it stands for, and whether it is about an upstream (in which case the error carries
+ * `extensions.serviceName`). The status is what an operation whose only result is that error
+ * answers (`gateway/errors/status.ts`, raised before execution: no `data`); an operation that
+ * executed answers 200, with partial data.
+ * Messages may change; codes may not.
+ */
+import { GraphQLError } from 'graphql';
+
+export const ErrorCodes = {
+  /** A subgraph could not be reached: connection refused, reset, DNS failure. */
+  SUBGRAPH_UNAVAILABLE: { status: 502, upstream: true },
+  /** A subgraph did not answer within its request timeout. */
+  GATEWAY_TIMEOUT: { status: 504, upstream: true },
+  /** A subgraph answered, but not with a GraphQL response (non-JSON body, wrong shape, HTTP error). */
+  SUBGRAPH_BAD_RESPONSE: { status: 502, upstream: true },
+  /** An error returned by a subgraph in its `errors` list, passed through with the client's path. */
+  SUBGRAPH_ERROR: { status: 200, upstream: true },
+  /** A REST API answered with an HTTP error status (4xx/5xx). */
+  REST_HTTP_ERROR: { status: 502, upstream: true },
+  /** A field was queried whose subgraph is not loaded (failed at startup, still retrying). */
+  SUBGRAPH_NOT_LOADED: { status: 503, upstream: true },
+  /** No schema has been built yet: every subgraph failed to load. */
+  SCHEMA_NOT_READY: { status: 503, upstream: false },
+  /** Subgraph schemas do not compose into one supergraph. */
+  COMPOSITION_FAILED: { status: 500, upstream: false },
+  /** A subgraph's schema could not be loaded (SDL fetch, introspection, file, OpenAPI document). */
+  SUBGRAPH_LOAD_FAILED: { status: 502, upstream: true },
+  /** The configuration file is missing, unreadable or invalid. */
+  CONFIG_INVALID: { status: 500, upstream: false },
+  /** The operation cannot run as sent: a variable of the wrong type, an unknown operation name. */
+  BAD_USER_INPUT: { status: 400, upstream: false },
+  /** Anything unexpected; the message is masked, the details are logged. */
+  INTERNAL_SERVER_ERROR: { status: 500, upstream: false },
+} as const satisfies Record<string, { status: number; upstream: boolean }>;
+
+export type ErrorCode = keyof typeof ErrorCodes;
+
+/** The `extensions` of every error Gatehouse produces. */
+export interface GatewayErrorExtensions {
+  code: ErrorCode;
+  /** Present when the error is about one upstream. */
+  serviceName?: string;
+  http?: { status: number };
+  [key: string]: unknown;
+}
+
+export interface GatewayErrorOptions {
+  serviceName?: string;
+  /** The underlying failure; logged, never shown to clients. */
+  cause?: unknown;
+  path?: ReadonlyArray<string | number>;
+  /** More extensions (for example `upstreamStatus`). */
+  extensions?: Record<string, unknown>;
+}
+
+/** Builds a client-visible `GraphQLError` for a catalogue code. */
+export function gatewayError(
+  code: ErrorCode,
+  message: string,
+  options: GatewayErrorOptions = {},
+): GraphQLError {
+  const extensions: GatewayErrorExtensions = { code, ...options.extensions };
+  if (options.serviceName !== undefined) extensions.serviceName = options.serviceName;
+  const error = new GraphQLError(message, { extensions, path: options.path });
+  if (options.cause !== undefined) {
+    // Kept off `originalError` so Yoga does not treat the error as unexpected and mask it.
+    Object.defineProperty(error, 'cause', { value: options.cause, enumerable: false });
+  }
+  return error;
+}
+
+/** True when `value` is a GraphQLError whose code is in the catalogue. */
+export function isGatewayError(
+  value: unknown,
+): value is GraphQLError & { extensions: GatewayErrorExtensions } {
+  return (
+    value instanceof GraphQLError &&
+    typeof value.extensions?.code === 'string' &&
+    Object.hasOwn(ErrorCodes, value.extensions.code)
+  );
+}
+
+/**
+ * An error raised while starting or configuring the gateway (not during a request): it carries a
+ * code from the catalogue and a list of problems, each naming where and what to change.
+ */
+export class GatehouseError extends Error {
+  override readonly name = 'GatehouseError';
+  readonly code: ErrorCode;
+  readonly problems: readonly string[];
+
+  constructor(
+    code: ErrorCode,
+    message: string,
+    problems: readonly string[] = [],
+    options?: { cause?: unknown },
+  ) {
+    super(
+      problems.length > 0 ? `${message}\n${problems.map((p) => `  - ${p}`).join('\n')}` : message,
+      options,
+    );
+    this.code = code;
+    this.problems = problems;
+  }
+}
+
+/**
+ * A subgraph whose schema cannot be loaded. A loading failure is never a client's error: it is
+ * reported in the logs and on `/readyz`, so it is a `GatehouseError` (with the problems to fix),
+ * never a `GraphQLError`. Every loader throws it through here.
+ */
+export function loadFailed(
+  serviceName: string,
+  message: string,
+  cause?: unknown,
+  problems: readonly string[] = [],
+): GatehouseError {
+  const error = new GatehouseError('SUBGRAPH_LOAD_FAILED', message, problems, { cause });
+  return Object.assign(error, { serviceName });
+}

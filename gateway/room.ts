@@ -1,0 +1,38 @@
+/**
+ * A room: one concern of the gateway, which may hook several stages. The composition root
+ * (`create-gateway.ts`) keeps one ordered list of rooms and derives each stage's list from it:
+ * the Yoga plugins, the subgraph pipeline, the HTTP interceptors and the close hooks, each in the
+ * list's order (first is outermost; close hooks run in reverse, the last opened closes first).
+ */
+import type { Plugin } from 'graphql-yoga';
+import type { HttpInterceptor } from '../core/http-client.ts';
+import type { ExecutorWrapper, SubgraphInfo } from '../core/subgraph-call.ts';
+
+export interface Room {
+  /** Names the room in logs and in the order comments. */
+  name: string;
+  /** Request, operation and response stages: an envelop/Yoga plugin. @default undefined */
+  plugin?: Plugin;
+  /**
+   * Subgraph stage: the step this room adds to the pipeline of one subgraph, built once per
+   * subgraph put in service; it sees every call, with its kind (`callKind(request)`).
+   * @default undefined
+   */
+  subgraph?(info: SubgraphInfo): ExecutorWrapper;
+  /** HTTP stage: around every call of the pooled client (any kind of backend). @default undefined */
+  http?: HttpInterceptor;
+  /** Called once when the gateway closes. @default undefined */
+  close?(): void | Promise<void>;
+}
+
+/** Each stage's list, in the rooms' order. */
+export function stagesOf(rooms: readonly Room[]) {
+  return {
+    plugins: rooms.flatMap((room) => (room.plugin ? [room.plugin] : [])),
+    interceptors: rooms.flatMap((room) => (room.http ? [room.http] : [])),
+    wrappers: (info: SubgraphInfo) => rooms.flatMap((room) => (room.subgraph ? [room.subgraph(info)] : [])),
+    async close() {
+      for (const room of [...rooms].reverse()) await room.close?.();
+    },
+  };
+}
