@@ -3,8 +3,8 @@
  * down gracefully on SIGINT/SIGTERM (stop accepting, finish in-flight requests, close pools);
  * SIGHUP is logged and ignored until reloading exists.
  */
-import { type GatehouseConfig, loadConfig, resolveConfig } from './config/index.ts';
-import { type StartOptions, serverOverrides, startConfig } from './config/start-options.ts';
+import { type GatehouseConfig, loadConfig } from './config/index.ts';
+import { type StartOptions, startConfig } from './config/start-options.ts';
 import { createGateway, type Gateway } from './create-gateway.ts';
 import { createUpstreamClient } from './http/index.ts';
 import { createLogger, silentLogger } from './logger/index.ts';

@@ -4,6 +4,13 @@
  * in `gatehouse.schema.json` that editors use for completion (`npm run config:schema`).
  */
 import { z } from 'zod';
+import {
+  HEALTH_PATH,
+  LOOKUP_CONCURRENCY,
+  READY_PATH,
+  RETRY_INITIAL_DELAY,
+  RETRY_MAX_DELAY,
+} from '../../core/defaults.ts';
 
 // Node timers overflow past 2^31 - 1 ms (about 24.8 days) and then fire at once.
 const MAX_DURATION = 2_147_483_647;
@@ -165,7 +172,7 @@ export const restSubgraphSchema = z
       .number()
       .int()
       .positive()
-      .default(8)
+      .default(LOOKUP_CONCURRENCY)
       .describe('Parallel calls per lookup batch without a batch endpoint'),
   })
   .refine((s) => (s.schemaFile === undefined) !== (s.openapi === undefined), {
@@ -191,8 +198,8 @@ export const serverSchema = z
       .describe('Port to listen on (0 picks a free one)'),
     graphqlPath: z.string().startsWith('/').default('/graphql').describe('Path of the GraphQL endpoint'),
     graphiql: z.boolean().default(true).describe('Serve GraphiQL on GET requests from browsers'),
-    healthPath: z.string().startsWith('/').default('/healthz').describe('Liveness endpoint'),
-    readyPath: z.string().startsWith('/').default('/readyz').describe('Readiness endpoint'),
+    healthPath: z.string().startsWith('/').default(HEALTH_PATH).describe('Liveness endpoint'),
+    readyPath: z.string().startsWith('/').default(READY_PATH).describe('Readiness endpoint'),
     shutdownTimeout: duration(
       'On shutdown, how long requests in flight may take to finish before their connections are closed',
     ).default(10_000),
@@ -229,8 +236,12 @@ export const serverSchema = z
 
 export const pollSchema = z
   .strictObject({
-    retryInitialDelay: duration('First delay before retrying a subgraph that failed to load').default(1_000),
-    retryMaxDelay: duration('Longest delay between retries (the delay doubles up to it)').default(30_000),
+    retryInitialDelay: duration('First delay before retrying a subgraph that failed to load').default(
+      RETRY_INITIAL_DELAY,
+    ),
+    retryMaxDelay: duration('Longest delay between retries (the delay doubles up to it)').default(
+      RETRY_MAX_DELAY,
+    ),
     healthCheckInterval: duration(
       'Time between two health checks of each required subgraph in service (/readyz answers 503 while one fails)',
     ).default(10_000),

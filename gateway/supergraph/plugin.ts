@@ -5,7 +5,7 @@
  */
 import type { GraphQLSchema } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
-import { gatewayError } from '../errors/index.ts';
+import { ErrorCodes, gatewayError } from '../errors/index.ts';
 import type { Supergraph } from './index.ts';
 
 export function useSupergraphSchema(supergraph: Supergraph): Plugin {
@@ -16,7 +16,7 @@ export function useSupergraphSchema(supergraph: Supergraph): Plugin {
           'SCHEMA_NOT_READY',
           'no schema is in service yet: no subgraph could be loaded or composed',
           {
-            extensions: { http: { status: 503 } },
+            extensions: { http: { status: ErrorCodes.SCHEMA_NOT_READY.status } },
           },
         );
       }

@@ -4,22 +4,12 @@
  * imports.test.ts.)
  */
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 
 const REPO = fileURLToPath(new URL('../..', import.meta.url));
-/** Every `from '...'` and `import('...')` specifier of a source file. */
-const specifiers = (text: string) =>
-  [...text.matchAll(/(?:\bfrom\s+|\bimport\s*\(\s*)['"]([^'"]+)['"]/g)].map((m) => m[1]!);
-
-function sources(dir: string): string[] {
-  return readdirSync(join(REPO, dir), { recursive: true, withFileTypes: true })
-    .filter((e) => e.isFile() && e.name.endsWith('.ts'))
-    .map((e) => join(e.parentPath, e.name));
-}
-
 describe('package boundaries', () => {
   it('gateway/cli.ts imports only node: modules at load time (type imports aside)', () => {
     const text = readFileSync(join(REPO, 'gateway/cli.ts'), 'utf8');
