@@ -5,7 +5,7 @@
  *   gatehouse compose [--config <file>] [--output <file>]
  *   gatehouse demo [--port <n>]
  */
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 
 // Only node: modules above: `--help` and argument errors answer before the gateway (graphql, Yoga,
@@ -35,8 +35,25 @@ Options:
   -H, --host <addr>        address to listen on (overrides server.host)
   -p, --port <n>           port to listen on (overrides server.port)
   -o, --output <file>      with compose: write the supergraph here instead of stdout
+  -v, --version            print the version
   -h, --help               show this help
 `;
+
+/** The version in the package.json above this file (sources: the repository's; dist/: the package's). */
+function packageVersion(): string {
+  for (const up of ['../package.json', '../../package.json']) {
+    try {
+      const pkg = JSON.parse(readFileSync(new URL(up, import.meta.url), 'utf8')) as {
+        name?: string;
+        version?: string;
+      };
+      if (pkg.name === 'gatehouse-graphql' && pkg.version) return pkg.version;
+    } catch {
+      // not this folder: try the next one up
+    }
+  }
+  return 'unknown';
+}
 
 async function main(argv: string[], commands: CliCommands): Promise<number> {
   const { values, positionals } = parseArgs({
@@ -49,10 +66,15 @@ async function main(argv: string[], commands: CliCommands): Promise<number> {
       port: { type: 'string', short: 'p' },
       output: { type: 'string', short: 'o' },
       help: { type: 'boolean', short: 'h' },
+      version: { type: 'boolean', short: 'v' },
     },
   });
   if (values.help) {
     process.stdout.write(USAGE);
+    return 0;
+  }
+  if (values.version) {
+    process.stdout.write(`${packageVersion()}\n`);
     return 0;
   }
   const command = positionals[0] ?? 'start';

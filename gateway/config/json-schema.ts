@@ -17,6 +17,9 @@ export function configJsonSchema(): Record<string, unknown> {
     // zod leaves out the default of a value that is transformed (a duration: "2s" → 2000), as
     // the default is an output; a duration's default in milliseconds is also a valid input.
     override(ctx) {
+      // `startsWith` also gives a `pattern`; its `format: "starts_with"` is not a JSON Schema
+      // format, and validators such as ajv warn about it.
+      if (ctx.jsonSchema.format === 'starts_with') delete ctx.jsonSchema.format;
       const def = ctx.zodSchema._zod.def;
       if (def.type === 'default' && ctx.jsonSchema.default === undefined) {
         ctx.jsonSchema.default = (def as z.core.$ZodDefaultDef).defaultValue;

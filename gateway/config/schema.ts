@@ -26,15 +26,18 @@ export function durationMs(value: unknown): number | undefined {
   return Number(match[1]) * UNIT_MS[match[2] as keyof typeof UNIT_MS];
 }
 
+/** What is wrong with a value that is not a duration, naming the value. */
+const durationProblem = (input: unknown) => `must be ${DURATION_FIX}, not ${JSON.stringify(input)}`;
+
 /** A duration: milliseconds, or a string with a unit; always milliseconds once resolved. */
 const duration = (what: string) =>
   z
     .union(
       [
         z.number().int().positive().max(MAX_DURATION, `must be at most ${MAX_DURATION} ms (about 24 days)`),
-        z.string().regex(DURATION_TEXT, `must be ${DURATION_FIX}`),
+        z.string().regex(DURATION_TEXT, { error: (issue) => durationProblem(issue.input) }),
       ],
-      { error: `must be ${DURATION_FIX}` },
+      { error: (issue) => durationProblem(issue.input) },
     )
     .transform((value) => durationMs(value) as number)
     .pipe(

@@ -66,6 +66,7 @@ before(async () => {
     missingConfig: { args: ['--config', join(bad, 'missing.yaml')], cwd: bad },
     missingSupergraph: { args: ['--supergraph', join(bad, 'missing.graphql')], cwd: bad },
     help: { args: ['--help'] },
+    version: { args: ['--version'] },
     unknownCommand: { args: ['frobnicate'] },
     unknownOption: { args: ['--frobnicate'] },
   };
@@ -145,6 +146,15 @@ describe('gatehouse --help', () => {
     for (const command of ['start', 'compose', 'demo', '--supergraph', '--config']) {
       assert.ok(stdout.includes(command), command);
     }
+  });
+
+  it('--version prints the package version', () => {
+    const { code, stdout } = ran.version!;
+    assert.equal(code, 0);
+    const { version } = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
+      version: string;
+    };
+    assert.equal(stdout.trim(), version);
   });
 
   it('exits non-zero with the usage on an unknown command or option', () => {
