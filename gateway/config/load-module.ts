@@ -99,16 +99,36 @@ async function stripTypes(path: string): Promise<string> {
   try {
     return amaro.transformSync(source, { mode: 'strip-only' }).code;
   } catch (cause) {
-    throw new GatehouseError(
-      'CONFIG_INVALID',
-      `cannot load config module ${path}`,
-      [
-        messageOf(cause),
-        'only erasable TypeScript syntax is supported (no enum, namespace or parameter properties)',
-      ],
-      { cause },
-    );
+    throw new GatehouseError('CONFIG_INVALID', `cannot load config module ${path}`, stripProblems(cause), {
+      cause,
+    });
   }
+}
+
+/** What amaro throws: a plain object (not an Error) with a code, a message and where. */
+interface StripError {
+  code?: string;
+  message?: string;
+  snippet?: string;
+  startLine?: number;
+  startColumn?: number;
+}
+
+/** The problems of a failed strip: the message at its line and column, the snippet, and a hint for syntax that cannot be stripped. */
+function stripProblems(cause: unknown): string[] {
+  if (cause instanceof Error || typeof cause !== 'object' || cause === null) return [messageOf(cause)];
+  const error = cause as StripError;
+  const at =
+    error.startLine !== undefined && error.startColumn !== undefined
+      ? ` (line ${error.startLine}, column ${error.startColumn + 1})`
+      : '';
+  const problems = [`${error.message ?? error.code ?? 'cannot strip the types'}${at}`];
+  if (error.snippet) problems.push(error.snippet.trimEnd());
+  if (error.code === 'UnsupportedSyntax')
+    problems.push(
+      'only erasable TypeScript syntax is supported (no enum, namespace or parameter properties)',
+    );
+  return problems;
 }
 
 /** Imports `file` (the config or its stripped copy); errors name `path`, the config. */

@@ -113,6 +113,19 @@ describe('loadConfig', () => {
     ]);
   });
 
+  it('a TypeScript syntax error says where, and the erasable-syntax hint only for enums and the like', async () => {
+    // The stripped path (Node without native type stripping, or a .ts outside a module project).
+    const typo = await write('typo/gatehouse.config.ts', 'const port: number = ;\nexport default {};\n');
+    await rejectsWith(loadConfig(typo, {}), (error) => {
+      assert.doesNotMatch(error.message, /\[object Object\]/);
+      assert.match(error.message, /line 1/);
+      assert.doesNotMatch(error.message, /erasable/);
+    });
+    if ((process.features as { typescript?: unknown }).typescript) return; // Node strips .mts itself
+    const withEnum = await write('enum/gatehouse.config.mts', 'enum Mode { A }\nexport default {};\n');
+    await rejectsWith(loadConfig(withEnum, {}), (error) => assert.match(error.message, /erasable/));
+  });
+
   it('applies the environment it is given', async () => {
     const path = await write('env/gatehouse.config.yaml', 'supergraph: s.graphql\n');
     const config = await loadConfig(path, { GATEHOUSE_PORT: '4300' });
