@@ -53,6 +53,8 @@ export interface GatewayErrorOptions {
   /** The underlying failure; logged, never shown to clients. */
   cause?: unknown;
   path?: ReadonlyArray<string | number>;
+  /** The operation's nodes the error is about (they give its `locations`). */
+  nodes?: GraphQLError['nodes'];
   /** More extensions (for example `upstreamStatus`). */
   extensions?: Record<string, unknown>;
 }
@@ -74,7 +76,7 @@ export function gatewayError(
 ): GraphQLError {
   const extensions: GatewayErrorExtensions = { code, ...options.extensions };
   if (options.serviceName !== undefined) extensions.serviceName = options.serviceName;
-  const error = new GraphQLError(message, { extensions, path: options.path });
+  const error = new GraphQLError(message, { extensions, path: options.path, nodes: options.nodes });
   madeByGateway.add(error.extensions);
   if (options.cause !== undefined) {
     // Kept off `originalError` so Yoga does not treat the error as unexpected and mask it.
