@@ -53,9 +53,20 @@ export interface GatewayErrorOptions {
   /** The underlying failure; logged, never shown to clients. */
   cause?: unknown;
   path?: ReadonlyArray<string | number>;
+  /** The operation's nodes the error is about (they give its `locations`). */
+  nodes?: GraphQLError['nodes'];
   /** More extensions (for example `upstreamStatus`). */
   extensions?: Record<string, unknown>;
 }
+
+/**
+ * The `extensions` objects of the errors `gatewayError()` made. Provenance, not the code, tells
+ * the gateway's errors from a subgraph's: a subgraph may send any code (Apollo Server gives
+ * INTERNAL_SERVER_ERROR to every thrown error). The planner and in-process subgraphs copy errors
+ * but share their `extensions` object, so the mark survives; a copy that spreads extensions loses
+ * it, and the error is then filtered as a subgraph's (fails closed).
+ */
+const madeByGateway = new WeakSet<object>();
 
 /** Builds a client-visible `GraphQLError` for a catalogue code. */
 export function gatewayError(
@@ -65,7 +76,8 @@ export function gatewayError(
 ): GraphQLError {
   const extensions: GatewayErrorExtensions = { code, ...options.extensions };
   if (options.serviceName !== undefined) extensions.serviceName = options.serviceName;
-  const error = new GraphQLError(message, { extensions, path: options.path });
+  const error = new GraphQLError(message, { extensions, path: options.path, nodes: options.nodes });
+  madeByGateway.add(error.extensions);
   if (options.cause !== undefined) {
     // Kept off `originalError` so Yoga does not treat the error as unexpected and mask it.
     Object.defineProperty(error, 'cause', { value: options.cause, enumerable: false });
@@ -73,14 +85,19 @@ export function gatewayError(
   return error;
 }
 
-/** True when `value` is a GraphQLError whose code is in the catalogue. */
+/**
+ * True when `value` is a GraphQLError made by `gatewayError()` (or a copy sharing its
+ * `extensions`), whatever its code: an error a subgraph sent with a catalogue code is not one.
+ */
 export function isGatewayError(
   value: unknown,
 ): value is GraphQLError & { extensions: GatewayErrorExtensions } {
   return (
     value instanceof GraphQLError &&
-    typeof value.extensions?.code === 'string' &&
-    Object.hasOwn(ErrorCodes, value.extensions.code)
+    typeof value.extensions === 'object' &&
+    value.extensions !== null &&
+    madeByGateway.has(value.extensions) &&
+    Object.hasOwn(ErrorCodes, value.extensions.code as string)
   );
 }
 

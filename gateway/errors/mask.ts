@@ -1,6 +1,6 @@
 /**
- * What clients may see of an error (stage: response). Gateway errors (catalogue codes), errors a
- * subgraph returned, and GraphQL validation errors pass through; anything else is replaced by an
+ * What clients may see of an error (stage: response). Gateway errors (made by `gatewayError()`,
+ * whatever their code), errors a subgraph returned, and GraphQL validation errors pass through; anything else is replaced by an
  * INTERNAL_SERVER_ERROR with no details and logged with its stack. Errors a subgraph returned
  * pass as `subgraphErrors` says (by default the message and code; see subgraph-errors.ts).
  */

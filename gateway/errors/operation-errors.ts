@@ -5,8 +5,8 @@
  * key is exactly that case: execution never began.
  */
 import type { ExecutionResult } from 'graphql';
-import { GraphQLError } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
+import { gatewayError } from '../../core/errors.ts';
 
 export function useOperationErrorCodes(): Plugin {
   return {
@@ -22,12 +22,10 @@ export function useOperationErrorCodes(): Plugin {
             errors: single.errors.map((error) =>
               error.extensions?.code !== undefined
                 ? error
-                : new GraphQLError(error.message, {
+                : gatewayError('BAD_USER_INPUT', error.message, {
                     nodes: error.nodes,
-                    source: error.source,
-                    positions: error.positions,
                     path: error.path,
-                    extensions: { ...error.extensions, code: 'BAD_USER_INPUT' },
+                    extensions: { ...error.extensions },
                   }),
             ),
           });

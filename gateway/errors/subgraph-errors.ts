@@ -3,11 +3,12 @@
  * config: by default the message and `code`; `extensions: all` passes the others too, and
  * `message: replace` hides the message. `exception` and `stacktrace` never pass: they are how
  * servers in development mode ship stack traces and internal state. The gateway's own errors
- * about a subgraph (catalogue codes such as SUBGRAPH_UNAVAILABLE) are left as they are.
+ * about a subgraph (made by `gatewayError()`, such as SUBGRAPH_UNAVAILABLE) are left as they are;
+ * an error is judged by where it was made, never by its code, which a subgraph may copy.
  */
 import { GraphQLError } from 'graphql';
 import type { SubgraphErrorsConfig } from '../config/schema.ts';
-import { ErrorCodes } from './index.ts';
+import { isGatewayError } from './index.ts';
 
 export interface SubgraphErrorPolicy {
   /** `pass` the subgraph message, or `replace` it with `replacement`. @default 'pass' */
@@ -44,14 +45,13 @@ export function subgraphErrorPolicies(
 
 /**
  * The service that returned `error` (its `extensions.serviceName`), or undefined when the error is
- * not a subgraph's: no service, or a catalogue code the gateway itself gives (SUBGRAPH_ERROR is
- * the code a subgraph error without one gets, so it is a subgraph's).
+ * not a subgraph's: no service, or made by the gateway itself (`isGatewayError`). Whatever its
+ * code, an error with a service that the gateway did not make is a subgraph's: fails closed.
  */
 export function subgraphOf(error: GraphQLError): string | undefined {
-  const { serviceName, code } = error.extensions ?? {};
+  const serviceName = error.extensions?.serviceName;
   if (typeof serviceName !== 'string') return undefined;
-  if (typeof code === 'string' && code !== 'SUBGRAPH_ERROR' && Object.hasOwn(ErrorCodes, code))
-    return undefined;
+  if (isGatewayError(error)) return undefined;
   return serviceName;
 }
 

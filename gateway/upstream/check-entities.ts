@@ -4,7 +4,8 @@
  * positions with no error. This step compares the count asked with the count answered and adds a
  * SUBGRAPH_BAD_RESPONSE at `['_entities', i]` for each position it cannot answer: the missing
  * ones when there are too few; all of them when there are too many (no entry can then be matched
- * to its representation). The planner maps those paths to the client's.
+ * to its representation). A position where the subgraph already reported an error keeps that
+ * error alone. The planner maps those paths to the client's.
  */
 import type { ExecutionRequest, ExecutionResult } from '@graphql-tools/utils';
 import { type DocumentNode, type FieldNode, getOperationAST, Kind } from 'graphql';
@@ -75,7 +76,11 @@ function checked(result: ExecutionResult, asked: Asked, serviceName: string): Ex
   // matched to its representation, so every position is an error and the answer is dropped.
   const short = entities.length < asked.count;
   const first = short ? entities.length : 0;
+  const reported = new Set(
+    errors.filter((e) => e.path?.[0] === asked.key && typeof e.path[1] === 'number').map((e) => e.path?.[1]),
+  );
   for (let i = first; i < asked.count; i++) {
+    if (reported.has(i)) continue;
     errors.push(gatewayError('SUBGRAPH_BAD_RESPONSE', message, { serviceName, path: [asked.key, i] }));
   }
   const kept = short ? entities : entities.slice(0, asked.count).map(() => null);

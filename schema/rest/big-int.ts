@@ -2,7 +2,9 @@
  * `BigInt`: the scalar OpenAPI `integer` + `int64` becomes. A 64-bit integer does not fit
  * GraphQL's `Int` (32 bits), and as a `Float` it loses digits past 2^53 and prints as `1e+21`;
  * as a string, every client reads it exactly. Output: the API's number or numeric string, as a
- * string. Input: a number or a numeric string, sent to the API as a JSON number while it is exact
+ * string. A number past 2^53 is exact only if the answer was read without doubles: on Node 21 and
+ * later (json.ts); on Node 20 it has lost digits in `JSON.parse`, before this scalar sees it (an
+ * API that sends int64 values as strings keeps every digit). Input: a number or a numeric string, sent to the API as a JSON number while it is exact
  * (up to 2^53), as the string beyond. Declared once, in the generated SDL; these functions are its
  * implementation in every REST subgraph whose SDL declares `scalar BigInt`.
  */

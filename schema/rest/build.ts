@@ -3,11 +3,12 @@
  * reported at once, naming the type and field), strip it, build the in-process federation schema
  * with resolvers that call the API, and wrap it in an executor.
  */
-import { type DocumentNode, parse } from 'graphql';
+import { type DocumentNode, Kind, parse } from 'graphql';
 import { LOOKUP_CONCURRENCY } from '../../core/defaults.ts';
 import { loadFailed } from '../../core/errors.ts';
 import { buildSubgraphSchema } from '../federation/build-subgraph-schema.ts';
 import type { SubgraphDefinition } from '../types.ts';
+import { BIG_INT } from './big-int.ts';
 import { inProcessExecutor } from './executor.ts';
 import type { RestTarget } from './http.ts';
 import { readRestDirectives } from './read-directives.ts';
@@ -41,8 +42,12 @@ export function buildRestSubgraph(options: BuildRestSubgraphOptions): SubgraphDe
   if (problems.length > 0) throw failed(problems);
 
   const stripped = stripRestMapping(document);
+  // int64 values past 2^53 reach the scalar exactly only if the answer is read without doubles.
+  const exactIntegers = stripped.definitions.some(
+    (d) => d.kind === Kind.SCALAR_TYPE_DEFINITION && d.name.value === BIG_INT,
+  );
   const resolvers = buildRestResolvers(stripped, {
-    target: options.target,
+    target: exactIntegers ? { ...options.target, exactIntegers } : options.target,
     model,
     concurrency: options.concurrency ?? LOOKUP_CONCURRENCY,
   });

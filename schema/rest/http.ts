@@ -5,6 +5,7 @@
  */
 import { gatewayError } from '../../core/errors.ts';
 import type { UpstreamClient } from '../../core/http-client.ts';
+import { parseRestJson } from './json.ts';
 import type { HttpMethod } from './model.ts';
 
 /** The REST API a subgraph talks to. */
@@ -17,6 +18,11 @@ export interface RestTarget {
   timeout?: number;
   /** Headers sent with every call. */
   headers: Readonly<Record<string, string>>;
+  /**
+   * Read integers past 2^53 in answers as their digits (Node 21 and later; see json.ts). Set by
+   * `buildRestSubgraph` when the SDL declares `scalar BigInt`. @default false
+   */
+  exactIntegers?: boolean;
 }
 
 /** One call, rendered: everything but the base URL and the subgraph headers. */
@@ -73,7 +79,11 @@ export async function sendRest(
   }
   if (response.body.trim() === '') return { found: true, status: response.status, value: undefined };
   try {
-    return { found: true, status: response.status, value: JSON.parse(response.body) };
+    return {
+      found: true,
+      status: response.status,
+      value: parseRestJson(response.body, target.exactIntegers === true),
+    };
   } catch (cause) {
     throw gatewayError(
       'SUBGRAPH_BAD_RESPONSE',

@@ -5,11 +5,15 @@
  */
 import assert from 'node:assert/strict';
 import { after, afterEach, before, describe, it } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { makeExecutableSchema } from '@graphql-tools/schema';
 import { GraphQLError } from 'graphql';
 import type { GatehouseConfigInput } from '../../gateway/config/index.ts';
 import { checkConfig } from '../../gateway/config/index.ts';
 import { buildSubgraphSchema } from '../../schema/federation/build-subgraph-schema.ts';
 import { type RunningServer, serveGraphQL } from '../../subgraphs/lib/serve-graphql.ts';
+import { startRestServer } from '../fixtures/rest/rest-server.ts';
+import { shopApi } from '../fixtures/rest/shop-api.ts';
 import { writeBrokenSdl } from '../helpers/fault-graph.ts';
 import { startFaultServer } from '../helpers/fault-servers.ts';
 import { startTestGateway, type TestGateway } from '../helpers/gateway.ts';
@@ -122,6 +126,119 @@ describe('subgraphErrors', () => {
     } finally {
       await Promise.all(open.splice(0).map((g) => g.close()));
       await broken.close();
+      await sdl.remove();
+    }
+  });
+
+  // Apollo Server gives thrown errors INTERNAL_SERVER_ERROR; BAD_USER_INPUT is common too. Both are
+  // catalogue codes, yet an error a subgraph sends with them is the subgraph's, not the gateway's.
+  describe('with catalogue codes a subgraph sends', () => {
+    let federated: RunningServer;
+    let plain: RunningServer;
+    const forged = (code: string) => () => {
+      throw new GraphQLError(SECRET, {
+        extensions: { code, internalHost: 'db.internal', http: { status: 418 }, serviceName: 'other' },
+      });
+    };
+    before(async () => {
+      federated = await serveGraphQL({
+        schema: buildSubgraphSchema({
+          typeDefs: `${LINK} type Query { fedInternal: String fedInput: String }`,
+          resolvers: {
+            Query: { fedInternal: forged('INTERNAL_SERVER_ERROR'), fedInput: forged('BAD_USER_INPUT') },
+          },
+        }),
+      });
+      plain = await serveGraphQL({
+        schema: makeExecutableSchema({
+          typeDefs: 'type Query { plainInternal: String plainInput: String }',
+          resolvers: {
+            Query: { plainInternal: forged('INTERNAL_SERVER_ERROR'), plainInput: forged('BAD_USER_INPUT') },
+          },
+        }),
+      });
+    });
+    after(async () => {
+      await federated.close();
+      await plain.close();
+    });
+    const both = (subgraphErrors: GatehouseConfigInput['subgraphErrors']) =>
+      startTestGateway({
+        subgraphErrors,
+        subgraphs: [
+          { name: 'fed', kind: 'federation', url: federated.url },
+          { name: 'plain', kind: 'graphql', url: plain.url },
+        ],
+      }).then(track);
+    const QUERY = '{ fedInternal fedInput plainInternal plainInput }';
+
+    it('replaces their messages and drops their other extensions', async () => {
+      const gw = await both({ default: { message: 'replace', replacement: 'hidden' } });
+      const { status, body } = await gw.query(QUERY);
+      assert.equal(status, 200);
+      const seen = (body.errors ?? []).map((e) => [e.path?.[0], e.message, e.extensions]);
+      assert.deepEqual(
+        seen.sort((a, b) => String(a[0]).localeCompare(String(b[0]))),
+        [
+          ['fedInput', 'hidden', { code: 'BAD_USER_INPUT', serviceName: 'fed' }],
+          ['fedInternal', 'hidden', { code: 'INTERNAL_SERVER_ERROR', serviceName: 'fed' }],
+          ['plainInput', 'hidden', { code: 'BAD_USER_INPUT', serviceName: 'plain' }],
+          ['plainInternal', 'hidden', { code: 'INTERNAL_SERVER_ERROR', serviceName: 'plain' }],
+        ],
+      );
+      assert.doesNotMatch(JSON.stringify(body), /hunter2|db\.internal/);
+    });
+
+    it('never lets extensions: all forge http or another serviceName', async () => {
+      const gw = await both({ default: { extensions: 'all' } });
+      const { status, body } = await gw.query(QUERY);
+      assert.equal(status, 200);
+      for (const error of body.errors ?? []) {
+        const service = String(error.path?.[0]).startsWith('fed') ? 'fed' : 'plain';
+        assert.equal(error.extensions?.serviceName, service);
+        assert.equal(error.extensions?.http, undefined);
+        assert.equal(error.extensions?.internalHost, 'db.internal');
+      }
+      assert.equal(body.errors?.length, 4);
+    });
+  });
+
+  it("keeps the extensions of the gateway's own errors under message: replace", async () => {
+    const api = await startRestServer(shopApi());
+    const sdl = await writeBrokenSdl();
+    const subgraphErrors = { default: { message: 'replace' as const } };
+    try {
+      const down = track(
+        await startTestGateway({
+          subgraphErrors,
+          subgraphs: [
+            { name: 'gone', kind: 'federation', url: 'http://127.0.0.1:9/graphql', schemaFile: sdl.file },
+          ],
+        }),
+      );
+      const unavailable = (await down.query('{ broken }')).body.errors?.[0]?.extensions;
+      assert.equal(unavailable?.code, 'SUBGRAPH_UNAVAILABLE');
+      assert.equal(unavailable?.serviceName, 'gone');
+      const rest = track(
+        await startTestGateway({
+          subgraphErrors,
+          subgraphs: [
+            {
+              name: 'shop',
+              kind: 'rest',
+              url: api.url,
+              schemaFile: fileURLToPath(new URL('../fixtures/rest/shop.graphql', import.meta.url)),
+            },
+          ],
+        }),
+      );
+      const failed = (await rest.query('{ failing(status: 500) }')).body.errors?.[0]?.extensions;
+      assert.equal(failed?.code, 'REST_HTTP_ERROR');
+      assert.equal(failed?.serviceName, 'shop');
+      assert.equal(failed?.upstreamStatus, 500);
+    } finally {
+      await Promise.all(open.splice(0).map((g) => g.close()));
+      await api.close();
       await sdl.remove();
     }
   });
