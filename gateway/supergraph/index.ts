@@ -83,6 +83,7 @@ export function createSupergraph(options: SupergraphOptions): Supergraph {
   const { logger } = options;
   const inService = createSchemaInService(logger);
   const retry = createRetryScheduler({
+    logger,
     initialDelay: options.retryInitialDelay,
     maxDelay: options.retryMaxDelay,
   });
