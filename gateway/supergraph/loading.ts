@@ -4,7 +4,7 @@
  * `gatehouse compose` all load through here, so they load, fail and report alike.
  */
 
-import type { SubgraphExecutor } from '../../core/subgraph-call.ts';
+import type { SubgraphPipeline } from '../../core/subgraph-call.ts';
 import type { SubgraphDefinition, SubgraphLoadContext, SubgraphLoader } from '../../schema/types.ts';
 import { GatehouseError } from '../errors/index.ts';
 import type { Logger } from '../logger/index.ts';
@@ -26,12 +26,6 @@ export interface SubgraphSource {
   /** Headers sent with every request (probes included). */
   headers?: Readonly<Record<string, string>>;
 }
-
-/** Wraps each subgraph executor put in service, once (the upstream stages of other rooms). */
-export type SubgraphPipeline = (
-  subgraph: { name: string; url: string },
-  executor: SubgraphExecutor,
-) => SubgraphExecutor;
 
 export interface SubgraphStatus {
   name: string;
