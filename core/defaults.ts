@@ -13,6 +13,12 @@ export const RETRY_INITIAL_DELAY = 1_000; // 1 s
 /** Longest delay between two loads of a failed subgraph (the delay doubles up to it), in milliseconds. */
 export const RETRY_MAX_DELAY = 30_000; // 30 s
 
+/** Time between two health checks of the required subgraphs in service, in milliseconds. */
+export const HEALTH_CHECK_INTERVAL = 10_000; // 10 s
+
+/** Deadline of one health check, in milliseconds; past it the subgraph counts as down. */
+export const HEALTH_CHECK_TIMEOUT = 2_000; // 2 s
+
 /** Liveness endpoint. */
 export const HEALTH_PATH = '/healthz';
 

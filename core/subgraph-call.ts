@@ -17,6 +17,12 @@ export interface SubgraphInfo {
 }
 
 /**
+ * Wraps one subgraph's bare executor in the pipeline (`createPipeline` in gateway/upstream); the
+ * supergraph room passes each executor it puts in service through it once.
+ */
+export type SubgraphPipeline = (subgraph: SubgraphInfo, executor: SubgraphExecutor) => SubgraphExecutor;
+
+/**
  * What a call is for: `operation`, part of a client operation (the planner's root fields and
  * `_entities`); `schema-load`, the gateway loading a subgraph's schema (`_service { sdl }`,
  * introspection). A breaker, a retry or a cache may treat them differently.

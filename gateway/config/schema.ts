@@ -5,6 +5,8 @@
  */
 import { z } from 'zod';
 import {
+  HEALTH_CHECK_INTERVAL,
+  HEALTH_CHECK_TIMEOUT,
   HEALTH_PATH,
   LOOKUP_CONCURRENCY,
   READY_PATH,
@@ -205,7 +207,7 @@ export const serverSchema = z
     readyPath: z.string().startsWith('/').default(READY_PATH).describe('Readiness endpoint'),
     shutdownTimeout: duration(
       'On shutdown, how long requests in flight may take to finish before their connections are closed',
-    ).default(10_000),
+    ).default(HEALTH_CHECK_INTERVAL),
     exampleQuery: z.string().optional().describe('Query shown in GraphiQL when it opens'),
     cors: z
       .strictObject({
@@ -249,7 +251,7 @@ export const pollSchema = z
       'Time between two health checks of each required subgraph in service (/readyz answers 503 while one fails)',
     ).default(10_000),
     healthCheckTimeout: duration('Deadline of one health check; past it the subgraph counts as down').default(
-      2_000,
+      HEALTH_CHECK_TIMEOUT,
     ),
   })
   .describe('Loading subgraphs');

@@ -8,6 +8,7 @@
  */
 import type { IncomingMessage } from 'node:http';
 import type { Plugin } from 'graphql-yoga';
+import { HEALTH_PATH, READY_PATH } from '../../core/defaults.ts';
 import type { SupergraphStatus } from '../supergraph/index.ts';
 
 export type ReadyDetails = 'loopback' | 'always' | 'never';
@@ -27,8 +28,8 @@ export interface HealthOptions {
 }
 
 export function useHealth(options: HealthOptions): Plugin {
-  const healthPath = options.healthPath ?? '/healthz';
-  const readyPath = options.readyPath ?? '/readyz';
+  const healthPath = options.healthPath ?? HEALTH_PATH;
+  const readyPath = options.readyPath ?? READY_PATH;
   const readyDetails = options.readyDetails ?? 'loopback';
   return {
     onRequest({ url, endResponse, fetchAPI, serverContext }) {

@@ -9,7 +9,7 @@ import { composeSubgraphs, formatCompositionProblems } from '../../schema/compos
 import { subgraphLoader } from '../../schema/loaders.ts';
 import type { SubgraphDefinition } from '../../schema/types.ts';
 import type { SubgraphConfig } from '../config/index.ts';
-import { createSubgraphLoads, isStartupError, type SubgraphSource } from './loading.ts';
+import { createSubgraphLoads, isStartupError, retryUntilLoaded, type SubgraphSource } from './loading.ts';
 import type { ProbeTarget, SupergraphSource, SupergraphSourceContext } from './source.ts';
 
 /** The sources of the config's subgraphs. */
@@ -103,19 +103,21 @@ export function createConfigSource(
     if (recompose()) compositionProblems = problems;
   };
 
-  const scheduleRetry = (source: SubgraphSource, delay: number) => {
-    if (retry.stopped) return;
-    loads.states.get(source.name)!.retryDelay = delay;
-    retry.schedule(delay, async () => {
-      const outcome = await loads.load(source);
-      if (retry.stopped) return;
-      if ('error' in outcome) return scheduleRetry(source, retry.next(delay));
-      logger.info(`subgraph ${source.name} loaded after ${loads.states.get(source.name)!.attempts} attempts`);
-      // A newcomer that breaks composition is set aside; the schema in service stays.
-      if (!recompose()) reject(source, compositionProblems, retry.next(delay));
-      else asideAtStartup.delete(source.name);
-    });
-  };
+  const scheduleRetry = (source: SubgraphSource, delay: number) =>
+    retryUntilLoaded(
+      {
+        loads,
+        retry,
+        logger,
+        onLoaded(loaded, after) {
+          // A newcomer that breaks composition is set aside; the schema in service stays.
+          if (!recompose()) reject(loaded, compositionProblems, retry.next(after));
+          else asideAtStartup.delete(loaded.name);
+        },
+      },
+      source,
+      delay,
+    );
 
   return {
     async start() {

@@ -13,7 +13,13 @@ import { type SupergraphSubgraph, supergraphSubgraphs } from '../../schema/super
 import { subgraphUrlEnvName } from '../config/env.ts';
 import { GatehouseError, gatewayError } from '../errors/index.ts';
 import { probeTargetsOf } from './config-source.ts';
-import { createSubgraphLoads, isStartupError, type SubgraphSource, type SubgraphStatus } from './loading.ts';
+import {
+  createSubgraphLoads,
+  isStartupError,
+  retryUntilLoaded,
+  type SubgraphSource,
+  type SubgraphStatus,
+} from './loading.ts';
 import { readInProcessMarker } from './marker.ts';
 import type { SupergraphSource, SupergraphSourceContext } from './source.ts';
 
@@ -100,17 +106,19 @@ export function createFileSource(
     return put.ok;
   };
 
-  const scheduleRetry = (source: SubgraphSource, delay: number) => {
-    if (retry.stopped) return;
-    loads.states.get(source.name)!.retryDelay = delay;
-    retry.schedule(delay, async () => {
-      const outcome = await loads.load(source);
-      if (retry.stopped) return;
-      if ('error' in outcome) return scheduleRetry(source, retry.next(delay));
-      logger.info(`subgraph ${source.name} loaded after ${loads.states.get(source.name)!.attempts} attempts`);
-      if (rebuild()) loads.states.get(source.name)!.inService = true;
-    });
-  };
+  const scheduleRetry = (source: SubgraphSource, delay: number) =>
+    retryUntilLoaded(
+      {
+        loads,
+        retry,
+        logger,
+        onLoaded(loaded) {
+          if (rebuild()) loads.states.get(loaded.name)!.inService = true;
+        },
+      },
+      source,
+      delay,
+    );
 
   const checkInProcessMarks = () => {
     const missing = readInProcessMarker(sdl).filter((mark) => !inProcessKind(configured.get(mark.name)));

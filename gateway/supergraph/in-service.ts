@@ -1,6 +1,6 @@
 /**
  * The hot swap: the schema in service and the listeners told of each new one. A supergraph SDL
- * that fails to build never replaces the schema in service.
+ * that fails to build never replaces the schema in service; a listener that throws is logged.
  */
 import type { GraphQLSchema } from 'graphql';
 import type { SubgraphExecutor } from '../../core/subgraph-call.ts';
@@ -39,7 +39,16 @@ export function createSchemaInService(logger: Logger): SchemaInService {
       }
       schema = next;
       supergraphSdl = sdl;
-      for (const listener of listeners) listener(next);
+      for (const listener of listeners) {
+        // One listener that throws neither stops the others nor undoes the swap.
+        try {
+          listener(next);
+        } catch (error) {
+          logger.error('a listener of the schema in service threw; the new schema stays in service', {
+            error,
+          });
+        }
+      }
       return { ok: true };
     },
     onSchema(listener) {

@@ -6,20 +6,22 @@
  * subgraphs are health-checked while they are in service (`probe.ts`).
  */
 import type { GraphQLSchema } from 'graphql';
+import { HEALTH_CHECK_INTERVAL, HEALTH_CHECK_TIMEOUT } from '../../core/defaults.ts';
+import type { SubgraphPipeline } from '../../core/subgraph-call.ts';
 import type { SubgraphLoadContext } from '../../schema/types.ts';
-import { pollSchema } from '../config/schema.ts';
 import type { Logger } from '../logger/index.ts';
 import { createConfigSource } from './config-source.ts';
 import { createFileSource } from './file-source.ts';
 import { createSchemaInService } from './in-service.ts';
-import type { SubgraphPipeline, SubgraphSource, SubgraphStatus } from './loading.ts';
+import type { SubgraphSource, SubgraphStatus } from './loading.ts';
 import { createProbes } from './probe.ts';
 import { createRetryScheduler } from './retry.ts';
 import type { SupergraphSource } from './source.ts';
 
+export type { SubgraphPipeline } from '../../core/subgraph-call.ts';
 export { type ComposeOutcome, composeOnce } from './compose.ts';
 export { subgraphSources } from './config-source.ts';
-export type { SubgraphKind, SubgraphPipeline, SubgraphSource, SubgraphStatus } from './loading.ts';
+export type { SubgraphKind, SubgraphSource, SubgraphStatus } from './loading.ts';
 export type { ProbeTarget, SupergraphSource } from './source.ts';
 
 export interface SupergraphOptions {
@@ -77,12 +79,11 @@ export interface Supergraph {
   stop(): Promise<void>;
 }
 
-const LOADING_DEFAULTS = pollSchema.parse({});
-
 export function createSupergraph(options: SupergraphOptions): Supergraph {
   const { logger } = options;
   const inService = createSchemaInService(logger);
   const retry = createRetryScheduler({
+    logger,
     initialDelay: options.retryInitialDelay,
     maxDelay: options.retryMaxDelay,
   });
@@ -119,8 +120,8 @@ export function createSupergraph(options: SupergraphOptions): Supergraph {
           );
           return source.probeTargets().filter((t) => inServiceNow.has(t.name));
         },
-        interval: options.healthCheckInterval ?? LOADING_DEFAULTS.healthCheckInterval,
-        timeout: options.healthCheckTimeout ?? LOADING_DEFAULTS.healthCheckTimeout,
+        interval: options.healthCheckInterval ?? HEALTH_CHECK_INTERVAL,
+        timeout: options.healthCheckTimeout ?? HEALTH_CHECK_TIMEOUT,
         logger,
       });
     },

@@ -4,10 +4,11 @@
  * `gatehouse compose` all load through here, so they load, fail and report alike.
  */
 
-import type { SubgraphExecutor } from '../../core/subgraph-call.ts';
+import type { SubgraphPipeline } from '../../core/subgraph-call.ts';
 import type { SubgraphDefinition, SubgraphLoadContext, SubgraphLoader } from '../../schema/types.ts';
 import { GatehouseError } from '../errors/index.ts';
 import type { Logger } from '../logger/index.ts';
+import type { RetryScheduler } from './retry.ts';
 
 /** How a backend runs: federation subgraphs over HTTP, the other kinds in process. */
 export type SubgraphKind = 'federation' | 'graphql' | 'rest';
@@ -25,12 +26,6 @@ export interface SubgraphSource {
   /** Headers sent with every request (probes included). */
   headers?: Readonly<Record<string, string>>;
 }
-
-/** Wraps each subgraph executor put in service, once (the upstream stages of other rooms). */
-export type SubgraphPipeline = (
-  subgraph: { name: string; url: string },
-  executor: SubgraphExecutor,
-) => SubgraphExecutor;
 
 export interface SubgraphStatus {
   name: string;
@@ -106,6 +101,51 @@ export function createSubgraphLoads(options: {
       state.error = reason;
     },
   };
+}
+
+export interface RetryUntilLoadedOptions {
+  loads: SubgraphLoads;
+  retry: RetryScheduler;
+  logger: Logger;
+  /**
+   * Runs once `source` loaded, with the delay of the attempt that loaded it: puts it in service
+   * (or sets it aside and calls `retryUntilLoaded` again with a longer delay).
+   */
+  onLoaded(source: SubgraphSource, delay: number): void;
+}
+
+/**
+ * Loads `source` again after `delay`, doubling the delay after each failure, until it loads; then
+ * `onLoaded`. An attempt that throws (a composition that throws rather than reporting problems)
+ * is logged, the subgraph set aside, and tried again later like a failed load.
+ */
+export function retryUntilLoaded(
+  options: RetryUntilLoadedOptions,
+  source: SubgraphSource,
+  delay: number,
+): void {
+  const { loads, retry, logger } = options;
+  if (retry.stopped) return;
+  const state = loads.states.get(source.name) as SubgraphStatus;
+  state.retryDelay = delay;
+  retry.schedule(delay, async function retryLoad() {
+    try {
+      const outcome = await loads.load(source);
+      if (retry.stopped) return;
+      if ('error' in outcome) return retryUntilLoaded(options, source, retry.next(delay));
+      logger.info(`subgraph ${source.name} loaded after ${state.attempts} attempts`);
+      options.onLoaded(source, delay);
+    } catch (error) {
+      if (retry.stopped) return;
+      logger.error(`subgraph ${source.name} could not be put in service; it is tried again later`, {
+        error,
+      });
+      if (!state.inService) {
+        loads.setAside(source.name, `could not be put in service: ${(error as Error)?.message ?? error}`);
+      }
+      retryUntilLoaded(options, source, retry.next(delay));
+    }
+  });
 }
 
 /**

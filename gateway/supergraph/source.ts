@@ -3,10 +3,12 @@
  * (loaded and composed here), a supergraph file, and later a registry. A source puts schemas in
  * service through `SchemaInService` and reports per-subgraph status.
  */
+
+import type { SubgraphPipeline } from '../../core/subgraph-call.ts';
 import type { SubgraphLoadContext } from '../../schema/types.ts';
 import type { Logger } from '../logger/index.ts';
 import type { SchemaInService } from './in-service.ts';
-import type { SubgraphPipeline, SubgraphStatus } from './loading.ts';
+import type { SubgraphStatus } from './loading.ts';
 import type { RetryScheduler } from './retry.ts';
 
 export interface SupergraphSourceContext {

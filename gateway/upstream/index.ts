@@ -9,7 +9,7 @@ import type { UpstreamClient } from '../../core/http-client.ts';
 import {
   composeWrappers,
   type ExecutorWrapper,
-  type SubgraphExecutor,
+  type SubgraphPipeline as Pipeline,
   type SubgraphInfo,
   withCallKind,
 } from '../../core/subgraph-call.ts';
@@ -21,9 +21,6 @@ export { dedupRequests } from './dedup.ts';
 export { errorsAsData } from './errors-as-data.ts';
 export { parseGraphQLResponse } from './parse-response.ts';
 export { printCached } from './print-cache.ts';
-
-/** Wraps one subgraph's bare executor in the pipeline. */
-export type Pipeline = (subgraph: SubgraphInfo, executor: SubgraphExecutor) => SubgraphExecutor;
 
 /** The pipeline whose steps, outermost first, are `wrappers(subgraph)`. */
 export function createPipeline(wrappers: (subgraph: SubgraphInfo) => readonly ExecutorWrapper[]): Pipeline {

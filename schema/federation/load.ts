@@ -1,12 +1,14 @@
 /**
  * Loading an Apollo Federation subgraph (v1 or v2): its SDL from a file, or from the running
  * service with `{ _service { sdl } }` through the subgraph pipeline (a `schema-load` call). Its
- * executor is the bare HTTP transport; the composition root wraps it in the pipeline.
+ * executor is the bare HTTP transport; the composition root wraps it in the pipeline. A
+ * `schemaFile` that cannot be read or parsed is a CONFIG_INVALID, which stops the gateway at
+ * startup (waiting would not fix it); a running service's SDL that fails is retried.
  */
 import { readFile } from 'node:fs/promises';
 import type { ExecutionResult } from '@graphql-tools/utils';
 import { type DocumentNode, OperationTypeNode, parse } from 'graphql';
-import { loadFailed } from '../../core/errors.ts';
+import { GatehouseError, loadFailed } from '../../core/errors.ts';
 import type { SubgraphExecutor } from '../../core/subgraph-call.ts';
 import type { FederationSubgraphOptions } from '../options.ts';
 import type { SubgraphDefinition, SubgraphLoader } from '../types.ts';
@@ -33,32 +35,46 @@ export async function fetchSubgraphSdl(name: string, executor: SubgraphExecutor)
 
 export function federationSubgraphLoader(config: FederationSubgraphOptions): SubgraphLoader {
   return async function loadFederationSubgraph(context): Promise<SubgraphDefinition> {
-    const sdl =
+    const typeDefs =
       config.schemaFile !== undefined
         ? await readSchemaFile(config.name, config.schemaFile)
-        : await fetchSubgraphSdl(config.name, (request) => context.load(config, request));
-    let typeDefs: DocumentNode;
-    try {
-      typeDefs = parse(sdl);
-    } catch (cause) {
-      throw loadFailed(
-        config.name,
-        `the SDL of ${config.name} does not parse: ${(cause as Error).message}`,
-        cause,
-      );
-    }
+        : parseServiceSdl(
+            config.name,
+            await fetchSubgraphSdl(config.name, (request) => context.load(config, request)),
+          );
     return { name: config.name, typeDefs, executor: context.transport(config), url: config.url };
   };
 }
 
-async function readSchemaFile(name: string, file: string): Promise<string> {
+function parseServiceSdl(name: string, sdl: string): DocumentNode {
   try {
-    return await readFile(file, 'utf8');
+    return parse(sdl);
   } catch (cause) {
-    throw loadFailed(
-      name,
+    throw loadFailed(name, `the SDL of ${name} does not parse: ${(cause as Error).message}`, cause);
+  }
+}
+
+/** Reads and parses the `schemaFile`; rejects with CONFIG_INVALID naming the file. */
+async function readSchemaFile(name: string, file: string): Promise<DocumentNode> {
+  let sdl: string;
+  try {
+    sdl = await readFile(file, 'utf8');
+  } catch (cause) {
+    throw new GatehouseError(
+      'CONFIG_INVALID',
       `cannot read the schemaFile of ${name} (${file}): ${(cause as Error).message}`,
-      cause,
+      [],
+      { cause },
+    );
+  }
+  try {
+    return parse(sdl);
+  } catch (cause) {
+    throw new GatehouseError(
+      'CONFIG_INVALID',
+      `the schemaFile of ${name} (${file}) does not parse: ${(cause as Error).message}`,
+      [],
+      { cause },
     );
   }
 }

@@ -1,10 +1,12 @@
 /**
  * REST APIs as federation subgraphs, executed in process through the pooled client. The mapping is
  * an SDL with `@rest`, `@restLookup` and `@map` (`schemaFile`), or is generated from an OpenAPI 3
- * document (`openapi`); both go through the same builder. See docs/rest.md.
+ * document (`openapi`); both go through the same builder. See docs/rest.md. Both are local files:
+ * one that cannot be read, parsed or built is a CONFIG_INVALID, which stops the gateway at
+ * startup (waiting would not fix it).
  */
 import { readFile } from 'node:fs/promises';
-import { loadFailed } from '../../core/errors.ts';
+import { GatehouseError } from '../../core/errors.ts';
 import type { RestSubgraphOptions } from '../options.ts';
 import type { SubgraphDefinition, SubgraphLoader } from '../types.ts';
 import { buildRestSubgraph } from './build.ts';
@@ -20,26 +22,38 @@ export function restSubgraphLoader(config: RestSubgraphOptions): SubgraphLoader 
       config.openapi !== undefined
         ? await openApiSubgraphSdl(config.name, config.openapi, config.entities)
         : await readSdl(config.name, source);
-    return buildRestSubgraph({
-      sdl,
-      source,
-      concurrency: config.concurrency,
-      target: {
-        serviceName: config.name,
-        baseUrl: config.url,
-        client: context.client,
-        timeout: config.timeout,
-        headers: config.headers ?? {},
-      },
-    });
+    try {
+      return buildRestSubgraph({
+        sdl,
+        source,
+        concurrency: config.concurrency,
+        target: {
+          serviceName: config.name,
+          baseUrl: config.url,
+          client: context.client,
+          timeout: config.timeout,
+          headers: config.headers ?? {},
+        },
+      });
+    } catch (error) {
+      throw asConfigInvalid(error);
+    }
   };
+}
+
+/** The builder's SUBGRAPH_LOAD_FAILED as CONFIG_INVALID: the mapping is a local file. */
+function asConfigInvalid(error: unknown): unknown {
+  if (!(error instanceof GatehouseError) || error.code !== 'SUBGRAPH_LOAD_FAILED') return error;
+  // The message without the problems the constructor appended to it.
+  const message = error.message.split('\n')[0]!;
+  return new GatehouseError('CONFIG_INVALID', message, error.problems, { cause: error.cause });
 }
 
 async function readSdl(name: string, file: string): Promise<string> {
   try {
     return await readFile(file, 'utf8');
   } catch (cause) {
-    throw loadFailed(name, `REST subgraph ${name}: cannot read ${file}`, undefined, [
+    throw new GatehouseError('CONFIG_INVALID', `REST subgraph ${name}: cannot read ${file}`, [
       `check schemaFile: ${(cause as Error).message}`,
     ]);
   }

@@ -1,6 +1,6 @@
 /**
  * The `gatehouse` process at startup and under signals: files that no retry can fix stop it
- * (exit 1, naming the file); SIGHUP is logged and ignored until reloading exists.
+ * (exit 1, naming the file; every kind of local file: local-files-startup.test.ts); SIGHUP is logged and ignored until reloading exists.
  */
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -61,6 +61,23 @@ describe('gatehouse start with files it cannot use', () => {
     const run = spawnGatehouse(['--config', config, '--port', '0']);
     assert.equal(await exitCode(run), 1);
     assert.ok(run.stderr().includes(schemaFile), run.stderr());
+    assert.doesNotMatch(run.stderr(), /\n\s+at /);
+  });
+
+  it('exits 1 when the OpenAPI file of a REST subgraph has a $ref to a missing schema, naming the file', async () => {
+    const openapi = join(dir, 'shop.yaml');
+    writeFileSync(
+      openapi,
+      'openapi: 3.1.0\ninfo: { title: t, version: "1" }\npaths:\n  /t:\n    get:\n      operationId: thing\n      responses:\n        "200":\n          description: ok\n          content:\n            application/json:\n              schema: { $ref: "#/components/schemas/Missing" }\n',
+    );
+    const config = join(dir, 'bad-openapi.yaml');
+    writeFileSync(
+      config,
+      `subgraphs:\n  - { name: shop, kind: rest, url: "http://127.0.0.1:9/api", openapi: "${openapi}" }\n`,
+    );
+    const run = spawnGatehouse(['--config', config, '--port', '0']);
+    assert.equal(await exitCode(run), 1);
+    assert.ok(run.stderr().includes(openapi), run.stderr());
     assert.doesNotMatch(run.stderr(), /\n\s+at /);
   });
 });

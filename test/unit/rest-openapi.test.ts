@@ -169,7 +169,7 @@ describe('OpenAPI import: the generated SDL', () => {
       await writeFile(swagger, 'swagger: "2.0"\npaths: {}\n');
       await assert.rejects(openApiSubgraphSdl('t', swagger, []), (error: unknown) => {
         assert.ok(error instanceof GatehouseError);
-        assert.equal(error.code, 'SUBGRAPH_LOAD_FAILED');
+        assert.equal(error.code, 'CONFIG_INVALID');
         return true;
       });
     } finally {
@@ -194,7 +194,7 @@ describe('OpenAPI import: the generated SDL', () => {
       await writeFile(file, JSON.stringify(missing));
       await assert.rejects(openApiSubgraphSdl('t', file, []), (error: unknown) => {
         assert.ok(error instanceof GatehouseError);
-        assert.equal(error.code, 'SUBGRAPH_LOAD_FAILED');
+        assert.equal(error.code, 'CONFIG_INVALID');
         return true;
       });
     } finally {

@@ -4,7 +4,7 @@
  * problem found is reported together, naming where in the document it is.
  */
 
-import { loadFailed } from '../../../core/errors.ts';
+import { GatehouseError } from '../../../core/errors.ts';
 import type { RestEntityOptions } from '../../options.ts';
 import { asObject, type Json, RefResolver, readOpenApi } from './document.ts';
 import { applyEntities } from './entities.ts';
@@ -15,14 +15,17 @@ import { TypeRegistry } from './types.ts';
 
 type EntityConfig = RestEntityOptions;
 
-/** Reads the document and generates the SDL; throws SUBGRAPH_LOAD_FAILED with every problem. */
+/**
+ * Reads the document and generates the SDL; throws CONFIG_INVALID with every problem: a local
+ * file that cannot be read, parsed or imported stops the gateway at startup.
+ */
 export async function openApiSubgraphSdl(
   name: string,
   file: string,
   entities: readonly EntityConfig[],
 ): Promise<string> {
   const failed = (problems: string[], cause?: unknown) =>
-    loadFailed(name, `REST subgraph ${name}: cannot import ${file}`, cause, problems);
+    new GatehouseError('CONFIG_INVALID', `REST subgraph ${name}: cannot import ${file}`, problems, { cause });
   let document: Json;
   try {
     document = await readOpenApi(file);
