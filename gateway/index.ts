@@ -3,6 +3,15 @@
  * purpose: what a config file needs, what embedding the gateway in a program needs, and the error
  * codes. Everything else is internal and may change in any release.
  */
+
+export type { HttpInterceptor, SendRequest, UpstreamRequest, UpstreamResponse } from '../core/http-client.ts';
+export {
+  type CallKind,
+  callKind,
+  type ExecutorWrapper,
+  type SubgraphExecutor,
+  type SubgraphInfo,
+} from '../core/subgraph-call.ts';
 export {
   type ConfigProblem,
   defineConfig,
@@ -16,3 +25,4 @@ export {
 export { createGateway, type Gateway, type GatewayOptions } from './create-gateway.ts';
 export { type ErrorCode, ErrorCodes, GatehouseError, type GatewayErrorExtensions } from './errors/index.ts';
 export { createLogger, type Logger, type LoggerOptions, type LogLevel } from './logger/index.ts';
+export type { Room } from './room.ts';

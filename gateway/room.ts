@@ -31,8 +31,18 @@ export function stagesOf(rooms: readonly Room[]) {
     plugins: rooms.flatMap((room) => (room.plugin ? [room.plugin] : [])),
     interceptors: rooms.flatMap((room) => (room.http ? [room.http] : [])),
     wrappers: (info: SubgraphInfo) => rooms.flatMap((room) => (room.subgraph ? [room.subgraph(info)] : [])),
+    /** Runs every close hook, last room first, even when one fails; then throws what failed. */
     async close() {
-      for (const room of [...rooms].reverse()) await room.close?.();
+      const failures: unknown[] = [];
+      for (const room of [...rooms].reverse()) {
+        try {
+          await room.close?.();
+        } catch (error) {
+          failures.push(error);
+        }
+      }
+      if (failures.length === 1) throw failures[0];
+      if (failures.length > 1) throw new AggregateError(failures, 'several rooms failed to close');
     },
   };
 }
