@@ -46,6 +46,7 @@ describe('composition failures', () => {
   it('a subgraph that comes back and does not compose never replaces the schema in service', async () => {
     const port = await freePort();
     const gateway = await startTestGateway({
+      server: { readyDetails: 'always' }, // in process: no socket, so no details otherwise
       subgraphs: [
         { name: 'healthy', kind: 'federation', url: healthy.url },
         { name: 'conflicting', kind: 'federation', url: `http://127.0.0.1:${port}/graphql`, required: true },
@@ -79,6 +80,7 @@ describe('composition failures', () => {
     const conflicting = await startConflicting();
     opened.push(conflicting);
     const gateway = await startTestGateway({
+      server: { readyDetails: 'always' }, // in process: no socket, so no details otherwise
       subgraphs: [
         { name: 'healthy', kind: 'federation', url: healthy.url },
         { name: 'conflicting', kind: 'federation', url: conflicting.url },
