@@ -1,7 +1,7 @@
 /**
  * Health endpoints (stage: request). `/healthz` answers 200 while the process serves HTTP;
  * `/readyz` answers 200 when the supergraph is ready (a schema in service, every required
- * subgraph part of it and answering its health check, the startup set composed as a whole) and
+ * subgraph part of it and answering its health check; optional subgraphs do not count) and
  * 503 otherwise. Its JSON body says, per subgraph, whether it is loaded and in service, why its
  * last load failed and when it is retried, and the problems of a composition that failed; those
  * details go only to the requests `readyDetails` allows, others get the status alone.
