@@ -120,6 +120,7 @@ export function createSupergraph(options: SupergraphOptions): Supergraph {
           );
           return source.probeTargets().filter((t) => inServiceNow.has(t.name));
         },
+        client: () => options.context.client,
         interval: options.healthCheckInterval ?? HEALTH_CHECK_INTERVAL,
         timeout: options.healthCheckTimeout ?? HEALTH_CHECK_TIMEOUT,
         logger,

@@ -12,6 +12,7 @@ import type { GatehouseConfigInput } from '../../gateway/config/index.ts';
 import { resolveConfig } from '../../gateway/config/index.ts';
 import { createGateway, type Gateway } from '../../gateway/create-gateway.ts';
 import { createLogger } from '../../gateway/logger/index.ts';
+import type { Room } from '../../gateway/room.ts';
 import { buildSubgraphSchema } from '../../schema/federation/build-subgraph-schema.ts';
 import { type RunningServer, serveGraphQL } from '../../subgraphs/lib/serve-graphql.ts';
 import { type RestServer, startRestServer } from '../fixtures/rest/rest-server.ts';
@@ -29,7 +30,7 @@ const serveHello = (port?: number) =>
   });
 
 /** A gateway with fast health checks whose log lines are kept. */
-async function startGateway(input: GatehouseConfigInput) {
+async function startGateway(input: GatehouseConfigInput, rooms: readonly Room[] = []) {
   const lines: string[] = [];
   const config = resolveConfig(
     {
@@ -48,6 +49,7 @@ async function startGateway(input: GatehouseConfigInput) {
     config,
     env: {},
     logger: createLogger({ level: 'info', write: (line) => lines.push(line) }),
+    rooms,
   });
   await gateway.start();
   return { gateway, lines };
@@ -117,6 +119,33 @@ describe('readiness at runtime', () => {
     assert.equal((await readyz(gateway)).status, 200);
     await api.close();
     await eventuallyStatus(gateway, 503, 'after the REST API went away');
+  });
+
+  it('probes go through the pooled client: its interceptors see them, under the subgraph name', async () => {
+    const hello = await serveHello();
+    opened.push(hello);
+    const seen: Array<{ serviceName: string; body?: string; status?: number }> = [];
+    const recorder: Room = {
+      name: 'recorder',
+      http: (next) =>
+        async function recordCall(request) {
+          const response = await next(request);
+          seen.push({ serviceName: request.serviceName, body: request.body, status: response.status });
+          return response;
+        },
+    };
+    const { gateway } = await startGateway(
+      { subgraphs: [{ name: 'hello', kind: 'federation', url: hello.url, required: true }] },
+      [recorder],
+    );
+    opened.push(gateway);
+    await waitFor(
+      () => seen.some((s) => s.body?.includes('__typename') && !s.body.includes('_service')),
+      'a health check through the interceptors',
+    );
+    const probe = seen.find((s) => s.body?.includes('__typename') && !s.body.includes('_service'))!;
+    assert.equal(probe.serviceName, 'hello');
+    assert.equal(probe.status, 200);
   });
 
   it('stops probing on close', async () => {
