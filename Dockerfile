@@ -27,7 +27,8 @@ COPY gatehouse.schema.json ./
 USER node
 ENV GATEHOUSE_HOST=0.0.0.0 GATEHOUSE_PORT=4000
 EXPOSE 4000
-# slim has no curl: node itself asks /healthz.
+# slim has no curl: node itself asks /healthz. The path must match `server.healthPath`: change it
+# here too if the config moves it.
 HEALTHCHECK --interval=10s --timeout=3s --start-period=15s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:' + (process.env.GATEHOUSE_PORT || 4000) + '/healthz').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
 ENTRYPOINT ["node", "/app/bin/gatehouse.mjs"]

@@ -1,10 +1,14 @@
 /**
  * Health endpoints (stage: request). `/healthz` answers 200 while the process serves HTTP;
  * `/readyz` answers 200 when the supergraph is ready (a schema in service, every required
- * subgraph part of it and answering its health check, the startup set composed as a whole) and
+ * subgraph part of it and answering its health check; optional subgraphs do not count) and
  * 503 otherwise. Its JSON body says, per subgraph, whether it is loaded and in service, why its
  * last load failed and when it is retried, and the problems of a composition that failed; those
  * details go only to the requests `readyDetails` allows, others get the status alone.
+ *
+ * `loopback` fails closed: a request without a Node socket (another server adapter, or an
+ * in-process `yoga.fetch`) gets no details, since where it came from is unknown. Behind a reverse
+ * proxy or a sidecar on the same host every request comes from loopback: set `never` there.
  */
 import type { IncomingMessage } from 'node:http';
 import type { Plugin } from 'graphql-yoga';
@@ -19,8 +23,9 @@ export interface HealthOptions {
   /** @default '/readyz' */
   readyPath?: string;
   /**
-   * Who sees the details of `/readyz`: requests from a loopback address (and in-process calls,
-   * `yoga.fetch`), everyone, or no one. @default 'loopback'
+   * Who sees the details of `/readyz`: requests over a Node socket from a loopback address,
+   * everyone, or no one. A request without a socket (in-process `yoga.fetch`, another server
+   * adapter) gets details only with `always`. @default 'loopback'
    */
   readyDetails?: ReadyDetails;
   /** Current status of the supergraph. */
@@ -37,11 +42,11 @@ export function useHealth(options: HealthOptions): Plugin {
         endResponse(new fetchAPI.Response('{"status":"ok"}', { status: 200, headers: jsonHeaders() }));
       } else if (url.pathname === readyPath) {
         const status = options.status();
-        // In-process calls (`yoga.fetch`) have no request socket: they come from this process.
+        // Without a Node socket (another adapter, `yoga.fetch`) the caller is unknown: no details.
         const req = (serverContext as { req?: IncomingMessage } | undefined)?.req;
         const details =
           readyDetails === 'always' ||
-          (readyDetails === 'loopback' && (req === undefined || isLoopback(req.socket?.remoteAddress)));
+          (readyDetails === 'loopback' && isLoopback(req?.socket?.remoteAddress));
         const body = {
           status: status.ready ? 'ready' : 'not ready',
           ...(details && {

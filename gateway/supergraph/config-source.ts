@@ -3,7 +3,8 @@
  * put in service. A subgraph that fails to load is retried; when it comes back the graph is
  * recomposed. One that does not compose with the graph in service is set aside and loaded again
  * later. At startup, when the whole set does not compose, subgraphs are added in config order and
- * each one that does not compose with those before it is set aside.
+ * each one that does not compose with those before it is set aside. A set-aside subgraph holds
+ * readiness back only if it is required.
  */
 import { composeSubgraphs, formatCompositionProblems } from '../../schema/compose.ts';
 import { subgraphLoader } from '../../schema/loaders.ts';
@@ -50,8 +51,6 @@ export function createConfigSource(
 ): SupergraphSource {
   const loads = createSubgraphLoads({ sources, context, logger, pipeline });
   let compositionProblems: string[] = [];
-  // Subgraphs set aside because the set loaded at startup did not compose; each leaves when it joins.
-  const asideAtStartup = new Set<string>();
 
   /** Composes every loaded subgraph and puts the result in service; false when it fails. */
   const recompose = (): boolean => {
@@ -95,7 +94,6 @@ export function createConfigSource(
       if (definition === undefined) continue;
       const result = composeSubgraphs([...accepted, definition]);
       if (result.problems) {
-        asideAtStartup.add(source.name);
         reject(source, formatCompositionProblems(result.problems), retry.initialDelay);
       } else accepted.push(definition);
     }
@@ -112,7 +110,6 @@ export function createConfigSource(
         onLoaded(loaded, after) {
           // A newcomer that breaks composition is set aside; the schema in service stays.
           if (!recompose()) reject(loaded, compositionProblems, retry.next(after));
-          else asideAtStartup.delete(loaded.name);
         },
       },
       source,
@@ -131,7 +128,6 @@ export function createConfigSource(
     },
     subgraphs: () => [...loads.states.values()].map((s) => ({ ...s })),
     compositionProblems: () => compositionProblems,
-    complete: () => asideAtStartup.size === 0,
     probeTargets: () => probeTargetsOf(sources),
   };
 }

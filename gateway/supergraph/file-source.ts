@@ -166,7 +166,6 @@ export function createFileSource(
       });
     },
     compositionProblems: () => problems,
-    complete: () => true,
     probeTargets: () => {
       const names = new Set(fileSubgraphs.map((s) => s.name));
       return probeTargetsOf(options.subgraphs.filter((s) => names.has(s.name)));

@@ -52,8 +52,8 @@ export interface SupergraphStatus {
   /** A schema is in service. */
   hasSchema: boolean;
   /**
-   * A schema is in service, every required subgraph is part of it and answers its health check,
-   * and what was loaded at startup composed (or was served) as a whole.
+   * A schema is in service, and every required subgraph is part of it and answers its health
+   * check. Optional subgraphs never hold it back, even when set aside (they are still reported).
    */
   ready: boolean;
   subgraphs: SubgraphStatus[];
@@ -120,6 +120,7 @@ export function createSupergraph(options: SupergraphOptions): Supergraph {
           );
           return source.probeTargets().filter((t) => inServiceNow.has(t.name));
         },
+        client: () => options.context.client,
         interval: options.healthCheckInterval ?? HEALTH_CHECK_INTERVAL,
         timeout: options.healthCheckTimeout ?? HEALTH_CHECK_TIMEOUT,
         logger,
@@ -140,7 +141,6 @@ export function createSupergraph(options: SupergraphOptions): Supergraph {
         hasSchema: inService.schema !== undefined,
         ready:
           inService.schema !== undefined &&
-          source.complete() &&
           subgraphs.every((s) => !s.required || (s.inService && s.reachable !== false)),
         subgraphs,
         compositionProblems: source.compositionProblems(),

@@ -2,13 +2,17 @@
  * Health checks of required subgraphs while the gateway runs: every `interval`, a cheap request
  * to each (`{ __typename }` POSTed to a GraphQL endpoint, a GET of a REST API's base URL), bounded
  * by `timeout`. A REST API answering with any status is up; a GraphQL endpoint is up unless it
- * answers 5xx; a connection failure or timeout is down. Transitions are logged.
+ * answers 5xx; a connection failure or timeout is down. Transitions are logged. Probes go through
+ * the pooled upstream client, so its interceptors (breakers, metrics, header rules) see them,
+ * under the subgraph's name.
  */
-import { Agent, request } from 'undici';
+import type { UpstreamClient } from '../../core/http-client.ts';
 import type { Logger } from '../logger/index.ts';
 import type { ProbeTarget } from './source.ts';
 
 export interface ProbeOptions {
+  /** The pooled client, read at each probe (the load context's). */
+  client: () => UpstreamClient;
   targets: () => readonly ProbeTarget[];
   /** Time between two rounds, in milliseconds. */
   interval: number;
@@ -29,8 +33,6 @@ const TYPENAME = JSON.stringify({ query: '{ __typename }' });
 
 export function createProbes(options: ProbeOptions): Probes {
   const { logger, timeout } = options;
-  // Its own small pool: probes never queue behind (or hold) the connections requests use.
-  const dispatcher = new Agent({ connections: 2, connectTimeout: timeout, keepAliveTimeout: 1_000 });
   const down = new Map<string, string>();
   let stopped = false;
   const stopping = new AbortController();
@@ -39,15 +41,16 @@ export function createProbes(options: ProbeOptions): Probes {
   const probe = async (target: ProbeTarget): Promise<string | undefined> => {
     try {
       const graphql = target.kind === 'graphql';
-      const response = await request(target.url, {
-        dispatcher,
+      const response = await options.client().request({
+        serviceName: target.name,
+        url: target.url,
         method: graphql ? 'POST' : 'GET',
         headers: { ...target.headers, ...(graphql && { 'content-type': 'application/json' }) },
         body: graphql ? TYPENAME : undefined,
-        signal: AbortSignal.any([stopping.signal, AbortSignal.timeout(timeout)]),
+        timeout,
+        signal: stopping.signal,
       });
-      await response.body.dump();
-      return graphql && response.statusCode >= 500 ? `answered HTTP ${response.statusCode}` : undefined;
+      return graphql && response.status >= 500 ? `answered HTTP ${response.status}` : undefined;
     } catch (error) {
       return error instanceof Error ? error.message : String(error);
     }
@@ -84,7 +87,6 @@ export function createProbes(options: ProbeOptions): Probes {
       clearInterval(timer);
       stopping.abort();
       await round;
-      await dispatcher.destroy();
     },
   };
 }

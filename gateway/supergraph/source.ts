@@ -33,8 +33,6 @@ export interface SupergraphSource {
   subgraphs(): SubgraphStatus[];
   /** Problems of the last composition or build that failed, if the last attempt failed. */
   compositionProblems(): string[];
-  /** False while what the source was started with has never been put in service as a whole. */
-  complete(): boolean;
   /** Required subgraphs to health-check while they are in service. */
   probeTargets(): ProbeTarget[];
 }

@@ -1,7 +1,8 @@
 /**
  * /readyz while the gateway runs: required subgraphs are health-checked, and readiness follows
  * them (a GraphQL endpoint asked `{ __typename }`, a REST API's base URL fetched, where any HTTP
- * status is up). Its details go to loopback and in-process callers unless configured otherwise.
+ * status is up). Its details go to loopback callers over a socket unless configured otherwise;
+ * a request without a socket (in-process) gets the status only.
  */
 import assert from 'node:assert/strict';
 import type { IncomingMessage } from 'node:http';
@@ -11,6 +12,7 @@ import type { GatehouseConfigInput } from '../../gateway/config/index.ts';
 import { resolveConfig } from '../../gateway/config/index.ts';
 import { createGateway, type Gateway } from '../../gateway/create-gateway.ts';
 import { createLogger } from '../../gateway/logger/index.ts';
+import type { Room } from '../../gateway/room.ts';
 import { buildSubgraphSchema } from '../../schema/federation/build-subgraph-schema.ts';
 import { type RunningServer, serveGraphQL } from '../../subgraphs/lib/serve-graphql.ts';
 import { type RestServer, startRestServer } from '../fixtures/rest/rest-server.ts';
@@ -28,7 +30,7 @@ const serveHello = (port?: number) =>
   });
 
 /** A gateway with fast health checks whose log lines are kept. */
-async function startGateway(input: GatehouseConfigInput) {
+async function startGateway(input: GatehouseConfigInput, rooms: readonly Room[] = []) {
   const lines: string[] = [];
   const config = resolveConfig(
     {
@@ -47,6 +49,7 @@ async function startGateway(input: GatehouseConfigInput) {
     config,
     env: {},
     logger: createLogger({ level: 'info', write: (line) => lines.push(line) }),
+    rooms,
   });
   await gateway.start();
   return { gateway, lines };
@@ -86,7 +89,10 @@ describe('readiness at runtime', () => {
 
     await first.close();
     await eventuallyStatus(gateway, 503, 'after the required subgraph went down');
-    const down = (await readyz(gateway)).body.subgraphs as Array<{ name: string; reachable?: boolean }>;
+    const down = (await readyz(gateway, '127.0.0.1')).body.subgraphs as Array<{
+      name: string;
+      reachable?: boolean;
+    }>;
     assert.equal(down.find((s) => s.name === 'hello')?.reachable, false);
     await waitFor(() => lines.some((l) => /WARN.*hello.*down/.test(l)), 'a log line saying it is down');
 
@@ -115,6 +121,33 @@ describe('readiness at runtime', () => {
     await eventuallyStatus(gateway, 503, 'after the REST API went away');
   });
 
+  it('probes go through the pooled client: its interceptors see them, under the subgraph name', async () => {
+    const hello = await serveHello();
+    opened.push(hello);
+    const seen: Array<{ serviceName: string; body?: string; status?: number }> = [];
+    const recorder: Room = {
+      name: 'recorder',
+      http: (next) =>
+        async function recordCall(request) {
+          const response = await next(request);
+          seen.push({ serviceName: request.serviceName, body: request.body, status: response.status });
+          return response;
+        },
+    };
+    const { gateway } = await startGateway(
+      { subgraphs: [{ name: 'hello', kind: 'federation', url: hello.url, required: true }] },
+      [recorder],
+    );
+    opened.push(gateway);
+    await waitFor(
+      () => seen.some((s) => s.body?.includes('__typename') && !s.body.includes('_service')),
+      'a health check through the interceptors',
+    );
+    const probe = seen.find((s) => s.body?.includes('__typename') && !s.body.includes('_service'))!;
+    assert.equal(probe.serviceName, 'hello');
+    assert.equal(probe.status, 200);
+  });
+
   it('stops probing on close', async () => {
     const hello = await serveHello();
     opened.push(hello);
@@ -135,20 +168,22 @@ describe('/readyz details', () => {
     for (const thing of opened.reverse()) await thing.close();
   });
 
-  it('go to loopback and in-process callers by default; others get the status only', async () => {
+  it('go to loopback callers by default; others, and in-process calls without a socket, get the status only', async () => {
     const hello = await serveHello();
     opened.push(hello);
     const { gateway } = await startGateway({
       subgraphs: [{ name: 'hello', kind: 'federation', url: hello.url }],
     });
     opened.push(gateway);
-    for (const caller of [undefined, '127.0.0.1', '::1', '::ffff:127.0.0.1']) {
+    for (const caller of ['127.0.0.1', '::1', '::ffff:127.0.0.1']) {
       const { body } = await readyz(gateway, caller);
-      assert.ok(Array.isArray(body.subgraphs), String(caller));
+      assert.ok(Array.isArray(body.subgraphs), caller);
     }
-    const remote = await readyz(gateway, '203.0.113.7');
-    assert.equal(remote.status, 200);
-    assert.deepEqual(remote.body, { status: 'ready' });
+    for (const caller of ['203.0.113.7', undefined]) {
+      const other = await readyz(gateway, caller);
+      assert.equal(other.status, 200);
+      assert.deepEqual(other.body, { status: 'ready' }, String(caller));
+    }
   });
 
   // A real connection from a non-loopback address, when this machine has one.
@@ -180,8 +215,9 @@ describe('/readyz details', () => {
     const always = await startGateway({ server: { readyDetails: 'always' }, subgraphs });
     opened.push(always.gateway);
     assert.ok(Array.isArray((await readyz(always.gateway, '203.0.113.7')).body.subgraphs));
+    assert.ok(Array.isArray((await readyz(always.gateway)).body.subgraphs));
     const never = await startGateway({ server: { readyDetails: 'never' }, subgraphs });
     opened.push(never.gateway);
-    assert.deepEqual((await readyz(never.gateway)).body, { status: 'ready' });
+    assert.deepEqual((await readyz(never.gateway, '127.0.0.1')).body, { status: 'ready' });
   });
 });

@@ -46,6 +46,7 @@ describe('startup with a subgraph down', () => {
     it(`serves the rest, reports the ${required ? 'required' : 'optional'} one, and adds it when it comes up`, async () => {
       const port = await freePort();
       const gateway = await startTestGateway({
+        server: { readyDetails: 'always' }, // in process: no socket, so no details otherwise
         subgraphs: [
           { name: 'healthy', kind: 'federation', url: healthy.url },
           { name: 'late', kind: 'federation', url: `http://127.0.0.1:${port}/graphql`, required },
@@ -85,6 +86,7 @@ describe('startup with a subgraph down', () => {
   it('retries with a doubling delay, up to retryMaxDelay', async () => {
     const port = CLOSED_PORT;
     const gateway = await startTestGateway({
+      server: { readyDetails: 'always' }, // in process: no socket, so no details otherwise
       loading: { retryInitialDelay: 50, retryMaxDelay: 200 },
       subgraphs: [
         { name: 'healthy', kind: 'federation', url: healthy.url },
@@ -106,6 +108,7 @@ describe('startup with a subgraph down', () => {
   it('with no subgraph at all: SCHEMA_NOT_READY and 503 for operations, /healthz 200, /readyz 503', async () => {
     const port = CLOSED_PORT;
     const gateway = await startTestGateway({
+      server: { readyDetails: 'always' }, // in process: no socket, so no details otherwise
       subgraphs: [{ name: 'late', kind: 'federation', url: `http://127.0.0.1:${port}/graphql` }],
     });
     opened.push(gateway);
