@@ -42,7 +42,13 @@ export async function startTestGateway(
     env: options.env ?? {},
     rooms: options.rooms,
   });
-  await gateway.start();
+  try {
+    await gateway.start();
+  } catch (error) {
+    // A startup error (CONFIG_INVALID): nothing may stay open behind it.
+    await gateway.close();
+    throw error;
+  }
   return Object.assign(gateway, {
     async query(query: string, variables?: Record<string, unknown>, headers: Record<string, string> = {}) {
       const response = await gateway.yoga.fetch(`http://gateway${config.server.graphqlPath}`, {

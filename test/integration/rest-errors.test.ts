@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import { GatehouseError } from '../../gateway/errors/index.ts';
 import type { RunningServer } from '../../subgraphs/lib/serve-graphql.ts';
 import { type RestServer, startRestServer } from '../fixtures/rest/rest-server.ts';
 import { startReviewsSubgraph } from '../fixtures/rest/reviews-subgraph.ts';
@@ -131,7 +132,7 @@ describe('REST APIs that cannot be reached', () => {
 });
 
 describe('a REST subgraph whose SDL is wrong', () => {
-  it('fails to load with the problem named, and the other subgraphs are served', async () => {
+  it('stops startup with CONFIG_INVALID naming the file and the problem', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'gatehouse-rest-'));
     const reviews = await startReviewsSubgraph();
     const badSdl = join(dir, 'bad.graphql');
@@ -139,20 +140,23 @@ describe('a REST subgraph whose SDL is wrong', () => {
       badSdl,
       'type Query { product(id: ID!): String @rest(path: "/products/{args.productId}") }',
     );
-    const gateway = await startTestGateway({
-      subgraphs: [
-        { kind: 'rest', name: 'shop', url: 'http://127.0.0.1:9/api', schemaFile: badSdl },
-        { kind: 'federation', name: 'reviews', url: reviews.url },
-      ],
-    });
     try {
-      const shop = gateway.supergraph.status().subgraphs.find((s) => s.name === 'shop');
-      assert.equal(shop?.loaded, false);
-      assert.match(shop?.error ?? '', /Query\.product/);
-      const { body } = await gateway.query('{ reviews(first: 1) { id } }');
-      assert.deepEqual(body.data, { reviews: [{ id: 'r1' }] });
+      await assert.rejects(
+        startTestGateway({
+          subgraphs: [
+            { kind: 'rest', name: 'shop', url: 'http://127.0.0.1:9/api', schemaFile: badSdl },
+            { kind: 'federation', name: 'reviews', url: reviews.url },
+          ],
+        }),
+        (error: unknown) => {
+          assert.ok(error instanceof GatehouseError, String(error));
+          assert.equal(error.code, 'CONFIG_INVALID');
+          assert.ok(error.message.includes(badSdl), error.message);
+          assert.match(error.message, /Query\.product/);
+          return true;
+        },
+      );
     } finally {
-      await gateway.close();
       await reviews.close();
       await rm(dir, { recursive: true, force: true });
     }
