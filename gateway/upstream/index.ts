@@ -22,9 +22,22 @@ export { errorsAsData } from './errors-as-data.ts';
 export { parseGraphQLResponse } from './parse-response.ts';
 export { printCached } from './print-cache.ts';
 
-/** The pipeline whose steps, outermost first, are `wrappers(subgraph)`. */
+/**
+ * The pipeline whose steps, outermost first, are `wrappers(subgraph)`. The steps of a subgraph
+ * are made once per name and URL and reused for its schema loads, its retries and the executor put
+ * in service, so a room that keeps state per subgraph (a breaker, metrics) sees every call in one place.
+ */
 export function createPipeline(wrappers: (subgraph: SubgraphInfo) => readonly ExecutorWrapper[]): Pipeline {
-  return (subgraph, executor) => composeWrappers(wrappers(subgraph), executor);
+  const steps = new Map<string, readonly ExecutorWrapper[]>();
+  return (subgraph, executor) => {
+    const key = `${subgraph.name}\0${subgraph.url}`;
+    let list = steps.get(key);
+    if (list === undefined) {
+      list = wrappers(subgraph);
+      steps.set(key, list);
+    }
+    return composeWrappers(list, executor);
+  };
 }
 
 /**
