@@ -20,7 +20,7 @@ export { checkEntityCount } from './check-entities.ts';
 export { dedupRequests } from './dedup.ts';
 export { errorsAsData } from './errors-as-data.ts';
 export { parseGraphQLResponse } from './parse-response.ts';
-export { printCached } from './print-cache.ts';
+export { printCached } from '../../core/print-cache.ts';
 
 /**
  * The pipeline whose steps, outermost first, are `wrappers(subgraph)`. The steps of a subgraph

@@ -1,5 +1,5 @@
 import type { ExecutionRequest } from '@graphql-tools/utils';
-import { printCached } from './print-cache.ts';
+import { printCached } from '../../core/print-cache.ts';
 
 // The dedup key and the HTTP body are the same text: the body of one request is built once.
 // Entity requests carry every representation in their variables, so this saves a second

@@ -1,0 +1,35 @@
+/**
+ * The plan engine's internal contract (stage: plan). Three parts meet here:
+ *
+ * - the **plan executor** (`execute/`) runs a cached query plan of `@graphql-hive/router-query-planner`
+ *   and returns an {@link ExecutedTree}: the subgraphs' JSON answers merged into one tree;
+ * - the **projection** (`project/`) turns that tree into the client's result: its selection set,
+ *   aliases, `__typename`, fragments on abstract types, `@skip`/`@include`, null propagation;
+ * - the **engine room** (`index.ts`) plans (with a bounded cache), calls both, and plugs them
+ *   into Yoga.
+ *
+ * The tree and the paths:
+ * - The tree is plain JSON objects and arrays keyed by **response keys** (the client's aliases,
+ *   as the planner writes them into each fetch), with each subgraph's `__typename` kept where a
+ *   fetch selected it. Objects may have a null prototype (in-process backends answer with graphql-js).
+ * - Every error's `path` is a path in the tree (response keys and list indexes), which is the path
+ *   the client sees. An error from `_entities` (or a batch alias `_e0`) at `[alias, i, ...rest]`
+ *   is moved to the location of representation `i` followed by `rest`.
+ * - When an entity fetch fails as a whole, or a representation has no answer, the executor
+ *   records one error per entity location, at that location's path (`[..., "topProducts", 0]`).
+ * - The projection adds an error for a null at a non-null position (then nulls the nearest
+ *   nullable parent) unless an existing error's path equals that position, starts with it, or is
+ *   a prefix of it: an error at the entity's path already explains its missing fields.
+ */
+import type { ExecutionRequest, ExecutionResult } from '@graphql-tools/utils';
+import type { GraphQLError } from 'graphql';
+
+/** Calls one subgraph through its pipeline (all three kinds of backend). Never rejects in practice. */
+export type PlanFetch = (serviceName: string, request: ExecutionRequest) => Promise<ExecutionResult>;
+
+/** The subgraphs' answers merged into one tree, and every error at its client path. */
+export interface ExecutedTree {
+  /** The merged answers; null when the operation failed as a whole (e.g. a failed root fetch of a mutation). */
+  data: Record<string, unknown> | null;
+  errors: GraphQLError[];
+}
