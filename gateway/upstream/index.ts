@@ -16,11 +16,11 @@ import {
 import type { RemoteEndpoint, SubgraphLoadContext } from '../../schema/types.ts';
 import { createHttpTransport } from './http-transport.ts';
 
+export { printCached } from '../../core/print-cache.ts';
 export { checkEntityCount } from './check-entities.ts';
 export { dedupRequests } from './dedup.ts';
 export { errorsAsData } from './errors-as-data.ts';
 export { parseGraphQLResponse } from './parse-response.ts';
-export { printCached } from '../../core/print-cache.ts';
 
 /**
  * The pipeline whose steps, outermost first, are `wrappers(subgraph)`. The steps of a subgraph
