@@ -302,6 +302,12 @@ export const configSchema = z
     upstream: upstreamSchema.prefault({}),
     loading: pollSchema.prefault({}),
     subgraphErrors: subgraphErrorsSchema.prefault({}),
+    engine: z
+      .enum(['auto', 'plan', 'stitching'])
+      .default('auto')
+      .describe(
+        'How operations run: `plan` executes cached plans of the Hive query planner (Rust); `stitching` runs the portable graphql-tools engine; `auto` uses `plan` where the planner loads, else `stitching`',
+      ),
     supergraph: z.string().optional().describe('A pre-composed supergraph SDL file to serve as is'),
     subgraphs: z.array(subgraphSchema).default([]).describe('The backends to compose into one graph'),
   })
