@@ -79,7 +79,7 @@ async function main(argv: string[], commands: CliCommands): Promise<number> {
   }
   const command = positionals[0] ?? 'start';
   if (values.port !== undefined && !/^\d+$/.test(values.port)) {
-    const { GatehouseError } = await import('./errors/index.ts');
+    const { GatehouseError } = await import('../core/errors.ts');
     throw new GatehouseError('CONFIG_INVALID', `--port must be a number, got "${values.port}"`);
   }
   const port = values.port === undefined ? undefined : Number(values.port);
@@ -141,7 +141,7 @@ async function report(error: unknown): Promise<void> {
     process.stderr.write(`gatehouse: ${error.message}\n\n${USAGE}`);
     return;
   }
-  const { GatehouseError } = await import('./errors/index.ts');
+  const { GatehouseError } = await import('../core/errors.ts');
   if (error instanceof GatehouseError) {
     process.stderr.write(`gatehouse: ${error.message}\n`);
   } else if (isSystemError(error)) {

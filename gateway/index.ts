@@ -4,6 +4,7 @@
  * codes. Everything else is internal and may change in any release.
  */
 
+export { type ErrorCode, ErrorCodes, GatehouseError, type GatewayErrorExtensions } from '../core/errors.ts';
 export type { HttpInterceptor, SendRequest, UpstreamRequest, UpstreamResponse } from '../core/http-client.ts';
 export {
   type CallKind,
@@ -23,6 +24,5 @@ export {
   type SubgraphConfig,
 } from './config/index.ts';
 export { createGateway, type Gateway, type GatewayOptions } from './create-gateway.ts';
-export { type ErrorCode, ErrorCodes, GatehouseError, type GatewayErrorExtensions } from './errors/index.ts';
 export { createLogger, type Logger, type LoggerOptions, type LogLevel } from './logger/index.ts';
 export type { Room } from './room.ts';

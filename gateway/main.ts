@@ -23,18 +23,35 @@ export async function runStart(options: StartOptions): Promise<Gateway> {
 export async function serve(config: GatehouseConfig, onClose?: () => Promise<void>): Promise<Gateway> {
   const logger = createLogger();
   // Reloading is not there yet; without a handler, SIGHUP would end the process without a word.
-  process.on('SIGHUP', () => logger.warn('SIGHUP received: reloading is not supported yet; ignored'));
-  const gateway = createGateway({ config, logger });
+  const onHangup = () => logger.warn('SIGHUP received: reloading is not supported yet; ignored');
+  const onInterrupt = () => shutdown('SIGINT');
+  const onTerminate = () => shutdown('SIGTERM');
+  // Every listener this call adds is removed when the gateway closes or fails to start, so a
+  // program that serves, closes and serves again does not pile them up.
+  const removeSignalHandlers = () => {
+    process.off('SIGHUP', onHangup);
+    process.off('SIGINT', onInterrupt);
+    process.off('SIGTERM', onTerminate);
+  };
+  process.on('SIGHUP', onHangup);
+  const created = createGateway({ config, logger });
+  const gateway: Gateway = {
+    ...created,
+    async close() {
+      removeSignalHandlers();
+      await created.close();
+    },
+  };
   let listening: Awaited<ReturnType<Gateway['listen']>>;
   try {
-    listening = await gateway.listen();
+    listening = await created.listen();
   } catch (error) {
     await gateway.close();
     throw error;
   }
   logger.info(`Gatehouse is listening on ${listening.url}`);
   let closing = false;
-  const shutdown = (signal: string) => {
+  function shutdown(signal: string): void {
     if (closing) return;
     closing = true;
     logger.info(`${signal} received: finishing in-flight requests, then exiting`);
@@ -46,9 +63,9 @@ export async function serve(config: GatehouseConfig, onClose?: () => Promise<voi
         logger.error('shutdown failed', { error });
         process.exit(1);
       });
-  };
-  process.once('SIGINT', () => shutdown('SIGINT'));
-  process.once('SIGTERM', () => shutdown('SIGTERM'));
+  }
+  process.on('SIGINT', onInterrupt);
+  process.on('SIGTERM', onTerminate);
   return gateway;
 }
 

@@ -12,6 +12,17 @@ export function subgraphUrlEnvName(name: string): string {
   return `GATEHOUSE_SUBGRAPH_${name.toUpperCase().replace(/-/g, '_')}_URL`;
 }
 
+/**
+ * The `GATEHOUSE_SUBGRAPH_<NAME>_URL` variables set in `env` that override no subgraph of
+ * `names`: a typo there would otherwise leave the URL of the file or config in use, silently.
+ */
+export function unusedSubgraphUrlVariables(env: NodeJS.ProcessEnv, names: readonly string[]): string[] {
+  const used = new Set(names.map(subgraphUrlEnvName));
+  return Object.keys(env)
+    .filter((key) => /^GATEHOUSE_SUBGRAPH_.+_URL$/.test(key) && env[key] && !used.has(key))
+    .sort();
+}
+
 /** The config after overrides, and which paths (`server.port`, `subgraphs[0].url`) came from which variable. */
 export interface EnvOverrides {
   input: unknown;

@@ -6,7 +6,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, extname, isAbsolute, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
-import { GatehouseError } from '../errors/index.ts';
+import { GatehouseError } from '../../core/errors.ts';
 import { applyEnvOverrides } from './env.ts';
 import { importConfigModule, MODULE_EXTENSIONS } from './load-module.ts';
 import { type ConfigProblem, formatProblem, toProblems } from './problems.ts';

@@ -8,15 +8,18 @@
  * - Otherwise (Node 20, older 22, or a `.ts` in a project that is CommonJS, as `npm init` makes
  *   them, where Node would reject its `import`s), its types are stripped with amaro (the stripper
  *   Node itself bundles; erasable syntax only, positions kept) into a temporary file beside the
- *   config, `.gatehouse.config.<pid>.<n>.mjs` (`.cjs` for `.cts`), so that its relative imports and
- *   `gatehouse-graphql` resolve from the user's project. The file is imported, then deleted.
+ *   config, `.gatehouse.config.<random UUID>.mjs` (`.cjs` for `.cts`), so that its relative imports
+ *   and `gatehouse-graphql` resolve from the user's project. The file is imported, then deleted
+ *   (and deleted at exit if the import never returns). Where the folder is not writable, a Node
+ *   that strips types is left to import the file as is.
  *
  * So a `.ts` config is an ES module whatever package.json says; `.cts` is CommonJS.
  */
+import { randomUUID } from 'node:crypto';
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, extname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { GatehouseError } from '../errors/index.ts';
+import { GatehouseError } from '../../core/errors.ts';
 
 /** Extensions imported as modules, and what a TypeScript one is stripped to. */
 export const MODULE_EXTENSIONS: Record<string, '.mjs' | '.cjs' | null> = {
@@ -28,7 +31,23 @@ export const MODULE_EXTENSIONS: Record<string, '.mjs' | '.cjs' | null> = {
   '.cjs': null,
 };
 
-let temporaryFiles = 0;
+/** Stripped copies not yet deleted: removed at exit too, should an import never settle. */
+const temporaryFiles = new Set<string>();
+let cleanupAtExit = false;
+
+function track(file: string): void {
+  temporaryFiles.add(file);
+  if (cleanupAtExit) return;
+  cleanupAtExit = true;
+  process.once('exit', () => {
+    for (const left of temporaryFiles) rmSync(left, { force: true });
+  });
+}
+
+function untrack(file: string): void {
+  temporaryFiles.delete(file);
+  rmSync(file, { force: true });
+}
 
 /** Node runs TypeScript natively (type stripping on by default). */
 function nodeStripsTypes(): boolean {
@@ -64,10 +83,15 @@ export async function importConfigModule(path: string): Promise<unknown> {
   const strippedExt = MODULE_EXTENSIONS[ext];
   if (!strippedExt || importsNatively(path, ext)) return importDefault(path, path);
   const code = await stripTypes(path);
-  const temporary = join(dirname(path), `.gatehouse.config.${process.pid}.${++temporaryFiles}${strippedExt}`);
+  // A random name: two processes (or two loads in one) never share a file, even across PID reuse.
+  const temporary = join(dirname(path), `.gatehouse.config.${randomUUID()}${strippedExt}`);
   try {
     writeFileSync(temporary, code, { flag: 'wx' });
+    track(temporary);
   } catch (cause) {
+    // A read-only folder (a container's config mount): a Node that strips types can still try
+    // the file as is; it fails only where the package type makes `import` invalid, and says so.
+    if (nodeStripsTypes() && isUnwritable(cause)) return importDefault(path, path);
     throw new GatehouseError(
       'CONFIG_INVALID',
       `cannot load config module ${path}: its types are stripped into a file beside it, and that failed`,
@@ -81,8 +105,13 @@ export async function importConfigModule(path: string): Promise<unknown> {
   try {
     return await importDefault(temporary, path);
   } finally {
-    rmSync(temporary, { force: true });
+    untrack(temporary);
   }
+}
+
+function isUnwritable(error: unknown): boolean {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  return code === 'EROFS' || code === 'EACCES' || code === 'EPERM';
 }
 
 async function stripTypes(path: string): Promise<string> {

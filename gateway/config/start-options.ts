@@ -6,7 +6,7 @@
  */
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { GatehouseError } from '../errors/index.ts';
+import { GatehouseError } from '../../core/errors.ts';
 import { loadConfig, resolveConfig } from './index.ts';
 import type { GatehouseConfig } from './schema.ts';
 

@@ -1,5 +1,5 @@
 import { GraphQLError } from 'graphql';
-import { isGatewayError } from './index.ts';
+import { isGatewayError } from '../../core/errors.ts';
 import { subgraphOf } from './subgraph-errors.ts';
 
 /**

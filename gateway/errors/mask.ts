@@ -5,9 +5,9 @@
  * pass as `subgraphErrors` says (by default the message and code; see subgraph-errors.ts).
  */
 import { GraphQLError } from 'graphql';
+import { isGatewayError } from '../../core/errors.ts';
 import type { SubgraphErrorsConfig } from '../config/schema.ts';
 import type { Logger } from '../logger/index.ts';
-import { isGatewayError } from './index.ts';
 import { applySubgraphErrorPolicy, subgraphErrorPolicies, subgraphOf } from './subgraph-errors.ts';
 
 export function createMaskError(logger: Logger, subgraphErrors?: SubgraphErrorsConfig) {

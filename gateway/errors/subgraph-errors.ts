@@ -7,8 +7,8 @@
  * an error is judged by where it was made, never by its code, which a subgraph may copy.
  */
 import { GraphQLError } from 'graphql';
+import { isGatewayError } from '../../core/errors.ts';
 import type { SubgraphErrorsConfig } from '../config/schema.ts';
-import { isGatewayError } from './index.ts';
 
 export interface SubgraphErrorPolicy {
   /** `pass` the subgraph message, or `replace` it with `replacement`. @default 'pass' */

@@ -21,15 +21,23 @@ export interface LoggerOptions {
 }
 
 export function createLogger(options: LoggerOptions = {}): Logger {
-  const envLevel = process.env.GATEHOUSE_LOG_LEVEL as LogLevel | 'silent' | undefined;
-  const min = ORDER[options.level ?? (envLevel && envLevel in ORDER ? envLevel : 'info')];
+  const envLevel = process.env.GATEHOUSE_LOG_LEVEL;
+  const envValid = envLevel !== undefined && Object.hasOwn(ORDER, envLevel);
+  const min = ORDER[options.level ?? (envValid ? (envLevel as LogLevel | 'silent') : 'info')];
   const write = options.write ?? ((line: string) => void process.stderr.write(line));
   const log = (level: LogLevel) => (message: string, details?: Record<string, unknown>) => {
     if (ORDER[level] < min) return;
     const extra = details && Object.keys(details).length > 0 ? ` ${serialise(details)}` : '';
     write(`${new Date().toISOString()} ${level.toUpperCase().padEnd(5)} ${message}${extra}\n`);
   };
-  return { debug: log('debug'), info: log('info'), warn: log('warn'), error: log('error') };
+  const logger = { debug: log('debug'), info: log('info'), warn: log('warn'), error: log('error') };
+  // A typo must not silently turn logging to its default: say what was ignored.
+  if (options.level === undefined && envLevel !== undefined && envLevel !== '' && !envValid) {
+    logger.warn(
+      `GATEHOUSE_LOG_LEVEL=${JSON.stringify(envLevel)} is not a level; using info. Use one of: ${Object.keys(ORDER).join(', ')}`,
+    );
+  }
+  return logger;
 }
 
 /** A logger that drops everything (tests). */

@@ -5,7 +5,7 @@
  */
 import { createServer, type RequestListener, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { GatehouseError } from '../errors/index.ts';
+import { GatehouseError } from '../../core/errors.ts';
 import { closeConnectionsOnceAnswered } from './drain.ts';
 
 export interface ListenOptions {
@@ -31,9 +31,11 @@ export async function listen(handler: RequestListener, options: ListenOptions): 
   server.keepAliveTimeout = 65_000; // longer than common load balancers' idle timeout (60 s)
   const drain = closeConnectionsOnceAnswered(server);
   await new Promise<void>((resolve, reject) => {
-    server.once('error', (error: NodeJS.ErrnoException) => reject(listenError(error, options)));
+    const onError = (error: NodeJS.ErrnoException) => reject(listenError(error, options));
+    server.once('error', onError);
     server.listen(options.port, options.host, () => {
-      server.removeAllListeners('error');
+      // Only our own listener: one a caller added on the server stays.
+      server.off('error', onError);
       resolve();
     });
   });
@@ -83,6 +85,16 @@ function listenError(error: NodeJS.ErrnoException, options: ListenOptions): Erro
       'CONFIG_INVALID',
       `cannot listen on ${where}: no such address on this machine`,
       ['choose another address with --host <addr>, server.host in the config, or GATEHOUSE_HOST'],
+      { cause: error },
+    );
+  }
+  if (error.code === 'ENOTFOUND' || error.code === 'EAI_AGAIN') {
+    return new GatehouseError(
+      'CONFIG_INVALID',
+      `cannot listen on ${where}: the host name ${options.host} does not resolve (${error.code})`,
+      [
+        'use an address of this machine (0.0.0.0, 127.0.0.1, ::) or a name that resolves to one, with --host <addr>, server.host in the config, or GATEHOUSE_HOST',
+      ],
       { cause: error },
     );
   }

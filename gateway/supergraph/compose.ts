@@ -3,9 +3,10 @@
  * then composed in config order. A supergraph with subgraphs that run in process (REST, plain
  * GraphQL) is marked so (`marker.ts`): it can only be served with the config that defines them.
  */
+
+import { GatehouseError } from '../../core/errors.ts';
 import { composeSubgraphs, formatCompositionProblems } from '../../schema/compose.ts';
 import type { SubgraphLoadContext } from '../../schema/types.ts';
-import { GatehouseError } from '../errors/index.ts';
 import type { Logger } from '../logger/index.ts';
 import { inOrder } from './config-source.ts';
 import { createSubgraphLoads, type SubgraphSource } from './loading.ts';

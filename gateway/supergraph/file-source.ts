@@ -8,10 +8,10 @@
  */
 import { readFile } from 'node:fs/promises';
 import { type DocumentNode, parse } from 'graphql';
+import { GatehouseError, gatewayError } from '../../core/errors.ts';
 import type { SubgraphExecutor } from '../../core/subgraph-call.ts';
 import { type SupergraphSubgraph, supergraphSubgraphs } from '../../schema/supergraph.ts';
 import { subgraphUrlEnvName } from '../config/env.ts';
-import { GatehouseError, gatewayError } from '../errors/index.ts';
 import { probeTargetsOf } from './config-source.ts';
 import {
   createSubgraphLoads,

@@ -9,6 +9,7 @@ import type { GraphQLSchema } from 'graphql';
 import { HEALTH_CHECK_INTERVAL, HEALTH_CHECK_TIMEOUT } from '../../core/defaults.ts';
 import type { SubgraphPipeline } from '../../core/subgraph-call.ts';
 import type { SubgraphLoadContext } from '../../schema/types.ts';
+import { unusedSubgraphUrlVariables } from '../config/env.ts';
 import type { Logger } from '../logger/index.ts';
 import { createConfigSource } from './config-source.ts';
 import { createFileSource } from './file-source.ts';
@@ -108,6 +109,11 @@ export function createSupergraph(options: SupergraphOptions): Supergraph {
   return {
     async start() {
       await source.start();
+      warnOfUnusedUrlVariables(
+        options.env ?? process.env,
+        source.subgraphs().map((s) => s.name),
+        logger,
+      );
       if (stopped || source.probeTargets().length === 0) return;
       probes = createProbes({
         // Only those in service: one that is not is already reported and retried.
@@ -153,4 +159,12 @@ export function createSupergraph(options: SupergraphOptions): Supergraph {
       await probes?.stop();
     },
   };
+}
+
+function warnOfUnusedUrlVariables(env: NodeJS.ProcessEnv, names: string[], logger: Logger): void {
+  for (const variable of unusedSubgraphUrlVariables(env, names)) {
+    logger.warn(
+      `${variable} is set, but no subgraph has that name; it is ignored. Subgraphs: ${names.join(', ')} (a subgraph's variable is GATEHOUSE_SUBGRAPH_ + its name upper-cased, "-" as "_", + _URL)`,
+    );
+  }
 }

@@ -4,9 +4,9 @@
  * `gatehouse compose` all load through here, so they load, fail and report alike.
  */
 
+import { GatehouseError } from '../../core/errors.ts';
 import type { SubgraphPipeline } from '../../core/subgraph-call.ts';
 import type { SubgraphDefinition, SubgraphLoadContext, SubgraphLoader } from '../../schema/types.ts';
-import { GatehouseError } from '../errors/index.ts';
 import type { Logger } from '../logger/index.ts';
 import type { RetryScheduler } from './retry.ts';
 

@@ -5,7 +5,7 @@
  */
 import type { GraphQLSchema } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
-import { ErrorCodes, gatewayError } from '../errors/index.ts';
+import { ErrorCodes, gatewayError } from '../../core/errors.ts';
 import type { Supergraph } from './index.ts';
 
 export function useSupergraphSchema(supergraph: Supergraph): Plugin {

@@ -5,9 +5,9 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { isGatewayError } from '../../core/errors.ts';
 import type { HttpInterceptor } from '../../core/http-client.ts';
 import { upstreamSchema } from '../../gateway/config/index.ts';
-import { isGatewayError } from '../../gateway/errors/index.ts';
 import { createUpstreamClient } from '../../gateway/http/index.ts';
 import { startRestServer } from '../fixtures/rest/rest-server.ts';
 import { freePort } from '../helpers/fault-servers.ts';

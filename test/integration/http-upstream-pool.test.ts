@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
-import { isGatewayError } from '../../gateway/errors/index.ts';
+import { isGatewayError } from '../../core/errors.ts';
 import { createUpstreamClient, type UpstreamClientOptions } from '../../gateway/http/index.ts';
 import { CLOSED_PORT } from '../helpers/fault-servers.ts';
 

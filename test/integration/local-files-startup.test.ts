@@ -9,8 +9,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { buildSchema } from 'graphql';
+import { GatehouseError } from '../../core/errors.ts';
 import type { GatehouseConfigInput } from '../../gateway/config/index.ts';
-import { GatehouseError } from '../../gateway/errors/index.ts';
 import { serveGraphQL } from '../../subgraphs/lib/serve-graphql.ts';
 import { startTestGateway } from '../helpers/gateway.ts';
 

@@ -61,4 +61,33 @@ describe('logging of upstream failures', () => {
       await broken.remove();
     }
   });
+
+  it('warns of a GATEHOUSE_SUBGRAPH_<NAME>_URL that names no subgraph, and not of one that does', async () => {
+    await using healthy = await startHealthySubgraph();
+    const lines: string[] = [];
+    const env = {
+      GATEHOUSE_SUBGRAPH_HEALTHY_URL: healthy.url,
+      GATEHOUSE_SUBGRAPH_HEALTHI_URL: 'http://127.0.0.1:9/graphql',
+    };
+    const config = resolveConfig(
+      { server: { port: 0 }, subgraphs: [{ name: 'healthy', kind: 'federation', url: healthy.url }] },
+      { env },
+    );
+    const gateway = createGateway({
+      config,
+      logger: createLogger({ level: 'info', write: (l) => lines.push(l) }),
+      env,
+    });
+    try {
+      await gateway.start();
+      const warnings = lines.filter((l) => l.includes(' WARN ') && l.includes('GATEHOUSE_SUBGRAPH_'));
+      assert.equal(warnings.length, 1, lines.join(''));
+      assert.match(
+        warnings[0]!,
+        /GATEHOUSE_SUBGRAPH_HEALTHI_URL is set, but no subgraph has that name.*Subgraphs: healthy/,
+      );
+    } finally {
+      await gateway.close();
+    }
+  });
 });

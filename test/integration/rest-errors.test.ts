@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { GatehouseError } from '../../gateway/errors/index.ts';
+import { GatehouseError } from '../../core/errors.ts';
 import type { RunningServer } from '../../subgraphs/lib/serve-graphql.ts';
 import { type RestServer, startRestServer } from '../fixtures/rest/rest-server.ts';
 import { startReviewsSubgraph } from '../fixtures/rest/reviews-subgraph.ts';

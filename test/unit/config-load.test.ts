@@ -5,8 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import { GatehouseError } from '../../core/errors.ts';
 import { findConfigFile, loadConfig } from '../../gateway/config/index.ts';
-import { GatehouseError } from '../../gateway/errors/index.ts';
 
 const CONFIG_MODULE = fileURLToPath(new URL('../../gateway/config/index.ts', import.meta.url));
 

@@ -1,8 +1,8 @@
 /** Checking a config object: defaults, unknown keys, every problem at once with its path. */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { GatehouseError } from '../../core/errors.ts';
 import { checkConfig, resolveConfig } from '../../gateway/config/index.ts';
-import { GatehouseError } from '../../gateway/errors/index.ts';
 
 const federation = (name: string, url = `http://127.0.0.1:4001/${name}`) => ({
   name,

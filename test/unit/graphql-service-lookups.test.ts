@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { buildSchema } from 'graphql';
+import { GatehouseError } from '../../core/errors.ts';
 import type { LookupConfig } from '../../gateway/config/index.ts';
-import { GatehouseError } from '../../gateway/errors/index.ts';
 import { LOOKUP_DIRECTIVE_SDL } from '../../schema/directives/lookup.ts';
 import { isScalarKey, parseKey, pickKey, printKey } from '../../schema/graphql-service/key.ts';
 import { configLookups, directiveLookups, resolveLookups } from '../../schema/graphql-service/lookups.ts';

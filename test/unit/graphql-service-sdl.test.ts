@@ -9,7 +9,7 @@ import {
   print,
   type StringValueNode,
 } from 'graphql';
-import { GatehouseError } from '../../gateway/errors/index.ts';
+import { GatehouseError } from '../../core/errors.ts';
 import { composeSubgraphs } from '../../schema/compose.ts';
 import { configLookups, resolveLookups } from '../../schema/graphql-service/lookups.ts';
 import {

@@ -12,7 +12,7 @@ import {
   parse,
   printType,
 } from 'graphql';
-import { GatehouseError } from '../../gateway/errors/index.ts';
+import { GatehouseError } from '../../core/errors.ts';
 import { REST_DIRECTIVES_SDL } from '../../schema/directives/rest.ts';
 import { readOpenApi } from '../../schema/rest/openapi/document.ts';
 import { generateRestSdl, openApiSubgraphSdl } from '../../schema/rest/openapi/index.ts';

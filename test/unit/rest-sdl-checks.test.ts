@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { GatehouseError } from '../../gateway/errors/index.ts';
+import { GatehouseError } from '../../core/errors.ts';
 import type { UpstreamClient } from '../../gateway/http/index.ts';
 import { buildRestSubgraph } from '../../schema/rest/index.ts';
 

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { GraphQLError } from 'graphql';
 import { errors as undiciErrors } from 'undici';
-import { isGatewayError } from '../../gateway/errors/index.ts';
+import { isGatewayError } from '../../core/errors.ts';
 import { toUpstreamError } from '../../gateway/http/index.ts';
 import { parseGraphQLResponse } from '../../gateway/upstream/index.ts';
 
