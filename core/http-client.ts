@@ -4,6 +4,8 @@
  * builders depend on this, never on undici.
  */
 
+import type { CallKind } from './subgraph-call.ts';
+
 export interface UpstreamRequest {
   /** The subgraph this request is for; named in errors. */
   serviceName: string;
@@ -16,7 +18,15 @@ export interface UpstreamRequest {
   timeout?: number;
   /** Aborts the request (for example when the client goes away). */
   signal?: AbortSignal;
+  /**
+   * What the request is for: a subgraph call's kind (`callKind`), or `health-check` for the
+   * readiness probes. Interceptors may treat them differently. @default 'operation'
+   */
+  kind?: UpstreamCallKind;
 }
+
+/** The kind of an upstream request: a subgraph call's kind, or a readiness probe. */
+export type UpstreamCallKind = CallKind | 'health-check';
 
 export interface UpstreamResponse {
   status: number;

@@ -2,10 +2,32 @@
  * The subgraph-call types (stage: subgraph), shared by `schema/` (whose loaders return bare
  * executors) and `gateway/` (whose composition root wraps each one in the one pipeline).
  */
-import type { ExecutionRequest, ExecutionResult } from '@graphql-tools/utils';
+import type { ExecutionRequest, ExecutionResult, Executor } from '@graphql-tools/utils';
+
+/**
+ * One call to a subgraph: graphql-tools' request with its `any` defaults pinned, so code that
+ * reads `variables` or `context` has to narrow them.
+ */
+export type SubgraphRequest = ExecutionRequest<
+  Record<string, unknown>,
+  unknown,
+  unknown,
+  Record<string, unknown>
+>;
+
+/** A subgraph's answer: `data` and `extensions` are JSON objects the caller narrows. */
+export type SubgraphResult = ExecutionResult<Record<string, unknown>, Record<string, unknown>>;
 
 /** Executes one operation against one subgraph. Wrapped in the pipeline, it never rejects. */
-export type SubgraphExecutor = (request: ExecutionRequest) => Promise<ExecutionResult>;
+export type SubgraphExecutor = (request: SubgraphRequest) => Promise<SubgraphResult>;
+
+/**
+ * The executor as graphql-tools' stitching wants it. Its `Executor` is generic over the
+ * variables type; a subgraph call takes any JSON variables, so the one cast lives here.
+ */
+export function toToolsExecutor(executor: SubgraphExecutor): Executor {
+  return executor as Executor;
+}
 
 /** One step of the subgraph pipeline: `(next) => function namedStep(request) { ... next(request) ... }`. */
 export type ExecutorWrapper = (next: SubgraphExecutor) => SubgraphExecutor;
@@ -29,18 +51,20 @@ export type SubgraphPipeline = (subgraph: SubgraphInfo, executor: SubgraphExecut
  */
 export type CallKind = 'operation' | 'schema-load';
 
-// Kept beside the request rather than in it: nothing of it goes on the wire.
-const kinds = new WeakMap<ExecutionRequest, CallKind>();
+// A symbol-keyed property: a step that copies the request (`{ ...request, variables }`) keeps it,
+// and nothing of it goes on the wire (bodies are built from named fields).
+const KIND: unique symbol = Symbol('gatehouse.callKind');
+type Marked = { [KIND]?: CallKind };
 
 /** Marks `request` as a call of `kind`; returns it. */
-export function withCallKind<T extends ExecutionRequest>(request: T, kind: CallKind): T {
-  kinds.set(request, kind);
+export function withCallKind<T extends SubgraphRequest>(request: T, kind: CallKind): T {
+  (request as T & Marked)[KIND] = kind;
   return request;
 }
 
-/** The kind of `request`. @default 'operation' */
-export function callKind(request: ExecutionRequest): CallKind {
-  return kinds.get(request) ?? 'operation';
+/** The kind of `request`, kept through copies made with spread. @default 'operation' */
+export function callKind(request: SubgraphRequest): CallKind {
+  return (request as SubgraphRequest & Marked)[KIND] ?? 'operation';
 }
 
 /** Applies `wrappers` so that the first in the list is the outermost. */

@@ -5,13 +5,21 @@
  */
 
 export { type ErrorCode, ErrorCodes, GatehouseError, type GatewayErrorExtensions } from '../core/errors.ts';
-export type { HttpInterceptor, SendRequest, UpstreamRequest, UpstreamResponse } from '../core/http-client.ts';
+export type {
+  HttpInterceptor,
+  SendRequest,
+  UpstreamCallKind,
+  UpstreamRequest,
+  UpstreamResponse,
+} from '../core/http-client.ts';
 export {
   type CallKind,
   callKind,
   type ExecutorWrapper,
   type SubgraphExecutor,
   type SubgraphInfo,
+  type SubgraphRequest,
+  type SubgraphResult,
 } from '../core/subgraph-call.ts';
 export {
   type ConfigProblem,

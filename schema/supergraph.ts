@@ -5,7 +5,7 @@
  */
 import { getStitchedSchemaFromSupergraphSdl } from '@graphql-tools/federation';
 import { type DocumentNode, type GraphQLSchema, Kind, parse } from 'graphql';
-import type { SubgraphExecutor } from '../core/subgraph-call.ts';
+import { type SubgraphExecutor, toToolsExecutor } from '../core/subgraph-call.ts';
 import { locateSubgraphErrors } from './federation/locate-errors.ts';
 import { publicSchema } from './federation/public-schema.ts';
 
@@ -58,7 +58,7 @@ export function buildGatewaySchema(
     onSubschemaConfig(config) {
       const subgraph = byKey.get(config.name) ?? byKey.get(config.name.toUpperCase());
       if (subgraph === undefined) throw new Error(`supergraph names an unknown subgraph "${config.name}"`);
-      config.executor = executorFor(subgraph);
+      config.executor = toToolsExecutor(executorFor(subgraph));
     },
     // The planner loses list positions of entity errors: put them back at the client's path;
     // then hide the federation directives and types the stitched schema still holds.

@@ -49,6 +49,7 @@ export function createProbes(options: ProbeOptions): Probes {
         body: graphql ? TYPENAME : undefined,
         timeout,
         signal: stopping.signal,
+        kind: 'health-check',
       });
       return graphql && response.status >= 500 ? `answered HTTP ${response.status}` : undefined;
     } catch (error) {

@@ -1,6 +1,6 @@
 import { clientSignal } from '../../core/client-signal.ts';
 import type { UpstreamClient } from '../../core/http-client.ts';
-import type { SubgraphExecutor } from '../../core/subgraph-call.ts';
+import { callKind, type SubgraphExecutor } from '../../core/subgraph-call.ts';
 import { parseGraphQLResponse } from './parse-response.ts';
 import { requestBody } from './request-body.ts';
 
@@ -28,6 +28,7 @@ export function createHttpTransport(options: HttpTransportOptions): SubgraphExec
       body,
       timeout,
       signal: clientSignal(request),
+      kind: callKind(request),
     });
     return parseGraphQLResponse(serviceName, response.status, response.body);
   };

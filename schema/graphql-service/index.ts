@@ -9,6 +9,7 @@
  */
 import { Subschema } from '@graphql-tools/delegate';
 import { print } from 'graphql';
+import { toToolsExecutor } from '../../core/subgraph-call.ts';
 import type { GraphqlServiceOptions } from '../options.ts';
 import type { SubgraphDefinition, SubgraphLoader } from '../types.ts';
 import { buildServiceSubgraphSchema, createServiceExecutor } from './executable.ts';
@@ -34,7 +35,11 @@ export function graphqlServiceLoader(config: GraphqlServiceOptions): SubgraphLoa
       sdl: print(typeDefs),
       // The service's own HTTP calls: the bare transport over the pooled client (its interceptors
       // apply); the pipeline wraps this subgraph's executor as a whole.
-      subschema: new Subschema({ name: config.name, schema, executor: context.transport(config) }),
+      subschema: new Subschema({
+        name: config.name,
+        schema,
+        executor: toToolsExecutor(context.transport(config)),
+      }),
       lookups,
     });
     return {

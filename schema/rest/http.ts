@@ -66,6 +66,7 @@ export async function sendRest(
     body,
     timeout: target.timeout,
     signal: request.signal,
+    kind: 'operation',
   });
   const what = `${request.method} ${request.path}`;
   if (response.status === 404 && acceptNotFound) return { found: false, status: 404 };

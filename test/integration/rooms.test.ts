@@ -1,8 +1,8 @@
 /**
  * One room, added once through `createGateway({ rooms })`, reaches every kind of backend: its
  * subgraph step sees the calls to a federation subgraph, a REST API and a plain GraphQL service
- * (with their kind: schema load or operation), and its HTTP interceptor sees every HTTP call the
- * gateway makes (the federation SDL load, the introspection, the REST call, the GraphQL calls).
+ * (with their kind: schema load or operation, kept when a step copies the request), and its HTTP
+ * interceptor sees every HTTP call the gateway makes, with its kind (the federation SDL load, the introspection, the REST call, the GraphQL calls).
  * Real backends on loopback.
  */
 import assert from 'node:assert/strict';
@@ -20,7 +20,7 @@ import { startTestGateway, type TestGateway } from '../helpers/gateway.ts';
 
 describe('a room added once', () => {
   const calls: Array<[string, CallKind, string | undefined]> = [];
-  const http: Array<[string, string, string]> = [];
+  const http: Array<[string, string, string, string]> = [];
   const recorder: Room = {
     name: 'recorder',
     subgraph:
@@ -28,11 +28,17 @@ describe('a room added once', () => {
       (next) =>
         function recordCall(request) {
           calls.push([name, callKind(request), request.operationName]);
-          return next(request);
+          // A step that copies the request: the kind must survive the copy.
+          return next({ ...request });
         },
     http: (next) =>
       function recordHttp(request) {
-        http.push([request.serviceName, request.method ?? 'GET', new URL(request.url).pathname]);
+        http.push([
+          request.serviceName,
+          request.method ?? 'GET',
+          new URL(request.url).pathname,
+          request.kind ?? 'operation',
+        ]);
         return next(request);
       },
   };
@@ -90,14 +96,14 @@ describe('a room added once', () => {
     ]);
   });
 
-  it('sees every HTTP call of the pooled client', () => {
-    const seen = http.map(([service, method, path]) => `${service} ${method} ${path}`).sort();
+  it('sees every HTTP call of the pooled client, with its kind', () => {
+    const seen = http.map(([service, method, path, kind]) => `${service} ${method} ${path} ${kind}`).sort();
     assert.deepEqual(seen, [
-      'fed POST /graphql', // the SDL load
-      'fed POST /graphql', // the operation
-      'plain POST /graphql', // the introspection
-      'plain POST /graphql', // the operation, delegated to the service
-      `rest GET ${new URL(api.url).pathname.replace(/\/$/, '')}/ping`,
+      'fed POST /graphql operation', // the operation
+      'fed POST /graphql schema-load', // the SDL load
+      'plain POST /graphql operation', // the operation, delegated to the service
+      'plain POST /graphql schema-load', // the introspection
+      `rest GET ${new URL(api.url).pathname.replace(/\/$/, '')}/ping operation`,
     ]);
   });
 });
