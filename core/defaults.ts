@@ -19,6 +19,22 @@ export const HEALTH_CHECK_INTERVAL = 10_000; // 10 s
 /** Deadline of one health check, in milliseconds; past it the subgraph counts as down. */
 export const HEALTH_CHECK_TIMEOUT = 2_000; // 2 s
 
+/** On shutdown, how long requests in flight may take before their connections are closed, in milliseconds. */
+export const SHUTDOWN_TIMEOUT = 10_000; // 10 s
+
+/** What clients see of a subgraph's error by default: its message as sent, and only its `code`. */
+export const SUBGRAPH_ERROR_DEFAULTS = {
+  message: 'pass',
+  replacement: 'Error in a subgraph',
+  extensions: 'code',
+} as const;
+
+/**
+ * Extensions a subgraph may send that never reach clients: stack traces and exception details
+ * (Apollo Server in development), and `http`, which Yoga would apply to the gateway's response.
+ */
+export const INTERNAL_EXTENSIONS: ReadonlySet<string> = new Set(['exception', 'stacktrace', 'http']);
+
 /** Liveness endpoint. */
 export const HEALTH_PATH = '/healthz';
 

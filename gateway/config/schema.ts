@@ -12,6 +12,8 @@ import {
   READY_PATH,
   RETRY_INITIAL_DELAY,
   RETRY_MAX_DELAY,
+  SHUTDOWN_TIMEOUT,
+  SUBGRAPH_ERROR_DEFAULTS,
 } from '../../core/defaults.ts';
 
 // Node timers overflow past 2^31 - 1 ms (about 24.8 days) and then fire at once.
@@ -207,7 +209,7 @@ export const serverSchema = z
     readyPath: z.string().startsWith('/').default(READY_PATH).describe('Readiness endpoint'),
     shutdownTimeout: duration(
       'On shutdown, how long requests in flight may take to finish before their connections are closed',
-    ).default(HEALTH_CHECK_INTERVAL),
+    ).default(SHUTDOWN_TIMEOUT),
     exampleQuery: z.string().optional().describe('Query shown in GraphiQL when it opens'),
     cors: z
       .strictObject({
@@ -249,7 +251,7 @@ export const pollSchema = z
     ),
     healthCheckInterval: duration(
       'Time between two health checks of each required subgraph in service (/readyz answers 503 while one fails)',
-    ).default(10_000),
+    ).default(HEALTH_CHECK_INTERVAL),
     healthCheckTimeout: duration('Deadline of one health check; past it the subgraph counts as down').default(
       HEALTH_CHECK_TIMEOUT,
     ),
@@ -271,9 +273,9 @@ export const subgraphErrorsSchema = z
   .strictObject({
     default: z
       .strictObject({
-        message: messagePolicy.default('pass'),
-        replacement: replacement.default('Error in a subgraph'),
-        extensions: extensionsPolicy.default('code'),
+        message: messagePolicy.default(SUBGRAPH_ERROR_DEFAULTS.message),
+        replacement: replacement.default(SUBGRAPH_ERROR_DEFAULTS.replacement),
+        extensions: extensionsPolicy.default(SUBGRAPH_ERROR_DEFAULTS.extensions),
       })
       .prefault({})
       .describe('For every subgraph without an entry in `subgraphs`'),

@@ -7,6 +7,7 @@
  * an error is judged by where it was made, never by its code, which a subgraph may copy.
  */
 import { GraphQLError } from 'graphql';
+import { INTERNAL_EXTENSIONS, SUBGRAPH_ERROR_DEFAULTS } from '../../core/defaults.ts';
 import { isGatewayError } from '../../core/errors.ts';
 import type { SubgraphErrorsConfig } from '../config/schema.ts';
 
@@ -19,18 +20,14 @@ export interface SubgraphErrorPolicy {
   extensions: 'code' | 'all';
 }
 
-// Never shown: stack traces and exception details, and `http`, which Yoga would apply to the
-// gateway's own response status.
-const INTERNAL_EXTENSIONS = new Set(['exception', 'stacktrace', 'http']);
-
 /** The policy of each subgraph, resolved once: its entry over the default. */
 export function subgraphErrorPolicies(
   config: SubgraphErrorsConfig | undefined,
 ): (serviceName: string) => SubgraphErrorPolicy {
   const fallback: SubgraphErrorPolicy = {
-    message: config?.default.message ?? 'pass',
-    replacement: config?.default.replacement ?? 'Error in a subgraph',
-    extensions: config?.default.extensions ?? 'code',
+    message: config?.default.message ?? SUBGRAPH_ERROR_DEFAULTS.message,
+    replacement: config?.default.replacement ?? SUBGRAPH_ERROR_DEFAULTS.replacement,
+    extensions: config?.default.extensions ?? SUBGRAPH_ERROR_DEFAULTS.extensions,
   };
   const resolved = new Map<string, SubgraphErrorPolicy>();
   for (const [name, entry] of Object.entries(config?.subgraphs ?? {})) {

@@ -10,7 +10,7 @@ import { composeSubgraphs, formatCompositionProblems } from '../../schema/compos
 import { subgraphLoader } from '../../schema/loaders.ts';
 import type { SubgraphDefinition } from '../../schema/types.ts';
 import type { SubgraphConfig } from '../config/index.ts';
-import { createSubgraphLoads, isStartupError, retryUntilLoaded, type SubgraphSource } from './loading.ts';
+import { createSubgraphLoads, retryUntilLoaded, type SubgraphSource, throwStartupErrors } from './loading.ts';
 import type { ProbeTarget, SupergraphSource, SupergraphSourceContext } from './source.ts';
 
 /** The sources of the config's subgraphs. */
@@ -119,8 +119,7 @@ export function createConfigSource(
   return {
     async start() {
       const outcomes = await Promise.all(sources.map((s) => loads.load(s)));
-      const fatal = outcomes.flatMap((o) => ('error' in o && isStartupError(o.error) ? [o.error] : []));
-      if (fatal.length > 0) throw fatal[0];
+      throwStartupErrors(outcomes);
       sources.forEach((source, i) => {
         if ('error' in outcomes[i]!) scheduleRetry(source, retry.initialDelay);
       });

@@ -15,10 +15,10 @@ import { subgraphUrlEnvName } from '../config/env.ts';
 import { probeTargetsOf } from './config-source.ts';
 import {
   createSubgraphLoads,
-  isStartupError,
   retryUntilLoaded,
   type SubgraphSource,
   type SubgraphStatus,
+  throwStartupErrors,
 } from './loading.ts';
 import { readInProcessMarker } from './marker.ts';
 import type { SupergraphSource, SupergraphSourceContext } from './source.ts';
@@ -144,8 +144,7 @@ export function createFileSource(
       }
       const served = inProcess.filter((s) => names.has(s.name));
       const outcomes = await Promise.all(served.map((s) => loads.load(s)));
-      const fatal = outcomes.flatMap((o) => ('error' in o && isStartupError(o.error) ? [o.error] : []));
-      if (fatal.length > 0) throw fatal[0];
+      throwStartupErrors(outcomes);
       if (!rebuild()) {
         throw new GatehouseError('CONFIG_INVALID', `the supergraph file ${file} is not a valid supergraph`, [
           `${problems.join('; ')}; compose it again with \`gatehouse compose -o ${file}\``,

@@ -155,3 +155,19 @@ export function retryUntilLoaded(
 export function isStartupError(error: unknown): error is GatehouseError {
   return error instanceof GatehouseError && error.code === 'CONFIG_INVALID';
 }
+
+/**
+ * Throws the startup errors among `outcomes`, all of them: one as it is, several as one
+ * CONFIG_INVALID error listing each, so a user fixes every file in one round.
+ */
+export function throwStartupErrors(outcomes: readonly ({ error: unknown } | object)[]): void {
+  const fatal = outcomes.flatMap((o) => ('error' in o && isStartupError(o.error) ? [o.error] : []));
+  if (fatal.length === 1) throw fatal[0];
+  if (fatal.length > 1) {
+    throw new GatehouseError(
+      'CONFIG_INVALID',
+      `${fatal.length} subgraphs cannot be loaded`,
+      fatal.map((e) => e.message.replace(/\n/g, '\n    ')),
+    );
+  }
+}

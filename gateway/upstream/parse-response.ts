@@ -5,6 +5,7 @@
  */
 import type { ExecutionResult } from '@graphql-tools/utils';
 import { GraphQLError } from 'graphql';
+import { INTERNAL_EXTENSIONS } from '../../core/defaults.ts';
 import { gatewayError } from '../../core/errors.ts';
 
 /** Parses an upstream body as a GraphQL response, or throws SUBGRAPH_BAD_RESPONSE. */
@@ -70,10 +71,6 @@ function isExecutionResult(value: unknown): value is RawResult {
     return false;
   return true;
 }
-
-// Extensions a subgraph may send that must not reach clients: stack traces and exception details
-// (Apollo Server in development), and `http`, which Yoga would apply to the gateway's response.
-const INTERNAL_EXTENSIONS = new Set(['stacktrace', 'exception', 'http']);
 
 function toGraphQLError(error: RawError, serviceName: string): GraphQLError {
   const { code, ...rest } = isPlainObject(error.extensions) ? error.extensions : {};

@@ -107,6 +107,22 @@ describe('local schema files that cannot be used', () => {
     });
   }
 
+  it('several unusable files: one CONFIG_INVALID names every one of them', async () => {
+    const first = file('missing-a.graphql');
+    const second = file('missing-b.graphql');
+    const subgraphs: NonNullable<GatehouseConfigInput['subgraphs']> = [
+      { name: 'a', kind: 'federation', url: API, schemaFile: first },
+      { name: 'b', kind: 'rest', url: API, schemaFile: second },
+    ];
+    await assert.rejects(startTestGateway({ subgraphs }), (error: unknown) => {
+      assert.ok(error instanceof GatehouseError, String(error));
+      assert.equal(error.code, 'CONFIG_INVALID');
+      assert.equal(error.problems.length, 2);
+      assert.ok(error.message.includes(first) && error.message.includes(second), error.message);
+      return true;
+    });
+  });
+
   it('the same bad SDL from a running federation subgraph is retried, not a startup error', async () => {
     // A plain GraphQL server whose `_service { sdl }` does not parse.
     const schema = buildSchema('type Service { sdl: String } type Query { _service: Service }');
