@@ -310,7 +310,12 @@ export const configSchema = z
       .describe(
         'How operations run: `plan` executes cached plans of the Hive query planner (Rust); `stitching` runs the portable graphql-tools engine; `auto` uses `plan` where the planner loads, else `stitching`',
       ),
-    supergraph: z.string().optional().describe('A pre-composed supergraph SDL file to serve as is'),
+    supergraph: z
+      .string()
+      .optional()
+      .describe(
+        'A pre-composed supergraph SDL file to serve as is; `subgraphs` of the same names say how to run (REST, plain GraphQL) or reach (federation) them',
+      ),
     subgraphs: z.array(subgraphSchema).default([]).describe('The backends to compose into one graph'),
   })
   // Runs even when other parts of the config are wrong, so that every problem is reported at once.
@@ -318,7 +323,8 @@ export const configSchema = z
 
 /**
  * Rules across fields: retry delays in order, unique subgraph names, `subgraphErrors.subgraphs`
- * naming configured subgraphs, `supergraph` or `subgraphs` (one, not both).
+ * naming configured subgraphs, `supergraph` or `subgraphs` (at least one; with both, the file is
+ * served and `subgraphs` says how to run and reach the subgraphs it names).
  */
 function crossCheck(
   config: { supergraph?: unknown; subgraphs?: unknown; loading?: unknown; subgraphErrors?: unknown },
@@ -358,13 +364,6 @@ function crossCheck(
         message: `names no subgraph; use one of ${[...seen.keys()].join(', ')}`,
       });
     }
-  }
-  if (config.supergraph !== undefined && subgraphs.length > 0) {
-    ctx.addIssue({
-      code: 'custom',
-      path: ['supergraph'],
-      message: 'set either `supergraph` (a composed supergraph file) or `subgraphs`, not both; remove one',
-    });
   }
   if (config.supergraph === undefined && subgraphs.length === 0) {
     ctx.addIssue({

@@ -112,8 +112,15 @@ export function createFileSource(
         loads,
         retry,
         logger,
-        onLoaded(loaded) {
-          if (rebuild()) loads.states.get(loaded.name)!.inService = true;
+        onLoaded(loaded, after) {
+          if (rebuild()) {
+            loads.states.get(loaded.name)!.inService = true;
+            return;
+          }
+          // The schema in service stays; the newcomer is loaded and tried again later.
+          loads.setAside(loaded.name, `could not be put in service: ${problems.join('; ')}`);
+          logger.warn(`subgraph ${loaded.name} could not be put in service; it is loaded again later`);
+          scheduleRetry(loaded, retry.next(after));
         },
       },
       source,

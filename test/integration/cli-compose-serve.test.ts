@@ -1,7 +1,8 @@
 /**
  * The README's flow: `gatehouse compose -o supergraph.graphql`, then serve that file. REST and
  * plain GraphQL backends run in the gateway, so the file is marked; it is served with the config
- * that defines them (`--config --supergraph`), and refused without it.
+ * that defines them (`--config --supergraph`, `supergraph` in the config, or GATEHOUSE_SUPERGRAPH),
+ * and refused without it.
  */
 import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -86,6 +87,28 @@ describe('gatehouse compose, then serving its file', () => {
     } finally {
       gateway.kill();
     }
+  });
+
+  const serveAndQuery = async (args: string[], env?: Record<string, string>) => {
+    const gateway = spawnGatehouse([...args, '--port', '0'], { env });
+    try {
+      const url = await gateway.listening();
+      return await postQuery(url, '{ product(id: "p1") { name } }');
+    } finally {
+      gateway.kill();
+    }
+  };
+
+  it('serves the file named by `supergraph` in the config beside its subgraphs', async () => {
+    const both = join(dir, 'both.yaml');
+    writeFileSync(both, `supergraph: "${supergraph}"\n${readFileSync(config, 'utf8')}`);
+    assert.deepEqual(await serveAndQuery(['--config', both]), { data: { product: { name: 'Chair' } } });
+  });
+
+  it('serves the file named by GATEHOUSE_SUPERGRAPH with the config', async () => {
+    assert.deepEqual(await serveAndQuery(['--config', config], { GATEHOUSE_SUPERGRAPH: supergraph }), {
+      data: { product: { name: 'Chair' } },
+    });
   });
 
   it('refuses the file without the config that defines them: exit 1, saying to pass both', async () => {

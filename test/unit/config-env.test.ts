@@ -62,13 +62,10 @@ describe('environment overrides', () => {
     assert.deepEqual(config.subgraphs, []);
   });
 
-  it('GATEHOUSE_SUPERGRAPH with subgraphs in the file is a problem that names the variable', () => {
-    const checked = checkConfig(file, { env: { GATEHOUSE_SUPERGRAPH: 's.graphql' } });
-    assert.deepEqual(
-      checked.problems?.map((p) => p.path),
-      ['supergraph'],
-    );
-    assert.ok(checked.problems?.[0]?.message.includes('GATEHOUSE_SUPERGRAPH'));
+  it('GATEHOUSE_SUPERGRAPH beside subgraphs in the file: the file is served, the subgraphs kept', () => {
+    const config = resolveConfig(file, { env: { GATEHOUSE_SUPERGRAPH: 's.graphql' }, cwd: '/work' });
+    assert.equal(config.supergraph, '/work/s.graphql');
+    assert.equal(config.subgraphs.length, file.subgraphs.length);
   });
 
   it('empty variables are ignored and the input is not changed', () => {

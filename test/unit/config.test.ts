@@ -73,7 +73,6 @@ describe('checkConfig and resolveConfig', () => {
       'subgraphs[4].url',
       'subgraphs[5].schemaFile',
       'subgraphs[6].name',
-      'supergraph',
       'upstream.connections',
       'upstream.requestTimeout',
     ]);
@@ -103,8 +102,11 @@ describe('checkConfig and resolveConfig', () => {
     );
   });
 
-  it('wants `supergraph` or `subgraphs`, exactly one', () => {
-    assert.deepEqual(pathsOf({ supergraph: 's.graphql', subgraphs: [federation('a')] }), ['supergraph']);
+  it('wants `supergraph`, `subgraphs` or both', () => {
+    assert.equal(
+      checkConfig({ supergraph: 's.graphql', subgraphs: [federation('a')] }, { env: {} }).problems,
+      undefined,
+    );
     assert.deepEqual(pathsOf({}), ['subgraphs']);
     assert.equal(checkConfig({ supergraph: 's.graphql' }, { env: {} }).problems, undefined);
   });
