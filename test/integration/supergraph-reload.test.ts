@@ -93,6 +93,7 @@ describe('composition failures', () => {
       const ready = await readyz(gateway);
       // Readiness waits for required subgraphs only; an optional one set aside is reported and retried.
       assert.equal(ready.status, required ? 503 : 200);
+      assert.equal(ready.body.status, required ? 'not ready' : 'degraded');
       assert.ok(Array.isArray(ready.body.compositionProblems) && ready.body.compositionProblems.length > 0);
       const reported = (ready.body.subgraphs as SupergraphStatus['subgraphs']).find(
         (s) => s.name === 'conflicting',
