@@ -86,6 +86,20 @@ export function gatewayError(
 }
 
 /**
+ * `error`'s extensions with `more` added, in a new object that is still recognised as the
+ * gateway's when `error` is (`isGatewayError`): for steps that copy an error (the mask, the
+ * collapse of identical errors) without losing where it came from.
+ */
+export function copyExtensions(
+  error: GraphQLError,
+  more: Record<string, unknown> = {},
+): Record<string, unknown> {
+  const extensions = { ...error.extensions, ...more };
+  if (isGatewayError(error)) madeByGateway.add(extensions);
+  return extensions;
+}
+
+/**
  * True when `value` is a GraphQLError made by `gatewayError()` (or a copy sharing its
  * `extensions`), whatever its code: an error a subgraph sent with a catalogue code is not one.
  */

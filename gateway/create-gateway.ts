@@ -100,8 +100,9 @@ export function createGateway(options: GatewayOptions): Gateway {
     // Operation stage: every operation runs on the schema in service when it starts. Its close
     // stops the reload timers before the pool closes.
     { name: 'supergraph', plugin: useSupergraphSchema(supergraph), close: () => supergraph.stop() },
-    // Response stage, before the operation rooms: its result hook runs once every plugin below
-    // has set its errors, and gives a result with no data the catalogue's status for them.
+    // Response stage: a result with no data (the operation never ran) answers the catalogue's
+    // status for its gateway errors. Yoga runs result hooks after every `onExecuteDone` (so the
+    // codes operation-errors gives are set) and in plugin order (so before collapse-errors).
     { name: 'error-status', plugin: useErrorStatus() },
     // Operation stage: errors raised before execution (variables, operation name) get a code.
     { name: 'operation-errors', plugin: useOperationErrorCodes() },

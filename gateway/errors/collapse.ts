@@ -2,7 +2,7 @@
  * Identical errors sent once (stage: response). When a subgraph is down, a list of N entities
  * gives N errors that differ only by path; clients and logs get one, with every path in
  * `extensions.paths` (the first also in `path`). Errors are identical when their message and
- * extensions (so `code` and `serviceName`) are. Runs after the mask, on what clients would see.
+ * extensions (so `code` and `serviceName`) are, and both are the gateway's or both a subgraph's. Runs after the mask, on what clients would see.
  *
  * Limits keep an answer small whatever the outage: at most `maxPaths` paths per error (the number
  * left out in `extensions.pathsOmitted`) and `maxErrors` errors per answer (the number left out in
@@ -11,6 +11,7 @@
 import type { ExecutionResult } from 'graphql';
 import { GraphQLError } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
+import { copyExtensions, isGatewayError } from '../../core/errors.ts';
 
 export interface CollapseErrorsOptions {
   /** Most paths listed on one error. @default 100 */
@@ -54,7 +55,8 @@ export function collapseErrors(
       out.push(error);
       continue;
     }
-    const key = `${error.message}\u0000${JSON.stringify(error.extensions ?? {})}`;
+    // Provenance is part of identity: a subgraph's error never joins (or lends its mark to) the gateway's.
+    const key = `${isGatewayError(error) ? 'g' : 's'}\u0000${error.message}\u0000${JSON.stringify(error.extensions ?? {})}`;
     const group = groups.get(key);
     if (group) group.paths.push(error.path);
     else {
@@ -67,10 +69,7 @@ export function collapseErrors(
     if (entry instanceof GraphQLError) return entry;
     if (entry.paths.length === 1) return entry.first;
     const { first, paths } = entry;
-    const extensions: Record<string, unknown> = {
-      ...first.extensions,
-      paths: paths.slice(0, limits.maxPaths),
-    };
+    const extensions = copyExtensions(first, { paths: paths.slice(0, limits.maxPaths) });
     if (paths.length > limits.maxPaths) extensions.pathsOmitted = paths.length - limits.maxPaths;
     return new GraphQLError(first.message, {
       nodes: first.nodes,

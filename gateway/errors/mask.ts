@@ -5,7 +5,7 @@
  * pass as `subgraphErrors` says (by default the message and code; see subgraph-errors.ts).
  */
 import { GraphQLError } from 'graphql';
-import { isGatewayError } from '../../core/errors.ts';
+import { copyExtensions, isGatewayError } from '../../core/errors.ts';
 import type { SubgraphErrorsConfig } from '../config/schema.ts';
 import type { Logger } from '../logger/index.ts';
 import { applySubgraphErrorPolicy, subgraphErrorPolicies, subgraphOf } from './subgraph-errors.ts';
@@ -29,7 +29,7 @@ export function createMaskError(logger: Logger, subgraphErrors?: SubgraphErrorsC
         return new GraphQLError(original.message, {
           nodes: error.nodes,
           path: error.path,
-          extensions: { ...original.extensions },
+          extensions: copyExtensions(original),
         });
       }
       if (original instanceof GraphQLError && original.originalError == null) return error;

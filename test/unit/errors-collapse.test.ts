@@ -2,12 +2,47 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { GraphQLError } from 'graphql';
+import { gatewayError, isGatewayError } from '../../core/errors.ts';
 import { collapseErrors } from '../../gateway/errors/collapse.ts';
 
 const error = (code: string, path?: Array<string | number>, serviceName = 'a') =>
   new GraphQLError(`${code} failed`, { path, extensions: { code, serviceName } });
 
 describe('collapseErrors', () => {
+  it("keeps the gateway's mark on collapsed gateway errors, and never gives it to a subgraph's", () => {
+    const down = (i: number) =>
+      gatewayError('SUBGRAPH_UNAVAILABLE', 'a is down', { serviceName: 'a', path: ['list', i] });
+    const sent = (i: number) =>
+      new GraphQLError('a is down', {
+        path: ['other', i],
+        extensions: { code: 'SUBGRAPH_UNAVAILABLE', serviceName: 'a' },
+      });
+    const { errors } = collapseErrors([down(0), down(1), sent(0), sent(1)], {
+      maxPaths: 100,
+      maxErrors: 100,
+    });
+    assert.equal(errors.length, 2);
+    assert.deepEqual(
+      errors.map((e) => [isGatewayError(e), e.extensions.paths]),
+      [
+        [
+          true,
+          [
+            ['list', 0],
+            ['list', 1],
+          ],
+        ],
+        [
+          false,
+          [
+            ['other', 0],
+            ['other', 1],
+          ],
+        ],
+      ],
+    );
+  });
+
   it('keeps errors that differ by code, service or message, and those without a path, apart', () => {
     const { errors, omitted } = collapseErrors(
       [
