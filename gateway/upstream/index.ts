@@ -16,7 +16,6 @@ import {
 import type { RemoteEndpoint, SubgraphLoadContext } from '../../schema/types.ts';
 import { createHttpTransport } from './http-transport.ts';
 
-export { printCached } from '../../core/print-cache.ts';
 export { checkEntityCount } from './check-entities.ts';
 export { dedupRequests } from './dedup.ts';
 export { errorsAsData } from './errors-as-data.ts';
