@@ -138,7 +138,9 @@ export async function runCli(argv: string[], commands: CliCommands = {}): Promis
 
 async function report(error: unknown): Promise<void> {
   if (error instanceof TypeError && (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
-    process.stderr.write(`gatehouse: ${error.message}\n\n${USAGE}`);
+    // Node's message for an unknown option adds advice about positionals that does not apply.
+    const message = error.message.replace(/\. To specify a positional argument.*$/s, '');
+    process.stderr.write(`gatehouse: ${message}\n\n${USAGE}`);
     return;
   }
   const { GatehouseError } = await import('../core/errors.ts');

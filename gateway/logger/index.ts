@@ -45,11 +45,14 @@ export const silentLogger: Logger = createLogger({ level: 'silent' });
 
 function errorReplacer(_key: string, value: unknown): unknown {
   if (value instanceof Error) {
+    const system = typeof (value as { syscall?: unknown }).syscall === 'string';
     return {
       name: value.name,
       message: value.message,
       code: (value as { code?: unknown }).code,
-      stack: value.stack,
+      // A system error (ECONNREFUSED, ENOTFOUND...) is told by its code and message; its stack
+      // is Node's socket internals and would bury the line.
+      stack: system ? undefined : value.stack,
       // The underlying failure (a socket error under an upstream error): what an operator needs.
       cause: value.cause,
     };
