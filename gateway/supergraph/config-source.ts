@@ -71,7 +71,10 @@ export function createConfigSource(
       return false;
     }
     compositionProblems = [];
-    for (const state of loads.states.values()) state.inService = byName.has(state.name);
+    for (const state of loads.states.values()) {
+      state.inService = byName.has(state.name);
+      if (state.inService) delete state.incompatible;
+    }
     const missing = sources.filter((s) => !loads.loaded.has(s.name)).map((s) => s.name);
     logger.info(
       `schema in service: ${definitions.map((d) => d.name).join(', ')}${missing.length ? `; not loaded: ${missing.join(', ')}` : ''}`,
@@ -95,6 +98,8 @@ export function createConfigSource(
       const result = composeSubgraphs([...accepted, definition]);
       if (result.problems) {
         reject(source, formatCompositionProblems(result.problems), retry.initialDelay);
+        // Not an outage but a graph that is not the one configured: not ready until it joins.
+        loads.states.get(source.name)!.incompatible = true;
       } else accepted.push(definition);
     }
     const problems = compositionProblems;

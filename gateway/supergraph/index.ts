@@ -53,8 +53,11 @@ export interface SupergraphStatus {
   /** A schema is in service. */
   hasSchema: boolean;
   /**
-   * A schema is in service, and every required subgraph is part of it and answers its health
-   * check. Optional subgraphs never hold it back, even when set aside (they are still reported).
+   * A schema is in service, every required subgraph is part of it and answers its health check,
+   * and no subgraph was left out of it for not composing (a deploy error, not an outage: the
+   * graph is not the one configured). An optional subgraph that is down does not hold it back
+   * (it is reported); a new version that does not compose, while the old one stays in service,
+   * does not either.
    */
   ready: boolean;
   subgraphs: SubgraphStatus[];
@@ -147,7 +150,10 @@ export function createSupergraph(options: SupergraphOptions): Supergraph {
         hasSchema: inService.schema !== undefined,
         ready:
           inService.schema !== undefined &&
-          subgraphs.every((s) => !s.required || (s.inService && s.reachable !== false)),
+          subgraphs.every(
+            (s) =>
+              (!s.required || (s.inService && s.reachable !== false)) && !(s.incompatible && !s.inService),
+          ),
         subgraphs,
         compositionProblems: source.compositionProblems(),
       };

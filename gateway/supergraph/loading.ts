@@ -42,6 +42,11 @@ export interface SubgraphStatus {
   retryDelay?: number;
   /** While it is required and in service: false when the last health check could not reach it. */
   reachable?: boolean;
+  /**
+   * Set aside at startup because it does not compose with the rest of the graph; until it joins
+   * the schema in service, the gateway is not ready, required or not.
+   */
+  incompatible?: boolean;
 }
 
 export type LoadOutcome = { definition: SubgraphDefinition } | { error: unknown };
