@@ -3,7 +3,7 @@
  * ordered list of rooms, from which each stage's list is derived (Yoga plugins, the subgraph
  * pipeline, the HTTP client's interceptors, close hooks). Only this file knows all the rooms.
  */
-import type { Server } from 'node:http';
+import type { RequestListener, Server } from 'node:http';
 import { createYoga, type Plugin, type YogaServerInstance } from 'graphql-yoga';
 import type { GatehouseConfig } from './config/index.ts';
 import { useCollapseErrors } from './errors/collapse.ts';
@@ -15,7 +15,8 @@ import { useHealth } from './health/index.ts';
 import { createUpstreamClient, type UpstreamClient } from './http/index.ts';
 import { createLogger, type Logger } from './logger/index.ts';
 import { yogaLogging } from './logger/yoga.ts';
-import { type Room, stagesOf } from './room.ts';
+import { type Room, roomsHookingPath, stagesOf } from './room.ts';
+import { createRequestListener } from './server/fast-path.ts';
 import { type Listening, listen } from './server/index.ts';
 import { createSupergraph, type Supergraph, subgraphSources } from './supergraph/index.ts';
 import { useSupergraphSchema } from './supergraph/plugin.ts';
@@ -94,9 +95,10 @@ export function createGateway(options: GatewayOptions): Gateway {
         readyDetails: config.server.readyDetails,
         status: () => supergraph.status(),
       }),
+      requestPaths: [config.server.healthPath, config.server.readyPath],
     },
     // Request stage: GraphiQL's script and stylesheet, before anything GraphQL.
-    ...(graphiql ? [{ name: 'graphiql', plugin: graphiql.plugin }] : []),
+    ...(graphiql ? [{ name: 'graphiql', plugin: graphiql.plugin, requestPaths: [graphiql.assetsPath] }] : []),
     // Operation stage: every operation runs on the schema in service when it starts. Its close
     // stops the reload timers before the pool closes.
     { name: 'supergraph', plugin: useSupergraphSchema(supergraph), close: () => supergraph.stop() },
@@ -143,6 +145,20 @@ export function createGateway(options: GatewayOptions): Gateway {
       : false,
   });
 
+  /** The JSON fast path in front of Yoga, unless it is off or a room must see every request. */
+  const requestListener = (): RequestListener => {
+    if (!config.server.fastPath) return yoga;
+    const hooking = roomsHookingPath(rooms, config.server.graphqlPath);
+    if (hooking.length > 0) {
+      logger.debug(`the JSON fast path is off: rooms ${hooking.join(', ')} hook every request`);
+      return yoga;
+    }
+    return createRequestListener(yoga, {
+      graphqlPath: config.server.graphqlPath,
+      cors: config.server.cors !== undefined,
+    });
+  };
+
   let listening: Listening | undefined;
   let started: Promise<void> | undefined;
   const start = () => (started ??= supergraph.start());
@@ -153,7 +169,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     client: client!,
     start,
     async listen() {
-      listening = await listen(yoga, config.server);
+      listening = await listen(requestListener(), config.server);
       // Bound first, loaded second: /healthz answers (and /readyz says "not ready") while the
       // subgraphs load, so an orchestrator's liveness probe does not kill a slow start.
       await start();

@@ -14,6 +14,15 @@ export interface Room {
   /** Request, operation and response stages: an envelop/Yoga plugin. @default undefined */
   plugin?: Plugin;
   /**
+   * The only paths the plugin's request-stage hooks (`onRequest`, `onRequestParse`,
+   * `onResultProcess`, `onResponse`) act on, when it has any: a room that says so (health
+   * endpoints, GraphiQL's files) leaves the JSON fast path of the GraphQL endpoint on. A room
+   * with such hooks that does not say so turns the fast path off, so its hooks always run.
+   * Hooks of the operation stage (`onParams`, envelop's, `onExecutionResult`) always run.
+   * @default undefined
+   */
+  requestPaths?: readonly string[];
+  /**
    * Subgraph stage: the step this room adds to the pipeline of one subgraph, built once per
    * subgraph put in service; it sees every call, with its kind (`callKind(request)`).
    * @default undefined
@@ -23,6 +32,21 @@ export interface Room {
   http?: HttpInterceptor;
   /** Called once when the gateway closes. @default undefined */
   close?(): void | Promise<void>;
+}
+
+const REQUEST_HOOKS = ['onRequest', 'onRequestParse', 'onResultProcess', 'onResponse'] as const;
+
+/** The rooms whose plugins hook requests to `path` (so the JSON fast path must not skip them). */
+export function roomsHookingPath(rooms: readonly Room[], path: string): string[] {
+  return rooms
+    .filter(
+      (room) => room.plugin !== undefined && REQUEST_HOOKS.some((hook) => room.plugin![hook] !== undefined),
+    )
+    .filter(
+      (room) =>
+        room.requestPaths === undefined || room.requestPaths.some((p) => path.startsWith(p) || p === path),
+    )
+    .map((room) => room.name);
 }
 
 /** Each stage's list, in the rooms' order. */

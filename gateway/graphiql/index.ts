@@ -18,6 +18,8 @@ export interface GraphiQL {
   plugin: Plugin;
   /** The page, for Yoga's `renderGraphiQL` option. */
   render(options: GraphiQLOptions): string;
+  /** The prefix the plugin answers under (its only requests). */
+  assetsPath: string;
 }
 
 export function createGraphiQL(options: GraphiQLRoomOptions = {}): GraphiQL {
@@ -61,7 +63,11 @@ export function createGraphiQL(options: GraphiQLRoomOptions = {}): GraphiQL {
     },
   };
 
-  return { plugin, render: (graphiqlOptions) => graphiqlHtml(graphiqlOptions, assetsPath) };
+  return {
+    plugin,
+    render: (graphiqlOptions) => graphiqlHtml(graphiqlOptions, assetsPath),
+    assetsPath: prefix,
+  };
 }
 
 const TEXT = { 'content-type': 'text/plain; charset=utf-8' };

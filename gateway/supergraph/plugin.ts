@@ -10,15 +10,20 @@ import type { Supergraph } from './index.ts';
 
 export function useSupergraphSchema(supergraph: Supergraph): Plugin {
   return {
-    onRequestParse() {
+    // On the parameters, not on the request: the JSON fast path runs this hook too.
+    onParams({ setResult }) {
       if (supergraph.schema === undefined) {
-        throw gatewayError(
-          'SCHEMA_NOT_READY',
-          'no schema is in service yet: no subgraph could be loaded or composed',
-          {
-            extensions: { http: { status: ErrorCodes.SCHEMA_NOT_READY.status } },
-          },
-        );
+        setResult({
+          errors: [
+            gatewayError(
+              'SCHEMA_NOT_READY',
+              'no schema is in service yet: no subgraph could be loaded or composed',
+              {
+                extensions: { http: { status: ErrorCodes.SCHEMA_NOT_READY.status } },
+              },
+            ),
+          ],
+        });
       }
     },
     onEnveloped({ setSchema }) {

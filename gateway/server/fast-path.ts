@@ -1,0 +1,212 @@
+/**
+ * The JSON fast path (stage: request). A `POST` of `application/json` to the GraphQL endpoint
+ * skips the Fetch API wrapping of node:http (whatwg-node's `Request` over the socket, a
+ * `Response` whose body length is computed before node:http encodes it again): the body is read
+ * and parsed here, and the operation goes through `yoga.getResultForParams`, so every `onParams`,
+ * envelop (parse and validation caches, context, execute, the error mask) and
+ * `onExecutionResult` hook still runs. The answer is made by Yoga's own regular result processor
+ * (status, headers, `extensions.http` removed) and written to the socket once.
+ *
+ * What the fast path does not run, it does not take: a request with a query string, another media
+ * type, an `Accept` that streams (`text/event-stream`, `multipart/mixed`), a browser `Origin`
+ * while CORS is configured, an operation that may stream (`subscription`, `@defer`, `@stream`
+ * in its text), or any room whose plugin hooks the request stage (`onRequest`, `onRequestParse`,
+ * `onResultProcess`, `onResponse`) without saying it acts only on other paths
+ * (`Room.requestPaths`). Those go to Yoga, with the body already read handed over.
+ */
+import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
+import type { ExecutionResult } from 'graphql';
+import { type FetchAPI, processRegularResult, type YogaServerInstance } from 'graphql-yoga';
+
+export interface FastPathOptions {
+  graphqlPath: string;
+  /** CORS is configured: requests with an `Origin` go to Yoga, which answers with its headers. */
+  cors: boolean;
+}
+
+type Yoga = YogaServerInstance<Record<string, unknown>, Record<string, unknown>>;
+type MediaType = 'application/json' | 'application/graphql-response+json';
+
+interface Params {
+  query: string;
+  variables?: Record<string, unknown>;
+  operationName?: string;
+  extensions?: Record<string, unknown>;
+}
+
+/** The node:http listener: the fast path where it applies, Yoga for everything else. */
+export function createRequestListener(yoga: Yoga, options: FastPathOptions): RequestListener {
+  const origin = `http://localhost${options.graphqlPath}`;
+  return function gatehouseRequest(req, res) {
+    const mediaType = eligible(req, options);
+    if (mediaType === undefined) {
+      yoga(req, res);
+      return;
+    }
+    readBody(req).then(
+      (body) => answer(yoga, req, res, body, mediaType, origin),
+      () => {
+        // The client went away while sending: nothing to answer.
+        res.destroy();
+      },
+    );
+  };
+}
+
+/** The media type to answer with, when the request can take the fast path. */
+function eligible(req: IncomingMessage, options: FastPathOptions): MediaType | undefined {
+  if (req.method !== 'POST' || req.url !== options.graphqlPath) return undefined;
+  const type = req.headers['content-type'];
+  if (type === undefined || !JSON_TYPE.test(type)) return undefined;
+  if (options.cors && req.headers.origin !== undefined) return undefined;
+  return acceptedMediaType(req.headers.accept);
+}
+
+const JSON_TYPE = /^application\/json\s*(;\s*charset=utf-8\s*)?$/i;
+
+/**
+ * The media type Yoga's result processors would pick for a single result, when none of the
+ * types asked for could stream: the first type listed (q-values aside, as Yoga does) that is
+ * ours; `*` + `/*` and `application/*` give `application/json`. Undefined: leave it to Yoga.
+ */
+export function acceptedMediaType(accept: string | undefined): MediaType | undefined {
+  if (accept === undefined || accept === '') return 'application/json';
+  let chosen: MediaType | undefined;
+  for (const entry of accept.replace(/\s/g, '').toLowerCase().split(',')) {
+    const [type, ...params] = entry.split(';');
+    const charset = params.find((p) => p.includes('charset='));
+    if (charset !== undefined && charset !== 'charset=utf-8') continue;
+    if (type === 'text/event-stream' || type === 'multipart/mixed') return undefined;
+    if (chosen !== undefined) continue;
+    if (type === 'application/graphql-response+json') chosen = type;
+    else if (type === 'application/json' || type === '*/*' || type === 'application/*') {
+      chosen = 'application/json';
+    }
+  }
+  return chosen;
+}
+
+function readBody(req: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () =>
+      resolve(chunks.length === 1 ? chunks[0]!.toString('utf8') : Buffer.concat(chunks).toString('utf8')),
+    );
+    req.on('error', reject);
+  });
+}
+
+async function answer(
+  yoga: Yoga,
+  req: IncomingMessage,
+  res: ServerResponse,
+  body: string,
+  mediaType: MediaType,
+  url: string,
+): Promise<void> {
+  const params = paramsOf(body);
+  if (params === undefined) {
+    // Yoga says what is wrong with it, from the body read here.
+    (req as IncomingMessage & { body?: string }).body = body;
+    yoga(req, res);
+    return;
+  }
+  const controller = new AbortController();
+  const onClose = () => {
+    if (!res.writableFinished) controller.abort();
+  };
+  res.once('close', onClose);
+  const request = new yoga.fetchAPI.Request(url, {
+    method: 'POST',
+    headers: headersOf(req),
+    signal: controller.signal,
+  });
+  const pending: Promise<unknown>[] = [];
+  const serverContext = { req, res, waitUntil: (promise: Promise<unknown>) => void pending.push(promise) };
+  try {
+    const result = await yoga.getResultForParams({ params, request }, serverContext);
+    write(res, result as ExecutionResult, mediaType);
+  } catch (error) {
+    yoga.logger.error(error);
+    if (!res.headersSent) res.writeHead(500, { 'content-type': 'text/plain; charset=utf-8' });
+    res.end('Internal Server Error');
+  } finally {
+    await Promise.allSettled(pending);
+  }
+}
+
+/** The GraphQL parameters of a JSON body, or undefined for anything the fast path leaves to Yoga. */
+export function paramsOf(body: string): Params | undefined {
+  let value: unknown;
+  try {
+    value = JSON.parse(body);
+  } catch {
+    return undefined;
+  }
+  if (!isObject(value)) return undefined;
+  const { query, variables, operationName, extensions } = value;
+  if (typeof query !== 'string' || query.length === 0 || MAY_STREAM.test(query)) return undefined;
+  if (variables != null && !isObject(variables)) return undefined;
+  if (operationName != null && typeof operationName !== 'string') return undefined;
+  if (extensions !== undefined && !isObject(extensions)) return undefined;
+  for (const key of Object.keys(value)) {
+    if (!PARAM_KEYS.has(key)) return undefined;
+  }
+  return {
+    query,
+    variables: (variables ?? undefined) as Record<string, unknown> | undefined,
+    operationName: (operationName ?? undefined) as string | undefined,
+    extensions,
+  };
+}
+
+// Words that may make an answer a stream: such operations go to Yoga (a false alarm costs only speed).
+const MAY_STREAM = /subscription|@defer|@stream/;
+const PARAM_KEYS = new Set(['query', 'variables', 'operationName', 'extensions']);
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function headersOf(req: IncomingMessage): Headers | [string, string][] {
+  const pairs: [string, string][] = [];
+  const raw = req.rawHeaders;
+  for (let i = 0; i < raw.length; i += 2) {
+    const name = raw[i]!;
+    // HTTP/2 pseudo-headers (`:method`) are not headers.
+    if (name.charCodeAt(0) !== 58) pairs.push([name, raw[i + 1]!]);
+  }
+  return pairs;
+}
+
+/** Yoga's regular result processor, with a `Response` that only keeps what it was given. */
+function write(res: ServerResponse, result: ExecutionResult, mediaType: MediaType): void {
+  const captured = processRegularResult(
+    result,
+    CAPTURE as unknown as FetchAPI,
+    mediaType,
+  ) as unknown as Captured;
+  if (res.destroyed) return;
+  const headers: Record<string, string> = {};
+  for (const [name, value] of Object.entries(captured.init.headers ?? {}))
+    headers[name.toLowerCase()] = value;
+  const bytes = captured.body === null ? undefined : Buffer.from(captured.body, 'utf8');
+  headers['content-length'] = String(bytes?.length ?? 0);
+  res.writeHead(captured.init.status ?? 200, captured.init.statusText, headers);
+  res.end(bytes);
+}
+
+interface Captured {
+  body: string | null;
+  init: { status?: number; statusText?: string; headers?: Record<string, string> };
+}
+
+const CAPTURE = {
+  Response: class CapturedResponse implements Captured {
+    constructor(
+      readonly body: string | null,
+      readonly init: Captured['init'] = {},
+    ) {}
+  },
+};
