@@ -1,0 +1,57 @@
+/**
+ * The compiled form of an operation's selection (stage: plan): what `project()` walks. Compiled
+ * once per operation (and per outcome of its `@skip`/`@include` variables), so a walk evaluates
+ * no directive, looks up no field definition and spreads no fragment.
+ */
+import type { FieldNode, GraphQLObjectType } from 'graphql';
+
+/** How a field's value is completed once its lists are walked. */
+export const StepKind = {
+  /** A scalar or an enum: copied as returned. */
+  Leaf: 0,
+  /** `__typename`: the object type's name, known when its plan is compiled. */
+  Typename: 1,
+  /** An object, interface or union: completed by its selection. */
+  Composite: 2,
+  /** `__schema` / `__type` at the root: graphql-js answered them; copied as they are. */
+  Opaque: 3,
+} as const;
+
+export type StepKindValue = (typeof StepKind)[keyof typeof StepKind];
+
+/** One response key of an object's result, in the client's order. */
+export interface FieldStep {
+  /** The response key (the alias, else the field name): read from the tree, written to the result. */
+  readonly key: string;
+  readonly kind: StepKindValue;
+  /** How many lists wrap the named type (`[[Int]]` → 2). */
+  readonly listDepth: number;
+  /** Per level, outermost first: whether null is allowed there (`[Int!]!` → [false, false]). */
+  readonly nullable: readonly boolean[];
+  /** A built-in scalar or an enum: an object or a list there is a shape error (a custom scalar may be JSON). */
+  readonly strictLeaf: boolean;
+  /** For `Typename`: the name to answer. */
+  readonly typename: string;
+  /** For `Composite`: the selection of the merged field nodes. */
+  readonly selection: SelectionPlan | undefined;
+  /** `Type.field`, for error messages. */
+  readonly coordinate: string;
+  /** The field's nodes in the operation (they give an error's `locations`). */
+  readonly nodes: readonly FieldNode[];
+}
+
+/** The steps of one concrete object type's result. */
+export type ObjectPlan = readonly FieldStep[];
+
+/** The sub-selection of a composite field: one object plan per runtime type, compiled on first use. */
+export interface SelectionPlan {
+  /** The field's named type (for messages). */
+  readonly typeName: string;
+  /** Set for an interface or a union: the runtime type comes from the tree's `__typename`. */
+  readonly abstract: boolean;
+  /** The plan for `typename` (ignored for an object type), or undefined when it is not a possible type. */
+  planFor(typename: unknown): ObjectPlan | undefined;
+}
+
+/** Compiles the plan of one object type for a set of selections (see `compile.ts`). */
+export type CompileObject = (type: GraphQLObjectType, fields: readonly FieldNode[]) => ObjectPlan;
