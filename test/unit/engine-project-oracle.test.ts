@@ -207,7 +207,7 @@ function makeTree(document: DocumentNode, variables: Record<string, unknown>, ra
   const errors: GraphQLError[] = [];
   const objectOf = (
     type: GraphQLOutputType & { name: string },
-    nodes: FieldNode[],
+    nodes: readonly FieldNode[],
     path: Array<string | number>,
   ) => {
     const concrete = isObjectType(type) ? type : pick(schema.getPossibleTypes(type as never), random);
@@ -232,7 +232,7 @@ function makeTree(document: DocumentNode, variables: Record<string, unknown>, ra
   };
   const randomValue = (
     type: GraphQLOutputType,
-    nodes: FieldNode[],
+    nodes: readonly FieldNode[],
     path: Array<string | number>,
   ): unknown => {
     const inner = isNonNullType(type) ? type.ofType : type;
