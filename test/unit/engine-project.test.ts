@@ -45,7 +45,10 @@ describe('projection: the benchmark TestQuery', () => {
       parse(readFileSync(new URL('query.graphql', FIXTURE), 'utf8')),
       'TestQuery',
     );
-    const result = projection.project({ data: withPlannerKeys(expected.data), errors: [] }, {});
+    const result = projection.project(
+      { data: withPlannerKeys(expected.data) as Record<string, unknown>, errors: [] },
+      {},
+    );
     assert.equal(JSON.stringify(result), JSON.stringify({ data: expected.data }));
   });
 });
