@@ -28,15 +28,16 @@ export function completeObject(plan: ObjectPlan, source: object, walk: Walk): Co
   for (let i = 0; i < plan.length; i++) {
     const step = plan[i]!;
     const key = step.key;
-    let value: unknown;
-    if (step.kind === StepKind.Typename) {
-      value = step.typename;
-    } else {
-      path.push(key);
-      value = completeValue(step, (source as Record<string, unknown>)[key], 0, walk);
-      path.pop();
-      // graphql-js stops at the first field that nulls its parent; so do we (and report no more).
-      if (value === BUBBLE) return BUBBLE;
+    let value = step.kind === StepKind.Typename ? step.typename : (source as Record<string, unknown>)[key];
+    // The common case inline: a leaf that is not in a list, of the right shape, needs no path.
+    if (step.kind !== StepKind.Leaf || step.listDepth !== 0 || value == null || typeof value === 'object') {
+      if (step.kind !== StepKind.Typename) {
+        path.push(key);
+        value = completeValue(step, value, 0, walk);
+        path.pop();
+        // graphql-js stops at the first field that nulls its parent; so do we (and report no more).
+        if (value === BUBBLE) return BUBBLE;
+      }
     }
     result[key] = value;
   }
