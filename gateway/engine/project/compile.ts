@@ -18,6 +18,8 @@ import {
   type SelectionSetNode,
 } from 'graphql';
 import { type CollectContext, collectFields } from './collect.ts';
+import { completeValue } from './complete.ts';
+import { generateRunner } from './generate.ts';
 import { type FieldStep, type ObjectPlan, type SelectionPlan, StepKind, type StepKindValue } from './plan.ts';
 
 /** Root fields graphql-js answers beside the plan; the tree holds their answers as they are. */
@@ -52,7 +54,7 @@ export function compileObject(
     if (definition === undefined) continue;
     steps.push(fieldStep(context, type, key, definition, nodes));
   }
-  return steps;
+  return { steps, run: generateRunner(steps, completeValue) };
 }
 
 function fieldStep(

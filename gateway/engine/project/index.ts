@@ -21,10 +21,10 @@ import { gatewayError } from '../../../core/errors.ts';
 import type { ExecutedTree } from '../contract.ts';
 import type { CollectContext } from './collect.ts';
 import { compileObject } from './compile.ts';
-import { BUBBLE, completeObject, type Walk } from './complete.ts';
 import { conditionsOf } from './conditions.ts';
 import type { ObjectPlan } from './plan.ts';
 import { Explanations } from './violations.ts';
+import { BUBBLE, type Walk } from './walk.ts';
 
 export interface Projection {
   /** The client's result from `tree`; `variables` are the request's coerced variables. */
@@ -89,7 +89,7 @@ export function compileProjection(
         errors: tree.errors.slice(),
         explanations: new Explanations(tree.errors),
       };
-      const data = completeObject(planFor(variables), tree.data, walk);
+      const data = planFor(variables).run(tree.data, walk);
       const result: ExecutionResult = { data: data === BUBBLE ? null : (data as Record<string, unknown>) };
       if (walk.errors.length > 0) result.errors = walk.errors;
       return result;

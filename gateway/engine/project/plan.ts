@@ -3,7 +3,8 @@
  * once per operation (and per outcome of its `@skip`/`@include` variables), so a walk evaluates
  * no directive, looks up no field definition and spreads no fragment.
  */
-import type { FieldNode, GraphQLObjectType } from 'graphql';
+import type { FieldNode } from 'graphql';
+import type { ObjectRunner } from './generate.ts';
 
 /** How a field's value is completed once its lists are walked. */
 export const StepKind = {
@@ -40,8 +41,13 @@ export interface FieldStep {
   readonly nodes: readonly FieldNode[];
 }
 
-/** The steps of one concrete object type's result. */
-export type ObjectPlan = readonly FieldStep[];
+/** One concrete object type's result. */
+export interface ObjectPlan {
+  /** Every response key in the client's order (`__typename` included). */
+  readonly steps: readonly FieldStep[];
+  /** The walk of one object of this type, generated from the steps (`generate.ts`). */
+  readonly run: ObjectRunner;
+}
 
 /** The sub-selection of a composite field: one object plan per runtime type, compiled on first use. */
 export interface SelectionPlan {
@@ -52,6 +58,3 @@ export interface SelectionPlan {
   /** The plan for `typename` (ignored for an object type), or undefined when it is not a possible type. */
   planFor(typename: unknown): ObjectPlan | undefined;
 }
-
-/** Compiles the plan of one object type for a set of selections (see `compile.ts`). */
-export type CompileObject = (type: GraphQLObjectType, fields: readonly FieldNode[]) => ObjectPlan;
