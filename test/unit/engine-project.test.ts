@@ -141,6 +141,15 @@ describe('projection: the selection', () => {
     );
   });
 
+  it('keeps aliases named like Object.prototype keys as plain own keys, read only from the tree', () => {
+    const data = JSON.parse('{"__proto__": {"id": "1"}, "constructor": {"id": "2"}}');
+    const result = project('{ __proto__: me { id } constructor: me { toString: name } }', data);
+    assert.equal(JSON.stringify(result.data), '{"__proto__":{"id":"1"},"constructor":{"toString":null}}');
+    assert.equal(Object.getPrototypeOf(result.data), Object.prototype);
+    const missing = project('{ constructor: me { id } }', {});
+    assert.deepEqual(missing.data, { constructor: null });
+  });
+
   it('applies @skip and @include, literal and by variable, compiled per outcome', () => {
     const projection = compileProjection(
       schema,

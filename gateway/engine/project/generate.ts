@@ -6,7 +6,8 @@
  *
  * What goes into the source: response keys, which the GraphQL grammar limits to
  * `/[_A-Za-z][_0-9A-Za-z]*\/`, and type names, each written as a JSON string literal; nothing else
- * from the operation or the tree. `__proto__` is a computed key, so it is an own property.
+ * from the operation or the tree. `__proto__` is a computed key, so it is an own property; a key
+ * that `Object.prototype` has is read from the tree only as the tree's own.
  */
 import { type FieldStep, StepKind } from './plan.ts';
 import { BUBBLE, type Walk } from './walk.ts';
@@ -31,7 +32,12 @@ export function generateRunner(steps: readonly FieldStep[], complete: CompleteVa
       return;
     }
     const v = `v${i}`;
-    lines.push(`let ${v} = source[${key}];`);
+    // A key Object.prototype has (`constructor`, `__proto__`) is read only as the tree's own.
+    const read =
+      step.key in Object.prototype
+        ? `(hasOwn(source, ${key}) ? source[${key}] : undefined)`
+        : `source[${key}]`;
+    lines.push(`let ${v} = ${read};`);
     // graphql-js stops at the first field that nulls its parent; so do we (and report no more).
     const slow = `{ path.push(${key}); ${v} = complete(steps[${i}], ${v}, 0, walk); path.pop(); if (${v} === BUBBLE) return BUBBLE; }`;
     // The common case inline: a leaf that is not in a list, of the right shape, needs no path.
@@ -41,7 +47,7 @@ export function generateRunner(steps: readonly FieldStep[], complete: CompleteVa
     entries.push(`${property}: ${v}`);
   });
   lines.push(`return { ${entries.join(', ')} };`);
-  const body = `return function projectObject(source, walk) {\n${lines.join('\n')}\n};`;
+  const body = `const hasOwn = Object.hasOwn;\nreturn function projectObject(source, walk) {\n${lines.join('\n')}\n};`;
   const factory = new Function('steps', 'complete', 'BUBBLE', body) as Factory;
   return factory(steps, complete, BUBBLE);
 }
