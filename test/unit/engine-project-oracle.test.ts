@@ -55,6 +55,7 @@ const schema = buildSchema(/* GraphQL */ `
     nums: [[Int!]]
     maybe: Post
     bots: [Bot!]
+    grid: [[Named!]]
   }
 `);
 
@@ -95,6 +96,7 @@ const OPERATIONS: Array<{ source: string; variables: Array<Record<string, unknow
         items { ... on Node { id ... on Post { comments { by { __typename ... on Node { id } } } } } }
         search { __typename ... on User { posts { author { best { role } } } } }
         maybe @include(if: true) { title author @skip(if: true) { id } }
+        grid { name ... on Bot { model } ... on User { best { id } } }
       }
     `,
     variables: [{}],

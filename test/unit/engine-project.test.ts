@@ -61,6 +61,7 @@ describe('projection: a null at a non-null position', () => {
     assert.deepEqual(result.data, { list: null });
     assert.deepEqual(codes(result.errors), ['SUBGRAPH_ERROR']);
     assert.deepEqual(paths(result.errors), [['list', 1, 'id']]);
+    assert.deepEqual(result.errors?.[0]?.locations, [{ line: 1, column: 10 }]);
   });
 
   for (const [what, at] of [
