@@ -1,7 +1,7 @@
 /**
  * From an operation to its plan (stage: plan): each object type's result becomes a list of
- * {@link FieldStep}s; a composite field's selection is compiled per runtime type on first use
- * (an interface with many implementations costs only the types the answers hold).
+ * {@link FieldStep}s and a generated walk; the selection of an interface or a union is compiled
+ * per runtime type on first use (one with many implementations costs only the types answers hold).
  */
 import {
   type FieldNode,
@@ -93,16 +93,11 @@ function selectionPlan(
   selectionSets: readonly SelectionSetNode[],
 ): SelectionPlan {
   if (isObjectType(type)) {
-    let plan: ObjectPlan | undefined;
-    return {
-      typeName: type.name,
-      abstract: false,
-      planFor() {
-        plan ??= compileObject(context, type, selectionSets, false);
-        return plan;
-      },
-    };
+    // Compiled now: an operation is a finite tree, so its object types cost what it holds.
+    const plan = compileObject(context, type, selectionSets, false);
+    return { typeName: type.name, abstract: false, planFor: () => plan };
   }
+  // Compiled per runtime type on first use: eagerly, nested abstract types would multiply.
   const possible = new Map<string, GraphQLObjectType>();
   for (const member of context.schema.getPossibleTypes(type)) possible.set(member.name, member);
   const plans = new Map<string, ObjectPlan>();
