@@ -1,7 +1,8 @@
 /**
- * The walk (stage: plan): Value Completion and Handling Field Errors of the GraphQL spec over
- * the executed tree, by a compiled plan. It allocates the result's objects and lists, and an
- * error only where one is due; the path is one array pushed and popped as it goes.
+ * Value Completion and Handling Field Errors of the GraphQL spec (stage: plan), for one field's
+ * value: lists, objects (through their generated walk, `generate.ts`), and anything that is not a
+ * plain leaf, which the walks complete inline. It allocates the result's lists, and an error only
+ * where one is due; the path is one array pushed and popped as it goes.
  */
 import { type FieldStep, StepKind } from './plan.ts';
 import { nonNullError, shapeError } from './violations.ts';
