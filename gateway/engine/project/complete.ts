@@ -4,9 +4,8 @@
  * plain leaf, which the walks complete inline. It allocates the result's lists, and an error only
  * where one is due; the path is one array pushed and popped as it goes.
  */
-import { type FieldStep, StepKind } from './plan.ts';
+import { BUBBLE, type FieldStep, StepKind, type Walk } from './plan.ts';
 import { nonNullError, shapeError } from './violations.ts';
-import { BUBBLE, type Walk } from './walk.ts';
 
 type Completed = unknown;
 

@@ -9,14 +9,7 @@
  * from the operation or the tree. `__proto__` is a computed key, so it is an own property; a key
  * that `Object.prototype` has is read from the tree only as the tree's own.
  */
-import { type FieldStep, StepKind } from './plan.ts';
-import { BUBBLE, type Walk } from './walk.ts';
-
-/** Completes the value of one step (`complete.ts`); `depth` counts the lists walked. */
-export type CompleteValue = (step: FieldStep, value: unknown, depth: number, walk: Walk) => unknown;
-
-/** Walks one object of the tree: its result, or BUBBLE when a non-null field of it is null. */
-export type ObjectRunner = (source: Record<string, unknown>, walk: Walk) => unknown;
+import { BUBBLE, type CompleteValue, type FieldStep, type ObjectRunner, StepKind } from './plan.ts';
 
 type Factory = (steps: readonly FieldStep[], complete: CompleteValue, bubble: typeof BUBBLE) => ObjectRunner;
 

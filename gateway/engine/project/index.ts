@@ -22,9 +22,8 @@ import type { ExecutedTree } from '../contract.ts';
 import type { CollectContext } from './collect.ts';
 import { compileObject } from './compile.ts';
 import { conditionsOf } from './conditions.ts';
-import type { ObjectPlan } from './plan.ts';
+import { BUBBLE, type ObjectPlan, type Walk } from './plan.ts';
 import { Explanations } from './violations.ts';
-import { BUBBLE, type Walk } from './walk.ts';
 
 export interface Projection {
   /** The client's result from `tree`; `variables` are the request's coerced variables. */

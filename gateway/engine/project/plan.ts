@@ -3,8 +3,7 @@
  * once per operation (and per outcome of its `@skip`/`@include` variables), so a walk evaluates
  * no directive, looks up no field definition and spreads no fragment.
  */
-import type { FieldNode } from 'graphql';
-import type { ObjectRunner } from './generate.ts';
+import type { FieldNode, GraphQLError } from 'graphql';
 
 /** How a field's value is completed once its lists are walked. */
 export const StepKind = {
@@ -58,3 +57,22 @@ export interface SelectionPlan {
   /** The plan for `typename` (ignored for an object type), or undefined when it is not a possible type. */
   planFor(typename: unknown): ObjectPlan | undefined;
 }
+
+/** Returned in place of a value: null at a non-null position, reported; its parent must be null. */
+export const BUBBLE: unique symbol = Symbol('null bubbles up');
+
+/** One walk's state. */
+export interface Walk {
+  /** The client path of the value being completed. */
+  readonly path: Array<string | number>;
+  /** The tree's errors, then those the walk adds. */
+  readonly errors: GraphQLError[];
+  /** Whether an error of the tree explains a null at a path (`violations.ts`). */
+  readonly explanations: { explains(path: ReadonlyArray<string | number>): boolean };
+}
+
+/** Walks one object of the tree: its result, or BUBBLE when a non-null field of it is null. */
+export type ObjectRunner = (source: Record<string, unknown>, walk: Walk) => unknown;
+
+/** Completes the value of one step (`complete.ts`); `depth` counts the lists walked. */
+export type CompleteValue = (step: FieldStep, value: unknown, depth: number, walk: Walk) => unknown;
