@@ -165,6 +165,23 @@ describe('projection: the selection', () => {
     assert.deepEqual(projection.project(tree(), { s: true }).data, { me: { name: 'n' } });
   });
 
+  it('stays right past 30 condition variables and past the outcomes it keeps', () => {
+    const names = Array.from({ length: 32 }, (_, i) => `v${i}`);
+    const source = `query (${names.map((n) => `$${n}: Boolean!`).join(', ')}) { me { ${names
+      .map((n) => `${n}: name @include(if: $${n})`)
+      .join(' ')} } }`;
+    const projection = compileProjection(schema, parse(source), undefined);
+    const me = Object.fromEntries(names.map((n) => [n, 'n'])); // the tree is keyed by response keys
+    for (let round = 0; round < 40; round++) {
+      const variables = Object.fromEntries(
+        names.map((n, i) => [n, (round >> (i % 6)) % 2 === 1 || i === round % 32]),
+      );
+      const data = projection.project({ data: { me }, errors: [] }, variables).data;
+      const expected = Object.fromEntries(names.filter((n) => variables[n]).map((n) => [n, 'n']));
+      assert.deepEqual(data, { me: expected });
+    }
+  });
+
   it('answers __typename of an object type from the schema and copies root introspection as is', () => {
     const schemaAnswer = { queryType: { name: 'Query' } };
     const result = project('{ __typename s: __schema { queryType { name } } me { __typename } }', {
