@@ -33,6 +33,13 @@ export const ErrorCodes = {
   CONFIG_INVALID: { status: 500, upstream: false },
   /** The operation cannot run as sent: a variable of the wrong type, an unknown operation name. */
   BAD_USER_INPUT: { status: 400, upstream: false },
+  /** The query planner could not plan a valid operation (a planner limitation); logged with the operation. */
+  QUERY_PLAN_FAILED: { status: 500, upstream: false },
+  /**
+   * The merged subgraph answers do not fit the operation: a leaf where an object or a list belongs
+   * (or the reverse), or a `__typename` that is not a possible type of its abstract type.
+   */
+  RESULT_SHAPE_INVALID: { status: 502, upstream: false },
   /** Anything unexpected; the message is masked, the details are logged. */
   INTERNAL_SERVER_ERROR: { status: 500, upstream: false },
 } as const satisfies Record<string, { status: number; upstream: boolean }>;

@@ -10,6 +10,7 @@ import { useCollapseErrors } from './errors/collapse.ts';
 import { createMaskError } from './errors/mask.ts';
 import { useOperationErrorCodes } from './errors/operation-errors.ts';
 import { useErrorStatus } from './errors/status.ts';
+import { createEngine } from './engine/index.ts';
 import { createGraphiQL } from './graphiql/index.ts';
 import { useHealth } from './health/index.ts';
 import { createUpstreamClient, type UpstreamClient } from './http/index.ts';
@@ -66,11 +67,13 @@ export function createGateway(options: GatewayOptions): Gateway {
   // one room serves the supergraph: the load context reads the client when a load runs.
   let client: UpstreamClient | undefined;
   const pipeline = createPipeline((subgraph) => stages.wrappers(subgraph));
+  const engine = createEngine({ mode: config.engine, planCache: config.planCache, logger });
   const supergraph = createSupergraph({
     subgraphs: subgraphSources(config.subgraphs),
     supergraphFile: config.supergraph,
     context: createLoadContext(() => client!, pipeline),
     pipeline,
+    prepare: engine.prepare,
     logger,
     retryInitialDelay: config.loading.retryInitialDelay,
     retryMaxDelay: config.loading.retryMaxDelay,
@@ -108,6 +111,9 @@ export function createGateway(options: GatewayOptions): Gateway {
     { name: 'error-status', plugin: useErrorStatus() },
     // Operation stage: errors raised before execution (variables, operation name) get a code.
     { name: 'operation-errors', plugin: useOperationErrorCodes() },
+    // Plan stage: operations on a schema the planner took run on its cached plans (our executor
+    // and projection); the others on the stitching engine. After every operation-stage room.
+    { name: 'engine', plugin: engine.plugin },
     // Response stage, after the mask: identical errors (one per entity when a subgraph is down)
     // are sent once, with their paths.
     { name: 'collapse-errors', plugin: useCollapseErrors() },

@@ -4,6 +4,7 @@
  *
  * - `GATEHOUSE_HOST`, `GATEHOUSE_PORT`: `server.host`, `server.port`
  * - `GATEHOUSE_SUPERGRAPH`: `supergraph` (a relative path is taken from the working directory)
+ * - `GATEHOUSE_ENGINE`: `engine` (`auto`, `plan`, `stitching`)
  * - `GATEHOUSE_SUBGRAPH_<NAME>_URL`: the `url` of subgraph `<NAME>` (upper-cased, `-` as `_`)
  */
 
@@ -49,6 +50,10 @@ export function applyEnvOverrides(input: unknown, env: NodeJS.ProcessEnv): EnvOv
       sources.set('server.port', 'GATEHOUSE_PORT');
     }
     config.server = server;
+  }
+  if (env.GATEHOUSE_ENGINE) {
+    config.engine = env.GATEHOUSE_ENGINE;
+    sources.set('engine', 'GATEHOUSE_ENGINE');
   }
   if (env.GATEHOUSE_SUPERGRAPH) {
     config.supergraph = env.GATEHOUSE_SUPERGRAPH;

@@ -316,6 +316,23 @@ export const configSchema = z
       .describe(
         'How operations run: `plan` executes cached plans of the Hive query planner (Rust); `stitching` runs the portable graphql-tools engine; `auto` uses `plan` where the planner loads, else `stitching`',
       ),
+    planCache: z
+      .strictObject({
+        maxEntries: z
+          .number()
+          .int()
+          .positive()
+          .default(1000)
+          .describe('Most operations whose plans are kept (least recently used out first)'),
+        maxBytes: z
+          .number()
+          .int()
+          .positive()
+          .default(50 * 1024 * 1024)
+          .describe('Most memory the kept plans may take, in bytes (estimated from their size)'),
+      })
+      .prefault({})
+      .describe('The plan engine\'s cache of prepared operations, one per schema in service'),
     supergraph: z
       .string()
       .optional()

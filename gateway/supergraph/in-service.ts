@@ -9,36 +9,65 @@ import type { Logger } from '../logger/index.ts';
 
 export type ExecutorFor = (subgraph: SupergraphSubgraph) => SubgraphExecutor;
 
+/** One schema in service, with what an engine needs to run operations on it. */
+export interface ServedSchema {
+  /** The public (API) schema, executable by the stitching engine. */
+  schema: GraphQLSchema;
+  supergraphSdl: string;
+  /** Each subgraph's executor (wrapped in the pipeline), by its name in `join__graph(name:)`. */
+  executors: ReadonlyMap<string, SubgraphExecutor>;
+}
+
+/**
+ * Readies a new schema before it is put in service (an engine plans on it); throwing keeps the
+ * schema in service, like a build that fails.
+ */
+export type PrepareSchema = (served: ServedSchema) => void;
+
 export interface SchemaInService {
   readonly schema: GraphQLSchema | undefined;
   readonly supergraphSdl: string | undefined;
+  readonly served: ServedSchema | undefined;
   /** Builds `sdl` and puts it in service; returns the build error when it fails. */
   put(sdl: string, executorFor: ExecutorFor): { ok: true } | { ok: false; problem: string };
   /** Called with each new schema put in service. Returns an unsubscribe function. */
   onSchema(listener: (schema: GraphQLSchema) => void): () => void;
 }
 
-export function createSchemaInService(logger: Logger): SchemaInService {
+export function createSchemaInService(logger: Logger, prepare?: PrepareSchema): SchemaInService {
   const listeners = new Set<(schema: GraphQLSchema) => void>();
-  let schema: GraphQLSchema | undefined;
-  let supergraphSdl: string | undefined;
+  let served: ServedSchema | undefined;
   return {
     get schema() {
-      return schema;
+      return served?.schema;
     },
     get supergraphSdl() {
-      return supergraphSdl;
+      return served?.supergraphSdl;
+    },
+    get served() {
+      return served;
     },
     put(sdl, executorFor) {
       let next: GraphQLSchema;
+      const executors = new Map<string, SubgraphExecutor>();
       try {
-        next = buildGatewaySchema(sdl, executorFor);
+        next = buildGatewaySchema(sdl, (subgraph) => {
+          const executor = executorFor(subgraph);
+          executors.set(subgraph.name, executor);
+          return executor;
+        });
       } catch (error) {
         logger.error('the new supergraph could not be built; the schema in service is kept', { error });
         return { ok: false, problem: `building the executable schema failed: ${(error as Error).message}` };
       }
-      schema = next;
-      supergraphSdl = sdl;
+      const candidate: ServedSchema = { schema: next, supergraphSdl: sdl, executors };
+      try {
+        prepare?.(candidate);
+      } catch (error) {
+        logger.error('the engine cannot run the new supergraph; the schema in service is kept', { error });
+        return { ok: false, problem: `the engine cannot run this supergraph: ${(error as Error).message}` };
+      }
+      served = candidate;
       for (const listener of listeners) {
         // One listener that throws neither stops the others nor undoes the swap.
         try {

@@ -13,7 +13,7 @@ import { unusedSubgraphUrlVariables } from '../config/env.ts';
 import type { Logger } from '../logger/index.ts';
 import { createConfigSource } from './config-source.ts';
 import { createFileSource } from './file-source.ts';
-import { createSchemaInService } from './in-service.ts';
+import { createSchemaInService, type PrepareSchema, type ServedSchema } from './in-service.ts';
 import type { SubgraphSource, SubgraphStatus } from './loading.ts';
 import { createProbes } from './probe.ts';
 import { createRetryScheduler } from './retry.ts';
@@ -22,6 +22,7 @@ import type { SupergraphSource } from './source.ts';
 export type { SubgraphPipeline } from '../../core/subgraph-call.ts';
 export { type ComposeOutcome, composeOnce } from './compose.ts';
 export { subgraphSources } from './config-source.ts';
+export type { PrepareSchema, ServedSchema } from './in-service.ts';
 export type { SubgraphKind, SubgraphSource, SubgraphStatus } from './loading.ts';
 export type { ProbeTarget, SupergraphSource } from './source.ts';
 
@@ -47,6 +48,8 @@ export interface SupergraphOptions {
   env?: NodeJS.ProcessEnv;
   /** Wraps every subgraph executor put in service, once. @default the executor itself */
   pipeline?: SubgraphPipeline;
+  /** Readies each new schema before it goes in service (the engine plans on it); throwing keeps the old one. */
+  prepare?: PrepareSchema;
 }
 
 export interface SupergraphStatus {
@@ -76,6 +79,8 @@ export interface Supergraph {
   readonly schema: GraphQLSchema | undefined;
   /** The supergraph SDL in service. */
   readonly supergraphSdl: string | undefined;
+  /** The schema in service with its subgraph executors, for an engine. */
+  readonly served: ServedSchema | undefined;
   status(): SupergraphStatus;
   /** Called with each new schema put in service. Returns an unsubscribe function. */
   onSchema(listener: (schema: GraphQLSchema) => void): () => void;
@@ -85,7 +90,7 @@ export interface Supergraph {
 
 export function createSupergraph(options: SupergraphOptions): Supergraph {
   const { logger } = options;
-  const inService = createSchemaInService(logger);
+  const inService = createSchemaInService(logger, options.prepare);
   const retry = createRetryScheduler({
     logger,
     initialDelay: options.retryInitialDelay,
@@ -140,6 +145,9 @@ export function createSupergraph(options: SupergraphOptions): Supergraph {
     },
     get supergraphSdl() {
       return inService.supergraphSdl;
+    },
+    get served() {
+      return inService.served;
     },
     status() {
       const subgraphs = source.subgraphs().map((s) => {

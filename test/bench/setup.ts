@@ -116,7 +116,7 @@ export async function startTarget(
 ): Promise<RunningTarget> {
   const spec = targets[name];
   const port = await freePort();
-  const { args, cwd } = spec.command({
+  const { args, cwd, env: targetEnv } = spec.command({
     port,
     supergraphFile: env.supergraphFile,
     gatehouseConfigFile: env.gatehouseConfigFile,
@@ -129,7 +129,7 @@ export async function startTarget(
     command: process.execPath,
     args,
     cwd,
-    env: TARGET_ENV,
+    env: targetEnv ? { ...TARGET_ENV, ...targetEnv } : TARGET_ENV,
     logFile: options.logFile,
     ...(options.pin && { cpu: TARGET_CPU }),
   });

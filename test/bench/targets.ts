@@ -9,6 +9,7 @@ import type { WorkloadName } from './workloads.ts';
 
 export const targetNames = [
   'gatehouse',
+  'gatehouse-stitching',
   'gatehouse-b',
   'apollo',
   'hive',
@@ -44,7 +45,7 @@ export interface TargetSpec {
   /** True when it lives in test/bench/peers (installed on first use). */
   peer: boolean;
   workloads: readonly WorkloadName[];
-  command(context: TargetContext): { args: string[]; cwd: string };
+  command(context: TargetContext): { args: string[]; cwd: string; env?: Record<string, string> };
 }
 
 const tsx = ['--import', 'tsx'];
@@ -67,6 +68,16 @@ export const targets: Record<TargetName, TargetSpec> = {
         '--port',
         String(c.port),
       ],
+    }),
+  },
+  'gatehouse-stitching': {
+    name: 'gatehouse-stitching',
+    label: 'Gatehouse, stitching engine',
+    peer: false,
+    workloads: ['testquery', 'small'],
+    command: (c) => ({
+      ...targets.gatehouse.command(c),
+      env: { GATEHOUSE_ENGINE: 'stitching' },
     }),
   },
   'gatehouse-b': {

@@ -9,6 +9,7 @@ import { type BenchResults, num } from './model.ts';
 
 const COLORS: Record<TargetName, string> = {
   gatehouse: '#2563eb',
+  'gatehouse-stitching': '#93c5fd',
   'gatehouse-b': '#60a5fa',
   apollo: '#7c3aed',
   hive: '#d97706',

@@ -1,0 +1,93 @@
+/**
+ * The engine room (stage: plan). `engine: plan` runs each operation on a cached plan of the Hive
+ * query planner with our executor and projection; `stitching` on the graphql-tools engine;
+ * `auto` on the planner where its native module loads, else stitching, said in one log line.
+ *
+ * It hooks two places: `prepare`, given to the supergraph, readies a planner for each new schema
+ * before it goes in service (a planner that rejects it keeps the old schema with `plan`; falls
+ * back to stitching with `auto`); its Yoga plugin swaps the execute function of operations on a
+ * schema that has a planner.
+ */
+import type { ExecutionArgs, GraphQLSchema } from 'graphql';
+import type { Plugin } from 'graphql-yoga';
+import { GatehouseError } from '../../core/errors.ts';
+import type { Logger } from '../logger/index.ts';
+import type { PrepareSchema } from '../supergraph/index.ts';
+import { createPlanCache, type PlanCacheOptions } from './plan-cache.ts';
+import { loadQueryPlanner } from './planner.ts';
+import { fetchThrough, type PlanState, type Prepared, runOperation } from './operation.ts';
+
+export type EngineMode = 'auto' | 'plan' | 'stitching';
+
+export interface EngineOptions {
+  /** @default 'auto' */
+  mode?: EngineMode;
+  /** @default { maxEntries: 1000, maxBytes: 50 MiB } */
+  planCache?: Partial<PlanCacheOptions>;
+  logger: Logger;
+}
+
+export interface Engine {
+  /** The engine operations run on, once resolved (`auto` resolved to one of the two). */
+  readonly mode: 'plan' | 'stitching';
+  /** Readies each new schema (a planner for it) before it goes in service. */
+  prepare: PrepareSchema;
+  plugin: Plugin;
+}
+
+const PLAN_CACHE_DEFAULTS: PlanCacheOptions = { maxEntries: 1000, maxBytes: 50 * 1024 * 1024 };
+
+export function createEngine(options: EngineOptions): Engine {
+  const { logger } = options;
+  const requested = options.mode ?? 'auto';
+  const cacheOptions = { ...PLAN_CACHE_DEFAULTS, ...options.planCache };
+  const load = requested === 'stitching' ? undefined : loadQueryPlanner();
+  if (load && !load.ok && requested === 'plan') {
+    throw new GatehouseError('CONFIG_INVALID', 'engine: plan, but the query planner does not load here', [
+      load.problem,
+      'it has binaries for Linux (x64, arm64, glibc) and macOS; use engine: auto or engine: stitching elsewhere',
+    ]);
+  }
+  const QueryPlanner = load?.ok ? load.QueryPlanner : undefined;
+  const mode = QueryPlanner ? 'plan' : 'stitching';
+  if (requested === 'auto' && load && !load.ok) {
+    logger.info(`engine: stitching (engine: auto; the query planner does not load here: ${load.problem})`);
+  } else {
+    logger.info(`engine: ${mode}${mode === 'plan' ? ' (Hive query planner, cached plans)' : ''}`);
+  }
+
+  // The planner of each schema in service, by the schema object Yoga runs the operation on.
+  const states = new WeakMap<GraphQLSchema, PlanState>();
+
+  return {
+    mode,
+    prepare(served) {
+      if (QueryPlanner === undefined) return;
+      let planner: InstanceType<typeof QueryPlanner>;
+      try {
+        planner = new QueryPlanner(served.supergraphSdl);
+      } catch (error) {
+        if (requested === 'plan') throw error;
+        logger.warn('the query planner rejects this supergraph; its operations run on the stitching engine', {
+          error,
+        });
+        return;
+      }
+      states.set(served.schema, {
+        served,
+        planner,
+        cache: createPlanCache<Prepared>(cacheOptions),
+        byDocument: new WeakMap(),
+        fetch: fetchThrough(served.executors),
+        logger,
+      });
+    },
+    plugin: {
+      onExecute({ args, executeFn, setExecuteFn }) {
+        const state = states.get(args.schema);
+        if (state === undefined) return;
+        setExecuteFn((runArgs: ExecutionArgs) => runOperation(state, runArgs, executeFn) as never);
+      },
+    },
+  };
+}

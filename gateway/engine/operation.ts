@@ -1,0 +1,161 @@
+/**
+ * One operation on the plan engine (stage: plan): find or make its prepared plan, coerce its
+ * variables, run the plan's fetches through the subgraph pipeline, answer root introspection
+ * with graphql-js, and project the client's result from the merged tree.
+ */
+import type { QueryPlan, QueryPlanner } from '@graphql-hive/router-query-planner';
+import type { ExecutionRequest, ExecutionResult as ToolsResult } from '@graphql-tools/utils';
+import {
+  type DocumentNode,
+  type ExecutionArgs,
+  type ExecutionResult,
+  execute as executeWithGraphQLJs,
+  GraphQLError,
+  getOperationAST,
+  getVariableValues,
+  type OperationDefinitionNode,
+  print,
+} from 'graphql';
+import { gatewayError } from '../../core/errors.ts';
+import type { SubgraphExecutor } from '../../core/subgraph-call.ts';
+import type { Logger } from '../logger/index.ts';
+import type { ServedSchema } from '../supergraph/index.ts';
+import type { PlanFetch } from './contract.ts';
+import { executePlan } from './execute/index.ts';
+import { type OperationRoute, routeOperation } from './introspection.ts';
+import type { PlanCache } from './plan-cache.ts';
+import { compileProjection, type Projection } from './project/index.ts';
+
+/** What is cached per operation: how it runs and, when planned, its plan and projection. */
+export type Prepared =
+  | { route: 'introspection' }
+  | { route: 'stitching' }
+  | { route: 'plan'; plan: QueryPlan; projection: Projection; introspection?: DocumentNode }
+  | { route: 'error'; error: GraphQLError };
+
+/** The engine's state for one schema in service. */
+export interface PlanState {
+  served: ServedSchema;
+  planner: QueryPlanner;
+  /** By the operation's text: plans survive a client sending the same text as a new document. */
+  cache: PlanCache<Prepared>;
+  /** By document object (Yoga's parser cache hands out one per text): a hit costs no printing. */
+  byDocument: WeakMap<DocumentNode, Map<string, Prepared>>;
+  fetch: PlanFetch;
+  logger: Logger;
+}
+
+type Execute = (args: ExecutionArgs) => unknown;
+
+/** Runs one operation on the plan engine; `fallback` (Yoga's execute) runs what the plan engine does not. */
+export async function runOperation(state: PlanState, args: ExecutionArgs, fallback: Execute): Promise<unknown> {
+  const operation = getOperationAST(args.document, args.operationName);
+  // Unknown operation names and subscriptions are the stitching engine's (it says so the graphql-js way).
+  if (!operation || operation.operation === 'subscription') return fallback(args);
+  const prepared = prepare(state, args.document, args.operationName ?? undefined, operation);
+  if (prepared.route === 'stitching') return fallback(args);
+  if (prepared.route === 'introspection') return executeWithGraphQLJs(args);
+  if (prepared.route === 'error') return { errors: [prepared.error] };
+
+  const variables = coerceVariables(state.served, operation, args.variableValues);
+  if ('errors' in variables) return { errors: variables.errors };
+  const context = (args.contextValue ?? {}) as object;
+  const [tree, introspection] = await Promise.all([
+    executePlan({
+      plan: prepared.plan,
+      schema: state.served.schema,
+      variables: variables.coerced,
+      fetch: state.fetch,
+      context,
+    }),
+    prepared.introspection
+      ? (executeWithGraphQLJs({ ...args, document: prepared.introspection }) as Promise<ExecutionResult>)
+      : undefined,
+  ]);
+  if (introspection) {
+    if (introspection.data) tree.data = Object.assign(tree.data ?? {}, introspection.data);
+    if (introspection.errors) tree.errors.push(...introspection.errors);
+  }
+  return prepared.projection.project(tree, variables.coerced);
+}
+
+function coerceVariables(
+  served: ServedSchema,
+  operation: OperationDefinitionNode,
+  inputs: ExecutionArgs['variableValues'],
+): { coerced: Record<string, unknown> } | { errors: readonly GraphQLError[] } {
+  const definitions = operation.variableDefinitions ?? [];
+  if (definitions.length === 0) return { coerced: {} };
+  const result = getVariableValues(served.schema, definitions, inputs ?? {}, { maxErrors: 50 });
+  return result.errors ? { errors: result.errors } : { coerced: result.coerced };
+}
+
+function prepare(
+  state: PlanState,
+  document: DocumentNode,
+  operationName: string | undefined,
+  operation: OperationDefinitionNode,
+): Prepared {
+  const name = operationName ?? '';
+  let byName = state.byDocument.get(document);
+  const hit = byName?.get(name);
+  if (hit) return hit;
+  const text = print(document);
+  const key = `${name}\n${text}`;
+  let prepared = state.cache.get(key);
+  if (prepared === undefined) {
+    const made = makePrepared(state, document, operationName, operation);
+    prepared = made.prepared;
+    state.cache.set(key, prepared, key.length * 2 + made.size);
+  }
+  if (byName === undefined) {
+    byName = new Map();
+    state.byDocument.set(document, byName);
+  }
+  byName.set(name, prepared);
+  return prepared;
+}
+
+function makePrepared(
+  state: PlanState,
+  document: DocumentNode,
+  operationName: string | undefined,
+  operation: OperationDefinitionNode,
+): { prepared: Prepared; size: number } {
+  const route: OperationRoute = routeOperation(document, operation);
+  if (route.kind === 'introspection') return { prepared: { route: 'introspection' }, size: 64 };
+  if (route.kind === 'stitching') return { prepared: { route: 'stitching' }, size: 64 };
+  try {
+    const plan = state.planner.plan(print(route.planned), operationName, new Set(), 0);
+    const projection = compileProjection(state.served.schema, document, operationName);
+    // The plan's JSON size stands for its size in memory (within a small factor); the projection
+    // grows with the same document.
+    const size = JSON.stringify(plan).length * 3;
+    return { prepared: { route: 'plan', plan, projection, introspection: route.introspection }, size };
+  } catch (cause) {
+    state.logger.error('the query planner could not plan an operation', {
+      error: cause,
+      operationName,
+    });
+    const error = gatewayError('QUERY_PLAN_FAILED', 'the gateway could not plan this operation', { cause });
+    return { prepared: { route: 'error', error }, size: 64 };
+  }
+}
+
+/** The fetch the executor calls: each subgraph's executor in service, by the planner's name for it. */
+export function fetchThrough(executors: ReadonlyMap<string, SubgraphExecutor>): PlanFetch {
+  return (serviceName: string, request: ExecutionRequest): Promise<ToolsResult> => {
+    const executor = executors.get(serviceName) ?? executors.get(serviceName.toLowerCase());
+    if (executor === undefined) {
+      return Promise.resolve({
+        errors: [
+          gatewayError('SUBGRAPH_NOT_LOADED', `subgraph "${serviceName}" is not part of the schema in service`, {
+            serviceName,
+          }),
+        ],
+      });
+    }
+    return executor(request);
+  };
+}
+

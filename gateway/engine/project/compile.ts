@@ -1,0 +1,142 @@
+/**
+ * From an operation to its plan (stage: plan): each object type's result becomes a list of
+ * {@link FieldStep}s and a generated walk; the selection of an interface or a union is compiled
+ * per runtime type on first use (one with many implementations costs only the types answers hold).
+ */
+import {
+  type FieldNode,
+  type GraphQLAbstractType,
+  type GraphQLField,
+  type GraphQLObjectType,
+  type GraphQLOutputType,
+  isAbstractType,
+  isEnumType,
+  isListType,
+  isNonNullType,
+  isObjectType,
+  isSpecifiedScalarType,
+  type SelectionSetNode,
+} from 'graphql';
+import { type CollectContext, collectFields } from './collect.ts';
+import { completeValue } from './complete.ts';
+import { generateRunner } from './generate.ts';
+import { type FieldStep, type ObjectPlan, type SelectionPlan, StepKind, type StepKindValue } from './plan.ts';
+
+/** Root fields graphql-js answers beside the plan; the tree holds their answers as they are. */
+const OPAQUE = new Set(['__schema', '__type']);
+
+/** Compiles the plan of `type` for `selectionSets` (the root's, or a merged field's). */
+export function compileObject(
+  context: CollectContext,
+  type: GraphQLObjectType,
+  selectionSets: readonly SelectionSetNode[],
+  root: boolean,
+): ObjectPlan {
+  const steps: FieldStep[] = [];
+  const definitions = type.getFields();
+  for (const [key, nodes] of collectFields(context, type, selectionSets)) {
+    const name = nodes[0]!.name.value;
+    if (name === '__typename') {
+      steps.push(
+        step(key, StepKind.Typename, [false], false, type.name, undefined, `${type.name}.${name}`, nodes),
+      );
+      continue;
+    }
+    if (root && OPAQUE.has(name)) {
+      // Copied as graphql-js answered them; their nullability is theirs (`__schema: __Schema!`).
+      steps.push(
+        step(key, StepKind.Opaque, [name === '__type'], false, '', undefined, `${type.name}.${name}`, nodes),
+      );
+      continue;
+    }
+    const definition = definitions[name];
+    // Not a field of this type (graphql-js leaves it out too); validation keeps this from happening.
+    if (definition === undefined) continue;
+    steps.push(fieldStep(context, type, key, definition, nodes));
+  }
+  return { steps, run: generateRunner(steps, completeValue) };
+}
+
+function fieldStep(
+  context: CollectContext,
+  parent: GraphQLObjectType,
+  key: string,
+  definition: GraphQLField<unknown, unknown>,
+  nodes: FieldNode[],
+): FieldStep {
+  const nullable: boolean[] = [];
+  let type: GraphQLOutputType = definition.type;
+  for (;;) {
+    const nonNull = isNonNullType(type);
+    const inner: GraphQLOutputType = isNonNullType(type) ? type.ofType : type;
+    nullable.push(!nonNull);
+    if (!isListType(inner)) {
+      type = inner;
+      break;
+    }
+    type = inner.ofType;
+  }
+  const coordinate = `${parent.name}.${definition.name}`;
+  if (isObjectType(type) || isAbstractType(type)) {
+    const selectionSets: SelectionSetNode[] = [];
+    for (const node of nodes) if (node.selectionSet) selectionSets.push(node.selectionSet);
+    const selection = selectionPlan(context, type, selectionSets);
+    return step(key, StepKind.Composite, nullable, false, '', selection, coordinate, nodes);
+  }
+  const strict = isEnumType(type) || isSpecifiedScalarType(type);
+  return step(key, StepKind.Leaf, nullable, strict, '', undefined, coordinate, nodes);
+}
+
+function selectionPlan(
+  context: CollectContext,
+  type: GraphQLObjectType | GraphQLAbstractType,
+  selectionSets: readonly SelectionSetNode[],
+): SelectionPlan {
+  if (isObjectType(type)) {
+    // Compiled now: an operation is a finite tree, so its object types cost what it holds.
+    const plan = compileObject(context, type, selectionSets, false);
+    return { typeName: type.name, abstract: false, planFor: () => plan };
+  }
+  // Compiled per runtime type on first use: eagerly, nested abstract types would multiply.
+  const possible = new Map<string, GraphQLObjectType>();
+  for (const member of context.schema.getPossibleTypes(type)) possible.set(member.name, member);
+  const plans = new Map<string, ObjectPlan>();
+  return {
+    typeName: type.name,
+    abstract: true,
+    planFor(typename) {
+      if (typeof typename !== 'string') return undefined;
+      let plan = plans.get(typename);
+      if (plan === undefined) {
+        const member = possible.get(typename);
+        if (member === undefined) return undefined;
+        plan = compileObject(context, member, selectionSets, false);
+        plans.set(typename, plan);
+      }
+      return plan;
+    },
+  };
+}
+
+function step(
+  key: string,
+  kind: StepKindValue,
+  nullable: boolean[],
+  strictLeaf: boolean,
+  typename: string,
+  selection: SelectionPlan | undefined,
+  coordinate: string,
+  nodes: readonly FieldNode[],
+): FieldStep {
+  return {
+    key,
+    kind,
+    listDepth: nullable.length - 1,
+    nullable,
+    strictLeaf,
+    typename,
+    selection,
+    coordinate,
+    nodes,
+  };
+}
