@@ -332,7 +332,7 @@ export const configSchema = z
           .describe('Most memory the kept plans may take, in bytes (estimated from their size)'),
       })
       .prefault({})
-      .describe('The plan engine\'s cache of prepared operations, one per schema in service'),
+      .describe("The plan engine's cache of prepared operations, one per schema in service"),
     supergraph: z
       .string()
       .optional()

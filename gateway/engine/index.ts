@@ -13,9 +13,9 @@ import type { Plugin } from 'graphql-yoga';
 import { GatehouseError } from '../../core/errors.ts';
 import type { Logger } from '../logger/index.ts';
 import type { PrepareSchema } from '../supergraph/index.ts';
+import { fetchThrough, type PlanState, type Prepared, runOperation } from './operation.ts';
 import { createPlanCache, type PlanCacheOptions } from './plan-cache.ts';
 import { loadQueryPlanner } from './planner.ts';
-import { fetchThrough, type PlanState, type Prepared, runOperation } from './operation.ts';
 
 export type EngineMode = 'auto' | 'plan' | 'stitching';
 

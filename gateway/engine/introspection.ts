@@ -25,7 +25,8 @@ const INTROSPECTION = new Set(['__schema', '__type']);
 export function routeOperation(document: DocumentNode, operation: OperationDefinitionNode): OperationRoute {
   if (operation.operation !== 'query') return { kind: 'plan', planned: document };
   const fragments = new Map<string, FragmentDefinitionNode>();
-  for (const d of document.definitions) if (d.kind === Kind.FRAGMENT_DEFINITION) fragments.set(d.name.value, d);
+  for (const d of document.definitions)
+    if (d.kind === Kind.FRAGMENT_DEFINITION) fragments.set(d.name.value, d);
   let introspection = 0;
   let typename = 0;
   let other = 0;
@@ -35,7 +36,15 @@ export function routeOperation(document: DocumentNode, operation: OperationDefin
       if (INTROSPECTION.has(name)) introspection++;
       else if (name === '__typename') typename++;
       else other++;
-    } else if (holdsIntrospection(selection.kind === Kind.INLINE_FRAGMENT ? selection.selectionSet : fragments.get(selection.name.value)?.selectionSet, fragments, new Set())) {
+    } else if (
+      holdsIntrospection(
+        selection.kind === Kind.INLINE_FRAGMENT
+          ? selection.selectionSet
+          : fragments.get(selection.name.value)?.selectionSet,
+        fragments,
+        new Set(),
+      )
+    ) {
       return { kind: 'stitching' };
     } else {
       other++;
@@ -80,7 +89,9 @@ function withRootSelections(
   part: 'planned' | 'introspection',
 ): DocumentNode {
   const selections = operation.selectionSet.selections.filter((s) =>
-    s.kind === Kind.FIELD ? INTROSPECTION.has(s.name.value) === (part === 'introspection') : part === 'planned',
+    s.kind === Kind.FIELD
+      ? INTROSPECTION.has(s.name.value) === (part === 'introspection')
+      : part === 'planned',
   );
   const rewritten: OperationDefinitionNode = {
     ...operation,

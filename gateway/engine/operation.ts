@@ -10,7 +10,7 @@ import {
   type ExecutionArgs,
   type ExecutionResult,
   execute as executeWithGraphQLJs,
-  GraphQLError,
+  type GraphQLError,
   getOperationAST,
   getVariableValues,
   type OperationDefinitionNode,
@@ -48,7 +48,11 @@ export interface PlanState {
 type Execute = (args: ExecutionArgs) => unknown;
 
 /** Runs one operation on the plan engine; `fallback` (Yoga's execute) runs what the plan engine does not. */
-export async function runOperation(state: PlanState, args: ExecutionArgs, fallback: Execute): Promise<unknown> {
+export async function runOperation(
+  state: PlanState,
+  args: ExecutionArgs,
+  fallback: Execute,
+): Promise<unknown> {
   const operation = getOperationAST(args.document, args.operationName);
   // Unknown operation names and subscriptions are the stitching engine's (it says so the graphql-js way).
   if (!operation || operation.operation === 'subscription') return fallback(args);
@@ -149,13 +153,16 @@ export function fetchThrough(executors: ReadonlyMap<string, SubgraphExecutor>): 
     if (executor === undefined) {
       return Promise.resolve({
         errors: [
-          gatewayError('SUBGRAPH_NOT_LOADED', `subgraph "${serviceName}" is not part of the schema in service`, {
-            serviceName,
-          }),
+          gatewayError(
+            'SUBGRAPH_NOT_LOADED',
+            `subgraph "${serviceName}" is not part of the schema in service`,
+            {
+              serviceName,
+            },
+          ),
         ],
       });
     }
     return executor(request);
   };
 }
-

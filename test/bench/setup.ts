@@ -116,7 +116,11 @@ export async function startTarget(
 ): Promise<RunningTarget> {
   const spec = targets[name];
   const port = await freePort();
-  const { args, cwd, env: targetEnv } = spec.command({
+  const {
+    args,
+    cwd,
+    env: targetEnv,
+  } = spec.command({
     port,
     supergraphFile: env.supergraphFile,
     gatehouseConfigFile: env.gatehouseConfigFile,
