@@ -1,0 +1,88 @@
+/**
+ * The objects at a Flatten path in the tree. `{ Field }` steps by response key, `"@"` enters a
+ * list, `{ TypeCondition }` keeps the objects whose `__typename` satisfies one of its types; a
+ * list met where the path expects an object is entered too (lists of lists: the planner writes
+ * one `"@"`), and nulls end a branch. Paths are not built on the way (most fetches have no error):
+ * `locate` walks again, building them, when an error needs them.
+ */
+import type { FlattenNodePathSegment } from '@graphql-hive/router-query-planner';
+import { isObject, type TreeObject } from './merge.ts';
+import type { TypeOracle } from './types.ts';
+
+export type FlattenPath = readonly FlattenNodePathSegment[];
+export type ResponsePath = ReadonlyArray<string | number>;
+
+/** Appends to `out` every object at `path` below `root`, in document order. */
+export function collect(root: unknown, path: FlattenPath, types: TypeOracle, out: TreeObject[]): void {
+  walk(root, path, 0, types, out);
+}
+
+function walk(value: unknown, path: FlattenPath, index: number, types: TypeOracle, out: TreeObject[]): void {
+  if (Array.isArray(value)) {
+    for (const item of value) walk(item, path, index, types, out);
+    return;
+  }
+  if (!isObject(value)) return;
+  const segment = path[index];
+  if (segment === undefined) out.push(value);
+  else if (segment === '@') walk(value, path, index + 1, types, out);
+  else if ('Field' in segment) walk(value[segment.Field], path, index + 1, types, out);
+  else if (segment.TypeCondition.some((t) => types.satisfies(value.__typename, t))) {
+    walk(value, path, index + 1, types, out);
+  }
+}
+
+/**
+ * The response path of each object `collect` found for `paths` (in the same order), given those
+ * objects: walks again, recording the keys and indexes on the way. Should the tree have changed
+ * in between (a parallel fetch merged lists on the way), an object gets the first path it is
+ * found at.
+ */
+export function locate(
+  root: unknown,
+  paths: readonly FlattenPath[],
+  found: readonly TreeObject[],
+  types: TypeOracle,
+): ResponsePath[] {
+  const objects: TreeObject[] = [];
+  const located: ResponsePath[] = [];
+  for (const path of paths) {
+    walkLocating(root, path, 0, types, [], (object, at) => {
+      objects.push(object);
+      located.push(at);
+    });
+  }
+  if (objects.length === found.length && objects.every((object, i) => object === found[i])) return located;
+  const first = new Map<TreeObject, ResponsePath>();
+  for (let i = objects.length - 1; i >= 0; i--) first.set(objects[i]!, located[i]!);
+  return found.map((object) => first.get(object) ?? []);
+}
+
+function walkLocating(
+  value: unknown,
+  path: FlattenPath,
+  index: number,
+  types: TypeOracle,
+  trail: Array<string | number>,
+  onFound: (object: TreeObject, at: ResponsePath) => void,
+): void {
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) {
+      trail.push(i);
+      walkLocating(value[i], path, index, types, trail, onFound);
+      trail.pop();
+    }
+    return;
+  }
+  if (!isObject(value)) return;
+  const segment = path[index];
+  if (segment === undefined) onFound(value, trail.slice());
+  else if (segment === '@') walkLocating(value, path, index + 1, types, trail, onFound);
+  else if ('Field' in segment) {
+    trail.push(segment.Field);
+    walkLocating(value[segment.Field], path, index + 1, types, trail, onFound);
+    trail.pop();
+  } else if (segment.TypeCondition.some((t) => types.satisfies(value.__typename, t))) {
+    walkLocating(value, path, index + 1, types, trail, onFound);
+  }
+}
