@@ -1,7 +1,7 @@
 /**
  * The shop graph of the plan executor's tests: products (root lists, a list of lists, a
  * mutation), inventory (`@requires` with a nested field), reviews (`@provides`, a mutation) and
- * accounts. Fresh data per graph: mutations change it.
+ * accounts (`Product.stock` fails for product 2). Fresh data per graph: mutations change it.
  */
 import { fed2, type PlanGraph, planGraph } from '../helpers/plan-graph.ts';
 
@@ -63,6 +63,7 @@ export function shopGraph(): PlanGraph {
           dims: Dims @external
           shippingEstimate: Int @requires(fields: "price weight dims { w }")
           inStock: Boolean
+          stock: Int
         }
         type Dims @key(fields: "w h", resolvable: false) { w: Int h: Int }`,
       resolvers: {
@@ -71,6 +72,10 @@ export function shopGraph(): PlanGraph {
           shippingEstimate: (p: { price: number; weight: number; dims: { w: number } }) =>
             p.price * 10 + p.weight + p.dims.w,
           inStock: (p: { upc: string }) => p.upc !== '3',
+          stock: (p: { upc: string }) => {
+            if (p.upc === '2') throw new Error('stock unknown for 2');
+            return 7;
+          },
         },
       },
     },
