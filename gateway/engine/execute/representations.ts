@@ -1,9 +1,9 @@
 /**
  * Entity representations, built from the tree's objects by a fetch's `requires` selection
- * (inline fragments on type conditions, fields by response key, nested selections), and a
+ * (inline fragments on type conditions, fields by their key in the tree, nested selections), and a
  * string key per representation to send each distinct one once.
  */
-import type { RequiresSelection } from '@graphql-hive/router-query-planner';
+import type { FieldRequiresNode, RequiresSelection } from '@graphql-hive/router-query-planner';
 import { isObject, type TreeObject } from './merge.ts';
 import type { TypeOracle } from './types.ts';
 
@@ -25,9 +25,7 @@ export function representationOf(
       if (!select(entity, selection.selections, representation, types)) return undefined;
       matched = true;
     } else if (selection.kind === 'Field') {
-      if (
-        !selectField(entity, selection.alias ?? selection.name, selection.selections, representation, types)
-      ) {
+      if (!selectField(entity, selection, representation, types)) {
         return undefined;
       }
       matched = true;
@@ -45,8 +43,7 @@ function select(
 ): boolean {
   for (const selection of selections) {
     if (selection.kind === 'Field') {
-      if (!selectField(source, selection.alias ?? selection.name, selection.selections, target, types))
-        return false;
+      if (!selectField(source, selection, target, types)) return false;
     } else if (selection.kind === 'InlineFragment') {
       if (types.satisfies(source.__typename, selection.typeCondition)) {
         if (!select(source, selection.selections, target, types)) return false;
@@ -56,16 +53,22 @@ function select(
   return true;
 }
 
+/**
+ * Copies one required field. The planner names it by its key in the tree (`name`, which may be
+ * an internal alias such as `_internal_qp_alias_0` when the client selected the same field with
+ * other arguments) and gives the key the subgraph expects as `alias`.
+ */
 function selectField(
   source: TreeObject,
-  key: string,
-  selections: readonly RequiresSelection[] | undefined,
+  field: FieldRequiresNode,
   target: TreeObject,
   types: TypeOracle,
 ): boolean {
-  const value = source[key];
+  const value = source[field.name];
   if (value === undefined) return false;
-  target[key] = selections && selections.length > 0 ? project(value, selections, types) : value;
+  const selections = field.selections;
+  target[field.alias ?? field.name] =
+    selections && selections.length > 0 ? project(value, selections, types) : value;
   return true;
 }
 
