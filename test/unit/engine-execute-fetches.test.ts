@@ -83,6 +83,23 @@ describe('plan executor: fetches', () => {
     );
   });
 
+  it('deduplicates representations holding nested objects', async () => {
+    const graph = shopGraph();
+    const tree = await graph.run('{ reviews { product { shippingEstimate } } }');
+    assert.deepEqual(tree.errors, []);
+    const sent = new Map(representationsSent(graph));
+    assert.deepEqual(json(sent.get('inventory')), [
+      { __typename: 'Product', price: 100, weight: 10, dims: { w: 1 }, upc: '1' },
+      { __typename: 'Product', price: 200, weight: 20, dims: { w: 3 }, upc: '2' },
+    ]);
+    const reviews = (json(tree.data) as { reviews: Array<{ product: { shippingEstimate: number } }> })
+      .reviews;
+    assert.deepEqual(
+      reviews.map((r) => r.product.shippingEstimate),
+      [1011, 1011, 2023],
+    );
+  });
+
   it('takes a @provides field from the providing subgraph without an entity fetch', async () => {
     const graph = shopGraph();
     const tree = await graph.run('{ reviews { product { name } } }');

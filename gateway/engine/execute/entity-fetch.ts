@@ -20,6 +20,7 @@ import type {
 import type { ExecutionResult } from '@graphql-tools/utils';
 import type { GraphQLError } from 'graphql';
 import { collect, type FlattenPath, locate, type ResponsePath } from './collect.ts';
+import { type DedupNode, indexAt, leafOf, setIndexAt } from './dedup.ts';
 import { asGraphQLError, missingEntity, type ReturnedError, relocated } from './errors.ts';
 import { isObject, mergeInto, type TreeObject } from './merge.ts';
 import { representationKey, representationOf } from './representations.ts';
@@ -113,6 +114,38 @@ function prepareField(state: RunState, field: EntityField): FieldRun {
   for (const path of field.paths) collect(state.tree, path, state.types, objects);
   const indexes: number[] = new Array(objects.length);
   const representations: TreeObject[] = [];
+  if (field.inputRewrites.length > 0) {
+    rewrittenRepresentations(state, field, objects, indexes, representations);
+    return { field, objects, representationOf: indexes, representations };
+  }
+  // Without rewrites, equal representations are found from the entities: each is built once.
+  const root: DedupNode = new Map();
+  for (let i = 0; i < objects.length; i++) {
+    const object = objects[i]!;
+    const leaf = leafOf(root, object, field.requires, state.types);
+    if (leaf === undefined) {
+      indexes[i] = -1;
+      continue;
+    }
+    let index = indexAt(leaf);
+    if (index === undefined) {
+      index = representations.length;
+      setIndexAt(leaf, index);
+      representations.push(representationOf(object, field.requires, state.types)!);
+    }
+    indexes[i] = index;
+  }
+  return { field, objects, representationOf: indexes, representations };
+}
+
+/** With input rewrites: each representation built, rewritten, then deduplicated by its text. */
+function rewrittenRepresentations(
+  state: RunState,
+  field: EntityField,
+  objects: readonly TreeObject[],
+  indexes: number[],
+  representations: TreeObject[],
+): void {
   const seen = new Map<string, number>();
   for (let i = 0; i < objects.length; i++) {
     const representation = representationOf(objects[i]!, field.requires, state.types);
@@ -120,7 +153,7 @@ function prepareField(state: RunState, field: EntityField): FieldRun {
       indexes[i] = -1;
       continue;
     }
-    if (field.inputRewrites.length > 0) applyRewrites(representation, field.inputRewrites, state.types);
+    applyRewrites(representation, field.inputRewrites, state.types);
     const key = representationKey(representation);
     let index = seen.get(key);
     if (index === undefined) {
@@ -130,7 +163,6 @@ function prepareField(state: RunState, field: EntityField): FieldRun {
     }
     indexes[i] = index;
   }
-  return { field, objects, representationOf: indexes, representations };
 }
 
 /** Merges the answer of each entity field and records its errors at the client's paths. */
