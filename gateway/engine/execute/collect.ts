@@ -12,12 +12,37 @@ import type { TypeOracle } from './types.ts';
 export type FlattenPath = readonly FlattenNodePathSegment[];
 export type ResponsePath = ReadonlyArray<string | number>;
 
-/** Appends to `out` every object at `path` below `root`, in document order. */
-export function collect(root: unknown, path: FlattenPath, types: TypeOracle, out: TreeObject[]): void {
-  walk(root, path, 0, types, out);
+/** A path step, compiled: a response key, `LIST` for `"@"`, or the types of a type condition. */
+type Step = string | typeof LIST | readonly string[];
+const LIST = 0;
+
+const compiled = new WeakMap<FlattenPath, readonly Step[]>();
+
+/** `path` as steps, compiled once per plan node's path. */
+function stepsOf(path: FlattenPath): readonly Step[] {
+  let steps = compiled.get(path);
+  if (steps === undefined) {
+    steps = path.map((segment) => {
+      if (segment === '@') return LIST;
+      return 'Field' in segment ? segment.Field : segment.TypeCondition;
+    });
+    compiled.set(path, steps);
+  }
+  return steps;
 }
 
-function walk(value: unknown, path: FlattenPath, index: number, types: TypeOracle, out: TreeObject[]): void {
+/** Appends to `out` every object at `path` below `root`, in document order. */
+export function collect(root: unknown, path: FlattenPath, types: TypeOracle, out: TreeObject[]): void {
+  walk(root, stepsOf(path), 0, types, out);
+}
+
+function walk(
+  value: unknown,
+  path: readonly Step[],
+  index: number,
+  types: TypeOracle,
+  out: TreeObject[],
+): void {
   if (Array.isArray(value)) {
     for (const item of value) walk(item, path, index, types, out);
     return;
@@ -25,11 +50,8 @@ function walk(value: unknown, path: FlattenPath, index: number, types: TypeOracl
   if (!isObject(value)) return;
   const segment = path[index];
   if (segment === undefined) out.push(value);
-  else if (segment === '@') walk(value, path, index + 1, types, out);
-  else if ('Field' in segment) walk(value[segment.Field], path, index + 1, types, out);
-  else if (segment.TypeCondition.some((t) => types.satisfies(value.__typename, t))) {
-    walk(value, path, index + 1, types, out);
-  }
+  else if (typeof segment === 'string') walk(value[segment], path, index + 1, types, out);
+  else if (segment === LIST || satisfiesAny(value, segment, types)) walk(value, path, index + 1, types, out);
 }
 
 /**
@@ -47,7 +69,7 @@ export function locate(
   const objects: TreeObject[] = [];
   const located: ResponsePath[] = [];
   for (const path of paths) {
-    walkLocating(root, path, 0, types, [], (object, at) => {
+    walkLocating(root, stepsOf(path), 0, types, [], (object, at) => {
       objects.push(object);
       located.push(at);
     });
@@ -60,7 +82,7 @@ export function locate(
 
 function walkLocating(
   value: unknown,
-  path: FlattenPath,
+  path: readonly Step[],
   index: number,
   types: TypeOracle,
   trail: Array<string | number>,
@@ -77,12 +99,16 @@ function walkLocating(
   if (!isObject(value)) return;
   const segment = path[index];
   if (segment === undefined) onFound(value, trail.slice());
-  else if (segment === '@') walkLocating(value, path, index + 1, types, trail, onFound);
-  else if ('Field' in segment) {
-    trail.push(segment.Field);
-    walkLocating(value[segment.Field], path, index + 1, types, trail, onFound);
+  else if (typeof segment === 'string') {
+    trail.push(segment);
+    walkLocating(value[segment], path, index + 1, types, trail, onFound);
     trail.pop();
-  } else if (segment.TypeCondition.some((t) => types.satisfies(value.__typename, t))) {
+  } else if (segment === LIST || satisfiesAny(value, segment, types)) {
     walkLocating(value, path, index + 1, types, trail, onFound);
   }
+}
+
+function satisfiesAny(value: TreeObject, conditions: readonly string[], types: TypeOracle): boolean {
+  for (const condition of conditions) if (types.satisfies(value.__typename, condition)) return true;
+  return false;
 }
