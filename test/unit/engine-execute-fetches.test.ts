@@ -122,6 +122,21 @@ describe('plan executor: fetches', () => {
     assert.deepEqual(top[0] && [top[0].n, top[0].ship], ['Table', 1011]);
   });
 
+  it('keeps a field aliased __proto__ as an own key, entity fetches included', async () => {
+    const graph = shopGraph();
+    const tree = await graph.run('{ __proto__: topProducts { name inStock } }');
+    assert.deepEqual(tree.errors, []);
+    assert.ok(tree.data && Object.hasOwn(tree.data, '__proto__'));
+    const products = Object.getOwnPropertyDescriptor(tree.data, '__proto__')?.value as Array<{
+      inStock: boolean;
+    }>;
+    assert.deepEqual(
+      products.map((p) => p.inStock),
+      [true, true, false],
+    );
+    assert.equal(({} as Record<string, unknown>).inStock, undefined);
+  });
+
   it('runs a Condition branch by its variable (@skip, @include)', async () => {
     const graph = shopGraph();
     const query = 'query($skip: Boolean!) { topProducts { name reviews @skip(if: $skip) { body } } }';
@@ -169,7 +184,10 @@ describe('plan executor: fetches', () => {
     graph.calls = [];
     await executePlan(input);
     assert.equal(first.length, 2);
-    graph.calls.forEach((call, i) => assert.equal(call.request.document, first[i]));
+    assert.deepEqual(
+      graph.calls.map((call, i) => call.request.document === first[i]),
+      [true, true],
+    );
   });
 
   it("runs a mutation's root fields in order, each entity fetch with that field's answer", async () => {

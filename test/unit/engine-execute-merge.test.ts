@@ -45,6 +45,17 @@ describe('plan executor: merge and keys', () => {
     assert.equal(learning.__typename, 'Book');
   });
 
+  it('merges a __proto__ key as an own property, never into Object.prototype', () => {
+    const target = JSON.parse('{"__proto__": {"a": 1}}') as Record<string, unknown>;
+    mergeInto(target, JSON.parse('{"__proto__": {"polluted": true}}'), types);
+    const fresh = {};
+    mergeInto(fresh, JSON.parse('{"__proto__": {"polluted": true}}'), types);
+    assert.equal(({} as Record<string, unknown>).polluted, undefined);
+    assert.equal(Object.getPrototypeOf(fresh), Object.prototype);
+    assert.deepEqual(Object.getOwnPropertyDescriptor(fresh, '__proto__')?.value, { polluted: true });
+    assert.deepEqual(Object.getOwnPropertyDescriptor(target, '__proto__')?.value, { a: 1, polluted: true });
+  });
+
   it('gives different representations different keys', () => {
     const keys = [
       { id: '1' },

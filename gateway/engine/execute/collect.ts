@@ -6,7 +6,7 @@
  * `locate` walks again, building them, when an error needs them.
  */
 import type { FlattenNodePathSegment } from '@graphql-hive/router-query-planner';
-import { isObject, type TreeObject } from './merge.ts';
+import { isObject, ownValue, type TreeObject } from './merge.ts';
 import type { TypeOracle } from './types.ts';
 
 export type FlattenPath = readonly FlattenNodePathSegment[];
@@ -50,7 +50,7 @@ function walk(
   if (!isObject(value)) return;
   const segment = path[index];
   if (segment === undefined) out.push(value);
-  else if (typeof segment === 'string') walk(value[segment], path, index + 1, types, out);
+  else if (typeof segment === 'string') walk(field(value, segment), path, index + 1, types, out);
   else if (segment === LIST || satisfiesAny(value, segment, types)) walk(value, path, index + 1, types, out);
 }
 
@@ -101,11 +101,16 @@ function walkLocating(
   if (segment === undefined) onFound(value, trail.slice());
   else if (typeof segment === 'string') {
     trail.push(segment);
-    walkLocating(value[segment], path, index + 1, types, trail, onFound);
+    walkLocating(field(value, segment), path, index + 1, types, trail, onFound);
     trail.pop();
   } else if (segment === LIST || satisfiesAny(value, segment, types)) {
     walkLocating(value, path, index + 1, types, trail, onFound);
   }
+}
+
+/** The value at a response key; `__proto__` only as an own key (never `Object.prototype`). */
+function field(value: TreeObject, key: string): unknown {
+  return key === '__proto__' ? ownValue(value, key) : value[key];
 }
 
 function satisfiesAny(value: TreeObject, conditions: readonly string[], types: TypeOracle): boolean {

@@ -19,6 +19,10 @@ export function isObject(value: unknown): value is TreeObject {
 export function mergeInto(target: TreeObject, source: TreeObject, types: TypeOracle): void {
   for (const key in source) {
     const incoming = source[key];
+    if (key === '__proto__') {
+      mergeProtoKey(target, incoming, types);
+      continue;
+    }
     const existing = target[key];
     if (existing === undefined || existing === null || existing === incoming) {
       target[key] = incoming;
@@ -41,4 +45,26 @@ function mergeLists(target: unknown[], source: readonly unknown[], types: TypeOr
     else if (isObject(existing) && isObject(incoming)) mergeInto(existing, incoming, types);
     else target[i] = incoming;
   }
+}
+
+/**
+ * A `__proto__` key (a client may alias a field so; `JSON.parse` makes it an own key) is merged
+ * as an own property: assigning it would set the object's prototype, and reading it would reach
+ * `Object.prototype` and merge into every object of the process.
+ */
+function mergeProtoKey(target: TreeObject, incoming: unknown, types: TypeOracle): void {
+  const existing = ownValue(target, '__proto__');
+  if (isObject(existing) && isObject(incoming)) mergeInto(existing, incoming, types);
+  else
+    Object.defineProperty(target, '__proto__', {
+      value: incoming,
+      enumerable: true,
+      writable: true,
+      configurable: true,
+    });
+}
+
+/** `object[key]` when `object` has it as its own property, else undefined. */
+export function ownValue(object: TreeObject, key: string): unknown {
+  return Object.hasOwn(object, key) ? object[key] : undefined;
 }
