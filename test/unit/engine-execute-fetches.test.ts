@@ -137,6 +137,33 @@ describe('plan executor: fetches', () => {
     assert.equal(({} as Record<string, unknown>).inStock, undefined);
   });
 
+  it('runs the nodes of a Parallel at once', async () => {
+    const graph = shopGraph();
+    let started = 0;
+    let release: () => void = () => {};
+    const bothStarted = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const tree = await executePlan({
+      plan: graph.plan('{ topProducts { name } me { name } }'),
+      schema: graph.schema,
+      variables: {},
+      context: {},
+      fetch: async (serviceName, request) => {
+        started++;
+        if (started === 2) release();
+        // Each call waits for the other: run one after the other, they would wait forever.
+        await Promise.race([
+          bothStarted,
+          new Promise((_, reject) => setTimeout(reject, 2000, new Error('sequential'))),
+        ]);
+        return graph.fetch(serviceName, request);
+      },
+    });
+    assert.deepEqual(tree.errors, []);
+    assert.deepEqual((json(tree.data) as { me: unknown }).me, { name: 'Ada' });
+  });
+
   it('runs a Condition branch by its variable (@skip, @include)', async () => {
     const graph = shopGraph();
     const query = 'query($skip: Boolean!) { topProducts { name reviews @skip(if: $skip) { body } } }';
