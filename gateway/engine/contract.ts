@@ -32,7 +32,12 @@
 import type { ExecutionRequest, ExecutionResult } from '@graphql-tools/utils';
 import type { GraphQLError } from 'graphql';
 
-/** Calls one subgraph through its pipeline (all three kinds of backend). Never rejects in practice. */
+/**
+ * Calls one subgraph through its pipeline (all three kinds of backend). Never rejects in practice
+ * (a rejection is recorded as SUBGRAPH_UNAVAILABLE). The executor owns the result it gets: it
+ * adopts the answer's objects into the tree and changes them in place (merges, output rewrites),
+ * so a step that hands one result to several operations (a cache) must give each its own copy.
+ */
 export type PlanFetch = (serviceName: string, request: ExecutionRequest) => Promise<ExecutionResult>;
 
 /** The subgraphs' answers merged into one tree, and every error at its client path. */
