@@ -73,6 +73,21 @@ describe('plan executor: errors', () => {
     }
   });
 
+  it('keeps an error at a position no representation was sent for, without a path', async () => {
+    const graph = shopGraph();
+    const stray = gatewayError('SUBGRAPH_BAD_RESPONSE', 'extra entity', {
+      serviceName: 'accounts',
+      path: ['_entities', 5],
+    });
+    graph.intercept = (call) =>
+      call.serviceName === 'accounts'
+        ? { data: { _entities: [{ name: 'Ada' }, { name: 'Alan' }] }, errors: [stray] }
+        : undefined;
+    const tree = await graph.run('{ reviews { author { name } } }');
+    assert.deepEqual(paths(tree.errors), [undefined]);
+    assert.equal(tree.errors[0]!.extensions, stray.extensions);
+  });
+
   it('records an error at each location of an entity the subgraph did not return', async () => {
     const graph = shopGraph();
     graph.intercept = (call) =>

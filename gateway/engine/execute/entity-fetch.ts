@@ -238,4 +238,10 @@ function recordErrors(
       state.errors.push(missingEntity(fetch.serviceName, path));
     }
   }
+  // An error at a position no representation was sent for has no location: kept without a path.
+  for (const [index, errors] of own ?? []) {
+    if (index < 0 || index >= run.representations.length) {
+      for (const error of errors) state.errors.push(relocated(error, undefined));
+    }
+  }
 }
