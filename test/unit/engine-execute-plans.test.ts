@@ -2,11 +2,11 @@
  * The plan executor on plan features that small graphs make the planner write: a required field
  * the client selected with other arguments (the planner's internal alias, given in `requires` as
  * `name` with the subgraph's key as `alias`); and, on plans written by hand, output key renames,
- * value setters and Defer nodes.
+ * value setters, conditional requires fragments and Defer nodes.
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { FetchNode, QueryPlan } from '@graphql-hive/router-query-planner';
+import type { FetchNode, QueryPlan, RequiresSelection } from '@graphql-hive/router-query-planner';
 import { executePlan } from '../../gateway/engine/execute/index.ts';
 import { fed2, planGraph } from '../helpers/plan-graph.ts';
 import { representationsSent } from './engine-execute.fixtures.ts';
@@ -144,6 +144,40 @@ describe('plan executor: plan features', () => {
         { __typename: 'Product', upc: '2', name: '2x' },
       ],
     });
+  });
+
+  it('leaves out the requires fragments a skipIf or includeIf variable turns off', async () => {
+    const graph = priceGraph();
+    const [fragment] = entityFetch({}).requires!;
+    const plan: QueryPlan = {
+      kind: 'QueryPlan',
+      node: {
+        kind: 'Sequence',
+        nodes: [
+          rootFetch,
+          {
+            kind: 'Flatten',
+            path: [{ Field: 'top' }, '@'],
+            node: entityFetch({ requires: [{ ...fragment!, includeIf: 'on' } as RequiresSelection] }),
+          },
+        ],
+      },
+    };
+    const run = (on: boolean) =>
+      executePlan({ plan, schema: graph.schema, variables: { on }, fetch: graph.fetch, context: {} });
+    graph.calls = [];
+    await run(false);
+    assert.deepEqual(
+      graph.calls.map((c) => c.serviceName),
+      ['products'],
+    );
+    graph.calls = [];
+    const tree = await run(true);
+    assert.deepEqual(
+      graph.calls.map((c) => c.serviceName),
+      ['products', 'products'],
+    );
+    assert.equal((json(tree.data) as { top: Array<{ name: string }> }).top[1]!.name, 'product 2');
   });
 
   it('runs a Defer node inline: its primary part, then its deferred parts', async () => {

@@ -109,7 +109,25 @@ async function runEntityFetch(
   settle(state, fetch, runs, result);
 }
 
-function prepareField(state: RunState, field: EntityField): FieldRun {
+/**
+ * `requires` without the fragments a `skipIf`/`includeIf` variable turns off in this execution
+ * (the same list when none has a condition).
+ */
+function activeRequires(
+  requires: readonly RequiresSelection[],
+  variables: Record<string, unknown>,
+): readonly RequiresSelection[] {
+  if (!requires.some((s) => s.kind === 'InlineFragment' && (s.skipIf || s.includeIf))) return requires;
+  return requires.filter(
+    (s) =>
+      s.kind !== 'InlineFragment' ||
+      ((!s.skipIf || variables[s.skipIf] !== true) && (!s.includeIf || variables[s.includeIf] === true)),
+  );
+}
+
+function prepareField(state: RunState, entityField: EntityField): FieldRun {
+  const requires = activeRequires(entityField.requires, state.variables);
+  const field = requires === entityField.requires ? entityField : { ...entityField, requires };
   const objects: TreeObject[] = [];
   for (const path of field.paths) collect(state.tree, path, state.types, objects);
   const indexes: number[] = new Array(objects.length);
