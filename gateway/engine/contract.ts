@@ -17,6 +17,14 @@
  *   is moved to the location of representation `i` followed by `rest`.
  * - When an entity fetch fails as a whole, or a representation has no answer, the executor
  *   records one error per entity location, at that location's path (`[..., "topProducts", 0]`).
+ *   Equal representations are sent once: an error of representation `i` is recorded at each
+ *   location that produced it. An entity fetch's error without an `_entities` path (path-less,
+ *   or a failed fetch's) is recorded once per entity location, never without a path. A
+ *   representation answered null with no error of its own gets a SUBGRAPH_ERROR at each location.
+ * - A root fetch's errors keep their paths; when it returned no data, its path-less errors are
+ *   recorded at each of its root fields (`["topProducts"]`).
+ * - Recorded errors are new `GraphQLError`s sharing the subgraph error's `extensions` object (so
+ *   provenance and `serviceName` survive) and its `originalError`.
  * - The projection adds an error for a null at a non-null position (then nulls the nearest
  *   nullable parent) unless an existing error's path equals that position, starts with it, or is
  *   a prefix of it: an error at the entity's path already explains its missing fields.
@@ -24,12 +32,21 @@
 import type { ExecutionRequest, ExecutionResult } from '@graphql-tools/utils';
 import type { GraphQLError } from 'graphql';
 
-/** Calls one subgraph through its pipeline (all three kinds of backend). Never rejects in practice. */
+/**
+ * Calls one subgraph through its pipeline (all three kinds of backend). Never rejects in practice
+ * (a rejection is recorded as SUBGRAPH_UNAVAILABLE). The executor owns the result it gets: it
+ * adopts the answer's objects into the tree and changes them in place (merges, output rewrites),
+ * so a step that hands one result to several operations (a cache) must give each its own copy.
+ */
 export type PlanFetch = (serviceName: string, request: ExecutionRequest) => Promise<ExecutionResult>;
 
 /** The subgraphs' answers merged into one tree, and every error at its client path. */
 export interface ExecutedTree {
-  /** The merged answers; null when the operation failed as a whole (e.g. a failed root fetch of a mutation). */
+  /**
+   * The merged answers; null when the operation failed as a whole: no fetch merged any data and
+   * there are errors (e.g. the only root fetch failed). The tree may hold keys the client did not
+   * select (`__typename`, key fields, the planner's `_internal_qp_alias_N` for required fields).
+   */
   data: Record<string, unknown> | null;
   errors: GraphQLError[];
 }

@@ -1,0 +1,15 @@
+/** What one plan execution shares between its nodes: the tree, the errors, the request's inputs. */
+import type { GraphQLError } from 'graphql';
+import type { PlanFetch } from '../contract.ts';
+import type { TreeObject } from './merge.ts';
+import type { TypeOracle } from './types.ts';
+
+export interface RunState {
+  /** The merged answers, keyed by response keys. */
+  tree: TreeObject;
+  errors: GraphQLError[];
+  variables: Record<string, unknown>;
+  fetch: PlanFetch;
+  context: object;
+  types: TypeOracle;
+}
