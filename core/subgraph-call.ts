@@ -3,6 +3,7 @@
  * executors) and `gateway/` (whose composition root wraps each one in the one pipeline).
  */
 import type { ExecutionRequest, ExecutionResult } from '@graphql-tools/utils';
+import { requestTable } from './request-table.ts';
 
 /** Executes one operation against one subgraph. Wrapped in the pipeline, it never rejects. */
 export type SubgraphExecutor = (request: ExecutionRequest) => Promise<ExecutionResult>;
@@ -30,7 +31,7 @@ export type SubgraphPipeline = (subgraph: SubgraphInfo, executor: SubgraphExecut
 export type CallKind = 'operation' | 'schema-load';
 
 // Kept beside the request rather than in it: nothing of it goes on the wire.
-const kinds = new WeakMap<ExecutionRequest, CallKind>();
+const kinds = requestTable<CallKind>();
 
 /** Marks `request` as a call of `kind`; returns it. */
 export function withCallKind<T extends ExecutionRequest>(request: T, kind: CallKind): T {
