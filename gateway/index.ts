@@ -6,6 +6,7 @@
 
 export { type ErrorCode, ErrorCodes, GatehouseError, type GatewayErrorExtensions } from '../core/errors.ts';
 export type { HttpInterceptor, SendRequest, UpstreamRequest, UpstreamResponse } from '../core/http-client.ts';
+export type { HeaderRule } from '../core/outgoing-headers.ts';
 export {
   type CallKind,
   callKind,
