@@ -9,6 +9,7 @@
  * Messages may change; codes may not.
  */
 import { GraphQLError } from 'graphql';
+import { cloneJson } from './clone-json.ts';
 
 export const ErrorCodes = {
   /** A subgraph could not be reached: connection refused, reset, DNS failure. */
@@ -122,6 +123,28 @@ export function isGatewayError(
     madeByGateway.has(value.extensions) &&
     Object.hasOwn(ErrorCodes, value.extensions.code as string)
   );
+}
+
+/**
+ * A copy of `error` that shares nothing mutable with it (its path and extensions are copied), for
+ * callers that share one upstream answer: masking or changing one caller's error leaves the
+ * others' alone. A gateway error's copy is still one (`isGatewayError`), with the same cause.
+ */
+export function copyError(error: GraphQLError): GraphQLError {
+  const copy = new GraphQLError(error.message, {
+    nodes: error.nodes,
+    source: error.source,
+    positions: error.positions,
+    path: error.path ? [...error.path] : undefined,
+    originalError: error.originalError ?? undefined,
+    extensions: cloneJson(error.extensions) ?? {},
+  });
+  if (madeByGateway.has(error.extensions)) madeByGateway.add(copy.extensions);
+  const { cause } = error as { cause?: unknown };
+  if (cause !== undefined && copy.cause === undefined) {
+    Object.defineProperty(copy, 'cause', { value: cause, enumerable: false });
+  }
+  return copy;
 }
 
 /**

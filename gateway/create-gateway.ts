@@ -22,6 +22,7 @@ import { type Listening, listen } from './server/index.ts';
 import { createSupergraph, type Supergraph, subgraphSources } from './supergraph/index.ts';
 import { useSupergraphSchema } from './supergraph/plugin.ts';
 import {
+  callHeaders,
   checkEntityCount,
   createLoadContext,
   createPipeline,
@@ -36,10 +37,12 @@ export interface GatewayOptions {
   /** Environment for URL overrides of a supergraph file. @default process.env */
   env?: NodeJS.ProcessEnv;
   /**
-   * More rooms (metrics, a breaker, header rules...), placed in the list after the gateway's
-   * request and operation rooms and inside `errorsAsData`: their plugins run after the schema is
-   * chosen, their subgraph steps see every call (operations and schema loads) before dedup, and
-   * their HTTP interceptors see every call of the pooled client. @default []
+   * More rooms (metrics, a breaker, retries, header rules...), placed in the list after the
+   * gateway's request and operation rooms and inside `errorsAsData`: their plugins run after the
+   * schema is chosen; their `headers` hooks run on every call before dedup (so they are part of its
+   * key); their subgraph steps run inside dedup, so they see each upstream call once (a call shared
+   * by several callers once, with its leader's request), operations and schema loads alike; their
+   * HTTP interceptors see every call of the pooled client. @default []
    */
   rooms?: readonly Room[];
 }
@@ -85,6 +88,8 @@ export function createGateway(options: GatewayOptions): Gateway {
   // GraphiQL from local files, not a CDN: the page (renderGraphiQL below) and its assets (plugin).
   const graphiql = config.server.graphiql ? createGraphiQL() : undefined;
 
+  // Subgraphs of a supergraph file have no entry: they get the default (`shared`).
+  const dedupModes = new Map(config.subgraphs.map((s) => [s.name, s.dedup]));
   const rooms: Room[] = [
     // First in the list, so closed last (the list closes in reverse): the pooled connections,
     // once every other room has stopped using them.
@@ -120,10 +125,14 @@ export function createGateway(options: GatewayOptions): Gateway {
     // Subgraph stage, outermost: nothing below may throw past the planner; every failure
     // (including a bug in a room below) becomes an error with a code.
     { name: 'errors-as-data', subgraph: ({ name }) => errorsAsData(name) },
-    // The caller's rooms: inside errorsAsData, outside dedup, so they see every call.
+    // Subgraph stage: every room's `headers` hook, before dedup, whose key holds every header a
+    // call carries (forwarded identities never share a call).
+    { name: 'call-headers', subgraph: (info) => callHeaders(stages.headerRules(info)) },
+    // Subgraph stage: identical queries in flight are sent once (per subgraph: across operations,
+    // within one, or off); every step below sees one call, retries included.
+    { name: 'dedup', subgraph: ({ name }) => dedupRequests(name, dedupModes.get(name)) },
+    // The caller's rooms: inside dedup, so metrics, breakers and retries see one upstream call.
     ...(options.rooms ?? []),
-    // Subgraph stage, before the wire: the same request twice in one operation is sent once.
-    { name: 'dedup', subgraph: ({ name }) => dedupRequests(name) },
     // Subgraph stage, next to the answer: `_entities` must answer one entry per representation.
     { name: 'entity-count', subgraph: ({ name }) => checkEntityCount(name) },
   ];

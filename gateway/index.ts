@@ -12,6 +12,7 @@ export type {
   UpstreamRequest,
   UpstreamResponse,
 } from '../core/http-client.ts';
+export type { HeaderRule } from '../core/outgoing-headers.ts';
 export {
   type CallKind,
   callKind,

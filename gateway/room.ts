@@ -6,6 +6,7 @@
  */
 import type { Plugin } from 'graphql-yoga';
 import type { HttpInterceptor } from '../core/http-client.ts';
+import type { HeaderRule } from '../core/outgoing-headers.ts';
 import type { ExecutorWrapper, SubgraphInfo } from '../core/subgraph-call.ts';
 
 export interface Room {
@@ -28,7 +29,17 @@ export interface Room {
    * @default undefined
    */
   subgraph?(info: SubgraphInfo): ExecutorWrapper;
-  /** HTTP stage: around every call of the pooled client (any kind of backend). @default undefined */
+  /**
+   * Subgraph stage, before dedup: the headers each call to this subgraph carries (forwarded from
+   * the client's request, computed). They are part of the dedup key: calls with different headers
+   * are never shared. @default undefined
+   */
+  headers?(info: SubgraphInfo): HeaderRule;
+  /**
+   * HTTP stage: around every call of the pooled client (any kind of backend); a call shared by
+   * dedup passes once. It does not see who the callers are: per-caller headers belong in
+   * `headers`. @default undefined
+   */
   http?: HttpInterceptor;
   /** Called once when the gateway closes. @default undefined */
   close?(): void | Promise<void>;
@@ -55,6 +66,7 @@ export function stagesOf(rooms: readonly Room[]) {
     plugins: rooms.flatMap((room) => (room.plugin ? [room.plugin] : [])),
     interceptors: rooms.flatMap((room) => (room.http ? [room.http] : [])),
     wrappers: (info: SubgraphInfo) => rooms.flatMap((room) => (room.subgraph ? [room.subgraph(info)] : [])),
+    headerRules: (info: SubgraphInfo) => rooms.flatMap((room) => (room.headers ? [room.headers(info)] : [])),
     /** Runs every close hook, last room first, even when one fails; then throws what failed. */
     async close() {
       const failures: unknown[] = [];

@@ -109,6 +109,12 @@ const common = {
     .record(headerName, z.string().regex(/^[^\r\n]*$/, 'must not hold a line break'))
     .default({})
     .describe('Headers added to every request sent to this subgraph'),
+  dedup: z
+    .enum(['shared', 'operation', 'off'])
+    .default('shared')
+    .describe(
+      'Identical queries in flight are sent once: `shared`, across operations (same body, same headers); `operation`, within one operation; `off`, never. Mutations never are',
+    ),
 };
 
 /** An Apollo Federation subgraph (v1 or v2). */
@@ -413,3 +419,4 @@ export type LookupConfig = z.output<typeof lookupSchema>;
 export type UpstreamConfig = GatehouseConfig['upstream'];
 export type ServerConfig = GatehouseConfig['server'];
 export type SubgraphErrorsConfig = GatehouseConfig['subgraphErrors'];
+export type DedupMode = SubgraphConfig['dedup'];

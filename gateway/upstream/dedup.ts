@@ -1,38 +1,91 @@
 /**
- * Identical upstream requests in flight at the same time within one client operation are sent
- * once: the second caller gets the first one's promise. Once answered, the entry is dropped, so a
- * query sent after a mutation of the same operation is sent again and sees its effect. Only
- * queries are shared (a mutation is never sent once for two callers). The in-flight map lives in a WeakMap keyed by the operation's context, so it dies with
- * the request.
+ * Identical queries in flight at the same time are sent once (stage: subgraph). Modes, per
+ * subgraph (`subgraphs[].dedup`):
+ *
+ * - `shared` (default): across operations. Two callers share a call when they ask the same
+ *   subgraph executor for the same body (query text, variables and operation name, as sent) with
+ *   the same headers. The map lives per executor (one per subgraph in service), whose configured
+ *   headers, URL and deadline are fixed; the per-call headers set by rooms' `headers` hooks (run
+ *   before this step, see `call-headers.ts`) are part of the key, so forwarded identities never mix.
+ * - `operation`: only within one client operation (the map lives per operation context).
+ * - `off`: every call is sent.
+ *
+ * Only queries are shared; a mutation or subscription is always sent as asked. Nothing is cached
+ * beyond the flight: the entry is dropped when the call settles (or when every caller has gone),
+ * so a query sent after a mutation sees its effect. The steps inside this one (retries, metrics,
+ * the entity check, the transport and HTTP interceptors) see one call, made with the first
+ * caller's request and deadline and with its own abort signal (see `shared-call.ts`).
  */
-import type { ExecutionRequest, ExecutionResult } from '@graphql-tools/utils';
+import type { ExecutionRequest } from '@graphql-tools/utils';
 import { getOperationAST } from 'graphql';
-import type { ExecutorWrapper } from '../../core/subgraph-call.ts';
+import { clientSignal } from '../../core/client-signal.ts';
+import { gatewayError } from '../../core/errors.ts';
+import { outgoingHeaders } from '../../core/outgoing-headers.ts';
+import { deriveRequest } from '../../core/request-table.ts';
+import type { ExecutorWrapper, SubgraphExecutor } from '../../core/subgraph-call.ts';
 import { requestBody } from './request-body.ts';
+import { type SharedCall, startSharedCall } from './shared-call.ts';
 
-const inflightByContext = new WeakMap<object, Map<string, Promise<ExecutionResult>>>();
+export type DedupMode = 'shared' | 'operation' | 'off';
 
-export function dedupRequests(serviceName: string): ExecutorWrapper {
-  return (next) =>
-    function dedupExecutor(request: ExecutionRequest) {
-      const context = request.context as object | undefined;
-      if (context == null || typeof context !== 'object' || operationType(request) !== 'query') {
-        return next(request);
+export function dedupRequests(serviceName: string, mode: DedupMode = 'shared'): ExecutorWrapper {
+  if (mode === 'off') return (next) => next;
+  return (next) => {
+    // One map per executor put in service: its configured headers and URL are fixed.
+    const shared = new Map<string, SharedCall>();
+    const perOperation = new WeakMap<object, Map<string, SharedCall>>();
+    const inflightFor = (request: ExecutionRequest) => {
+      if (mode === 'shared') return shared;
+      const context = request.context;
+      if (context == null || typeof context !== 'object') return undefined;
+      let map = perOperation.get(context);
+      if (map === undefined) {
+        map = new Map();
+        perOperation.set(context, map);
       }
-      let inflight = inflightByContext.get(context);
-      if (inflight === undefined) {
-        inflight = new Map();
-        inflightByContext.set(context, inflight);
-      }
-      const key = `${serviceName}\n${requestBody(request)}`;
-      let promise = inflight.get(key);
-      if (promise === undefined) {
-        const map = inflight;
-        promise = next(request).finally(() => map.delete(key));
-        inflight.set(key, promise);
-      }
-      return promise;
+      return map;
     };
+    return function dedupExecutor(request) {
+      if (operationType(request) !== 'query') return next(request);
+      const inflight = inflightFor(request);
+      if (inflight === undefined) return next(request);
+      const key = callKey(request);
+      const signal = clientSignal(request);
+      let call = inflight.get(key);
+      if (call === undefined) {
+        if (signal?.aborted) return next(request);
+        call = startCall(serviceName, next, request, () => {
+          if (inflight.get(key) === call) inflight.delete(key);
+        });
+        inflight.set(key, call);
+      }
+      return call.join(signal);
+    };
+  };
+}
+
+function startCall(
+  serviceName: string,
+  next: SubgraphExecutor,
+  request: ExecutionRequest,
+  done: () => void,
+): SharedCall {
+  return startSharedCall({
+    // The call has its own signal, aborted once every caller has gone; the rest is the leader's.
+    send: (signal) => next(deriveRequest(request, { signal })),
+    done,
+    abortError: (cause) =>
+      gatewayError('SUBGRAPH_UNAVAILABLE', `${serviceName}: the client went away`, { serviceName, cause }),
+  });
+}
+
+/** The body as sent, then every per-call header in name order: a key that names the whole call. */
+function callKey(request: ExecutionRequest): string {
+  const headers = outgoingHeaders(request);
+  const names = Object.keys(headers);
+  if (names.length === 0) return requestBody(request);
+  names.sort();
+  return `${requestBody(request)}\n${JSON.stringify(names.map((name) => [name, headers[name]]))}`;
 }
 
 /** The request's operation type; read from the document when the caller did not say. */

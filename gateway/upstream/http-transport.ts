@@ -1,5 +1,6 @@
 import { clientSignal } from '../../core/client-signal.ts';
 import type { UpstreamClient } from '../../core/http-client.ts';
+import { NO_HEADERS, outgoingHeaders } from '../../core/outgoing-headers.ts';
 import { callKind, type SubgraphExecutor } from '../../core/subgraph-call.ts';
 import { parseGraphQLResponse } from './parse-response.ts';
 import { requestBody } from './request-body.ts';
@@ -14,12 +15,20 @@ export interface HttpTransportOptions {
 }
 
 const ACCEPT = 'application/graphql-response+json, application/json;q=0.9';
+const CONTENT = { 'content-type': 'application/json', accept: ACCEPT };
 
 export function createHttpTransport(options: HttpTransportOptions): SubgraphExecutor {
   const { serviceName, url, client, timeout } = options;
-  const headers = { ...options.headers, 'content-type': 'application/json', accept: ACCEPT };
+  // Lower-cased, so that a call's own header replaces a configured one of the same name.
+  const configured = Object.fromEntries(
+    Object.entries(options.headers ?? {}).map(([name, value]) => [name.toLowerCase(), value]),
+  );
+  const fixed = { ...configured, ...CONTENT };
   return async function httpTransport(request) {
     const body = requestBody(request);
+    // The configured headers, then the call's own (rooms' `headers` hooks); the body's type last.
+    const perCall = outgoingHeaders(request);
+    const headers = perCall === NO_HEADERS ? fixed : { ...configured, ...perCall, ...CONTENT };
     const response = await client.request({
       serviceName,
       url,

@@ -16,8 +16,9 @@ import {
 import type { RemoteEndpoint, SubgraphLoadContext } from '../../schema/types.ts';
 import { createHttpTransport } from './http-transport.ts';
 
+export { callHeaders } from './call-headers.ts';
 export { checkEntityCount } from './check-entities.ts';
-export { dedupRequests } from './dedup.ts';
+export { type DedupMode, dedupRequests } from './dedup.ts';
 export { errorsAsData } from './errors-as-data.ts';
 export { parseGraphQLResponse } from './parse-response.ts';
 

@@ -32,8 +32,13 @@ export interface TargetSummary {
   cpuUtilisation: Stat | null;
   subgraphsCpuUtilisation: Stat | null;
   peakRssMiB: number | null;
-  /** Exact count from the correctness check (sequential requests). */
+  /** Exact count from the correctness check (sequential requests): the operation sent alone. */
   subgraphRequestsPerOp: number | null;
+  /**
+   * Subgraph requests counted during the load per response, per round (in-flight requests make it
+   * approximate): what dedup across operations saves shows here.
+   */
+  subgraphRequestsPerOpUnderLoad: Stat | null;
   errors: { status: number; socket: number; timeouts: number; sampled: number; sampledWrong: number };
   /** Gatehouse ÷ this target, per measured round: requests/s, and requests per CPU-second. */
   gatehouseRatio: { rps: Stat | null; perCpu: Stat | null } | null;
@@ -83,6 +88,7 @@ export function summarise(
       subgraphsCpuUtilisation: stat(runs.map((s) => s.subgraphsCpuUtilisation)),
       peakRssMiB: rss.length > 0 ? Math.max(...rss) : null,
       subgraphRequestsPerOp: subgraphRequestsPerOp(target, scenario),
+      subgraphRequestsPerOpUnderLoad: stat(runs.map((s) => s.subgraphRequestsPerOpUnderLoad)),
       errors: {
         status: sum((s) => s.statusErrors),
         socket: sum((s) => s.socketErrors),

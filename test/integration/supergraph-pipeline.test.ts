@@ -59,7 +59,14 @@ describe('createSupergraph pipeline', () => {
     const counting = countingPipeline();
     const supergraph = createSupergraph({
       subgraphs: subgraphSources([
-        { name: 'healthy', kind: 'federation', url: healthy.url, required: false, headers: {} },
+        {
+          name: 'healthy',
+          kind: 'federation',
+          url: healthy.url,
+          required: false,
+          headers: {},
+          dedup: 'shared',
+        },
       ]),
       context: createLoadContext(client),
       logger: silentLogger,

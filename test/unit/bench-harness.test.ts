@@ -55,6 +55,8 @@ describe('bench harness: statistics', () => {
     assert.deepEqual(hive.gatehouseRatio?.rps, { median: 3.5, min: 3, max: 4 });
     assert.deepEqual(hive.gatehouseRatio?.perCpu, { median: 3, min: 2, max: 4 });
     assert.equal(hive.peakRssMiB, 102);
+    assert.equal(hive.subgraphRequestsPerOp, 7, 'sent alone: from the check');
+    assert.deepEqual(hive.subgraphRequestsPerOpUnderLoad, { median: 7, min: 7, max: 7 });
     assert.equal(summary.find((s) => s.target === 'gatehouse')?.gatehouseRatio, null);
   });
 });

@@ -23,7 +23,12 @@ describe('checkConfig and resolveConfig', () => {
     assert.equal(config.upstream.requestTimeout, 30_000);
     assert.equal(config.upstream.connections, 128);
     assert.equal(config.loading.retryInitialDelay, 1_000);
-    assert.deepEqual(config.subgraphs[0], { ...federation('a'), required: false, headers: {} });
+    assert.deepEqual(config.subgraphs[0], {
+      ...federation('a'),
+      required: false,
+      headers: {},
+      dedup: 'shared',
+    });
     assert.ok(Object.isFrozen(config) && Object.isFrozen(config.subgraphs[0]));
   });
 
@@ -40,6 +45,25 @@ describe('checkConfig and resolveConfig', () => {
       }).sort(),
       ['server.prot', 'servr', 'subgraphs[0].timout', 'subgraphs[1].lookups[0].keys', 'upstream.retries'],
     );
+  });
+
+  it('takes `dedup` per subgraph, of every kind, and rejects a mode it does not know', () => {
+    const config = resolveConfig(
+      {
+        subgraphs: [
+          { ...federation('a'), dedup: 'operation' },
+          { ...federation('b'), dedup: 'off' },
+        ],
+      },
+      { env: {} },
+    );
+    assert.deepEqual(
+      config.subgraphs.map((s) => s.dedup),
+      ['operation', 'off'],
+    );
+    assert.deepEqual(pathsOf({ subgraphs: [{ ...federation('a'), dedup: 'always' }] }), [
+      'subgraphs[0].dedup',
+    ]);
   });
 
   it('suggests the key an unknown key is a misspelling of', () => {

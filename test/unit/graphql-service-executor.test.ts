@@ -134,10 +134,14 @@ describe('graphql-service executor', () => {
     assert.equal(print(parse(sdl)), print(typeDefs));
   });
 
-  it('under the subgraph pipeline, identical calls of one operation are sent once', async () => {
+  it('under the subgraph pipeline, identical calls in flight are sent once (shared across operations by default)', async () => {
     const bare = (await load({})).executor;
-    const executor = dedupRequests('accounts')(bare);
     const document = parse('{ user(id: "1") { name } }');
+    const sharing = dedupRequests('accounts')(bare);
+    accounts.resetRequests();
+    await Promise.all([sharing({ document, context: {} }), sharing({ document, context: {} })]);
+    assert.equal(accounts.requests(), 1);
+    const executor = dedupRequests('accounts', 'operation')(bare);
     const shared = {};
     accounts.resetRequests();
     await Promise.all([executor({ document, context: shared }), executor({ document, context: shared })]);

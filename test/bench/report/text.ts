@@ -103,7 +103,8 @@ export function markdownReport(results: BenchResults): string {
     '- **CPU ms/req**: user + system CPU time of the target process (all threads, GC included) per response, from /proc/<pid>/stat.',
     '- **req per CPU-s**: 1000 ÷ CPU ms/req, the throughput one core would give if the target had it all: robust on a noisy machine.',
     '- **peak RSS**: VmHWM of the target process, since it started.',
-    '- **subgraph req/op**: requests the bench subgraphs counted for one operation, sent alone.',
+    '- **subgraph req/op alone**: requests the bench subgraphs counted for one operation, sent alone (the correctness check).',
+    '- **subgraph req/op under load**: requests the bench subgraphs counted during the load, per response (median of the rounds; in-flight requests make it approximate). Identical subgraph queries in flight at once are shared (dedup), so it falls below the figure alone.',
     '- **errors**: non-2xx, socket errors and timeouts of the load generator, plus answers sampled during the load that were not the expected one.',
     '',
   );

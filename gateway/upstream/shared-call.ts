@@ -1,0 +1,111 @@
+/**
+ * One upstream call that several callers wait on (stage: subgraph, used by the dedup step).
+ *
+ * - Each caller gets its own answer: the first caller still waiting keeps the original, every
+ *   other one gets a structural copy (data, errors, extensions), made before any caller resumes,
+ *   so nobody sees another's changes in place. A failure is shared the same way: one copy of the
+ *   error per caller.
+ * - A caller whose signal aborts leaves at once with its own error; the call goes on for the
+ *   others. When the last caller leaves, the call's own signal aborts it upstream.
+ * - `done` runs once, when the call settles or when its last caller leaves, whichever is first:
+ *   the dedup step then forgets it, so a later caller never joins a call that is settled or abandoned.
+ */
+import type { ExecutionResult } from '@graphql-tools/utils';
+import { GraphQLError } from 'graphql';
+import { cloneJson } from '../../core/clone-json.ts';
+import { copyError } from '../../core/errors.ts';
+
+export interface SharedCallOptions {
+  /** Sends the call; `signal` aborts when every caller has gone. */
+  send(signal: AbortSignal): Promise<ExecutionResult>;
+  /** Runs once, when the call settles or is abandoned. */
+  done(): void;
+  /** The error a caller gets when its own signal aborts. */
+  abortError(reason: unknown): unknown;
+}
+
+export interface SharedCall {
+  /** Waits for the call's answer, or for `signal` to abort (this caller only). */
+  join(signal: AbortSignal | undefined): Promise<ExecutionResult>;
+}
+
+interface Caller {
+  resolve(result: ExecutionResult): void;
+  reject(error: unknown): void;
+}
+
+export function startSharedCall(options: SharedCallOptions): SharedCall {
+  const controller = new AbortController();
+  const callers = new Set<Caller>();
+  let open = true;
+  const close = () => {
+    if (!open) return;
+    open = false;
+    options.done();
+  };
+  let upstream: Promise<ExecutionResult>;
+  try {
+    upstream = options.send(controller.signal);
+  } catch (error) {
+    upstream = Promise.reject(error);
+  }
+  upstream.then(
+    (result) => {
+      close();
+      const waiting = [...callers];
+      callers.clear();
+      // Every copy is made before any caller resumes and may change the original.
+      const answers = waiting.map((_, i) => (i === 0 ? result : copyResult(result)));
+      for (const [i, caller] of waiting.entries()) caller.resolve(answers[i]!);
+    },
+    (error: unknown) => {
+      close();
+      const waiting = [...callers];
+      callers.clear();
+      const answers = waiting.map((_, i) => (i === 0 ? error : copyFailure(error)));
+      for (const [i, caller] of waiting.entries()) caller.reject(answers[i]);
+    },
+  );
+  return {
+    join(signal) {
+      return new Promise<ExecutionResult>((resolve, reject) => {
+        const leave = () => {
+          callers.delete(caller);
+          reject(options.abortError(signal?.reason));
+          if (callers.size === 0 && open) {
+            close();
+            controller.abort(signal?.reason);
+          }
+        };
+        if (signal?.aborted) {
+          leave();
+          return;
+        }
+        const caller: Caller = {
+          resolve(result) {
+            signal?.removeEventListener('abort', leave);
+            resolve(result);
+          },
+          reject(error) {
+            signal?.removeEventListener('abort', leave);
+            reject(error);
+          },
+        };
+        callers.add(caller);
+        signal?.addEventListener('abort', leave, { once: true });
+      });
+    },
+  };
+}
+
+/** A copy of `result` that shares no object with it. */
+export function copyResult(result: ExecutionResult): ExecutionResult {
+  const copy: ExecutionResult = { ...result, data: cloneJson(result.data) };
+  if (result.errors) copy.errors = result.errors.map((e) => copyError(e));
+  if (result.extensions) copy.extensions = cloneJson(result.extensions);
+  return copy;
+}
+
+function copyFailure(error: unknown): unknown {
+  return error instanceof GraphQLError ? copyError(error) : error;
+}
