@@ -7,9 +7,9 @@
  * are the test's own data, so they are compared as they are.
  */
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
+import { describe } from 'node:test';
 import { GraphQLError } from 'graphql';
-import { apolloSubgraph, fed2, startFederationCase } from './harness.ts';
+import { apolloSubgraph, fed2, forEachEngine, sharedFederation } from './harness.ts';
 
 type Ref = Record<string, unknown>;
 const products = ['1', '2', '3'].map((upc) => ({ upc, name: `P${upc}` }));
@@ -75,153 +75,160 @@ const subgraphs = () => ({
   ),
 });
 
+// The subgraphs keep no state, so every case of the file shares them (and a gateway per engine).
+const graph = sharedFederation(subgraphs);
+
 describe('errors from subgraphs', () => {
-  it('reports entity field errors at each item of a batched list, with serviceName and extensions', async () => {
-    await using fed = await startFederationCase(subgraphs());
-    const { body } = await fed.query('{ products { name reviews } }');
-    assert.deepEqual(body, {
-      errors: [
-        {
-          message: 'reviews of 2 failed',
-          path: ['products', 1, 'reviews'],
-          extensions: { code: 'SUBGRAPH_ERROR', serviceName: 'reviews' },
-        },
-        {
-          message: 'reviews of 3 hidden',
-          path: ['products', 2, 'reviews'],
-          extensions: { code: 'FORBIDDEN', serviceName: 'reviews' },
-        },
-      ],
-      data: {
-        products: [
-          { name: 'P1', reviews: ['ok'] },
-          { name: 'P2', reviews: null },
-          { name: 'P3', reviews: null },
+  forEachEngine(({ it, engine }) => {
+    it('reports entity field errors at each item of a batched list, with serviceName and extensions', async () => {
+      const fed = await graph.on(engine);
+      const { body } = await fed.query('{ products { name reviews } }');
+      assert.deepEqual(body, {
+        errors: [
+          {
+            message: 'reviews of 2 failed',
+            path: ['products', 1, 'reviews'],
+            extensions: { code: 'SUBGRAPH_ERROR', serviceName: 'reviews' },
+          },
+          {
+            message: 'reviews of 3 hidden',
+            path: ['products', 2, 'reviews'],
+            extensions: { code: 'FORBIDDEN', serviceName: 'reviews' },
+          },
         ],
-      },
-    });
-  });
-
-  it('gives every index of nested lists to an error two entity hops away', async () => {
-    await using fed = await startFederationCase(subgraphs());
-    const { body } = await fed.query('{ products { upc list { author { name } } } }');
-    const authors = (last: string | null) => [{ author: { name: 'name-u1' } }, { author: { name: last } }];
-    assert.deepEqual(body, {
-      errors: [
-        {
-          message: 'no name for u2',
-          path: ['products', 1, 'list', 1, 'author', 'name'],
-          extensions: { code: 'SUBGRAPH_ERROR', serviceName: 'accounts' },
+        data: {
+          products: [
+            { name: 'P1', reviews: ['ok'] },
+            { name: 'P2', reviews: null },
+            { name: 'P3', reviews: null },
+          ],
         },
-      ],
-      data: {
-        products: [
-          { upc: '1', list: authors('name-u1') },
-          { upc: '2', list: authors(null) },
-          { upc: '3', list: authors('name-u3') },
-        ],
-      },
+      });
     });
-  });
 
-  it('keeps the data of other subgraphs when a root field fails', async () => {
-    await using fed = await startFederationCase(subgraphs());
-    const { body } = await fed.query('{ broken product(upc: "1") { name rating } }');
-    assert.deepEqual(body, {
-      errors: [
-        {
-          message: 'products is broken',
-          path: ['broken'],
-          extensions: { code: 'BROKEN', serviceName: 'products' },
+    it('gives every index of nested lists to an error two entity hops away', async () => {
+      const fed = await graph.on(engine);
+      const { body } = await fed.query('{ products { upc list { author { name } } } }');
+      const authors = (last: string | null) => [{ author: { name: 'name-u1' } }, { author: { name: last } }];
+      assert.deepEqual(body, {
+        errors: [
+          {
+            message: 'no name for u2',
+            path: ['products', 1, 'list', 1, 'author', 'name'],
+            extensions: { code: 'SUBGRAPH_ERROR', serviceName: 'accounts' },
+          },
+        ],
+        data: {
+          products: [
+            { upc: '1', list: authors('name-u1') },
+            { upc: '2', list: authors(null) },
+            { upc: '3', list: authors('name-u3') },
+          ],
         },
-      ],
-      data: { broken: null, product: { name: 'P1', rating: 5 } },
+      });
     });
-  });
 
-  it('reports an entity the subgraph could not resolve at each field asked of it, for that item only', async () => {
-    await using fed = await startFederationCase(subgraphs());
-    const { body } = await fed.query(
-      '{ a: product(upc: "1") { details { note } } b: product(upc: "9") { name reviews details { note } } }',
-    );
-    // Identical errors are sent once, with every path (gateway/errors/collapse.ts).
-    const notFound = {
-      message: 'no product 9',
-      path: ['b', 'reviews'],
-      extensions: {
-        code: 'NOT_FOUND',
-        serviceName: 'reviews',
-        paths: [
-          ['b', 'reviews'],
-          ['b', 'details'],
+    it('keeps the data of other subgraphs when a root field fails', async () => {
+      const fed = await graph.on(engine);
+      const { body } = await fed.query('{ broken product(upc: "1") { name rating } }');
+      assert.deepEqual(body, {
+        errors: [
+          {
+            message: 'products is broken',
+            path: ['broken'],
+            extensions: { code: 'BROKEN', serviceName: 'products' },
+          },
         ],
-      },
-    };
-    assert.deepEqual(body, {
-      errors: [notFound],
-      data: { a: { details: { note: 'n' } }, b: { name: 'P9', reviews: null, details: null } },
+        data: { broken: null, product: { name: 'P1', rating: 5 } },
+      });
+    });
+
+    it('reports an entity the subgraph could not resolve at each field asked of it, for that item only', async () => {
+      const fed = await graph.on(engine);
+      const { body } = await fed.query(
+        '{ a: product(upc: "1") { details { note } } b: product(upc: "9") { name reviews details { note } } }',
+      );
+      // Identical errors are sent once, with every path (gateway/errors/collapse.ts).
+      const notFound = {
+        message: 'no product 9',
+        path: ['b', 'reviews'],
+        extensions: {
+          code: 'NOT_FOUND',
+          serviceName: 'reviews',
+          paths: [
+            ['b', 'reviews'],
+            ['b', 'details'],
+          ],
+        },
+      };
+      assert.deepEqual(body, {
+        errors: [notFound],
+        data: { a: { details: { note: 'n' } }, b: { name: 'P9', reviews: null, details: null } },
+      });
     });
   });
 });
 
 describe('null propagation', () => {
-  const nullRating = (path: Array<string | number>) => ({
-    message: 'Cannot return null for non-nullable field Product.rating.',
-    path,
-    extensions: { code: 'SUBGRAPH_ERROR', serviceName: 'reviews' },
-  });
-
-  it('nulls the nullable list item holding a non-null field a subgraph sent as null', async () => {
-    await using fed = await startFederationCase(subgraphs());
-    const { body } = await fed.query('{ products { name rating } }');
-    assert.deepEqual(body, {
-      errors: [nullRating(['products', 1, 'rating'])],
-      data: { products: [{ name: 'P1', rating: 5 }, null, { name: 'P3', rating: 5 }] },
+  forEachEngine(({ it, engine }) => {
+    const nullRating = (path: Array<string | number>) => ({
+      message: 'Cannot return null for non-nullable field Product.rating.',
+      path,
+      extensions: { code: 'SUBGRAPH_ERROR', serviceName: 'reviews' },
     });
-  });
 
-  it('bubbles through non-null list items to the nullable root field; sibling fields survive', async () => {
-    await using fed = await startFederationCase(subgraphs());
-    const { body } = await fed.query('{ strict { rating } product(upc: "3") { name } }');
-    assert.deepEqual(body, {
-      errors: [nullRating(['strict', 1, 'rating'])],
-      data: { strict: null, product: { name: 'P3' } },
+    it('nulls the nullable list item holding a non-null field a subgraph sent as null', async () => {
+      const fed = await graph.on(engine);
+      const { body } = await fed.query('{ products { name rating } }');
+      assert.deepEqual(body, {
+        errors: [nullRating(['products', 1, 'rating'])],
+        data: { products: [{ name: 'P1', rating: 5 }, null, { name: 'P3', rating: 5 }] },
+      });
     });
-  });
 
-  it('nulls a nested nullable object of an entity and reports the null at its own path', async () => {
-    await using fed = await startFederationCase(subgraphs());
-    const { body } = await fed.query('{ products { details { weight note } } }');
-    assert.deepEqual(body, {
-      errors: [
-        {
-          message: 'Cannot return null for non-nullable field Details.weight.',
-          path: ['products', 1, 'details', 'weight'],
-          extensions: { code: 'SUBGRAPH_ERROR', serviceName: 'reviews' },
-        },
-      ],
-      data: {
-        products: [
-          { details: { weight: 1, note: 'n' } },
-          { details: null },
-          { details: { weight: 1, note: 'n' } },
+    it('bubbles through non-null list items to the nullable root field; sibling fields survive', async () => {
+      const fed = await graph.on(engine);
+      const { body } = await fed.query('{ strict { rating } product(upc: "3") { name } }');
+      assert.deepEqual(body, {
+        errors: [nullRating(['strict', 1, 'rating'])],
+        data: { strict: null, product: { name: 'P3' } },
+      });
+    });
+
+    it('nulls a nested nullable object of an entity and reports the null at its own path', async () => {
+      const fed = await graph.on(engine);
+      const { body } = await fed.query('{ products { details { weight note } } }');
+      assert.deepEqual(body, {
+        errors: [
+          {
+            message: 'Cannot return null for non-nullable field Details.weight.',
+            path: ['products', 1, 'details', 'weight'],
+            extensions: { code: 'SUBGRAPH_ERROR', serviceName: 'reviews' },
+          },
         ],
-      },
-    });
-  });
-
-  it('nulls the whole data when a non-null root field is null', async () => {
-    await using fed = await startFederationCase(subgraphs());
-    const { body } = await fed.query('{ me { id } }');
-    assert.deepEqual(body, {
-      errors: [
-        {
-          message: 'Cannot return null for non-nullable field Query.me.',
-          path: ['me'],
-          extensions: { code: 'SUBGRAPH_ERROR', serviceName: 'products' },
+        data: {
+          products: [
+            { details: { weight: 1, note: 'n' } },
+            { details: null },
+            { details: { weight: 1, note: 'n' } },
+          ],
         },
-      ],
-      data: null,
+      });
+    });
+
+    it('nulls the whole data when a non-null root field is null', async () => {
+      const fed = await graph.on(engine);
+      const { body } = await fed.query('{ me { id } }');
+      assert.deepEqual(body, {
+        errors: [
+          {
+            message: 'Cannot return null for non-nullable field Query.me.',
+            path: ['me'],
+            extensions: { code: 'SUBGRAPH_ERROR', serviceName: 'products' },
+          },
+        ],
+        data: null,
+      });
     });
   });
 });

@@ -4,8 +4,8 @@
  * (here as a key other subgraphs join on and as a `@requires` input).
  */
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
-import { apolloSubgraph, fed2, startFederationCase, withoutMessages } from './harness.ts';
+import { describe } from 'node:test';
+import { apolloSubgraph, fed2, forEachEngine, sharedFederation, withoutMessages } from './harness.ts';
 
 type Ref = Record<string, unknown>;
 
@@ -47,84 +47,91 @@ const subgraphs = () => ({
   ),
 });
 
+// The subgraphs keep no state, so every case of the file shares them (and a gateway per engine).
+const graph = sharedFederation(subgraphs);
+
 describe('@inaccessible', () => {
-  it('still joins on an inaccessible key field', async () => {
-    await using fed = await startFederationCase(subgraphs());
-    const { body } = await fed.query('{ me { name tier invoiceCount greeting } }');
-    assert.deepEqual(body, {
-      data: { me: { name: 'Ada', tier: 'GOLD', invoiceCount: 21, greeting: 'Dear Ada' } },
+  forEachEngine(({ it, engine }) => {
+    it('still joins on an inaccessible key field', async () => {
+      const fed = await graph.on(engine);
+      const { body } = await fed.query('{ me { name tier invoiceCount greeting } }');
+      assert.deepEqual(body, {
+        data: { me: { name: 'Ada', tier: 'GOLD', invoiceCount: 21, greeting: 'Dear Ada' } },
+      });
     });
-  });
 
-  it('rejects a query for an inaccessible field as a validation error', async () => {
-    await using fed = await startFederationCase(subgraphs());
-    const { status, body } = await fed.query('{ me { name legacyId } }');
-    assert.equal(status, 400);
-    assert.deepEqual(withoutMessages(body), {
-      errors: [
-        {
-          message: '…',
-          locations: [{ line: 1, column: 13 }],
-          extensions: { code: 'GRAPHQL_VALIDATION_FAILED' },
-        },
-      ],
+    it('rejects a query for an inaccessible field as a validation error', async () => {
+      const fed = await graph.on(engine);
+      const { status, body } = await fed.query('{ me { name legacyId } }');
+      assert.equal(status, 400);
+      assert.deepEqual(withoutMessages(body), {
+        errors: [
+          {
+            message: '…',
+            locations: [{ line: 1, column: 13 }],
+            extensions: { code: 'GRAPHQL_VALIDATION_FAILED' },
+          },
+        ],
+      });
+      assert.equal(fed.servers.accounts!.requests(), 0);
     });
-    assert.equal(fed.servers.accounts!.requests(), 0);
-  });
 
-  it('rejects an inaccessible type in a fragment and an inaccessible enum value in an argument', async () => {
-    await using fed = await startFederationCase(subgraphs());
-    const { status, body } = await fed.query('{ me { ... on Secret { value } } }');
-    assert.equal(status, 400);
-    assert.deepEqual(withoutMessages(body), {
-      errors: [
-        {
-          message: '…',
-          locations: [{ line: 1, column: 15 }],
-          extensions: { code: 'GRAPHQL_VALIDATION_FAILED' },
-        },
-      ],
+    it('rejects an inaccessible type in a fragment and an inaccessible enum value in an argument', async () => {
+      const fed = await graph.on(engine);
+      const { status, body } = await fed.query('{ me { ... on Secret { value } } }');
+      assert.equal(status, 400);
+      assert.deepEqual(withoutMessages(body), {
+        errors: [
+          {
+            message: '…',
+            locations: [{ line: 1, column: 15 }],
+            extensions: { code: 'GRAPHQL_VALIDATION_FAILED' },
+          },
+        ],
+      });
+      const literal = await fed.query('{ members(tier: STAFF) }');
+      assert.equal(literal.status, 400);
+      assert.deepEqual(withoutMessages(literal.body), {
+        errors: [
+          {
+            message: '…',
+            locations: [{ line: 1, column: 17 }],
+            extensions: { code: 'GRAPHQL_VALIDATION_FAILED' },
+          },
+        ],
+      });
+      const variable = await fed.query('query ($t: Tier!) { members(tier: $t) }', { t: 'STAFF' });
+      assert.equal(variable.status, 400);
+      assert.deepEqual(withoutMessages(variable.body), {
+        errors: [
+          { message: '…', locations: [{ line: 1, column: 8 }], extensions: { code: 'BAD_USER_INPUT' } },
+        ],
+      });
+      assert.equal(fed.servers.accounts!.requests(), 0);
     });
-    const literal = await fed.query('{ members(tier: STAFF) }');
-    assert.equal(literal.status, 400);
-    assert.deepEqual(withoutMessages(literal.body), {
-      errors: [
-        {
-          message: '…',
-          locations: [{ line: 1, column: 17 }],
-          extensions: { code: 'GRAPHQL_VALIDATION_FAILED' },
-        },
-      ],
-    });
-    const variable = await fed.query('query ($t: Tier!) { members(tier: $t) }', { t: 'STAFF' });
-    assert.equal(variable.status, 400);
-    assert.deepEqual(withoutMessages(variable.body), {
-      errors: [{ message: '…', locations: [{ line: 1, column: 8 }], extensions: { code: 'BAD_USER_INPUT' } }],
-    });
-    assert.equal(fed.servers.accounts!.requests(), 0);
-  });
 
-  it('does not show inaccessible fields, types and enum values in introspection', async () => {
-    await using fed = await startFederationCase(subgraphs());
-    const { body } = await fed.query(`{
+    it('does not show inaccessible fields, types and enum values in introspection', async () => {
+      const fed = await graph.on(engine);
+      const { body } = await fed.query(`{
       user: __type(name: "User") { fields { name } }
       secret: __type(name: "Secret") { name }
       tier: __type(name: "Tier") { enumValues(includeDeprecated: true) { name } }
     }`);
-    assert.deepEqual(body, {
-      data: {
-        user: {
-          fields: [
-            { name: 'id' },
-            { name: 'name' },
-            { name: 'tier' },
-            { name: 'greeting' },
-            { name: 'invoiceCount' },
-          ],
+      assert.deepEqual(body, {
+        data: {
+          user: {
+            fields: [
+              { name: 'id' },
+              { name: 'name' },
+              { name: 'tier' },
+              { name: 'greeting' },
+              { name: 'invoiceCount' },
+            ],
+          },
+          secret: null,
+          tier: { enumValues: [{ name: 'GOLD' }, { name: 'SILVER' }] },
         },
-        secret: null,
-        tier: { enumValues: [{ name: 'GOLD' }, { name: 'SILVER' }] },
-      },
+      });
     });
   });
 });

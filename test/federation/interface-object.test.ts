@@ -4,8 +4,8 @@
  * concrete `__typename` when a client needs it.
  */
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
-import { apolloSubgraph, fed2, startFederationCase } from './harness.ts';
+import { describe } from 'node:test';
+import { apolloSubgraph, fed2, forEachEngine, sharedFederation } from './harness.ts';
 
 type Ref = Record<string, unknown>;
 
@@ -44,38 +44,43 @@ const subgraphs = () => ({
   ),
 });
 
-describe('@interfaceObject', () => {
-  it('adds a field to every implementation of an entity interface', async () => {
-    await using fed = await startFederationCase(subgraphs());
-    const { body } = await fed.query('{ media { __typename title reviews ... on Book { author } } }');
-    assert.deepEqual(body, {
-      data: {
-        media: [
-          { __typename: 'Book', title: 'Dune', reviews: ['classic'], author: 'Herbert' },
-          { __typename: 'Movie', title: 'Alien', reviews: ['scary', 'tense'] },
-        ],
-      },
-    });
-  });
+// The subgraphs keep no state, so every case of the file shares them (and a gateway per engine).
+const graph = sharedFederation(subgraphs);
 
-  it('resolves the concrete type of an interface object returned by its subgraph', async () => {
-    await using fed = await startFederationCase(subgraphs());
-    const { body } = await fed.query(
-      '{ mostReviewed { __typename id title reviews ... on Movie { director } ... on Book { author } } }',
-    );
-    assert.deepEqual(body, {
-      data: {
-        mostReviewed: {
-          __typename: 'Movie',
-          id: 'm1',
-          title: 'Alien',
-          reviews: ['scary', 'tense'],
-          director: 'Scott',
+describe('@interfaceObject', () => {
+  forEachEngine(({ it, engine }) => {
+    it('adds a field to every implementation of an entity interface', async () => {
+      const fed = await graph.on(engine);
+      const { body } = await fed.query('{ media { __typename title reviews ... on Book { author } } }');
+      assert.deepEqual(body, {
+        data: {
+          media: [
+            { __typename: 'Book', title: 'Dune', reviews: ['classic'], author: 'Herbert' },
+            { __typename: 'Movie', title: 'Alien', reviews: ['scary', 'tense'] },
+          ],
         },
-      },
+      });
     });
-    // __typename alone: the interface object's own name (Media) must never reach the client.
-    const typename = await fed.query('{ mostReviewed { __typename } }');
-    assert.deepEqual(typename.body, { data: { mostReviewed: { __typename: 'Movie' } } });
+
+    it('resolves the concrete type of an interface object returned by its subgraph', async () => {
+      const fed = await graph.on(engine);
+      const { body } = await fed.query(
+        '{ mostReviewed { __typename id title reviews ... on Movie { director } ... on Book { author } } }',
+      );
+      assert.deepEqual(body, {
+        data: {
+          mostReviewed: {
+            __typename: 'Movie',
+            id: 'm1',
+            title: 'Alien',
+            reviews: ['scary', 'tense'],
+            director: 'Scott',
+          },
+        },
+      });
+      // __typename alone: the interface object's own name (Media) must never reach the client.
+      const typename = await fed.query('{ mostReviewed { __typename } }');
+      assert.deepEqual(typename.body, { data: { mostReviewed: { __typename: 'Movie' } } });
+    });
   });
 });

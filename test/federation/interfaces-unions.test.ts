@@ -5,8 +5,8 @@
  * fragments on the concrete types.
  */
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
-import { apolloSubgraph, fed2, startFederationCase } from './harness.ts';
+import { describe } from 'node:test';
+import { apolloSubgraph, fed2, forEachEngine } from './harness.ts';
 
 type Ref = Record<string, unknown>;
 
@@ -38,95 +38,97 @@ const hits = [
 ];
 
 describe('interfaces and unions across subgraphs', () => {
-  it('resolves interface fields from the subgraph owning each concrete type', async () => {
-    await using fed = await startFederationCase({
-      ...owners(),
-      search: apolloSubgraph(
-        `${fed2('@key')}
+  forEachEngine(({ it, start }) => {
+    it('resolves interface fields from the subgraph owning each concrete type', async () => {
+      await using fed = await start({
+        ...owners(),
+        search: apolloSubgraph(
+          `${fed2('@key')}
         type Query { search: [Product!]! }
         interface Product { id: ID! }
         type Book implements Product @key(fields: "id") { id: ID! }
         type Movie implements Product @key(fields: "id") { id: ID! }`,
-        { Query: { search: () => hits } },
-      ),
+          { Query: { search: () => hits } },
+        ),
+      });
+      const { body } = await fed.query(
+        '{ search { __typename id title ... on Book { author } ... on Movie { director } } }',
+      );
+      assert.deepEqual(body, {
+        data: {
+          search: [
+            { __typename: 'Movie', id: 'm1', title: 'Alien', director: 'Scott' },
+            { __typename: 'Book', id: 'b1', title: 'Dune', author: 'Herbert' },
+          ],
+        },
+      });
     });
-    const { body } = await fed.query(
-      '{ search { __typename id title ... on Book { author } ... on Movie { director } } }',
-    );
-    assert.deepEqual(body, {
-      data: {
-        search: [
-          { __typename: 'Movie', id: 'm1', title: 'Alien', director: 'Scott' },
-          { __typename: 'Book', id: 'b1', title: 'Dune', author: 'Herbert' },
-        ],
-      },
-    });
-  });
 
-  it('resolves a union of entities owned by other subgraphs', async () => {
-    await using fed = await startFederationCase({
-      ...owners(),
-      search: apolloSubgraph(
-        `${fed2('@key')}
+    it('resolves a union of entities owned by other subgraphs', async () => {
+      await using fed = await start({
+        ...owners(),
+        search: apolloSubgraph(
+          `${fed2('@key')}
         type Query { results: [Result!]! }
         union Result = Book | Movie
         type Book @key(fields: "id") { id: ID! }
         type Movie @key(fields: "id") { id: ID! }`,
-        { Query: { results: () => hits } },
-      ),
+          { Query: { results: () => hits } },
+        ),
+      });
+      const { body } = await fed.query(
+        '{ results { __typename ... on Book { title author } ... on Movie { id director } } }',
+      );
+      assert.deepEqual(body, {
+        data: {
+          results: [
+            { __typename: 'Movie', id: 'm1', director: 'Scott' },
+            { __typename: 'Book', title: 'Dune', author: 'Herbert' },
+          ],
+        },
+      });
     });
-    const { body } = await fed.query(
-      '{ results { __typename ... on Book { title author } ... on Movie { id director } } }',
-    );
-    assert.deepEqual(body, {
-      data: {
-        results: [
-          { __typename: 'Movie', id: 'm1', director: 'Scott' },
-          { __typename: 'Book', title: 'Dune', author: 'Herbert' },
-        ],
-      },
-    });
-  });
 
-  it('extends the implementations of an entity interface in other subgraphs', async () => {
-    await using fed = await startFederationCase({
-      media: apolloSubgraph(
-        `${fed2('@key')}
+    it('extends the implementations of an entity interface in other subgraphs', async () => {
+      await using fed = await start({
+        media: apolloSubgraph(
+          `${fed2('@key')}
         type Query { media: [Media!]! }
         interface Media @key(fields: "id") { id: ID! title: String! }
         type Book implements Media @key(fields: "id") { id: ID! title: String! }
         type Movie implements Media @key(fields: "id") { id: ID! title: String! }`,
-        {
-          Query: {
-            media: () => [
-              ...books.map((b) => ({ ...b, __typename: 'Book' })),
-              { ...movies[0], __typename: 'Movie' },
-            ],
+          {
+            Query: {
+              media: () => [
+                ...books.map((b) => ({ ...b, __typename: 'Book' })),
+                { ...movies[0], __typename: 'Movie' },
+              ],
+            },
+            Media: { __resolveType: (m: { __typename: string }) => m.__typename },
           },
-          Media: { __resolveType: (m: { __typename: string }) => m.__typename },
-        },
-      ),
-      library: apolloSubgraph(
-        `${fed2('@key')}
+        ),
+        library: apolloSubgraph(
+          `${fed2('@key')}
         type Book @key(fields: "id") { id: ID! pages: Int! }`,
-        { Book: { __resolveReference: (ref: Ref) => ({ id: ref.id, pages: 412 }) } },
-      ),
-      cinema: apolloSubgraph(
-        `${fed2('@key')}
+          { Book: { __resolveReference: (ref: Ref) => ({ id: ref.id, pages: 412 }) } },
+        ),
+        cinema: apolloSubgraph(
+          `${fed2('@key')}
         type Movie @key(fields: "id") { id: ID! minutes: Int! }`,
-        { Movie: { __resolveReference: (ref: Ref) => ({ id: ref.id, minutes: 117 }) } },
-      ),
-    });
-    const { body } = await fed.query(
-      '{ media { __typename title ... on Book { pages } ... on Movie { minutes } } }',
-    );
-    assert.deepEqual(body, {
-      data: {
-        media: [
-          { __typename: 'Book', title: 'Dune', pages: 412 },
-          { __typename: 'Movie', title: 'Alien', minutes: 117 },
-        ],
-      },
+          { Movie: { __resolveReference: (ref: Ref) => ({ id: ref.id, minutes: 117 }) } },
+        ),
+      });
+      const { body } = await fed.query(
+        '{ media { __typename title ... on Book { pages } ... on Movie { minutes } } }',
+      );
+      assert.deepEqual(body, {
+        data: {
+          media: [
+            { __typename: 'Book', title: 'Dune', pages: 412 },
+            { __typename: 'Movie', title: 'Alien', minutes: 117 },
+          ],
+        },
+      });
     });
   });
 });

@@ -4,8 +4,8 @@
  * `@requiresScopes`) nor their scalars, and entity fields from every subgraph on one type.
  */
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
-import { apolloSubgraph, fed2, gatehouseSubgraph, startFederationCase } from './harness.ts';
+import { describe } from 'node:test';
+import { apolloSubgraph, fed2, forEachEngine, gatehouseSubgraph, sharedFederation } from './harness.ts';
 
 const subgraphs = () => ({
   accounts: apolloSubgraph(
@@ -22,10 +22,14 @@ const subgraphs = () => ({
   ),
 });
 
+// The subgraphs keep no state, so every case of the file shares them (and a gateway per engine).
+const graph = sharedFederation(subgraphs);
+
 describe('introspection of the supergraph', () => {
-  it('lists only the client types, root fields and standard directives in __schema', async () => {
-    await using fed = await startFederationCase(subgraphs());
-    const { body } = await fed.query(`{
+  forEachEngine(({ it, engine }) => {
+    it('lists only the client types, root fields and standard directives in __schema', async () => {
+      const fed = await graph.on(engine);
+      const { body } = await fed.query(`{
       __schema {
         queryType { name fields { name } }
         mutationType { name }
@@ -33,36 +37,36 @@ describe('introspection of the supergraph', () => {
         directives { name }
       }
     }`);
-    assert.deepEqual(body, {
-      data: {
-        __schema: {
-          queryType: { name: 'Query', fields: [{ name: 'me' }, { name: 'latest' }] },
-          mutationType: null,
-          types: [
-            'Query',
-            'User',
-            'ID',
-            'Review',
-            'String',
-            'Boolean',
-            '__Schema',
-            '__Type',
-            '__TypeKind',
-            '__Field',
-            '__InputValue',
-            '__EnumValue',
-            '__Directive',
-            '__DirectiveLocation',
-          ].map((name) => ({ name })),
-          directives: ['include', 'skip', 'deprecated', 'specifiedBy', 'oneOf'].map((name) => ({ name })),
+      assert.deepEqual(body, {
+        data: {
+          __schema: {
+            queryType: { name: 'Query', fields: [{ name: 'me' }, { name: 'latest' }] },
+            mutationType: null,
+            types: [
+              'Query',
+              'User',
+              'ID',
+              'Review',
+              'String',
+              'Boolean',
+              '__Schema',
+              '__Type',
+              '__TypeKind',
+              '__Field',
+              '__InputValue',
+              '__EnumValue',
+              '__Directive',
+              '__DirectiveLocation',
+            ].map((name) => ({ name })),
+            directives: ['include', 'skip', 'deprecated', 'specifiedBy', 'oneOf'].map((name) => ({ name })),
+          },
         },
-      },
+      });
     });
-  });
 
-  it('answers __type with the merged entity and null for federation internals', async () => {
-    await using fed = await startFederationCase(subgraphs());
-    const { body } = await fed.query(`{
+    it('answers __type with the merged entity and null for federation internals', async () => {
+      const fed = await graph.on(engine);
+      const { body } = await fed.query(`{
       user: __type(name: "User") { kind fields { name type { kind ofType { name } } } }
       entity: __type(name: "_Entity") { name }
       any: __type(name: "_Any") { name }
@@ -71,38 +75,39 @@ describe('introspection of the supergraph', () => {
       purpose: __type(name: "link__Purpose") { name }
       scope: __type(name: "requiresScopes__Scope") { name }
     }`);
-    const nonNull = (name: string) => ({ kind: 'NON_NULL', ofType: { name } });
-    assert.deepEqual(body, {
-      data: {
-        user: {
-          kind: 'OBJECT',
-          fields: [
-            { name: 'id', type: nonNull('ID') },
-            { name: 'name', type: nonNull('String') },
-            { name: 'email', type: { kind: 'SCALAR', ofType: null } },
-            { name: 'shout', type: nonNull('String') },
-          ],
+      const nonNull = (name: string) => ({ kind: 'NON_NULL', ofType: { name } });
+      assert.deepEqual(body, {
+        data: {
+          user: {
+            kind: 'OBJECT',
+            fields: [
+              { name: 'id', type: nonNull('ID') },
+              { name: 'name', type: nonNull('String') },
+              { name: 'email', type: { kind: 'SCALAR', ofType: null } },
+              { name: 'shout', type: nonNull('String') },
+            ],
+          },
+          entity: null,
+          any: null,
+          service: null,
+          graph: null,
+          purpose: null,
+          scope: null,
         },
-        entity: null,
-        any: null,
-        service: null,
-        graph: null,
-        purpose: null,
-        scope: null,
-      },
+      });
     });
-  });
 
-  it('rejects queries for _entities and _service as unknown fields', async () => {
-    await using fed = await startFederationCase(subgraphs());
-    for (const query of ['{ _service { sdl } }', '{ _entities(representations: []) { __typename } }']) {
-      const { status, body } = await fed.query(query);
-      assert.equal(status, 400, query);
-      assert.deepEqual(
-        body.errors?.map((e) => e.extensions?.code),
-        ['GRAPHQL_VALIDATION_FAILED'],
-        query,
-      );
-    }
+    it('rejects queries for _entities and _service as unknown fields', async () => {
+      const fed = await graph.on(engine);
+      for (const query of ['{ _service { sdl } }', '{ _entities(representations: []) { __typename } }']) {
+        const { status, body } = await fed.query(query);
+        assert.equal(status, 400, query);
+        assert.deepEqual(
+          body.errors?.map((e) => e.extensions?.code),
+          ['GRAPHQL_VALIDATION_FAILED'],
+          query,
+        );
+      }
+    });
   });
 });

@@ -3,8 +3,8 @@
  * itself, and the owning subgraph is not called for it; off that path, the owner is.
  */
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
-import { apolloSubgraph, fed2, startFederationCase } from './harness.ts';
+import { describe } from 'node:test';
+import { apolloSubgraph, fed2, forEachEngine } from './harness.ts';
 
 type Ref = Record<string, unknown>;
 
@@ -44,26 +44,28 @@ const cases = () => {
 };
 
 describe('@provides and @external', () => {
-  it('answers a provided field from the providing subgraph, without calling the owner', async () => {
-    const { calls, subgraphs } = cases();
-    await using fed = await startFederationCase(subgraphs);
-    const { body } = await fed.query('{ reviews { body author { id username } } }');
-    assert.deepEqual(body, {
-      data: { reviews: [{ body: 'Nice', author: { id: 'u1', username: 'ada-from-reviews' } }] },
+  forEachEngine(({ it, start }) => {
+    it('answers a provided field from the providing subgraph, without calling the owner', async () => {
+      const { calls, subgraphs } = cases();
+      await using fed = await start(subgraphs);
+      const { body } = await fed.query('{ reviews { body author { id username } } }');
+      assert.deepEqual(body, {
+        data: { reviews: [{ body: 'Nice', author: { id: 'u1', username: 'ada-from-reviews' } }] },
+      });
+      assert.equal(calls.accounts, 0);
+      assert.equal(fed.servers.accounts!.requests(), 0);
     });
-    assert.equal(calls.accounts, 0);
-    assert.equal(fed.servers.accounts!.requests(), 0);
-  });
 
-  it('fetches the same external field from its owner on a path that does not provide it', async () => {
-    const { calls, subgraphs } = cases();
-    await using fed = await startFederationCase(subgraphs);
-    const { body } = await fed.query('{ reviews { author { username } editor { id username } } }');
-    assert.deepEqual(body, {
-      data: {
-        reviews: [{ author: { username: 'ada-from-reviews' }, editor: { id: 'u2', username: 'grace' } }],
-      },
+    it('fetches the same external field from its owner on a path that does not provide it', async () => {
+      const { calls, subgraphs } = cases();
+      await using fed = await start(subgraphs);
+      const { body } = await fed.query('{ reviews { author { username } editor { id username } } }');
+      assert.deepEqual(body, {
+        data: {
+          reviews: [{ author: { username: 'ada-from-reviews' }, editor: { id: 'u2', username: 'grace' } }],
+        },
+      });
+      assert.equal(calls.accounts, 1);
     });
-    assert.equal(calls.accounts, 1);
   });
 });

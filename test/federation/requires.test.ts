@@ -4,8 +4,8 @@
  * field is missing, so an incomplete representation fails the case.
  */
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
-import { apolloSubgraph, fed2, startFederationCase } from './harness.ts';
+import { describe } from 'node:test';
+import { apolloSubgraph, fed2, forEachEngine } from './harness.ts';
 
 type Ref = Record<string, unknown>;
 
@@ -33,133 +33,135 @@ const productsSubgraph = () =>
   );
 
 describe('@requires', () => {
-  it('sends fields owned by another subgraph in the representation', async () => {
-    await using fed = await startFederationCase({
-      products: productsSubgraph(),
-      shipping: apolloSubgraph(
-        `${fed2('@key', '@external', '@requires')}
+  forEachEngine(({ it, start }) => {
+    it('sends fields owned by another subgraph in the representation', async () => {
+      await using fed = await start({
+        products: productsSubgraph(),
+        shipping: apolloSubgraph(
+          `${fed2('@key', '@external', '@requires')}
         type Product @key(fields: "upc") {
           upc: String! price: Int! @external weight: Int! @external
           shippingEstimate: Int! @requires(fields: "price weight")
         }`,
-        {
-          Product: {
-            __resolveReference: (ref: Ref) => {
-              const price = need<number>(ref, 'price');
-              return { upc: ref.upc, shippingEstimate: price > 1000 ? 0 : need<number>(ref, 'weight') / 2 };
+          {
+            Product: {
+              __resolveReference: (ref: Ref) => {
+                const price = need<number>(ref, 'price');
+                return { upc: ref.upc, shippingEstimate: price > 1000 ? 0 : need<number>(ref, 'weight') / 2 };
+              },
             },
           },
+        ),
+      });
+      const { body } = await fed.query('{ products { name shippingEstimate } }');
+      assert.deepEqual(body, {
+        data: {
+          products: [
+            { name: 'Table', shippingEstimate: 15 },
+            { name: 'Lamp', shippingEstimate: 0 },
+          ],
         },
-      ),
+      });
     });
-    const { body } = await fed.query('{ products { name shippingEstimate } }');
-    assert.deepEqual(body, {
-      data: {
-        products: [
-          { name: 'Table', shippingEstimate: 15 },
-          { name: 'Lamp', shippingEstimate: 0 },
-        ],
-      },
-    });
-  });
 
-  it('sends a nested selection (@requires(fields: "dimensions { size weight }"))', async () => {
-    await using fed = await startFederationCase({
-      products: productsSubgraph(),
-      shipping: apolloSubgraph(
-        `${fed2('@key', '@external', '@requires', '@shareable')}
+    it('sends a nested selection (@requires(fields: "dimensions { size weight }"))', async () => {
+      await using fed = await start({
+        products: productsSubgraph(),
+        shipping: apolloSubgraph(
+          `${fed2('@key', '@external', '@requires', '@shareable')}
         type Product @key(fields: "upc") {
           upc: String! dimensions: Dimensions! @external
           carrier: String! @requires(fields: "dimensions { size weight }")
         }
         type Dimensions @shareable { size: String! weight: Int! }`,
-        {
-          Product: {
-            __resolveReference: (ref: Ref) => {
-              const d = need<{ size?: string; weight?: number }>(ref, 'dimensions');
-              if (d.size === undefined || d.weight === undefined) throw new Error('incomplete dimensions');
-              return { upc: ref.upc, carrier: d.size === 'L' && d.weight > 10 ? 'freight' : 'post' };
+          {
+            Product: {
+              __resolveReference: (ref: Ref) => {
+                const d = need<{ size?: string; weight?: number }>(ref, 'dimensions');
+                if (d.size === undefined || d.weight === undefined) throw new Error('incomplete dimensions');
+                return { upc: ref.upc, carrier: d.size === 'L' && d.weight > 10 ? 'freight' : 'post' };
+              },
             },
           },
+        ),
+      });
+      const { body } = await fed.query('{ products { upc carrier } }');
+      assert.deepEqual(body, {
+        data: {
+          products: [
+            { upc: '1', carrier: 'freight' },
+            { upc: '2', carrier: 'post' },
+          ],
         },
-      ),
+      });
     });
-    const { body } = await fed.query('{ products { upc carrier } }');
-    assert.deepEqual(body, {
-      data: {
-        products: [
-          { upc: '1', carrier: 'freight' },
-          { upc: '2', carrier: 'post' },
-        ],
-      },
-    });
-  });
 
-  it('gathers required fields from two other subgraphs', async () => {
-    await using fed = await startFederationCase({
-      products: productsSubgraph(),
-      warehouse: apolloSubgraph(
-        `${fed2('@key')}
+    it('gathers required fields from two other subgraphs', async () => {
+      await using fed = await start({
+        products: productsSubgraph(),
+        warehouse: apolloSubgraph(
+          `${fed2('@key')}
         type Product @key(fields: "upc") { upc: String! aisle: Int! }`,
-        { Product: { __resolveReference: (ref: Ref) => ({ upc: ref.upc, aisle: Number(ref.upc) * 10 }) } },
-      ),
-      picking: apolloSubgraph(
-        `${fed2('@key', '@external', '@requires')}
+          { Product: { __resolveReference: (ref: Ref) => ({ upc: ref.upc, aisle: Number(ref.upc) * 10 }) } },
+        ),
+        picking: apolloSubgraph(
+          `${fed2('@key', '@external', '@requires')}
         type Product @key(fields: "upc") {
           upc: String! name: String! @external aisle: Int! @external
           pickLabel: String! @requires(fields: "name aisle")
         }`,
-        {
-          Product: {
-            __resolveReference: (ref: Ref) => ({
-              upc: ref.upc,
-              pickLabel: `${need<string>(ref, 'name')}@${need<number>(ref, 'aisle')}`,
-            }),
+          {
+            Product: {
+              __resolveReference: (ref: Ref) => ({
+                upc: ref.upc,
+                pickLabel: `${need<string>(ref, 'name')}@${need<number>(ref, 'aisle')}`,
+              }),
+            },
           },
-        },
-      ),
+        ),
+      });
+      const { body } = await fed.query('{ products { pickLabel } }');
+      assert.deepEqual(body, { data: { products: [{ pickLabel: 'Table@10' }, { pickLabel: 'Lamp@20' }] } });
     });
-    const { body } = await fed.query('{ products { pickLabel } }');
-    assert.deepEqual(body, { data: { products: [{ pickLabel: 'Table@10' }, { pickLabel: 'Lamp@20' }] } });
-  });
 
-  it('requires a field with arguments (@requires(fields: "price(currency: EUR)"))', async () => {
-    await using fed = await startFederationCase({
-      products: apolloSubgraph(
-        `${fed2('@key')}
+    it('requires a field with arguments (@requires(fields: "price(currency: EUR)"))', async () => {
+      await using fed = await start({
+        products: apolloSubgraph(
+          `${fed2('@key')}
         type Query { products: [Product!]! }
         enum Currency { USD EUR }
         type Product @key(fields: "upc") { upc: String! price(currency: Currency!): Int! }`,
-        {
-          Query: { products: () => products },
-          Product: {
-            price: (p: { price: number }, args: { currency: string }) =>
-              args.currency === 'EUR' ? p.price - 100 : p.price,
+          {
+            Query: { products: () => products },
+            Product: {
+              price: (p: { price: number }, args: { currency: string }) =>
+                args.currency === 'EUR' ? p.price - 100 : p.price,
+            },
           },
-        },
-      ),
-      tax: apolloSubgraph(
-        `${fed2('@key', '@external', '@requires')}
+        ),
+        tax: apolloSubgraph(
+          `${fed2('@key', '@external', '@requires')}
         enum Currency { USD EUR }
         type Product @key(fields: "upc") {
           upc: String! price(currency: Currency!): Int! @external
           vatEur: Int! @requires(fields: "price(currency: EUR)")
         }`,
-        {
-          Product: {
-            __resolveReference: (ref: Ref) => ({ upc: ref.upc, vatEur: need<number>(ref, 'price') / 5 }),
+          {
+            Product: {
+              __resolveReference: (ref: Ref) => ({ upc: ref.upc, vatEur: need<number>(ref, 'price') / 5 }),
+            },
           },
+        ),
+      });
+      const { body } = await fed.query('{ products { upc vatEur } }');
+      assert.deepEqual(body, {
+        data: {
+          products: [
+            { upc: '1', vatEur: 160 },
+            { upc: '2', vatEur: 280 },
+          ],
         },
-      ),
-    });
-    const { body } = await fed.query('{ products { upc vatEur } }');
-    assert.deepEqual(body, {
-      data: {
-        products: [
-          { upc: '1', vatEur: 160 },
-          { upc: '2', vatEur: 280 },
-        ],
-      },
+      });
     });
   });
 });

@@ -3,8 +3,8 @@
  * our own `buildSubgraphSchema`, all join the same entity.
  */
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
-import { apolloSubgraph, fed2, gatehouseSubgraph, startFederationCase } from './harness.ts';
+import { describe } from 'node:test';
+import { apolloSubgraph, fed2, forEachEngine, gatehouseSubgraph } from './harness.ts';
 
 const users = [
   { id: '1', name: 'Ada' },
@@ -22,84 +22,89 @@ const expected = {
 };
 
 describe('federation versions', () => {
-  it('joins two federation v2 subgraphs (@link)', async () => {
-    await using fed = await startFederationCase({
-      accounts: apolloSubgraph(
-        `${fed2('@key')}
+  forEachEngine(({ it, start }) => {
+    it('joins two federation v2 subgraphs (@link)', async () => {
+      await using fed = await start({
+        accounts: apolloSubgraph(
+          `${fed2('@key')}
         type Query { users: [User!]! }
         type User @key(fields: "id") { id: ID! name: String! }`,
-        { Query: { users: () => users }, User: { __resolveReference: userById } },
-      ),
-      reviews: apolloSubgraph(
-        `${fed2('@key')}
+          { Query: { users: () => users }, User: { __resolveReference: userById } },
+        ),
+        reviews: apolloSubgraph(
+          `${fed2('@key')}
         type User @key(fields: "id") { id: ID! reviewCount: Int! }`,
-        { User: { reviewCount: (u: { id: string }) => Number(u.id) } },
-      ),
+          { User: { reviewCount: (u: { id: string }) => Number(u.id) } },
+        ),
+      });
+      assert.deepEqual((await fed.query(query)).body, expected);
     });
-    assert.deepEqual((await fed.query(query)).body, expected);
-  });
 
-  it('joins federation v1 subgraphs (extend type, @extends, @external)', async () => {
-    await using fed = await startFederationCase({
-      accounts: apolloSubgraph(
-        `type Query { users: [User!]! }
+    it('joins federation v1 subgraphs (extend type, @extends, @external)', async () => {
+      await using fed = await start({
+        accounts: apolloSubgraph(
+          `type Query { users: [User!]! }
         type User @key(fields: "id") { id: ID! name: String! }`,
-        { Query: { users: () => users }, User: { __resolveReference: userById } },
-      ),
-      reviews: apolloSubgraph(`extend type User @key(fields: "id") { id: ID! @external reviewCount: Int! }`, {
-        User: { reviewCount: (u: { id: string }) => Number(u.id) },
-      }),
+          { Query: { users: () => users }, User: { __resolveReference: userById } },
+        ),
+        reviews: apolloSubgraph(
+          `extend type User @key(fields: "id") { id: ID! @external reviewCount: Int! }`,
+          {
+            User: { reviewCount: (u: { id: string }) => Number(u.id) },
+          },
+        ),
+      });
+      assert.deepEqual((await fed.query(query)).body, expected);
     });
-    assert.deepEqual((await fed.query(query)).body, expected);
-  });
 
-  it('accepts the v1 @extends directive in place of extend type', async () => {
-    await using fed = await startFederationCase({
-      accounts: apolloSubgraph(
-        `type Query { users: [User!]! }
+    it('accepts the v1 @extends directive in place of extend type', async () => {
+      await using fed = await start({
+        accounts: apolloSubgraph(
+          `type Query { users: [User!]! }
         type User @key(fields: "id") { id: ID! name: String! }`,
-        { Query: { users: () => users }, User: { __resolveReference: userById } },
-      ),
-      reviews: apolloSubgraph(
-        `type User @key(fields: "id") @extends { id: ID! @external reviewCount: Int! }`,
-        { User: { reviewCount: (u: { id: string }) => Number(u.id) } },
-      ),
+          { Query: { users: () => users }, User: { __resolveReference: userById } },
+        ),
+        reviews: apolloSubgraph(
+          `type User @key(fields: "id") @extends { id: ID! @external reviewCount: Int! }`,
+          { User: { reviewCount: (u: { id: string }) => Number(u.id) } },
+        ),
+      });
+      assert.deepEqual((await fed.query(query)).body, expected);
     });
-    assert.deepEqual((await fed.query(query)).body, expected);
-  });
 
-  it('mixes a v1 subgraph with a v2 one', async () => {
-    await using fed = await startFederationCase({
-      accounts: apolloSubgraph(
-        `type Query { users: [User!]! }
+    it('mixes a v1 subgraph with a v2 one', async () => {
+      await using fed = await start({
+        accounts: apolloSubgraph(
+          `type Query { users: [User!]! }
         type User @key(fields: "id") { id: ID! name: String! }`,
-        { Query: { users: () => users }, User: { __resolveReference: userById } },
-      ),
-      reviews: apolloSubgraph(
-        `${fed2('@key')}
+          { Query: { users: () => users }, User: { __resolveReference: userById } },
+        ),
+        reviews: apolloSubgraph(
+          `${fed2('@key')}
         type User @key(fields: "id") { id: ID! reviewCount: Int! }`,
-        { User: { reviewCount: (u: { id: string }) => Number(u.id) } },
-      ),
+          { User: { reviewCount: (u: { id: string }) => Number(u.id) } },
+        ),
+      });
+      assert.deepEqual((await fed.query(query)).body, expected);
     });
-    assert.deepEqual((await fed.query(query)).body, expected);
-  });
 
-  it('serves subgraphs built with our own buildSubgraphSchema (v2 and v1)', async () => {
-    await using fed = await startFederationCase({
-      accounts: gatehouseSubgraph(
-        `${fed2('@key')}
+    it('serves subgraphs built with our own buildSubgraphSchema (v2 and v1)', async () => {
+      await using fed = await start({
+        accounts: gatehouseSubgraph(
+          `${fed2('@key')}
         type Query { users: [User!]! }
         type User @key(fields: "id") { id: ID! name: String! }`,
-        {
-          Query: { users: () => users },
-          User: { __resolveReference: (ref) => userById(ref as { id: string }) },
-        },
-      ),
-      reviews: gatehouseSubgraph(
-        `extend type User @key(fields: "id") { id: ID! @external reviewCount: Int! }`,
-        { User: { reviewCount: (u: { id: string }) => Number(u.id) } },
-      ),
+          {
+            Query: { users: () => users },
+            User: { __resolveReference: (ref) => userById(ref as { id: string }) },
+          },
+        ),
+        reviews: gatehouseSubgraph(
+          `extend type User @key(fields: "id") { id: ID! @external reviewCount: Int! }`,
+          { User: { reviewCount: (u: { id: string }) => Number(u.id) } },
+        ),
+      });
+      assert.deepEqual((await fed.query(query)).body, expected);
     });
-    assert.deepEqual((await fed.query(query)).body, expected);
   });
 });
