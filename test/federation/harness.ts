@@ -159,6 +159,15 @@ export interface SharedFederation {
   on(engine: Engine): Promise<SharedCase>;
 }
 
+export interface SharedFederationOptions extends Omit<FederationCaseOptions, 'engine'> {
+  /**
+   * Subgraphs that are down: their servers close once every engine's gateway has composed, so
+   * each call to them is refused.
+   * @default []
+   */
+  down?: readonly string[];
+}
+
 /**
  * One set of subgraph servers for the cases of the enclosing suite, and one gateway per engine
  * over them, each started on first use and all closed after the suite. For subgraphs without
@@ -166,24 +175,42 @@ export interface SharedFederation {
  */
 export function sharedFederation(
   subgraphs: () => Record<string, GraphQLSchema>,
-  options: Omit<FederationCaseOptions, 'engine'> = {},
+  options: SharedFederationOptions = {},
 ): SharedFederation {
+  const { down = [], ...caseOptions } = options;
   let servers: Promise<Record<string, RunningServer>> | undefined;
   const gateways = new Map<Engine, Promise<TestGateway>>();
+  const gatewayOn = async (engine: Engine) => {
+    let gateway = gateways.get(engine);
+    if (gateway === undefined) {
+      gateway = startGatewayOver(await (servers as Promise<Record<string, RunningServer>>), {
+        ...caseOptions,
+        engine,
+      });
+      gateways.set(engine, gateway);
+    }
+    return gateway;
+  };
+  // Down subgraphs must have served their SDL to every gateway before they stop.
+  let downClosed: Promise<void> | undefined;
+  const takeDown = async (running: Record<string, RunningServer>) => {
+    await Promise.all(ENGINES.map(gatewayOn));
+    await Promise.all(down.map((name) => running[name]?.close()));
+  };
   after(async () => {
     await Promise.allSettled([...gateways.values()].map(async (g) => (await g).close()));
-    if (servers) await closeAll(await servers);
+    const running = servers ? await servers : {};
+    await closeAll(Object.fromEntries(Object.entries(running).filter(([name]) => !down.includes(name))));
   });
   return {
     async on(engine) {
       servers ??= serveSubgraphs(subgraphs());
       const running = await servers;
-      let gateway = gateways.get(engine);
-      if (gateway === undefined) {
-        gateway = startGatewayOver(running, { ...options, engine });
-        gateways.set(engine, gateway);
+      if (down.length > 0) {
+        downClosed ??= takeDown(running);
+        await downClosed;
       }
-      const ready = await gateway;
+      const ready = await gatewayOn(engine);
       for (const server of Object.values(running)) server.resetRequests();
       return { gateway: ready, servers: running, query: (q, v, h) => ready.query(q, v, h) };
     },

@@ -1,0 +1,18 @@
+/**
+ * Every conformance graph: `conformance.test.ts` runs their cases on each engine and
+ * `differential.test.ts` compares the engines' answers to them. A new graph is added here.
+ */
+import type { ConformanceGraph } from '../conformance.ts';
+import { lists } from './lists.ts';
+import { nullPropagation } from './null-propagation.ts';
+import { overrideLabels } from './override-labels.ts';
+import { partialFailures } from './partial-failures.ts';
+import { rootFields } from './root-fields.ts';
+
+export const conformanceGraphs: readonly ConformanceGraph[] = [
+  overrideLabels,
+  lists,
+  rootFields,
+  partialFailures,
+  nullPropagation,
+];
