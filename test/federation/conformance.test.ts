@@ -1,4 +1,4 @@
-/** The data-driven conformance cases (`cases/`), each on every engine. */
+/** Every data-driven conformance case (`cases/index.ts`), on each engine. */
 import { conformanceGraphs } from './cases/index.ts';
 import { runConformance } from './conformance.ts';
 

@@ -3,6 +3,7 @@
  * `differential.test.ts` compares the engines' answers to them. A new graph is added here.
  */
 import type { ConformanceGraph } from '../conformance.ts';
+import { subgraphErrors } from './errors.ts';
 import { lists } from './lists.ts';
 import { nullPropagation } from './null-propagation.ts';
 import { overrideLabels } from './override-labels.ts';
@@ -10,6 +11,7 @@ import { partialFailures } from './partial-failures.ts';
 import { rootFields } from './root-fields.ts';
 
 export const conformanceGraphs: readonly ConformanceGraph[] = [
+  subgraphErrors,
   overrideLabels,
   lists,
   rootFields,
