@@ -4,17 +4,27 @@
  */
 import type { ConformanceGraph } from '../conformance.ts';
 import { subgraphErrors } from './errors.ts';
+import { interfacesUnions } from './interfaces-unions.ts';
+import { keys } from './keys.ts';
 import { lists } from './lists.ts';
 import { nullPropagation } from './null-propagation.ts';
 import { overrideLabels } from './override-labels.ts';
 import { partialFailures } from './partial-failures.ts';
+import { provides } from './provides.ts';
+import { requires } from './requires.ts';
 import { rootFields } from './root-fields.ts';
+import { shareableOverride } from './shareable-override.ts';
 
 export const conformanceGraphs: readonly ConformanceGraph[] = [
-  subgraphErrors,
+  ...keys,
+  ...requires,
+  ...provides,
+  ...shareableOverride,
   overrideLabels,
+  ...interfacesUnions,
   lists,
   rootFields,
+  subgraphErrors,
   partialFailures,
   nullPropagation,
 ];
