@@ -31,6 +31,11 @@ export interface ConformanceCase {
    * Messages the gateway or graphql-js write are `'…'` (see {@link comparable}).
    */
   expected: Body;
+  /**
+   * The HTTP status of the answer.
+   * @default 200
+   */
+  status?: number;
   /** Requests each named subgraph receives for the operation (unnamed ones are not counted). */
   requests?: Record<string, number>;
   /** Marks the stitching run `todo`: `'stitching engine: <why it is wrong>'` (listed in README.md). */
@@ -84,7 +89,7 @@ export function runConformance(graphs: readonly ConformanceGraph[]): void {
           it(c.name, { stitchingTodo: c.stitchingTodo }, async () => {
             const fed = await federation.on(engine);
             const { status, body } = await fed.query(c.query, c.variables);
-            assert.equal(status, 200);
+            assert.equal(status, c.status ?? 200);
             assert.deepEqual(comparable(body as Body), c.expected);
             for (const [name, count] of Object.entries(c.requests ?? {})) {
               assert.equal(fed.servers[name]?.requests(), count, `requests to ${name}`);

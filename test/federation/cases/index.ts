@@ -4,8 +4,10 @@
  */
 import type { ConformanceGraph } from '../conformance.ts';
 import { subgraphErrors } from './errors.ts';
+import { inaccessible } from './inaccessible.ts';
 import { interfaceObject } from './interface-object.ts';
 import { interfacesUnions } from './interfaces-unions.ts';
+import { introspection } from './introspection.ts';
 import { keys } from './keys.ts';
 import { lists } from './lists.ts';
 import { nullPropagation } from './null-propagation.ts';
@@ -28,6 +30,8 @@ export const conformanceGraphs: readonly ConformanceGraph[] = [
   ...interfacesUnions,
   interfaceObject,
   operations,
+  inaccessible,
+  introspection,
   lists,
   rootFields,
   subgraphErrors,
