@@ -1,10 +1,12 @@
 /**
  * Partial failures: a subgraph that is down (its root field and its entity fields, nullable and
  * non-null, up to `data: null`) and a subgraph that answers `null` for an entity it does not have
- * (`_entities` without an error). The healthy rest is served; each error is at the client's path
+ * (`_entities` without an error), or fails its whole `_entities` fetch (`data: null`, one error at
+ * `["_entities"]`, as graphql-js answers when the non-null `_entities` field throws). The healthy rest is served; each error is at the client's path
  * with the gateway's code and the subgraph's name. Identical errors are sent once, with every path
  * in `extensions.paths` (`gateway/errors/collapse.ts`).
  */
+import { GraphQLError, type GraphQLSchema } from 'graphql';
 import type { ConformanceGraph } from '../conformance.ts';
 import { apolloSubgraph, fed2 } from '../harness.ts';
 
@@ -16,6 +18,16 @@ const products = [
 const inventory: Record<string, { upc: string; stock: number; warehouse: string }> = {
   '1': { upc: '1', stock: 5, warehouse: 'W1' },
 };
+
+/** `schema` whose `_entities` field throws `error`, whatever the representations. */
+function failingEntities(schema: GraphQLSchema, error: GraphQLError): GraphQLSchema {
+  const field = schema.getQueryType()?.getFields()._entities;
+  if (field === undefined) throw new Error('not a subgraph with entities');
+  field.resolve = () => {
+    throw error;
+  };
+  return schema;
+}
 
 const unavailable = (...paths: Array<Array<string | number>>) => ({
   message: '…',
@@ -46,8 +58,42 @@ export const partialFailures: ConformanceGraph = {
       type Product @key(fields: "upc") { upc: String! stock: Int warehouse: String! }`,
       { Product: { __resolveReference: (ref: { upc: string }) => inventory[ref.upc] ?? null } },
     ),
+    pricing: failingEntities(
+      apolloSubgraph(
+        `${fed2('@key')}
+        type Product @key(fields: "upc") { upc: String! price: Int }`,
+      ),
+      new GraphQLError('pricing is down for maintenance', { extensions: { code: 'MAINTENANCE' } }),
+    ),
   }),
   cases: [
+    {
+      // One error per field asked of each entity (as when one entity fails), collapsed into one.
+      name: 'an entity fetch that fails as a whole: the error of the subgraph at each entity field',
+      query: '{ products { name price } }',
+      expected: {
+        errors: [
+          {
+            message: 'pricing is down for maintenance',
+            path: ['products', 0, 'price'],
+            extensions: {
+              code: 'MAINTENANCE',
+              serviceName: 'pricing',
+              paths: [
+                ['products', 0, 'price'],
+                ['products', 1, 'price'],
+              ],
+            },
+          },
+        ],
+        data: {
+          products: [
+            { name: 'Table', price: null },
+            { name: 'Lamp', price: null },
+          ],
+        },
+      },
+    },
     {
       name: 'a root field of a subgraph that is down is null; the other root fields are served',
       query: '{ latestReview products { name } }',
