@@ -194,7 +194,8 @@ export function sharedFederation(
   // Down subgraphs must have served their SDL to every gateway before they stop.
   let downClosed: Promise<void> | undefined;
   const takeDown = async (running: Record<string, RunningServer>) => {
-    await Promise.all(ENGINES.map(gatewayOn));
+    // Settled, not all: an engine whose gateway fails to start must not fail the other's cases.
+    await Promise.allSettled(ENGINES.map(gatewayOn));
     await Promise.all(down.map((name) => running[name]?.close()));
   };
   after(async () => {
