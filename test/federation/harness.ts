@@ -262,16 +262,3 @@ export function forEachEngine(cases: (run: EngineRun) => void): void {
     });
   }
 }
-
-type Body = Awaited<ReturnType<TestGateway['query']>>['body'];
-
-/**
- * The body with every error message replaced by `'…'`: for errors the gateway (or graphql-js)
- * writes, whose wording may change; tests compare codes, paths and locations. Errors a subgraph
- * returned keep their message (passing it through unchanged is what is tested), so do not use
- * this on those.
- */
-export function withoutMessages(body: Body): Body {
-  if (body.errors === undefined) return body;
-  return { ...body, errors: body.errors.map((error) => ({ ...error, message: '…' })) };
-}
