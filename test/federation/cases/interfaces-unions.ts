@@ -4,7 +4,6 @@
  * whose implementations other subgraphs extend. Each case asks `__typename` and uses inline
  * fragments on the concrete types.
  */
-
 import type { ConformanceGraph } from '../conformance.ts';
 import { apolloSubgraph, fed2 } from '../harness.ts';
 

@@ -3,7 +3,6 @@
  * Reference resolvers reject a representation missing a key field, so a planner sending an
  * incomplete one shows as a wrong answer.
  */
-
 import { GraphQLError } from 'graphql';
 import type { ConformanceGraph } from '../conformance.ts';
 import { apolloSubgraph, fed2 } from '../harness.ts';

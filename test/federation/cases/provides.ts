@@ -2,7 +2,6 @@
  * `@provides` and `@external`: a subgraph that provides an external field on a path answers it
  * itself, and the owning subgraph is not called for it; off that path, the owner is.
  */
-
 import type { ConformanceGraph } from '../conformance.ts';
 import { apolloSubgraph, fed2 } from '../harness.ts';
 

@@ -3,7 +3,6 @@
  * own them and sends them in the representation. Each reference resolver throws when a required
  * field is missing, so an incomplete representation fails the case.
  */
-
 import type { ConformanceGraph } from '../conformance.ts';
 import { apolloSubgraph, fed2 } from '../harness.ts';
 

@@ -2,7 +2,6 @@
  * `@shareable` (the same field resolved by two subgraphs) and `@override` (a field moved from one
  * subgraph to another: the old one must never be asked for it).
  */
-
 import { GraphQLError } from 'graphql';
 import type { ConformanceGraph } from '../conformance.ts';
 import { apolloSubgraph, fed2 } from '../harness.ts';
