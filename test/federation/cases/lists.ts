@@ -1,7 +1,8 @@
 /**
- * Lists of lists of entities whose fields live in another subgraph: every index of both levels
- * is kept, null items and null inner lists pass through, and a non-null field sent as null nulls
- * the nearest nullable list (or, through non-null lists, the whole `data`).
+ * Lists of entities whose fields live in another subgraph: every index of both levels of a list
+ * of lists is kept, null items and null inner lists pass through, the same entity twice in a list
+ * gets its fields (under aliases) at both places, and a non-null field sent as null nulls the
+ * nearest nullable list (or, through non-null lists, the whole `data`).
  */
 import type { ConformanceGraph } from '../conformance.ts';
 import { apolloSubgraph, fed2 } from '../harness.ts';
@@ -20,7 +21,9 @@ export const lists: ConformanceGraph = {
   subgraphs: () => ({
     grid: apolloSubgraph(
       `${fed2('@key')}
-      type Query { grid: [[Cell!]!]! sparse: [[Cell]] strictRows: [[Cell!]] strictGrid: [[Cell!]!]! }
+      type Query {
+        grid: [[Cell!]!]! sparse: [[Cell]] strictRows: [[Cell!]] strictGrid: [[Cell!]!]! twice: [Cell!]!
+      }
       type Cell @key(fields: "id") { id: ID! }`,
       {
         Query: {
@@ -28,6 +31,7 @@ export const lists: ConformanceGraph = {
           sparse: () => [[cell('a1'), null], null, [cell('b2')]],
           strictRows: () => [[cell('a1')], [cell('x'), cell('b1')]],
           strictGrid: () => [[cell('a1')], [cell('x')]],
+          twice: () => [cell('a1'), cell('a2'), cell('a1')],
         },
       },
     ),
@@ -78,6 +82,19 @@ export const lists: ConformanceGraph = {
       name: 'through non-null lists to a non-null root field: data is null',
       query: '{ grid { id } strictGrid { value } }',
       expected: { errors: [nullValue(['strictGrid', 1, 0, 'value'])], data: null },
+    },
+    {
+      name: 'the same entity twice in a list, with aliases of one field of another subgraph',
+      query: '{ twice { id v: value again: value l: label } }',
+      expected: {
+        data: {
+          twice: [
+            { id: 'a1', v: 11, again: 11, l: 'L-a1' },
+            { id: 'a2', v: 12, again: 12, l: 'L-a2' },
+            { id: 'a1', v: 11, again: 11, l: 'L-a1' },
+          ],
+        },
+      },
     },
   ],
 };
