@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { parse } from 'graphql';
 import { composeSubgraphs, formatCompositionProblems } from '../../schema/compose.ts';
-import { apolloSubgraph, fed2, startFederationCase } from './harness.ts';
+import { apolloSubgraph, fed2, forEachEngine } from './harness.ts';
 
 const products = `${fed2('@key', '@shareable')}
   type Query { product(id: ID!): Product }
@@ -32,7 +32,11 @@ describe('composition errors', () => {
       })),
       [
         { code: 'FIELD_TYPE_MISMATCH', subgraphs: ['pricing', 'products'], coordinates: ['Product.price'] },
-        { code: 'INVALID_FIELD_SHARING', subgraphs: ['pricing', 'products'], coordinates: ['Product.name'] },
+        {
+          code: 'INVALID_FIELD_SHARING',
+          subgraphs: ['pricing', 'products'],
+          coordinates: ['Product.name'],
+        },
       ],
     );
   });
@@ -51,31 +55,36 @@ describe('composition errors', () => {
     assert.equal(result.problems, undefined, JSON.stringify(result.problems));
   });
 
-  it('serves the subgraphs that compose and leaves out, reports and retries the one that does not', async () => {
-    await using fed = await startFederationCase(
-      { products: apolloSubgraph(products), pricing: apolloSubgraph(pricing) },
-      { requireSchema: false },
-    );
-    const status = fed.gateway.supergraph.status();
-    assert.equal(status.hasSchema, true);
-    assert.deepEqual(
-      status.subgraphs.map((s) => [s.name, s.loaded, s.inService]),
-      [
-        ['products', true, true],
-        ['pricing', false, false],
-      ],
-    );
-    assert.ok(status.subgraphs[1]?.error !== undefined);
-    assert.ok(status.subgraphs[1]?.retryDelay !== undefined);
-    const expected = composeSubgraphs(
-      inputs().map((input) => ({ ...input, url: fed.servers[input.name]!.url })),
-    ).problems;
-    assert.ok(expected !== undefined);
-    assert.deepEqual(status.compositionProblems, formatCompositionProblems(expected));
+  forEachEngine(({ it: itOnEngine, start }) => {
+    itOnEngine(
+      'serves the subgraphs that compose and leaves out, reports and retries the one that does not',
+      async () => {
+        await using fed = await start(
+          { products: apolloSubgraph(products), pricing: apolloSubgraph(pricing) },
+          { requireSchema: false },
+        );
+        const status = fed.gateway.supergraph.status();
+        assert.equal(status.hasSchema, true);
+        assert.deepEqual(
+          status.subgraphs.map((s) => [s.name, s.loaded, s.inService]),
+          [
+            ['products', true, true],
+            ['pricing', false, false],
+          ],
+        );
+        assert.ok(status.subgraphs[1]?.error !== undefined);
+        assert.ok(status.subgraphs[1]?.retryDelay !== undefined);
+        const expected = composeSubgraphs(
+          inputs().map((input) => ({ ...input, url: fed.servers[input.name]!.url })),
+        ).problems;
+        assert.ok(expected !== undefined);
+        assert.deepEqual(status.compositionProblems, formatCompositionProblems(expected));
 
-    const { status: httpStatus, body } = await fed.query('{ product(id: "1") { id } }');
-    assert.equal(httpStatus, 200);
-    assert.equal(body.errors, undefined);
-    assert.equal(fed.servers.products!.requests(), 1);
+        const { status: httpStatus, body } = await fed.query('{ product(id: "1") { id } }');
+        assert.equal(httpStatus, 200);
+        assert.equal(body.errors, undefined);
+        assert.equal(fed.servers.products!.requests(), 1);
+      },
+    );
   });
 });

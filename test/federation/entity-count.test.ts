@@ -4,9 +4,9 @@
  * `null` (issue 6 §4). The subgraphs are real servers on loopback.
  */
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
+import { describe } from 'node:test';
 import type { GraphQLFieldResolver, GraphQLSchema } from 'graphql';
-import { apolloSubgraph, fed2, startFederationCase } from './harness.ts';
+import { apolloSubgraph, fed2, forEachEngine } from './harness.ts';
 
 const products = ['1', '2', '3'].map((upc) => ({ upc }));
 
@@ -44,30 +44,32 @@ const errorsOf = (body: { errors?: Array<{ path?: unknown; extensions?: Record<s
   );
 
 describe('_entities answered with the wrong count', () => {
-  it('reports each missing entity as SUBGRAPH_BAD_RESPONSE at its client path', async () => {
-    await using graph = await startFederationCase(subgraphs((entities) => entities.slice(0, -1)));
-    const { status, body } = await graph.query('{ products { upc rating } }');
-    assert.equal(status, 200);
-    assert.deepEqual(body.data, {
-      products: [
-        { upc: '1', rating: 10 },
-        { upc: '2', rating: 20 },
-        { upc: '3', rating: null },
-      ],
+  forEachEngine(({ it, start }) => {
+    it('reports each missing entity as SUBGRAPH_BAD_RESPONSE at its client path', async () => {
+      await using graph = await start(subgraphs((entities) => entities.slice(0, -1)));
+      const { status, body } = await graph.query('{ products { upc rating } }');
+      assert.equal(status, 200);
+      assert.deepEqual(body.data, {
+        products: [
+          { upc: '1', rating: 10 },
+          { upc: '2', rating: 20 },
+          { upc: '3', rating: null },
+        ],
+      });
+      assert.deepEqual(errorsOf(body), [[['products', 2, 'rating'], 'SUBGRAPH_BAD_RESPONSE', 'reviews']]);
     });
-    assert.deepEqual(errorsOf(body), [[['products', 2, 'rating'], 'SUBGRAPH_BAD_RESPONSE', 'reviews']]);
-  });
 
-  it('reports every entity as SUBGRAPH_BAD_RESPONSE when there are extra ones', async () => {
-    await using graph = await startFederationCase(
-      subgraphs((entities) => [...entities, { __typename: 'Product', upc: '9' }]),
-    );
-    const { body } = await graph.query('{ products { upc rating } }');
-    const ratings = (body.data as { products: Array<{ rating: unknown }> }).products.map((p) => p.rating);
-    assert.deepEqual(ratings, [null, null, null]);
-    assert.deepEqual(
-      errorsOf(body),
-      [0, 1, 2].map((i) => [['products', i, 'rating'], 'SUBGRAPH_BAD_RESPONSE', 'reviews']),
-    );
+    it('reports every entity as SUBGRAPH_BAD_RESPONSE when there are extra ones', async () => {
+      await using graph = await start(
+        subgraphs((entities) => [...entities, { __typename: 'Product', upc: '9' }]),
+      );
+      const { body } = await graph.query('{ products { upc rating } }');
+      const ratings = (body.data as { products: Array<{ rating: unknown }> }).products.map((p) => p.rating);
+      assert.deepEqual(ratings, [null, null, null]);
+      assert.deepEqual(
+        errorsOf(body),
+        [0, 1, 2].map((i) => [['products', i, 'rating'], 'SUBGRAPH_BAD_RESPONSE', 'reviews']),
+      );
+    });
   });
 });

@@ -5,9 +5,9 @@
  * slow, so running fields in parallel would show as a different order.
  */
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
+import { describe } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { apolloSubgraph, fed2, startFederationCase } from './harness.ts';
+import { apolloSubgraph, fed2, forEachEngine } from './harness.ts';
 
 type Ref = Record<string, unknown>;
 
@@ -67,35 +67,37 @@ function subgraphs() {
 }
 
 describe('mutations', () => {
-  it('runs root fields in order, alternating between subgraphs', async () => {
-    await using fed = await startFederationCase(subgraphs());
-    const { body } = await fed.query(`mutation {
+  forEachEngine(({ it, start }) => {
+    it('runs root fields in order, alternating between subgraphs', async () => {
+      await using fed = await start(subgraphs());
+      const { body } = await fed.query(`mutation {
       a: increment(by: 1) { seq value }
       b: append(text: "x") { seq value }
       c: increment(by: 10) { seq value }
       d: append(text: "y") { seq value }
       e: increment(by: 100) { seq value }
     }`);
-    assert.deepEqual(body, {
-      data: {
-        a: { seq: 1, value: '1' },
-        b: { seq: 2, value: 'x' },
-        c: { seq: 3, value: '11' },
-        d: { seq: 4, value: 'x,y' },
-        e: { seq: 5, value: '111' },
-      },
+      assert.deepEqual(body, {
+        data: {
+          a: { seq: 1, value: '1' },
+          b: { seq: 2, value: 'x' },
+          c: { seq: 3, value: '11' },
+          d: { seq: 4, value: 'x,y' },
+          e: { seq: 5, value: '111' },
+        },
+      });
+      assert.deepEqual((await fed.query('{ counter }')).body, { data: { counter: 111 } });
     });
-    assert.deepEqual((await fed.query('{ counter }')).body, { data: { counter: 111 } });
-  });
 
-  it('joins entity fields from another subgraph onto a mutation result', async () => {
-    await using fed = await startFederationCase(subgraphs());
-    const { body } = await fed.query(
-      'mutation ($upc: String!) { addNote(product: $upc, text: "sturdy") { text product { upc name } } }',
-      { upc: '7' },
-    );
-    assert.deepEqual(body, {
-      data: { addNote: { text: 'sturdy', product: { upc: '7', name: 'Product 7' } } },
+    it('joins entity fields from another subgraph onto a mutation result', async () => {
+      await using fed = await start(subgraphs());
+      const { body } = await fed.query(
+        'mutation ($upc: String!) { addNote(product: $upc, text: "sturdy") { text product { upc name } } }',
+        { upc: '7' },
+      );
+      assert.deepEqual(body, {
+        data: { addNote: { text: 'sturdy', product: { upc: '7', name: 'Product 7' } } },
+      });
     });
   });
 });

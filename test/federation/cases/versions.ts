@@ -2,9 +2,8 @@
  * Federation v2 (`@link`) and v1 (`extend type`, `@extends`) subgraphs, and subgraphs built with
  * our own `buildSubgraphSchema`, all join the same entity.
  */
-import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
-import { apolloSubgraph, fed2, gatehouseSubgraph, startFederationCase } from './harness.ts';
+import type { ConformanceGraph } from '../conformance.ts';
+import { apolloSubgraph, fed2, gatehouseSubgraph } from '../harness.ts';
 
 const users = [
   { id: '1', name: 'Ada' },
@@ -21,9 +20,10 @@ const expected = {
   },
 };
 
-describe('federation versions', () => {
-  it('joins two federation v2 subgraphs (@link)', async () => {
-    await using fed = await startFederationCase({
+export const versions: readonly ConformanceGraph[] = [
+  {
+    feature: 'federation versions',
+    subgraphs: () => ({
       accounts: apolloSubgraph(
         `${fed2('@key')}
         type Query { users: [User!]! }
@@ -35,12 +35,12 @@ describe('federation versions', () => {
         type User @key(fields: "id") { id: ID! reviewCount: Int! }`,
         { User: { reviewCount: (u: { id: string }) => Number(u.id) } },
       ),
-    });
-    assert.deepEqual((await fed.query(query)).body, expected);
-  });
-
-  it('joins federation v1 subgraphs (extend type, @extends, @external)', async () => {
-    await using fed = await startFederationCase({
+    }),
+    cases: [{ name: 'joins two federation v2 subgraphs (@link)', query, expected }],
+  },
+  {
+    feature: 'federation versions',
+    subgraphs: () => ({
       accounts: apolloSubgraph(
         `type Query { users: [User!]! }
         type User @key(fields: "id") { id: ID! name: String! }`,
@@ -49,12 +49,12 @@ describe('federation versions', () => {
       reviews: apolloSubgraph(`extend type User @key(fields: "id") { id: ID! @external reviewCount: Int! }`, {
         User: { reviewCount: (u: { id: string }) => Number(u.id) },
       }),
-    });
-    assert.deepEqual((await fed.query(query)).body, expected);
-  });
-
-  it('accepts the v1 @extends directive in place of extend type', async () => {
-    await using fed = await startFederationCase({
+    }),
+    cases: [{ name: 'joins federation v1 subgraphs (extend type, @extends, @external)', query, expected }],
+  },
+  {
+    feature: 'federation versions',
+    subgraphs: () => ({
       accounts: apolloSubgraph(
         `type Query { users: [User!]! }
         type User @key(fields: "id") { id: ID! name: String! }`,
@@ -64,12 +64,12 @@ describe('federation versions', () => {
         `type User @key(fields: "id") @extends { id: ID! @external reviewCount: Int! }`,
         { User: { reviewCount: (u: { id: string }) => Number(u.id) } },
       ),
-    });
-    assert.deepEqual((await fed.query(query)).body, expected);
-  });
-
-  it('mixes a v1 subgraph with a v2 one', async () => {
-    await using fed = await startFederationCase({
+    }),
+    cases: [{ name: 'accepts the v1 @extends directive in place of extend type', query, expected }],
+  },
+  {
+    feature: 'federation versions',
+    subgraphs: () => ({
       accounts: apolloSubgraph(
         `type Query { users: [User!]! }
         type User @key(fields: "id") { id: ID! name: String! }`,
@@ -80,12 +80,12 @@ describe('federation versions', () => {
         type User @key(fields: "id") { id: ID! reviewCount: Int! }`,
         { User: { reviewCount: (u: { id: string }) => Number(u.id) } },
       ),
-    });
-    assert.deepEqual((await fed.query(query)).body, expected);
-  });
-
-  it('serves subgraphs built with our own buildSubgraphSchema (v2 and v1)', async () => {
-    await using fed = await startFederationCase({
+    }),
+    cases: [{ name: 'mixes a v1 subgraph with a v2 one', query, expected }],
+  },
+  {
+    feature: 'federation versions',
+    subgraphs: () => ({
       accounts: gatehouseSubgraph(
         `${fed2('@key')}
         type Query { users: [User!]! }
@@ -99,7 +99,7 @@ describe('federation versions', () => {
         `extend type User @key(fields: "id") { id: ID! @external reviewCount: Int! }`,
         { User: { reviewCount: (u: { id: string }) => Number(u.id) } },
       ),
-    });
-    assert.deepEqual((await fed.query(query)).body, expected);
-  });
-});
+    }),
+    cases: [{ name: 'serves subgraphs built with our own buildSubgraphSchema (v2 and v1)', query, expected }],
+  },
+];

@@ -2,15 +2,16 @@
  * `@shareable` (the same field resolved by two subgraphs) and `@override` (a field moved from one
  * subgraph to another: the old one must never be asked for it).
  */
-import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
-import { apolloSubgraph, fed2, startFederationCase } from './harness.ts';
+import { GraphQLError } from 'graphql';
+import type { ConformanceGraph } from '../conformance.ts';
+import { apolloSubgraph, fed2 } from '../harness.ts';
 
 type Ref = Record<string, unknown>;
 
-describe('@shareable', () => {
-  it('resolves a shareable field in whichever subgraph already holds the entity', async () => {
-    await using fed = await startFederationCase({
+export const shareableOverride: readonly ConformanceGraph[] = [
+  {
+    feature: '@shareable',
+    subgraphs: () => ({
       catalog: apolloSubgraph(
         `${fed2('@key', '@shareable')}
         type Query { featured: Product! }
@@ -23,21 +24,25 @@ describe('@shareable', () => {
         type Product @key(fields: "upc") { upc: String! name: String! @shareable }`,
         { Query: { search: () => [{ upc: '2', name: 'Lamp (search)' }] } },
       ),
-    });
-    const { body } = await fed.query('{ featured { upc name } search(text: "l") { upc name } }');
-    // Each answer comes from the subgraph of its root field: no entity fetch across subgraphs.
-    assert.deepEqual(body, {
-      data: {
-        featured: { upc: '1', name: 'Table (catalog)' },
-        search: [{ upc: '2', name: 'Lamp (search)' }],
+    }),
+    cases: [
+      {
+        name: 'resolves a shareable field in whichever subgraph already holds the entity',
+        query: '{ featured { upc name } search(text: "l") { upc name } }',
+        expected: {
+          data: {
+            featured: { upc: '1', name: 'Table (catalog)' },
+            search: [{ upc: '2', name: 'Lamp (search)' }],
+          },
+        },
+        // Each answer comes from the subgraph of its root field: no entity fetch across subgraphs.
+        requests: { catalog: 1, search: 1 },
       },
-    });
-    assert.equal(fed.servers.catalog!.requests(), 1);
-    assert.equal(fed.servers.search!.requests(), 1);
-  });
-
-  it('merges a shareable value type returned by two subgraphs', async () => {
-    await using fed = await startFederationCase({
+    ],
+  },
+  {
+    feature: '@shareable',
+    subgraphs: () => ({
       geo: apolloSubgraph(
         `${fed2('@shareable')}
         type Query { origin: Point! }
@@ -50,16 +55,18 @@ describe('@shareable', () => {
         type Point @shareable { x: Int! y: Int! }`,
         { Query: { destination: () => ({ x: 3, y: 4 }) } },
       ),
-    });
-    const { body } = await fed.query('{ origin { x y } destination { x y } }');
-    assert.deepEqual(body, { data: { origin: { x: 0, y: 0 }, destination: { x: 3, y: 4 } } });
-  });
-});
-
-describe('@override', () => {
-  it('resolves a moved field in the new subgraph and never asks the old one for it', async () => {
-    let oldResolverCalls = 0;
-    await using fed = await startFederationCase({
+    }),
+    cases: [
+      {
+        name: 'merges a shareable value type returned by two subgraphs',
+        query: '{ origin { x y } destination { x y } }',
+        expected: { data: { origin: { x: 0, y: 0 }, destination: { x: 3, y: 4 } } },
+      },
+    ],
+  },
+  {
+    feature: '@override',
+    subgraphs: () => ({
       products: apolloSubgraph(
         `${fed2('@key')}
         type Query { products: [Product!]! }
@@ -72,9 +79,9 @@ describe('@override', () => {
             ],
           },
           Product: {
+            // Being asked for the moved field shows in the answer.
             inStock: () => {
-              oldResolverCalls++;
-              return false;
+              throw new GraphQLError('products was asked for inStock');
             },
           },
         },
@@ -84,17 +91,21 @@ describe('@override', () => {
         type Product @key(fields: "upc") { upc: String! inStock: Boolean! @override(from: "products") }`,
         { Product: { __resolveReference: (ref: Ref) => ({ upc: ref.upc, inStock: ref.upc === '1' }) } },
       ),
-    });
-    const { body } = await fed.query('{ products { name inStock } }');
-    assert.deepEqual(body, {
-      data: {
-        products: [
-          { name: 'Table', inStock: true },
-          { name: 'Lamp', inStock: false },
-        ],
+    }),
+    cases: [
+      {
+        name: 'resolves a moved field in the new subgraph and never asks the old one for it',
+        query: '{ products { name inStock } }',
+        expected: {
+          data: {
+            products: [
+              { name: 'Table', inStock: true },
+              { name: 'Lamp', inStock: false },
+            ],
+          },
+        },
+        requests: { inventory: 1 },
       },
-    });
-    assert.equal(oldResolverCalls, 0);
-    assert.equal(fed.servers.inventory!.requests(), 1);
-  });
-});
+    ],
+  },
+];

@@ -4,9 +4,8 @@
  * whose implementations other subgraphs extend. Each case asks `__typename` and uses inline
  * fragments on the concrete types.
  */
-import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
-import { apolloSubgraph, fed2, startFederationCase } from './harness.ts';
+import type { ConformanceGraph } from '../conformance.ts';
+import { apolloSubgraph, fed2 } from '../harness.ts';
 
 type Ref = Record<string, unknown>;
 
@@ -37,9 +36,10 @@ const hits = [
   { __typename: 'Book', id: 'b1' },
 ];
 
-describe('interfaces and unions across subgraphs', () => {
-  it('resolves interface fields from the subgraph owning each concrete type', async () => {
-    await using fed = await startFederationCase({
+export const interfacesUnions: readonly ConformanceGraph[] = [
+  {
+    feature: 'interfaces and unions across subgraphs',
+    subgraphs: () => ({
       ...owners(),
       search: apolloSubgraph(
         `${fed2('@key')}
@@ -49,22 +49,25 @@ describe('interfaces and unions across subgraphs', () => {
         type Movie implements Product @key(fields: "id") { id: ID! }`,
         { Query: { search: () => hits } },
       ),
-    });
-    const { body } = await fed.query(
-      '{ search { __typename id title ... on Book { author } ... on Movie { director } } }',
-    );
-    assert.deepEqual(body, {
-      data: {
-        search: [
-          { __typename: 'Movie', id: 'm1', title: 'Alien', director: 'Scott' },
-          { __typename: 'Book', id: 'b1', title: 'Dune', author: 'Herbert' },
-        ],
+    }),
+    cases: [
+      {
+        name: 'resolves interface fields from the subgraph owning each concrete type',
+        query: '{ search { __typename id title ... on Book { author } ... on Movie { director } } }',
+        expected: {
+          data: {
+            search: [
+              { __typename: 'Movie', id: 'm1', title: 'Alien', director: 'Scott' },
+              { __typename: 'Book', id: 'b1', title: 'Dune', author: 'Herbert' },
+            ],
+          },
+        },
       },
-    });
-  });
-
-  it('resolves a union of entities owned by other subgraphs', async () => {
-    await using fed = await startFederationCase({
+    ],
+  },
+  {
+    feature: 'interfaces and unions across subgraphs',
+    subgraphs: () => ({
       ...owners(),
       search: apolloSubgraph(
         `${fed2('@key')}
@@ -74,22 +77,25 @@ describe('interfaces and unions across subgraphs', () => {
         type Movie @key(fields: "id") { id: ID! }`,
         { Query: { results: () => hits } },
       ),
-    });
-    const { body } = await fed.query(
-      '{ results { __typename ... on Book { title author } ... on Movie { id director } } }',
-    );
-    assert.deepEqual(body, {
-      data: {
-        results: [
-          { __typename: 'Movie', id: 'm1', director: 'Scott' },
-          { __typename: 'Book', title: 'Dune', author: 'Herbert' },
-        ],
+    }),
+    cases: [
+      {
+        name: 'resolves a union of entities owned by other subgraphs',
+        query: '{ results { __typename ... on Book { title author } ... on Movie { id director } } }',
+        expected: {
+          data: {
+            results: [
+              { __typename: 'Movie', id: 'm1', director: 'Scott' },
+              { __typename: 'Book', title: 'Dune', author: 'Herbert' },
+            ],
+          },
+        },
       },
-    });
-  });
-
-  it('extends the implementations of an entity interface in other subgraphs', async () => {
-    await using fed = await startFederationCase({
+    ],
+  },
+  {
+    feature: 'interfaces and unions across subgraphs',
+    subgraphs: () => ({
       media: apolloSubgraph(
         `${fed2('@key')}
         type Query { media: [Media!]! }
@@ -116,17 +122,20 @@ describe('interfaces and unions across subgraphs', () => {
         type Movie @key(fields: "id") { id: ID! minutes: Int! }`,
         { Movie: { __resolveReference: (ref: Ref) => ({ id: ref.id, minutes: 117 }) } },
       ),
-    });
-    const { body } = await fed.query(
-      '{ media { __typename title ... on Book { pages } ... on Movie { minutes } } }',
-    );
-    assert.deepEqual(body, {
-      data: {
-        media: [
-          { __typename: 'Book', title: 'Dune', pages: 412 },
-          { __typename: 'Movie', title: 'Alien', minutes: 117 },
-        ],
+    }),
+    cases: [
+      {
+        name: 'extends the implementations of an entity interface in other subgraphs',
+        query: '{ media { __typename title ... on Book { pages } ... on Movie { minutes } } }',
+        expected: {
+          data: {
+            media: [
+              { __typename: 'Book', title: 'Dune', pages: 412 },
+              { __typename: 'Movie', title: 'Alien', minutes: 117 },
+            ],
+          },
+        },
       },
-    });
-  });
-});
+    ],
+  },
+];

@@ -3,9 +3,8 @@
  * own them and sends them in the representation. Each reference resolver throws when a required
  * field is missing, so an incomplete representation fails the case.
  */
-import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
-import { apolloSubgraph, fed2, startFederationCase } from './harness.ts';
+import type { ConformanceGraph } from '../conformance.ts';
+import { apolloSubgraph, fed2 } from '../harness.ts';
 
 type Ref = Record<string, unknown>;
 
@@ -32,9 +31,10 @@ const productsSubgraph = () =>
     },
   );
 
-describe('@requires', () => {
-  it('sends fields owned by another subgraph in the representation', async () => {
-    await using fed = await startFederationCase({
+export const requires: readonly ConformanceGraph[] = [
+  {
+    feature: '@requires',
+    subgraphs: () => ({
       products: productsSubgraph(),
       shipping: apolloSubgraph(
         `${fed2('@key', '@external', '@requires')}
@@ -51,20 +51,25 @@ describe('@requires', () => {
           },
         },
       ),
-    });
-    const { body } = await fed.query('{ products { name shippingEstimate } }');
-    assert.deepEqual(body, {
-      data: {
-        products: [
-          { name: 'Table', shippingEstimate: 15 },
-          { name: 'Lamp', shippingEstimate: 0 },
-        ],
+    }),
+    cases: [
+      {
+        name: 'sends fields owned by another subgraph in the representation',
+        query: '{ products { name shippingEstimate } }',
+        expected: {
+          data: {
+            products: [
+              { name: 'Table', shippingEstimate: 15 },
+              { name: 'Lamp', shippingEstimate: 0 },
+            ],
+          },
+        },
       },
-    });
-  });
-
-  it('sends a nested selection (@requires(fields: "dimensions { size weight }"))', async () => {
-    await using fed = await startFederationCase({
+    ],
+  },
+  {
+    feature: '@requires',
+    subgraphs: () => ({
       products: productsSubgraph(),
       shipping: apolloSubgraph(
         `${fed2('@key', '@external', '@requires', '@shareable')}
@@ -83,20 +88,25 @@ describe('@requires', () => {
           },
         },
       ),
-    });
-    const { body } = await fed.query('{ products { upc carrier } }');
-    assert.deepEqual(body, {
-      data: {
-        products: [
-          { upc: '1', carrier: 'freight' },
-          { upc: '2', carrier: 'post' },
-        ],
+    }),
+    cases: [
+      {
+        name: 'sends a nested selection (@requires(fields: "dimensions { size weight }"))',
+        query: '{ products { upc carrier } }',
+        expected: {
+          data: {
+            products: [
+              { upc: '1', carrier: 'freight' },
+              { upc: '2', carrier: 'post' },
+            ],
+          },
+        },
       },
-    });
-  });
-
-  it('gathers required fields from two other subgraphs', async () => {
-    await using fed = await startFederationCase({
+    ],
+  },
+  {
+    feature: '@requires',
+    subgraphs: () => ({
       products: productsSubgraph(),
       warehouse: apolloSubgraph(
         `${fed2('@key')}
@@ -118,13 +128,18 @@ describe('@requires', () => {
           },
         },
       ),
-    });
-    const { body } = await fed.query('{ products { pickLabel } }');
-    assert.deepEqual(body, { data: { products: [{ pickLabel: 'Table@10' }, { pickLabel: 'Lamp@20' }] } });
-  });
-
-  it('requires a field with arguments (@requires(fields: "price(currency: EUR)"))', async () => {
-    await using fed = await startFederationCase({
+    }),
+    cases: [
+      {
+        name: 'gathers required fields from two other subgraphs',
+        query: '{ products { pickLabel } }',
+        expected: { data: { products: [{ pickLabel: 'Table@10' }, { pickLabel: 'Lamp@20' }] } },
+      },
+    ],
+  },
+  {
+    feature: '@requires',
+    subgraphs: () => ({
       products: apolloSubgraph(
         `${fed2('@key')}
         type Query { products: [Product!]! }
@@ -151,15 +166,20 @@ describe('@requires', () => {
           },
         },
       ),
-    });
-    const { body } = await fed.query('{ products { upc vatEur } }');
-    assert.deepEqual(body, {
-      data: {
-        products: [
-          { upc: '1', vatEur: 160 },
-          { upc: '2', vatEur: 280 },
-        ],
+    }),
+    cases: [
+      {
+        name: 'requires a field with arguments (@requires(fields: "price(currency: EUR)"))',
+        query: '{ products { upc vatEur } }',
+        expected: {
+          data: {
+            products: [
+              { upc: '1', vatEur: 160 },
+              { upc: '2', vatEur: 280 },
+            ],
+          },
+        },
       },
-    });
-  });
-});
+    ],
+  },
+];
