@@ -28,13 +28,12 @@ export function routeOperation(document: DocumentNode, operation: OperationDefin
   for (const d of document.definitions)
     if (d.kind === Kind.FRAGMENT_DEFINITION) fragments.set(d.name.value, d);
   let introspection = 0;
-  let typename = 0;
   let other = 0;
   for (const selection of operation.selectionSet.selections) {
     if (selection.kind === Kind.FIELD) {
       const name = selection.name.value;
       if (INTROSPECTION.has(name)) introspection++;
-      else if (name === '__typename') typename++;
+      else if (name === '__typename') continue;
       else other++;
     } else if (
       holdsIntrospection(

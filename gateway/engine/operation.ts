@@ -23,6 +23,7 @@ import type { ServedSchema } from '../supergraph/index.ts';
 import type { PlanFetch } from './contract.ts';
 import { executePlan } from './execute/index.ts';
 import { type OperationRoute, routeOperation } from './introspection.ts';
+import { planOperation } from './mutation-split.ts';
 import type { PlanCache } from './plan-cache.ts';
 import { compileProjection, type Projection } from './project/index.ts';
 
@@ -130,7 +131,9 @@ function makePrepared(
   if (route.kind === 'introspection') return { prepared: { route: 'introspection' }, size: 64 };
   if (route.kind === 'stitching') return { prepared: { route: 'stitching' }, size: 64 };
   try {
-    const plan = state.planner.plan(print(route.planned), operationName, new Set(), 0);
+    const plan = planOperation(route.planned, operation, (text) =>
+      state.planner.plan(text, operationName, new Set(), 0),
+    );
     const projection = compileProjection(state.served.schema, document, operationName);
     // The plan's JSON size stands for its size in memory (within a small factor); the projection
     // grows with the same document.
