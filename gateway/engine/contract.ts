@@ -15,19 +15,19 @@
  * - Every error's `path` is a path in the tree (response keys and list indexes), which is the path
  *   the client sees. An error from `_entities` (or a batch alias `_e0`) at `[alias, i, ...rest]`
  *   is moved to the location of representation `i` followed by `rest`.
- * - When an entity fetch fails as a whole, or a representation has no answer, the executor
- *   records one error per entity location, at that location's path (`[..., "topProducts", 0]`).
- *   Equal representations are sent once: an error of representation `i` is recorded at each
- *   location that produced it. An entity fetch's error without an `_entities` path (path-less,
- *   or a failed fetch's) is recorded once per entity location, never without a path. A
- *   representation answered null with no error of its own gets a SUBGRAPH_ERROR at each location.
+ * - An error about a whole entity (a failed entity fetch, a path-less error, one at `[alias, i]`
+ *   itself, an answer with no list) is recorded at each field the fetch asked of that entity
+ *   (`[..., "topProducts", 0, "rating"]`), where the client sees the nulls it explains. Equal
+ *   representations are sent once: an error of representation `i` is recorded at each location
+ *   that produced it. A representation answered null with no error is "not found": no error of
+ *   ours (nulls propagate through the projection).
  * - A root fetch's errors keep their paths; when it returned no data, its path-less errors are
  *   recorded at each of its root fields (`["topProducts"]`).
  * - Recorded errors are new `GraphQLError`s sharing the subgraph error's `extensions` object (so
  *   provenance and `serviceName` survive) and its `originalError`.
  * - The projection adds an error for a null at a non-null position (then nulls the nearest
  *   nullable parent) unless an existing error's path equals that position, starts with it, or is
- *   a prefix of it: an error at the entity's path already explains its missing fields.
+ *   a prefix of it: an error at a field already explains the nulls under it.
  */
 import type { ExecutionRequest, ExecutionResult } from '@graphql-tools/utils';
 import type { GraphQLError } from 'graphql';

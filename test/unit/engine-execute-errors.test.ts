@@ -88,37 +88,45 @@ describe('plan executor: errors', () => {
     assert.equal(tree.errors[0]!.extensions, stray.extensions);
   });
 
-  it('records an error at each location of an entity the subgraph did not return', async () => {
+  it('records no error for an entity the subgraph answered null ("not found"): its fields stay unanswered', async () => {
     const graph = shopGraph();
     graph.intercept = (call) =>
       call.serviceName === 'accounts' ? { data: { _entities: [null, { name: 'Alan' }] } } : undefined;
     const tree = await graph.run('{ reviews { author { name } } }');
-    assert.deepEqual(paths(tree.errors), [
-      ['reviews', 0, 'author'],
-      ['reviews', 2, 'author'],
-    ]);
-    assert.deepEqual(codes(tree.errors), ['SUBGRAPH_ERROR', 'SUBGRAPH_ERROR']);
-    assert.equal(tree.errors[0]!.extensions.serviceName, 'accounts');
+    assert.deepEqual(tree.errors, []);
     const authors = (json(tree.data) as { reviews: Array<{ author: Record<string, unknown> }> }).reviews;
+    assert.deepEqual(authors[0]!.author, { __typename: 'User', id: 'u1' });
     assert.deepEqual(authors[1]!.author, { __typename: 'User', id: 'u2', name: 'Alan' });
   });
 
-  it('records an error at each entity location when the entity fetch fails as a whole', async () => {
+  it('records an error at each field asked of an entity whose answer has no list at all', async () => {
+    const graph = shopGraph();
+    graph.intercept = (call) => (call.serviceName === 'accounts' ? { data: {} } : undefined);
+    const tree = await graph.run('{ reviews { author { name } } }');
+    assert.deepEqual(paths(tree.errors), [
+      ['reviews', 0, 'author', 'name'],
+      ['reviews', 1, 'author', 'name'],
+      ['reviews', 2, 'author', 'name'],
+    ]);
+    assert.equal(tree.errors[0]!.extensions.serviceName, 'accounts');
+  });
+
+  it('records an error at each field asked of each entity when the entity fetch fails as a whole', async () => {
     const graph = shopGraph();
     const down = gatewayError('SUBGRAPH_UNAVAILABLE', 'accounts failed', { serviceName: 'accounts' });
     graph.intercept = (call) => (call.serviceName === 'accounts' ? { errors: [down] } : undefined);
     const tree = await graph.run('{ reviews { body author { name } } }');
     assert.deepEqual(paths(tree.errors), [
-      ['reviews', 0, 'author'],
-      ['reviews', 1, 'author'],
-      ['reviews', 2, 'author'],
+      ['reviews', 0, 'author', 'name'],
+      ['reviews', 1, 'author', 'name'],
+      ['reviews', 2, 'author', 'name'],
     ]);
     for (const error of tree.errors) assert.equal(error.extensions, down.extensions);
     const reviews = (json(tree.data) as { reviews: Array<{ body: string }> }).reviews;
     assert.equal(reviews[0]!.body, 'Love it');
   });
 
-  it('turns a rejected fetch into SUBGRAPH_UNAVAILABLE at each entity location', async () => {
+  it('turns a rejected fetch into SUBGRAPH_UNAVAILABLE at each field asked of each entity', async () => {
     const graph = shopGraph();
     const tree = await executePlan({
       plan: graph.plan('{ topProducts { name inStock } }'),
@@ -133,7 +141,7 @@ describe('plan executor: errors', () => {
       'SUBGRAPH_UNAVAILABLE',
       'SUBGRAPH_UNAVAILABLE',
     ]);
-    assert.deepEqual(tree.errors[2]!.path, ['topProducts', 2]);
+    assert.deepEqual(tree.errors[2]!.path, ['topProducts', 2, 'inStock']);
     assert.equal(tree.errors[0]!.extensions.serviceName, 'inventory');
   });
 
@@ -182,7 +190,7 @@ describe('plan executor: errors', () => {
     assert.deepEqual(tree.errors[0]!.extensions, { code: 'NOT_FOUND', serviceName: 'products' });
   });
 
-  it('puts a path-less entity error at every entity location', async () => {
+  it('puts a path-less entity error at each field asked of every entity', async () => {
     const graph = shopGraph();
     const warning = new GraphQLError('partial outage', {
       extensions: { code: 'DEGRADED', serviceName: 'inventory' },
@@ -193,9 +201,9 @@ describe('plan executor: errors', () => {
         : undefined;
     const tree = await graph.run('{ reviews { product { inStock } } }');
     assert.deepEqual(paths(tree.errors), [
-      ['reviews', 0, 'product'],
-      ['reviews', 1, 'product'],
-      ['reviews', 2, 'product'],
+      ['reviews', 0, 'product', 'inStock'],
+      ['reviews', 1, 'product', 'inStock'],
+      ['reviews', 2, 'product', 'inStock'],
     ]);
     const reviews = (json(tree.data) as { reviews: Array<{ product: { inStock: boolean } }> }).reviews;
     assert.deepEqual(

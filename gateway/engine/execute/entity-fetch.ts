@@ -6,9 +6,10 @@
  * each of those objects' paths.
  *
  * Errors: one at `[field, i, ...rest]` goes to each location of representation `i`, followed by
- * `rest`; one without such a path (a failed fetch, a path-less error) goes to every location the
- * fetch was for (the projection then sees each entity explained). A representation with no
- * answer and no error of its own gets a SUBGRAPH_ERROR at each of its locations.
+ * `rest`; one about a whole entity (at `[field, i]`, a failed fetch, a path-less error) goes to
+ * each field the fetch asked of each entity it concerns (asked.ts), where the client sees the
+ * nulls it explains. An entity answered null with no error is "not found": its fields are null
+ * and nulls propagate, with no error of ours (as Apollo Router does).
  */
 import type {
   BatchFetchNode,
@@ -19,6 +20,7 @@ import type {
 } from '@graphql-hive/router-query-planner';
 import type { ExecutionResult } from '@graphql-tools/utils';
 import type { GraphQLError } from 'graphql';
+import { askedFields, entityFieldPaths } from './asked.ts';
 import { collect, type FlattenPath, locate, type ResponsePath } from './collect.ts';
 import { type DedupNode, indexAt, leafOf, setIndexAt } from './dedup.ts';
 import { asGraphQLError, missingEntity, type ReturnedError, relocated } from './errors.ts';
@@ -243,17 +245,30 @@ function recordErrors(
   own: Map<number, GraphQLError[]> | undefined,
   general: readonly GraphQLError[],
 ): void {
+  const groups = askedFields(fetch.document, run.field.responseKey);
   for (let i = 0; i < run.objects.length; i++) {
     const index = run.representationOf[i]!;
     if (index < 0) continue;
     const path = paths[i]!;
+    let fields: ResponsePath[] | undefined;
+    // An error about the whole entity goes to each field asked of it (see asked.ts).
+    const wholeEntity = () => {
+      fields ??= entityFieldPaths(groups, path, run.objects[i]!.__typename, state.types);
+      return fields;
+    };
     const errors = own?.get(index);
     if (errors) {
-      for (const error of errors) state.errors.push(relocated(error, [...path, ...error.path!.slice(2)]));
+      for (const error of errors) {
+        const rest = error.path!.slice(2);
+        if (rest.length > 0) state.errors.push(relocated(error, [...path, ...rest]));
+        else for (const at of wholeEntity()) state.errors.push(relocated(error, at));
+      }
     }
-    for (const error of general) state.errors.push(relocated(error, path));
-    if (!errors && general.length === 0 && !isObject(answers?.[index])) {
-      state.errors.push(missingEntity(fetch.serviceName, path));
+    for (const error of general) for (const at of wholeEntity()) state.errors.push(relocated(error, at));
+    // No list at all, and nothing said: an answer that is not one. (A null entity in the list is
+    // the subgraph's answer "no such entity": its fields are null, nulls propagate, no error.)
+    if (!errors && general.length === 0 && answers === undefined) {
+      for (const at of wholeEntity()) state.errors.push(missingEntity(fetch.serviceName, at));
     }
   }
   // An error at a position no representation was sent for has no location: kept without a path.

@@ -142,13 +142,21 @@ export const partialFailures: ConformanceGraph = {
     },
     {
       // No subgraph sent an error: the gateway reports the null at the non-null position, as
-      // graphql-js does (message, locations and path, no code), and nulls the nullable item.
+      // graphql-js does (message, locations, path), with a code but no `serviceName` (no subgraph
+      // sent an error to blame), and nulls the nullable item.
       name: 'an entity the subgraph answers as null: a non-null field of it nulls the nullable list item',
       query: '{ products { upc warehouse } }',
       stitchingTodo:
         'stitching engine: reports the null as a SUBGRAPH_ERROR of inventory, which sent no error, and without locations',
       expected: {
-        errors: [{ message: '…', locations: [{ line: 1, column: 18 }], path: ['products', 1, 'warehouse'] }],
+        errors: [
+          {
+            message: '…',
+            locations: [{ line: 1, column: 18 }],
+            path: ['products', 1, 'warehouse'],
+            extensions: { code: 'SUBGRAPH_ERROR' },
+          },
+        ],
         data: { products: [{ upc: '1', warehouse: 'W1' }, null] },
       },
     },
