@@ -32,7 +32,12 @@ describe('dedup across operations', () => {
     subgraph = await startGatedSubgraph();
     for (const mode of ['shared', 'operation', 'off'] as const) {
       gateways[mode] = await startTestGateway(
-        { subgraphs: [{ name: 'gated', kind: 'federation', url: subgraph.url, dedup: mode }] },
+        {
+          // The stitching engine sends `{ a: hello b: hello }` as two identical calls (the plan
+          // engine as one): what the within-operation modes are about.
+          engine: 'stitching',
+          subgraphs: [{ name: 'gated', kind: 'federation', url: subgraph.url, dedup: mode }],
+        },
         { rooms: [forwardAuthorization] },
       );
     }
