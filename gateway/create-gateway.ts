@@ -70,7 +70,12 @@ export function createGateway(options: GatewayOptions): Gateway {
   // one room serves the supergraph: the load context reads the client when a load runs.
   let client: UpstreamClient | undefined;
   const pipeline = createPipeline((subgraph) => stages.wrappers(subgraph));
-  const engine = createEngine({ mode: config.engine, planCache: config.planCache, logger });
+  const engine = createEngine({
+    mode: config.engine,
+    planCache: config.planCache,
+    overrideLabels: config.overrideLabels,
+    logger,
+  });
   const supergraph = createSupergraph({
     subgraphs: subgraphSources(config.subgraphs),
     supergraphFile: config.supergraph,

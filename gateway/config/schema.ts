@@ -322,6 +322,12 @@ export const configSchema = z
       .describe(
         'How operations run: `plan` executes cached plans of the Hive query planner (Rust); `stitching` runs the portable graphql-tools engine; `auto` uses `plan` where the planner loads, else `stitching`',
       ),
+    overrideLabels: z
+      .array(z.string().min(1))
+      .default([])
+      .describe(
+        'Flag labels of progressive `@override(label: "...")` to turn on (plan engine); `percent(x)` labels need none: x% of operations are drawn',
+      ),
     planCache: z
       .strictObject({
         maxEntries: z

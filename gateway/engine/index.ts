@@ -14,6 +14,7 @@ import { GatehouseError } from '../../core/errors.ts';
 import type { Logger } from '../logger/index.ts';
 import type { PrepareSchema } from '../supergraph/index.ts';
 import { fetchThrough, type PlanState, type Prepared, runOperation } from './operation.ts';
+import { sortedPercentages } from './override.ts';
 import { createPlanCache, type PlanCacheOptions } from './plan-cache.ts';
 import { loadQueryPlanner } from './planner.ts';
 
@@ -24,6 +25,8 @@ export interface EngineOptions {
   mode?: EngineMode;
   /** @default { maxEntries: 1000, maxBytes: 50 MiB } */
   planCache?: Partial<PlanCacheOptions>;
+  /** Flag labels of progressive `@override`s to turn on. @default [] */
+  overrideLabels?: readonly string[];
   logger: Logger;
 }
 
@@ -56,6 +59,7 @@ export function createEngine(options: EngineOptions): Engine {
     logger.info(`engine: ${mode}${mode === 'plan' ? ' (Hive query planner, cached plans)' : ''}`);
   }
 
+  const labels = new Set(options.overrideLabels ?? []);
   // The planner of each schema in service, by the schema object Yoga runs the operation on.
   const states = new WeakMap<GraphQLSchema, PlanState>();
 
@@ -80,7 +84,15 @@ export function createEngine(options: EngineOptions): Engine {
         byDocument: new WeakMap(),
         fetch: fetchThrough(served.executors),
         logger,
+        percentages: sortedPercentages(planner.overridePercentages),
+        labels,
       });
+      const unknown = [...labels].filter((label) => !planner.overrideLabels.includes(label));
+      if (unknown.length > 0) {
+        logger.warn(
+          `overrideLabels ${unknown.join(', ')} label no @override of this supergraph (its labels: ${planner.overrideLabels.join(', ') || 'none'})`,
+        );
+      }
     },
     plugin: {
       onExecute({ args, executeFn, setExecuteFn }) {

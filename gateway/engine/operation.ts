@@ -24,6 +24,7 @@ import type { PlanFetch } from './contract.ts';
 import { executePlan } from './execute/index.ts';
 import { type OperationRoute, routeOperation } from './introspection.ts';
 import { planOperation } from './mutation-split.ts';
+import { overrideBucket } from './override.ts';
 import type { PlanCache } from './plan-cache.ts';
 import { compileProjection, type Projection } from './project/index.ts';
 
@@ -44,6 +45,10 @@ export interface PlanState {
   byDocument: WeakMap<DocumentNode, Map<string, Prepared>>;
   fetch: PlanFetch;
   logger: Logger;
+  /** The supergraph's `percent(x)` override percentages, ascending (override.ts); often none. */
+  percentages: readonly number[];
+  /** The flag labels of progressive overrides that are turned on. */
+  labels: ReadonlySet<string>;
 }
 
 type Execute = (args: ExecutionArgs) => unknown;
@@ -57,7 +62,8 @@ export async function runOperation(
   const operation = getOperationAST(args.document, args.operationName);
   // Unknown operation names and subscriptions are the stitching engine's (it says so the graphql-js way).
   if (!operation || operation.operation === 'subscription') return fallback(args);
-  const prepared = prepare(state, args.document, args.operationName ?? undefined, operation);
+  const bucket = state.percentages.length === 0 ? 0 : overrideBucket(state.percentages, Math.random() * 100);
+  const prepared = prepare(state, args.document, args.operationName ?? undefined, operation, bucket);
   if (prepared.route === 'stitching') return fallback(args);
   if (prepared.route === 'introspection') return executeWithGraphQLJs(args);
   if (prepared.route === 'error') return { errors: [prepared.error] };
@@ -100,8 +106,9 @@ function prepare(
   document: DocumentNode,
   operationName: string | undefined,
   operation: OperationDefinitionNode,
+  bucket: number,
 ): Prepared {
-  const name = operationName ?? '';
+  const name = bucket === 0 ? (operationName ?? '') : `${operationName ?? ''}\n${bucket}`;
   let byName = state.byDocument.get(document);
   const hit = byName?.get(name);
   if (hit) return hit;
@@ -109,7 +116,7 @@ function prepare(
   const key = `${name}\n${text}`;
   let prepared = state.cache.get(key);
   if (prepared === undefined) {
-    const made = makePrepared(state, document, operationName, operation);
+    const made = makePrepared(state, document, operationName, operation, bucket);
     prepared = made.prepared;
     state.cache.set(key, prepared, key.length * 2 + made.size);
   }
@@ -126,13 +133,14 @@ function makePrepared(
   document: DocumentNode,
   operationName: string | undefined,
   operation: OperationDefinitionNode,
+  bucket: number,
 ): { prepared: Prepared; size: number } {
   const route: OperationRoute = routeOperation(document, operation);
   if (route.kind === 'introspection') return { prepared: { route: 'introspection' }, size: 64 };
   if (route.kind === 'stitching') return { prepared: { route: 'stitching' }, size: 64 };
   try {
     const plan = planOperation(route.planned, operation, (text) =>
-      state.planner.plan(text, operationName, new Set(), 0),
+      state.planner.plan(text, operationName, state.labels as Set<string>, bucket),
     );
     const projection = compileProjection(state.served.schema, document, operationName);
     // The plan's JSON size stands for its size in memory (within a small factor); the projection

@@ -1,0 +1,72 @@
+/**
+ * Progressive `@override` on the plan engine: a `percent(50)` field is resolved by either subgraph
+ * (each operation draws), and a flag label moves its field only once `overrideLabels` turns it on.
+ * Real subgraphs on loopback, each answering with its own name.
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { type RunningServer, serveGraphQL } from '../../subgraphs/lib/serve-graphql.ts';
+import { apolloSubgraph } from '../federation/harness.ts';
+import { startTestGateway, type TestGateway } from '../helpers/gateway.ts';
+
+const link = (...directives: string[]) =>
+  `extend schema @link(url: "https://specs.apollo.dev/federation/v2.7", import: [${directives.map((d) => `"${d}"`).join(', ')}])\n`;
+
+describe('progressive @override on the plan engine', () => {
+  let old: RunningServer;
+  let neu: RunningServer;
+  const gateways: TestGateway[] = [];
+  before(async () => {
+    old = await serveGraphQL({
+      schema: apolloSubgraph(`${link('@key')} type Query { half: String flagged: String }`, {
+        Query: { half: () => 'old', flagged: () => 'old' },
+      }),
+    });
+    neu = await serveGraphQL({
+      schema: apolloSubgraph(
+        `${link('@key', '@override')} type Query {
+          half: String @override(from: "old", label: "percent(50)")
+          flagged: String @override(from: "old", label: "beta")
+        }`,
+        { Query: { half: () => 'neu', flagged: () => 'neu' } },
+      ),
+    });
+  });
+  after(async () => {
+    for (const gateway of gateways) await gateway.close();
+    await Promise.all([old?.close(), neu?.close()]);
+  });
+
+  const start = async (overrideLabels?: string[]) => {
+    const gateway = await startTestGateway({
+      engine: 'plan',
+      overrideLabels,
+      subgraphs: [
+        { name: 'old', kind: 'federation', url: old.url },
+        { name: 'neu', kind: 'federation', url: neu.url },
+      ],
+    });
+    gateways.push(gateway);
+    return gateway;
+  };
+
+  it('percent(50): each operation draws, and both subgraphs answer some', async () => {
+    const gateway = await start();
+    const seen = new Map<string, number>();
+    for (let i = 0; i < 200; i++) {
+      const { body } = await gateway.query<{ half: string }>('{ half }');
+      const by = body.data?.half ?? 'none';
+      seen.set(by, (seen.get(by) ?? 0) + 1);
+    }
+    // 200 fair draws: each side below 60 has a probability under 1e-8.
+    assert.deepEqual([...seen.keys()].sort(), ['neu', 'old']);
+    assert.ok(seen.get('neu')! > 60 && seen.get('old')! > 60, JSON.stringify([...seen]));
+  });
+
+  it('a flag label moves its field only when overrideLabels turns it on', async () => {
+    const off = await start();
+    const on = await start(['beta']);
+    assert.deepEqual((await off.query('{ flagged }')).body, { data: { flagged: 'old' } });
+    assert.deepEqual((await on.query('{ flagged }')).body, { data: { flagged: 'neu' } });
+  });
+});
