@@ -4,6 +4,7 @@
  * rounds. Results go to the terminal and to bench-results/ (JSON, Markdown, SVG chart).
  * `npm run bench -- --help` lists the options; docs/performance.md explains the method.
  */
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, release, totalmem, type } from 'node:os';
 import { join, relative } from 'node:path';
@@ -47,6 +48,7 @@ async function startTargets(options: BenchOptions, env: BenchEnvironment, pin: b
         ...(options.cpuProf && { cpuProfDir: join(options.outDir, 'profile') }),
         nodeFlags: options.nodeFlags,
         ...(options.compareDir !== undefined && { compareDir: options.compareDir }),
+        built: !options.quick,
       });
       progress.log(`${name}: answers are correct (ready in ${target.startupS.toFixed(1)} s)`);
       const status: TargetStatus = {
@@ -86,6 +88,12 @@ async function bench(options: BenchOptions): Promise<number> {
     `load generator: ${generator.version}; ${pin ? 'targets pinned to core 1' : 'no core pinning'}`,
   );
 
+  if (!options.quick && options.targets.some((t) => t.startsWith('gatehouse') && t !== 'gatehouse-b')) {
+    // Production runs compiled JavaScript: measure that (dist/ from these sources, built now).
+    progress.update('building dist/ (npm run build)');
+    const build = spawnSync('npm', ['run', 'build'], { cwd: REPO_ROOT, stdio: 'ignore' });
+    if (build.status !== 0) throw new Error('npm run build failed; run it to see why');
+  }
   progress.update('starting the bench subgraphs');
   const env: BenchEnvironment = await startEnvironment();
   try {

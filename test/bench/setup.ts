@@ -112,6 +112,7 @@ export async function startTarget(
     cpuProfDir?: string;
     nodeFlags?: readonly string[];
     compareDir?: string;
+    built?: boolean;
   },
 ): Promise<RunningTarget> {
   const spec = targets[name];
@@ -127,6 +128,7 @@ export async function startTarget(
     ...(options.cpuProfDir !== undefined && name === 'gatehouse' && { cpuProfDir: options.cpuProfDir }),
     ...(options.nodeFlags !== undefined && name === 'gatehouse' && { nodeFlags: options.nodeFlags }),
     ...(options.compareDir !== undefined && { compareDir: options.compareDir }),
+    ...(options.built && { built: true }),
   });
   const started = performance.now();
   const child = startChild({

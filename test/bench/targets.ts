@@ -36,6 +36,11 @@ export interface TargetContext {
   nodeFlags?: readonly string[];
   /** Checkout that `gatehouse-b` runs (`--compare <dir>`). */
   compareDir?: string;
+  /**
+   * Gatehouse runs its compiled JavaScript (`bin/gatehouse.mjs`, dist/ built by the harness just
+   * before), as in production; otherwise the sources through tsx (quick runs: no build step).
+   */
+  built?: boolean;
 }
 
 export interface TargetSpec {
@@ -61,8 +66,8 @@ export const targets: Record<TargetName, TargetSpec> = {
       args: [
         ...(c.nodeFlags ?? []),
         ...(c.cpuProfDir ? ['--cpu-prof', `--cpu-prof-dir=${c.cpuProfDir}`] : []),
-        // The sources through tsx, as before dist/ existed: no build step before a run.
-        'bin/gatehouse-dev.mjs',
+        // Compiled, as in production (full runs build dist/ first); quick runs use the sources.
+        c.built ? 'bin/gatehouse.mjs' : 'bin/gatehouse-dev.mjs',
         '--config',
         c.gatehouseConfigFile,
         '--port',
