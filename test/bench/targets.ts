@@ -60,7 +60,7 @@ export const targets: Record<TargetName, TargetSpec> = {
     name: 'gatehouse',
     label: 'Gatehouse',
     peer: false,
-    workloads: ['testquery', 'small'],
+    workloads: ['testquery', 'testquery-x2', 'small'],
     command: (c) => ({
       cwd: REPO_ROOT,
       args: [
@@ -79,7 +79,7 @@ export const targets: Record<TargetName, TargetSpec> = {
     name: 'gatehouse-stitching',
     label: 'Gatehouse, stitching engine',
     peer: false,
-    workloads: ['testquery', 'small'],
+    workloads: ['testquery', 'testquery-x2', 'small'],
     command: (c) => ({
       ...targets.gatehouse.command(c),
       env: { GATEHOUSE_ENGINE: 'stitching' },
@@ -89,7 +89,7 @@ export const targets: Record<TargetName, TargetSpec> = {
     name: 'gatehouse-b',
     label: 'Gatehouse, the other checkout (--compare)',
     peer: false,
-    workloads: ['testquery', 'small'],
+    workloads: ['testquery', 'testquery-x2', 'small'],
     command: (c) => {
       if (c.compareDir === undefined) throw new Error('gatehouse-b needs --compare <dir>');
       return {
@@ -112,21 +112,21 @@ export const targets: Record<TargetName, TargetSpec> = {
     name: 'apollo',
     label: 'Apollo Gateway 2 (Apollo Server 4)',
     peer: true,
-    workloads: ['testquery', 'small'],
+    workloads: ['testquery', 'testquery-x2', 'small'],
     command: (c) => ({ cwd: PEERS_DIR, args: ['apollo.mjs', String(c.port), c.supergraphFile] }),
   },
   hive: {
     name: 'hive',
     label: 'Hive Gateway',
     peer: true,
-    workloads: ['testquery', 'small'],
+    workloads: ['testquery', 'testquery-x2', 'small'],
     command: (c) => ({ cwd: PEERS_DIR, args: ['hive.mjs', String(c.port), c.supergraphFile] }),
   },
   'hive-router': {
     name: 'hive-router',
     label: 'Hive Gateway + router-runtime',
     peer: true,
-    workloads: ['testquery', 'small'],
+    workloads: ['testquery', 'testquery-x2', 'small'],
     command: (c) => ({
       cwd: PEERS_DIR,
       args: ['hive.mjs', String(c.port), c.supergraphFile, 'router-runtime'],
@@ -136,7 +136,7 @@ export const targets: Record<TargetName, TargetSpec> = {
     name: 'monolith',
     label: 'graphql-js monolith (no federation)',
     peer: false,
-    workloads: ['testquery', 'small'],
+    workloads: ['testquery', 'testquery-x2', 'small'],
     command: (c) => ({
       cwd: REPO_ROOT,
       args: [...tsx, 'test/bench/servers/monolith.ts', String(c.port)],

@@ -1,10 +1,45 @@
 /**
- * What the benchmark sends: two workloads (the fixture's heavy `TestQuery`, and a small query that
- * one subgraph answers alone) with the answer each must get, and the load scenarios run on them.
+ * What the benchmark sends: three workloads (the fixture's heavy `TestQuery`, the same twice under
+ * aliases for the cost of a bigger answer, and a small query that one subgraph answers alone)
+ * with the answer each must get, and the load scenarios run on them.
  */
+import { Kind, type OperationDefinitionNode, parse, print } from 'graphql';
 import { products, readFixture } from '../../subgraphs/bench/data.ts';
 
-export type WorkloadName = 'testquery' | 'small';
+export type WorkloadName = 'testquery' | 'testquery-x2' | 'small';
+
+/** Prefix of the second copy of each TestQuery root field in the doubled workload. */
+const AGAIN = 'again_';
+
+/**
+ * TestQuery with each root field asked again under an alias (`again_users: users { ... }`): twice
+ * the answer (175 KB), the same subgraph work per field, so the difference in CPU per request
+ * is the cost of 88 KB more of answer.
+ */
+function doubled(
+  body: { query: string; operationName?: string },
+  expected: { data: Record<string, unknown> },
+) {
+  const document = parse(body.query);
+  const definitions = document.definitions.map((d) => {
+    if (d.kind !== Kind.OPERATION_DEFINITION) return d;
+    const again = d.selectionSet.selections.map((s) =>
+      s.kind === Kind.FIELD
+        ? { ...s, alias: { kind: Kind.NAME, value: `${AGAIN}${s.alias?.value ?? s.name.value}` } }
+        : s,
+    );
+    return {
+      ...d,
+      selectionSet: { ...d.selectionSet, selections: [...d.selectionSet.selections, ...again] },
+    } as OperationDefinitionNode;
+  });
+  const data: Record<string, unknown> = { ...expected.data };
+  for (const [key, value] of Object.entries(expected.data)) data[`${AGAIN}${key}`] = value;
+  return {
+    body: JSON.stringify({ ...body, query: print({ ...document, definitions }) }),
+    expected: { data },
+  };
+}
 
 export interface Workload {
   name: WorkloadName;
@@ -24,6 +59,11 @@ export function loadWorkloads(): Record<WorkloadName, Workload> {
       label: 'TestQuery (fixture)',
       body: JSON.stringify(JSON.parse(readFixture('body.json'))),
       expected: JSON.parse(readFixture('expected-response.json')),
+    },
+    'testquery-x2': {
+      name: 'testquery-x2',
+      label: 'TestQuery twice under aliases',
+      ...doubled(JSON.parse(readFixture('body.json')), JSON.parse(readFixture('expected-response.json'))),
     },
     small: {
       name: 'small',
@@ -70,6 +110,13 @@ export const scenarios: readonly Scenario[] = [
     workload: 'testquery',
     connections: 1,
     uniqueAuth: false,
+  },
+  {
+    id: 'testquery-x2-50-unique',
+    label: 'TestQuery twice under aliases, 50 connections, unique Authorization',
+    workload: 'testquery-x2',
+    connections: 50,
+    uniqueAuth: true,
   },
   {
     id: 'small-50',

@@ -42,6 +42,15 @@ export function categoryOf(frame: Frame): string | undefined {
   if (fn === '(program)') return 'V8 (program: compiler, runtime)';
   if (url === '' && fn === 'parse') return 'JSON.parse (subgraph responses, request bodies)';
   if (url === '' && fn === 'stringify') return 'JSON.stringify';
+  // Ours before the microtask rule: the plan engine's code runs in promise callbacks.
+  if (/\/gateway\/engine\/execute\//.test(url))
+    return 'execute the plan (ours: fetches, representations, merge)';
+  if (/\/gateway\/engine\/project\//.test(url)) return 'project the result (ours: selection, nulls)';
+  if (/\/gateway\/engine\//.test(url)) return 'plan engine (ours: cache lookup, variables, introspection)';
+  if (/\/core\/(clone-json|request-table|outgoing-headers)\./.test(url))
+    return 'upstream pipeline (ours: transport, dedup, errors)';
+  if (/\/gateway\/server\/fast-path\./.test(url)) return 'downstream HTTP (node:http)';
+  if (packageOf(url) === '@graphql-hive/router-query-planner') return 'plan (federation planner)';
   if (fn === 'runMicrotasks' || fn === 'processTicksAndRejections') return 'promise scheduling (microtasks)';
   if (/node:internal\/modules|\/tsx\/|\/esbuild\/|get-tsconfig/.test(url)) return 'startup: module loading';
   const pkg = packageOf(url);
