@@ -1,5 +1,6 @@
 /**
- * A subgraph must answer `_entities` with one entry per representation, in order. One that
+ * A subgraph must answer `_entities` (each of them, in a batched entity fetch) with one entry per
+ * representation, in order. One that
  * answers fewer (or more) would leave the planner to read `null` (or the wrong entity) at some
  * positions with no error. This step compares the count asked with the count answered and adds a
  * SUBGRAPH_BAD_RESPONSE at `['_entities', i]` for each position it cannot answer: the missing
@@ -17,8 +18,10 @@ export function checkEntityCount(serviceName: string): ExecutorWrapper {
     async function checkEntityCountExecutor(request) {
       const asked = entitiesAsked(request);
       const result = await next(request);
-      if (asked === undefined) return result;
-      return checked(result, asked, serviceName);
+      if (asked.length === 0) return result;
+      let checkedResult = result;
+      for (const field of asked) checkedResult = checked(checkedResult, field, serviceName);
+      return checkedResult;
     };
 }
 
@@ -28,13 +31,14 @@ interface Asked {
   count: number;
 }
 
-/** Where a document's `_entities` field takes its representations: a variable or a literal list. */
-type EntitiesField = { key: string; variable: string } | { key: string; count: number } | null;
+/** Where an `_entities` field takes its representations: a variable or a literal list. */
+type EntitiesField = { key: string; variable: string } | { key: string; count: number };
 
 // Planner documents are reused across requests: each is read once per operation name. Keyed weakly.
-const fields = new WeakMap<DocumentNode, Map<string | undefined, EntitiesField>>();
+const fields = new WeakMap<DocumentNode, Map<string | undefined, readonly EntitiesField[]>>();
 
-function entitiesField(request: ExecutionRequest): EntitiesField {
+/** Every `_entities` field of the request: one, or one per alias in a batched entity fetch (`_e0`, `_e1`...). */
+function entitiesFields(request: ExecutionRequest): readonly EntitiesField[] {
   let byName = fields.get(request.document);
   if (byName === undefined) {
     byName = new Map();
@@ -43,27 +47,32 @@ function entitiesField(request: ExecutionRequest): EntitiesField {
   const cached = byName.get(request.operationName);
   if (cached !== undefined) return cached;
   const operation = getOperationAST(request.document, request.operationName);
-  const field = operation?.selectionSet.selections.find(
-    (s): s is FieldNode => s.kind === Kind.FIELD && s.name.value === '_entities',
-  );
-  const argument = field?.arguments?.find((a) => a.name.value === 'representations')?.value;
-  let found: EntitiesField = null;
-  if (field !== undefined && argument !== undefined) {
-    const key = field.alias?.value ?? '_entities';
-    if (argument.kind === Kind.VARIABLE) found = { key, variable: argument.name.value };
-    else if (argument.kind === Kind.LIST) found = { key, count: argument.values.length };
+  const found: EntitiesField[] = [];
+  for (const selection of operation?.selectionSet.selections ?? []) {
+    if (selection.kind !== Kind.FIELD || selection.name.value !== '_entities') continue;
+    const argument = (selection as FieldNode).arguments?.find(
+      (a) => a.name.value === 'representations',
+    )?.value;
+    const key = selection.alias?.value ?? '_entities';
+    if (argument?.kind === Kind.VARIABLE) found.push({ key, variable: argument.name.value });
+    else if (argument?.kind === Kind.LIST) found.push({ key, count: argument.values.length });
   }
   byName.set(request.operationName, found);
   return found;
 }
 
-/** The `_entities` field of the request and how many representations it sends, if any. */
-function entitiesAsked(request: ExecutionRequest): Asked | undefined {
-  const field = entitiesField(request);
-  if (field === null) return undefined;
-  if ('count' in field) return field;
-  const representations = request.variables?.[field.variable];
-  return Array.isArray(representations) ? { key: field.key, count: representations.length } : undefined;
+/** The `_entities` fields of the request and how many representations each sends. */
+function entitiesAsked(request: ExecutionRequest): Asked[] {
+  const asked: Asked[] = [];
+  for (const field of entitiesFields(request)) {
+    if ('count' in field) {
+      asked.push(field);
+      continue;
+    }
+    const representations = request.variables?.[field.variable];
+    if (Array.isArray(representations)) asked.push({ key: field.key, count: representations.length });
+  }
+  return asked;
 }
 
 function checked(result: ExecutionResult, asked: Asked, serviceName: string): ExecutionResult {

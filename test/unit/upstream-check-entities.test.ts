@@ -35,4 +35,18 @@ describe('checkEntityCount', () => {
       [['_entities', 2], 'SUBGRAPH_BAD_RESPONSE', 'reviews'],
     ]);
   });
+
+  it('checks every `_entities` field of a batched entity fetch (`_e0`, `_e1`)', async () => {
+    const batched = parse(
+      'query ($a: [_Any!]!, $b: [_Any!]!) { _e0: _entities(representations: $a) { __typename } _e1: _entities(representations: $b) { __typename } }',
+    );
+    const check = checkEntityCount('reviews')(async () => ({
+      data: { _e0: [{}, {}], _e1: [{}] },
+    })) as (r: { document: typeof batched; variables: Record<string, unknown> }) => Promise<ExecutionResult>;
+    const result = await check({ document: batched, variables: { a: [{}, {}], b: [{}, {}, {}] } });
+    assert.deepEqual(errorsAt(result), [
+      [['_e1', 1], 'SUBGRAPH_BAD_RESPONSE', 'reviews'],
+      [['_e1', 2], 'SUBGRAPH_BAD_RESPONSE', 'reviews'],
+    ]);
+  });
 });
