@@ -36,6 +36,8 @@ export const ErrorCodes = {
   BAD_USER_INPUT: { status: 400, upstream: false },
   /** The operation is valid but the engine running it cannot serve it (e.g. a subscription on the plan engine). */
   OPERATION_NOT_SUPPORTED: { status: 400, upstream: false },
+  /** The operation is larger than a configured limit (`limits`); rejected before any upstream call. */
+  OPERATION_LIMIT_EXCEEDED: { status: 400, upstream: false },
   /** The query planner could not plan a valid operation (a planner limitation); logged with the operation. */
   QUERY_PLAN_FAILED: { status: 500, upstream: false },
   /**

@@ -14,6 +14,7 @@ import { useErrorStatus } from './errors/status.ts';
 import { createGraphiQL } from './graphiql/index.ts';
 import { useHealth } from './health/index.ts';
 import { createUpstreamClient, type UpstreamClient } from './http/index.ts';
+import { useOperationLimits } from './limits/index.ts';
 import { createLogger, type Logger } from './logger/index.ts';
 import { yogaLogging } from './logger/yoga.ts';
 import { type Room, roomsHookingPath, stagesOf } from './room.ts';
@@ -121,6 +122,9 @@ export function createGateway(options: GatewayOptions): Gateway {
     { name: 'error-status', plugin: useErrorStatus() },
     // Operation stage: errors raised before execution (variables, operation name) get a code.
     { name: 'operation-errors', plugin: useOperationErrorCodes() },
+    // Operation stage: an operation too large once its fragments are expanded is refused before
+    // it is planned (planning and projection grow with that size, not with the text's).
+    { name: 'limits', plugin: useOperationLimits({ maxFields: config.limits.maxFields }) },
     // Plan stage: operations on a schema the planner took run on its cached plans (our executor
     // and projection); the others on the stitching engine. After every operation-stage room.
     { name: 'engine', plugin: engine.plugin },
@@ -145,10 +149,12 @@ export function createGateway(options: GatewayOptions): Gateway {
   client = createUpstreamClient(config.upstream, logger, stages.interceptors);
   const plugins: Plugin[] = stages.plugins;
 
+  const maskError = createMaskError(logger, config.subgraphErrors);
   const yoga = createYoga<Record<string, unknown>>({
     graphqlEndpoint: config.server.graphqlPath,
     plugins,
-    maskedErrors: { maskError: createMaskError(logger, config.subgraphErrors) },
+    maskedErrors: { maskError },
+    maxRequestBodySize: config.limits.maxRequestBodySize,
     graphiql: config.server.graphiql
       ? { title: 'Gatehouse', defaultQuery: config.server.exampleQuery }
       : false,
@@ -176,6 +182,8 @@ export function createGateway(options: GatewayOptions): Gateway {
     return createRequestListener(yoga, {
       graphqlPath: config.server.graphqlPath,
       cors: config.server.cors !== undefined,
+      maxRequestBodySize: config.limits.maxRequestBodySize,
+      maskError,
     });
   };
 

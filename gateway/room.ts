@@ -16,7 +16,8 @@ export interface Room {
   plugin?: Plugin;
   /**
    * The only paths the plugin's request-stage hooks (`onRequest`, `onRequestParse`,
-   * `onResultProcess`, `onResponse`) act on, when it has any: a room that says so (health
+   * `onResultProcess`, `onResponse`, and whatever `onPluginInit` adds or `instrumentation`
+   * wraps) act on, when it has any: a room that says so (health
    * endpoints, GraphiQL's files) leaves the JSON fast path of the GraphQL endpoint on. A room
    * with such hooks that does not say so turns the fast path off, so its hooks always run.
    * Hooks of the operation stage (`onParams`, envelop's, `onExecutionResult`) always run.
@@ -45,7 +46,16 @@ export interface Room {
   close?(): void | Promise<void>;
 }
 
-const REQUEST_HOOKS = ['onRequest', 'onRequestParse', 'onResultProcess', 'onResponse'] as const;
+// `onPluginInit` may add plugins with any of them, and `instrumentation` wraps the request: both
+// count as hooking every request (it fails closed: the fast path is off).
+const REQUEST_HOOKS = [
+  'onRequest',
+  'onRequestParse',
+  'onResultProcess',
+  'onResponse',
+  'onPluginInit',
+  'instrumentation',
+] as const;
 
 /** The rooms whose plugins hook requests to `path` (so the JSON fast path must not skip them). */
 export function roomsHookingPath(rooms: readonly Room[], path: string): string[] {

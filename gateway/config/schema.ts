@@ -322,6 +322,25 @@ export const configSchema = z
       .describe(
         'How operations run: `plan` executes cached plans of the Hive query planner (Rust); `stitching` runs the portable graphql-tools engine; `auto` uses `plan` where the planner loads, else `stitching`',
       ),
+    limits: z
+      .strictObject({
+        maxRequestBodySize: z
+          .number()
+          .int()
+          .positive()
+          .default(1024 * 1024)
+          .describe('Largest request body read, in bytes; larger ones get HTTP 413 before any GraphQL work'),
+        maxFields: z
+          .number()
+          .int()
+          .positive()
+          .default(2000)
+          .describe(
+            'Most fields an operation may select once its fragments are expanded (a fragment counts wherever it is spread); larger ones get OPERATION_LIMIT_EXCEEDED before planning or any upstream call',
+          ),
+      })
+      .prefault({})
+      .describe('Limits that keep one request from taking the gateway down'),
     overrideLabels: z
       .array(z.string().min(1))
       .default([])

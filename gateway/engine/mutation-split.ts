@@ -7,7 +7,15 @@
  * itself, each root field is planned alone and the plans run in order.
  */
 import type { PlanNode, QueryPlan } from '@graphql-hive/router-query-planner';
-import { type DocumentNode, Kind, type OperationDefinitionNode, print } from 'graphql';
+import {
+  type DocumentNode,
+  type FragmentDefinitionNode,
+  type InlineFragmentNode,
+  Kind,
+  type OperationDefinitionNode,
+  print,
+  type SelectionNode,
+} from 'graphql';
 
 type Plan = (text: string) => QueryPlan;
 
@@ -37,29 +45,63 @@ function isSingleFetch(node: PlanNode | null | undefined): boolean {
 }
 
 /**
- * One document per root field of `operation`, each with every fragment and variable of the
- * original; undefined when the root is not plain fields with distinct response keys (fragments
- * at the root, or one key twice, which the spec merges into one field).
+ * One document per root response key of `operation` (the spec's CollectFields at the root:
+ * fragment spreads and inline fragments flattened, each field kept inside inline fragments that
+ * carry the `@skip`/`@include` of the fragments it came through; fields of one response key
+ * together, as the spec merges them), each with every fragment and variable of the original.
+ * Undefined when there is only one key.
  */
 function rootFieldDocuments(
   document: DocumentNode,
   operation: OperationDefinitionNode,
 ): DocumentNode[] | undefined {
-  const selections = operation.selectionSet.selections;
-  if (selections.length < 2) return undefined;
-  const keys = new Set<string>();
-  for (const selection of selections) {
-    if (selection.kind !== Kind.FIELD) return undefined;
-    const key = selection.alias?.value ?? selection.name.value;
-    if (keys.has(key)) return undefined;
-    keys.add(key);
-  }
-  const fragments = document.definitions.filter((d) => d.kind === Kind.FRAGMENT_DEFINITION);
-  return selections.map((selection) => ({
+  const fragments = new Map<string, FragmentDefinitionNode>();
+  for (const d of document.definitions)
+    if (d.kind === Kind.FRAGMENT_DEFINITION) fragments.set(d.name.value, d);
+  const groups = new Map<string, SelectionNode[]>();
+  collectRoot(operation.selectionSet.selections, fragments, (field) => field, groups, new Set());
+  if (groups.size < 2) return undefined;
+  const definitions = document.definitions.filter((d) => d.kind === Kind.FRAGMENT_DEFINITION);
+  return [...groups.values()].map((selections) => ({
     kind: Kind.DOCUMENT,
-    definitions: [
-      { ...operation, selectionSet: { kind: Kind.SELECTION_SET, selections: [selection] } },
-      ...fragments,
-    ],
+    definitions: [{ ...operation, selectionSet: { kind: Kind.SELECTION_SET, selections } }, ...definitions],
   }));
+}
+
+type Wrap = (selection: SelectionNode) => SelectionNode;
+
+function collectRoot(
+  selections: readonly SelectionNode[],
+  fragments: ReadonlyMap<string, FragmentDefinitionNode>,
+  wrap: Wrap,
+  groups: Map<string, SelectionNode[]>,
+  visited: Set<string>,
+): void {
+  for (const selection of selections) {
+    if (selection.kind === Kind.FIELD) {
+      const key = selection.alias?.value ?? selection.name.value;
+      const group = groups.get(key);
+      if (group) group.push(wrap(selection));
+      else groups.set(key, [wrap(selection)]);
+      continue;
+    }
+    let inner: readonly SelectionNode[] | undefined;
+    if (selection.kind === Kind.INLINE_FRAGMENT) inner = selection.selectionSet.selections;
+    else if (!visited.has(selection.name.value)) {
+      inner = fragments.get(selection.name.value)?.selectionSet.selections;
+      visited = new Set(visited).add(selection.name.value);
+    }
+    if (inner === undefined) continue;
+    const directives = selection.directives ?? [];
+    const within: Wrap =
+      directives.length === 0
+        ? wrap
+        : (node) =>
+            wrap({
+              kind: Kind.INLINE_FRAGMENT,
+              directives,
+              selectionSet: { kind: Kind.SELECTION_SET, selections: [node] },
+            } as InlineFragmentNode);
+    collectRoot(inner, fragments, within, groups, visited);
+  }
 }

@@ -15,13 +15,22 @@
  * (`Room.requestPaths`). Those go to Yoga, with the body already read handed over.
  */
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
-import type { ExecutionResult } from 'graphql';
-import { type FetchAPI, processRegularResult, type YogaServerInstance } from 'graphql-yoga';
+import { type ExecutionResult, GraphQLError } from 'graphql';
+import {
+  createGraphQLError,
+  type FetchAPI,
+  processRegularResult,
+  type YogaServerInstance,
+} from 'graphql-yoga';
 
 export interface FastPathOptions {
   graphqlPath: string;
   /** CORS is configured: requests with an `Origin` go to Yoga, which answers with its headers. */
   cors: boolean;
+  /** Largest body read, in bytes (Yoga's `maxRequestBodySize`, the same limit). */
+  maxRequestBodySize: number;
+  /** The gateway's error mask (Yoga's `maskedErrors.maskError`), for errors a hook throws. */
+  maskError: (error: unknown, message: string) => Error;
 }
 
 type Yoga = YogaServerInstance<Record<string, unknown>, Record<string, unknown>>;
@@ -36,21 +45,43 @@ interface Params {
 
 /** The node:http listener: the fast path where it applies, Yoga for everything else. */
 export function createRequestListener(yoga: Yoga, options: FastPathOptions): RequestListener {
-  const origin = `http://localhost${options.graphqlPath}`;
   return function gatehouseRequest(req, res) {
     const mediaType = eligible(req, options);
     if (mediaType === undefined) {
       yoga(req, res);
       return;
     }
-    readBody(req).then(
-      (body) => answer(yoga, req, res, body, mediaType, origin),
-      () => {
-        // The client went away while sending: nothing to answer.
+    readBody(req, options.maxRequestBodySize)
+      .then(
+        (body) => {
+          if (body === TOO_LARGE) {
+            // As Yoga answers it; the rest of the body is not read: the connection closes after.
+            res.shouldKeepAlive = false;
+            write(res, { errors: [bodyTooLarge()] }, mediaType);
+            res.once('finish', () => req.destroy());
+            return;
+          }
+          return answer(yoga, req, res, body, mediaType, options);
+        },
+        () => {
+          // The client went away while sending, or sent what is not text: nothing to answer.
+          res.destroy();
+        },
+      )
+      .catch((error: unknown) => {
+        // A bug of ours past every guard: this request fails, never the process.
+        yoga.logger.error(error);
         res.destroy();
-      },
-    );
+      });
   };
+}
+
+const TOO_LARGE = Symbol('too large');
+
+function bodyTooLarge(): GraphQLError {
+  return createGraphQLError('Request body too large', {
+    extensions: { http: { status: 413 }, code: 'REQUEST_ENTITY_TOO_LARGE' },
+  });
 }
 
 /** The media type to answer with, when the request can take the fast path. */
@@ -59,6 +90,11 @@ function eligible(req: IncomingMessage, options: FastPathOptions): MediaType | u
   const type = req.headers['content-type'];
   if (type === undefined || !JSON_TYPE.test(type)) return undefined;
   if (options.cors && req.headers.origin !== undefined) return undefined;
+  // A bad or too large Content-Length: Yoga answers it (400, 413) without reading the body.
+  const length = req.headers['content-length'];
+  if (length !== undefined && (!/^\d+$/.test(length) || Number(length) > options.maxRequestBodySize)) {
+    return undefined;
+  }
   return acceptedMediaType(req.headers.accept);
 }
 
@@ -77,6 +113,8 @@ export function acceptedMediaType(accept: string | undefined): MediaType | undef
     const charset = params.find((p) => p.includes('charset='));
     if (charset !== undefined && charset !== 'charset=utf-8') continue;
     if (type === 'text/event-stream' || type === 'multipart/mixed') return undefined;
+    // Other wildcards (`*/json`, `application/graphql-response+*`): Yoga's own matching decides.
+    if (type?.includes('*') && type !== '*/*' && type !== 'application/*') return undefined;
     if (chosen !== undefined) continue;
     if (type === 'application/graphql-response+json') chosen = type;
     else if (type === 'application/json' || type === '*/*' || type === 'application/*') {
@@ -86,13 +124,29 @@ export function acceptedMediaType(accept: string | undefined): MediaType | undef
   return chosen;
 }
 
-function readBody(req: IncomingMessage): Promise<string> {
+/** The body as text, or TOO_LARGE as soon as it passes `limit` bytes (reading then stops). */
+function readBody(req: IncomingMessage, limit: number): Promise<string | typeof TOO_LARGE> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
-    req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    req.on('end', () =>
-      resolve(chunks.length === 1 ? chunks[0]!.toString('utf8') : Buffer.concat(chunks).toString('utf8')),
-    );
+    let size = 0;
+    const onData = (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > limit) {
+        req.off('data', onData);
+        req.pause();
+        resolve(TOO_LARGE);
+        return;
+      }
+      chunks.push(chunk);
+    };
+    req.on('data', onData);
+    req.on('end', () => {
+      try {
+        resolve(chunks.length === 1 ? chunks[0]!.toString('utf8') : Buffer.concat(chunks).toString('utf8'));
+      } catch (error) {
+        reject(error);
+      }
+    });
     req.on('error', reject);
   });
 }
@@ -103,7 +157,7 @@ async function answer(
   res: ServerResponse,
   body: string,
   mediaType: MediaType,
-  url: string,
+  options: FastPathOptions,
 ): Promise<void> {
   const params = paramsOf(body);
   if (params === undefined) {
@@ -117,23 +171,33 @@ async function answer(
     if (!res.writableFinished) controller.abort();
   };
   res.once('close', onClose);
-  const request = new yoga.fetchAPI.Request(url, {
-    method: 'POST',
-    headers: headersOf(req),
-    signal: controller.signal,
-  });
   const pending: Promise<unknown>[] = [];
   const serverContext = { req, res, waitUntil: (promise: Promise<unknown>) => void pending.push(promise) };
   try {
+    // The URL as whatwg-node builds it: plugins that read the host see the same one.
+    const request = new yoga.fetchAPI.Request(
+      `http://${req.headers.host ?? 'localhost'}${options.graphqlPath}`,
+      {
+        method: 'POST',
+        headers: headersOf(req),
+        signal: controller.signal,
+      },
+    );
     const result = await yoga.getResultForParams({ params, request }, serverContext);
     write(res, result as ExecutionResult, mediaType);
   } catch (error) {
-    yoga.logger.error(error);
-    if (!res.headersSent) res.writeHead(500, { 'content-type': 'text/plain; charset=utf-8' });
-    res.end('Internal Server Error');
+    // As Yoga's request handler does with what a hook throws: through the mask, as errors.
+    write(res, { errors: [masked(error, options)] }, mediaType);
   } finally {
     await Promise.allSettled(pending);
   }
+}
+
+function masked(error: unknown, options: FastPathOptions): GraphQLError {
+  const result = options.maskError(error, 'Unexpected error.');
+  return result instanceof GraphQLError
+    ? result
+    : createGraphQLError(result.message, { originalError: result });
 }
 
 /** The GraphQL parameters of a JSON body, or undefined for anything the fast path leaves to Yoga. */
@@ -187,7 +251,7 @@ function write(res: ServerResponse, result: ExecutionResult, mediaType: MediaTyp
     CAPTURE as unknown as FetchAPI,
     mediaType,
   ) as unknown as Captured;
-  if (res.destroyed) return;
+  if (res.destroyed || res.headersSent) return;
   const headers: Record<string, string> = {};
   for (const [name, value] of Object.entries(captured.init.headers ?? {}))
     headers[name.toLowerCase()] = value;

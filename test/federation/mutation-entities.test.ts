@@ -13,13 +13,13 @@ function subgraphs() {
     writer: apolloSubgraph(
       `${fed2('@key')}
       type Query { ping: Boolean }
-      type Mutation { incr: Counter! }
+      type Mutation { incr(by: Int = 1): Counter! }
       type Counter @key(fields: "id") { id: ID! }`,
       {
         Query: { ping: () => true },
         Mutation: {
-          incr: () => {
-            count++;
+          incr: (_: unknown, { by }: { by: number }) => {
+            count += by;
             return { id: 'c' };
           },
         },
@@ -45,5 +45,49 @@ describe('mutations joined with entities of another subgraph', () => {
       const { body } = await fed.query('mutation { x: incr { value } y: incr { value } z: incr { value } }');
       assert.deepEqual(body, { data: { x: { value: 1 }, y: { value: 2 }, z: { value: 3 } } });
     });
+
+    // The root's fields collected as the spec does: through fragments, with their conditions,
+    // one response key asked twice being one field, and variables used by some fields only.
+    const shapes: Array<[string, string, Record<string, unknown>, unknown]> = [
+      [
+        'through a fragment spread',
+        'mutation { ...M } fragment M on Mutation { x: incr { value } y: incr { value } }',
+        {},
+        { x: { value: 1 }, y: { value: 2 } },
+      ],
+      [
+        'through an inline fragment with @include',
+        'mutation ($on: Boolean!) { ... @include(if: $on) { x: incr { value } } y: incr { value } }',
+        { on: true },
+        { x: { value: 1 }, y: { value: 2 } },
+      ],
+      [
+        'an inline fragment that @include turns off',
+        'mutation ($on: Boolean!) { ... @include(if: $on) { x: incr { value } } y: incr { value } }',
+        { on: false },
+        { y: { value: 1 } },
+      ],
+      [
+        'one response key asked twice (one field)',
+        'mutation { x: incr { value } x: incr { id } y: incr { value } }',
+        {},
+        { x: { value: 1, id: 'c' }, y: { value: 2 } },
+      ],
+      [
+        'a variable used by one field only',
+        'mutation ($by: Int!) { x: incr(by: $by) { value } y: incr { value } }',
+        { by: 5 },
+        { x: { value: 5 }, y: { value: 6 } },
+      ],
+    ];
+    for (const [what, query, variables, data] of shapes) {
+      it(`runs the root fields one after the other: ${what}`, {
+        stitchingTodo: 'stitching engine: entity fetches are cached per operation by the planner',
+      }, async () => {
+        await using fed = await start(subgraphs());
+        const { body } = await fed.query(query, variables);
+        assert.deepEqual(body, { data });
+      });
+    }
   });
 });

@@ -5,7 +5,9 @@
  * to Yoga. A room that hooks every request turns the fast path off.
  */
 import assert from 'node:assert/strict';
+import { request as httpRequest } from 'node:http';
 import { after, before, describe, it } from 'node:test';
+import { createGraphQLError } from 'graphql-yoga';
 import type { Room } from '../../gateway/room.ts';
 import { type RunningServer, serveGraphQL } from '../../subgraphs/lib/serve-graphql.ts';
 import { apolloSubgraph, fed2 } from '../federation/harness.ts';
@@ -127,6 +129,94 @@ describe('the JSON fast path', () => {
       assert.deepEqual(actual, expected);
     });
   }
+
+  it('a body over limits.maxRequestBodySize: the same 413 as Yoga, with or without a Content-Length', async () => {
+    const big = JSON.stringify({ query: `{ hello } # ${'x'.repeat(1024 * 1024)}` });
+    const expected = await send(slowUrl, big, JSON_TYPE);
+    assert.equal(expected.status, 413);
+    assert.deepEqual(await send(fastUrl, big, JSON_TYPE), expected);
+    // Chunked, no Content-Length: counted while reading.
+    const chunked = await new Promise<Answer>((resolve, reject) => {
+      const request = httpRequest(fastUrl, { method: 'POST', headers: JSON_TYPE }, (response) => {
+        let text = '';
+        response.setEncoding('utf8');
+        response.on('data', (chunk: string) => (text += chunk));
+        response.on('end', () =>
+          resolve({
+            status: response.statusCode ?? 0,
+            type: response.headers['content-type'] ?? null,
+            body: text,
+          }),
+        );
+      });
+      request.on('error', reject);
+      for (let i = 0; i < 16; i++)
+        request.write(big.slice(i * (big.length / 16), (i + 1) * (big.length / 16)));
+      request.end();
+    });
+    assert.deepEqual(chunked, expected);
+  });
+
+  it('an error thrown by a hook: the same answer as Yoga (status and headers of the error)', async () => {
+    const refusing: Room = {
+      name: 'refusing',
+      plugin: {
+        onParams() {
+          throw createGraphQLError('slow down', {
+            extensions: { code: 'RATE_LIMITED', http: { status: 429, headers: { 'retry-after': '7' } } },
+          });
+        },
+      },
+    };
+    const subgraphs = [{ name: 'a', kind: 'federation' as const, url: subgraph.url }];
+    const on = await startTestGateway({ subgraphs }, { rooms: [refusing] });
+    const off = await startTestGateway({ subgraphs, server: { fastPath: false } }, { rooms: [refusing] });
+    try {
+      const [onUrl, offUrl] = [(await on.listen()).url, (await off.listen()).url];
+      const expected = await fetch(offUrl, {
+        method: 'POST',
+        headers: JSON_TYPE,
+        body: '{"query":"{ hello }"}',
+      });
+      const actual = await fetch(onUrl, {
+        method: 'POST',
+        headers: JSON_TYPE,
+        body: '{"query":"{ hello }"}',
+      });
+      assert.equal(actual.status, 429);
+      assert.equal(actual.status, expected.status);
+      assert.equal(actual.headers.get('retry-after'), expected.headers.get('retry-after'));
+      assert.deepEqual(await actual.json(), await expected.json());
+    } finally {
+      await on.close();
+      await off.close();
+    }
+  });
+
+  it('is off when a room adds plugins of its own (onPluginInit), so their request hooks run', async () => {
+    const guard: Room = {
+      name: 'guard',
+      plugin: {
+        onPluginInit({ addPlugin }) {
+          addPlugin({
+            onRequest({ endResponse, fetchAPI }) {
+              endResponse(new fetchAPI.Response('blocked', { status: 403 }));
+            },
+          });
+        },
+      },
+    };
+    const gateway = await startTestGateway(
+      { subgraphs: [{ name: 'a', kind: 'federation', url: subgraph.url }] },
+      { rooms: [guard] },
+    );
+    try {
+      const { url } = await gateway.listen();
+      assert.equal((await send(url, '{"query":"{ hello }"}', JSON_TYPE)).status, 403);
+    } finally {
+      await gateway.close();
+    }
+  });
 
   it('answers with a content-length, and keeps the connection for the next request', async () => {
     const response = await fetch(fastUrl, {

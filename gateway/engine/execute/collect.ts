@@ -1,6 +1,7 @@
 /**
  * The objects at a Flatten path in the tree. `{ Field }` steps by response key, `"@"` enters a
- * list, `{ TypeCondition }` keeps the objects whose `__typename` satisfies one of its types; a
+ * list, `{ TypeCondition }` keeps the objects whose `__typename` satisfies one of its types (or
+ * that have none: a position of one concrete type); a
  * list met where the path expects an object is entered too (lists of lists: the planner writes
  * one `"@"`), and nulls end a branch. Paths are not built on the way (most fetches have no error):
  * `locate` walks again, building them, when an error needs them.
@@ -114,6 +115,10 @@ function field(value: TreeObject, key: string): unknown {
 }
 
 function satisfiesAny(value: TreeObject, conditions: readonly string[], types: TypeOracle): boolean {
+  // No `__typename`: a position of one concrete type (the planner selects it wherever the type
+  // can vary), such as the root object under `{ TypeCondition: ["Mutation"] }`, which the
+  // planner writes for fields reached through an inline fragment with @include.
+  if (value.__typename === undefined) return true;
   for (const condition of conditions) if (types.satisfies(value.__typename, condition)) return true;
   return false;
 }
