@@ -15,8 +15,27 @@ const headers = requestTable<Readonly<Record<string, string>>>();
 /** What `outgoingHeaders` returns for a call without headers of its own. */
 export const NO_HEADERS: Readonly<Record<string, string>> = Object.freeze({});
 
-/** Adds `values` to the headers of `request` (names lower-cased, later values win); returns it. */
+// On a call that several operations may share (set by the dedup step), as a property so that a
+// copy made with spread keeps it: per-caller headers cannot be added there any more.
+const SHARED: unique symbol = Symbol('gatehouse.sharedCall');
+
+/** Marks `request` as a call shared by operations: `withHeaders` refuses it (and its copies). */
+export function markShared<T extends ExecutionRequest>(request: T): T {
+  (request as T & { [SHARED]?: true })[SHARED] = true;
+  return request;
+}
+
+/**
+ * Adds `values` to the headers of `request` (names lower-cased, later values win); returns it.
+ * Throws on a call the dedup step may share between operations: headers that differ per caller
+ * must be set before it (a room's `headers` hook), where they are part of the sharing key.
+ */
 export function withHeaders<T extends ExecutionRequest>(request: T, values: Record<string, string>): T {
+  if ((request as T & { [SHARED]?: true })[SHARED]) {
+    throw new Error(
+      "withHeaders on a subgraph call after dedup: it may be shared by several operations; set per-call headers in a room's `headers` hook instead",
+    );
+  }
   const merged: Record<string, string> = { ...headers.get(request) };
   for (const [name, value] of Object.entries(values)) merged[name.toLowerCase()] = value;
   headers.set(request, merged);

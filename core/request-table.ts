@@ -11,7 +11,8 @@ const parents = new WeakMap<ExecutionRequest, ExecutionRequest>();
 /** A shallow copy of `request` with `changes`; the tables of `requestTable()` see the original's facts. */
 export function deriveRequest(
   request: ExecutionRequest,
-  changes: Partial<ExecutionRequest>,
+  // Only the signal: a copy with another document or variables would read the original's body.
+  changes: Pick<ExecutionRequest, 'signal'>,
 ): ExecutionRequest {
   const derived = { ...request, ...changes };
   parents.set(derived, request);

@@ -42,8 +42,10 @@ export interface GatewayOptions {
    * gateway's request and operation rooms and inside `errorsAsData`: their plugins run after the
    * schema is chosen; their `headers` hooks run on every call before dedup (so they are part of its
    * key); their subgraph steps run inside dedup, so they see each upstream call once (a call shared
-   * by several callers once, with its leader's request), operations and schema loads alike; their
-   * HTTP interceptors see every call of the pooled client. @default []
+   * by several callers once, with its leader's request), operations and schema loads alike, so
+   * anything that differs per caller (identity, tenant) belongs in `headers`, never in a subgraph
+   * step (`withHeaders` there throws); their HTTP interceptors see every call of the pooled
+   * client. @default []
    */
   rooms?: readonly Room[];
 }

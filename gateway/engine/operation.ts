@@ -16,7 +16,7 @@ import {
   type OperationDefinitionNode,
   print,
 } from 'graphql';
-import { gatewayError } from '../../core/errors.ts';
+import { copyError, gatewayError } from '../../core/errors.ts';
 import type { SubgraphExecutor } from '../../core/subgraph-call.ts';
 import type { Logger } from '../logger/index.ts';
 import type { ServedSchema } from '../supergraph/index.ts';
@@ -66,7 +66,7 @@ export async function runOperation(
   const prepared = prepare(state, args.document, args.operationName ?? undefined, operation, bucket);
   if (prepared.route === 'stitching') return fallback(args);
   if (prepared.route === 'introspection') return executeWithGraphQLJs(args);
-  if (prepared.route === 'error') return { errors: [prepared.error] };
+  if (prepared.route === 'error') return { errors: [copyError(prepared.error)] };
 
   const variables = coerceVariables(state.served, operation, args.variableValues);
   if ('errors' in variables) return { errors: variables.errors };

@@ -20,7 +20,7 @@ import type { ExecutionRequest } from '@graphql-tools/utils';
 import { getOperationAST } from 'graphql';
 import { clientSignal } from '../../core/client-signal.ts';
 import { gatewayError } from '../../core/errors.ts';
-import { outgoingHeaders } from '../../core/outgoing-headers.ts';
+import { markShared, outgoingHeaders } from '../../core/outgoing-headers.ts';
 import { deriveRequest } from '../../core/request-table.ts';
 import type { ExecutorWrapper, SubgraphExecutor } from '../../core/subgraph-call.ts';
 import { requestBody } from './request-body.ts';
@@ -72,7 +72,7 @@ function startCall(
 ): SharedCall {
   return startSharedCall({
     // The call has its own signal, aborted once every caller has gone; the rest is the leader's.
-    send: (signal) => next(deriveRequest(request, { signal })),
+    send: (signal) => next(markShared(deriveRequest(request, { signal }))),
     done,
     abortError: (cause) =>
       gatewayError('SUBGRAPH_UNAVAILABLE', `${serviceName}: the client went away`, { serviceName, cause }),

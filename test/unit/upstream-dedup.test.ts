@@ -36,6 +36,22 @@ describe('dedupRequests', () => {
     assert.deepEqual(a, b);
   });
 
+  it("refuses per-call headers set after it (a shared call would carry the first caller's)", async () => {
+    const seen: unknown[] = [];
+    const execute = dedupRequests('s')(async (request) => {
+      try {
+        // A step inside dedup forwarding a caller's identity: it must not work.
+        withHeaders({ ...request }, { authorization: 'Bearer someone' });
+      } catch (error) {
+        seen.push(error);
+      }
+      return { data: { ok: true } };
+    });
+    await execute({ document: QUERY, context: {}, variables: {} });
+    assert.equal(seen.length, 1);
+    assert.match(String(seen[0]), /headers` hook/);
+  });
+
   it('sends an identical query again once the first has been answered (in flight only)', async () => {
     const { transport, calls } = countingTransport();
     const execute = dedupRequests('s')(transport);
