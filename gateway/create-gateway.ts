@@ -14,6 +14,7 @@ import { useErrorStatus } from './errors/status.ts';
 import { createGraphiQL } from './graphiql/index.ts';
 import { useHealth } from './health/index.ts';
 import { createUpstreamClient, type UpstreamClient } from './http/index.ts';
+import { useIncrementalDelivery } from './incremental/index.ts';
 import { useOperationLimits } from './limits/index.ts';
 import { createLogger, type Logger } from './logger/index.ts';
 import { yogaLogging } from './logger/yoga.ts';
@@ -127,6 +128,9 @@ export function createGateway(options: GatewayOptions): Gateway {
     // Operation stage: an operation too large once its fragments are expanded is refused before
     // it is planned (planning and projection grow with that size, not with the text's).
     { name: 'limits', plugin: useOperationLimits({ maxFields: config.limits.maxFields }) },
+    // Operation stage: `@defer` validated; dropped for a client that accepts no stream. Before
+    // the engine, which sees the operation as it will run.
+    { name: 'incremental-delivery', plugin: useIncrementalDelivery() },
     // Plan stage: operations on a schema the planner took run on its cached plans (our executor
     // and projection); the others on the stitching engine. After every operation-stage room.
     { name: 'engine', plugin: engine.plugin },

@@ -21,6 +21,7 @@ import type { SubgraphExecutor } from '../../core/subgraph-call.ts';
 import type { Logger } from '../logger/index.ts';
 import type { ServedSchema } from '../supergraph/index.ts';
 import type { PlanFetch } from './contract.ts';
+import { type DeferPlans, deferPlans, runDeferredOperation } from './defer-operation.ts';
 import { executePlan } from './execute/index.ts';
 import { type OperationRoute, routeOperation } from './introspection.ts';
 import { planOperation } from './mutation-split.ts';
@@ -32,7 +33,14 @@ import { compileProjection, type Projection } from './project/index.ts';
 export type Prepared =
   | { route: 'introspection' }
   | { route: 'stitching' }
-  | { route: 'plan'; plan: QueryPlan; projection: Projection; introspection?: DocumentNode }
+  | {
+      route: 'plan';
+      plan: QueryPlan;
+      projection: Projection;
+      introspection?: DocumentNode;
+      /** Present when the operation uses `@defer` (defer-operation.ts). */
+      defer?: DeferPlans;
+    }
   | { route: 'error'; error: GraphQLError };
 
 /** The engine's state for one schema in service. */
@@ -71,6 +79,19 @@ export async function runOperation(
   const variables = coerceVariables(state.served, operation, args.variableValues);
   if ('errors' in variables) return { errors: variables.errors };
   const context = (args.contextValue ?? {}) as object;
+  if (prepared.defer) {
+    const deferred = runDeferredOperation({
+      plan: prepared.plan,
+      schema: state.served.schema,
+      fetch: state.fetch,
+      plans: prepared.defer,
+      variables: variables.coerced,
+      context,
+      args,
+      introspection: prepared.introspection,
+    });
+    if (deferred) return deferred;
+  }
   const [tree, introspection] = await Promise.all([
     executePlan({
       plan: prepared.plan,
@@ -150,7 +171,11 @@ function makePrepared(
     // The plan's JSON size stands for its size in memory (within a small factor); the projection
     // grows with the same document.
     const size = JSON.stringify(plan).length * 3;
-    return { prepared: { route: 'plan', plan, projection, introspection: route.introspection }, size };
+    const defer = deferPlans(state.served.schema, document, operation, operationName);
+    return {
+      prepared: { route: 'plan', plan, projection, introspection: route.introspection, defer },
+      size: defer ? size * 2 : size,
+    };
   } catch (cause) {
     state.logger.error('the query planner could not plan an operation', {
       error: cause,

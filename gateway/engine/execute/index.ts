@@ -4,9 +4,10 @@
  * `../contract.ts`). No graphql-js resolvers run: the walk below visits each plan node once,
  * fetches go through `fetch` (the subgraph pipeline), answers are merged in place.
  *
- * Sequence runs its nodes in order, Parallel at once, Condition by its variable's value; Defer
- * runs its primary part, then its deferred parts, all before answering (incremental delivery is
- * not implemented); a Subscription is answered OPERATION_NOT_SUPPORTED. Nothing is kept across
+ * Sequence runs its nodes in order, Parallel at once, Condition by its variable's value; a Defer
+ * node (the planner writes none today) runs its primary part, then its deferred parts; a
+ * Subscription is answered OPERATION_NOT_SUPPORTED. Incremental delivery of `@defer` is
+ * `../defer/`'s: it watches the fetches through `onFetchDone`. Nothing is kept across
  * nodes but the tree: an entity fetched before a mutation's next root field is fetched again.
  */
 import type { PlanNode, QueryPlan } from '@graphql-hive/router-query-planner';
@@ -27,6 +28,11 @@ export interface ExecutePlanInput {
   fetch: PlanFetch;
   /** The operation's context, passed on each subgraph request. */
   context: object;
+  /**
+   * Told when each fetch node (`Fetch`, `Flatten`, `BatchFetch`) has merged its answer into
+   * `tree`, which it can read then (the `@defer` delivery sends the initial payload from it).
+   */
+  onFetchDone?: (node: PlanNode, tree: ExecutedTree) => void;
 }
 
 /**
@@ -42,6 +48,11 @@ export async function executePlan(input: ExecutePlanInput): Promise<ExecutedTree
     context: input.context,
     types: typeOracle(input.schema),
   };
+  const { onFetchDone } = input;
+  if (onFetchDone) {
+    const live: ExecutedTree = { data: state.tree, errors: state.errors };
+    state.onFetchDone = (node) => onFetchDone(node, live);
+  }
   if (input.plan.node) await run(state, input.plan.node);
   const empty = isEmpty(state.tree);
   return { data: empty && state.errors.length > 0 ? null : state.tree, errors: state.errors };
@@ -50,12 +61,12 @@ export async function executePlan(input: ExecutePlanInput): Promise<ExecutedTree
 function run(state: RunState, node: PlanNode): Promise<void> | undefined {
   switch (node.kind) {
     case 'Fetch':
-      return runRootFetch(state, node);
+      return done(state, node, runRootFetch(state, node));
     case 'Flatten':
-      if (node.node.kind === 'Fetch') return runFlatten(state, node, node.node);
+      if (node.node.kind === 'Fetch') return done(state, node, runFlatten(state, node, node.node));
       return unsupported(state, `a Flatten over a ${node.node.kind} node`);
     case 'BatchFetch':
-      return runBatchFetch(state, node);
+      return done(state, node, runBatchFetch(state, node));
     case 'Sequence':
       return runSequence(state, node.nodes);
     case 'Parallel':
@@ -74,6 +85,13 @@ function run(state: RunState, node: PlanNode): Promise<void> | undefined {
     default:
       return unsupported(state, `a ${(node as { kind: string }).kind} node`);
   }
+}
+
+/** The fetch's promise, followed by telling `onFetchDone` (when someone listens). */
+function done(state: RunState, node: PlanNode, running: Promise<void>): Promise<void> {
+  const listener = state.onFetchDone;
+  if (listener === undefined) return running;
+  return running.finally(() => listener(node));
 }
 
 async function runSequence(state: RunState, nodes: readonly PlanNode[]): Promise<void> {

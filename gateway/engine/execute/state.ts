@@ -1,4 +1,5 @@
 /** What one plan execution shares between its nodes: the tree, the errors, the request's inputs. */
+import type { PlanNode } from '@graphql-hive/router-query-planner';
 import type { GraphQLError } from 'graphql';
 import type { PlanFetch } from '../contract.ts';
 import type { TreeObject } from './merge.ts';
@@ -12,4 +13,6 @@ export interface RunState {
   fetch: PlanFetch;
   context: object;
   types: TypeOracle;
+  /** Told when each fetch node has merged its answer (the `@defer` delivery watches them). */
+  onFetchDone?: ((node: PlanNode) => void) | undefined;
 }

@@ -13,9 +13,12 @@ import {
   type DocumentNode,
   type ExecutionResult,
   type FragmentDefinitionNode,
+  type GraphQLError,
   type GraphQLSchema,
   getOperationAST,
+  isObjectType,
   Kind,
+  type SelectionSetNode,
 } from 'graphql';
 import { gatewayError } from '../../../core/errors.ts';
 import type { ExecutedTree } from '../contract.ts';
@@ -92,6 +95,53 @@ export function compileProjection(
       const result: ExecutionResult = { data: data === BUBBLE ? null : (data as Record<string, unknown>) };
       if (walk.errors.length > 0) result.errors = walk.errors;
       return result;
+    },
+  };
+}
+
+/** One selection set projected on one object of the tree (a deferred fragment's entry). */
+export interface FragmentProjection {
+  /**
+   * The result for the object at `path` of type `typename`: its fields, or null when a non-null
+   * one is null (the null stops at the fragment); `errors` are the tree's under it, then the
+   * projection's. Undefined when `typename` is no object type of the schema.
+   */
+  project(
+    object: Record<string, unknown>,
+    typename: string,
+    path: ReadonlyArray<string | number>,
+    errors: readonly GraphQLError[],
+  ): { data: Record<string, unknown> | null; errors: GraphQLError[] } | undefined;
+}
+
+/** Compiles `selectionSet` (fragments from `document`) for the objects it will meet, on first use. */
+export function compileFragmentProjection(
+  schema: GraphQLSchema,
+  document: DocumentNode,
+  selectionSet: SelectionSetNode,
+  variables: Record<string, unknown>,
+): FragmentProjection {
+  const fragments = new Map<string, FragmentDefinitionNode>();
+  for (const d of document.definitions)
+    if (d.kind === Kind.FRAGMENT_DEFINITION) fragments.set(d.name.value, d);
+  const context: CollectContext = {
+    schema,
+    fragments,
+    variables: onlyConditions(variables, conditionsOf(document).variables),
+  };
+  const plans = new Map<string, ObjectPlan>();
+  return {
+    project(object, typename, path, errors) {
+      let plan = plans.get(typename);
+      if (plan === undefined) {
+        const type = schema.getType(typename);
+        if (!isObjectType(type)) return undefined;
+        plan = compileObject(context, type, [selectionSet], false);
+        plans.set(typename, plan);
+      }
+      const walk: Walk = { path: [...path], errors: errors.slice(), explanations: new Explanations(errors) };
+      const data = plan.run(object, walk);
+      return { data: data === BUBBLE ? null : (data as Record<string, unknown>), errors: walk.errors };
     },
   };
 }

@@ -1,7 +1,8 @@
 /**
  * Introspection of the supergraph shows the client's graph only: no `_entities`, `_service`,
  * `_Any`, `_Entity`, `join__*`, `link__*`, no federation directives (`@tag`, `@authenticated`,
- * `@requiresScopes`) nor their scalars, and entity fields from every subgraph on one type.
+ * `@requiresScopes`) nor their scalars, and entity fields from every subgraph on one type; `@defer`,
+ * which the gateway answers, is listed.
  */
 import type { ConformanceGraph } from '../conformance.ts';
 import { apolloSubgraph, fed2, gatehouseSubgraph } from '../harness.ts';
@@ -61,7 +62,7 @@ export const introspection: ConformanceGraph = {
               '__Directive',
               '__DirectiveLocation',
             ].map((name) => ({ name })),
-            directives: ['include', 'skip', 'deprecated', 'specifiedBy', 'oneOf'].map((name) => ({ name })),
+            directives: ['include', 'skip', 'deprecated', 'specifiedBy', 'oneOf', 'defer'].map((name) => ({ name })),
           },
         },
       },
