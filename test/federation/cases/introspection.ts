@@ -62,7 +62,9 @@ export const introspection: ConformanceGraph = {
               '__Directive',
               '__DirectiveLocation',
             ].map((name) => ({ name })),
-            directives: ['include', 'skip', 'deprecated', 'specifiedBy', 'oneOf', 'defer'].map((name) => ({ name })),
+            directives: ['include', 'skip', 'deprecated', 'specifiedBy', 'oneOf', 'defer'].map((name) => ({
+              name,
+            })),
           },
         },
       },
