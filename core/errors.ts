@@ -38,6 +38,14 @@ export const ErrorCodes = {
   OPERATION_NOT_SUPPORTED: { status: 400, upstream: false },
   /** The operation is larger than a configured limit (`limits`); rejected before any upstream call. */
   OPERATION_LIMIT_EXCEEDED: { status: 400, upstream: false },
+  /**
+   * No valid identity: a credential that is present but invalid (bad signature, expired, wrong
+   * issuer or audience...), or none where `auth.required` asks for one. HTTP 401 with
+   * `WWW-Authenticate`; at a field, the field needs an authenticated caller (`@authenticated`).
+   */
+  UNAUTHENTICATED: { status: 401, upstream: false },
+  /** The caller is known but may not do this: a field's `@requiresScopes` or `@policy` refuses it. */
+  FORBIDDEN: { status: 403, upstream: false },
   /** The query planner could not plan a valid operation (a planner limitation); logged with the operation. */
   QUERY_PLAN_FAILED: { status: 500, upstream: false },
   /**
