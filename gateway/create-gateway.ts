@@ -78,6 +78,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     mode: config.engine,
     planCache: config.planCache,
     overrideLabels: config.overrideLabels,
+    planTimeout: config.planTimeout,
     logger,
   });
   const supergraph = createSupergraph({

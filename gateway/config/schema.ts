@@ -347,6 +347,9 @@ export const configSchema = z
       .describe(
         'Flag labels of progressive `@override(label: "...")` to turn on (plan engine); `percent(x)` labels need none: x% of operations are drawn',
       ),
+    planTimeout: duration(
+      'Most time the query planner may take to plan one operation (on its own threads, off the event loop); past it the operation is refused with OPERATION_LIMIT_EXCEEDED (plan engine)',
+    ).default(5_000),
     planCache: z
       .strictObject({
         maxEntries: z

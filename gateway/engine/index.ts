@@ -27,6 +27,8 @@ export interface EngineOptions {
   planCache?: Partial<PlanCacheOptions>;
   /** Flag labels of progressive `@override`s to turn on. @default [] */
   overrideLabels?: readonly string[];
+  /** Most time one operation's planning may take, in ms. @default 5000 */
+  planTimeout?: number;
   logger: Logger;
 }
 
@@ -37,6 +39,8 @@ export interface Engine {
   prepare: PrepareSchema;
   plugin: Plugin;
 }
+
+const PLAN_TIMEOUT = 5_000; // 5 s
 
 const PLAN_CACHE_DEFAULTS: PlanCacheOptions = { maxEntries: 1000, maxBytes: 50 * 1024 * 1024 };
 
@@ -86,6 +90,8 @@ export function createEngine(options: EngineOptions): Engine {
         logger,
         percentages: sortedPercentages(planner.overridePercentages),
         labels,
+        planning: new Map(),
+        planTimeout: options.planTimeout ?? PLAN_TIMEOUT,
       });
       const unknown = [...labels].filter((label) => !planner.overrideLabels.includes(label));
       if (unknown.length > 0) {

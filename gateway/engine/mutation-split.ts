@@ -17,25 +17,24 @@ import {
   type SelectionNode,
 } from 'graphql';
 
-type Plan = (text: string) => QueryPlan;
+type Plan = (text: string) => Promise<QueryPlan>;
 
 /**
  * The plan of `operation`: the planner's, or for a mutation whose root fields need entity
  * fetches after they ran, a sequence of one plan per root field.
  */
-export function planOperation(
+export async function planOperation(
   planned: DocumentNode,
   operation: OperationDefinitionNode,
   plan: Plan,
-): QueryPlan {
-  const whole = plan(print(planned));
+): Promise<QueryPlan> {
+  const whole = await plan(print(planned));
   if (operation.operation !== 'mutation' || isSingleFetch(whole.node)) return whole;
   const parts = rootFieldDocuments(planned, operation);
   if (parts === undefined) return whole;
   const nodes: PlanNode[] = [];
-  for (const part of parts) {
-    const node = plan(print(part)).node;
-    if (node !== undefined && node !== null) nodes.push(node);
+  for (const planned of await Promise.all(parts.map((part) => plan(print(part))))) {
+    if (planned.node !== undefined && planned.node !== null) nodes.push(planned.node);
   }
   return { ...whole, node: { kind: 'Sequence', nodes } as PlanNode };
 }

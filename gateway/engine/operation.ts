@@ -57,6 +57,10 @@ export interface PlanState {
   percentages: readonly number[];
   /** The flag labels of progressive overrides that are turned on. */
   labels: ReadonlySet<string>;
+  /** Operations being planned, by cache key: concurrent requests for one wait for one plan. */
+  planning: Map<string, Promise<Prepared>>;
+  /** Most time one operation's planning may take (ms); past it the operation is refused. */
+  planTimeout: number;
 }
 
 type Execute = (args: ExecutionArgs) => unknown;
@@ -71,7 +75,8 @@ export async function runOperation(
   // Unknown operation names and subscriptions are the stitching engine's (it says so the graphql-js way).
   if (!operation || operation.operation === 'subscription') return fallback(args);
   const bucket = state.percentages.length === 0 ? 0 : overrideBucket(state.percentages, Math.random() * 100);
-  const prepared = prepare(state, args.document, args.operationName ?? undefined, operation, bucket);
+  const made = prepare(state, args.document, args.operationName ?? undefined, operation, bucket);
+  const prepared = made instanceof Promise ? await made : made;
   if (prepared.route === 'stitching') return fallback(args);
   if (prepared.route === 'introspection') return executeWithGraphQLJs(args);
   if (prepared.route === 'error') return { errors: [copyError(prepared.error)] };
@@ -128,7 +133,7 @@ function prepare(
   operationName: string | undefined,
   operation: OperationDefinitionNode,
   bucket: number,
-): Prepared {
+): Prepared | Promise<Prepared> {
   const name = bucket === 0 ? (operationName ?? '') : `${operationName ?? ''}\n${bucket}`;
   let byName = state.byDocument.get(document);
   // The document remembers its key, not its plan: what the LRU evicts is gone (memory stays
@@ -139,33 +144,50 @@ function prepare(
     if (hit !== undefined) return hit;
   }
   const key = known ?? `${name}\n${print(document)}`;
-  let prepared = state.cache.get(key);
-  if (prepared === undefined) {
-    const made = makePrepared(state, document, operationName, operation, bucket);
-    prepared = made.prepared;
-    state.cache.set(key, prepared, key.length * 2 + made.size);
-  }
   if (byName === undefined) {
     byName = new Map();
     state.byDocument.set(document, byName);
   }
   byName.set(name, key);
-  return prepared;
+  const prepared = state.cache.get(key);
+  if (prepared !== undefined) return prepared;
+  let planning = state.planning.get(key);
+  if (planning === undefined) {
+    planning = makePrepared(state, document, operationName, operation, bucket).then(
+      (made) => {
+        state.planning.delete(key);
+        if (made.cache) state.cache.set(key, made.prepared, key.length * 2 + made.size);
+        return made.prepared;
+      },
+      (error: unknown) => {
+        state.planning.delete(key);
+        throw error;
+      },
+    );
+    state.planning.set(key, planning);
+  }
+  return planning;
 }
 
-function makePrepared(
+/**
+ * Plans on the planner's own threads (libuv's pool, not the event loop: a large operation does
+ * not stall the other clients), within `planTimeout`. A refusal for time is not cached (the
+ * machine may have been busy); any other planning error is.
+ */
+async function makePrepared(
   state: PlanState,
   document: DocumentNode,
   operationName: string | undefined,
   operation: OperationDefinitionNode,
   bucket: number,
-): { prepared: Prepared; size: number } {
+): Promise<{ prepared: Prepared; size: number; cache: boolean }> {
   const route: OperationRoute = routeOperation(document, operation);
-  if (route.kind === 'introspection') return { prepared: { route: 'introspection' }, size: 64 };
-  if (route.kind === 'stitching') return { prepared: { route: 'stitching' }, size: 64 };
+  if (route.kind === 'introspection') return { prepared: { route: 'introspection' }, size: 64, cache: true };
+  if (route.kind === 'stitching') return { prepared: { route: 'stitching' }, size: 64, cache: true };
+  const signal = AbortSignal.timeout(state.planTimeout);
   try {
-    const plan = planOperation(route.planned, operation, (text) =>
-      state.planner.plan(text, operationName, state.labels as Set<string>, bucket),
+    const plan = await planOperation(route.planned, operation, (text) =>
+      state.planner.planAsync(text, operationName, state.labels as Set<string>, bucket, signal),
     );
     const projection = compileProjection(state.served.schema, document, operationName);
     // The plan's JSON size stands for its size in memory (within a small factor); the projection
@@ -175,14 +197,22 @@ function makePrepared(
     return {
       prepared: { route: 'plan', plan, projection, introspection: route.introspection, defer },
       size: defer ? size * 2 : size,
+      cache: true,
     };
   } catch (cause) {
+    if (signal.aborted) {
+      const error = gatewayError(
+        'OPERATION_LIMIT_EXCEEDED',
+        `the operation could not be planned within planTimeout (${state.planTimeout} ms); make it smaller`,
+      );
+      return { prepared: { route: 'error', error }, size: 64, cache: false };
+    }
     state.logger.error('the query planner could not plan an operation', {
       error: cause,
       operationName,
     });
     const error = gatewayError('QUERY_PLAN_FAILED', 'the gateway could not plan this operation', { cause });
-    return { prepared: { route: 'error', error }, size: 64 };
+    return { prepared: { route: 'error', error }, size: 64, cache: true };
   }
 }
 

@@ -63,7 +63,14 @@ export const caseId = (graph: ConformanceGraph, c: ConformanceCase) => `${graph.
 function gatewayWritten(error: NonNullable<Body['errors']>[number]): boolean {
   const { code, serviceName } = error.extensions ?? {};
   if (serviceName === undefined) return true;
-  return typeof code === 'string' && code !== 'SUBGRAPH_ERROR' && Object.hasOwn(ErrorCodes, code);
+  // About a subgraph, written by the gateway: the catalogue's upstream codes. A subgraph's own
+  // code may be a catalogue name too (`FORBIDDEN`): its message is the subgraph's.
+  return (
+    typeof code === 'string' &&
+    code !== 'SUBGRAPH_ERROR' &&
+    Object.hasOwn(ErrorCodes, code) &&
+    ErrorCodes[code as keyof typeof ErrorCodes].upstream
+  );
 }
 
 /** The body as compared: messages the gateway wrote replaced by `'…'`. */
