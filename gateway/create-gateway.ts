@@ -131,7 +131,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     { name: 'limits', plugin: useOperationLimits({ maxFields: config.limits.maxFields }) },
     // Operation stage: `@defer` validated; dropped for a client that accepts no stream. Before
     // the engine, which sees the operation as it will run.
-    { name: 'incremental-delivery', plugin: useIncrementalDelivery() },
+    { name: 'incremental-delivery', plugin: useIncrementalDelivery({ streams: engine.runsPlans }) },
     // Plan stage: operations on a schema the planner took run on its cached plans (our executor
     // and projection); the others on the stitching engine. After every operation-stage room.
     { name: 'engine', plugin: engine.plugin },

@@ -14,6 +14,7 @@ import {
 } from 'graphql';
 import type { PlanFetch } from './contract.ts';
 import { type DeferShape, deferShape, deferVariables, runDeferred, usesDefer } from './defer/index.ts';
+import { conditionsOf } from './project/conditions.ts';
 import {
   compileFragmentProjection,
   compileProjection,
@@ -30,8 +31,11 @@ export interface DeferPlans {
   variant(variables: Record<string, unknown>): Variant;
 }
 
-/** Outcomes kept per operation (past it, an outcome is worked out for its request only). */
-const MAX_VARIANTS = 16;
+/**
+ * Outcomes kept per operation (past it, an outcome is worked out for its request only). The
+ * plan cache charges a deferring operation for them (operation.ts).
+ */
+export const MAX_DEFER_VARIANTS = 8;
 
 /** The `@defer` plans of an operation; undefined when it has no `@defer`. */
 export function deferPlans(
@@ -42,6 +46,7 @@ export function deferPlans(
 ): DeferPlans | undefined {
   if (!usesDefer(document)) return undefined;
   const names = deferVariables(document);
+  const conditions = conditionsOf(document);
   const variants = new Map<string, Variant>();
   const make = (variables: Record<string, unknown>): Variant => {
     const shape = deferShape(schema, document, operation, variables);
@@ -52,16 +57,17 @@ export function deferPlans(
       // Fragment spreads are read from the operation without its deferred fragments, so a
       // fragment deferred inside another is left to its own entry.
       fragments: shape.fragments.map((fragment) =>
-        compileFragmentProjection(schema, shape.primaryDocument, fragment.selection, variables),
+        compileFragmentProjection(schema, shape.primaryDocument, fragment.selection, variables, document),
       ),
     };
   };
   return {
     variant(variables) {
-      const key = names.map((name) => (variables[name] === false ? '0' : '1')).join('');
+      // What the variables decide: which fragments are deferred, which selections are included.
+      const key = `${names.map((name) => (variables[name] === false ? '0' : '1')).join('')}|${conditions.keyOf(variables)}`;
       if (variants.has(key)) return variants.get(key);
       const made = make(variables);
-      if (variants.size < MAX_VARIANTS) variants.set(key, made);
+      if (variants.size < MAX_DEFER_VARIANTS) variants.set(key, made);
       return made;
     },
   };

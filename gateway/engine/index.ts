@@ -38,6 +38,8 @@ export interface Engine {
   /** Readies each new schema (a planner for it) before it goes in service. */
   prepare: PrepareSchema;
   plugin: Plugin;
+  /** Whether operations on `schema` run on the plan engine (which delivers `@defer` incrementally). */
+  runsPlans(schema: GraphQLSchema): boolean;
 }
 
 const PLAN_TIMEOUT = 5_000; // 5 s
@@ -58,7 +60,8 @@ export function createEngine(options: EngineOptions): Engine {
   const QueryPlanner = load?.ok ? load.QueryPlanner : undefined;
   const mode = QueryPlanner ? 'plan' : 'stitching';
   if (requested === 'auto' && load && !load.ok) {
-    logger.info(`engine: stitching (engine: auto; the query planner does not load here: ${load.problem})`);
+    // A warning: the portable engine has known limits (README), a deployment should know.
+    logger.warn(`engine: stitching (engine: auto; the query planner does not load here: ${load.problem})`);
   } else {
     logger.info(`engine: ${mode}${mode === 'plan' ? ' (Hive query planner, cached plans)' : ''}`);
   }
@@ -100,6 +103,7 @@ export function createEngine(options: EngineOptions): Engine {
         );
       }
     },
+    runsPlans: (schema) => states.has(schema),
     plugin: {
       onExecute({ args, executeFn, setExecuteFn }) {
         const state = states.get(args.schema);

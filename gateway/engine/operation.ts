@@ -21,7 +21,7 @@ import type { SubgraphExecutor } from '../../core/subgraph-call.ts';
 import type { Logger } from '../logger/index.ts';
 import type { ServedSchema } from '../supergraph/index.ts';
 import type { PlanFetch } from './contract.ts';
-import { type DeferPlans, deferPlans, runDeferredOperation } from './defer-operation.ts';
+import { type DeferPlans, deferPlans, MAX_DEFER_VARIANTS, runDeferredOperation } from './defer-operation.ts';
 import { executePlan } from './execute/index.ts';
 import { type OperationRoute, routeOperation } from './introspection.ts';
 import { planOperation } from './mutation-split.ts';
@@ -72,8 +72,10 @@ export async function runOperation(
   fallback: Execute,
 ): Promise<unknown> {
   const operation = getOperationAST(args.document, args.operationName);
-  // Unknown operation names and subscriptions are the stitching engine's (it says so the graphql-js way).
-  if (!operation || operation.operation === 'subscription') return fallback(args);
+  // Unknown operation names, subscriptions and operations of a type the schema lacks are the
+  // stitching engine's: it answers them the graphql-js way, with a code.
+  if (!operation || operation.operation === 'subscription' || !args.schema.getRootType(operation.operation))
+    return fallback(args);
   const bucket = state.percentages.length === 0 ? 0 : overrideBucket(state.percentages, Math.random() * 100);
   const made = prepare(state, args.document, args.operationName ?? undefined, operation, bucket);
   const prepared = made instanceof Promise ? await made : made;
@@ -196,7 +198,8 @@ async function makePrepared(
     const defer = deferPlans(state.served.schema, document, operation, operationName);
     return {
       prepared: { route: 'plan', plan, projection, introspection: route.introspection, defer },
-      size: defer ? size * 2 : size,
+      // Each kept `@defer` variant holds a document and projections about the plan's size.
+      size: defer ? size * (1 + MAX_DEFER_VARIANTS) : size,
       cache: true,
     };
   } catch (cause) {

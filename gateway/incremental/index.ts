@@ -1,18 +1,23 @@
 /**
  * Incremental delivery (stage: operation). The public schema declares `@defer`; this room
- * validates its uses (rules.ts) and, for a client that accepts no stream (neither
- * `multipart/mixed` nor `text/event-stream` in `Accept`), runs the operation with its `@defer`s
- * dropped: the whole result in one JSON response, as `@defer(if: false)` would give, instead of
- * Yoga's bare 406. Both engines then answer streams themselves: the plan engine in `engine/defer/`,
- * the stitching engine in Yoga's executor.
+ * validates its uses (rules.ts) and runs an operation with its `@defer`s dropped (the whole
+ * result in one response, as `@defer(if: false)` gives) when the client accepts no stream
+ * (neither `multipart/mixed` nor `text/event-stream` in `Accept`: instead of Yoga's bare 406) or
+ * when the operation runs on the stitching engine, whose `@defer` loses data on value types and
+ * doubles error paths. The plan engine delivers the rest incrementally (`engine/defer/`).
  */
-import { type DocumentNode, visit } from 'graphql';
+import type { DocumentNode, GraphQLSchema } from 'graphql';
+import { visit } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
-import { DeferLabelRule, DeferOnRootFieldRule } from './rules.ts';
+import { acceptsStream } from './accept.ts';
+import { DeferInSubscriptionRule, DeferLabelRule, DeferOnRootFieldRule } from './rules.ts';
 
-const STREAMS = /multipart\/mixed|text\/event-stream/i;
+export interface IncrementalDeliveryOptions {
+  /** Whether operations on `schema` may be delivered incrementally (they run on the plan engine). */
+  streams(schema: GraphQLSchema): boolean;
+}
 
-export function useIncrementalDelivery(): Plugin {
+export function useIncrementalDelivery(options: IncrementalDeliveryOptions): Plugin {
   const flattened = new WeakMap<DocumentNode, DocumentNode | null>();
   /** `document` without its `@defer`s; null when it has none (once per parsed document). */
   const flatten = (document: DocumentNode): DocumentNode | null => {
@@ -35,13 +40,14 @@ export function useIncrementalDelivery(): Plugin {
     onValidate({ addValidationRule }) {
       addValidationRule(DeferOnRootFieldRule);
       addValidationRule(DeferLabelRule);
+      addValidationRule(DeferInSubscriptionRule);
     },
     // After validation (every client gets the same verdict on the text it sent), before the
     // engine's hook (which runs the document it is given). A variable only `@defer(if:)` used
     // stays declared: execution does not mind an unused one.
     onExecute({ args }) {
       const request = (args.contextValue as { request?: Request } | undefined)?.request;
-      if (STREAMS.test(request?.headers.get('accept') ?? '')) return;
+      if (acceptsStream(request?.headers.get('accept')) && options.streams(args.schema)) return;
       const document = flatten(args.document);
       // Envelop hands these arguments to the next hooks and to execute: the one way to change
       // the document an operation runs.

@@ -1,9 +1,17 @@
 /**
  * Validation of `@defer` (stage: operation), as the incremental delivery proposal has it: not on
- * the root of a mutation or a subscription (their root fields run in order, or once per event),
- * and each label a literal string used once in the document (clients match payloads by it).
+ * the root of a mutation (its root fields run in order), nowhere in a subscription (each event is
+ * one result), and each label a literal string used once in the document (clients match payloads
+ * by it).
  */
-import { type ASTVisitor, GraphQLError, Kind, type ValidationContext } from 'graphql';
+import {
+  type ASTVisitor,
+  type DirectiveNode,
+  GraphQLError,
+  Kind,
+  type ValidationContext,
+  visit,
+} from 'graphql';
 
 export function DeferOnRootFieldRule(context: ValidationContext): ASTVisitor {
   const check = (node: { directives?: readonly { name: { value: string } }[] | undefined }): void => {
@@ -46,6 +54,27 @@ export function DeferLabelRule(context: ValidationContext): ASTVisitor {
         );
       }
       seen.add(label.value.value);
+    },
+  };
+}
+
+/** No `@defer` anywhere in a subscription (unless `if: false`): each event is one result. */
+export function DeferInSubscriptionRule(context: ValidationContext): ASTVisitor {
+  return {
+    OperationDefinition(operation) {
+      if (operation.operation !== 'subscription') return;
+      const report = (node: DirectiveNode) => {
+        const arg = node.arguments?.find((a) => a.name.value === 'if');
+        if (arg?.value.kind === Kind.BOOLEAN && !arg.value.value) return;
+        context.reportError(new GraphQLError('@defer cannot be used in a subscription.', { nodes: node }));
+      };
+      const check = {
+        Directive(node: DirectiveNode) {
+          if (node.name.value === 'defer') report(node);
+        },
+      };
+      visit(operation, check);
+      for (const fragment of context.getRecursivelyReferencedFragments(operation)) visit(fragment, check);
     },
   };
 }

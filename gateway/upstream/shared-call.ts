@@ -77,8 +77,13 @@ export function startSharedCall(options: SharedCallOptions): SharedCall {
             controller.abort(signal?.reason);
           }
         };
+        // Already gone (the rest of a deferred plan after its client left): never a caller.
         if (signal?.aborted) {
-          leave();
+          reject(options.abortError(signal.reason));
+          if (callers.size === 0 && open) {
+            close();
+            controller.abort(signal.reason);
+          }
           return;
         }
         const caller: Caller = {

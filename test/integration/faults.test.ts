@@ -75,6 +75,16 @@ describe('a faulty subgraph next to a healthy one', () => {
         assertNothingInternal(body);
       });
 
+      // Every root field failing is no reason for `data: null`: each nullable one is null at
+      // its error, as graphql-js would answer.
+      it(`the only root field: data with it null, and ${code}`, async () => {
+        const { status, body } = await gateway.query('{ broken }');
+        assert.equal(status, 200);
+        assert.deepEqual(body.data, { broken: null });
+        assert.deepEqual(body.errors?.[0]?.path, ['broken']);
+        assert.equal(body.errors?.[0]?.extensions?.code, code);
+      });
+
       it(`entity fields: partial data and ${code}`, async () => {
         const { status, body } = await gateway.query('{ products { id name price } }');
         assert.equal(status, 200);

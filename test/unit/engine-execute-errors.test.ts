@@ -145,12 +145,13 @@ describe('plan executor: errors', () => {
     assert.equal(tree.errors[0]!.extensions.serviceName, 'inventory');
   });
 
-  it('answers data null when the only root fetch fails, its error at the root field', async () => {
+  it('answers an empty tree when the only root fetch fails, its error at the root field', async () => {
     const graph = shopGraph();
     const down = gatewayError('SUBGRAPH_UNAVAILABLE', 'products failed', { serviceName: 'products' });
     graph.intercept = (call) => (call.serviceName === 'products' ? { errors: [down] } : undefined);
     const tree = await graph.run('{ topProducts { name inStock } }');
-    assert.equal(tree.data, null);
+    // The projection nulls the root field at its error (and data only if it were non-null).
+    assert.deepEqual(json(tree.data), {});
     assert.deepEqual(paths(tree.errors), [['topProducts']]);
     assert.equal(tree.errors[0]!.extensions, down.extensions);
     assert.deepEqual(
@@ -224,7 +225,7 @@ describe('plan executor: errors', () => {
       fetch: graph.fetch,
       context: {},
     });
-    assert.equal(tree.data, null);
+    assert.deepEqual(json(tree.data), {});
     assert.deepEqual(codes(tree.errors), ['OPERATION_NOT_SUPPORTED']);
     assert.equal(graph.calls.length, 0);
   });

@@ -1,43 +1,44 @@
 /**
- * Which fetches of a plan the initial payload waits for (stage: plan). The planner ignores
- * `@defer`: it plans the whole operation. A fetch that brings only fields of deferred fragments
- * (an entity fetch of the slow subgraph, typically) does not hold the initial payload back; any
- * other does, with everything it depends on (the plan orders those before it).
+ * Which deliveries each fetch of a plan feeds (stage: plan). The planner ignores `@defer`: it
+ * plans the whole operation. A delivery (the initial payload, a deferred fragment) goes once
+ * every fetch that brings one of its fields has merged; a fetch that brings only fields of a
+ * deferred fragment (an entity fetch of the slow subgraph, typically) holds back that fragment
+ * only. What a fetch depends on, the plan runs before it.
  *
  * A fetch's fields are the top-level fields of its selection at its merge path: a root fetch's
- * root fields; an entity fetch's fields inside `_entities { ... on T { } }` at each of its paths.
+ * root fields; an entity fetch's fields inside `_entities { ... on T { } }` at each of its paths
+ * (named fragments of the subgraph operation expanded).
  */
 import type { FlattenNodePathSegment, PlanNode } from '@graphql-hive/router-query-planner';
-import { Kind, parse, type SelectionSetNode } from 'graphql';
-import type { DeferShape } from './shape.ts';
+import { type FragmentDefinitionNode, Kind, parse, type SelectionSetNode } from 'graphql';
+import { type DeferShape, PRIMARY } from './shape.ts';
 
-/** A fetch node the executor reports as done (`Fetch` at the root, `Flatten`, `BatchFetch`). */
-export type FetchNodeOf = Extract<PlanNode, { kind: 'Fetch' | 'Flatten' | 'BatchFetch' }>;
+type FetchNode = Extract<PlanNode, { kind: 'Fetch' | 'Flatten' | 'BatchFetch' }>;
 
 interface FetchFields {
   /** Per merge path (as response keys), the response keys the fetch brings there. */
   at: ReadonlyArray<{ path: readonly string[]; keys: readonly string[] }>;
 }
 
-const fieldsOf = new WeakMap<FetchNodeOf, FetchFields>();
+const fieldsOf = new WeakMap<FetchNode, FetchFields>();
 
 /**
- * The fetch nodes this execution will run (`Condition`s settled on `variables`) whose fields the
- * initial payload holds.
+ * The fetch nodes this execution will run (`Condition`s settled on `variables`), each with the
+ * deliveries it feeds (`PRIMARY`, fragment indexes).
  */
-export function primaryFetches(
-  node: PlanNode | undefined,
+export function fetchGroups(
+  node: PlanNode | null | undefined,
   shape: DeferShape,
   variables: Record<string, unknown>,
-): Set<PlanNode> {
-  const out = new Set<PlanNode>();
-  const visit = (current: PlanNode | undefined): void => {
-    if (current === undefined) return;
+): Map<PlanNode, ReadonlySet<number>> {
+  const out = new Map<PlanNode, ReadonlySet<number>>();
+  const visit = (current: PlanNode | null | undefined): void => {
+    if (current === undefined || current === null) return;
     switch (current.kind) {
       case 'Fetch':
       case 'Flatten':
       case 'BatchFetch':
-        if (needed(current, shape)) out.add(current);
+        out.set(current, groupsFed(current, shape));
         return;
       case 'Sequence':
       case 'Parallel':
@@ -58,33 +59,44 @@ export function primaryFetches(
   return out;
 }
 
-function needed(node: FetchNodeOf, shape: DeferShape): boolean {
+function groupsFed(node: FetchNode, shape: DeferShape): ReadonlySet<number> {
   let fields = fieldsOf.get(node);
   if (fields === undefined) {
     fields = readFields(node);
     fieldsOf.set(node, fields);
   }
-  // A fetch whose fields could not be read is waited for: late is better than missing.
-  if (fields.at.length === 0) return true;
+  const every = () => new Set([PRIMARY, ...shape.fragments.keys()]);
+  // A fetch whose fields could not be read holds every delivery back: late is better than wrong.
+  if (fields.at.length === 0) return every();
+  const groups = new Set<number>();
   for (const { path, keys } of fields.at) {
-    if (keys.length === 0) return true;
-    for (const key of keys) if (shape.isPrimary([...path, key])) return true;
+    if (keys.length === 0) return every();
+    for (const key of keys) {
+      const fed = shape.groupsAt([...path, key]);
+      // A key the client did not select (one the planner needs): the initial payload waits.
+      if (fed === undefined) groups.add(PRIMARY);
+      else for (const group of fed) groups.add(group);
+    }
   }
-  return false;
+  return groups;
 }
 
-function readFields(node: FetchNodeOf): FetchFields {
+function readFields(node: FetchNode): FetchFields {
   try {
-    if (node.kind === 'Fetch') return { at: [{ path: [], keys: topKeys(selectionOf(node.operation)) }] };
+    if (node.kind === 'Fetch') {
+      const operation = readOperation(node.operation);
+      return { at: [{ path: [], keys: topKeys(operation.selectionSet, operation.fragments) }] };
+    }
     if (node.kind === 'Flatten') {
       if (node.node.kind !== 'Fetch') return { at: [] };
-      const entities = fieldSelection(selectionOf(node.node.operation), '_entities');
-      return { at: [{ path: keysOf(node.path), keys: topKeys(entities) }] };
+      const operation = readOperation(node.node.operation);
+      const entities = fieldSelection(operation.selectionSet, '_entities');
+      return { at: [{ path: keysOf(node.path), keys: topKeys(entities, operation.fragments) }] };
     }
-    const selection = selectionOf(node.operation);
+    const operation = readOperation(node.operation);
     return {
       at: node.entityBatch.aliases.flatMap((alias) => {
-        const keys = topKeys(fieldSelection(selection, alias.alias));
+        const keys = topKeys(fieldSelection(operation.selectionSet, alias.alias), operation.fragments);
         return alias.paths.map((path) => ({ path: keysOf(path), keys }));
       }),
     };
@@ -93,11 +105,21 @@ function readFields(node: FetchNodeOf): FetchFields {
   }
 }
 
-function selectionOf(operation: string): SelectionSetNode {
-  const document = parse(operation, { noLocation: true });
-  const definition = document.definitions[0];
-  if (definition?.kind !== Kind.OPERATION_DEFINITION) throw new Error('no operation');
-  return definition.selectionSet;
+interface ReadOperation {
+  selectionSet: SelectionSetNode;
+  fragments: ReadonlyMap<string, FragmentDefinitionNode>;
+}
+
+function readOperation(text: string): ReadOperation {
+  const document = parse(text, { noLocation: true });
+  let selectionSet: SelectionSetNode | undefined;
+  const fragments = new Map<string, FragmentDefinitionNode>();
+  for (const definition of document.definitions) {
+    if (definition.kind === Kind.OPERATION_DEFINITION) selectionSet ??= definition.selectionSet;
+    else if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments.set(definition.name.value, definition);
+  }
+  if (selectionSet === undefined) throw new Error('no operation');
+  return { selectionSet, fragments };
 }
 
 /** The selection set of the root field with this response key. */
@@ -109,13 +131,23 @@ function fieldSelection(selectionSet: SelectionSetNode, responseKey: string): Se
   return undefined;
 }
 
-/** Response keys of the fields of `selectionSet`, through inline fragments; `__typename` aside. */
-function topKeys(selectionSet: SelectionSetNode | undefined): string[] {
+/** Response keys of the fields of `selectionSet`, through inline and named fragments; `__typename` aside. */
+function topKeys(
+  selectionSet: SelectionSetNode | undefined,
+  fragments: ReadonlyMap<string, FragmentDefinitionNode>,
+): string[] {
   const keys: string[] = [];
+  const seen = new Set<string>();
   const add = (set: SelectionSetNode): void => {
     for (const selection of set.selections) {
       if (selection.kind === Kind.INLINE_FRAGMENT) add(selection.selectionSet);
-      else if (selection.kind === Kind.FIELD && selection.name.value !== '__typename')
+      else if (selection.kind === Kind.FRAGMENT_SPREAD) {
+        const fragment = fragments.get(selection.name.value);
+        if (fragment === undefined) throw new Error(`unknown fragment ${selection.name.value}`);
+        if (seen.has(fragment.name.value)) continue;
+        seen.add(fragment.name.value);
+        add(fragment.selectionSet);
+      } else if (selection.name.value !== '__typename')
         keys.push(selection.alias?.value ?? selection.name.value);
     }
   };

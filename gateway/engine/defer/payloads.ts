@@ -1,115 +1,122 @@
 /**
- * The subsequent payload of a deferred operation (stage: response): one `incremental` entry per
- * instance of each deferred fragment (one per object it applies to), in the format Yoga sends
- * for a monolith: `{ data, path, label?, errors? }`.
+ * The entries of deferred fragments (stage: response): one `incremental` entry per object each
+ * fragment applies to, in the format Yoga sends for a monolith: `{ data, path, label?, errors? }`.
  *
- * An entry's data is its fragment projected on its object of the tree, the way graphql-js
- * completes a deferred fragment: a null at a non-null field of the fragment nulls the entry's
- * data (`data: null`), never the initial payload's objects. The tree's errors not sent in the
- * initial payload go to the entry with the longest path that is a prefix of theirs.
+ * A fragment applies to the objects at its path in what the client already has: the initial
+ * payload's data for a top-level fragment, its enclosing fragment's entries for a nested one
+ * (none under an entry that came back null). An entry's data is the fragment projected on its
+ * object of the tree, the way graphql-js completes a deferred fragment: a null at a non-null
+ * field of the fragment nulls the entry's data (`data: null`), never what was delivered before.
+ * Each error of the tree goes to the entry of the fragment that selected its field, at the
+ * longest path that is a prefix of its own; one that fits no delivered entry (under a null) is
+ * not sent, as graphql-js drops it.
  */
 import type { ExecutionResult } from '@graphql-tools/utils';
 import type { GraphQLError, GraphQLSchema } from 'graphql';
 import { isObjectType } from 'graphql';
 import { typeOracle } from '../execute/types.ts';
 import type { FragmentProjection } from '../project/index.ts';
-import type { DeferredFragment, DeferShape } from './shape.ts';
+import type { DeferShape } from './shape.ts';
 
 type Path = ReadonlyArray<string | number>;
 type TreeObject = Record<string, unknown>;
 
-export interface IncrementalInput {
+/** One delivered entry, kept to find nested fragments' objects and to place errors. */
+export interface Delivered {
+  fragment: number;
+  path: Path;
+  data: TreeObject | null;
+}
+
+export interface EntriesInput {
   shape: DeferShape;
   /** The compiled projection of each of `shape.fragments`, in the same order. */
   projections: readonly FragmentProjection[];
   schema: GraphQLSchema;
-  /** The merged tree, once the whole plan has run. */
-  tree: TreeObject | null;
-  /** The initial payload's data (top-level fragments apply to the objects it holds). */
-  initial: TreeObject | null | undefined;
-  /** The tree's errors that the initial payload did not carry. */
-  unsent: readonly GraphQLError[];
+  /** The merged tree as it is now. */
+  tree: TreeObject;
+  /** The initial payload's data. */
+  initial: TreeObject;
+  /** Entries already delivered, by fragment. */
+  delivered: ReadonlyMap<number, readonly Delivered[]>;
+  /** The tree's errors no payload has carried yet; those placed here are removed from it. */
+  unsent: Set<GraphQLError>;
+  /** Explains nulls by any error of the tree (so that none is reported twice). */
+  explanations: { explains(path: Path): boolean };
+}
+
+/**
+ * The entries of fragments `fragments` (parents before children: a child's objects are found in
+ * its parent's entries, those of this call included), each with the errors it owns.
+ */
+export function entriesOf(
+  input: EntriesInput,
+  fragments: readonly number[],
+): { entries: ExecutionResult[]; delivered: Delivered[] } {
+  const oracle = typeOracle(input.schema);
+  const known = new Map(input.delivered);
+  const entries: ExecutionResult[] = [];
+  const delivered: Delivered[] = [];
+  for (const index of fragments) {
+    const fragment = input.shape.fragments[index]!;
+    const instances: Instance[] = [];
+    for (const path of objectsOf(input, known, index)) {
+      const object = valueAt(input.tree, path);
+      if (object === null || typeof object !== 'object' || Array.isArray(object)) continue;
+      const typename = runtimeType(object as TreeObject, fragment.parentType, input.schema);
+      if (typename === undefined) continue;
+      if (!fragment.conditions.every((condition) => oracle.satisfies(typename, condition))) continue;
+      instances.push({ fragment: index, path, object: object as TreeObject, typename });
+    }
+    const owned = placeErrors(input, instances);
+    const mine: Delivered[] = [];
+    for (const [i, instance] of instances.entries()) {
+      const result = input.projections[index]!.project(
+        instance.object,
+        instance.typename,
+        instance.path,
+        owned[i] ?? [],
+        input.explanations,
+      );
+      if (result === undefined) continue;
+      const entry: ExecutionResult = { data: result.data, path: instance.path };
+      if (fragment.label !== undefined) entry.label = fragment.label;
+      if (result.errors.length > 0) entry.errors = result.errors;
+      entries.push(entry);
+      mine.push({ fragment: index, path: instance.path, data: result.data });
+    }
+    known.set(index, mine);
+    delivered.push(...mine);
+  }
+  return { entries, delivered };
 }
 
 interface Instance {
-  fragment: DeferredFragment;
-  projection: FragmentProjection;
+  fragment: number;
   path: Path;
   object: TreeObject;
   typename: string;
-  errors: GraphQLError[];
 }
 
-export function incrementalEntries(input: IncrementalInput): {
-  entries: ExecutionResult[];
-  unplaced: GraphQLError[];
-} {
-  const instances = findInstances(input);
-  const unplaced: GraphQLError[] = [];
-  for (const error of input.unsent) {
-    const instance = owner(instances, error.path ?? []);
-    if (instance === undefined) unplaced.push(error);
-    else instance.errors.push(error);
+/** The paths of the objects fragment `index` applies to, in what the client already has. */
+function objectsOf(
+  input: EntriesInput,
+  delivered: ReadonlyMap<number, readonly Delivered[]>,
+  index: number,
+): Path[] {
+  const fragment = input.shape.fragments[index]!;
+  if (fragment.parent === undefined) return objectPaths(input.initial, fragment.path, []);
+  const parent = input.shape.fragments[fragment.parent]!;
+  const rest = fragment.path.slice(parent.path.length);
+  const out: Path[] = [];
+  for (const entry of delivered.get(fragment.parent) ?? []) {
+    if (entry.data !== null) out.push(...objectPaths(entry.data, rest, entry.path));
   }
-  const entries: ExecutionResult[] = [];
-  for (const instance of instances) {
-    const result = instance.projection.project(
-      instance.object,
-      instance.typename,
-      instance.path,
-      instance.errors,
-    );
-    if (result === undefined) continue;
-    const entry: ExecutionResult = { data: result.data, path: instance.path };
-    if (instance.fragment.label !== undefined) entry.label = instance.fragment.label;
-    if (result.errors.length > 0) entry.errors = result.errors;
-    entries.push(entry);
-  }
-  return { entries, unplaced };
+  return out;
 }
 
-/** Every object each fragment applies to: outer fragments first, in document order. */
-function findInstances(input: IncrementalInput): Instance[] {
-  const oracle = typeOracle(input.schema);
-  const order = input.shape.fragments.map((fragment, index) => ({ fragment, index }));
-  order.sort((a, b) => a.fragment.depth - b.fragment.depth || a.index - b.index);
-  const instances: Instance[] = [];
-  for (const { fragment, index } of order) {
-    // A top-level fragment applies to objects the initial payload holds; a nested one to those
-    // of the tree (its enclosing fragment's entry brings them).
-    const source = fragment.depth === 0 ? input.initial : input.tree;
-    for (const path of objectPaths(source, fragment.path)) {
-      const object = valueAt(input.tree, path);
-      if (object === null || typeof object !== 'object' || Array.isArray(object)) continue;
-      const typename = runtimeType(object as TreeObject, fragment, input.schema);
-      if (typename === undefined) continue;
-      if (!fragment.conditions.every((condition) => oracle.satisfies(typename, condition))) continue;
-      instances.push({
-        fragment,
-        projection: input.projections[index]!,
-        path,
-        object: object as TreeObject,
-        typename,
-        errors: [],
-      });
-    }
-  }
-  return instances;
-}
-
-/** The object's type: its `__typename` in the tree, else the position's type when concrete. */
-function runtimeType(
-  object: TreeObject,
-  fragment: DeferredFragment,
-  schema: GraphQLSchema,
-): string | undefined {
-  if (typeof object.__typename === 'string') return object.__typename;
-  const parent = schema.getType(fragment.parentType);
-  return parent && isObjectType(parent) ? parent.name : undefined;
-}
-
-/** The paths (with list indexes) of the objects at `keys` below `root`. */
-function objectPaths(root: unknown, keys: readonly string[]): Path[] {
+/** The paths (with list indexes) of the objects at `keys` below `root`, which is at `base`. */
+function objectPaths(root: unknown, keys: readonly string[], base: Path): Path[] {
   const out: Path[] = [];
   const walk = (value: unknown, depth: number, path: Array<string | number>): void => {
     if (Array.isArray(value)) {
@@ -126,7 +133,7 @@ function objectPaths(root: unknown, keys: readonly string[]): Path[] {
     const key = keys[depth]!;
     walk((value as TreeObject)[key], depth + 1, [...path, key]);
   };
-  walk(root, 0, []);
+  walk(root, 0, [...base]);
   return out;
 }
 
@@ -139,23 +146,45 @@ function valueAt(root: unknown, path: Path): unknown {
   return value;
 }
 
+/** The object's type: its `__typename` in the tree, else the position's type when concrete. */
+function runtimeType(object: TreeObject, parentType: string, schema: GraphQLSchema): string | undefined {
+  if (typeof object.__typename === 'string') return object.__typename;
+  const parent = schema.getType(parentType);
+  return parent && isObjectType(parent) ? parent.name : undefined;
+}
+
 /**
- * The instance with the longest path that is a prefix of `path`; of several at that path, the
- * first whose fragment selects the error's next key.
+ * Gives each unsent error to the instance of a fragment that selects its field (per the shape),
+ * at the longest path that is a prefix of the error's; an index by path keeps this linear in
+ * errors times path length.
  */
-function owner(instances: readonly Instance[], path: Path): Instance | undefined {
-  let best: Instance | undefined;
-  let bestScore = -1;
-  for (const instance of instances) {
-    const prefix = instance.path;
-    if (prefix.length > path.length || !prefix.every((step, i) => path[i] === step)) continue;
-    const next = path[prefix.length];
-    const score =
-      prefix.length * 2 + (typeof next === 'string' && instance.fragment.keys.includes(next) ? 1 : 0);
-    if (score > bestScore) {
-      best = instance;
-      bestScore = score;
+function placeErrors(
+  input: EntriesInput,
+  instances: ReadonlyArray<{ fragment: number; path: Path }>,
+): GraphQLError[][] {
+  const owned: GraphQLError[][] = [];
+  if (input.unsent.size === 0 || instances.length === 0) return owned;
+  const byPath = new Map<string, number[]>();
+  for (const [i, instance] of instances.entries()) {
+    const key = JSON.stringify(instance.path);
+    const list = byPath.get(key);
+    if (list === undefined) byPath.set(key, [i]);
+    else list.push(i);
+  }
+  for (const error of input.unsent) {
+    const path = error.path ?? [];
+    const groups = input.shape.groupsAt(path);
+    if (groups === undefined) continue;
+    for (let length = path.length - 1; length >= 0; length--) {
+      const candidates = byPath.get(JSON.stringify(path.slice(0, length)));
+      const owner = candidates?.find((i) => groups.has(instances[i]!.fragment));
+      if (owner === undefined) continue;
+      const list = owned[owner] ?? [];
+      list.push(error);
+      owned[owner] = list;
+      input.unsent.delete(error);
+      break;
     }
   }
-  return best;
+  return owned;
 }

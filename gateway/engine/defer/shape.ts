@@ -1,11 +1,12 @@
 /**
  * What `@defer` asks of one operation (stage: plan): which fragments are deferred in this
- * request (`if:` settled on its variables), the operation without them (the initial payload's),
- * and which response paths belong to the initial payload.
+ * request (`if:` settled on its variables, `@skip`/`@include` applied), the operation without
+ * them (the initial payload's), and, for every response path the client selected, which
+ * deliveries it belongs to: the initial payload (`PRIMARY`) and/or deferred fragments.
  *
- * A field is "primary" when some occurrence of it sits outside every active deferred fragment;
- * paths are compared by response key (type conditions are not followed, which can only make a
- * path primary that strictly is not: the initial payload then waits a little longer).
+ * Paths are compared by response key: type conditions are not followed, so a key selected on
+ * one type in the initial payload and on another in a deferred fragment belongs to both (the
+ * initial payload then waits a little longer; an error there goes to the initial payload).
  */
 import {
   type DirectiveNode,
@@ -20,26 +21,31 @@ import {
   type SelectionSetNode,
   visit,
 } from 'graphql';
+import { isIncluded } from '../project/conditions.ts';
+
+/** The group of the initial payload; deferred fragments are groups 0, 1, ... (their index). */
+export const PRIMARY = -1;
 
 /** One active deferred fragment of the operation. */
 export interface DeferredFragment {
   label: string | undefined;
   /** Response keys from the root to the object the fragment applies to (no list indexes). */
   path: readonly string[];
-  /** The type of the field at `path` (the static type the fragment's conditions refine). */
+  /** The type of the position at `path` (the static type its conditions refine). */
   parentType: string;
   /** Type conditions the object must satisfy: enclosing fragments' at this level, then its own. */
   conditions: readonly string[];
   /** Response keys the fragment selects, itself or through fragments it does not defer. */
   keys: readonly string[];
-  /** Nesting depth among deferred fragments (0: in no other deferred fragment). */
-  depth: number;
+  /** The deferred fragment it sits in (its index), if any: it is delivered after that one. */
+  parent: number | undefined;
   /** Its selection set, without the fragments deferred inside it (they have their own entries). */
   selection: SelectionSetNode;
 }
 
 interface KeyNode {
-  primary: boolean;
+  /** The deliveries that select this key here: `PRIMARY` and/or fragment indexes. */
+  groups: Set<number>;
   children: Map<string, KeyNode>;
 }
 
@@ -47,7 +53,12 @@ export interface DeferShape {
   /** The operation's document with every active deferred fragment removed. */
   primaryDocument: DocumentNode;
   fragments: readonly DeferredFragment[];
-  /** Whether the field at `path` (list indexes skipped) belongs to the initial payload. */
+  /**
+   * The deliveries that select the field at `path` (list indexes skipped); undefined for a key
+   * the client did not select (an internal one of the planner).
+   */
+  groupsAt(path: ReadonlyArray<string | number>): ReadonlySet<number> | undefined;
+  /** Whether the field at `path` belongs to the initial payload (an unknown key does). */
   isPrimary(path: ReadonlyArray<string | number>): boolean;
 }
 
@@ -87,32 +98,33 @@ export function deferShape(
   const fragments = new Map<string, FragmentDefinitionNode>();
   for (const d of document.definitions)
     if (d.kind === Kind.FRAGMENT_DEFINITION) fragments.set(d.name.value, d);
-  const root: KeyNode = { primary: true, children: new Map() };
+  const root: KeyNode = { groups: new Set([PRIMARY]), children: new Map() };
   const found: DeferredFragment[] = [];
   const walk = (
     selectionSet: SelectionSetNode,
     type: GraphQLCompositeType,
     at: KeyNode,
     path: readonly string[],
-    deferredDepth: number,
+    group: number,
     conditions: readonly string[],
     keys: string[] | undefined,
   ): void => {
     for (const selection of selectionSet.selections) {
+      if (!isIncluded(selection.directives, variables)) continue;
       if (selection.kind === Kind.FIELD) {
         const key = selection.alias?.value ?? selection.name.value;
         keys?.push(key);
         let node = at.children.get(key);
         if (node === undefined) {
-          node = { primary: false, children: new Map() };
+          node = { groups: new Set(), children: new Map() };
           at.children.set(key, node);
         }
-        if (deferredDepth === 0) node.primary = true;
+        node.groups.add(group);
         if (selection.selectionSet === undefined) continue;
         const fieldType = 'getFields' in type ? type.getFields()[selection.name.value]?.type : undefined;
         const named = fieldType ? getNamedType(fieldType) : undefined;
         if (named && isCompositeType(named))
-          walk(selection.selectionSet, named, node, [...path, key], deferredDepth, [], undefined);
+          walk(selection.selectionSet, named, node, [...path, key], group, [], undefined);
         continue;
       }
       const definition =
@@ -123,35 +135,47 @@ export function deferShape(
       if (!refined || !isCompositeType(refined)) continue;
       const inner = condition ? [...conditions, condition] : conditions;
       if (!isDeferred(selection.directives, variables)) {
-        walk(definition.selectionSet, refined, at, path, deferredDepth, inner, keys);
+        walk(definition.selectionSet, refined, at, path, group, inner, keys);
         continue;
       }
       const own: string[] = [];
+      const index = found.length;
       found.push({
         label: labelOf(selection.directives),
         path,
         parentType: type.name,
         conditions: inner,
         keys: own,
-        depth: deferredDepth,
+        parent: group === PRIMARY ? undefined : group,
         selection: withoutDeferred(definition.selectionSet, variables),
       });
-      walk(definition.selectionSet, refined, at, path, deferredDepth + 1, inner, own);
+      walk(definition.selectionSet, refined, at, path, index, inner, own);
     }
   };
-  walk(operation.selectionSet, rootType, root, [], 0, [], undefined);
+  walk(operation.selectionSet, rootType, root, [], PRIMARY, [], undefined);
   if (found.length === 0) return undefined;
+  const groupsAt = (path: ReadonlyArray<string | number>): ReadonlySet<number> | undefined => {
+    let node = root;
+    for (const step of path) {
+      if (typeof step === 'number') continue;
+      const next = node.children.get(step);
+      if (next === undefined) return undefined;
+      node = next;
+    }
+    return node.groups;
+  };
   return {
     primaryDocument: withoutDeferred(document, variables),
     fragments: found.map((f) => ({ ...f, keys: [...new Set(f.keys)] })),
+    groupsAt,
     isPrimary(path) {
+      // Every field on the way must be one the initial payload selects.
       let node = root;
       for (const step of path) {
         if (typeof step === 'number') continue;
         const next = node.children.get(step);
-        // A key the client never selected (an internal one): nothing says it is deferred.
         if (next === undefined) return true;
-        if (!next.primary) return false;
+        if (!next.groups.has(PRIMARY)) return false;
         node = next;
       }
       return true;
@@ -185,11 +209,11 @@ function withoutDeferred<T extends DocumentNode | SelectionSetNode>(
   variables: Record<string, unknown>,
 ): T {
   return visit(node, {
-    InlineFragment(node) {
-      return isDeferred(node.directives, variables) ? null : undefined;
+    InlineFragment(fragment) {
+      return isDeferred(fragment.directives, variables) ? null : undefined;
     },
-    FragmentSpread(node) {
-      return isDeferred(node.directives, variables) ? null : undefined;
+    FragmentSpread(spread) {
+      return isDeferred(spread.directives, variables) ? null : undefined;
     },
   });
 }

@@ -33,12 +33,11 @@ export interface ExecutePlanInput {
    * `tree`, which it can read then (the `@defer` delivery sends the initial payload from it).
    */
   onFetchDone?: (node: PlanNode, tree: ExecutedTree) => void;
+  /** Once aborted, no further plan node starts (those running finish). */
+  signal?: AbortSignal;
 }
 
-/**
- * Runs `plan`. `data` is null when no fetch produced data and there are errors (the operation
- * failed as a whole); otherwise it is the merged tree, partial when some fetches failed.
- */
+/** Runs `plan`: the merged tree, partial when some fetches failed, and every error at its path. */
 export async function executePlan(input: ExecutePlanInput): Promise<ExecutedTree> {
   const state: RunState = {
     tree: {},
@@ -47,6 +46,7 @@ export async function executePlan(input: ExecutePlanInput): Promise<ExecutedTree
     fetch: input.fetch,
     context: input.context,
     types: typeOracle(input.schema),
+    signal: input.signal,
   };
   const { onFetchDone } = input;
   if (onFetchDone) {
@@ -54,11 +54,13 @@ export async function executePlan(input: ExecutePlanInput): Promise<ExecutedTree
     state.onFetchDone = (node) => onFetchDone(node, live);
   }
   if (input.plan.node) await run(state, input.plan.node);
-  const empty = isEmpty(state.tree);
-  return { data: empty && state.errors.length > 0 ? null : state.tree, errors: state.errors };
+  // Even when every fetch failed: the projection nulls each root field at its error (and the
+  // whole data only when one of them is non-null), as graphql-js would.
+  return { data: state.tree, errors: state.errors };
 }
 
 function run(state: RunState, node: PlanNode): Promise<void> | undefined {
+  if (state.signal?.aborted) return undefined;
   switch (node.kind) {
     case 'Fetch':
       return done(state, node, runRootFetch(state, node));
@@ -117,9 +119,4 @@ async function runDefer(state: RunState, node: Extract<PlanNode, { kind: 'Defer'
 function unsupported(state: RunState, what: string): undefined {
   state.errors.push(gatewayError('QUERY_PLAN_FAILED', `the plan executor cannot run ${what}`));
   return undefined;
-}
-
-function isEmpty(object: object): boolean {
-  for (const _ in object) return false;
-  return true;
 }

@@ -15,4 +15,6 @@ export interface RunState {
   types: TypeOracle;
   /** Told when each fetch node has merged its answer (the `@defer` delivery watches them). */
   onFetchDone?: ((node: PlanNode) => void) | undefined;
+  /** Once aborted, no further node starts. */
+  signal?: AbortSignal | undefined;
 }

@@ -103,35 +103,41 @@ export function compileProjection(
 export interface FragmentProjection {
   /**
    * The result for the object at `path` of type `typename`: its fields, or null when a non-null
-   * one is null (the null stops at the fragment); `errors` are the tree's under it, then the
-   * projection's. Undefined when `typename` is no object type of the schema.
+   * one is null (the null stops at the fragment); `errors` are the tree's this entry reports,
+   * then the projection's own. Undefined when `typename` is no object type of the schema.
    */
   project(
     object: Record<string, unknown>,
     typename: string,
     path: ReadonlyArray<string | number>,
     errors: readonly GraphQLError[],
+    explanations: Walk['explanations'],
   ): { data: Record<string, unknown> | null; errors: GraphQLError[] } | undefined;
 }
 
-/** Compiles `selectionSet` (fragments from `document`) for the objects it will meet, on first use. */
+/**
+ * Compiles `selectionSet` (its fragment spreads read from `fragmentsDocument`) for the objects
+ * it will meet, on first use; `@skip`/`@include` are settled on `variables` (the variables they
+ * use are read from `conditionsDocument`, the operation as the client sent it).
+ */
 export function compileFragmentProjection(
   schema: GraphQLSchema,
-  document: DocumentNode,
+  fragmentsDocument: DocumentNode,
   selectionSet: SelectionSetNode,
   variables: Record<string, unknown>,
+  conditionsDocument: DocumentNode,
 ): FragmentProjection {
   const fragments = new Map<string, FragmentDefinitionNode>();
-  for (const d of document.definitions)
+  for (const d of fragmentsDocument.definitions)
     if (d.kind === Kind.FRAGMENT_DEFINITION) fragments.set(d.name.value, d);
   const context: CollectContext = {
     schema,
     fragments,
-    variables: onlyConditions(variables, conditionsOf(document).variables),
+    variables: onlyConditions(variables, conditionsOf(conditionsDocument).variables),
   };
   const plans = new Map<string, ObjectPlan>();
   return {
-    project(object, typename, path, errors) {
+    project(object, typename, path, errors, explanations) {
       let plan = plans.get(typename);
       if (plan === undefined) {
         const type = schema.getType(typename);
@@ -139,7 +145,7 @@ export function compileFragmentProjection(
         plan = compileObject(context, type, [selectionSet], false);
         plans.set(typename, plan);
       }
-      const walk: Walk = { path: [...path], errors: errors.slice(), explanations: new Explanations(errors) };
+      const walk: Walk = { path: [...path], errors: errors.slice(), explanations };
       const data = plan.run(object, walk);
       return { data: data === BUBBLE ? null : (data as Record<string, unknown>), errors: walk.errors };
     },
