@@ -345,7 +345,7 @@ export const configSchema = z
       .array(z.string().min(1))
       .default([])
       .describe(
-        'Flag labels of progressive `@override(label: "...")` to turn on (plan engine); `percent(x)` labels need none: x% of operations are drawn',
+        'Flag labels of progressive `@override(label: "...")` to turn on, on the plan engine only (the stitching engine ignores them, with a warning at startup); `percent(x)` labels need none: x% of operations are drawn',
       ),
     planCache: z
       .strictObject({
