@@ -262,7 +262,7 @@ export const pollSchema = z
       RETRY_MAX_DELAY,
     ),
     healthCheckInterval: duration(
-      'Time between two health checks of each required subgraph in service (/readyz answers 503 while one fails)',
+      'Time between two health checks of each subgraph in service (/readyz answers 503 while a required one fails, and says `degraded` while an optional one does)',
     ).default(HEALTH_CHECK_INTERVAL),
     healthCheckTimeout: duration('Deadline of one health check; past it the subgraph counts as down').default(
       HEALTH_CHECK_TIMEOUT,
