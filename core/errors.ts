@@ -6,6 +6,13 @@
  * `extensions.serviceName`). The status is what an operation whose only result is that error
  * answers (`gateway/errors/status.ts`, raised before execution: no `data`); an operation that
  * executed answers 200, with partial data.
+ *
+ * It also lists the codes Yoga and graphql-js give to requests refused before any GraphQL work
+ * (GRAPHQL_PARSE_FAILED, GRAPHQL_VALIDATION_FAILED, BAD_REQUEST, REQUEST_ENTITY_TOO_LARGE,
+ * OPERATION_RESOLUTION_FAILURE), so that every code a client can see is here. Their status follows
+ * the GraphQL-over-HTTP spec: with `Accept: application/graphql-response+json` a document that
+ * does not parse or validate answers 400; with `application/json` (or no `Accept`) it answers 200,
+ * the legacy status the spec allows there.
  * Messages may change; codes may not.
  */
 import { GraphQLError } from 'graphql';
@@ -32,10 +39,23 @@ export const ErrorCodes = {
   SUBGRAPH_LOAD_FAILED: { status: 502, upstream: true },
   /** The configuration file is missing, unreadable or invalid. */
   CONFIG_INVALID: { status: 500, upstream: false },
-  /** The operation cannot run as sent: a variable of the wrong type, an unknown operation name. */
+  /** The operation cannot run as sent: a variable missing or of the wrong type. */
   BAD_USER_INPUT: { status: 400, upstream: false },
-  /** The operation is valid but the engine running it cannot serve it (e.g. a subscription on the plan engine). */
+  /**
+   * The operation is valid but cannot be served: a subscription (the gateway serves queries and
+   * mutations), or an operation the engine running it cannot run.
+   */
   OPERATION_NOT_SUPPORTED: { status: 400, upstream: false },
+  /** The document does not parse (Yoga); 400, or 200 when the client accepts only `application/json`. */
+  GRAPHQL_PARSE_FAILED: { status: 400, upstream: false },
+  /** The document does not validate against the schema (Yoga); 400, or 200 for `application/json`. */
+  GRAPHQL_VALIDATION_FAILED: { status: 400, upstream: false },
+  /** The document holds no operation of the `operationName` sent, or several and no name (Yoga). */
+  OPERATION_RESOLUTION_FAILURE: { status: 400, upstream: false },
+  /** The HTTP request is not a GraphQL request: a body that is not JSON, no query, a bad method (Yoga). */
+  BAD_REQUEST: { status: 400, upstream: false },
+  /** The request body is larger than `limits.maxRequestBodySize` (Yoga, and the JSON fast path). */
+  REQUEST_ENTITY_TOO_LARGE: { status: 413, upstream: false },
   /** The operation is larger than a configured limit (`limits`); rejected before any upstream call. */
   OPERATION_LIMIT_EXCEEDED: { status: 400, upstream: false },
   /**

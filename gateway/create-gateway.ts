@@ -124,7 +124,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     // status for its gateway errors. Yoga runs result hooks after every `onExecuteDone` (so the
     // codes operation-errors gives are set) and in plugin order (so before collapse-errors).
     { name: 'error-status', plugin: useErrorStatus() },
-    // Operation stage: errors raised before execution (variables, operation name) get a code.
+    // Operation stage: errors raised before execution (variables; a subscription) get a code.
     { name: 'operation-errors', plugin: useOperationErrorCodes() },
     // Operation stage: an operation too large once its fragments are expanded is refused before
     // it is planned (planning and projection grow with that size, not with the text's).

@@ -28,7 +28,11 @@ interface Node {
 export function configDocsTables(jsonSchema: Record<string, unknown>): string {
   const root = jsonSchema as Node;
   const sections: string[] = [];
-  const topLevel = Object.entries(root.properties ?? {}).filter(([, n]) => n.type !== 'object' && !n.items);
+  // Every option without a section of its own: scalars and lists of scalars (`overrideLabels`);
+  // `subgraphs` (a list of one object per kind) gets a section per kind below.
+  const topLevel = Object.entries(root.properties ?? {}).filter(
+    ([, n]) => n.type !== 'object' && !n.items?.oneOf,
+  );
   sections.push(section('Top level', rows('', { properties: Object.fromEntries(topLevel) })));
   for (const [key, node] of Object.entries(root.properties ?? {})) {
     if (node.type === 'object') sections.push(section(`\`${key}\``, rows(`${key}.`, node), node.description));

@@ -262,7 +262,7 @@ export const pollSchema = z
       RETRY_MAX_DELAY,
     ),
     healthCheckInterval: duration(
-      'Time between two health checks of each required subgraph in service (/readyz answers 503 while one fails)',
+      'Time between two health checks of each subgraph in service (/readyz answers 503 while a required one fails, and says `degraded` while an optional one does)',
     ).default(HEALTH_CHECK_INTERVAL),
     healthCheckTimeout: duration('Deadline of one health check; past it the subgraph counts as down').default(
       HEALTH_CHECK_TIMEOUT,
@@ -345,7 +345,7 @@ export const configSchema = z
       .array(z.string().min(1))
       .default([])
       .describe(
-        'Flag labels of progressive `@override(label: "...")` to turn on (plan engine); `percent(x)` labels need none: x% of operations are drawn',
+        'Flag labels of progressive `@override(label: "...")` to turn on, on the plan engine only (the stitching engine ignores them, with a warning at startup); `percent(x)` labels need none: x% of operations are drawn',
       ),
     planTimeout: duration(
       'Most time the query planner may take to plan one operation (on its own threads, off the event loop); past it the operation is refused with OPERATION_LIMIT_EXCEEDED (plan engine)',

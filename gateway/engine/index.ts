@@ -67,6 +67,13 @@ export function createEngine(options: EngineOptions): Engine {
   }
 
   const labels = new Set(options.overrideLabels ?? []);
+  if (mode === 'stitching' && labels.size > 0) {
+    // The stitching engine composes one schema with every @override applied: it has no labels.
+    logger.warn(
+      `overrideLabels is set, but the stitching engine ignores it (labels apply on the plan engine only): ${[...labels].join(', ')}`,
+      { overrideLabels: [...labels] },
+    );
+  }
   // The planner of each schema in service, by the schema object Yoga runs the operation on.
   const states = new WeakMap<GraphQLSchema, PlanState>();
 
@@ -98,8 +105,10 @@ export function createEngine(options: EngineOptions): Engine {
       });
       const unknown = [...labels].filter((label) => !planner.overrideLabels.includes(label));
       if (unknown.length > 0) {
+        const known = planner.overrideLabels.join(', ') || 'none';
         logger.warn(
-          `overrideLabels ${unknown.join(', ')} label no @override of this supergraph (its labels: ${planner.overrideLabels.join(', ') || 'none'})`,
+          `overrideLabels: no @override of this supergraph has the label(s) ${unknown.join(', ')} (its labels: ${known})`,
+          { unknownLabels: unknown },
         );
       }
     },

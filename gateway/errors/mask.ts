@@ -24,7 +24,7 @@ export function createMaskError(logger: Logger, subgraphErrors?: SubgraphErrorsC
       if (service !== undefined)
         return applySubgraphErrorPolicy(error, innermost, service, policyOf(service));
       if (isGatewayError(error) && (original === undefined || original === null)) return error;
-      if (original === undefined || original === null) return error; // parse, validation errors
+      if (original === undefined || original === null) return withoutInternals(error); // parse, validation errors
       if (isGatewayError(original)) {
         return new GraphQLError(original.message, {
           nodes: error.nodes,
@@ -43,4 +43,23 @@ export function createMaskError(logger: Logger, subgraphErrors?: SubgraphErrorsC
     logger.error('unexpected error', { error });
     return new GraphQLError(message, { extensions: { code: 'INTERNAL_SERVER_ERROR' } });
   };
+}
+
+/**
+ * A request-stage error of Yoga without what it adds of the failure beneath it: a body that is not
+ * JSON comes as BAD_REQUEST with the JSON parser's own message in `extensions.originalError`
+ * (internals, never for clients); it gets our message and no such extension. Yoga answers 200 to
+ * `application/json` for an error marked `http.spec` unless it has that extension: the mark goes
+ * with it, so the status stays the error's own (400).
+ */
+function withoutInternals(error: GraphQLError): GraphQLError {
+  if (error.extensions.originalError === undefined) return error;
+  const { originalError: _internals, ...extensions } = error.extensions;
+  const http = extensions.http as { spec?: boolean } | undefined;
+  if (http?.spec !== undefined) {
+    const { spec: _legacy, ...rest } = http;
+    extensions.http = rest;
+  }
+  const message = extensions.code === 'BAD_REQUEST' ? 'The request body is not valid JSON.' : error.message;
+  return new GraphQLError(message, { nodes: error.nodes, path: error.path, extensions });
 }

@@ -1,8 +1,11 @@
 /**
- * Codes for errors graphql-js reports before execution starts (stage: operation). Parse and
- * validation errors get theirs from Yoga; variable coercion and operation selection errors get
- * none, so a client could not tell them apart from the rest. A result with errors and no `data`
- * key is exactly that case: execution never began.
+ * Codes for errors graphql-js reports before execution starts (stage: operation). Parse,
+ * validation and operation selection errors get theirs from Yoga (GRAPHQL_PARSE_FAILED,
+ * GRAPHQL_VALIDATION_FAILED, OPERATION_RESOLUTION_FAILURE); variable coercion errors get none, so
+ * a client could not tell them apart from the rest: they become BAD_USER_INPUT. A result with
+ * errors and no `data` key is exactly that case: execution never began. A subscription on a
+ * schema without a `Subscription` type (graphql-js answers it with no code) is
+ * OPERATION_NOT_SUPPORTED.
  */
 import type { ExecutionResult } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
@@ -10,6 +13,12 @@ import { gatewayError } from '../../core/errors.ts';
 
 export function useOperationErrorCodes(): Plugin {
   return {
+    onSubscribe({ args, setResultAndStopExecution }) {
+      if (args.schema.getSubscriptionType()) return;
+      setResultAndStopExecution({
+        errors: [gatewayError('OPERATION_NOT_SUPPORTED', 'Subscriptions are not supported by this gateway.')],
+      });
+    },
     onExecute() {
       return {
         onExecuteDone({ result, setResult }) {

@@ -2,7 +2,8 @@
  * Health endpoints (stage: request). `/healthz` answers 200 while the process serves HTTP;
  * `/readyz` answers 200 when the supergraph is ready (a schema in service, every required
  * subgraph part of it and answering its health check; optional subgraphs do not count) and
- * 503 otherwise; its `status` says `degraded` when ready with an optional subgraph out. Its JSON body says, per subgraph, whether it is loaded and in service, why its
+ * 503 otherwise; its `status` says `degraded` when ready with an optional subgraph out (not
+ * loaded, set aside, or failing its health check). Its JSON body says, per subgraph, whether it is loaded and in service, why its
  * last load failed and when it is retried, and the problems of a composition that failed; those
  * details go only to the requests `readyDetails` allows, others get the status alone.
  *
@@ -68,13 +69,15 @@ export function useHealth(options: HealthOptions): Plugin {
 }
 
 /**
- * `ready`; `degraded` when ready but serving less than configured (an optional subgraph down or
- * set aside because it does not compose): still 200, so an optional backend never takes the
+ * `ready`; `degraded` when ready but serving less than configured (an optional subgraph not
+ * loaded, failing its health check, or set aside because it does not compose): still 200, so an optional backend never takes the
  * gateway out of rotation, but visible to whoever watches the body; `not ready` (503).
  */
 function readiness(status: SupergraphStatus): 'ready' | 'degraded' | 'not ready' {
   if (!status.ready) return 'not ready';
-  const partial = status.compositionProblems.length > 0 || status.subgraphs.some((s) => !s.inService);
+  const partial =
+    status.compositionProblems.length > 0 ||
+    status.subgraphs.some((s) => !s.inService || s.reachable === false);
   return partial ? 'degraded' : 'ready';
 }
 

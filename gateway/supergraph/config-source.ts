@@ -36,9 +36,10 @@ export function inOrder(
 
 export function probeTargetsOf(sources: readonly SubgraphSource[]): ProbeTarget[] {
   return sources
-    .filter((s) => s.required && s.url !== undefined)
+    .filter((s) => s.url !== undefined)
     .map((s) => ({
       name: s.name,
+      required: s.required,
       kind: s.kind === 'rest' ? 'rest' : 'graphql',
       url: s.url!,
       headers: s.headers,

@@ -2,8 +2,8 @@
  * The supergraph room: owns the schema in service. A source puts supergraphs in service (the
  * config's subgraphs, loaded and composed: `config-source.ts`; a supergraph file:
  * `file-source.ts`); subgraphs that fail to load are retried (`retry.ts`); the hot swap
- * (`in-service.ts`) never replaces the schema in service with one that fails to build. Required
- * subgraphs are health-checked while they are in service (`probe.ts`).
+ * (`in-service.ts`) never replaces the schema in service with one that fails to build. Subgraphs
+ * (required or not) are health-checked while they are in service (`probe.ts`).
  */
 import type { GraphQLSchema } from 'graphql';
 import { HEALTH_CHECK_INTERVAL, HEALTH_CHECK_TIMEOUT } from '../../core/defaults.ts';
@@ -40,7 +40,7 @@ export interface SupergraphOptions {
   retryInitialDelay?: number;
   /** Longest delay between retries. @default loading.retryMaxDelay (30 s) */
   retryMaxDelay?: number;
-  /** Time between two health checks of the required subgraphs. @default loading.healthCheckInterval (10 s) */
+  /** Time between two health checks of the subgraphs in service. @default loading.healthCheckInterval (10 s) */
   healthCheckInterval?: number;
   /** Deadline of one health check. @default loading.healthCheckTimeout (2 s) */
   healthCheckTimeout?: number;
@@ -59,7 +59,7 @@ export interface SupergraphStatus {
    * A schema is in service, every required subgraph is part of it and answers its health check,
    * and no subgraph was left out of it for not composing (a deploy error, not an outage: the
    * graph is not the one configured). An optional subgraph that is down does not hold it back
-   * (it is reported); a new version that does not compose, while the old one stays in service,
+   * (it is reported, and `/readyz` says `degraded`); a new version that does not compose, while the old one stays in service,
    * does not either.
    */
   ready: boolean;
@@ -151,7 +151,7 @@ export function createSupergraph(options: SupergraphOptions): Supergraph {
     },
     status() {
       const subgraphs = source.subgraphs().map((s) => {
-        if (!s.required || !s.inService || probes === undefined) return s;
+        if (!s.inService || probes === undefined) return s;
         return { ...s, reachable: probes.reachable(s.name) };
       });
       return {

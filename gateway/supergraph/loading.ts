@@ -19,7 +19,7 @@ export interface SubgraphSource {
   load: SubgraphLoader;
   /** @default 'federation' */
   kind?: SubgraphKind;
-  /** Where it lives: probed while it is required; a federation subgraph's endpoint when a file is served. */
+  /** Where it lives: probed while it is in service; a federation subgraph's endpoint when a file is served. */
   url?: string;
   /** Deadline of one request, in milliseconds (a federation subgraph's, when a file is served). */
   timeout?: number;
@@ -40,7 +40,7 @@ export interface SubgraphStatus {
   attempts: number;
   /** While it is not loaded: the delay before the next attempt, in milliseconds. */
   retryDelay?: number;
-  /** While it is required and in service: false when the last health check could not reach it. */
+  /** While it is in service (required or not): false when the last health check could not reach it. */
   reachable?: boolean;
   /**
    * Set aside at startup because it does not compose with the rest of the graph; until it joins

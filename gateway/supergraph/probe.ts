@@ -1,6 +1,7 @@
 /**
- * Health checks of required subgraphs while the gateway runs: every `interval`, a cheap request
- * to each (`{ __typename }` POSTed to a GraphQL endpoint, a GET of a REST API's base URL), bounded
+ * Health checks of subgraphs while the gateway runs, required and optional alike (a required one
+ * that is down makes `/readyz` answer 503; an optional one, `degraded` with 200): every
+ * `interval`, a cheap request to each (`{ __typename }` POSTed to a GraphQL endpoint, a GET of a REST API's base URL), bounded
  * by `timeout`. A REST API answering with any status is up; a GraphQL endpoint is up unless it
  * answers 5xx; a connection failure or timeout is down. Transitions are logged. Probes go through
  * the pooled upstream client, so its interceptors (breakers, metrics, header rules) see them,
@@ -62,10 +63,11 @@ export function createProbes(options: ProbeOptions): Probes {
       options.targets().map(async (target) => {
         const failure = await probe(target);
         if (stopped) return;
+        const which = `${target.required ? 'required' : 'optional'} subgraph ${target.name}`;
         if (failure !== undefined && !down.has(target.name)) {
-          logger.warn(`required subgraph ${target.name} is down: ${failure}`);
+          logger.warn(`${which} is down: ${failure}`);
         } else if (failure === undefined && down.has(target.name)) {
-          logger.info(`required subgraph ${target.name} is up again`);
+          logger.info(`${which} is up again`);
         }
         if (failure === undefined) down.delete(target.name);
         else down.set(target.name, failure);

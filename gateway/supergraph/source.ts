@@ -22,6 +22,8 @@ export interface SupergraphSourceContext {
 /** What a health check calls, and how: `{ __typename }` for GraphQL, a GET for REST. */
 export interface ProbeTarget {
   name: string;
+  /** Said in the log lines of its transitions; both kinds are probed. */
+  required: boolean;
   kind: 'graphql' | 'rest';
   url: string;
   headers?: Readonly<Record<string, string>>;
@@ -33,6 +35,6 @@ export interface SupergraphSource {
   subgraphs(): SubgraphStatus[];
   /** Problems of the last composition or build that failed, if the last attempt failed. */
   compositionProblems(): string[];
-  /** Required subgraphs to health-check while they are in service. */
+  /** The subgraphs with a URL (required or not) to health-check while they are in service. */
   probeTargets(): ProbeTarget[];
 }

@@ -3,6 +3,7 @@
  * and count the subgraph requests one operation costs (from the subgraphs' `/_stats` counters).
  */
 import { isDeepStrictEqual } from 'node:util';
+import type { RunSample } from './measure.ts';
 import type { Workload } from './workloads.ts';
 
 export interface Answer {
@@ -52,6 +53,17 @@ export function answerProblem(answer: Answer, workload: Workload): string | unde
   const errors = (answer.body as { errors?: unknown } | null)?.errors;
   if (errors !== undefined) return `errors in the answer: ${JSON.stringify(errors).slice(0, 300)}`;
   return `the answer differs from the expected one: ${JSON.stringify(answer.body).slice(0, 200)}...`;
+}
+
+/**
+ * The runs whose load completed no request, one line each naming the target, scenario and round:
+ * a run that did no work measured nothing and checked nothing under load (a broken generator, a
+ * target that stopped answering), so a quick run must not pass with one.
+ */
+export function idleRunProblems(samples: readonly RunSample[]): string[] {
+  return samples
+    .filter((s) => s.requests === 0)
+    .map((s) => `${s.target}, ${s.scenario} (round ${s.round + 1}): the load completed no request`);
 }
 
 /** The request counters of the bench subgraphs (`GET /_stats`, reset with `POST /_stats`). */

@@ -44,7 +44,7 @@ export interface BenchOptions {
 const QUICK_SCENARIOS = ['testquery-50-unique', 'testquery-1', 'small-50'];
 
 export const USAGE = `Usage: npm run bench -- [options]
-  --quick              one short round, gatehouse and monolith only, no peer install; exits 1 on a wrong answer
+  --quick              one short round, gatehouse and monolith only, no peer install; exits 1 on a wrong answer or a run that completed no request
   --rounds <n>         rounds, the first discarded as warm-up (default 5)
   --duration <s>       seconds of load per target, scenario and round (default 4)
   --only <a,b>         run only these targets (${targetNames.join(', ')})

@@ -8,6 +8,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, release, totalmem, type } from 'node:os';
 import { join, relative } from 'node:path';
+import { idleRunProblems } from './check.ts';
 import { pinSelf, stopAllChildren, taskset } from './children.ts';
 import { pickLoadGenerator } from './load/index.ts';
 import { measure, type RunSample } from './measure.ts';
@@ -176,8 +177,12 @@ async function bench(options: BenchOptions): Promise<number> {
     if (options.cpuProf) writeProfileSummary(options.outDir, samples);
 
     const wrongUnderLoad = samples.filter((s) => s.sampledWrong > 0 || s.statusErrors > 0);
-    if (options.quick)
-      return statuses.some((s) => s.status === 'failed') || wrongUnderLoad.length > 0 ? 1 : 0;
+    const idle = idleRunProblems(samples);
+    for (const problem of idle) progress.log(`no work done: ${problem}`);
+    if (options.quick) {
+      const failed = statuses.some((s) => s.status === 'failed');
+      return failed || wrongUnderLoad.length > 0 || idle.length > 0 ? 1 : 0;
+    }
     return statuses.find((s) => s.name === 'gatehouse')?.status === 'failed' ? 1 : 0;
   } finally {
     await stopAllChildren();

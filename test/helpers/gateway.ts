@@ -2,7 +2,7 @@
 import type { GatehouseConfigInput } from '../../gateway/config/index.ts';
 import { resolveConfig } from '../../gateway/config/index.ts';
 import { createGateway, type Gateway } from '../../gateway/create-gateway.ts';
-import { silentLogger } from '../../gateway/logger/index.ts';
+import { type Logger, silentLogger } from '../../gateway/logger/index.ts';
 import type { Room } from '../../gateway/room.ts';
 
 export interface TestGateway extends Gateway {
@@ -26,7 +26,7 @@ export interface TestGateway extends Gateway {
 
 export async function startTestGateway(
   input: GatehouseConfigInput,
-  options: { baseDir?: string; env?: NodeJS.ProcessEnv; rooms?: readonly Room[] } = {},
+  options: { baseDir?: string; env?: NodeJS.ProcessEnv; rooms?: readonly Room[]; logger?: Logger } = {},
 ): Promise<TestGateway> {
   const config = resolveConfig(
     {
@@ -38,7 +38,7 @@ export async function startTestGateway(
   );
   const gateway = createGateway({
     config,
-    logger: silentLogger,
+    logger: options.logger ?? silentLogger,
     env: options.env ?? {},
     rooms: options.rooms,
   });

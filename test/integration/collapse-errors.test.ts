@@ -60,6 +60,22 @@ describe('identical errors collapsed', () => {
     assert.equal((body.data?.products as unknown[] | undefined)?.length, 5);
   });
 
+  it('gives the first path in result order, whatever order the engine raised the errors in', async () => {
+    // The plan engine fetches `b`'s entities (one more field asked) before `a`'s.
+    const { body } = await gateway.query('{ a: products(n: 3) { price } b: products(n: 2) { name price } }');
+    assert.equal(body.errors?.length, 1);
+    const [error] = body.errors ?? [];
+    assert.equal(error?.extensions?.code, 'SUBGRAPH_UNAVAILABLE');
+    assert.deepEqual(error?.path, ['a', 0, 'price']);
+    assert.deepEqual(error?.extensions?.paths, [
+      ['a', 0, 'price'],
+      ['a', 1, 'price'],
+      ['a', 2, 'price'],
+      ['b', 0, 'price'],
+      ['b', 1, 'price'],
+    ]);
+  });
+
   it('caps the paths at 100 and counts the others', async () => {
     const { body } = await gateway.query('{ products(n: 250) { name price } }');
     assert.equal(body.errors?.length, 1);

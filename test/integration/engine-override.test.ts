@@ -5,6 +5,8 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import type { GatehouseConfigInput } from '../../gateway/config/index.ts';
+import { silentLogger } from '../../gateway/logger/index.ts';
 import { type RunningServer, serveGraphQL } from '../../subgraphs/lib/serve-graphql.ts';
 import { apolloSubgraph } from '../federation/harness.ts';
 import { startTestGateway, type TestGateway } from '../helpers/gateway.ts';
@@ -68,5 +70,51 @@ describe('progressive @override on the plan engine', () => {
     const on = await start(['beta']);
     assert.deepEqual((await off.query('{ flagged }')).body, { data: { flagged: 'old' } });
     assert.deepEqual((await on.query('{ flagged }')).body, { data: { flagged: 'neu' } });
+  });
+});
+
+describe('overrideLabels warnings at startup', () => {
+  let neu: RunningServer;
+  before(async () => {
+    neu = await serveGraphQL({
+      schema: apolloSubgraph(`${link('@key')} type Query { flagged: String }`, {
+        Query: { flagged: () => 'neu' },
+      }),
+    });
+  });
+  after(async () => {
+    await neu?.close();
+  });
+
+  /** The details of every warning logged while a gateway starts with `input`. */
+  const warningsOf = async (input: Partial<GatehouseConfigInput>) => {
+    const warnings: Array<Record<string, unknown> | undefined> = [];
+    const logger = {
+      ...silentLogger,
+      warn: (_: string, details?: Record<string, unknown>) => warnings.push(details),
+    };
+    const gateway = await startTestGateway(
+      { ...input, subgraphs: [{ name: 'neu', kind: 'federation', url: neu.url }] },
+      { logger },
+    );
+    await gateway.close();
+    return warnings;
+  };
+
+  it('warns when the engine is stitching, which ignores overrideLabels', async () => {
+    const warnings = await warningsOf({ engine: 'stitching', overrideLabels: ['beta'] });
+    assert.deepEqual(
+      warnings.filter((d) => d?.overrideLabels),
+      [{ overrideLabels: ['beta'] }],
+    );
+    assert.deepEqual(await warningsOf({ engine: 'stitching' }), []);
+  });
+
+  it('warns on the plan engine when a label is on no @override of the supergraph', async () => {
+    const warnings = await warningsOf({ engine: 'plan', overrideLabels: ['nosuchlabel'] });
+    assert.deepEqual(
+      warnings.filter((d) => d?.unknownLabels),
+      [{ unknownLabels: ['nosuchlabel'] }],
+    );
   });
 });

@@ -1,6 +1,7 @@
 /**
- * /readyz while the gateway runs: required subgraphs are health-checked, and readiness follows
- * them (a GraphQL endpoint asked `{ __typename }`, a REST API's base URL fetched, where any HTTP
+ * /readyz while the gateway runs: subgraphs are health-checked, required and optional alike, and
+ * readiness follows them (503 for a required one down, `degraded` with 200 for an optional one;
+ * a GraphQL endpoint asked `{ __typename }`, a REST API's base URL fetched, where any HTTP
  * status is up). Its details go to loopback callers over a socket unless configured otherwise;
  * a request without a socket (in-process) gets the status only.
  */
@@ -73,6 +74,17 @@ async function eventuallyStatus(gateway: Gateway, status: number, what: string) 
   assert.fail(`/readyz is ${last}, not ${status}, ${what}`);
 }
 
+async function eventuallyReadiness(gateway: Gateway, readiness: string, what: string) {
+  let last: unknown;
+  for (let i = 0; i < 200; i++) {
+    const { status, body } = await readyz(gateway);
+    last = body.status;
+    if (last === readiness) return status;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  assert.fail(`/readyz says ${String(last)}, not ${readiness}, ${what}`);
+}
+
 describe('readiness at runtime', () => {
   const opened: Array<{ close(): Promise<void> }> = [];
   after(async () => {
@@ -100,6 +112,41 @@ describe('readiness at runtime', () => {
     opened.push(again);
     await eventuallyStatus(gateway, 200, 'once the subgraph is back');
     await waitFor(() => lines.some((l) => /INFO.*hello.*up/.test(l)), 'a log line saying it is up');
+  });
+
+  it('an optional subgraph that goes down: 200 and degraded while it is down, ready once back', async () => {
+    const kept = await serveGraphQL({
+      schema: buildSubgraphSchema({
+        typeDefs: SDL.replace('hello', 'kept'),
+        resolvers: { Query: { kept: () => 'kept' } },
+      }),
+    });
+    opened.push(kept);
+    const first: RunningServer = await serveHello();
+    // Closed by the test; closed here too when the test fails before that.
+    opened.push({ close: () => first.close().catch(() => undefined) });
+    const { gateway, lines } = await startGateway({
+      subgraphs: [
+        { name: 'kept', kind: 'federation', url: kept.url, required: true },
+        { name: 'hello', kind: 'federation', url: first.url },
+      ],
+    });
+    opened.push(gateway);
+    assert.deepEqual(await readyz(gateway), { status: 200, body: { status: 'ready' } });
+
+    await first.close();
+    const status = await eventuallyReadiness(gateway, 'degraded', 'after the optional subgraph went down');
+    assert.equal(status, 200);
+    const down = (await readyz(gateway, '127.0.0.1')).body.subgraphs as Array<{
+      name: string;
+      reachable?: boolean;
+    }>;
+    assert.equal(down.find((s) => s.name === 'hello')?.reachable, false);
+    await waitFor(() => lines.some((l) => /WARN.*hello.*down/.test(l)), 'a log line saying it is down');
+
+    const again = await serveHello(first.port);
+    opened.push(again);
+    assert.equal(await eventuallyReadiness(gateway, 'ready', 'once it is back'), 200);
   });
 
   it('a required REST API is up while it answers any status, down when it cannot be reached', async () => {

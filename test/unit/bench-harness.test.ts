@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import { idleRunProblems } from '../bench/check.ts';
 import type { RunSample } from '../bench/measure.ts';
 import { parseBenchOptions } from '../bench/options.ts';
 import { type CpuProfile, totalsOf } from '../bench/profile/summary.ts';
@@ -115,5 +116,15 @@ describe('bench harness: CPU profile summary', () => {
     assert.equal(totals.byCategory.get('upstream HTTP (undici, our client)'), 100);
     assert.equal(totals.byCategory.get('JSON.parse (subgraph responses, request bodies)'), 200);
     assert.equal(totals.byPackage.get('graphql'), 100);
+  });
+});
+
+describe('bench harness: runs that did no work', () => {
+  it('names each run whose load completed no request, and none when every run did some', () => {
+    const idle = { ...sample(0, 'monolith', 0, 1), scenario: 'small-50' };
+    assert.deepEqual(idleRunProblems([sample(0, 'gatehouse', 100, 1)]), []);
+    const problems = idleRunProblems([sample(0, 'gatehouse', 100, 1), idle]);
+    assert.equal(problems.length, 1);
+    assert.match(problems[0] ?? '', /monolith, small-50/);
   });
 });

@@ -2,6 +2,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
+import { DOCS_END, DOCS_START } from '../../gateway/config/docs.ts';
 import {
   CONFIG_DOCS_PATH,
   configDocsText,
@@ -18,6 +19,17 @@ describe('generated config files', () => {
   it('the option tables of docs/configuration.md match the schema (run `npm run config:schema`)', () => {
     const page = readFileSync(CONFIG_DOCS_PATH, 'utf8');
     assert.equal(page, configDocsText(page));
+  });
+
+  it('every top-level option appears in the generated tables of docs/configuration.md', () => {
+    const page = readFileSync(CONFIG_DOCS_PATH, 'utf8');
+    const generated = page.slice(page.indexOf(DOCS_START), page.indexOf(DOCS_END));
+    const { properties } = configJsonSchema() as { properties: Record<string, unknown> };
+    // A row (`key`), a section (### `key`) or the rows of a list of objects (`key[]`).
+    const missing = Object.keys(properties).filter(
+      (key) => !generated.includes(`\`${key}\``) && !generated.includes(`\`${key}[]`),
+    );
+    assert.deepEqual(missing, []);
   });
 
   it('the JSON Schema rejects unknown keys, as the runtime check does', () => {

@@ -76,6 +76,28 @@ describe('collapseErrors', () => {
     );
   });
 
+  it('gives the first path in result order: list items by index, fields in the order of the data', () => {
+    const data = { a: [{ x: null }, { x: null }, { x: null }], b: [{ x: null }] };
+    const { errors } = collapseErrors(
+      [
+        error('X', ['b', 0, 'x']),
+        error('X', ['a', 2, 'x']),
+        error('X', ['a', 10, 'x']),
+        error('X', ['a', 1, 'x']),
+      ],
+      { maxPaths: 100, maxErrors: 100 },
+      data,
+    );
+    assert.equal(errors.length, 1);
+    assert.deepEqual(errors[0]?.path, ['a', 1, 'x']);
+    assert.deepEqual(errors[0]?.extensions.paths, [
+      ['a', 1, 'x'],
+      ['a', 2, 'x'],
+      ['a', 10, 'x'],
+      ['b', 0, 'x'],
+    ]);
+  });
+
   it('keeps at most maxErrors errors and counts the others', () => {
     const many = Array.from({ length: 5 }, (_, i) => error(`E${i}`, ['f', i]));
     const { errors, omitted } = collapseErrors(many, { maxPaths: 100, maxErrors: 3 });
