@@ -32,6 +32,18 @@ export const ErrorCodes = {
   SUBGRAPH_LOAD_FAILED: { status: 502, upstream: true },
   /** The configuration file is missing, unreadable or invalid. */
   CONFIG_INVALID: { status: 500, upstream: false },
+  /**
+   * The HTTP request is refused before any GraphQL work: a multipart upload without a preflight
+   * header (CSRF prevention), or a GET that would run a mutation (Yoga's code, HTTP 405).
+   */
+  BAD_REQUEST: { status: 400, upstream: false },
+  /**
+   * A POST whose media type is not executed (`server.csrf.contentTypes`; forms, `text/plain` and,
+   * without `server.uploads`, multipart never are): refused before its body is read.
+   */
+  UNSUPPORTED_MEDIA_TYPE: { status: 415, upstream: false },
+  /** Introspection (`__schema`, `__type`) is off (`server.introspection`; off in production mode). */
+  INTROSPECTION_DISABLED: { status: 400, upstream: false },
   /** The operation cannot run as sent: a variable of the wrong type, an unknown operation name. */
   BAD_USER_INPUT: { status: 400, upstream: false },
   /** The operation is valid but the engine running it cannot serve it (e.g. a subscription on the plan engine). */
