@@ -49,3 +49,8 @@ export async function startReviewGraph(): Promise<ReviewGraph> {
     close: () => server.close(),
   };
 }
+
+/** `me { reviews { author { reviews { author ... } } } }`, `levels` times `reviews { author }`. */
+export function doubling(levels: number): string {
+  return `{ me { ${'reviews { author { '.repeat(levels)}id${' } }'.repeat(levels)} } }`;
+}

@@ -9,12 +9,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { GatehouseConfigInput } from '../../gateway/config/index.ts';
 import { startTestGateway, type TestGateway } from '../helpers/gateway.ts';
-import { type ReviewGraph, startReviewGraph } from '../helpers/review-graph.ts';
-
-/** `me { reviews { author { reviews { author ... } } } }`, `levels` times `reviews { author }`. */
-export function doubling(levels: number): string {
-  return `{ me { ${'reviews { author { '.repeat(levels)}id${' } }'.repeat(levels)} } }`;
-}
+import { doubling, type ReviewGraph, startReviewGraph } from '../helpers/review-graph.ts';
 
 const aliases = (n: number) => `{ ${Array.from({ length: n }, (_, i) => `a${i}: hello`).join(' ')} }`;
 const nestedList = (depth: number): unknown => (depth === 0 ? 1 : [nestedList(depth - 1)]);
