@@ -16,7 +16,8 @@ export interface ReviewGraph {
 }
 
 const TYPE_DEFS = `${fed2('@key')}
-type Query { me: User hello: String echo(text: String, filter: Filter): String }
+type Query { me: User hello: String echo(text: String, filter: Filter): String mood(is: Mood): Mood }
+enum Mood { HAPPY SAD }
 type Mutation { like: Int }
 input Filter { and: [Filter!] text: String }
 type User @key(fields: "id") { id: ID! name: String reviews: [Review!]! }
@@ -31,6 +32,7 @@ export async function startReviewGraph(): Promise<ReviewGraph> {
         me: () => user('1'),
         hello: () => 'world',
         echo: (_: unknown, args: { text?: string }) => args.text ?? '',
+        mood: (_: unknown, args: { is?: string }) => args.is ?? null,
       },
       Mutation: { like: () => ++likes },
       User: {

@@ -48,11 +48,11 @@ describe('production mode', () => {
     );
     gateways.push(gateway);
     const { url } = await gateway.listen();
-    const overSocket = async (query: string) => {
+    const overSocket = async (query: string, variables?: Record<string, unknown>) => {
       const response = await fetch(url, {
         method: 'POST',
         headers: { 'content-type': 'application/json', accept: 'application/graphql-response+json' },
-        body: JSON.stringify({ query }),
+        body: JSON.stringify({ query, variables }),
       });
       return { status: response.status, body: (await response.json()) as Body };
     };
@@ -60,6 +60,12 @@ describe('production mode', () => {
       (await fetch(url, { headers: { accept: 'text/html' } })).headers.get('content-type') ?? '';
     return { gateway, overSocket, graphiql };
   };
+
+  /** A variable of an enum type with a near miss: graphql-js suggests the value when it coerces it. */
+  const sendVariables = (
+    send: (query: string, variables?: Record<string, unknown>) => Promise<{ status: number; body: Body }>,
+    is: string,
+  ) => send('query Q($is: Mood) { mood(is: $is) }', { is });
 
   const suggests = (body: Body) => body.errors?.some((e) => e.message.includes('Did you mean')) ?? false;
 
@@ -84,6 +90,10 @@ describe('production mode', () => {
           assert.equal(typo.status, 400);
           assert.equal(typo.body.errors?.[0]?.extensions?.code, 'GRAPHQL_VALIDATION_FAILED');
           assert.equal(suggests(typo.body), false);
+          const value = await sendVariables(send, 'HAPPI');
+          assert.equal(value.status, 400);
+          assert.equal(value.body.errors?.[0]?.extensions?.code, 'BAD_USER_INPUT');
+          assert.equal(suggests(value.body), false);
         }
         assert.ok(!(await graphiql()).includes('text/html'));
       });
@@ -100,6 +110,7 @@ describe('production mode', () => {
         const typo = await send('{ helo me { nme } }');
         assert.equal(typo.status, 400);
         assert.equal(suggests(typo.body), true);
+        assert.equal(suggests((await sendVariables(send, 'HAPPI')).body), true);
       }
       assert.ok((await graphiql()).includes('text/html'));
     });
