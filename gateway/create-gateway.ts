@@ -215,7 +215,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     return createRequestListener(yoga, {
       graphqlPath: config.server.graphqlPath,
       cors: config.server.cors !== undefined,
-      maxRequestBodySize: config.limits.maxRequestBodySize,
+      maxRequestBodySize: config.limits.maxRequestBodySize || Number.POSITIVE_INFINITY,
       maskError,
     });
   };

@@ -19,11 +19,11 @@ const refused = 'rejected with OPERATION_LIMIT_EXCEEDED (HTTP 400) before any up
 export const limitsSchema = z
   .strictObject({
     maxRequestBodySize: z
-      .number()
-      .int()
-      .positive()
+      .union([z.number().int().positive(), z.literal(false)])
       .default(1024 * 1024)
-      .describe('Largest request body read, in bytes; larger ones get HTTP 413 before any GraphQL work'),
+      .describe(
+        'Largest request body read, in bytes; larger ones get HTTP 413 before any GraphQL work; `false`: no limit',
+      ),
     maxFields: limit(
       2000,
       `Most fields an operation may select once its fragments are expanded (a fragment counts wherever it is spread); ${refused}`,

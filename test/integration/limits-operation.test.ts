@@ -133,4 +133,14 @@ describe('operation limits', () => {
     await runs(off, '{ hello }', { x: nestedList(40), y: Array.from({ length: 20_000 }, () => 1) });
     await runs(off, `{ ${'hello @skip(if: false) '.repeat(60)}}`);
   });
+
+  it('limits.maxRequestBodySize: 1 MB by default, raised, or off with false', async () => {
+    // 1.5 MB of whitespace around a small query: only the body size stands in its way.
+    const padded = `${' '.repeat(1_500_000)}{ hello }`;
+    const byDefault = await gateway();
+    assert.equal((await byDefault.query(padded)).status, 413);
+    for (const maxRequestBodySize of [2 * 1024 * 1024, false] as const) {
+      await runs(await gateway({ limits: { maxRequestBodySize } }), padded);
+    }
+  });
 });
