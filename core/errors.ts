@@ -39,6 +39,13 @@ export const ErrorCodes = {
   SUBGRAPH_LOAD_FAILED: { status: 502, upstream: true },
   /** The configuration file is missing, unreadable or invalid. */
   CONFIG_INVALID: { status: 500, upstream: false },
+  /**
+   * A POST whose media type is not executed (`server.csrf.contentTypes`; forms, `text/plain` and,
+   * without `server.uploads`, multipart never are): refused before its body is read.
+   */
+  UNSUPPORTED_MEDIA_TYPE: { status: 415, upstream: false },
+  /** Introspection (`__schema`, `__type`) is off (`server.introspection`; off in production mode). */
+  INTROSPECTION_DISABLED: { status: 400, upstream: false },
   /** The operation cannot run as sent: a variable missing or of the wrong type. */
   BAD_USER_INPUT: { status: 400, upstream: false },
   /**
@@ -52,7 +59,11 @@ export const ErrorCodes = {
   GRAPHQL_VALIDATION_FAILED: { status: 400, upstream: false },
   /** The document holds no operation of the `operationName` sent, or several and no name (Yoga). */
   OPERATION_RESOLUTION_FAILURE: { status: 400, upstream: false },
-  /** The HTTP request is not a GraphQL request: a body that is not JSON, no query, a bad method (Yoga). */
+  /**
+   * The HTTP request is not a GraphQL request, or is refused before any GraphQL work: a body that
+   * is not JSON, no query, a bad method (Yoga; a GET that would run a mutation is HTTP 405), a
+   * multipart upload without a preflight header (CSRF prevention).
+   */
   BAD_REQUEST: { status: 400, upstream: false },
   /** The request body is larger than `limits.maxRequestBodySize` (Yoga, and the JSON fast path). */
   REQUEST_ENTITY_TOO_LARGE: { status: 413, upstream: false },

@@ -6,6 +6,7 @@
 import type { RequestListener, Server } from 'node:http';
 import { createYoga, type Plugin, type YogaServerInstance } from 'graphql-yoga';
 import type { GatehouseConfig } from './config/index.ts';
+import { useCsrfPrevention } from './csrf/index.ts';
 import { createEngine } from './engine/index.ts';
 import { useCollapseErrors } from './errors/collapse.ts';
 import { createMaskError } from './errors/mask.ts';
@@ -15,7 +16,8 @@ import { createGraphiQL } from './graphiql/index.ts';
 import { useHealth } from './health/index.ts';
 import { createUpstreamClient, type UpstreamClient } from './http/index.ts';
 import { useIncrementalDelivery } from './incremental/index.ts';
-import { useOperationLimits } from './limits/index.ts';
+import { useIntrospectionControl } from './introspection-control/index.ts';
+import { boundedParseCaches, useOperationLimits } from './limits/index.ts';
 import { createLogger, type Logger } from './logger/index.ts';
 import { yogaLogging } from './logger/yoga.ts';
 import { type Room, roomsHookingPath, stagesOf } from './room.ts';
@@ -31,6 +33,9 @@ import {
   dedupRequests,
   errorsAsData,
 } from './upstream/index.ts';
+
+// Documents longer than this are parsed each time rather than cached (limits/index.ts).
+const PARSE_CACHE_MAX_CHARS = 32 * 1024; // 32 KiB
 
 export interface GatewayOptions {
   config: GatehouseConfig;
@@ -95,8 +100,12 @@ export function createGateway(options: GatewayOptions): Gateway {
     env: options.env,
   });
 
+  // Production mode (`server.production`, else NODE_ENV) turns off by default what helps a
+  // developer and an attacker alike: GraphiQL, introspection, "Did you mean ...?".
+  const production = config.server.production ?? (options.env ?? process.env).NODE_ENV === 'production';
+  const devDefault = (value: boolean | undefined) => value ?? !production;
   // GraphiQL from local files, not a CDN: the page (renderGraphiQL below) and its assets (plugin).
-  const graphiql = config.server.graphiql ? createGraphiQL() : undefined;
+  const graphiql = devDefault(config.server.graphiql) ? createGraphiQL() : undefined;
 
   // Subgraphs of a supergraph file have no entry: they get the default (`shared`).
   const dedupModes = new Map(config.subgraphs.map((s) => [s.name, s.dedup]));
@@ -117,6 +126,26 @@ export function createGateway(options: GatewayOptions): Gateway {
     },
     // Request stage: GraphiQL's script and stylesheet, before anything GraphQL.
     ...(graphiql ? [{ name: 'graphiql', plugin: graphiql.plugin, requestPaths: [graphiql.assetsPath] }] : []),
+    // Request stage, before any body is read: POSTs a browser may send cross-site without a
+    // preflight (forms, text/plain, multipart without uploads) are refused. It passes every JSON
+    // POST untouched, so the fast path (which takes only those) stays on.
+    {
+      name: 'csrf',
+      plugin: useCsrfPrevention({ ...config.server.csrf, uploads: config.server.uploads }),
+      passesJsonPosts: true,
+    },
+    // Operation stage, first: variables, the document's text and then its tree are checked
+    // against `limits` before anything else parses, validates or plans (limits/index.ts).
+    { name: 'limits', plugin: useOperationLimits(config.limits) },
+    // Operation stage: introspection refused by a validation rule (so on both engines and the
+    // fast path) and suggestions cut from errors, as the mode says.
+    {
+      name: 'introspection-control',
+      plugin: useIntrospectionControl({
+        introspection: devDefault(config.server.introspection),
+        fieldSuggestions: devDefault(config.server.fieldSuggestions),
+      }),
+    },
     // Operation stage: every operation runs on the schema in service when it starts. Its close
     // stops the reload timers before the pool closes.
     { name: 'supergraph', plugin: useSupergraphSchema(supergraph), close: () => supergraph.stop() },
@@ -126,9 +155,6 @@ export function createGateway(options: GatewayOptions): Gateway {
     { name: 'error-status', plugin: useErrorStatus() },
     // Operation stage: errors raised before execution (variables; a subscription) get a code.
     { name: 'operation-errors', plugin: useOperationErrorCodes() },
-    // Operation stage: an operation too large once its fragments are expanded is refused before
-    // it is planned (planning and projection grow with that size, not with the text's).
-    { name: 'limits', plugin: useOperationLimits({ maxFields: config.limits.maxFields }) },
     // Operation stage: `@defer` validated; dropped for a client that accepts no stream. Before
     // the engine, which sees the operation as it will run.
     { name: 'incremental-delivery', plugin: useIncrementalDelivery({ streams: engine.runsPlans }) },
@@ -162,9 +188,10 @@ export function createGateway(options: GatewayOptions): Gateway {
     plugins,
     maskedErrors: { maskError },
     maxRequestBodySize: config.limits.maxRequestBodySize,
-    graphiql: config.server.graphiql
-      ? { title: 'Gatehouse', defaultQuery: config.server.exampleQuery }
-      : false,
+    // Parse caches that keep no long text (their keys), so 1024 entries stay small.
+    parserAndValidationCache: boundedParseCaches(PARSE_CACHE_MAX_CHARS),
+    multipart: config.server.uploads,
+    graphiql: graphiql ? { title: 'Gatehouse', defaultQuery: config.server.exampleQuery } : false,
     renderGraphiQL: graphiql?.render,
     logging: yogaLogging(logger),
     landingPage: false,
@@ -189,7 +216,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     return createRequestListener(yoga, {
       graphqlPath: config.server.graphqlPath,
       cors: config.server.cors !== undefined,
-      maxRequestBodySize: config.limits.maxRequestBodySize,
+      maxRequestBodySize: config.limits.maxRequestBodySize || Number.POSITIVE_INFINITY,
       maskError,
     });
   };

@@ -25,6 +25,12 @@ export interface Room {
    */
   requestPaths?: readonly string[];
   /**
+   * The plugin's request-stage hooks let every request the JSON fast path takes (a `POST` of
+   * `application/json` to the GraphQL endpoint) through untouched, acting only on the others
+   * (CSRF prevention refuses other media types): the fast path stays on. @default false
+   */
+  passesJsonPosts?: boolean;
+  /**
    * Subgraph stage: the step this room adds to the pipeline of one subgraph, built once per
    * subgraph put in service; it sees every call, with its kind (`callKind(request)`).
    * @default undefined
@@ -61,7 +67,10 @@ const REQUEST_HOOKS = [
 export function roomsHookingPath(rooms: readonly Room[], path: string): string[] {
   return rooms
     .filter(
-      (room) => room.plugin !== undefined && REQUEST_HOOKS.some((hook) => room.plugin![hook] !== undefined),
+      (room) =>
+        room.plugin !== undefined &&
+        room.passesJsonPosts !== true &&
+        REQUEST_HOOKS.some((hook) => room.plugin![hook] !== undefined),
     )
     .filter(
       (room) =>

@@ -15,6 +15,7 @@ import {
   SHUTDOWN_TIMEOUT,
   SUBGRAPH_ERROR_DEFAULTS,
 } from '../../core/defaults.ts';
+import { limitsSchema, serverSecurityKeys } from './limits-schema.ts';
 
 // Node timers overflow past 2^31 - 1 ms (about 24.8 days) and then fire at once.
 const MAX_DURATION = 2_147_483_647;
@@ -210,7 +211,7 @@ export const serverSchema = z
       .default(4000)
       .describe('Port to listen on (0 picks a free one)'),
     graphqlPath: z.string().startsWith('/').default('/graphql').describe('Path of the GraphQL endpoint'),
-    graphiql: z.boolean().default(true).describe('Serve GraphiQL on GET requests from browsers'),
+    ...serverSecurityKeys,
     fastPath: z
       .boolean()
       .default(true)
@@ -322,25 +323,7 @@ export const configSchema = z
       .describe(
         'How operations run: `plan` executes cached plans of the Hive query planner (Rust); `stitching` runs the portable graphql-tools engine; `auto` uses `plan` where the planner loads, else `stitching`',
       ),
-    limits: z
-      .strictObject({
-        maxRequestBodySize: z
-          .number()
-          .int()
-          .positive()
-          .default(1024 * 1024)
-          .describe('Largest request body read, in bytes; larger ones get HTTP 413 before any GraphQL work'),
-        maxFields: z
-          .number()
-          .int()
-          .positive()
-          .default(2000)
-          .describe(
-            'Most fields an operation may select once its fragments are expanded (a fragment counts wherever it is spread); larger ones get OPERATION_LIMIT_EXCEEDED before planning or any upstream call',
-          ),
-      })
-      .prefault({})
-      .describe('Limits that keep one request from taking the gateway down'),
+    limits: limitsSchema.prefault({}),
     overrideLabels: z
       .array(z.string().min(1))
       .default([])

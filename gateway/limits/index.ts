@@ -1,105 +1,102 @@
 /**
- * Operation size (stage: operation). An operation is planned and projected field by field after
- * its fragments are expanded, so a few hundred characters of nested fragments spread twice at
- * each level (`fragment F3 on Node { a { ...F2 } b { ...F2 } }`) stand for millions of fields and
- * would hold the event loop for minutes. Each operation's expanded field count is computed once
- * per document, in time linear in the document (each fragment counted once, then multiplied
- * wherever it is spread), and an operation over `limits.maxFields` gets OPERATION_LIMIT_EXCEEDED
- * before it is planned or anything is sent upstream.
+ * Operation limits (stage: operation; no request-stage hook, so the JSON fast path keeps them).
+ * Every limit is a `limits.*` key, on by default, 0 for none; each refusal is
+ * OPERATION_LIMIT_EXCEEDED (HTTP 400, `extensions.limit` names the key), before planning and
+ * before any upstream call. Three hooks, cheapest first:
+ *
+ * - `onParams`: the variables' nesting and number of values, before graphql-js coerces them.
+ * - `onParse` (the parse function, so only on a parse-cache miss): the text's tokens and
+ *   bracket nesting with the lexer alone (text.ts), then `parse` with `maxTokens`, then the
+ *   document's operations, directives, depth, aliases and root fields (document.ts). A refusal
+ *   is thrown like a syntax error, so the parse cache keeps it too.
+ * - `onExecute` / `onSubscribe`: the executed operation's fields with fragments expanded
+ *   (fields.ts), which needs the operation name.
  */
-import {
-  type DocumentNode,
-  type FragmentDefinitionNode,
-  getOperationAST,
-  Kind,
-  type SelectionSetNode,
-} from 'graphql';
-import type { Plugin } from 'graphql-yoga';
-import { gatewayError } from '../../core/errors.ts';
+import { type DocumentNode, type ParseOptions, parse, type Source } from 'graphql';
+import { _createLRUCache, type Plugin } from 'graphql-yoga';
+import { documentRefusal } from './document.ts';
+import { fieldsRefusal } from './fields.ts';
+import { textRefusal } from './text.ts';
+import { variablesRefusal } from './variables.ts';
 
+export { expandedFieldCount } from './fields.ts';
+
+/** The resolved `limits` config (0: that limit is off). */
 export interface OperationLimits {
-  /** Most fields once fragments are expanded. */
+  /** Most fields once fragments are expanded. @default 2000 */
   maxFields: number;
+  /** Most lexical tokens in a document. @default 4000 */
+  maxTokens: number;
+  /** Deepest field nesting, fragments expanded. @default 20 */
+  maxDepth: number;
+  /** Most aliases in an operation, fragments expanded. @default 30 */
+  maxAliases: number;
+  /** Most root fields in an operation. @default 30 */
+  maxRootFields: number;
+  /** Most directives on one node. @default 5 */
+  maxDirectivesPerField: number;
+  /** Most directives in a document. @default 50 */
+  maxDirectives: number;
+  /** Most operations in a document. @default 10 */
+  maxOperations: number;
+  /** Deepest nesting of lists and input objects in the variables. @default 16 */
+  maxVariableDepth: number;
+  /** Most values in the variables. @default 10000 */
+  maxVariableValues: number;
 }
+
+/**
+ * How deep the text may nest brackets for a given `maxDepth`: inline fragments and input object
+ * arguments add brackets without adding fields, so twice the depth, plus room for arguments.
+ */
+export const textNesting = (maxDepth: number) => (maxDepth === 0 ? 0 : maxDepth * 2 + 10);
 
 export function useOperationLimits(limits: OperationLimits): Plugin {
-  const check = (document: DocumentNode, operationName: string | null | undefined) => {
-    const fields = expandedFieldCount(document, operationName ?? undefined);
-    if (fields <= limits.maxFields) return undefined;
-    return {
-      errors: [
-        gatewayError(
-          'OPERATION_LIMIT_EXCEEDED',
-          `the operation selects ${fields > LARGE ? `more than ${LARGE}` : fields} fields once its fragments are expanded; the limit is ${limits.maxFields}`,
-          { extensions: { limit: 'maxFields' } },
-        ),
-      ],
-    };
+  const maxNesting = textNesting(limits.maxDepth);
+  const limitedParse = (source: string | Source, options?: ParseOptions): DocumentNode => {
+    const text = typeof source === 'string' ? source : source.body;
+    const before = textRefusal(text, { maxTokens: limits.maxTokens, maxNesting, maxDepth: limits.maxDepth });
+    if (before) throw before;
+    const maxTokens = limits.maxTokens > 0 ? limits.maxTokens : undefined;
+    const document = parse(source, { ...options, maxTokens });
+    const after = documentRefusal(document, limits);
+    if (after) throw after;
+    return document;
   };
   return {
+    onParams({ params, setResult }) {
+      const refused = variablesRefusal(params.variables, limits);
+      if (refused) setResult({ errors: [refused] });
+    },
+    onParse({ setParseFn }) {
+      setParseFn(limitedParse);
+    },
     onExecute({ args, setResultAndStopExecution }) {
-      const refused = check(args.document, args.operationName);
-      if (refused) setResultAndStopExecution(refused);
+      const refused = fieldsRefusal(args.document, args.operationName, limits.maxFields);
+      if (refused) setResultAndStopExecution({ errors: [refused] });
     },
     onSubscribe({ args, setResultAndStopExecution }) {
-      const refused = check(args.document, args.operationName);
-      if (refused) setResultAndStopExecution(refused);
+      const refused = fieldsRefusal(args.document, args.operationName, limits.maxFields);
+      if (refused) setResultAndStopExecution({ errors: [refused] });
     },
   };
 }
 
-// Counts saturate here: past it the exact number is of no use, and it stays a safe integer.
-const LARGE = 1_000_000_000;
-const counts = new WeakMap<DocumentNode, Map<string, number>>();
-
-/** Fields `operationName` of `document` selects with every fragment expanded (0 for none). */
-export function expandedFieldCount(document: DocumentNode, operationName: string | undefined): number {
-  let byName = counts.get(document);
-  if (byName === undefined) {
-    byName = new Map();
-    counts.set(document, byName);
-  }
-  const key = operationName ?? '';
-  let count = byName.get(key);
-  if (count === undefined) {
-    const operation = getOperationAST(document, operationName);
-    count = operation ? countOf(document, operation.selectionSet) : 0;
-    byName.set(key, count);
-  }
-  return count;
-}
-
-function countOf(document: DocumentNode, root: SelectionSetNode): number {
-  const fragments = new Map<string, FragmentDefinitionNode>();
-  for (const d of document.definitions)
-    if (d.kind === Kind.FRAGMENT_DEFINITION) fragments.set(d.name.value, d);
-  const memo = new Map<string, number>();
-  const visiting = new Set<string>();
-  const ofSet = (set: SelectionSetNode): number => {
-    let total = 0;
-    for (const selection of set.selections) {
-      if (selection.kind === Kind.FIELD) {
-        total += 1 + (selection.selectionSet ? ofSet(selection.selectionSet) : 0);
-      } else if (selection.kind === Kind.INLINE_FRAGMENT) {
-        total += ofSet(selection.selectionSet);
-      } else {
-        total += ofFragment(selection.name.value);
-      }
-      if (total > LARGE) return LARGE;
-    }
-    return total;
+/**
+ * Yoga's parse caches (`parserAndValidationCache`), keyed on the document's text, keep no text
+ * longer than `maxChars`: their 1024 entries then hold at most 1024 × `maxChars` each, where
+ * bodies of `limits.maxRequestBodySize` would hold a gigabyte. A longer document is parsed each
+ * time, which `maxTokens` keeps cheap.
+ */
+export function boundedParseCaches(maxChars: number) {
+  const cache = <T>() => {
+    const lru = _createLRUCache<T & {}>();
+    return {
+      get: (key: string) => (key.length > maxChars ? undefined : lru.get(key)),
+      set: (key: string, value: T) => {
+        if (key.length <= maxChars && value != null) lru.set(key, value as T & {});
+      },
+    };
   };
-  const ofFragment = (name: string): number => {
-    const known = memo.get(name);
-    if (known !== undefined) return known;
-    const fragment = fragments.get(name);
-    // Unknown or cyclic spreads are validation errors; they count for nothing here.
-    if (fragment === undefined || visiting.has(name)) return 0;
-    visiting.add(name);
-    const count = ofSet(fragment.selectionSet);
-    visiting.delete(name);
-    memo.set(name, count);
-    return count;
-  };
-  return ofSet(root);
+  return { documentCache: cache<DocumentNode>(), errorCache: cache<unknown>() };
 }

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { it } from 'node:test';
 import { parse } from 'graphql';
 import type { Room } from '../../gateway/index.ts';
-import { stagesOf } from '../../gateway/room.ts';
+import { roomsHookingPath, stagesOf } from '../../gateway/room.ts';
 import { createPipeline } from '../../gateway/upstream/index.ts';
 
 it('runs every close hook in reverse order when one throws, then throws what failed', async () => {
@@ -37,4 +37,16 @@ it("builds a room's subgraph steps once per subgraph, however many executors are
   pipeline({ name: 'accounts', url: 'http://127.0.0.1:9/other' }, bare);
   assert.deepEqual(built, ['reviews', 'accounts']);
   assert.deepEqual(await executor({ document: parse('{ __typename }') }), { data: {} });
+});
+
+it('a room whose request hooks pass JSON POSTs through leaves the fast path on', () => {
+  const onRequest = () => {};
+  const rooms: Room[] = [
+    { name: 'csrf', plugin: { onRequest }, passesJsonPosts: true },
+    { name: 'health', plugin: { onRequest }, requestPaths: ['/healthz'] },
+  ];
+  assert.deepEqual(roomsHookingPath(rooms, '/graphql'), []);
+  assert.deepEqual(roomsHookingPath([...rooms, { name: 'auth', plugin: { onRequest } }], '/graphql'), [
+    'auth',
+  ]);
 });
