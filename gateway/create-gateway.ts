@@ -5,6 +5,7 @@
  */
 import type { RequestListener, Server } from 'node:http';
 import { createYoga, type Plugin, type YogaServerInstance } from 'graphql-yoga';
+import { createAuth } from './auth/index.ts';
 import type { GatehouseConfig } from './config/index.ts';
 import { createEngine } from './engine/index.ts';
 import { useCollapseErrors } from './errors/collapse.ts';
@@ -116,6 +117,10 @@ export function createGateway(options: GatewayOptions): Gateway {
     },
     // Request stage: GraphiQL's script and stylesheet, before anything GraphQL.
     ...(graphiql ? [{ name: 'graphiql', plugin: graphiql.plugin, requestPaths: [graphiql.assetsPath] }] : []),
+    // Request stage, after health and GraphiQL (they answer with no caller), before any GraphQL
+    // work: who is calling (`onParams`, so the fast path stays on). An invalid credential, or none
+    // where `auth.required`, is a 401 here; every later stage reads the caller (`identityOf`).
+    createAuth(config.auth, { logger, env: options.env ?? process.env }),
     // Operation stage: every operation runs on the schema in service when it starts. Its close
     // stops the reload timers before the pool closes.
     { name: 'supergraph', plugin: useSupergraphSchema(supergraph), close: () => supergraph.stop() },
