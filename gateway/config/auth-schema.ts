@@ -246,5 +246,6 @@ export function secretProblem(secret: string, algorithms: readonly string[]): st
   const needed = Math.max(0, ...algorithms.map((a) => HMAC_SECRET_BYTES[a] ?? 0));
   const bytes = Buffer.byteLength(secret, 'utf8');
   if (bytes >= needed) return undefined;
-  return `is ${bytes} bytes; ${algorithms.join(', ')} need at least ${needed} (generate one with \`openssl rand -base64 ${needed}\`)`;
+  const hmac = algorithms.filter(isHmac);
+  return `is ${bytes} bytes; ${hmac.join(', ')} ${hmac.length === 1 ? 'needs' : 'need'} at least ${needed} (generate one with \`openssl rand -base64 ${needed}\`)`;
 }
