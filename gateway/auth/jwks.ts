@@ -5,8 +5,9 @@
  * before every lookup and throws when that fetch fails, so an issuer whose JWKS endpoint is down
  * would lock every caller out, keys already known included. Ours keeps the last good set while
  * fetches fail (trying again at most once per cool-down), fetches again on a `kid` it lacks (at
- * most once per cool-down, so tokens with made-up `kid`s cannot make it hammer the issuer), and
- * shares one fetch among the requests that wait for it. Keys are matched by jose's local key set
+ * most once per cool-down, so tokens with made-up `kid`s cannot make it hammer the issuer),
+ * refreshes a stale set in the background (a hanging endpoint holds no request up), and shares
+ * one fetch among the requests that wait for it. Keys are matched by jose's local key set
  * (`kid`, `alg` and key type), never taken from the token (`jwk`, `jku`, `x5u`, `x5c` ignored).
  */
 import { readFileSync } from 'node:fs';
@@ -69,15 +70,24 @@ export function remoteKeySet(options: RemoteKeySetOptions): JWTVerifyGetKey {
   const mayFetch = () => now() - attemptedAt >= options.cooldown;
 
   return async function jwksKey(header: CompactJWSHeaderParameters, token) {
-    const stale = now() - fetchedAt >= options.maxAge;
-    if (local === undefined || (stale && mayFetch())) await refresh();
+    if (local === undefined) {
+      // Nothing to verify with yet: wait for the fetch (one per cool-down while it fails).
+      if (pending) await pending;
+      else if (mayFetch()) await refresh();
+    } else if (now() - fetchedAt >= options.maxAge && mayFetch()) {
+      // Stale: fetched again in the background; the set in hand serves meanwhile, so an endpoint
+      // that hangs never holds requests up.
+      void refresh();
+    }
     if (local === undefined) throw new joseErrors.JWKSNoMatchingKey('no key set could be fetched');
     try {
       return await local(header, token);
     } catch (error) {
-      if (!(error instanceof joseErrors.JWKSNoMatchingKey) || !mayFetch()) throw error;
-      // A `kid` we lack: the issuer may have rotated its keys. Once per cool-down.
-      await refresh();
+      if (!(error instanceof joseErrors.JWKSNoMatchingKey)) throw error;
+      // A `kid` we lack: the issuer may have rotated its keys. At most one fetch per cool-down.
+      if (pending) await pending;
+      else if (mayFetch()) await refresh();
+      else throw error;
       return local(header, token);
     }
   };
