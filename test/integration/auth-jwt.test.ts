@@ -301,6 +301,29 @@ describe('auth: the key set across outages and rotations', () => {
     }
   });
 
+  it('a key set that never loaded is fetched at most once per cool-down, however many tokens come', async () => {
+    const down = await startJwksServer([key]);
+    down.setDown(true);
+    const gateway = await startTestGateway({
+      subgraphs: [{ name: 'a', kind: 'federation', url: subgraph.url }],
+      auth: { jwt: { jwks: { url: down.url, cooldown: '1m' }, algorithms: ['RS256'] } },
+    });
+    try {
+      for (let i = 0; i < 5; i++) {
+        const answer = await gateway.query(
+          '{ hello }',
+          undefined,
+          bearer(await signJwt(key, { sub: `g${i}` })),
+        );
+        assert.equal(answer.status, 401);
+      }
+      assert.equal(down.requests(), 1);
+    } finally {
+      await gateway.close();
+      await down.close();
+    }
+  });
+
   it('a key set that never loaded (endpoint closed) refuses every token, with a 401', async () => {
     const closed = await startTestGateway({
       subgraphs: [{ name: 'a', kind: 'federation', url: subgraph.url }],
