@@ -29,6 +29,8 @@ export interface ResolvedAuth {
 export interface NormalizeContext {
   env: NodeJS.ProcessEnv;
   logger: Logger;
+  /** Aborted when the gateway closes (stops a key set fetch in flight). */
+  signal?: AbortSignal;
 }
 
 type Secret = string | { env: string };
@@ -60,6 +62,7 @@ export function normalizeAuth(config: AuthConfig, context: NormalizeContext): Re
         maxAge: jwt.jwks.maxAge,
         cooldown: jwt.jwks.cooldown,
         logger: context.logger,
+        signal: context.signal,
       });
     }
     jwtVerifier = createJwtVerifier({

@@ -28,9 +28,15 @@ export interface AuthContext {
 export function createAuth(options: AuthOptions, context: AuthContext): Room {
   if (!options.jwt && !options.apiKeys && !options.introspection && !options.required)
     return { name: 'auth' };
-  const auth = normalizeAuth(options, { env: context.env ?? process.env, logger: context.logger });
+  const closing = new AbortController();
+  const auth = normalizeAuth(options, {
+    env: context.env ?? process.env,
+    logger: context.logger,
+    signal: closing.signal,
+  });
   return {
     name: 'auth',
+    close: () => closing.abort(),
     plugin: useAuthPlugin({
       authenticate: createAuthenticate(auth),
       required: auth.required,

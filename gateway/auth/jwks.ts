@@ -33,6 +33,8 @@ export interface RemoteKeySetOptions {
   /** Least time between two fetches not caused by age (unknown `kid`, a failed fetch), in ms. */
   cooldown: number;
   logger: Logger;
+  /** Aborted when the gateway closes: a fetch in flight stops. */
+  signal?: AbortSignal;
   /** @default Date.now */
   now?: () => number;
 }
@@ -53,7 +55,7 @@ export function remoteKeySet(options: RemoteKeySetOptions): JWTVerifyGetKey {
     pending ??= (async () => {
       attemptedAt = now();
       try {
-        const jwks = await fetchKeySet(options.url, options.timeout);
+        const jwks = await fetchKeySet(options.url, options.timeout, options.signal);
         local = createLocalJWKSet(jwks);
         fetchedAt = now();
       } catch (error) {
@@ -93,10 +95,11 @@ export function remoteKeySet(options: RemoteKeySetOptions): JWTVerifyGetKey {
   };
 }
 
-async function fetchKeySet(url: string, timeout: number): Promise<JSONWebKeySet> {
+async function fetchKeySet(url: string, timeout: number, closed?: AbortSignal): Promise<JSONWebKeySet> {
+  const deadline = AbortSignal.timeout(timeout);
   const response = await fetch(url, {
     headers: { accept: 'application/json' },
-    signal: AbortSignal.timeout(timeout),
+    signal: closed ? AbortSignal.any([deadline, closed]) : deadline,
     redirect: 'error',
   });
   if (response.status !== 200) {
