@@ -5,6 +5,7 @@
  */
 import type { RequestListener, Server } from 'node:http';
 import { createYoga, type Plugin, type YogaServerInstance } from 'graphql-yoga';
+import { createAuth } from './auth/index.ts';
 import type { GatehouseConfig } from './config/index.ts';
 import { useCsrfPrevention } from './csrf/index.ts';
 import { createEngine } from './engine/index.ts';
@@ -134,6 +135,10 @@ export function createGateway(options: GatewayOptions): Gateway {
       plugin: useCsrfPrevention({ ...config.server.csrf, uploads: config.server.uploads }),
       passesJsonPosts: true,
     },
+    // Request stage, after health and GraphiQL (they answer with no caller), before any GraphQL
+    // work: who is calling (`onParams`, so the fast path stays on). An invalid credential, or none
+    // where `auth.required`, is a 401 here; every later stage reads the caller (`identityOf`).
+    createAuth(config.auth, { logger, env: options.env ?? process.env }),
     // Operation stage, first: variables, the document's text and then its tree are checked
     // against `limits` before anything else parses, validates or plans (limits/index.ts).
     { name: 'limits', plugin: useOperationLimits(config.limits) },

@@ -1,0 +1,42 @@
+/** The identity a set of verified claims stands for (JWT payload, introspection answer). */
+import type { Identity } from '../../core/identity.ts';
+
+export interface ClaimNames {
+  /** Claim holding the tenant. */
+  tenant: string;
+  /** Claim holding the caller's plan. */
+  plan: string;
+}
+
+export class AuthFailure extends Error {
+  override readonly name = 'AuthFailure';
+}
+
+export function identityFromClaims(
+  kind: Identity['kind'],
+  claims: Record<string, unknown>,
+  names: ClaimNames,
+): Identity {
+  const exp = claims.exp;
+  return Object.freeze({
+    kind,
+    subject: typeof claims.sub === 'string' ? claims.sub : undefined,
+    scopes: scopesOf(claims),
+    claims: Object.freeze({ ...claims }),
+    tenant: stringClaim(claims[names.tenant]),
+    plan: stringClaim(claims[names.plan]),
+    expiresAt: typeof exp === 'number' && Number.isFinite(exp) ? exp * 1000 : undefined,
+  });
+}
+
+/** `scope` split on spaces (RFC 8693 §4.2), else `scp` (a list, or a string as `scope`). */
+export function scopesOf(claims: Record<string, unknown>): ReadonlySet<string> {
+  const value = claims.scope ?? claims.scp;
+  if (typeof value === 'string') return new Set(value.split(' ').filter((s) => s.length > 0));
+  if (Array.isArray(value)) return new Set(value.filter((s): s is string => typeof s === 'string'));
+  return new Set();
+}
+
+function stringClaim(value: unknown): string | undefined {
+  return typeof value === 'string' ? value : typeof value === 'number' ? String(value) : undefined;
+}

@@ -1,0 +1,103 @@
+/**
+ * The auth options, normalised once at startup into the verifiers the room runs: secrets read
+ * from the environment (and checked against the algorithms, as the config check cannot see
+ * them), the key source built, the API key hashes decoded. A problem is a `GatehouseError`
+ * (`CONFIG_INVALID`) naming the path and what to change, like the config check's.
+ */
+import { GatehouseError } from '../../core/errors.ts';
+import { type AuthConfig, secretProblem } from '../config/auth-schema.ts';
+import type { Logger } from '../logger/index.ts';
+import { type ApiKeyLookup, createApiKeyLookup } from './api-keys.ts';
+import type { ExtractOptions } from './extract.ts';
+import { createIntrospector, type Introspector } from './introspection.ts';
+import { fileKeySet, type KeySource, remoteKeySet } from './jwks.ts';
+import { createJwtVerifier, type JwtVerifier } from './jwt.ts';
+
+export interface ResolvedAuth {
+  required: boolean;
+  realm: string;
+  maxTokenSize: number;
+  cacheSize: number;
+  extract: ExtractOptions;
+  jwt?: JwtVerifier;
+  apiKeys?: ApiKeyLookup;
+  introspect?: Introspector;
+  /** Longest reuse of an introspection answer, in ms. */
+  introspectionMaxAge: number;
+}
+
+export interface NormalizeContext {
+  env: NodeJS.ProcessEnv;
+  logger: Logger;
+  /** Aborted when the gateway closes (stops a key set fetch in flight). */
+  signal?: AbortSignal;
+}
+
+type Secret = string | { env: string };
+
+export function normalizeAuth(config: AuthConfig, context: NormalizeContext): ResolvedAuth {
+  const problems: string[] = [];
+  const secret = (value: Secret, path: string): string => {
+    if (typeof value === 'string') return value;
+    const found = context.env[value.env];
+    if (found === undefined || found === '')
+      problems.push(`${path}: set the environment variable ${value.env}`);
+    return found ?? '';
+  };
+  const { jwt, introspection } = config;
+  let jwtVerifier: JwtVerifier | undefined;
+  if (jwt !== undefined) {
+    let keys: KeySource;
+    if (jwt.jwks.secret !== undefined) {
+      const value = secret(jwt.jwks.secret, 'auth.jwt.jwks.secret');
+      const problem = value === '' ? undefined : secretProblem(value, jwt.algorithms);
+      if (problem) problems.push(`auth.jwt.jwks.secret ${problem}`);
+      keys = new TextEncoder().encode(value);
+    } else if (jwt.jwks.file !== undefined) {
+      keys = fileKeySet(jwt.jwks.file);
+    } else {
+      keys = remoteKeySet({
+        url: jwt.jwks.url!,
+        timeout: jwt.jwks.timeout,
+        maxAge: jwt.jwks.maxAge,
+        cooldown: jwt.jwks.cooldown,
+        logger: context.logger,
+        signal: context.signal,
+      });
+    }
+    jwtVerifier = createJwtVerifier({
+      keys,
+      algorithms: jwt.algorithms,
+      issuer: jwt.issuer,
+      audience: jwt.audience,
+      clockTolerance: jwt.clockTolerance,
+      claims: config.claims,
+    });
+  }
+  const introspect =
+    introspection &&
+    createIntrospector({
+      url: introspection.url,
+      clientId: introspection.clientId,
+      clientSecret:
+        introspection.clientSecret && secret(introspection.clientSecret, 'auth.introspection.clientSecret'),
+      timeout: introspection.timeout,
+      claims: config.claims,
+    });
+  if (problems.length > 0) throw new GatehouseError('CONFIG_INVALID', 'invalid auth configuration', problems);
+  return {
+    required: config.required,
+    realm: config.realm,
+    maxTokenSize: config.maxTokenSize,
+    cacheSize: config.cacheSize,
+    extract: {
+      tokenHeader: config.token.header,
+      tokenCookie: config.token.cookie,
+      apiKeyHeader: config.apiKeys?.header,
+    },
+    jwt: jwtVerifier,
+    apiKeys: config.apiKeys && createApiKeyLookup(config.apiKeys),
+    introspect,
+    introspectionMaxAge: introspection?.maxAge ?? 0,
+  };
+}

@@ -1,0 +1,60 @@
+/**
+ * OAuth 2.0 token introspection (RFC 7662) for opaque tokens: the token is POSTed to the
+ * authorization server, which says whether it is `active` and what it grants. `active: false`,
+ * an error answer, a timeout or an unreachable server all fail closed (401): a token nobody can
+ * vouch for is not a caller. Answers are cached by the caller (until `exp`, at most `maxAge`).
+ */
+import type { Identity } from '../../core/identity.ts';
+import { AuthFailure, type ClaimNames, identityFromClaims } from './claims.ts';
+
+export interface IntrospectionOptions {
+  url: string;
+  clientId?: string;
+  clientSecret?: string;
+  /** Deadline of one call, in ms. */
+  timeout: number;
+  claims: ClaimNames;
+}
+
+export type Introspector = (token: string) => Promise<Identity>;
+
+// An introspection answer is a small JSON object.
+const MAX_ANSWER_BYTES = 64 * 1024; // 64 KiB
+
+export function createIntrospector(options: IntrospectionOptions): Introspector {
+  const headers: Record<string, string> = {
+    'content-type': 'application/x-www-form-urlencoded',
+    accept: 'application/json',
+  };
+  if (options.clientId !== undefined && options.clientSecret !== undefined) {
+    // RFC 6749 §2.3.1: both parts form-encoded before base64.
+    const user = `${encodeURIComponent(options.clientId)}:${encodeURIComponent(options.clientSecret)}`;
+    headers.authorization = `Basic ${Buffer.from(user).toString('base64')}`;
+  }
+  return async function introspect(token) {
+    let answer: unknown;
+    try {
+      const response = await fetch(options.url, {
+        method: 'POST',
+        headers,
+        body: new URLSearchParams({ token, token_type_hint: 'access_token' }).toString(),
+        signal: AbortSignal.timeout(options.timeout),
+        redirect: 'error',
+      });
+      const text = await response.text();
+      if (response.status !== 200) throw new Error(`introspection answered HTTP ${response.status}`);
+      if (text.length > MAX_ANSWER_BYTES) throw new Error('introspection answer larger than 64 KiB');
+      answer = JSON.parse(text);
+    } catch (cause) {
+      throw new AuthFailure('token introspection failed', { cause });
+    }
+    if (typeof answer !== 'object' || answer === null || (answer as { active?: unknown }).active !== true) {
+      throw new AuthFailure('inactive token');
+    }
+    const claims = answer as Record<string, unknown>;
+    if (typeof claims.exp === 'number' && claims.exp * 1000 <= Date.now()) {
+      throw new AuthFailure('introspected token expired');
+    }
+    return identityFromClaims('introspection', claims, options.claims);
+  };
+}

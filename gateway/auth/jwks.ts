@@ -1,0 +1,147 @@
+/**
+ * Where JWT verification keys come from: a JWKS endpoint, a local JWKS file, or a shared secret.
+ *
+ * Not jose's `createRemoteJWKSet`: once its cache is older than `cacheMaxAge` it fetches again
+ * before every lookup and throws when that fetch fails, so an issuer whose JWKS endpoint is down
+ * would lock every caller out, keys already known included. Ours keeps the last good set while
+ * fetches fail (trying again at most once per cool-down), fetches again on a `kid` it lacks (at
+ * most once per cool-down, so tokens with made-up `kid`s cannot make it hammer the issuer),
+ * refreshes a stale set in the background (a hanging endpoint holds no request up), and shares
+ * one fetch among the requests that wait for it. Keys are matched by jose's local key set
+ * (`kid`, `alg` and key type), never taken from the token (`jwk`, `jku`, `x5u`, `x5c` ignored).
+ */
+import { readFileSync } from 'node:fs';
+import {
+  type CompactJWSHeaderParameters,
+  createLocalJWKSet,
+  type JSONWebKeySet,
+  type JWTVerifyGetKey,
+  errors as joseErrors,
+} from 'jose';
+import { GatehouseError } from '../../core/errors.ts';
+import type { Logger } from '../logger/index.ts';
+
+/** A key source for `jwtVerify`: a key (or a key lookup) for a token's protected header. */
+export type KeySource = JWTVerifyGetKey | Uint8Array;
+
+export interface RemoteKeySetOptions {
+  url: string;
+  /** Deadline of one fetch, in ms. */
+  timeout: number;
+  /** Age past which the set is fetched again, in ms. */
+  maxAge: number;
+  /** Least time between two fetches not caused by age (unknown `kid`, a failed fetch), in ms. */
+  cooldown: number;
+  logger: Logger;
+  /** Aborted when the gateway closes: a fetch in flight stops. */
+  signal?: AbortSignal;
+  /** @default Date.now */
+  now?: () => number;
+}
+
+// A key set is a few kilobytes; anything far larger is not one.
+const MAX_JWKS_BYTES = 1024 * 1024; // 1 MiB
+
+/** A JWKS endpoint's keys, cached (see the file's comment). */
+export function remoteKeySet(options: RemoteKeySetOptions): JWTVerifyGetKey {
+  const now = options.now ?? Date.now;
+  let local: JWTVerifyGetKey | undefined;
+  let fetchedAt = Number.NEGATIVE_INFINITY;
+  let attemptedAt = Number.NEGATIVE_INFINITY;
+  let pending: Promise<void> | undefined;
+
+  /** Fetches the set once (shared by every caller waiting); a failure keeps the last good set. */
+  const refresh = (): Promise<void> => {
+    pending ??= (async () => {
+      attemptedAt = now();
+      try {
+        const jwks = await fetchKeySet(options.url, options.timeout, options.signal);
+        local = createLocalJWKSet(jwks);
+        fetchedAt = now();
+      } catch (error) {
+        options.logger.warn('auth: fetching the JWKS failed; the last good key set stays in use', {
+          url: options.url,
+          error: error instanceof Error ? error.message : String(error),
+        });
+      } finally {
+        pending = undefined;
+      }
+    })();
+    return pending;
+  };
+  const mayFetch = () => now() - attemptedAt >= options.cooldown;
+
+  return async function jwksKey(header: CompactJWSHeaderParameters, token) {
+    if (local === undefined) {
+      // Nothing to verify with yet: wait for the fetch (one per cool-down while it fails).
+      if (pending) await pending;
+      else if (mayFetch()) await refresh();
+    } else if (now() - fetchedAt >= options.maxAge && mayFetch()) {
+      // Stale: fetched again in the background; the set in hand serves meanwhile, so an endpoint
+      // that hangs never holds requests up.
+      void refresh();
+    }
+    if (local === undefined) throw new joseErrors.JWKSNoMatchingKey('no key set could be fetched');
+    try {
+      return await local(header, token);
+    } catch (error) {
+      if (!(error instanceof joseErrors.JWKSNoMatchingKey)) throw error;
+      // A `kid` we lack: the issuer may have rotated its keys. At most one fetch per cool-down.
+      if (pending) await pending;
+      else if (mayFetch()) await refresh();
+      else throw error;
+      return local(header, token);
+    }
+  };
+}
+
+async function fetchKeySet(url: string, timeout: number, closed?: AbortSignal): Promise<JSONWebKeySet> {
+  const deadline = AbortSignal.timeout(timeout);
+  const response = await fetch(url, {
+    headers: { accept: 'application/json' },
+    signal: closed ? AbortSignal.any([deadline, closed]) : deadline,
+    redirect: 'error',
+  });
+  if (response.status !== 200) {
+    await response.body?.cancel();
+    throw new Error(`the JWKS endpoint answered HTTP ${response.status}`);
+  }
+  const text = await response.text();
+  if (text.length > MAX_JWKS_BYTES) throw new Error('the JWKS is larger than 1 MiB');
+  const jwks = JSON.parse(text) as unknown;
+  if (!isKeySet(jwks)) throw new Error('the JWKS endpoint did not answer a JSON Web Key Set');
+  return jwks;
+}
+
+/** A local JWKS file's keys, read once at startup; an unreadable file is a startup error. */
+export function fileKeySet(path: string): JWTVerifyGetKey {
+  let jwks: unknown;
+  try {
+    jwks = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (cause) {
+    throw new GatehouseError('CONFIG_INVALID', `cannot read the JWKS file ${path}`, [
+      `auth.jwt.jwks.file: ${cause instanceof Error ? cause.message : String(cause)}`,
+    ]);
+  }
+  if (!isKeySet(jwks)) {
+    throw new GatehouseError('CONFIG_INVALID', `${path} is not a JSON Web Key Set`, [
+      'auth.jwt.jwks.file: point it at a JSON file of the form { "keys": [ ... ] }',
+    ]);
+  }
+  const privateKeys = jwks.keys.filter((key) => 'd' in key || key.kty === 'oct');
+  if (privateKeys.length > 0) {
+    throw new GatehouseError('CONFIG_INVALID', `${path} holds private or symmetric keys`, [
+      'auth.jwt.jwks.file: keep only public keys in it (for a shared secret, use auth.jwt.jwks.secret)',
+    ]);
+  }
+  return createLocalJWKSet(jwks);
+}
+
+function isKeySet(value: unknown): value is JSONWebKeySet {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    Array.isArray((value as { keys?: unknown }).keys) &&
+    (value as { keys: unknown[] }).keys.every((key) => typeof key === 'object' && key !== null)
+  );
+}

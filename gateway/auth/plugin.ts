@@ -1,0 +1,51 @@
+/**
+ * The auth room's Yoga plugin (stage: request, through `onParams`, which runs on the JSON fast
+ * path and on Yoga's path alike, before parsing or any other GraphQL work). A verified caller is
+ * recorded with `setIdentity`; a credential that is present but invalid, or none where one is
+ * required, ends the request with UNAUTHENTICATED (HTTP 401 and `WWW-Authenticate`). GraphiQL's
+ * page and the health endpoints answer before `onParams`, so they need no credential.
+ */
+import type { ExecutionResult } from 'graphql';
+import type { Plugin } from 'graphql-yoga';
+import { gatewayError } from '../../core/errors.ts';
+import { setIdentity } from '../../core/identity.ts';
+import type { Logger } from '../logger/index.ts';
+import type { Authenticate, Outcome } from './authenticate.ts';
+
+export interface AuthPluginOptions {
+  authenticate: Authenticate;
+  required: boolean;
+  realm: string;
+  logger: Logger;
+}
+
+export function useAuthPlugin(options: AuthPluginOptions): Plugin {
+  const { authenticate, required, realm, logger } = options;
+  // RFC 6750 §3: no error code when the request had no credential; `invalid_token` when it had a bad one.
+  const challenge = `Bearer realm="${realm.replace(/["\\]/g, '')}"`;
+  const invalid = `${challenge}, error="invalid_token"`;
+  return {
+    onParams({ request, setResult }) {
+      const apply = (outcome: Outcome) => {
+        if (outcome.identity !== undefined) {
+          setIdentity(request, outcome.identity);
+        } else if (outcome.failure !== undefined) {
+          logger.debug('auth: credential refused', { reason: outcome.failure.message });
+          setResult(unauthenticated('Invalid credentials', invalid));
+        } else if (required) {
+          setResult(unauthenticated('Authentication required', challenge));
+        }
+      };
+      const outcome = authenticate(request.headers);
+      if (outcome instanceof Promise) return outcome.then(apply);
+      apply(outcome);
+    },
+  };
+}
+
+function unauthenticated(message: string, wwwAuthenticate: string): ExecutionResult {
+  const error = gatewayError('UNAUTHENTICATED', message, {
+    extensions: { http: { status: 401, headers: { 'WWW-Authenticate': wwwAuthenticate } } },
+  });
+  return { errors: [error] };
+}
