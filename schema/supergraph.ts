@@ -5,6 +5,7 @@
  */
 import { getStitchedSchemaFromSupergraphSdl } from '@graphql-tools/federation';
 import { type DocumentNode, type GraphQLSchema, Kind, parse } from 'graphql';
+import { currentOverride } from '../core/override-draw.ts';
 import { type SubgraphExecutor, toToolsExecutor } from '../core/subgraph-call.ts';
 import { locateSubgraphErrors } from './federation/locate-errors.ts';
 import { publicSchema } from './federation/public-schema.ts';
@@ -55,6 +56,10 @@ export function buildGatewaySchema(
   }
   return getStitchedSchemaFromSupergraphSdl({
     supergraphSdl: document,
+    // One draw and one set of flag labels per operation (core/override-draw.ts); outside an
+    // operation (never in practice) a fresh draw and no labels.
+    getRng: () => currentOverride()?.draw ?? Math.random(),
+    handleProgressiveOverride: (label: string) => currentOverride()?.labels.has(label) ?? false,
     onSubschemaConfig(config) {
       const subgraph = byKey.get(config.name) ?? byKey.get(config.name.toUpperCase());
       if (subgraph === undefined) throw new Error(`supergraph names an unknown subgraph "${config.name}"`);

@@ -296,7 +296,7 @@ export const configSchema = z
       .array(z.string().min(1))
       .default([])
       .describe(
-        'Flag labels of progressive `@override(label: "...")` to turn on, on the plan engine only (the stitching engine ignores them, with a warning at startup); `percent(x)` labels need none: x% of operations are drawn',
+        'Flag labels of progressive `@override(label: "...")` to turn on; `percent(x)` labels need none: x% of operations are drawn (one draw per operation)',
       ),
     planTimeout: duration(
       'Most time the query planner may take to plan one operation (on its own threads, off the event loop); past it the operation is refused with OPERATION_LIMIT_EXCEEDED (plan engine)',

@@ -11,6 +11,7 @@
 import type { ExecutionArgs, GraphQLSchema } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import { GatehouseError } from '../../core/errors.ts';
+import { withOverride } from '../../core/override-draw.ts';
 import type { Logger } from '../logger/index.ts';
 import type { PrepareSchema } from '../supergraph/index.ts';
 import { fetchThrough, type PlanState, type Prepared, runOperation } from './operation.ts';
@@ -67,13 +68,6 @@ export function createEngine(options: EngineOptions): Engine {
   }
 
   const labels = new Set(options.overrideLabels ?? []);
-  if (mode === 'stitching' && labels.size > 0) {
-    // The stitching engine composes one schema with every @override applied: it has no labels.
-    logger.warn(
-      `overrideLabels is set, but the stitching engine ignores it (labels apply on the plan engine only): ${[...labels].join(', ')}`,
-      { overrideLabels: [...labels] },
-    );
-  }
   // The planner of each schema in service, by the schema object Yoga runs the operation on.
   const states = new WeakMap<GraphQLSchema, PlanState>();
 
@@ -116,7 +110,13 @@ export function createEngine(options: EngineOptions): Engine {
     plugin: {
       onExecute({ args, executeFn, setExecuteFn }) {
         const state = states.get(args.schema);
-        if (state === undefined) return;
+        if (state === undefined) {
+          // The stitching engine: one override draw for the whole operation.
+          setExecuteFn((runArgs: ExecutionArgs) =>
+            withOverride({ draw: Math.random(), labels }, () => executeFn(runArgs)),
+          );
+          return;
+        }
         setExecuteFn((runArgs: ExecutionArgs) => runOperation(state, runArgs, executeFn) as never);
       },
     },
