@@ -15,6 +15,7 @@ import {
   SHUTDOWN_TIMEOUT,
   SUBGRAPH_ERROR_DEFAULTS,
 } from '../../core/defaults.ts';
+import { checkHeaderSubgraphs, headersSchema } from './headers-schema.ts';
 
 // Node timers overflow past 2^31 - 1 ms (about 24.8 days) and then fire at once.
 const MAX_DURATION = 2_147_483_647;
@@ -316,6 +317,7 @@ export const configSchema = z
     upstream: upstreamSchema.prefault({}),
     loading: pollSchema.prefault({}),
     subgraphErrors: subgraphErrorsSchema.prefault({}),
+    headers: headersSchema.prefault({}),
     engine: z
       .enum(['auto', 'plan', 'stitching'])
       .default('auto')
@@ -381,7 +383,13 @@ export const configSchema = z
  * served and `subgraphs` says how to run and reach the subgraphs it names).
  */
 function crossCheck(
-  config: { supergraph?: unknown; subgraphs?: unknown; loading?: unknown; subgraphErrors?: unknown },
+  config: {
+    supergraph?: unknown;
+    subgraphs?: unknown;
+    loading?: unknown;
+    subgraphErrors?: unknown;
+    headers?: unknown;
+  },
   ctx: z.RefinementCtx,
 ): void {
   const loading = isPlain(config.loading) ? config.loading : {};
@@ -419,6 +427,7 @@ function crossCheck(
       });
     }
   }
+  checkHeaderSubgraphs(config.headers, seen, ctx);
   if (config.supergraph === undefined && subgraphs.length === 0) {
     ctx.addIssue({
       code: 'custom',
