@@ -18,7 +18,9 @@ export function forwardableHeaders(
       .filter((token) => token !== ''),
   );
   const out = new Map<string, string>();
-  for (const [name, value] of headers) {
+  for (const [raw, value] of headers) {
+    // Lower-cased here: some Headers implementations (whatwg-node's) keep the client's case.
+    const name = raw.toLowerCase();
     if (
       isNeverForwarded(name) ||
       listed.has(name) ||
