@@ -48,8 +48,18 @@ export function createHeaderRules(options: HeaderRulesOptions = {}): Room {
   );
   const ruleSets = [all, ...bySubgraph.values()];
 
-  // Per client request: its forwardable headers, then each rule set's outcome.
+  // Per client request: each rule set's outcome; the forwardable client headers are read once,
+  // and only when a rule asks for them.
   const outcomes = new WeakMap<Request, Map<CompiledRules, RuleOutcome>>();
+  const views = new WeakMap<Request, ReadonlyMap<string, string>>();
+  const clientOf = (request: Request) => {
+    let view = views.get(request);
+    if (view === undefined) {
+      view = forwardableHeaders(request.headers, fromIdentity);
+      views.set(request, view);
+    }
+    return view;
+  };
   const outcomeOf = (request: Request, rules: CompiledRules): RuleOutcome => {
     let byRules = outcomes.get(request);
     if (byRules === undefined) {
@@ -58,8 +68,12 @@ export function createHeaderRules(options: HeaderRulesOptions = {}): Room {
     }
     let outcome = byRules.get(rules);
     if (outcome === undefined) {
-      const client = forwardableHeaders(request.headers, fromIdentity);
-      outcome = rules({ client, identity: identityOf(request) });
+      outcome = rules({
+        get client() {
+          return clientOf(request);
+        },
+        identity: identityOf(request),
+      });
       if (outcome.ok) outcome = { ok: true, headers: { ...outcome.headers, ...correlationHeaders(request) } };
       byRules.set(rules, outcome);
     }

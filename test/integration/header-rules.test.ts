@@ -24,6 +24,7 @@ const TRACEPARENT = '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01';
 describe('header rules', () => {
   let backends: Backends;
   let gateway: TestGateway;
+  let introspection: IncomingHttpHeaders | undefined;
   before(async () => {
     backends = await startBackends();
     gateway = await startTestGateway(
@@ -57,6 +58,8 @@ describe('header rules', () => {
       },
       { rooms: [testIdentity] },
     );
+    // The plain GraphQL service was introspected at startup, for no client.
+    introspection = backends.seen.accounts[0];
   });
   after(async () => {
     await gateway?.close();
@@ -110,6 +113,12 @@ describe('header rules', () => {
     assert.equal(got.catalog['x-api-key'], 'catalog-key');
     assert.equal(got.reviews['x-api-key'], undefined);
     assert.equal(got.accounts['x-api-key'], undefined);
+  });
+
+  it('sends the fixed values and defaults only on calls made for no client (schema loads)', () => {
+    assert.equal(introspection?.['x-gateway'], 'gatehouse');
+    assert.equal(introspection?.['x-client'], 'unknown');
+    assert.equal(introspection?.['x-request-id'], undefined);
   });
 
   it('inserts values of the verified caller: subject, tenant, scopes, claims by name and path', async () => {
@@ -271,8 +280,8 @@ describe('headers no rule can forward, over a real socket', () => {
   });
   beforeEach(() => backends.reset());
 
-  /** POSTs the query on a socket with `headers`; resolves with the status. */
-  function post(headers: Record<string, string>): Promise<number> {
+  /** POSTs the query on a socket with `headers`; resolves with the status and response headers. */
+  function post(headers: Record<string, string>): Promise<{ status: number; headers: IncomingHttpHeaders }> {
     const body = JSON.stringify({ query: QUERY });
     return new Promise((resolve, reject) => {
       const req = httpRequest(
@@ -289,7 +298,7 @@ describe('headers no rule can forward, over a real socket', () => {
         },
         (res) => {
           res.resume();
-          res.on('end', () => resolve(res.statusCode ?? 0));
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers }));
         },
       );
       req.on('error', reject);
@@ -298,7 +307,7 @@ describe('headers no rule can forward, over a real socket', () => {
   }
 
   it('never forwards hop-by-hop headers, those named in Connection, the gateway namespace or identity headers', async () => {
-    const status = await post({
+    const { status } = await post({
       connection: 'keep-alive, x-hop',
       'keep-alive': 'timeout=5',
       'x-hop': 'listed in connection',
@@ -336,6 +345,18 @@ describe('headers no rule can forward, over a real socket', () => {
         new URL(kind === 'catalog' ? backends.catalog.url : backends[kind].url).host,
         kind,
       );
+    }
+  });
+
+  it('returns the request id sent to the backends in the response (JSON fast path)', async () => {
+    const { status, headers } = await post({ traceparent: TRACEPARENT });
+    assert.equal(status, 200);
+    const id = headers['x-request-id'];
+    assert.match(String(id), /^[0-9a-f-]{36}$/);
+    const got = backends.last();
+    for (const kind of KINDS) {
+      assert.equal(got[kind]['x-request-id'], id, kind);
+      assert.equal(got[kind].traceparent, TRACEPARENT, kind);
     }
   });
 
