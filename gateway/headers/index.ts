@@ -26,8 +26,6 @@ import { correlationHeaders, requestIdOf } from './correlation.ts';
 import { REQUEST_ID } from './names.ts';
 import { type CompiledRules, compileRules, type RuleOutcome } from './rules.ts';
 
-export { CLAIMS_HEADER } from './names.ts';
-
 export interface HeaderRulesOptions {
   /** The `headers` section of the config, resolved. @default { all: { request: [] }, subgraphs: {} } */
   rules?: HeadersConfig;

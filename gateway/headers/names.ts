@@ -43,8 +43,5 @@ export const ALWAYS_FORWARDED: ReadonlySet<string> = new Set([TRACEPARENT, TRACE
 /** The gateway's own namespace: a client's headers under it are never forwarded. */
 export const GATEWAY_PREFIX = 'x-gatehouse-';
 
-/** The conventional name of the header that carries every verified claim (`identity: claims`). */
-export const CLAIMS_HEADER = 'x-gatehouse-claims';
-
 /** A token of RFC 9110: what a header name may hold. */
 export const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
