@@ -221,13 +221,13 @@ function checkIdentityHeaders(headers: HeadersInput, ctx: z.RefinementCtx): void
   }
 }
 
-/** `headers.subgraphs` names configured subgraphs (when the config lists any). */
+/** `headers.subgraphs` of `config` names configured subgraphs (when the config lists any). */
 export function checkHeaderSubgraphs(
-  headers: unknown,
+  config: object,
   known: ReadonlyMap<string, unknown>,
   ctx: z.RefinementCtx,
 ): void {
-  const subgraphs = (headers as HeadersInput | undefined)?.subgraphs;
+  const subgraphs = (config as { headers?: HeadersInput }).headers?.subgraphs;
   if (typeof subgraphs !== 'object' || subgraphs === null || known.size === 0) return;
   for (const subgraph of Object.keys(subgraphs)) {
     if (known.has(subgraph)) continue;

@@ -383,13 +383,7 @@ export const configSchema = z
  * served and `subgraphs` says how to run and reach the subgraphs it names).
  */
 function crossCheck(
-  config: {
-    supergraph?: unknown;
-    subgraphs?: unknown;
-    loading?: unknown;
-    subgraphErrors?: unknown;
-    headers?: unknown;
-  },
+  config: { supergraph?: unknown; subgraphs?: unknown; loading?: unknown; subgraphErrors?: unknown },
   ctx: z.RefinementCtx,
 ): void {
   const loading = isPlain(config.loading) ? config.loading : {};
@@ -427,7 +421,7 @@ function crossCheck(
       });
     }
   }
-  checkHeaderSubgraphs(config.headers, seen, ctx);
+  checkHeaderSubgraphs(config, seen, ctx);
   if (config.supergraph === undefined && subgraphs.length === 0) {
     ctx.addIssue({
       code: 'custom',

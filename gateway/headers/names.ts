@@ -2,6 +2,7 @@
  * Header names the header rules treat apart (stage: subgraph). A leaf: the config schema checks
  * rules against these sets at startup, the room applies them on every call.
  */
+import { CORRELATION_HEADERS } from '../../core/outgoing-headers.ts';
 
 /**
  * Never forwarded, whatever a rule says: hop-by-hop headers (RFC 9110 §7.6.1, and any name the
@@ -37,8 +38,8 @@ export const TRACESTATE = 'tracestate';
 /** The request id: the client's, or one generated per request; on every call and in the response. */
 export const REQUEST_ID = 'x-request-id';
 
-/** Forwarded by the gateway on every call; no rule may name them. */
-export const ALWAYS_FORWARDED: ReadonlySet<string> = new Set([TRACEPARENT, TRACESTATE, REQUEST_ID]);
+/** Forwarded by the gateway on every call (the correlation headers); no rule may name them. */
+export const ALWAYS_FORWARDED: ReadonlySet<string> = CORRELATION_HEADERS;
 
 /** The gateway's own namespace: a client's headers under it are never forwarded. */
 export const GATEWAY_PREFIX = 'x-gatehouse-';
