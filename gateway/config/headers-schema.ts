@@ -221,14 +221,20 @@ function checkIdentityHeaders(headers: HeadersInput, ctx: z.RefinementCtx): void
   }
 }
 
-/** `headers.subgraphs` of `config` names configured subgraphs (when the config lists any). */
+/**
+ * `headers.subgraphs` of `config` names configured subgraphs (when the config lists any, and
+ * serves no supergraph file, whose subgraphs need no entry).
+ */
 export function checkHeaderSubgraphs(
   config: object,
   known: ReadonlyMap<string, unknown>,
   ctx: z.RefinementCtx,
 ): void {
-  const subgraphs = (config as { headers?: HeadersInput }).headers?.subgraphs;
-  if (typeof subgraphs !== 'object' || subgraphs === null || known.size === 0) return;
+  const { headers, supergraph } = config as { headers?: HeadersInput; supergraph?: unknown };
+  const subgraphs = headers?.subgraphs;
+  if (typeof subgraphs !== 'object' || subgraphs === null || known.size === 0 || supergraph !== undefined) {
+    return;
+  }
   for (const subgraph of Object.keys(subgraphs)) {
     if (known.has(subgraph)) continue;
     ctx.addIssue({

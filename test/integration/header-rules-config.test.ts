@@ -141,4 +141,12 @@ describe('header rules checked at startup', () => {
       ['headers.all.request[0].insert.value', 'headers.subgraphs.prodcuts'],
     );
   });
+
+  it('accepts rules for subgraphs of a supergraph file the config does not list', () => {
+    const config = resolveConfig(
+      { supergraph: 'supergraph.graphql', subgraphs, headers: { subgraphs: { inventory: { request: [] } } } },
+      { env: {} },
+    );
+    assert.deepEqual(Object.keys(config.headers.subgraphs), ['inventory']);
+  });
 });
