@@ -2,7 +2,8 @@
  * Real loopback backends of every kind that record the headers of each request they get, for the
  * header-rules tests: `reviews` (federation) references `Product`, which `catalog` (REST, looked
  * up by key) serves; `accounts` is a plain GraphQL service. One query reaches all three:
- * `{ me { name } reviews { id product { name } } }`. A test room sets the caller's identity from
+ * `{ me { name } reviews { id product { name } } product(id: "p1") { id } }` (a REST
+ * entity lookup and a `@rest` field). A test room sets the caller's identity from
  * the `x-test-identity` header (JSON), as the auth room will.
  */
 
@@ -17,7 +18,7 @@ import { buildSubgraphSchema } from '../../schema/federation/build-subgraph-sche
 import { type RunningServer, serveGraphQL } from '../../subgraphs/lib/serve-graphql.ts';
 import { type RestServer, startRestServer } from '../fixtures/rest/rest-server.ts';
 
-export const QUERY = '{ me { name } reviews { id product { name } } }';
+export const QUERY = '{ me { name } reviews { id product { name } } product(id: "p1") { id } }';
 
 const REVIEWS_SDL = /* GraphQL */ `
   extend schema @link(url: "https://specs.apollo.dev/federation/v2.3", import: ["@key"])

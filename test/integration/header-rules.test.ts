@@ -78,6 +78,11 @@ describe('header rules', () => {
   it('forwards a client header by name to every kind of backend', async () => {
     const got = await sent({ authorization: 'Bearer abc' });
     for (const kind of KINDS) assert.equal(got[kind].authorization, 'Bearer abc', kind);
+    // The REST API got two calls: the entity lookup and the `@rest` root field.
+    assert.deepEqual(
+      backends.catalog.requests.map((r) => r.headers.authorization),
+      ['Bearer abc', 'Bearer abc'],
+    );
   });
 
   it('renames a header, and sends its default when the client sent none', async () => {
