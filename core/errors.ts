@@ -70,6 +70,11 @@ export const ErrorCodes = {
   /** The operation is larger than a configured limit (`limits`); rejected before any upstream call. */
   OPERATION_LIMIT_EXCEEDED: { status: 400, upstream: false },
   /**
+   * A header a rule would send holds a line break or another control character (a client header
+   * value), or is not printable ASCII (a value from the caller's claims); nothing is sent upstream.
+   */
+  HEADER_VALUE_INVALID: { status: 400, upstream: false },
+  /**
    * No valid identity: a credential that is present but invalid (bad signature, expired, wrong
    * issuer or audience...), or none where `auth.required` asks for one. HTTP 401 with
    * `WWW-Authenticate`; at a field, the field needs an authenticated caller (`@authenticated`).

@@ -46,3 +46,41 @@ export function withHeaders<T extends ExecutionRequest>(request: T, values: Reco
 export function outgoingHeaders(request: ExecutionRequest): Readonly<Record<string, string>> {
   return headers.get(request) ?? NO_HEADERS;
 }
+
+/**
+ * Correlation headers (the W3C trace context and the request id): set on each call like the
+ * others, but not part of the key under which calls are shared (they differ on every client
+ * request, so keying on them would share nothing). A shared call carries its first caller's.
+ */
+export const CORRELATION_HEADERS: ReadonlySet<string> = new Set([
+  'traceparent',
+  'tracestate',
+  'x-request-id',
+]);
+
+/** The headers that decide whether two calls may be shared, in name order; '' for none. */
+export function sharingKey(values: Readonly<Record<string, string>>): string {
+  const names = Object.keys(values).filter((name) => !CORRELATION_HEADERS.has(name));
+  if (names.length === 0) return '';
+  names.sort();
+  return JSON.stringify(names.map((name) => [name, values[name]]));
+}
+
+// In-process subgraphs (REST, plain GraphQL) run their schema for each call; their resolvers make
+// the HTTP calls. The call's headers ride on a root value made for that one execution, which
+// graphql-js hands every resolver as `info.rootValue` (and delegation passes on as the request's
+// `rootValue`): exact per call, whatever the context is shared with.
+const rootHeaders = new WeakMap<object, Readonly<Record<string, string>>>();
+
+/** A root value for running `request` in process that carries the call's headers. */
+export function rootWithHeaders(request: ExecutionRequest): object {
+  const base = request.rootValue;
+  const root = typeof base === 'object' && base !== null ? { ...base } : {};
+  rootHeaders.set(root, outgoingHeaders(request));
+  return root;
+}
+
+/** The headers of the in-process call whose root value is `root` (NO_HEADERS for any other). */
+export function headersOfRoot(root: unknown): Readonly<Record<string, string>> {
+  return (typeof root === 'object' && root !== null && rootHeaders.get(root)) || NO_HEADERS;
+}

@@ -14,6 +14,7 @@ import { createMaskError } from './errors/mask.ts';
 import { useOperationErrorCodes } from './errors/operation-errors.ts';
 import { useErrorStatus } from './errors/status.ts';
 import { createGraphiQL } from './graphiql/index.ts';
+import { createHeaderRules } from './headers/index.ts';
 import { useHealth } from './health/index.ts';
 import { createUpstreamClient, type UpstreamClient } from './http/index.ts';
 import { useIncrementalDelivery } from './incremental/index.ts';
@@ -160,6 +161,11 @@ export function createGateway(options: GatewayOptions): Gateway {
     { name: 'error-status', plugin: useErrorStatus() },
     // Operation stage: errors raised before execution (variables; a subscription) get a code.
     { name: 'operation-errors', plugin: useOperationErrorCodes() },
+    // Operation stage, after the request stage set the caller's identity: an operation whose
+    // headers cannot be sent is refused before it is planned. Subgraph stage: its `headers` hook
+    // (config `headers`, and traceparent and the request id) runs in `call-headers`, before dedup.
+    // Response stage: the request id goes back in `x-request-id`.
+    createHeaderRules({ rules: config.headers }),
     // Operation stage: `@defer` validated; dropped for a client that accepts no stream. Before
     // the engine, which sees the operation as it will run.
     { name: 'incremental-delivery', plugin: useIncrementalDelivery({ streams: engine.runsPlans }) },

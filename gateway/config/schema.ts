@@ -17,6 +17,7 @@ import {
 } from '../../core/defaults.ts';
 import { authSchema } from './auth-schema.ts';
 import { duration, durationMs } from './duration.ts';
+import { checkHeaderSubgraphs, headersSchema } from './headers-schema.ts';
 import { limitsSchema, serverSecurityKeys } from './limits-schema.ts';
 
 export { durationMs } from './duration.ts';
@@ -285,6 +286,7 @@ export const configSchema = z
     loading: pollSchema.prefault({}),
     subgraphErrors: subgraphErrorsSchema.prefault({}),
     auth: authSchema.prefault({}),
+    headers: headersSchema.prefault({}),
     engine: z
       .enum(['auto', 'plan', 'stitching'])
       .default('auto')
@@ -373,6 +375,7 @@ function crossCheck(
       });
     }
   }
+  checkHeaderSubgraphs(config, seen, ctx);
   if (config.supergraph === undefined && subgraphs.length === 0) {
     ctx.addIssue({
       code: 'custom',

@@ -6,7 +6,9 @@
  *   subgraph executor for the same body (query text, variables and operation name, as sent) with
  *   the same headers. The map lives per executor (one per subgraph in service), whose configured
  *   headers, URL and deadline are fixed; the per-call headers set by rooms' `headers` hooks (run
- *   before this step, see `call-headers.ts`) are part of the key, so forwarded identities never mix.
+ *   before this step, see `call-headers.ts`) are part of the key, so forwarded identities never mix;
+ *   the correlation headers (`traceparent`, `tracestate`, `x-request-id`) are not: a shared call
+ *   carries its first caller's.
  * - `operation`: only within one client operation (the map lives per operation context).
  * - `off`: every call is sent.
  *
@@ -20,7 +22,7 @@ import type { ExecutionRequest } from '@graphql-tools/utils';
 import { getOperationAST } from 'graphql';
 import { clientSignal } from '../../core/client-signal.ts';
 import { gatewayError } from '../../core/errors.ts';
-import { markShared, outgoingHeaders } from '../../core/outgoing-headers.ts';
+import { markShared, outgoingHeaders, sharingKey } from '../../core/outgoing-headers.ts';
 import { deriveRequest } from '../../core/request-table.ts';
 import type { ExecutorWrapper, SubgraphExecutor } from '../../core/subgraph-call.ts';
 import { requestBody } from './request-body.ts';
@@ -79,13 +81,13 @@ function startCall(
   });
 }
 
-/** The body as sent, then every per-call header in name order: a key that names the whole call. */
+/**
+ * The body as sent, then every per-call header in name order (but the correlation headers, trace
+ * context and request id, which differ per client request): a key that names the whole call.
+ */
 function callKey(request: ExecutionRequest): string {
-  const headers = outgoingHeaders(request);
-  const names = Object.keys(headers);
-  if (names.length === 0) return requestBody(request);
-  names.sort();
-  return `${requestBody(request)}\n${JSON.stringify(names.map((name) => [name, headers[name]]))}`;
+  const headers = sharingKey(outgoingHeaders(request));
+  return headers === '' ? requestBody(request) : `${requestBody(request)}\n${headers}`;
 }
 
 /** The request's operation type; read from the document when the caller did not say. */

@@ -17,6 +17,7 @@ import {
   OperationTypeNode,
   parse,
 } from 'graphql';
+import { rootWithHeaders } from '../../core/outgoing-headers.ts';
 import type { SubgraphExecutor } from '../../core/subgraph-call.ts';
 import { createEntitiesResolver } from './entities.ts';
 import { asRemoteResult, mergedFieldResolver } from './errors.ts';
@@ -103,7 +104,8 @@ export function createServiceExecutor(schema: GraphQLSchema): SubgraphExecutor {
       document: request.document,
       variableValues: request.variables,
       operationName: request.operationName,
-      rootValue: request.rootValue,
+      // The call's headers (header rules) ride on the root value; delegations pass it on.
+      rootValue: rootWithHeaders(request),
       contextValue: request.context ?? {},
       fieldResolver: mergedFieldResolver,
     });

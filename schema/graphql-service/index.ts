@@ -9,13 +9,22 @@
  */
 import { Subschema } from '@graphql-tools/delegate';
 import { print } from 'graphql';
-import { toToolsExecutor } from '../../core/subgraph-call.ts';
+import { headersOfRoot, NO_HEADERS, withHeaders } from '../../core/outgoing-headers.ts';
+import { type SubgraphExecutor, toToolsExecutor } from '../../core/subgraph-call.ts';
 import type { GraphqlServiceOptions } from '../options.ts';
 import type { SubgraphDefinition, SubgraphLoader } from '../types.ts';
 import { buildServiceSubgraphSchema, createServiceExecutor } from './executable.ts';
 import { configLookups, directiveLookups, resolveLookups } from './lookups.ts';
 import { introspectService, readServiceSchema } from './source.ts';
 import { federationServiceSdl, normalisedServiceSdl } from './subgraph-sdl.ts';
+
+/** Each delegated request carries the headers of the subgraph call it belongs to (its root value's). */
+function withCallHeaders(transport: SubgraphExecutor): SubgraphExecutor {
+  return function serviceTransport(request) {
+    const values = headersOfRoot(request.rootValue);
+    return transport(values === NO_HEADERS ? request : withHeaders(request, values));
+  };
+}
 
 export function graphqlServiceLoader(config: GraphqlServiceOptions): SubgraphLoader {
   return async function loadGraphqlService(context): Promise<SubgraphDefinition> {
@@ -34,11 +43,12 @@ export function graphqlServiceLoader(config: GraphqlServiceOptions): SubgraphLoa
       typeDefs: normalised,
       sdl: print(typeDefs),
       // The service's own HTTP calls: the bare transport over the pooled client (its interceptors
-      // apply); the pipeline wraps this subgraph's executor as a whole.
+      // apply), with the headers of the subgraph call they are made for; the pipeline wraps this
+      // subgraph's executor as a whole.
       subschema: new Subschema({
         name: config.name,
         schema,
-        executor: toToolsExecutor(context.transport(config)),
+        executor: toToolsExecutor(withCallHeaders(context.transport(config))),
       }),
       lookups,
     });

@@ -10,6 +10,7 @@ import { type ExecutionResult, isAsyncIterable } from '@graphql-tools/utils';
 import { GraphQLError, type GraphQLSchema } from 'graphql';
 import { clientSignal } from '../../core/client-signal.ts';
 import { gatewayError, isGatewayError } from '../../core/errors.ts';
+import { rootWithHeaders } from '../../core/outgoing-headers.ts';
 import type { SubgraphExecutor } from '../../core/subgraph-call.ts';
 
 /** The executor of an in-process subgraph schema. */
@@ -19,8 +20,10 @@ export function inProcessExecutor(serviceName: string, schema: GraphQLSchema): S
     // Loaders are keyed on the context; without one, this execution gets its own. The planner
     // does not pass the client's signal on: take it from the context so REST calls are
     // cancelled when the client goes away.
+    // The call's headers (header rules) ride on the root value: every REST call it makes sends them.
     const result = await execute({
       ...request,
+      rootValue: rootWithHeaders(request),
       context: request.context ?? {},
       signal: clientSignal(request),
     });

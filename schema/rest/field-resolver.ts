@@ -4,6 +4,7 @@
  * without an error (the resource does not exist); on a non-null field it is REST_HTTP_ERROR.
  */
 import { type GraphQLResolveInfo, getNullableType, isNonNullType, isScalarType } from 'graphql';
+import { headersOfRoot } from '../../core/outgoing-headers.ts';
 import { type RestTarget, sendRest } from './http.ts';
 import { argsToJson, inputToJson } from './json-shape.ts';
 import { jsonName, type NamedTemplate, type RestCall, type RestModel } from './model.ts';
@@ -59,6 +60,7 @@ export function restFieldResolver(call: RestCall, options: FieldResolverOptions)
         ),
         body,
         signal: (info as { signal?: AbortSignal }).signal,
+        callHeaders: headersOfRoot(info.rootValue),
       },
       !isNonNullType(info.returnType),
     );

@@ -35,6 +35,11 @@ export interface RestRequest {
   /** Sent as JSON when defined. */
   body?: unknown;
   signal?: AbortSignal;
+  /**
+   * The headers of the subgraph call this REST call is made for (header rules: `headersOfRoot`);
+   * they win over the subgraph's and the mapping's headers. @default {}
+   */
+  callHeaders?: Readonly<Record<string, string>>;
 }
 
 /** The answer: `found: false` for a 404 the caller accepted; `value` undefined for an empty body. */
@@ -47,11 +52,13 @@ export async function sendRest(
   acceptNotFound: boolean,
 ): Promise<RestAnswer> {
   const url = restUrl(target.baseUrl, request.path, request.query);
-  const headers: Record<string, string> = {
-    accept: 'application/json',
-    ...target.headers,
-    ...request.headers,
-  };
+  // Names lower-cased, so that a later source replaces an earlier one whatever its case.
+  const headers = lowerCased(
+    { accept: 'application/json' },
+    target.headers,
+    request.headers,
+    request.callHeaders,
+  );
   let body: string | undefined;
   if (request.body !== undefined) {
     body = JSON.stringify(request.body);
@@ -96,6 +103,15 @@ export async function sendRest(
       },
     );
   }
+}
+
+/** The union of `sources`, names lower-cased; a later source wins. */
+function lowerCased(...sources: Array<Readonly<Record<string, string>> | undefined>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const source of sources) {
+    for (const [name, value] of Object.entries(source ?? {})) out[name.toLowerCase()] = value;
+  }
+  return out;
 }
 
 /** Joins base URL, path and query parameters. */

@@ -8,6 +8,7 @@
 import DataLoader from 'dataloader';
 import type { GraphQLResolveInfo } from 'graphql';
 import { gatewayError } from '../../core/errors.ts';
+import { headersOfRoot, sharingKey } from '../../core/outgoing-headers.ts';
 import { mapWithLimit } from '../map-limit.ts';
 import { type RestTarget, sendRest } from './http.ts';
 import { representationToJson } from './json-shape.ts';
@@ -31,24 +32,32 @@ export function restEntityResolver(
   options: EntityResolverOptions,
 ) {
   const { model } = options;
-  const loaders = new WeakMap<object, Map<RestLookup, DataLoader<Key, unknown, string>>>();
+  // Per operation context, per lookup, per set of call headers: calls with different headers
+  // (header rules) never share a batch.
+  const loaders = new WeakMap<object, Map<string, DataLoader<Key, unknown, string>>>();
 
-  const loaderFor = (context: object, lookup: RestLookup, signal: AbortSignal | undefined) => {
-    let byLookup = loaders.get(context);
-    if (byLookup === undefined) {
-      byLookup = new Map();
-      loaders.set(context, byLookup);
+  const loaderFor = (
+    context: object,
+    lookup: RestLookup,
+    signal: AbortSignal | undefined,
+    callHeaders: Readonly<Record<string, string>>,
+  ) => {
+    let byKey = loaders.get(context);
+    if (byKey === undefined) {
+      byKey = new Map();
+      loaders.set(context, byKey);
     }
-    let loader = byLookup.get(lookup);
+    const key = `${lookups.indexOf(lookup)}\n${sharingKey(callHeaders)}`;
+    let loader = byKey.get(key);
     if (loader === undefined) {
       loader = new DataLoader<Key, unknown, string>(
-        (keys) => loadMany(typeName, lookup, keys, options, signal),
+        (keys) => loadMany(typeName, lookup, keys, options, signal, callHeaders),
         {
           cacheKeyFn: (key) => JSON.stringify(lookup.keyFields.map((f) => key[f])),
           maxBatchSize: lookup.batch?.maxBatchSize,
         },
       );
-      byLookup.set(lookup, loader);
+      byKey.set(key, loader);
     }
     return loader;
   };
@@ -63,7 +72,7 @@ export function restEntityResolver(
     // No lookup for these key fields: the reference itself is the entity (fields come from @rest).
     if (lookup === undefined || typeof context !== 'object' || context === null) return json;
     const signal = (info as { signal?: AbortSignal }).signal;
-    const entity = await loaderFor(context, lookup, signal).load(reference);
+    const entity = await loaderFor(context, lookup, signal, headersOfRoot(info.rootValue)).load(reference);
     if (entity === null || entity === undefined) return null;
     return typeof entity === 'object' ? { ...json, ...entity } : entity;
   };
@@ -75,6 +84,7 @@ async function loadMany(
   keys: readonly Key[],
   options: EntityResolverOptions,
   signal: AbortSignal | undefined,
+  callHeaders: Readonly<Record<string, string>>,
 ): Promise<Array<unknown | Error>> {
   const { target, model, concurrency } = options;
   const { single, batch } = lookup;
@@ -83,7 +93,7 @@ async function loadMany(
     const query = [[batch.parameter, formatValue(keys.map((k) => k[keyField]))] as const];
     const answer = await sendRest(
       target,
-      { method: 'GET', path: batch.path, query, headers: {}, signal },
+      { method: 'GET', path: batch.path, query, headers: {}, signal, callHeaders },
       true,
     );
     if (!answer.found) return keys.map(() => null);
@@ -108,7 +118,11 @@ async function loadMany(
   return mapWithLimit(keys, concurrency, async (key) => {
     const path = renderPath(single.path, (v) => getPath(key, v.path));
     if (path === undefined) return null;
-    const answer = await sendRest(target, { method: 'GET', path, query: [], headers: {}, signal }, true);
+    const answer = await sendRest(
+      target,
+      { method: 'GET', path, query: [], headers: {}, signal, callHeaders },
+      true,
+    );
     return answer.found ? (getPath(answer.value, single.select) ?? null) : null;
   });
 }

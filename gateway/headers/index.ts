@@ -1,0 +1,133 @@
+/**
+ * Header rules (`headers` in the config): which headers each call to a subgraph carries, for
+ * every kind of backend (federation subgraphs over HTTP; REST and plain GraphQL backends, whose
+ * in-process calls pass the headers on to their own HTTP calls). Stages:
+ *
+ * - subgraph, before dedup (`headers` hook): the rules of the call's subgraph (`all`, then its
+ *   own) applied to the client's request and verified identity, plus the correlation headers
+ *   (`traceparent`, `tracestate`, `x-request-id`). Computed once per client request and rule set.
+ *   Calls with different headers are never shared (the correlation headers aside).
+ * - operation (`onExecute`): an operation for which some rule would send a value with a line
+ *   break or another control character (or a claim that is not printable ASCII) is refused with
+ *   HEADER_VALUE_INVALID (400) before it is planned: nothing is sent, nothing silently changed.
+ * - response (`onExecutionResult`): the request id is returned in `x-request-id`.
+ *
+ * The rules were checked at startup by the config schema (`config/headers-schema.ts`).
+ */
+
+import type { ExecutionResult } from 'graphql';
+import { gatewayError } from '../../core/errors.ts';
+import { identityOf, requestOf } from '../../core/identity.ts';
+import type { HeaderRule } from '../../core/outgoing-headers.ts';
+import { type HeadersConfig, identityHeaders } from '../config/headers-schema.ts';
+import type { Room } from '../room.ts';
+import { forwardableHeaders } from './client-headers.ts';
+import { correlationHeaders, requestIdOf } from './correlation.ts';
+import { REQUEST_ID } from './names.ts';
+import { type CompiledRules, compileRules, type RuleOutcome } from './rules.ts';
+
+export interface HeaderRulesOptions {
+  /** The `headers` section of the config, resolved. @default { all: { request: [] }, subgraphs: {} } */
+  rules?: HeadersConfig;
+}
+
+const NO_RULES: HeadersConfig = { all: { request: [] }, subgraphs: {} };
+const NO_CLIENT = { client: new Map<string, string>(), identity: undefined };
+
+export function createHeaderRules(options: HeaderRulesOptions = {}): Room {
+  const config = options.rules ?? NO_RULES;
+  const fromIdentity = identityHeaders(config);
+  const all = compileRules(config.all.request);
+  const bySubgraph = new Map(
+    Object.entries(config.subgraphs).map(([name, own]) => [
+      name,
+      compileRules([...config.all.request, ...own.request]),
+    ]),
+  );
+  const ruleSets = [all, ...bySubgraph.values()];
+
+  // Per client request: each rule set's outcome; the forwardable client headers are read once,
+  // and only when a rule asks for them.
+  const outcomes = new WeakMap<Request, Map<CompiledRules, RuleOutcome>>();
+  const views = new WeakMap<Request, ReadonlyMap<string, string>>();
+  const clientOf = (request: Request) => {
+    let view = views.get(request);
+    if (view === undefined) {
+      view = forwardableHeaders(request.headers, fromIdentity);
+      views.set(request, view);
+    }
+    return view;
+  };
+  const outcomeOf = (request: Request, rules: CompiledRules): RuleOutcome => {
+    let byRules = outcomes.get(request);
+    if (byRules === undefined) {
+      byRules = new Map();
+      outcomes.set(request, byRules);
+    }
+    let outcome = byRules.get(rules);
+    if (outcome === undefined) {
+      outcome = rules({
+        get client() {
+          return clientOf(request);
+        },
+        identity: identityOf(request),
+      });
+      if (outcome.ok) outcome = { ok: true, headers: { ...outcome.headers, ...correlationHeaders(request) } };
+      byRules.set(rules, outcome);
+    }
+    return outcome;
+  };
+  /** The first rule set that would send a value it cannot, as an error; undefined when none. */
+  const refusal = (request: Request | undefined): ExecutionResult | undefined => {
+    if (request === undefined) return undefined;
+    for (const rules of ruleSets) {
+      const outcome = outcomeOf(request, rules);
+      if (!outcome.ok) return { errors: [invalidValue(outcome.header)] };
+    }
+    return undefined;
+  };
+
+  return {
+    name: 'header-rules',
+    plugin: {
+      onExecute({ args, setResultAndStopExecution }) {
+        const refused = refusal(requestOf(args.contextValue));
+        if (refused) setResultAndStopExecution(refused);
+      },
+      onSubscribe({ args, setResultAndStopExecution }) {
+        const refused = refusal(requestOf(args.contextValue));
+        if (refused) setResultAndStopExecution(refused);
+      },
+      onExecutionResult({ request, result, setResult }) {
+        if (result === undefined || Array.isArray(result) || Symbol.asyncIterator in result) return;
+        const single = result as ExecutionResult;
+        const http = (single.extensions?.http ?? {}) as { headers?: Record<string, string> };
+        setResult({
+          ...single,
+          extensions: {
+            ...single.extensions,
+            http: { ...http, headers: { ...http.headers, [REQUEST_ID]: requestIdOf(request) } },
+          },
+        });
+      },
+    },
+    headers({ name }): HeaderRule {
+      const rules = bySubgraph.get(name) ?? all;
+      return function headerRules(call) {
+        const request = requestOf(call.context);
+        // A call made for no client (a schema load): the fixed values and defaults only.
+        const outcome = request === undefined ? rules(NO_CLIENT) : outcomeOf(request, rules);
+        if (!outcome.ok) throw invalidValue(outcome.header);
+        return outcome.headers;
+      };
+    },
+  };
+}
+
+function invalidValue(header: string) {
+  return gatewayError(
+    'HEADER_VALUE_INVALID',
+    `the value of header "${header}" holds a line break or another character a header cannot carry`,
+    { extensions: { header } },
+  );
+}

@@ -1,0 +1,96 @@
+/**
+ * One subgraph's header rules, compiled once: a function from the client's forwardable headers
+ * and the verified caller to the headers a call carries, applying the rules in order on one set
+ * of outgoing headers (`propagate` copies from the client, `insert` sets, `remove` deletes what
+ * earlier rules set). A value that cannot be sent stops it: the outcome names the header.
+ */
+import type { Identity } from '../../core/identity.ts';
+import type { HeaderRuleConfig } from '../config/headers-schema.ts';
+import { claimValue, identityValue } from './identity-values.ts';
+
+export interface RuleInputs {
+  /** The client headers rules may forward (lower-case names); empty for a call made for no client. */
+  client: ReadonlyMap<string, string>;
+  identity: Identity | undefined;
+}
+
+/** The headers to send, or the first header whose value cannot be sent. */
+export type RuleOutcome = { ok: true; headers: Record<string, string> } | { ok: false; header: string };
+
+export type CompiledRules = (inputs: RuleInputs) => RuleOutcome;
+
+/** What a client value may hold: no line break or other control character (tab aside). */
+const SENDABLE = /^[\t\x20-\x7e\x80-\xff]*$/;
+/** Values from claims: printable ASCII only (`identity: claims` escapes the rest). */
+const PRINTABLE = /^[\t\x20-\x7e]*$/;
+
+/** A step: changes `out`; returns the name of a header whose value cannot be sent. */
+type Step = (out: Record<string, string>, inputs: RuleInputs) => string | undefined;
+
+export function compileRules(rules: readonly HeaderRuleConfig[]): CompiledRules {
+  const steps = rules.map(compileRule);
+  return function applyHeaderRules(inputs) {
+    const out: Record<string, string> = {};
+    for (const step of steps) {
+      const invalid = step(out, inputs);
+      if (invalid !== undefined) return { ok: false, header: invalid };
+    }
+    return { ok: true, headers: out };
+  };
+}
+
+function compileRule(rule: HeaderRuleConfig): Step {
+  const { propagate, insert, remove } = rule;
+  if (propagate?.named !== undefined) {
+    const { named, rename = named, default: fallback } = propagate;
+    return (out, { client }) => {
+      const value = client.get(named) ?? fallback;
+      if (value === undefined) return undefined;
+      if (!SENDABLE.test(value)) return named;
+      out[rename] = value;
+      return undefined;
+    };
+  }
+  if (propagate?.matching !== undefined) {
+    const re = new RegExp(propagate.matching, 'i');
+    return (out, { client }) => {
+      for (const [name, value] of client) {
+        if (!re.test(name)) continue;
+        if (!SENDABLE.test(value)) return name;
+        out[name] = value;
+      }
+      return undefined;
+    };
+  }
+  if (insert !== undefined) {
+    const { name, value: fixed, identity: field, claim } = insert;
+    if (fixed !== undefined) {
+      return (out) => {
+        out[name] = fixed;
+        return undefined;
+      };
+    }
+    return (out, { identity }) => {
+      const value = field !== undefined ? identityValue(identity, field) : claimValue(identity, claim!);
+      if (value === undefined) {
+        delete out[name];
+        return undefined;
+      }
+      if (!PRINTABLE.test(value)) return name;
+      out[name] = value;
+      return undefined;
+    };
+  }
+  if (remove?.named !== undefined) {
+    const { named } = remove;
+    return (out) => {
+      delete out[named];
+      return undefined;
+    };
+  }
+  const re = new RegExp(remove!.matching!, 'i');
+  return (out) => {
+    for (const name of Object.keys(out)) if (re.test(name)) delete out[name];
+    return undefined;
+  };
+}
