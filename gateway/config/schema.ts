@@ -15,6 +15,7 @@ import {
   SHUTDOWN_TIMEOUT,
   SUBGRAPH_ERROR_DEFAULTS,
 } from '../../core/defaults.ts';
+import { policiesSchema, subgraphPoliciesSchema } from './policies-schema.ts';
 
 // Node timers overflow past 2^31 - 1 ms (about 24.8 days) and then fire at once.
 const MAX_DURATION = 2_147_483_647;
@@ -115,6 +116,7 @@ const common = {
     .describe(
       'Identical queries in flight are sent once: `shared`, across operations (same body, same headers); `operation`, within one operation; `off`, never. Mutations never are',
     ),
+  policies: subgraphPoliciesSchema,
 };
 
 /** An Apollo Federation subgraph (v1 or v2). */
@@ -371,6 +373,7 @@ export const configSchema = z
         'A pre-composed supergraph SDL file to serve as is; `subgraphs` of the same names say how to run (REST, plain GraphQL) or reach (federation) them',
       ),
     subgraphs: z.array(subgraphSchema).default([]).describe('The backends to compose into one graph'),
+    policies: policiesSchema.prefault({}),
   })
   // Runs even when other parts of the config are wrong, so that every problem is reported at once.
   .superRefine(crossCheck, { when: (payload) => isPlain(payload.value) });
