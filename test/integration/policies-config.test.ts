@@ -92,13 +92,10 @@ after(async () => {
 for (const engine of ENGINES) {
   describe(`field policies from the config (engine: ${engine})`, () => {
     let running: ReturnType<typeof startPolicyCase> | undefined;
-    const on = async () =>
-      (
-        await (running ??= startPolicyCase(
-          {},
-          { engine, subgraphs: configFor(hr, shop), policies: { named } },
-        ))
-      ).gateway;
+    const on = async () => {
+      running ??= startPolicyCase({}, { engine, subgraphs: configFor(hr, shop), policies: { named } });
+      return (await running).gateway;
+    };
     after(async () => {
       await (await running)?.[Symbol.asyncDispose]();
     });
@@ -168,13 +165,13 @@ for (const engine of ENGINES) {
 
 describe('field policies: onDenied reject', () => {
   let running: ReturnType<typeof startPolicyCase> | undefined;
-  const on = async () =>
-    (
-      await (running ??= startPolicyCase(
-        {},
-        { subgraphs: configFor(hr, shop), policies: { named, onDenied: 'reject' } },
-      ))
-    ).gateway;
+  const on = async () => {
+    running ??= startPolicyCase(
+      {},
+      { subgraphs: configFor(hr, shop), policies: { named, onDenied: 'reject' } },
+    );
+    return (await running).gateway;
+  };
   after(async () => {
     await (await running)?.[Symbol.asyncDispose]();
   });
