@@ -224,3 +224,12 @@ for (const engine of ENGINES) {
     });
   });
 }
+
+describe('field policies from federation subgraphs that cannot be enforced', () => {
+  it('a @policy name that policies.named does not define stops the start (CONFIG_INVALID)', async () => {
+    // `hr` is used by User.salary and not defined.
+    await assert.rejects(startPolicyCase({ users: apolloSubgraph(usersSdl, usersResolvers) }, {}), {
+      code: 'CONFIG_INVALID',
+    });
+  });
+});
