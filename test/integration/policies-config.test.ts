@@ -19,11 +19,14 @@ const shopSchemaFile = fileURLToPath(new URL('../fixtures/rest/shop.graphql', im
 
 const hrSchema = makeExecutableSchema({
   typeDefs: /* GraphQL */ `
-    type Query { motd: String staff: [Person!] }
+    type Query { motd: String staff: [Person!] person(id: ID!): Person }
+    type Mutation { raise(id: ID!, by: Int!): Int }
     type Person { id: ID! name: String salary: Int ssn: String! }
   `,
   resolvers: {
+    Mutation: { raise: (_: unknown, args: { by: number }) => 10 + args.by },
     Query: {
+      person: (_: unknown, args: { id: string }) => ({ id: args.id, name: 'Ada', salary: 10, ssn: '111' }),
       motd: () => 'welcome',
       staff: () => [
         { id: '1', name: 'Ada', salary: 10, ssn: '111' },
@@ -50,6 +53,8 @@ const configFor = (hr: RunningServer, shop: RestServer): GatehouseConfigInput['s
     url: hr.url,
     policies: {
       'Query.staff': { authenticated: true },
+      'Query.person': { authenticated: true },
+      'Mutation.raise': { requiresScopes: [['hr:write']] },
       'Person.salary': { requiresScopes: [['hr:read']] },
       'Person.ssn': { policy: [['isAdmin']] },
     },
@@ -137,6 +142,19 @@ for (const engine of ENGINES) {
       assert.deepEqual(asked, ['Person.ssn']);
       const admin = await gateway.query('{ staff { ssn } }', undefined, as({ claims: { admin: true } }));
       assert.deepEqual(admin.body, { data: { staff: [{ ssn: '111' }, { ssn: '222' }] } });
+    });
+
+    it('a variable only a refused field used, and a refused mutation that is not run', async () => {
+      const gateway = await on();
+      const anonymous = await gateway.query('query($id: ID!) { motd person(id: $id) { name } }', { id: '1' });
+      assert.deepEqual(anonymous.body.data, { motd: 'welcome', person: null });
+      assert.deepEqual(errorsOf(anonymous.body), [{ path: ['person'], code: 'UNAUTHENTICATED' }]);
+      const mutation = 'mutation($by: Int!) { raise(id: "1", by: $by) }';
+      const refused = await gateway.query(mutation, { by: 5 }, as({}));
+      assert.deepEqual(refused.body.data, { raise: null });
+      assert.deepEqual(errorsOf(refused.body), [{ path: ['raise'], code: 'FORBIDDEN' }]);
+      const granted = await gateway.query(mutation, { by: 5 }, as({ scopes: ['hr:write'] }));
+      assert.deepEqual(granted.body, { data: { raise: 15 } });
     });
 
     it('REST API: a field and a type (every field returning it) by coordinate', async () => {
