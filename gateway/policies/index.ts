@@ -195,8 +195,11 @@ function patched(result: ExecutionResult, rewrite: Rewrite, variables: Record<st
 function rejection(root: PathNode, variables: Record<string, unknown>): GraphQLError[] {
   const errors: GraphQLError[] = [];
   const walk = (node: PathNode, path: string[]) => {
+    const answered = new Set<string>();
     for (const removal of node.removals) {
-      if (included(removal, variables)) errors.push(deniedError(removal, [...path, removal.key]));
+      if (answered.has(removal.key) || !included(removal, variables)) continue;
+      answered.add(removal.key);
+      errors.push(deniedError(removal, [...path, removal.key]));
     }
     for (const [key, child] of node.children) walk(child.node, [...path, key]);
   };

@@ -50,9 +50,12 @@ export function patchData(
     const typename = value[TYPENAME_KEY];
     delete value[TYPENAME_KEY];
     let nullMe = false;
+    // A key selected in several places (fragments) is one path: one error.
+    const answered = new Set<string>();
     for (const removal of node.removals) {
       if (removal.types !== undefined && !removal.types.has(typename as string)) continue;
-      if (!included(removal, variables)) continue;
+      if (answered.has(removal.key) || !included(removal, variables)) continue;
+      answered.add(removal.key);
       value[removal.key] = null;
       errors.push(deniedError(removal, [...path, removal.key]));
       if (removal.nonNull) nullMe = true;

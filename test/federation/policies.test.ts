@@ -82,6 +82,12 @@ for (const engine of ENGINES) {
       const { body } = await gateway.query('{ public me { name } }');
       assert.deepEqual(body.data, { public: 'hello', me: null });
       assert.deepEqual(errorsOf(body), [{ path: ['me'], code: 'UNAUTHENTICATED' }]);
+      // One path, one error, however many times the operation selects it.
+      const twice = await gateway.query(
+        '{ me { id } ... on Query { me { name } } ...Me } fragment Me on Query { me { id } }',
+      );
+      assert.deepEqual(twice.body.data, { me: null });
+      assert.deepEqual(errorsOf(twice.body), [{ path: ['me'], code: 'UNAUTHENTICATED' }]);
       const signedIn = await gateway.query('{ public me { name } }', undefined, as({}));
       assert.deepEqual(signedIn.body, { data: { public: 'hello', me: { name: 'Ada' } } });
     });
