@@ -5,6 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
+import { multipartParts } from '../helpers/multipart.ts';
 import { as, type PolicyCase, startPolicyCase } from '../helpers/policies.ts';
 import { type ApolloResolvers, apolloSubgraph, ENGINES } from './harness.ts';
 
@@ -210,6 +211,22 @@ for (const engine of ENGINES) {
       assert.deepEqual(errorsOf(body), [{ path: ['me', 'email'], code: 'FORBIDDEN' }]);
       const root = await gateway.query('{ me { id } }');
       assert.deepEqual(root.body.data, { me: null });
+    });
+
+    it('@defer: the initial payload is answered; a refused field in a deferred fragment is never sent', async () => {
+      const { gateway } = await on();
+      const response = await gateway.yoga.fetch('http://gateway/graphql', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', accept: 'multipart/mixed' },
+        body: JSON.stringify({ query: '{ public me { name } ... @defer { users { name email } } }' }),
+      });
+      const parts: Array<Record<string, unknown>> = [];
+      for await (const part of multipartParts(response)) parts.push(part);
+      assert.deepEqual(parts[0]?.data, { public: 'hello', me: null });
+      assert.deepEqual(errorsOf(parts[0] as Body), [{ path: ['me'], code: 'UNAUTHENTICATED' }]);
+      const text = JSON.stringify(parts);
+      assert.ok(text.includes('Bob'));
+      assert.ok(!text.includes('@example.com'));
     });
 
     it('a plan made for an authorised caller never serves an anonymous one (sent alternately)', async () => {
