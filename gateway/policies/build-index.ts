@@ -54,6 +54,8 @@ const SPECS: Record<string, { kind: Kinds; versions: readonly string[] }> = {
   requiresScopes: { kind: 'scopes', versions: ['v0.1'] },
   policy: { kind: 'policy', versions: ['v0.1'] },
 };
+/** Security features the gateway enforces elsewhere (`@inaccessible`: the public schema). */
+const ENFORCED_ELSEWHERE: Record<string, readonly string[]> = { inaccessible: ['v0.1', 'v0.2'] };
 const SPEC_URL = /^https:\/\/specs\.apollo\.dev\/([A-Za-z_]+)\/(v\d+\.\d+)$/;
 const REQUIREMENT_LOCATIONS = new Set<string>([
   Kind.OBJECT_TYPE_DEFINITION,
@@ -166,7 +168,7 @@ function securityDirectives(document: DocumentNode, problems: string[]): Map<str
       const security = purpose?.kind === Kind.ENUM && purpose.value === 'SECURITY';
       const spec = match ? SPECS[match[1]!] : undefined;
       if (spec === undefined) {
-        if (security) {
+        if (security && !(match && ENFORCED_ELSEWHERE[match[1]!]?.includes(match[2]!))) {
           problems.push(
             `the supergraph links ${url ?? 'a feature'} for SECURITY, which the gateway cannot enforce; remove its directives from the subgraphs or use a gateway that enforces it`,
           );

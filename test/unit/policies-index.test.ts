@@ -112,6 +112,12 @@ describe('policy index', () => {
     for (const [what, text] of cases) {
       assert.ok(build(text).problems.length > 0, what);
     }
+    // @inaccessible is a security feature the gateway enforces elsewhere (the public schema).
+    const inaccessible = sdl.replace(
+      'schema @link(',
+      'schema @link(url: "https://specs.apollo.dev/inaccessible/v0.2", for: SECURITY) @link(',
+    );
+    assert.deepEqual(build(inaccessible).problems, []);
     const unknownPolicy = build(sdl, {}, []);
     assert.deepEqual(unknownPolicy.problems.length, 1);
     assert.match(unknownPolicy.problems[0]!, /^A\.secret: /);
