@@ -22,6 +22,7 @@ import { useIntrospectionControl } from './introspection-control/index.ts';
 import { boundedParseCaches, useOperationLimits } from './limits/index.ts';
 import { createLogger, type Logger } from './logger/index.ts';
 import { yogaLogging } from './logger/yoga.ts';
+import { createFieldPolicies } from './policies/index.ts';
 import { type Room, roomsHookingPath, stagesOf } from './room.ts';
 import { createRequestListener } from './server/fast-path.ts';
 import { type Listening, listen } from './server/index.ts';
@@ -88,12 +89,21 @@ export function createGateway(options: GatewayOptions): Gateway {
     planTimeout: config.planTimeout,
     logger,
   });
+  const policies = createFieldPolicies({
+    policies: config.policies,
+    subgraphs: new Map(config.subgraphs.map((s) => [s.name, s.policies ?? {}])),
+    logger,
+  });
   const supergraph = createSupergraph({
     subgraphs: subgraphSources(config.subgraphs),
     supergraphFile: config.supergraph,
     context: createLoadContext(() => client!, pipeline),
     pipeline,
-    prepare: engine.prepare,
+    // Policies first: a schema whose policies cannot be enforced is never planned nor served.
+    prepare: (served) => {
+      policies.prepare(served);
+      engine.prepare(served);
+    },
     logger,
     retryInitialDelay: config.loading.retryInitialDelay,
     retryMaxDelay: config.loading.retryMaxDelay,
@@ -169,6 +179,11 @@ export function createGateway(options: GatewayOptions): Gateway {
     // Operation stage: `@defer` validated; dropped for a client that accepts no stream. Before
     // the engine, which sees the operation as it will run.
     { name: 'incremental-delivery', plugin: useIncrementalDelivery({ streams: engine.runsPlans }) },
+    // Operation stage: fields the caller may not see are taken out of the operation (answered
+    // null with an error). After limits (an oversized operation is refused before any policy
+    // runs) and @defer's flattening (it sees the document that will run); before the engine, so
+    // plans are made and cached per policy outcome and never see a refused field.
+    { name: 'field-policies', plugin: policies.plugin },
     // Plan stage: operations on a schema the planner took run on its cached plans (our executor
     // and projection); the others on the stitching engine. After every operation-stage room.
     { name: 'engine', plugin: engine.plugin },
@@ -234,7 +249,9 @@ export function createGateway(options: GatewayOptions): Gateway {
 
   let listening: Listening | undefined;
   let started: Promise<void> | undefined;
-  const start = () => (started ??= supergraph.start());
+  // A first schema kept out of service because its policies cannot be enforced stops the start.
+  const start = () =>
+    (started ??= supergraph.start().then(() => policies.checkStarted(supergraph.schema !== undefined)));
 
   return {
     yoga,

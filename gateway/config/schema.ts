@@ -19,6 +19,7 @@ import { authSchema } from './auth-schema.ts';
 import { duration, durationMs } from './duration.ts';
 import { checkHeaderSubgraphs, headersSchema } from './headers-schema.ts';
 import { limitsSchema, serverSecurityKeys } from './limits-schema.ts';
+import { policiesSchema, subgraphPoliciesSchema } from './policies-schema.ts';
 
 export { durationMs } from './duration.ts';
 
@@ -84,6 +85,7 @@ const common = {
     .describe(
       'Identical queries in flight are sent once: `shared`, across operations (same body, same headers); `operation`, within one operation; `off`, never. Mutations never are',
     ),
+  policies: subgraphPoliciesSchema,
 };
 
 /** An Apollo Federation subgraph (v1 or v2). */
@@ -327,6 +329,7 @@ export const configSchema = z
         'A pre-composed supergraph SDL file to serve as is; `subgraphs` of the same names say how to run (REST, plain GraphQL) or reach (federation) them',
       ),
     subgraphs: z.array(subgraphSchema).default([]).describe('The backends to compose into one graph'),
+    policies: policiesSchema.prefault({}),
   })
   // Runs even when other parts of the config are wrong, so that every problem is reported at once.
   .superRefine(crossCheck, { when: (payload) => isPlain(payload.value) });

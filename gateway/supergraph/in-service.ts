@@ -64,8 +64,13 @@ export function createSchemaInService(logger: Logger, prepare?: PrepareSchema): 
       try {
         prepare?.(candidate);
       } catch (error) {
-        logger.error('the engine cannot run the new supergraph; the schema in service is kept', { error });
-        return { ok: false, problem: `the engine cannot run this supergraph: ${(error as Error).message}` };
+        logger.error(
+          'the new supergraph cannot be served (engine or field policies); the schema in service is kept',
+          {
+            error,
+          },
+        );
+        return { ok: false, problem: `this supergraph cannot be served: ${(error as Error).message}` };
       }
       served = candidate;
       for (const listener of listeners) {

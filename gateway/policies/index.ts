@@ -1,0 +1,221 @@
+/**
+ * Field policies (stages: schema, operation). `@authenticated`, `@requiresScopes` and `@policy`
+ * with Apollo Federation's meaning, from the subgraphs' SDL (through composition) or from the
+ * config (`subgraphs[].policies`, for REST and plain GraphQL backends), with named policies in
+ * `policies.named`.
+ *
+ * - `prepare`, given to the supergraph before the engine's: builds the index of each new schema
+ *   (build-index.ts); a schema whose policies cannot all be enforced never goes in service
+ *   (CONFIG_INVALID naming each coordinate; at startup the gateway does not start).
+ * - the plugin, before the engine: the operation loses the fields its caller may not see
+ *   (decide.ts, rewrite.ts), cached per (document, outcome), so the engine plans each outcome
+ *   once; the answer then gets `null` and an UNAUTHENTICATED or FORBIDDEN error at each of their
+ *   paths (patch.ts). With `onDenied: reject`, the operation is refused instead.
+ *
+ * Nothing runs inside a field resolver, and the engines see only operations already filtered.
+ */
+import {
+  type DocumentNode,
+  type ExecutionArgs,
+  type ExecutionResult,
+  type GraphQLError,
+  type GraphQLSchema,
+  getOperationAST,
+  getVariableValues,
+} from 'graphql';
+import type { Plugin } from 'graphql-yoga';
+import { GatehouseError } from '../../core/errors.ts';
+import { type Identity, identityOf, requestOf } from '../../core/identity.ts';
+import type { Logger } from '../logger/index.ts';
+import type { PrepareSchema } from '../supergraph/index.ts';
+import { buildPolicyIndex } from './build-index.ts';
+import { normalizeOptions, type PoliciesOptions, type ResolvedPolicies } from './config.ts';
+import { createDecider, type Decider } from './decide.ts';
+import { deniedError, included, patchData } from './patch.ts';
+import type { PolicyCheck } from './requirements.ts';
+import type { PathNode, Rewrite } from './rewrite.ts';
+
+export type { PoliciesOptions } from './config.ts';
+
+export interface FieldPolicies {
+  /** Builds the index of a new schema; throws CONFIG_INVALID when a policy cannot be enforced. */
+  prepare: PrepareSchema;
+  /** The operation stage: before the engine. */
+  plugin: Plugin;
+  /**
+   * After the first round of loading: throws the CONFIG_INVALID that kept the first schema out of
+   * service, if that is why none is in service.
+   */
+  checkStarted(hasSchema: boolean): void;
+}
+
+export function createFieldPolicies(options: PoliciesOptions & { logger: Logger }): FieldPolicies {
+  const { logger } = options;
+  const resolved = normalizeOptions(options);
+  const deciders = new WeakMap<GraphQLSchema, Decider>();
+  let refused: GatehouseError | undefined;
+  let prepared = false;
+
+  const enforce = (args: ExecutionArgs) => {
+    const decider = deciders.get(args.schema);
+    // Every schema in service passed `prepare`; one that did not is not ours to run.
+    if (decider === undefined) return undefined;
+    const identity = identityOf(requestOf(args.contextValue));
+    return decider.decide(
+      args.document,
+      args.operationName ?? undefined,
+      identity,
+      policyCheck(resolved, identity, logger),
+    );
+  };
+
+  return {
+    prepare(served) {
+      const { index, problems } = buildPolicyIndex({
+        supergraphSdl: served.supergraphSdl,
+        schema: served.schema,
+        subgraphPolicies: resolved.subgraphs,
+        policyNames: new Set(resolved.named.keys()),
+      });
+      if (problems.length > 0) {
+        const error = new GatehouseError(
+          'CONFIG_INVALID',
+          'field policies of this schema cannot be enforced; it is not put in service',
+          problems,
+        );
+        if (!prepared) refused = error;
+        throw error;
+      }
+      prepared = true;
+      refused = undefined;
+      deciders.set(served.schema, createDecider(served.schema, index));
+    },
+    checkStarted(hasSchema) {
+      if (!hasSchema && refused !== undefined) throw refused;
+    },
+    plugin: {
+      onExecute({ args, setResultAndStopExecution }) {
+        const decided = enforce(args);
+        if (decided === undefined) return undefined;
+        return decided.then((rewrite) => {
+          if (rewrite === undefined) return undefined;
+          const variables = variablesOf(args);
+          if (resolved.onDenied === 'reject') {
+            const errors = rejection(rewrite.root, variables);
+            if (errors.length > 0) {
+              setResultAndStopExecution({ errors });
+              return undefined;
+            }
+          }
+          // Envelop hands these arguments to the next hooks (the engine's) and to execute.
+          (args as { document: DocumentNode }).document = rewrite.document;
+          return {
+            onExecuteDone({ result, setResult }) {
+              if (!isAsyncIterable(result)) {
+                setResult(patched(result, rewrite, variables));
+                return undefined;
+              }
+              // With @defer, the fields the initial payload holds; deferred ones are left out unanswered.
+              let first = true;
+              return {
+                onNext({ result: payload, setResult: setPayload }) {
+                  if (!first) return;
+                  first = false;
+                  setPayload(patched(payload as ExecutionResult, rewrite, variables));
+                },
+              };
+            },
+          };
+        });
+      },
+      onSubscribe({ args, setResultAndStopExecution }) {
+        const decided = enforce(args);
+        if (decided === undefined) return undefined;
+        return decided.then((rewrite) => {
+          if (rewrite === undefined) return undefined;
+          const variables = variablesOf(args);
+          if (resolved.onDenied === 'reject') {
+            const errors = rejection(rewrite.root, variables);
+            if (errors.length > 0) {
+              setResultAndStopExecution({ errors });
+              return undefined;
+            }
+          }
+          (args as { document: DocumentNode }).document = rewrite.document;
+          return {
+            onSubscribeResult() {
+              return {
+                onNext({ result, setResult }) {
+                  setResult(patched(result as ExecutionResult, rewrite, variables));
+                },
+              };
+            },
+          };
+        });
+      },
+    },
+  };
+}
+
+/** Named policies for one request: each (policy, coordinate) runs once; a throw refuses. */
+function policyCheck(
+  resolved: ResolvedPolicies,
+  identity: Identity | undefined,
+  logger: Logger,
+): PolicyCheck {
+  const results = new Map<string, Promise<boolean>>();
+  return (name, coordinate) => {
+    const key = `${name}\n${coordinate}`;
+    let result = results.get(key);
+    if (result === undefined) {
+      const policy = resolved.named.get(name);
+      result = (async () => {
+        try {
+          return policy !== undefined && (await policy(identity, coordinate)) === true;
+        } catch (error) {
+          logger.error(`policy "${name}" threw at ${coordinate}; the field is refused`, { error });
+          return false;
+        }
+      })();
+      results.set(key, result);
+    }
+    return result;
+  };
+}
+
+function patched(result: ExecutionResult, rewrite: Rewrite, variables: Record<string, unknown>) {
+  if (result.data === null || result.data === undefined) return result;
+  const data = result.data as Record<string, unknown>;
+  const { errors, nullData } = patchData(data, rewrite.root, variables);
+  if (errors.length === 0) return result;
+  return { ...result, data: nullData ? null : data, errors: [...(result.errors ?? []), ...errors] };
+}
+
+/** One error per removed field the operation would select (paths without list positions). */
+function rejection(root: PathNode, variables: Record<string, unknown>): GraphQLError[] {
+  const errors: GraphQLError[] = [];
+  const walk = (node: PathNode, path: string[]) => {
+    const answered = new Set<string>();
+    for (const removal of node.removals) {
+      if (answered.has(removal.key) || !included(removal, variables)) continue;
+      answered.add(removal.key);
+      errors.push(deniedError(removal, [...path, removal.key]));
+    }
+    for (const [key, child] of node.children) walk(child.node, [...path, key]);
+  };
+  walk(root, []);
+  return errors;
+}
+
+/** The operation's variables with their defaults (for `@include(if:)` / `@skip(if:)`). */
+function variablesOf(args: ExecutionArgs): Record<string, unknown> {
+  const raw = (args.variableValues ?? {}) as Record<string, unknown>;
+  const operation = getOperationAST(args.document, args.operationName);
+  if (!operation?.variableDefinitions?.length) return raw;
+  const coerced = getVariableValues(args.schema, operation.variableDefinitions, raw);
+  return coerced.coerced ?? raw;
+}
+
+function isAsyncIterable(value: unknown): value is AsyncIterable<unknown> {
+  return typeof value === 'object' && value !== null && Symbol.asyncIterator in value;
+}

@@ -1,0 +1,94 @@
+/**
+ * The client's answer once the rewritten operation has run: each field taken out is `null` with
+ * one error at its path wherever the client would have seen it (each list item its own), unless
+ * `@include`/`@skip` left it out; a non-null one makes its parent null as execution would (up to
+ * the nearest nullable field, or `data`). The reserved `__typename` the rewrite added is removed.
+ */
+import {
+  type DirectiveNode,
+  type GraphQLError,
+  GraphQLIncludeDirective,
+  type GraphQLOutputType,
+  GraphQLSkipDirective,
+  getDirectiveValues,
+  isListType,
+  isNonNullType,
+} from 'graphql';
+import { gatewayError } from '../../core/errors.ts';
+import { type PathNode, type Removal, TYPENAME_KEY } from './rewrite.ts';
+
+type Path = ReadonlyArray<string | number>;
+type Json = Record<string, unknown>;
+
+/** Whether every `@include`/`@skip` on the field's way lets it through, with these variables. */
+export function included(removal: Removal, variables: Record<string, unknown>): boolean {
+  return removal.conditions.every((directives) => {
+    const node = { directives } as { directives: readonly DirectiveNode[] };
+    if (getDirectiveValues(GraphQLSkipDirective, node, variables)?.if === true) return false;
+    return getDirectiveValues(GraphQLIncludeDirective, node, variables)?.if !== false;
+  });
+}
+
+export function deniedError(removal: Removal, path: Path): GraphQLError {
+  return gatewayError(
+    removal.code,
+    removal.code === 'UNAUTHENTICATED'
+      ? 'this field needs an authenticated caller'
+      : 'the caller may not see this field',
+    { path, nodes: [removal.field] },
+  );
+}
+
+/** Patches `data` in place; returns the errors to add and whether `data` itself becomes null. */
+export function patchData(
+  data: Json,
+  root: PathNode,
+  variables: Record<string, unknown>,
+): { errors: GraphQLError[]; nullData: boolean } {
+  const errors: GraphQLError[] = [];
+  const object = (value: Json, node: PathNode, path: Path): boolean => {
+    const typename = value[TYPENAME_KEY];
+    delete value[TYPENAME_KEY];
+    let nullMe = false;
+    // A key selected in several places (fragments) is one path: one error.
+    const answered = new Set<string>();
+    for (const removal of node.removals) {
+      if (removal.types !== undefined && !removal.types.has(typename as string)) continue;
+      if (answered.has(removal.key) || !included(removal, variables)) continue;
+      answered.add(removal.key);
+      value[removal.key] = null;
+      errors.push(deniedError(removal, [...path, removal.key]));
+      if (removal.nonNull) nullMe = true;
+    }
+    for (const [key, child] of node.children) {
+      const inner = value[key];
+      if (inner === null || inner === undefined) continue;
+      if (walk(inner, child.type, child.node, [...path, key])) {
+        value[key] = null;
+        if (isNonNullType(child.type)) nullMe = true;
+      }
+    }
+    return nullMe;
+  };
+  /** True when `value` (of `type`) must become null. */
+  const walk = (value: unknown, type: GraphQLOutputType, node: PathNode, path: Path): boolean => {
+    const nullable = isNonNullType(type) ? type.ofType : type;
+    if (isListType(nullable)) {
+      if (!Array.isArray(value)) return false;
+      const item = nullable.ofType as GraphQLOutputType;
+      // Every item is walked (each path gets its error) before a non-null item nulls the list.
+      let nullList = false;
+      for (let i = 0; i < value.length; i++) {
+        if (value[i] === null || value[i] === undefined) continue;
+        if (walk(value[i], item, node, [...path, i])) {
+          value[i] = null;
+          if (isNonNullType(item)) nullList = true;
+        }
+      }
+      return nullList;
+    }
+    return typeof value === 'object' && value !== null && object(value as Json, node, path);
+  };
+  const nullData = object(data, root, []);
+  return { errors, nullData };
+}

@@ -1,0 +1,292 @@
+/**
+ * The operation without the fields its caller may not see. Fragments are walked where they are
+ * spread (a spread that loses nothing stays a spread); a field refused on some of the objects an
+ * abstract selection may hold is kept, in inline fragments, for the others. What is taken out is
+ * recorded on a tree of response paths (by response key, so aliases count) with the types it
+ * applies to and the `@include`/`@skip` on its way: `patch.ts` answers each with null and an error
+ * where the client would have seen it. A selection set left empty keeps a `__typename` under a
+ * reserved alias (`patch.ts` removes it), as it also does where it must tell the objects' types
+ * apart.
+ */
+import {
+  type DirectiveNode,
+  type DocumentNode,
+  type FieldNode,
+  type FragmentDefinitionNode,
+  type GraphQLCompositeType,
+  type GraphQLObjectType,
+  type GraphQLOutputType,
+  type GraphQLSchema,
+  getNamedType,
+  getOperationAST,
+  isAbstractType,
+  isCompositeType,
+  isInterfaceType,
+  isNonNullType,
+  isObjectType,
+  Kind,
+  type OperationDefinitionNode,
+  type SelectionNode,
+  type SelectionSetNode,
+  visit,
+} from 'graphql';
+import type { Verdict } from './requirements.ts';
+
+/** The alias of the `__typename` the rewrite adds; never in a client's answer. */
+export const TYPENAME_KEY = '__gatehouse_typename';
+
+export interface Removal {
+  /** The response key (alias or name). */
+  key: string;
+  code: Exclude<Verdict, 'allowed'>;
+  /** The object types that lose it; undefined when every object at this path does. */
+  types: ReadonlySet<string> | undefined;
+  /** The field is non-null: its null makes its parent null. */
+  nonNull: boolean;
+  /** The directive lists with `@include`/`@skip` between the root and the field, included. */
+  conditions: readonly (readonly DirectiveNode[])[];
+  /** The client's field, for the error's location. */
+  field: FieldNode;
+}
+
+/** One response path: what is removed there, and the paths below that have removals. */
+export interface PathNode {
+  removals: Removal[];
+  children: Map<string, { type: GraphQLOutputType; node: PathNode }>;
+}
+
+export interface Rewrite {
+  document: DocumentNode;
+  root: PathNode;
+}
+
+export type VerdictOf = (type: GraphQLObjectType, field: string) => Verdict;
+
+const typenameField: FieldNode = {
+  kind: Kind.FIELD,
+  alias: { kind: Kind.NAME, value: TYPENAME_KEY },
+  name: { kind: Kind.NAME, value: '__typename' },
+};
+
+/** The rewritten operation, or undefined when the caller may see every field it selects. */
+export function rewriteOperation(
+  schema: GraphQLSchema,
+  document: DocumentNode,
+  operationName: string | undefined,
+  verdictOf: VerdictOf,
+): Rewrite | undefined {
+  const operation = getOperationAST(document, operationName);
+  const rootType = operation ? schema.getRootType(operation.operation) : undefined;
+  if (!operation || !rootType) return undefined;
+  const fragments = new Map<string, FragmentDefinitionNode>();
+  for (const d of document.definitions)
+    if (d.kind === Kind.FRAGMENT_DEFINITION) fragments.set(d.name.value, d);
+  const walker = new Walker(schema, fragments, verdictOf);
+  const root = newNode();
+  const result = walker.set(operation.selectionSet, rootType, [rootType], root, [], rootType);
+  if (!result.changed) return undefined;
+  const rewritten: OperationDefinitionNode = {
+    ...operation,
+    selectionSet: { kind: Kind.SELECTION_SET, selections: nonEmpty(result.selections) },
+  };
+  prune(root);
+  return { document: withUsedFragments(rewritten, fragments), root };
+}
+
+const newNode = (): PathNode => ({ removals: [], children: new Map() });
+
+class Walker {
+  constructor(
+    private readonly schema: GraphQLSchema,
+    private readonly fragments: ReadonlyMap<string, FragmentDefinitionNode>,
+    private readonly verdictOf: VerdictOf,
+  ) {}
+
+  set(
+    set: SelectionSetNode,
+    parent: GraphQLCompositeType,
+    possible: readonly GraphQLObjectType[],
+    node: PathNode,
+    conditions: readonly (readonly DirectiveNode[])[],
+    /** The type of the objects at this path (the field's, whatever fragments narrow it to). */
+    pathType: GraphQLCompositeType,
+  ): { selections: SelectionNode[]; changed: boolean } {
+    const selections: SelectionNode[] = [];
+    let changed = false;
+    let needsTypename = false;
+    for (const selection of set.selections) {
+      if (selection.kind === Kind.FIELD) {
+        const out = this.field(selection, parent, possible, node, conditions, isAbstractType(pathType));
+        selections.push(...out.selections);
+        changed ||= out.changed;
+        needsTypename ||= out.needsTypename;
+        continue;
+      }
+      const condition =
+        selection.kind === Kind.INLINE_FRAGMENT
+          ? selection.typeCondition
+          : this.fragments.get(selection.name.value)?.typeCondition;
+      const fragmentSet =
+        selection.kind === Kind.INLINE_FRAGMENT
+          ? selection.selectionSet
+          : this.fragments.get(selection.name.value)?.selectionSet;
+      // An unknown fragment fails validation before this stage.
+      if (fragmentSet === undefined) continue;
+      const type = condition ? this.schema.getType(condition.name.value) : parent;
+      if (type === undefined || !isCompositeType(type)) continue;
+      const within = new Set(this.possibleTypes(type));
+      const narrowed = possible.filter((t) => within.has(t));
+      const inner = this.set(
+        fragmentSet,
+        type,
+        narrowed,
+        node,
+        withConditions(conditions, selection.directives),
+        pathType,
+      );
+      if (!inner.changed) {
+        selections.push(selection);
+        continue;
+      }
+      changed = true;
+      if (inner.selections.length === 0) continue;
+      selections.push({
+        kind: Kind.INLINE_FRAGMENT,
+        typeCondition: condition,
+        directives: selection.directives,
+        selectionSet: { kind: Kind.SELECTION_SET, selections: inner.selections },
+      });
+    }
+    if (needsTypename) selections.push(typenameField);
+    return { selections, changed };
+  }
+
+  private field(
+    field: FieldNode,
+    parent: GraphQLCompositeType,
+    possible: readonly GraphQLObjectType[],
+    node: PathNode,
+    outer: readonly (readonly DirectiveNode[])[],
+    /** The objects at this path may be of several types: removals name theirs. */
+    abstract: boolean,
+  ): { selections: SelectionNode[]; changed: boolean; needsTypename: boolean } {
+    const name = field.name.value;
+    const unchanged = { selections: [field], changed: false, needsTypename: false };
+    // `__typename` and introspection are anyone's.
+    if (name.startsWith('__')) return unchanged;
+    const definition = isObjectType(parent) || isInterfaceType(parent) ? parent.getFields()[name] : undefined;
+    if (definition === undefined) return unchanged;
+    const key = field.alias?.value ?? name;
+    const conditions = withConditions(outer, field.directives);
+    const allowed: GraphQLObjectType[] = [];
+    const denied = new Map<string, { code: Removal['code']; nonNull: boolean; types: Set<string> }>();
+    const candidates = possible.filter((t) => t.getFields()[name] !== undefined);
+    for (const type of candidates) {
+      const verdict = this.verdictOf(type, name);
+      if (verdict === 'allowed') {
+        allowed.push(type);
+        continue;
+      }
+      const nonNull = isNonNullType(type.getFields()[name]!.type);
+      const group = `${verdict}:${nonNull}`;
+      const entry = denied.get(group) ?? { code: verdict, nonNull, types: new Set<string>() };
+      entry.types.add(type.name);
+      denied.set(group, entry);
+    }
+    const child = () => {
+      let entry = node.children.get(key);
+      if (entry === undefined) {
+        entry = { type: definition.type, node: newNode() };
+        node.children.set(key, entry);
+      }
+      return entry.node;
+    };
+    if (denied.size === 0) {
+      if (field.selectionSet === undefined) return unchanged;
+      const inner = this.subselection(field, definition.type, child(), conditions);
+      return inner === field ? unchanged : { selections: [inner], changed: true, needsTypename: false };
+    }
+    for (const entry of denied.values()) {
+      node.removals.push({
+        key,
+        code: entry.code,
+        types: abstract ? entry.types : undefined,
+        nonNull: entry.nonNull,
+        conditions,
+        field,
+      });
+    }
+    // Kept for the objects that may see it, each under its own type.
+    const selections: SelectionNode[] = allowed.map((type) => {
+      const kept = field.selectionSet
+        ? this.subselection(field, type.getFields()[name]!.type, child(), conditions)
+        : field;
+      return {
+        kind: Kind.INLINE_FRAGMENT,
+        typeCondition: { kind: Kind.NAMED_TYPE, name: { kind: Kind.NAME, value: type.name } },
+        selectionSet: { kind: Kind.SELECTION_SET, selections: [kept] },
+      };
+    });
+    return { selections, changed: true, needsTypename: abstract };
+  }
+
+  /** `field` with its selection set walked on its type; the same node when nothing changed. */
+  private subselection(
+    field: FieldNode,
+    type: GraphQLOutputType,
+    node: PathNode,
+    conditions: readonly (readonly DirectiveNode[])[],
+  ): FieldNode {
+    const named = getNamedType(type);
+    if (!isCompositeType(named) || field.selectionSet === undefined) return field;
+    const inner = this.set(field.selectionSet, named, this.possibleTypes(named), node, conditions, named);
+    if (!inner.changed) return field;
+    return { ...field, selectionSet: { kind: Kind.SELECTION_SET, selections: nonEmpty(inner.selections) } };
+  }
+
+  private possibleTypes(type: GraphQLCompositeType): readonly GraphQLObjectType[] {
+    return isAbstractType(type) ? this.schema.getPossibleTypes(type) : [type];
+  }
+}
+
+function withConditions(
+  conditions: readonly (readonly DirectiveNode[])[],
+  directives: readonly DirectiveNode[] | undefined,
+): readonly (readonly DirectiveNode[])[] {
+  const some = directives?.some((d) => d.name.value === 'include' || d.name.value === 'skip');
+  return some ? [...conditions, directives!] : conditions;
+}
+
+/** A selection set must select something: `__typename` under the reserved alias. */
+function nonEmpty(selections: SelectionNode[]): SelectionNode[] {
+  return selections.length > 0 ? selections : [typenameField];
+}
+
+/** Drops the paths below which nothing is removed (the patch walks only the others). */
+function prune(node: PathNode): boolean {
+  for (const [key, child] of node.children) if (!prune(child.node)) node.children.delete(key);
+  return node.removals.length > 0 || node.children.size > 0;
+}
+
+/** The operation and the fragments it still spreads (directly or through other fragments). */
+function withUsedFragments(
+  operation: OperationDefinitionNode,
+  fragments: ReadonlyMap<string, FragmentDefinitionNode>,
+): DocumentNode {
+  const used = new Set<string>();
+  const pending = [operation as OperationDefinitionNode | FragmentDefinitionNode];
+  while (pending.length > 0) {
+    visit(pending.pop()!, {
+      FragmentSpread(spread) {
+        const name = spread.name.value;
+        if (used.has(name) || !fragments.has(name)) return;
+        used.add(name);
+        pending.push(fragments.get(name)!);
+      },
+    });
+  }
+  return {
+    kind: Kind.DOCUMENT,
+    definitions: [operation, ...[...fragments.values()].filter((f) => used.has(f.name.value))],
+  };
+}
