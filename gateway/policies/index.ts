@@ -69,6 +69,26 @@ export function createFieldPolicies(options: PoliciesOptions & { logger: Logger 
     );
   };
 
+  /**
+   * Decides the operation for its caller and, when a field is refused, either stops it
+   * (`onDenied: reject`) or hands the rewritten document on: envelop passes these arguments to the
+   * next hooks (the engine's) and to execute. Undefined (or a promise of it) when nothing changes.
+   */
+  const applied = (args: ExecutionArgs, stop: (result: ExecutionResult) => void) =>
+    enforce(args)?.then((rewrite) => {
+      if (rewrite === undefined) return undefined;
+      const variables = variablesOf(args);
+      if (resolved.onDenied === 'reject') {
+        const errors = rejection(rewrite.root, variables);
+        if (errors.length > 0) {
+          stop({ errors });
+          return undefined;
+        }
+      }
+      (args as { document: DocumentNode }).document = rewrite.document;
+      return { rewrite, variables };
+    });
+
   return {
     prepare(served) {
       const { index, problems } = buildPolicyIndex({
@@ -95,20 +115,9 @@ export function createFieldPolicies(options: PoliciesOptions & { logger: Logger 
     },
     plugin: {
       onExecute({ args, setResultAndStopExecution }) {
-        const decided = enforce(args);
-        if (decided === undefined) return undefined;
-        return decided.then((rewrite) => {
-          if (rewrite === undefined) return undefined;
-          const variables = variablesOf(args);
-          if (resolved.onDenied === 'reject') {
-            const errors = rejection(rewrite.root, variables);
-            if (errors.length > 0) {
-              setResultAndStopExecution({ errors });
-              return undefined;
-            }
-          }
-          // Envelop hands these arguments to the next hooks (the engine's) and to execute.
-          (args as { document: DocumentNode }).document = rewrite.document;
+        return applied(args, setResultAndStopExecution)?.then((applied) => {
+          if (applied === undefined) return undefined;
+          const { rewrite, variables } = applied;
           return {
             onExecuteDone({ result, setResult }) {
               if (!isAsyncIterable(result)) {
@@ -129,19 +138,9 @@ export function createFieldPolicies(options: PoliciesOptions & { logger: Logger 
         });
       },
       onSubscribe({ args, setResultAndStopExecution }) {
-        const decided = enforce(args);
-        if (decided === undefined) return undefined;
-        return decided.then((rewrite) => {
-          if (rewrite === undefined) return undefined;
-          const variables = variablesOf(args);
-          if (resolved.onDenied === 'reject') {
-            const errors = rejection(rewrite.root, variables);
-            if (errors.length > 0) {
-              setResultAndStopExecution({ errors });
-              return undefined;
-            }
-          }
-          (args as { document: DocumentNode }).document = rewrite.document;
+        return applied(args, setResultAndStopExecution)?.then((applied) => {
+          if (applied === undefined) return undefined;
+          const { rewrite, variables } = applied;
           return {
             onSubscribeResult() {
               return {
