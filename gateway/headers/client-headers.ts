@@ -4,9 +4,18 @@
  * (forwarded on their own, `correlation.ts`), the gateway's `x-gatehouse-*` namespace and the
  * headers some rule sets from the caller's identity: a client's copy of those is dropped here,
  * before any rule runs, so no `propagate` rule (`matching` included) can let it through.
+ *
+ * Names are compared as many backends read them: CGI-style servers (WSGI, Rack, PHP) map `-` and
+ * `_` (and other punctuation) alike (`x_user_id` and `x-user-id` are both `HTTP_X_USER_ID`), so
+ * a client's `x_user_id` is dropped like its `x-user-id`.
  */
 import { ALWAYS_FORWARDED, GATEWAY_PREFIX, isNeverForwarded } from './names.ts';
 
+/** A header name as a CGI-style backend reads it: lower case, punctuation as `-`. */
+export const canonicalName = (name: string) => name.toLowerCase().replace(/[^a-z0-9]/g, '-');
+const GATEWAY_CANONICAL = canonicalName(GATEWAY_PREFIX);
+
+/** `fromIdentity`: the names rules set from the identity, as `canonicalName` gives them. */
 export function forwardableHeaders(
   headers: Headers,
   fromIdentity: ReadonlySet<string>,
@@ -21,12 +30,13 @@ export function forwardableHeaders(
   for (const [raw, value] of headers) {
     // Lower-cased here: some Headers implementations (whatwg-node's) keep the client's case.
     const name = raw.toLowerCase();
+    const canonical = canonicalName(name);
     if (
       isNeverForwarded(name) ||
       listed.has(name) ||
       ALWAYS_FORWARDED.has(name) ||
-      name.startsWith(GATEWAY_PREFIX) ||
-      fromIdentity.has(name)
+      canonical.startsWith(GATEWAY_CANONICAL) ||
+      fromIdentity.has(canonical)
     ) {
       continue;
     }

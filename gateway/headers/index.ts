@@ -21,7 +21,7 @@ import { identityOf, requestOf } from '../../core/identity.ts';
 import type { HeaderRule } from '../../core/outgoing-headers.ts';
 import { type HeadersConfig, identityHeaders } from '../config/headers-schema.ts';
 import type { Room } from '../room.ts';
-import { forwardableHeaders } from './client-headers.ts';
+import { canonicalName, forwardableHeaders } from './client-headers.ts';
 import { correlationHeaders, requestIdOf } from './correlation.ts';
 import { REQUEST_ID } from './names.ts';
 import { type CompiledRules, compileRules, type RuleOutcome } from './rules.ts';
@@ -36,7 +36,8 @@ const NO_CLIENT = { client: new Map<string, string>(), identity: undefined };
 
 export function createHeaderRules(options: HeaderRulesOptions = {}): Room {
   const config = options.rules ?? NO_RULES;
-  const fromIdentity = identityHeaders(config);
+  // Compared as CGI-style backends read names (client-headers.ts).
+  const fromIdentity = new Set([...identityHeaders(config)].map(canonicalName));
   const all = compileRules(config.all.request);
   const bySubgraph = new Map(
     Object.entries(config.subgraphs).map(([name, own]) => [

@@ -324,6 +324,9 @@ describe('headers no rule can forward, over a real socket', () => {
       'x-gatehouse-internal': 'spoofed',
       // The client's case kept on the wire: an identity header is dropped whatever its case.
       'X-User-Id': 'admin',
+      // What CGI-style backends read as HTTP_X_USER_ID and HTTP_X_GATEHOUSE_CLAIMS.
+      x_user_id: 'admin',
+      'x.gatehouse.claims': '{"sub":"admin"}',
       'x-kept': 'yes',
     });
     assert.equal(status, 200);
@@ -341,6 +344,8 @@ describe('headers no rule can forward, over a real socket', () => {
         'accept-encoding',
         'x-gatehouse-internal',
         'x-user-id',
+        'x_user_id',
+        'x.gatehouse.claims',
       ]) {
         assert.equal(headers[name], undefined, `${kind}: ${name}`);
       }
