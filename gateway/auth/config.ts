@@ -71,6 +71,7 @@ export function normalizeAuth(config: AuthConfig, context: NormalizeContext): Re
       issuer: jwt.issuer,
       audience: jwt.audience,
       clockTolerance: jwt.clockTolerance,
+      requireExp: jwt.requireExp,
       claims: config.claims,
     });
   }

@@ -17,6 +17,8 @@ export interface JwtVerifierOptions {
   audience?: string | readonly string[];
   /** Leeway for `exp` and `nbf`, in ms. */
   clockTolerance: number;
+  /** Refuse a token without `exp`. @default true */
+  requireExp?: boolean;
   claims: ClaimNames;
 }
 
@@ -32,6 +34,8 @@ export function createJwtVerifier(options: JwtVerifierOptions): JwtVerifier {
     audience:
       typeof options.audience === 'string' ? options.audience : options.audience && [...options.audience],
     clockTolerance: options.clockTolerance / 1000, // jose takes seconds
+    // A token without `exp` would be valid forever (and cached as such).
+    requiredClaims: options.requireExp === false ? [] : ['exp'],
   };
   const keys = options.keys;
   return async function verifyJwt(token) {

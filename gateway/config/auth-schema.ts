@@ -84,6 +84,12 @@ export const jwtSchema = z
       .min(1, 'list at least one algorithm your issuer signs with, e.g. [RS256]')
       .describe('Accepted signing algorithms (required; `none` is never accepted)'),
     clockTolerance: duration('Leeway for `exp` and `nbf` against clock skew').default(5_000),
+    requireExp: z
+      .boolean()
+      .default(true)
+      .describe(
+        'Refuse a token without `exp` (one would be valid forever); false only for an issuer that never sets it',
+      ),
   })
   .describe('JSON Web Tokens, verified with `jose`');
 

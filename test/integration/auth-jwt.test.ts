@@ -148,6 +148,8 @@ describe('auth: JWT verified with a JWKS endpoint', () => {
       () => signJwt(other, claims, { kid: 'key-1', jwk: other.publicJwk }),
     ],
     ['expired', () => signJwt(key, { ...claims, exp: nowSeconds() - 60 })],
+    // Valid forever otherwise (auth.jwt.requireExp: false allows it).
+    ['no exp', () => craftJwt({ alg: 'RS256', kid: 'key-1' }, { ...claims }, { rsa: key.privateKeyObject })],
     ['not yet valid', () => signJwt(key, { ...claims, nbf: nowSeconds() + 60 })],
     ['a wrong issuer', () => signJwt(key, { ...claims, iss: 'https://evil.invalid' })],
     ['a wrong audience', () => signJwt(key, { ...claims, aud: 'other-api' })],
