@@ -74,6 +74,8 @@ export function buildPolicyIndex(input: IndexInput): { index: PolicyIndex; probl
   const document = parse(input.supergraphSdl, { noLocation: true });
   const directiveKinds = securityDirectives(document, problems);
   const own = new Map<string, Requirement[]>();
+  // Interface coordinates that carry requirements: checked against their implementations below.
+  const onInterfaces: Array<{ type: string; field: string | undefined }> = [];
   const add = (coordinate: string, requirements: readonly Requirement[]) => {
     if (requirements.length === 0) return;
     const list = own.get(coordinate) ?? [];
@@ -97,6 +99,7 @@ export function buildPolicyIndex(input: IndexInput): { index: PolicyIndex; probl
     const isInterface =
       definition.kind === Kind.INTERFACE_TYPE_DEFINITION || definition.kind === Kind.INTERFACE_TYPE_EXTENSION;
     if (!isInterface) add(typeName, typeLevel);
+    else if (typeLevel.length > 0) onInterfaces.push({ type: typeName, field: undefined });
     if (definition.kind === Kind.ENUM_TYPE_DEFINITION || definition.kind === Kind.ENUM_TYPE_EXTENSION) {
       for (const value of definition.values ?? []) {
         if (read(`${typeName}.${value.name.value}`, value.directives).length > 0) {
@@ -114,6 +117,7 @@ export function buildPolicyIndex(input: IndexInput): { index: PolicyIndex; probl
         problems.push(`${coordinate}: field policies are not enforced on input fields; remove the directive`);
       }
       if (!isInterface) add(coordinate, requirements);
+      else if (requirements.length > 0) onInterfaces.push({ type: typeName, field: field.name.value });
       if ('arguments' in field) {
         for (const argument of field.arguments ?? []) {
           if (read(`${coordinate}(${argument.name.value}:)`, argument.directives).length > 0) {
@@ -127,6 +131,7 @@ export function buildPolicyIndex(input: IndexInput): { index: PolicyIndex; probl
   }
 
   addConfigPolicies(document, input, add, problems);
+  checkInterfaces(input.schema, onInterfaces, own, problems);
 
   const fields = new Map<string, readonly Requirement[]>();
   for (const type of Object.values(input.schema.getTypeMap())) {
@@ -343,4 +348,32 @@ function hasJoin(definition: DefinitionNode | undefined, name: string, graph: st
 function joinGraph(directive: ConstDirectiveNode): string | undefined {
   const value = directive.arguments?.find((a) => a.name.value === 'graph')?.value;
   return value?.kind === Kind.ENUM ? value.value : undefined;
+}
+
+/**
+ * Composition gives an interface the union of its implementations' requirements, and each object
+ * is judged by its own. A requirement on an interface that no implementation carries (a
+ * hand-written supergraph, an older composition) would then protect nothing: it is a problem,
+ * never skipped.
+ */
+function checkInterfaces(
+  schema: GraphQLSchema,
+  onInterfaces: ReadonlyArray<{ type: string; field: string | undefined }>,
+  own: ReadonlyMap<string, readonly Requirement[]>,
+  problems: string[],
+): void {
+  for (const { type, field } of onInterfaces) {
+    const definition = schema.getType(type);
+    if (!isInterfaceType(definition)) continue;
+    const implementations = schema.getPossibleTypes(definition);
+    const covered = implementations.some(
+      (object) => own.has(object.name) || (field !== undefined && own.has(`${object.name}.${field}`)),
+    );
+    if (!covered) {
+      const where = field === undefined ? type : `${type}.${field}`;
+      problems.push(
+        `${where}: a field policy on an interface that none of its implementations carries is not enforced; put it on the implementations (${implementations.map((o) => o.name).join(', ') || 'none'})`,
+      );
+    }
+  }
 }

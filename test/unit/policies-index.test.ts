@@ -64,6 +64,17 @@ describe('policy index', () => {
     assert.equal(index.fields.has('Query.items'), false);
   });
 
+  it('reports a requirement on an interface that no implementation carries (a hand-written supergraph)', () => {
+    // The composed supergraph, edited as an older composition or a person could write it.
+    const sdl = supergraph()
+      .replace(/(interface Item[^{]*\{[^}]*secret: String)/, '$1 @authenticated')
+      .replace(/secret: String @policy\(policies: \[\["staff"\]\]\)/, 'secret: String');
+    assert.match(sdl, /secret: String @authenticated/);
+    const { problems } = build(sdl);
+    assert.equal(problems.length, 1, problems.join('\n'));
+    assert.match(problems[0]!, /^Item\.secret:/);
+  });
+
   it('adds the config, checked against the subgraph that resolves each coordinate', () => {
     const sdl = supergraph();
     const { index, problems } = build(sdl, {
