@@ -58,10 +58,11 @@ export function createTrustedDocuments(options: TrustedDocumentsOptions): Room {
         return;
       }
       if (text === undefined) {
+        // The messages are Apollo's: its clients match them as well as the codes.
         const found = manifest?.byId.get(sent.id) ?? apq?.get(sent.id);
         if (found !== undefined) setParams(withQuery(params, found));
         else if (manifest === undefined && apq === undefined) {
-          refuse(refusal('PERSISTED_QUERY_NOT_SUPPORTED', 'documents sent by id are not served here'));
+          refuse(refusal('PERSISTED_QUERY_NOT_SUPPORTED', 'PersistedQueryNotSupported'));
         } else refuse(refusal('PERSISTED_QUERY_NOT_FOUND', 'PersistedQueryNotFound'));
         return;
       }

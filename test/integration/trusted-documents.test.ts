@@ -190,6 +190,24 @@ it('without a store, a document sent by id is not supported', async () => {
   }
 });
 
+it("a relative manifest path is read from the config file's folder", async () => {
+  const gateway = await startTestGateway(
+    {
+      trustedDocuments: { mode: 'allow-list', manifest: 'apollo.json' },
+      subgraphs: [{ name: 'reviews', kind: 'federation', url: graph.url }],
+    },
+    { baseDir: dir },
+  );
+  try {
+    const { status, body } = await gateway.query(HELLO);
+    assert.equal(status, 200);
+    assert.equal(body.errors, undefined);
+    assert.equal((await gateway.query(OTHER)).status, 403);
+  } finally {
+    await gateway.close();
+  }
+});
+
 describe('bad manifests stop the start with CONFIG_INVALID', () => {
   const cases: Array<[string, GatehouseConfigInput['trustedDocuments']]> = [
     ['a missing file', { manifest: join(dir, 'missing.json') }],
