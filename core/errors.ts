@@ -82,6 +82,21 @@ export const ErrorCodes = {
   UNAUTHENTICATED: { status: 401, upstream: false },
   /** The caller is known but may not do this: a field's `@requiresScopes` or `@policy` refuses it. */
   FORBIDDEN: { status: 403, upstream: false },
+  /**
+   * A request named a document by id (`extensions.persistedQuery.sha256Hash`, `documentId`) that
+   * neither the manifest nor the APQ store holds. HTTP 200, as Apollo's servers answer it: APQ
+   * clients read the code and send the document's text with its hash.
+   */
+  PERSISTED_QUERY_NOT_FOUND: { status: 200, upstream: false },
+  /** A request named a document by id, but no store is configured (`trustedDocuments`). */
+  PERSISTED_QUERY_NOT_SUPPORTED: { status: 400, upstream: false },
+  /** A document sent with its hash whose sha256 is not that hash. */
+  PERSISTED_QUERY_HASH_MISMATCH: { status: 400, upstream: false },
+  /**
+   * `trustedDocuments.mode: allow-list`: the document is not in the manifest (text sent, or an
+   * APQ registration of an unlisted document).
+   */
+  PERSISTED_DOCUMENT_REQUIRED: { status: 403, upstream: false },
   /** The query planner could not plan a valid operation (a planner limitation); logged with the operation. */
   QUERY_PLAN_FAILED: { status: 500, upstream: false },
   /**

@@ -28,6 +28,7 @@ import { createRequestListener } from './server/fast-path.ts';
 import { type Listening, listen } from './server/index.ts';
 import { createSupergraph, type Supergraph, subgraphSources } from './supergraph/index.ts';
 import { useSupergraphSchema } from './supergraph/plugin.ts';
+import { createTrustedDocuments } from './trusted-documents/index.ts';
 import {
   callHeaders,
   checkEntityCount,
@@ -78,6 +79,8 @@ export interface Gateway {
 export function createGateway(options: GatewayOptions): Gateway {
   const { config } = options;
   const logger = options.logger ?? createLogger();
+  // First: a bad manifest is a startup error before anything else is built.
+  const trustedDocuments = createTrustedDocuments(config.trustedDocuments);
   // The supergraph loads through the client, the client's interceptors come from the rooms, and
   // one room serves the supergraph: the load context reads the client when a load runs.
   let client: UpstreamClient | undefined;
@@ -150,7 +153,11 @@ export function createGateway(options: GatewayOptions): Gateway {
     // work: who is calling (`onParams`, so the fast path stays on). An invalid credential, or none
     // where `auth.required`, is a 401 here; every later stage reads the caller (`identityOf`).
     createAuth(config.auth, { logger, env: options.env ?? process.env }),
-    // Operation stage, first: variables, the document's text and then its tree are checked
+    // Operation stage, before limits: a document sent by id is replaced by its text here, so limits,
+    // parsing and validation see it as if it had been sent; in allow-list mode, other documents
+    // are refused before any parsing (`onParams`, so the fast path stays on).
+    trustedDocuments,
+    // Operation stage: variables, the document's text and then its tree are checked
     // against `limits` before anything else parses, validates or plans (limits/index.ts).
     { name: 'limits', plugin: useOperationLimits(config.limits) },
     // Operation stage: introspection refused by a validation rule (so on both engines and the

@@ -20,6 +20,7 @@ import { duration, durationMs } from './duration.ts';
 import { checkHeaderSubgraphs, headersSchema } from './headers-schema.ts';
 import { limitsSchema, serverSecurityKeys } from './limits-schema.ts';
 import { policiesSchema, subgraphPoliciesSchema } from './policies-schema.ts';
+import { trustedDocumentsSchema } from './trusted-documents-schema.ts';
 
 export { durationMs } from './duration.ts';
 
@@ -296,6 +297,7 @@ export const configSchema = z
         'How operations run: `plan` executes cached plans of the Hive query planner (Rust); `stitching` runs the portable graphql-tools engine; `auto` uses `plan` where the planner loads, else `stitching`',
       ),
     limits: limitsSchema.prefault({}),
+    trustedDocuments: trustedDocumentsSchema.prefault({}),
     overrideLabels: z
       .array(z.string().min(1))
       .default([])

@@ -37,7 +37,9 @@ type Yoga = YogaServerInstance<Record<string, unknown>, Record<string, unknown>>
 type MediaType = 'application/json' | 'application/graphql-response+json';
 
 interface Params {
-  query: string;
+  /** Absent when the document is sent by id (the trusted-documents room resolves it). */
+  query?: string;
+  documentId?: string;
   variables?: Record<string, unknown>;
   operationName?: string;
   extensions?: Record<string, unknown>;
@@ -209,8 +211,16 @@ export function paramsOf(body: string): Params | undefined {
     return undefined;
   }
   if (!isObject(value)) return undefined;
-  const { query, variables, operationName, extensions } = value;
-  if (typeof query !== 'string' || query.length === 0 || MAY_STREAM.test(query)) return undefined;
+  const { query, variables, operationName, extensions, documentId } = value;
+  if (documentId !== undefined && (typeof documentId !== 'string' || documentId === '')) return undefined;
+  // A document sent by id only: the trusted-documents room's `onParams` gives it its text. The
+  // client's `Accept` (checked before) takes no stream, so no answer of it is one.
+  const byIdOnly =
+    query === undefined &&
+    (documentId !== undefined || isObject(isObject(extensions) ? extensions.persistedQuery : undefined));
+  if (!byIdOnly && (typeof query !== 'string' || query.length === 0 || MAY_STREAM.test(query))) {
+    return undefined;
+  }
   if (variables != null && !isObject(variables)) return undefined;
   if (operationName != null && typeof operationName !== 'string') return undefined;
   if (extensions !== undefined && !isObject(extensions)) return undefined;
@@ -218,7 +228,8 @@ export function paramsOf(body: string): Params | undefined {
     if (!PARAM_KEYS.has(key)) return undefined;
   }
   return {
-    query,
+    query: query as string | undefined,
+    ...(documentId === undefined ? {} : { documentId }),
     variables: (variables ?? undefined) as Record<string, unknown> | undefined,
     operationName: (operationName ?? undefined) as string | undefined,
     extensions,
@@ -227,7 +238,7 @@ export function paramsOf(body: string): Params | undefined {
 
 // Words that may make an answer a stream: such operations go to Yoga (a false alarm costs only speed).
 const MAY_STREAM = /subscription|@defer|@stream/;
-const PARAM_KEYS = new Set(['query', 'variables', 'operationName', 'extensions']);
+const PARAM_KEYS = new Set(['query', 'variables', 'operationName', 'extensions', 'documentId']);
 
 function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
