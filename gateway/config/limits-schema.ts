@@ -38,6 +38,10 @@ export const limitsSchema = z
       30,
       `Most fields at the root of an operation (aliases included, fragments expanded); ${refused}`,
     ),
+    maxDuplicateFields: limit(
+      50,
+      `Most fields with one response key in one selection set, fragments at its level merged (validation compares them pairwise: \`{ a { x } a { x } ... }\` a thousand times costs a second); ${refused}`,
+    ),
     maxDirectivesPerField: limit(
       5,
       `Most directives on one field, fragment spread, inline fragment or definition; ${refused}`,

@@ -1,6 +1,7 @@
 /**
  * A parsed document, checked once (the parse cache keeps the outcome): operations, directives,
- * and for each operation its depth, aliases and root fields with fragments expanded. Each
+ * and for each operation its depth, aliases, root fields and repeated response keys with
+ * fragments expanded. Each
  * fragment is measured once and reused wherever it is spread, so the time is linear in the
  * document (itself bounded by `maxTokens`) even when spreads would expand it exponentially.
  */
@@ -23,6 +24,7 @@ export interface DocumentLimits {
   maxDepth: number;
   maxAliases: number;
   maxRootFields: number;
+  maxDuplicateFields: number;
 }
 
 /** The first limit `document` passes, or undefined. Every limit at 0 is off. */
@@ -38,7 +40,7 @@ export function documentRefusal(document: DocumentNode, limits: DocumentLimits):
   if (directives) return directives;
   const measure = measurer(document);
   for (const operation of operations) {
-    const { depth, aliases, rootFields } = measure(operation.selectionSet);
+    const { depth, aliases, rootFields, duplicates } = measure(operation.selectionSet);
     if (limits.maxDepth > 0 && depth > limits.maxDepth) {
       return limitExceeded(
         'maxDepth',
@@ -49,6 +51,12 @@ export function documentRefusal(document: DocumentNode, limits: DocumentLimits):
       return limitExceeded(
         'maxAliases',
         `an operation has ${aliases} aliases; the limit is ${limits.maxAliases}`,
+      );
+    }
+    if (limits.maxDuplicateFields > 0 && duplicates > limits.maxDuplicateFields) {
+      return limitExceeded(
+        'maxDuplicateFields',
+        `a selection set asks for one response key ${duplicates} times; the limit is ${limits.maxDuplicateFields}`,
       );
     }
     if (limits.maxRootFields > 0 && rootFields > limits.maxRootFields) {
@@ -93,6 +101,13 @@ interface Measure {
   aliases: number;
   /** Fields at this level (the root's, when measured at the root). */
   rootFields: number;
+  /**
+   * The most fields sharing one response key in any selection set (fragments at its level
+   * merged): graphql-js validation compares them pairwise, so its time grows with the square.
+   */
+  duplicates: number;
+  /** Fields per response key at this level. */
+  keys: ReadonlyMap<string, number>;
 }
 
 // Counts saturate here: past it the exact number is of no use, and it stays a safe integer.
@@ -109,7 +124,8 @@ function measurer(document: DocumentNode) {
     const known = memo.get(name);
     if (known) return known;
     const fragment = fragments.get(name);
-    if (fragment === undefined || visiting.has(name)) return { depth: 0, aliases: 0, rootFields: 0 };
+    if (fragment === undefined || visiting.has(name))
+      return { depth: 0, aliases: 0, rootFields: 0, duplicates: 0, keys: new Map() };
     visiting.add(name);
     const measured = ofSet(fragment.selectionSet);
     visiting.delete(name);
@@ -117,7 +133,13 @@ function measurer(document: DocumentNode) {
     return measured;
   };
   const ofSet = (set: SelectionSetNode): Measure => {
-    const total: Measure = { depth: 0, aliases: 0, rootFields: 0 };
+    const keys = new Map<string, number>();
+    const total = { depth: 0, aliases: 0, rootFields: 0, duplicates: 0, keys };
+    const count = (key: string, n: number) => {
+      const now = Math.min(LARGE, (keys.get(key) ?? 0) + n);
+      keys.set(key, now);
+      total.duplicates = Math.max(total.duplicates, now);
+    };
     for (const selection of set.selections) {
       let inner: Measure;
       if (selection.kind === Kind.FIELD) {
@@ -126,15 +148,21 @@ function measurer(document: DocumentNode) {
           depth: 1 + (below?.depth ?? 0),
           aliases: (selection.alias ? 1 : 0) + (below?.aliases ?? 0),
           rootFields: 1,
+          duplicates: below?.duplicates ?? 0,
+          keys: new Map(),
         };
-      } else if (selection.kind === Kind.INLINE_FRAGMENT) {
-        inner = ofSet(selection.selectionSet);
+        count(selection.alias?.value ?? selection.name.value, 1);
       } else {
-        inner = ofFragment(selection.name.value);
+        inner =
+          selection.kind === Kind.INLINE_FRAGMENT
+            ? ofSet(selection.selectionSet)
+            : ofFragment(selection.name.value);
+        for (const [key, n] of inner.keys) count(key, n);
       }
       total.depth = Math.max(total.depth, inner.depth);
       total.aliases = Math.min(LARGE, total.aliases + inner.aliases);
       total.rootFields = Math.min(LARGE, total.rootFields + inner.rootFields);
+      total.duplicates = Math.max(total.duplicates, inner.duplicates);
     }
     return total;
   };

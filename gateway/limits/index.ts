@@ -33,6 +33,8 @@ export interface OperationLimits {
   maxAliases: number;
   /** Most root fields in an operation. @default 30 */
   maxRootFields: number;
+  /** Most fields with one response key in one selection set, fragments merged. @default 50 */
+  maxDuplicateFields: number;
   /** Most directives on one node. @default 5 */
   maxDirectivesPerField: number;
   /** Most directives in a document. @default 50 */

@@ -9,6 +9,7 @@ export type LimitName =
   | 'maxDepth'
   | 'maxAliases'
   | 'maxRootFields'
+  | 'maxDuplicateFields'
   | 'maxDirectivesPerField'
   | 'maxDirectives'
   | 'maxOperations'

@@ -63,6 +63,13 @@ describe('operation limits', () => {
       await refused(g, 'maxTokens', aliases(2_000));
       await refused(g, 'maxAliases', aliases(31));
       await refused(g, 'maxRootFields', `{ ${'hello '.repeat(31)}}`);
+      // Validation compares fields of one response key pairwise: a thousand cost a second.
+      await refused(g, 'maxDuplicateFields', `{ me { ${'id '.repeat(51)}} }`);
+      await refused(
+        g,
+        'maxDuplicateFields',
+        `{ me { ...A ...B } } fragment A on User { ${'id '.repeat(26)}} fragment B on User { ${'id '.repeat(25)}}`,
+      );
       await refused(g, 'maxDirectivesPerField', `{ hello ${'@include(if: true) '.repeat(6)}}`);
       await refused(
         g,
@@ -96,6 +103,7 @@ describe('operation limits', () => {
         maxDepth: 2,
         maxAliases: 1,
         maxRootFields: 1,
+        maxDuplicateFields: 1,
         maxDirectivesPerField: 1,
         maxDirectives: 1,
         maxOperations: 1,
@@ -107,6 +115,7 @@ describe('operation limits', () => {
     await refused(lowered, 'maxDepth', '{ me { reviews { id } } }');
     await refused(lowered, 'maxAliases', '{ a: hello b: hello }');
     await refused(lowered, 'maxRootFields', '{ hello me { id } }');
+    await refused(lowered, 'maxDuplicateFields', '{ me { id id } }');
     await refused(lowered, 'maxDirectivesPerField', '{ hello @skip(if: false) @skip(if: false) }');
     await refused(lowered, 'maxDirectives', 'query Q @a { hello @skip(if: false) }');
     await refused(lowered, 'maxOperations', 'query A { hello } query B { hello }');
@@ -120,6 +129,7 @@ describe('operation limits', () => {
         maxDepth: false,
         maxAliases: 0,
         maxRootFields: 0,
+        maxDuplicateFields: 0,
         maxDirectivesPerField: 0,
         maxDirectives: 0,
         maxOperations: 0,
@@ -132,6 +142,7 @@ describe('operation limits', () => {
     await runs(off, doubling(12));
     await runs(off, '{ hello }', { x: nestedList(40), y: Array.from({ length: 20_000 }, () => 1) });
     await runs(off, `{ ${'hello @skip(if: false) '.repeat(60)}}`);
+    await runs(off, `{ me { ${'id '.repeat(60)}} }`);
   });
 
   it('limits.maxRequestBodySize: 1 MB by default, raised, or off with false', async () => {
