@@ -8,8 +8,8 @@
  * `T` (a type's requirement applies to every field returning it, and its objects show nothing but
  * `__typename`). Composition puts none on interfaces (their fields' requirements are derived from
  * the implementations'): each object is judged on its own, so a requirement on one implementation
- * takes the field from objects of that type only. A config requirement on an interface field
- * applies to every implementation.
+ * takes the field from objects of that type only. A config requirement on an interface, or on
+ * one of its fields, applies to every implementation.
  *
  * Anything the gateway could not enforce is a problem, never skipped: a security feature of an
  * unknown version, a directive where none is enforced, an argument of the wrong shape, an unknown
@@ -309,6 +309,11 @@ function addConfigPolicies(
       const requirements = configRequirements(config);
       if (fieldName === undefined) {
         add(typeName, requirements);
+        // On an interface: each implementation too, so its fields are protected wherever its
+        // objects are reached (`me { id }` as well as `node { id }`), as for an object type.
+        if (isInterfaceType(type)) {
+          for (const object of input.schema.getPossibleTypes(type)) add(object.name, requirements);
+        }
         continue;
       }
       const field = typeDefinitions

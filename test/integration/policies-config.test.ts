@@ -19,15 +19,20 @@ const shopSchemaFile = fileURLToPath(new URL('../fixtures/rest/shop.graphql', im
 
 const hrSchema = makeExecutableSchema({
   typeDefs: /* GraphQL */ `
-    type Query { motd: String staff: [Person!] person(id: ID!): Person }
+    type Query { motd: String staff: [Person!] person(id: ID!): Person node(id: ID!): Node badge: Badge }
     type Mutation { raise(id: ID!, by: Int!): Int }
     type Person { id: ID! name: String salary: Int ssn: String! }
+    interface Node { id: ID! }
+    type Badge implements Node { id: ID! label: String }
   `,
   resolvers: {
+    Node: { __resolveType: () => 'Badge' },
     Mutation: { raise: (_: unknown, args: { by: number }) => 10 + args.by },
     Query: {
       person: (_: unknown, args: { id: string }) => ({ id: args.id, name: 'Ada', salary: 10, ssn: '111' }),
       motd: () => 'welcome',
+      node: (_: unknown, args: { id: string }) => ({ id: args.id, label: 'gold' }),
+      badge: () => ({ id: 'b1', label: 'gold' }),
       staff: () => [
         { id: '1', name: 'Ada', salary: 10, ssn: '111' },
         { id: '2', name: 'Bob', salary: 20, ssn: '222' },
@@ -57,6 +62,8 @@ const configFor = (hr: RunningServer, shop: RestServer): GatehouseConfigInput['s
       'Mutation.raise': { requiresScopes: [['hr:write']] },
       'Person.salary': { requiresScopes: [['hr:read']] },
       'Person.ssn': { policy: [['isAdmin']] },
+      // An interface: every field returning it, and every field of its implementations.
+      Node: { authenticated: true },
     },
   },
   {
@@ -155,6 +162,18 @@ for (const engine of ENGINES) {
       assert.deepEqual(errorsOf(refused.body), [{ path: ['raise'], code: 'FORBIDDEN' }]);
       const granted = await gateway.query(mutation, { by: 5 }, as({ scopes: ['hr:write'] }));
       assert.deepEqual(granted.body, { data: { raise: 15 } });
+    });
+
+    it('an interface by coordinate protects its implementations, however they are reached', async () => {
+      const gateway = await on();
+      const anonymous = await gateway.query('{ motd node(id: "b1") { id } badge { id label } }');
+      assert.deepEqual(anonymous.body.data, { motd: 'welcome', node: null, badge: null });
+      assert.deepEqual(errorsOf(anonymous.body), [
+        { path: ['node'], code: 'UNAUTHENTICATED' },
+        { path: ['badge'], code: 'UNAUTHENTICATED' },
+      ]);
+      const signedIn = await gateway.query('{ badge { id label } }', undefined, as({}));
+      assert.deepEqual(signedIn.body, { data: { badge: { id: 'b1', label: 'gold' } } });
     });
 
     it('REST API: a field and a type (every field returning it) by coordinate', async () => {
