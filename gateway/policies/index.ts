@@ -7,6 +7,8 @@
  * - `prepare`, given to the supergraph before the engine's: builds the index of each new schema
  *   (build-index.ts); a schema whose policies cannot all be enforced never goes in service
  *   (CONFIG_INVALID naming each coordinate; at startup the gateway does not start).
+ * - the plugin, at validation: an alias the gateway reserves (`__gatehouse...`, reserved-alias.ts)
+ *   is refused (GRAPHQL_VALIDATION_FAILED).
  * - the plugin, before the engine: the operation loses the fields its caller may not see
  *   (decide.ts, rewrite.ts), cached per (document, outcome), so the engine plans each outcome
  *   once; the answer then gets `null` and an UNAUTHENTICATED or FORBIDDEN error at each of their
@@ -33,6 +35,7 @@ import { normalizeOptions, type PoliciesOptions, type ResolvedPolicies } from '.
 import { createDecider, type Decider } from './decide.ts';
 import { deniedError, included, patchData } from './patch.ts';
 import type { PolicyCheck } from './requirements.ts';
+import { ReservedAliasRule } from './reserved-alias.ts';
 import type { PathNode, Rewrite } from './rewrite.ts';
 
 export type { PoliciesOptions } from './config.ts';
@@ -114,6 +117,9 @@ export function createFieldPolicies(options: PoliciesOptions & { logger: Logger 
       if (!hasSchema && refused !== undefined) throw refused;
     },
     plugin: {
+      onValidate({ addValidationRule }) {
+        addValidationRule(ReservedAliasRule);
+      },
       onExecute({ args, setResultAndStopExecution }) {
         return applied(args, setResultAndStopExecution)?.then((applied) => {
           if (applied === undefined) return undefined;

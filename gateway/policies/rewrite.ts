@@ -31,9 +31,10 @@ import {
   visit,
 } from 'graphql';
 import type { Verdict } from './requirements.ts';
+import { RESERVED_ALIAS_PREFIX } from './reserved-alias.ts';
 
-/** The alias of the `__typename` the rewrite adds; never in a client's answer. */
-export const TYPENAME_KEY = '__gatehouse_typename';
+/** The alias of the `__typename` the rewrite adds; never in a client's answer nor its operation. */
+export const TYPENAME_KEY = `${RESERVED_ALIAS_PREFIX}_typename`;
 
 export interface Removal {
   /** The response key (alias or name). */

@@ -213,6 +213,27 @@ for (const engine of ENGINES) {
       assert.deepEqual(root.body.data, { me: null });
     });
 
+    it('an alias the gateway reserves is refused at validation (GRAPHQL_VALIDATION_FAILED)', async () => {
+      const { gateway } = await on();
+      for (const query of [
+        '{ public __gatehouse_typename: __typename }',
+        '{ me { id __gatehouse_typename: name } }',
+        '{ __gatehouse_x: public }',
+      ]) {
+        const { status, body } = await gateway.query(query);
+        assert.equal(status, 400, query);
+        assert.equal(body.data, undefined, query);
+        assert.deepEqual(
+          (body.errors ?? []).map((e) => e.extensions?.code),
+          ['GRAPHQL_VALIDATION_FAILED'],
+          query,
+        );
+      }
+      // An alias that only looks like one is the client's.
+      const own = await gateway.query('{ _gatehouse: public }');
+      assert.deepEqual(own.body, { data: { _gatehouse: 'hello' } });
+    });
+
     it('@defer: the initial payload is answered; a refused field in a deferred fragment is never sent', async () => {
       const { gateway } = await on();
       const response = await gateway.yoga.fetch('http://gateway/graphql', {
