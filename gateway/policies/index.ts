@@ -162,14 +162,19 @@ export function createFieldPolicies(options: PoliciesOptions & { logger: Logger 
   };
 }
 
-/** Named policies for one request: each (policy, coordinate) runs once; a throw refuses. */
+/**
+ * Named policies for one request: each (policy, coordinate) runs once; a throw refuses. The
+ * results' map is made when a named policy is first consulted: most operations (all of them on a
+ * graph without policies) consult none.
+ */
 function policyCheck(
   resolved: ResolvedPolicies,
   identity: Identity | undefined,
   logger: Logger,
 ): PolicyCheck {
-  const results = new Map<string, Promise<boolean>>();
+  let results: Map<string, Promise<boolean>> | undefined;
   return (name, coordinate) => {
+    results ??= new Map();
     const key = `${name}\n${coordinate}`;
     let result = results.get(key);
     if (result === undefined) {
@@ -212,7 +217,11 @@ function rejection(root: PathNode, variables: Record<string, unknown>): GraphQLE
   return errors;
 }
 
-/** The operation's variables with their defaults (for `@include(if:)` / `@skip(if:)`). */
+/**
+ * The operation's variables with their defaults (for `@include(if:)` / `@skip(if:)`). Coerced
+ * here a second time (execute coerces them too): before execute, envelop has only the raw ones,
+ * and this runs once per operation that lost a field, never on the others.
+ */
 function variablesOf(args: ExecutionArgs): Record<string, unknown> {
   const raw = (args.variableValues ?? {}) as Record<string, unknown>;
   const operation = getOperationAST(args.document, args.operationName);
