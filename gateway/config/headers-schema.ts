@@ -61,7 +61,7 @@ const insertSchema = z
       .union([z.string().min(1), z.array(z.string().min(1)).min(1)])
       .optional()
       .describe(
-        'A verified claim: its name (`tenant_id`, `https://example.com/roles`), or its path as a list (`[org, id]`); strings as they are, other values as JSON',
+        'A verified claim: its name (`tenant_id`, `https://example.com/roles`), or its path as a list (`[org, id]`); strings as they are, other values as JSON; percent-encoded (UTF-8) unless printable ASCII without `%`',
       ),
   })
   .describe(

@@ -7,9 +7,11 @@
  *   own) applied to the client's request and verified identity, plus the correlation headers
  *   (`traceparent`, `tracestate`, `x-request-id`). Computed once per client request and rule set.
  *   Calls with different headers are never shared (the correlation headers aside).
- * - operation (`onExecute`): an operation for which some rule would send a value with a line
- *   break or another control character (or a claim that is not printable ASCII) is refused with
- *   HEADER_VALUE_INVALID (400) before it is planned: nothing is sent, nothing silently changed.
+ * - operation (`onExecute`): an operation for which some rule, of any subgraph, would send a
+ *   value with a line break or another control character is refused with HEADER_VALUE_INVALID
+ *   (400) before it is planned: nothing is sent, nothing silently changed. (The plan is not known
+ *   here, so every subgraph's rules are checked; values from identity that are not printable
+ *   ASCII are percent-encoded, not refused, so only control characters refuse.)
  * - response (`onExecutionResult`): the request id is returned in `x-request-id`.
  *
  * The rules were checked at startup by the config schema (`config/headers-schema.ts`).
@@ -45,7 +47,16 @@ export function createHeaderRules(options: HeaderRulesOptions = {}): Room {
       compileRules([...config.all.request, ...own.request]),
     ]),
   );
-  const ruleSets = [all, ...bySubgraph.values()];
+  // The operation's check: every rule that reads a client or identity value, of every rule set,
+  // once (a rule set fails exactly when one of its rules reads a value it cannot send). It builds
+  // no subgraph's headers: those are built, once, for the subgraphs the operation calls.
+  const reading = [
+    ...config.all.request,
+    ...Object.values(config.subgraphs).flatMap((own) => own.request),
+  ].filter(
+    (rule) => rule.propagate !== undefined || (rule.insert !== undefined && rule.insert.value === undefined),
+  );
+  const check = reading.length === 0 ? undefined : compileRules(reading);
 
   // Per client request: each rule set's outcome; the forwardable client headers are read once,
   // and only when a rule asks for them.
@@ -78,14 +89,16 @@ export function createHeaderRules(options: HeaderRulesOptions = {}): Room {
     }
     return outcome;
   };
-  /** The first rule set that would send a value it cannot, as an error; undefined when none. */
+  /** The first value some rule would send and cannot, as an error; undefined when none. */
   const refusal = (request: Request | undefined): ExecutionResult | undefined => {
-    if (request === undefined) return undefined;
-    for (const rules of ruleSets) {
-      const outcome = outcomeOf(request, rules);
-      if (!outcome.ok) return { errors: [invalidValue(outcome.header)] };
-    }
-    return undefined;
+    if (request === undefined || check === undefined) return undefined;
+    const outcome = check({
+      get client() {
+        return clientOf(request);
+      },
+      identity: identityOf(request),
+    });
+    return outcome.ok ? undefined : { errors: [invalidValue(outcome.header)] };
   };
 
   return {
