@@ -40,7 +40,7 @@ const propagateSchema = z
     matching: regex
       .optional()
       .describe(
-        'Forward every client header whose name matches this regular expression (JavaScript, any case)',
+        'Forward every client header whose name matches this regular expression (JavaScript, any case); never `authorization`, `cookie` or the headers `auth` reads a token or API key from (forward those with `named`)',
       ),
     rename: name.optional().describe('With `named`: the name the subgraph receives it under'),
     default: value.optional().describe('With `named`: the value sent when the client sent none'),

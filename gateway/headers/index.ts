@@ -25,12 +25,18 @@ import { type HeadersConfig, identityHeaders } from '../config/headers-schema.ts
 import type { Room } from '../room.ts';
 import { canonicalName, forwardableHeaders } from './client-headers.ts';
 import { correlationHeaders, requestIdOf } from './correlation.ts';
-import { REQUEST_ID } from './names.ts';
+import { CREDENTIAL_HEADERS, REQUEST_ID } from './names.ts';
 import { type CompiledRules, compileRules, type RuleOutcome } from './rules.ts';
 
 export interface HeaderRulesOptions {
   /** The `headers` section of the config, resolved. @default { all: { request: [] }, subgraphs: {} } */
   rules?: HeadersConfig;
+  /**
+   * Headers that carry a credential besides `authorization` and `cookie` (the auth config's
+   * `token.header`, `apiKeys.header`): a `propagate: { matching }` rule never forwards them, nor
+   * those two; a `named` rule does. @default []
+   */
+  credentialHeaders?: readonly (string | undefined)[];
 }
 
 const NO_RULES: HeadersConfig = { all: { request: [] }, subgraphs: {} };
@@ -40,11 +46,15 @@ export function createHeaderRules(options: HeaderRulesOptions = {}): Room {
   const config = options.rules ?? NO_RULES;
   // Compared as CGI-style backends read names (client-headers.ts).
   const fromIdentity = new Set([...identityHeaders(config)].map(canonicalName));
-  const all = compileRules(config.all.request);
+  const credentials = new Set([
+    ...CREDENTIAL_HEADERS,
+    ...(options.credentialHeaders ?? []).flatMap((name) => (name === undefined ? [] : [name.toLowerCase()])),
+  ]);
+  const all = compileRules(config.all.request, credentials);
   const bySubgraph = new Map(
     Object.entries(config.subgraphs).map(([name, own]) => [
       name,
-      compileRules([...config.all.request, ...own.request]),
+      compileRules([...config.all.request, ...own.request], credentials),
     ]),
   );
   // The operation's check: every rule that reads a client or identity value, of every rule set,
@@ -56,7 +66,7 @@ export function createHeaderRules(options: HeaderRulesOptions = {}): Room {
   ].filter(
     (rule) => rule.propagate !== undefined || (rule.insert !== undefined && rule.insert.value === undefined),
   );
-  const check = reading.length === 0 ? undefined : compileRules(reading);
+  const check = reading.length === 0 ? undefined : compileRules(reading, credentials);
 
   // Per client request: each rule set's outcome; the forwardable client headers are read once,
   // and only when a rule asks for them.

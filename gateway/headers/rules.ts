@@ -9,6 +9,7 @@
 import type { Identity } from '../../core/identity.ts';
 import type { HeaderRuleConfig } from '../config/headers-schema.ts';
 import { claimValue, encodeIdentityValue, identityValue } from './identity-values.ts';
+import { CREDENTIAL_HEADERS } from './names.ts';
 
 export interface RuleInputs {
   /** The client headers rules may forward (lower-case names); empty for a call made for no client. */
@@ -27,8 +28,15 @@ const SENDABLE = /^[\t\x20-\x7e\x80-\xff]*$/;
 /** A step: changes `out`; returns the name of a header whose value cannot be sent. */
 type Step = (out: Record<string, string>, inputs: RuleInputs) => string | undefined;
 
-export function compileRules(rules: readonly HeaderRuleConfig[]): CompiledRules {
-  const steps = rules.map(compileRule);
+/**
+ * `credentials`: lower-case names a `matching` rule never forwards (`authorization`, `cookie`,
+ * the auth config's token and API key headers); a `named` rule forwards them.
+ */
+export function compileRules(
+  rules: readonly HeaderRuleConfig[],
+  credentials: ReadonlySet<string> = CREDENTIAL_HEADERS,
+): CompiledRules {
+  const steps = rules.map((rule) => compileRule(rule, credentials));
   return function applyHeaderRules(inputs) {
     const out: Record<string, string> = {};
     for (const step of steps) {
@@ -39,7 +47,7 @@ export function compileRules(rules: readonly HeaderRuleConfig[]): CompiledRules 
   };
 }
 
-function compileRule(rule: HeaderRuleConfig): Step {
+function compileRule(rule: HeaderRuleConfig, credentials: ReadonlySet<string>): Step {
   const { propagate, insert, remove } = rule;
   if (propagate?.named !== undefined) {
     const { named, rename = named, default: fallback } = propagate;
@@ -55,7 +63,7 @@ function compileRule(rule: HeaderRuleConfig): Step {
     const re = new RegExp(propagate.matching, 'i');
     return (out, { client }) => {
       for (const [name, value] of client) {
-        if (!re.test(name)) continue;
+        if (credentials.has(name) || !re.test(name)) continue;
         if (!SENDABLE.test(value)) return name;
         out[name] = value;
       }
