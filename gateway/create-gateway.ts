@@ -181,8 +181,12 @@ export function createGateway(options: GatewayOptions): Gateway {
     // Operation stage, after the request stage set the caller's identity: an operation whose
     // headers cannot be sent is refused before it is planned. Subgraph stage: its `headers` hook
     // (config `headers`, and traceparent and the request id) runs in `call-headers`, before dedup.
-    // Response stage: the request id goes back in `x-request-id`.
-    createHeaderRules({ rules: config.headers }),
+    // Response stage: the request id goes back in `x-request-id`. The headers auth reads a
+    // credential from are never forwarded by a `matching` rule.
+    createHeaderRules({
+      rules: config.headers,
+      credentialHeaders: [config.auth.token.header, config.auth.apiKeys?.header],
+    }),
     // Operation stage: `@defer` validated; dropped for a client that accepts no stream. Before
     // the engine, which sees the operation as it will run.
     { name: 'incremental-delivery', plugin: useIncrementalDelivery({ streams: engine.runsPlans }) },

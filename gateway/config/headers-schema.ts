@@ -40,7 +40,7 @@ const propagateSchema = z
     matching: regex
       .optional()
       .describe(
-        'Forward every client header whose name matches this regular expression (JavaScript, any case)',
+        'Forward every client header whose name matches this regular expression (JavaScript, any case); never `authorization`, `cookie` or the headers `auth` reads a token or API key from (forward those with `named`)',
       ),
     rename: name.optional().describe('With `named`: the name the subgraph receives it under'),
     default: value.optional().describe('With `named`: the value sent when the client sent none'),
@@ -61,7 +61,7 @@ const insertSchema = z
       .union([z.string().min(1), z.array(z.string().min(1)).min(1)])
       .optional()
       .describe(
-        'A verified claim: its name (`tenant_id`, `https://example.com/roles`), or its path as a list (`[org, id]`); strings as they are, other values as JSON',
+        'A verified claim: its name (`tenant_id`, `https://example.com/roles`), or its path as a list (`[org, id]`); strings as they are, other values as JSON; percent-encoded (UTF-8) unless printable ASCII without `%`',
       ),
   })
   .describe(

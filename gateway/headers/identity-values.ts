@@ -58,3 +58,26 @@ export function asciiJson(value: unknown): string {
     (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
   );
 }
+
+/** C0 controls but tab, and DEL: never sent, whatever their source (a line break splits headers). */
+const CONTROL = /[^\t\x20-\x7e\u0080-\uffff]/;
+/** What a value from identity is sent as is: printable ASCII (and tab) but `%`. */
+const AS_IS = /^[\t\x20-\x24\x26-\x7e]*$/;
+const utf8 = new TextEncoder();
+
+/**
+ * A value from identity as a header value: undefined when it holds a line break or another
+ * control character (refused). Otherwise percent-encoded when it holds anything but printable
+ * ASCII (RFC 8187 style, as in `filename*`): each character outside printable ASCII and each `%`
+ * written as the `%XX` of its UTF-8 bytes, so `decodeURIComponent` gives back the value
+ * (`José` is `Jos%C3%A9`; printable ASCII without `%` is unchanged).
+ */
+export function encodeIdentityValue(value: string): string | undefined {
+  if (CONTROL.test(value)) return undefined;
+  if (AS_IS.test(value)) return value;
+  return value.replace(/[^\t\x20-\x24\x26-\x7e]+/g, (run) => {
+    let out = '';
+    for (const byte of utf8.encode(run)) out += `%${byte.toString(16).toUpperCase().padStart(2, '0')}`;
+    return out;
+  });
+}

@@ -7,9 +7,11 @@
  *   own) applied to the client's request and verified identity, plus the correlation headers
  *   (`traceparent`, `tracestate`, `x-request-id`). Computed once per client request and rule set.
  *   Calls with different headers are never shared (the correlation headers aside).
- * - operation (`onExecute`): an operation for which some rule would send a value with a line
- *   break or another control character (or a claim that is not printable ASCII) is refused with
- *   HEADER_VALUE_INVALID (400) before it is planned: nothing is sent, nothing silently changed.
+ * - operation (`onExecute`): an operation for which some rule, of any subgraph, would send a
+ *   value with a line break or another control character is refused with HEADER_VALUE_INVALID
+ *   (400) before it is planned: nothing is sent, nothing silently changed. (The plan is not known
+ *   here, so every subgraph's rules are checked; values from identity that are not printable
+ *   ASCII are percent-encoded, not refused, so only control characters refuse.)
  * - response (`onExecutionResult`): the request id is returned in `x-request-id`.
  *
  * The rules were checked at startup by the config schema (`config/headers-schema.ts`).
@@ -23,12 +25,18 @@ import { type HeadersConfig, identityHeaders } from '../config/headers-schema.ts
 import type { Room } from '../room.ts';
 import { canonicalName, forwardableHeaders } from './client-headers.ts';
 import { correlationHeaders, requestIdOf } from './correlation.ts';
-import { REQUEST_ID } from './names.ts';
+import { CREDENTIAL_HEADERS, REQUEST_ID } from './names.ts';
 import { type CompiledRules, compileRules, type RuleOutcome } from './rules.ts';
 
 export interface HeaderRulesOptions {
   /** The `headers` section of the config, resolved. @default { all: { request: [] }, subgraphs: {} } */
   rules?: HeadersConfig;
+  /**
+   * Headers that carry a credential besides `authorization` and `cookie` (the auth config's
+   * `token.header`, `apiKeys.header`): a `propagate: { matching }` rule never forwards them, nor
+   * those two; a `named` rule does. @default []
+   */
+  credentialHeaders?: readonly (string | undefined)[];
 }
 
 const NO_RULES: HeadersConfig = { all: { request: [] }, subgraphs: {} };
@@ -38,14 +46,27 @@ export function createHeaderRules(options: HeaderRulesOptions = {}): Room {
   const config = options.rules ?? NO_RULES;
   // Compared as CGI-style backends read names (client-headers.ts).
   const fromIdentity = new Set([...identityHeaders(config)].map(canonicalName));
-  const all = compileRules(config.all.request);
+  const credentials = new Set([
+    ...CREDENTIAL_HEADERS,
+    ...(options.credentialHeaders ?? []).flatMap((name) => (name === undefined ? [] : [name.toLowerCase()])),
+  ]);
+  const all = compileRules(config.all.request, credentials);
   const bySubgraph = new Map(
     Object.entries(config.subgraphs).map(([name, own]) => [
       name,
-      compileRules([...config.all.request, ...own.request]),
+      compileRules([...config.all.request, ...own.request], credentials),
     ]),
   );
-  const ruleSets = [all, ...bySubgraph.values()];
+  // The operation's check: every rule that reads a client or identity value, of every rule set,
+  // once (a rule set fails exactly when one of its rules reads a value it cannot send). It builds
+  // no subgraph's headers: those are built, once, for the subgraphs the operation calls.
+  const reading = [
+    ...config.all.request,
+    ...Object.values(config.subgraphs).flatMap((own) => own.request),
+  ].filter(
+    (rule) => rule.propagate !== undefined || (rule.insert !== undefined && rule.insert.value === undefined),
+  );
+  const check = reading.length === 0 ? undefined : compileRules(reading, credentials);
 
   // Per client request: each rule set's outcome; the forwardable client headers are read once,
   // and only when a rule asks for them.
@@ -78,14 +99,16 @@ export function createHeaderRules(options: HeaderRulesOptions = {}): Room {
     }
     return outcome;
   };
-  /** The first rule set that would send a value it cannot, as an error; undefined when none. */
+  /** The first value some rule would send and cannot, as an error; undefined when none. */
   const refusal = (request: Request | undefined): ExecutionResult | undefined => {
-    if (request === undefined) return undefined;
-    for (const rules of ruleSets) {
-      const outcome = outcomeOf(request, rules);
-      if (!outcome.ok) return { errors: [invalidValue(outcome.header)] };
-    }
-    return undefined;
+    if (request === undefined || check === undefined) return undefined;
+    const outcome = check({
+      get client() {
+        return clientOf(request);
+      },
+      identity: identityOf(request),
+    });
+    return outcome.ok ? undefined : { errors: [invalidValue(outcome.header)] };
   };
 
   return {

@@ -46,3 +46,9 @@ export const GATEWAY_PREFIX = 'x-gatehouse-';
 
 /** A token of RFC 9110: what a header name may hold. */
 export const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+
+/**
+ * Credentials: never forwarded by a `propagate: { matching }` rule (a rule that names one with
+ * `named` forwards it). With the headers the auth config reads a credential from.
+ */
+export const CREDENTIAL_HEADERS: ReadonlySet<string> = new Set(['authorization', 'cookie']);

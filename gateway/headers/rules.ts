@@ -2,11 +2,14 @@
  * One subgraph's header rules, compiled once: a function from the client's forwardable headers
  * and the verified caller to the headers a call carries, applying the rules in order on one set
  * of outgoing headers (`propagate` copies from the client, `insert` sets, `remove` deletes what
- * earlier rules set). A value that cannot be sent stops it: the outcome names the header.
+ * earlier rules set). A value that cannot be sent (a line break or another control character)
+ * stops it: the outcome names the header. Values from identity that are not printable ASCII are
+ * percent-encoded (`encodeIdentityValue`), never refused.
  */
 import type { Identity } from '../../core/identity.ts';
 import type { HeaderRuleConfig } from '../config/headers-schema.ts';
-import { claimValue, identityValue } from './identity-values.ts';
+import { claimValue, encodeIdentityValue, identityValue } from './identity-values.ts';
+import { CREDENTIAL_HEADERS } from './names.ts';
 
 export interface RuleInputs {
   /** The client headers rules may forward (lower-case names); empty for a call made for no client. */
@@ -21,14 +24,19 @@ export type CompiledRules = (inputs: RuleInputs) => RuleOutcome;
 
 /** What a client value may hold: no line break or other control character (tab aside). */
 const SENDABLE = /^[\t\x20-\x7e\x80-\xff]*$/;
-/** Values from claims: printable ASCII only (`identity: claims` escapes the rest). */
-const PRINTABLE = /^[\t\x20-\x7e]*$/;
 
 /** A step: changes `out`; returns the name of a header whose value cannot be sent. */
 type Step = (out: Record<string, string>, inputs: RuleInputs) => string | undefined;
 
-export function compileRules(rules: readonly HeaderRuleConfig[]): CompiledRules {
-  const steps = rules.map(compileRule);
+/**
+ * `credentials`: lower-case names a `matching` rule never forwards (`authorization`, `cookie`,
+ * the auth config's token and API key headers); a `named` rule forwards them.
+ */
+export function compileRules(
+  rules: readonly HeaderRuleConfig[],
+  credentials: ReadonlySet<string> = CREDENTIAL_HEADERS,
+): CompiledRules {
+  const steps = rules.map((rule) => compileRule(rule, credentials));
   return function applyHeaderRules(inputs) {
     const out: Record<string, string> = {};
     for (const step of steps) {
@@ -39,7 +47,7 @@ export function compileRules(rules: readonly HeaderRuleConfig[]): CompiledRules 
   };
 }
 
-function compileRule(rule: HeaderRuleConfig): Step {
+function compileRule(rule: HeaderRuleConfig, credentials: ReadonlySet<string>): Step {
   const { propagate, insert, remove } = rule;
   if (propagate?.named !== undefined) {
     const { named, rename = named, default: fallback } = propagate;
@@ -55,7 +63,7 @@ function compileRule(rule: HeaderRuleConfig): Step {
     const re = new RegExp(propagate.matching, 'i');
     return (out, { client }) => {
       for (const [name, value] of client) {
-        if (!re.test(name)) continue;
+        if (credentials.has(name) || !re.test(name)) continue;
         if (!SENDABLE.test(value)) return name;
         out[name] = value;
       }
@@ -76,8 +84,10 @@ function compileRule(rule: HeaderRuleConfig): Step {
         delete out[name];
         return undefined;
       }
-      if (!PRINTABLE.test(value)) return name;
-      out[name] = value;
+      // The claims header (`identity: claims`) is ASCII JSON already, sent as it is.
+      const sent = field === 'claims' ? value : encodeIdentityValue(value);
+      if (sent === undefined) return name;
+      out[name] = sent;
       return undefined;
     };
   }

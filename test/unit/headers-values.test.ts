@@ -3,7 +3,12 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { Identity } from '../../core/identity.ts';
 import { correlationHeaders, requestIdOf } from '../../gateway/headers/correlation.ts';
-import { asciiJson, claimValue, identityValue } from '../../gateway/headers/identity-values.ts';
+import {
+  asciiJson,
+  claimValue,
+  encodeIdentityValue,
+  identityValue,
+} from '../../gateway/headers/identity-values.ts';
 
 const identity = (claims: Record<string, unknown>): Identity => ({
   kind: 'jwt',
@@ -47,6 +52,24 @@ describe('header values from identity', () => {
     const json = asciiJson(value);
     assert.match(json, /^[\x20-\x7e]*$/);
     assert.deepEqual(JSON.parse(json), value);
+  });
+});
+
+describe('identity values as header values', () => {
+  it('keeps printable ASCII, percent-encodes the rest (UTF-8, and `%`) so decodeURIComponent reads it back', () => {
+    assert.equal(encodeIdentityValue('user-1 a\tb'), 'user-1 a\tb');
+    assert.equal(encodeIdentityValue('José'), 'Jos%C3%A9');
+    for (const value of ['José Ñandú 李 😀', '100%', '%C3%A9', '\u0085']) {
+      const sent = String(encodeIdentityValue(value));
+      assert.match(sent, /^[\x20-\x7e]*$/);
+      assert.equal(decodeURIComponent(sent), value);
+    }
+  });
+
+  it('refuses line breaks and other control characters', () => {
+    for (const value of ['a\r\nb', 'a\nb', 'a\u0000', 'a\u007f']) {
+      assert.equal(encodeIdentityValue(value), undefined, JSON.stringify(value));
+    }
   });
 });
 
