@@ -24,6 +24,8 @@ export interface ResolvedAuth {
   introspect?: Introspector;
   /** Longest reuse of an introspection answer, in ms. */
   introspectionMaxAge: number;
+  /** How long an introspection refusal is kept, in ms (0: not kept). */
+  introspectionNegativeTtl: number;
 }
 
 export interface NormalizeContext {
@@ -83,6 +85,7 @@ export function normalizeAuth(config: AuthConfig, context: NormalizeContext): Re
       clientSecret:
         introspection.clientSecret && secret(introspection.clientSecret, 'auth.introspection.clientSecret'),
       timeout: introspection.timeout,
+      audience: introspection.audience,
       claims: config.claims,
     });
   if (problems.length > 0) throw new GatehouseError('CONFIG_INVALID', 'invalid auth configuration', problems);
@@ -100,5 +103,6 @@ export function normalizeAuth(config: AuthConfig, context: NormalizeContext): Re
     apiKeys: config.apiKeys && createApiKeyLookup(config.apiKeys),
     introspect,
     introspectionMaxAge: introspection?.maxAge ?? 0,
+    introspectionNegativeTtl: introspection?.negativeCacheTtl ?? 0,
   };
 }
