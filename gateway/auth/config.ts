@@ -8,6 +8,7 @@ import { GatehouseError } from '../../core/errors.ts';
 import { type AuthConfig, secretProblem } from '../config/auth-schema.ts';
 import type { Logger } from '../logger/index.ts';
 import { type ApiKeyLookup, createApiKeyLookup } from './api-keys.ts';
+import { isPlaintextRemote } from './bounded-body.ts';
 import type { ExtractOptions } from './extract.ts';
 import { createIntrospector, type Introspector } from './introspection.ts';
 import { fileKeySet, type KeySource, remoteKeySet } from './jwks.ts';
@@ -47,6 +48,17 @@ export function normalizeAuth(config: AuthConfig, context: NormalizeContext): Re
     return found ?? '';
   };
   const { jwt, introspection } = config;
+  // Allowed (a private network may be trusted), but keys or answers in clear text can be changed
+  // on the way: whoever can do that can sign in as anyone.
+  for (const [path, url] of [
+    ['auth.jwt.jwks.url', jwt?.jwks.url],
+    ['auth.introspection.url', introspection?.url],
+  ] as const) {
+    if (url !== undefined && isPlaintextRemote(url))
+      context.logger.warn(`auth: ${path} is plain http:// to a host that is not loopback; use https://`, {
+        url,
+      });
+  }
   let jwtVerifier: JwtVerifier | undefined;
   if (jwt !== undefined) {
     let keys: KeySource;

@@ -7,6 +7,7 @@
  * the caller (until `exp`, at most `maxAge`; refusals for `negativeCacheTtl`).
  */
 import type { Identity } from '../../core/identity.ts';
+import { readBounded } from './bounded-body.ts';
 import { AuthFailure, type ClaimNames, identityFromClaims } from './claims.ts';
 
 export interface IntrospectionOptions {
@@ -49,9 +50,11 @@ export function createIntrospector(options: IntrospectionOptions): Introspector 
         signal: AbortSignal.timeout(options.timeout),
         redirect: 'error',
       });
-      const text = await response.text();
-      if (response.status !== 200) throw new Error(`introspection answered HTTP ${response.status}`);
-      if (text.length > MAX_ANSWER_BYTES) throw new Error('introspection answer larger than 64 KiB');
+      if (response.status !== 200) {
+        await response.body?.cancel();
+        throw new Error(`introspection answered HTTP ${response.status}`);
+      }
+      const text = await readBounded(response, MAX_ANSWER_BYTES, 'the introspection answer');
       answer = JSON.parse(text);
     } catch (cause) {
       throw new AuthFailure('token introspection failed', { cause });
