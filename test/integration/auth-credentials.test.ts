@@ -303,8 +303,10 @@ describe('auth: other key sources and token locations', () => {
       const token = await new SignJWT({ sub: 'h', exp: nowSeconds() + 60 })
         .setProtectedHeader({ alg: 'HS256' })
         .sign(new TextEncoder().encode(secret));
+      // With a cookie credential, a GET operation needs a preflight header (CSRF prevention).
+      const preflight = { 'graphql-preflight': '1' };
       for (const path of PATHS) {
-        assert.equal((await ask(url, path, bearer(token))).status, 200);
+        assert.equal((await ask(url, path, { ...bearer(token), ...preflight })).status, 200);
         assert.equal((await ask(url, path, bearer(await signJwt(key, { sub: 'r' })))).status, 401);
       }
     } finally {
@@ -327,11 +329,16 @@ describe('auth: other key sources and token locations', () => {
     try {
       const url = (await gateway.listen()).url;
       const token = await signJwt(key, { sub: 'f' });
+      // With a cookie credential, a GET operation needs a preflight header (CSRF prevention).
+      const preflight = { 'graphql-preflight': '1' };
       for (const path of PATHS) {
-        assert.equal((await ask(url, path, bearer(token))).status, 200);
-        assert.equal((await ask(url, path, { cookie: `theme=dark; session=${token}` })).status, 200);
-        assert.equal((await ask(url, path, { 'x-token': token })).status, 200);
-        assert.equal((await ask(url, path, { cookie: 'session=nope' })).status, 401);
+        assert.equal((await ask(url, path, { ...bearer(token), ...preflight })).status, 200);
+        assert.equal(
+          (await ask(url, path, { cookie: `theme=dark; session=${token}`, ...preflight })).status,
+          200,
+        );
+        assert.equal((await ask(url, path, { 'x-token': token, ...preflight })).status, 200);
+        assert.equal((await ask(url, path, { cookie: 'session=nope', ...preflight })).status, 401);
       }
     } finally {
       await gateway.close();
