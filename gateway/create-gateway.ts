@@ -143,10 +143,15 @@ export function createGateway(options: GatewayOptions): Gateway {
     ...(graphiql ? [{ name: 'graphiql', plugin: graphiql.plugin, requestPaths: [graphiql.assetsPath] }] : []),
     // Request stage, before any body is read: POSTs a browser may send cross-site without a
     // preflight (forms, text/plain, multipart without uploads) are refused. It passes every JSON
-    // POST untouched, so the fast path (which takes only those) stays on.
+    // POST untouched, so the fast path (which takes only those) stays on. With a cookie credential
+    // (sent by the browser by itself), a GET operation needs a preflight header too.
     {
       name: 'csrf',
-      plugin: useCsrfPrevention({ ...config.server.csrf, uploads: config.server.uploads }),
+      plugin: useCsrfPrevention({
+        ...config.server.csrf,
+        uploads: config.server.uploads,
+        cookieCredentials: config.auth.token.cookie !== undefined,
+      }),
       passesJsonPosts: true,
     },
     // Request stage, after health and GraphiQL (they answer with no caller), before any GraphQL

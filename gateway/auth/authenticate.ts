@@ -2,14 +2,17 @@
  * One request's caller, from its credential (`extract.ts`): undefined when it carries none, an
  * identity when it proves one, an `AuthFailure` otherwise. Tokens go through the verification
  * cache first, so a token seen before costs a hash and a map lookup; API keys cost a hash and
- * the comparisons, and are not cached.
+ * the comparisons, and are not cached. Concurrent requests with one token share one verification
+ * in flight (keyed by its digest), and an introspection refusal is kept for
+ * `auth.introspection.negativeCacheTtl`: a flood of one bogus opaque token costs the
+ * authorization server one call, not one per request.
  *
  * Every verification that actually runs is published on the `gatehouse:auth:verify` diagnostics
  * channel (`{ kind, ok }`), free when nobody listens: the seam tests and metrics count them by.
  */
 import diagnostics from 'node:diagnostics_channel';
 import type { Identity } from '../../core/identity.ts';
-import { createVerificationCache } from './cache.ts';
+import { createVerificationCache, digest } from './cache.ts';
 import { AuthFailure } from './claims.ts';
 import type { ResolvedAuth } from './config.ts';
 import { extractCredential } from './extract.ts';
@@ -27,6 +30,10 @@ export type Authenticate = (headers: Headers) => Outcome | Promise<Outcome>;
 
 export function createAuthenticate(auth: ResolvedAuth): Authenticate {
   const cache = createVerificationCache(auth.cacheSize);
+  // Refusals by introspection, kept briefly (bounded like the cache): each one cost a call.
+  const refused = createVerificationCache<AuthFailure>(auth.cacheSize);
+  // Verifications in flight, by token digest: process-wide, like the cache they fill.
+  const inFlight = new Map<string, Promise<Outcome>>();
   const publish = (kind: string, ok: boolean) => {
     if (verifyChannel.hasSubscribers) verifyChannel.publish({ kind, ok });
   };
@@ -53,9 +60,21 @@ export function createAuthenticate(auth: ResolvedAuth): Authenticate {
       return { identity };
     } catch (error) {
       publish(kind, false);
-      if (error instanceof AuthFailure) return { failure: error };
-      throw error;
+      if (!(error instanceof AuthFailure)) throw error;
+      if (kind === 'introspection' && auth.introspectionNegativeTtl > 0)
+        refused.set(token, error, Date.now() + auth.introspectionNegativeTtl);
+      return { failure: error };
     }
+  };
+  /** One verification per token at a time: later requests wait for the one running. */
+  const shared = (token: string): Promise<Outcome> => {
+    const key = digest(token);
+    let pending = inFlight.get(key);
+    if (pending === undefined) {
+      pending = verify(token).finally(() => inFlight.delete(key));
+      inFlight.set(key, pending);
+    }
+    return pending;
   };
 
   return function authenticate(headers) {
@@ -77,7 +96,9 @@ export function createAuthenticate(auth: ResolvedAuth): Authenticate {
       }
     }
     const cached = cache.get(value);
-    return cached !== undefined ? { identity: cached } : verify(value);
+    if (cached !== undefined) return { identity: cached };
+    const failure = refused.size > 0 ? refused.get(value) : undefined;
+    return failure !== undefined ? { failure } : shared(value);
   };
 }
 

@@ -7,21 +7,24 @@
 import { createHash } from 'node:crypto';
 import type { Identity } from '../../core/identity.ts';
 
-interface Entry {
-  identity: Identity;
+interface Entry<T> {
+  value: T;
   /** Past this (ms since the epoch), the entry is not used. */
   until: number;
 }
 
-export interface VerificationCache {
-  get(credential: string): Identity | undefined;
-  /** Keeps `identity` for `credential` until `until` (ms since the epoch). */
-  set(credential: string, identity: Identity, until: number): void;
+export interface VerificationCache<T = Identity> {
+  get(credential: string): T | undefined;
+  /** Keeps `value` for `credential` until `until` (ms since the epoch). */
+  set(credential: string, value: T, until: number): void;
   readonly size: number;
 }
 
-export function createVerificationCache(maxEntries: number, now: () => number = Date.now): VerificationCache {
-  const entries = new Map<string, Entry>();
+export function createVerificationCache<T = Identity>(
+  maxEntries: number,
+  now: () => number = Date.now,
+): VerificationCache<T> {
+  const entries = new Map<string, Entry<T>>();
   return {
     get(credential) {
       const key = digest(credential);
@@ -31,14 +34,14 @@ export function createVerificationCache(maxEntries: number, now: () => number = 
       if (entry.until <= now()) return undefined;
       // Moved to the end: the most recently used are evicted last.
       entries.set(key, entry);
-      return entry.identity;
+      return entry.value;
     },
-    set(credential, identity, until) {
+    set(credential, value, until) {
       if (until <= now()) return;
       const key = digest(credential);
       entries.delete(key);
       while (entries.size >= maxEntries) entries.delete(entries.keys().next().value as string);
-      entries.set(key, { identity, until });
+      entries.set(key, { value, until });
     },
     get size() {
       return entries.size;

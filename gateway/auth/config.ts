@@ -8,6 +8,7 @@ import { GatehouseError } from '../../core/errors.ts';
 import { type AuthConfig, secretProblem } from '../config/auth-schema.ts';
 import type { Logger } from '../logger/index.ts';
 import { type ApiKeyLookup, createApiKeyLookup } from './api-keys.ts';
+import { isPlaintextRemote } from './bounded-body.ts';
 import type { ExtractOptions } from './extract.ts';
 import { createIntrospector, type Introspector } from './introspection.ts';
 import { fileKeySet, type KeySource, remoteKeySet } from './jwks.ts';
@@ -24,6 +25,8 @@ export interface ResolvedAuth {
   introspect?: Introspector;
   /** Longest reuse of an introspection answer, in ms. */
   introspectionMaxAge: number;
+  /** How long an introspection refusal is kept, in ms (0: not kept). */
+  introspectionNegativeTtl: number;
 }
 
 export interface NormalizeContext {
@@ -45,6 +48,17 @@ export function normalizeAuth(config: AuthConfig, context: NormalizeContext): Re
     return found ?? '';
   };
   const { jwt, introspection } = config;
+  // Allowed (a private network may be trusted), but keys or answers in clear text can be changed
+  // on the way: whoever can do that can sign in as anyone.
+  for (const [path, url] of [
+    ['auth.jwt.jwks.url', jwt?.jwks.url],
+    ['auth.introspection.url', introspection?.url],
+  ] as const) {
+    if (url !== undefined && isPlaintextRemote(url))
+      context.logger.warn(`auth: ${path} is plain http:// to a host that is not loopback; use https://`, {
+        url,
+      });
+  }
   let jwtVerifier: JwtVerifier | undefined;
   if (jwt !== undefined) {
     let keys: KeySource;
@@ -83,6 +97,7 @@ export function normalizeAuth(config: AuthConfig, context: NormalizeContext): Re
       clientSecret:
         introspection.clientSecret && secret(introspection.clientSecret, 'auth.introspection.clientSecret'),
       timeout: introspection.timeout,
+      audience: introspection.audience,
       claims: config.claims,
     });
   if (problems.length > 0) throw new GatehouseError('CONFIG_INVALID', 'invalid auth configuration', problems);
@@ -100,5 +115,6 @@ export function normalizeAuth(config: AuthConfig, context: NormalizeContext): Re
     apiKeys: config.apiKeys && createApiKeyLookup(config.apiKeys),
     introspect,
     introspectionMaxAge: introspection?.maxAge ?? 0,
+    introspectionNegativeTtl: introspection?.negativeCacheTtl ?? 0,
   };
 }

@@ -2,9 +2,12 @@
  * OAuth 2.0 token introspection (RFC 7662) for opaque tokens: the token is POSTed to the
  * authorization server, which says whether it is `active` and what it grants. `active: false`,
  * an error answer, a timeout or an unreachable server all fail closed (401): a token nobody can
- * vouch for is not a caller. Answers are cached by the caller (until `exp`, at most `maxAge`).
+ * vouch for is not a caller. With `audience`, the answer's `aud` must name one of its values
+ * (RFC 7662 §4: a token issued for another resource server is not for us). Answers are cached by
+ * the caller (until `exp`, at most `maxAge`; refusals for `negativeCacheTtl`).
  */
 import type { Identity } from '../../core/identity.ts';
+import { readBounded } from './bounded-body.ts';
 import { AuthFailure, type ClaimNames, identityFromClaims } from './claims.ts';
 
 export interface IntrospectionOptions {
@@ -13,6 +16,8 @@ export interface IntrospectionOptions {
   clientSecret?: string;
   /** Deadline of one call, in ms. */
   timeout: number;
+  /** Accepted `aud` values; absent: not checked. */
+  audience?: string | readonly string[];
   claims: ClaimNames;
 }
 
@@ -22,6 +27,10 @@ export type Introspector = (token: string) => Promise<Identity>;
 const MAX_ANSWER_BYTES = 64 * 1024; // 64 KiB
 
 export function createIntrospector(options: IntrospectionOptions): Introspector {
+  const audiences =
+    options.audience === undefined
+      ? undefined
+      : new Set(typeof options.audience === 'string' ? [options.audience] : options.audience);
   const headers: Record<string, string> = {
     'content-type': 'application/x-www-form-urlencoded',
     accept: 'application/json',
@@ -41,9 +50,11 @@ export function createIntrospector(options: IntrospectionOptions): Introspector 
         signal: AbortSignal.timeout(options.timeout),
         redirect: 'error',
       });
-      const text = await response.text();
-      if (response.status !== 200) throw new Error(`introspection answered HTTP ${response.status}`);
-      if (text.length > MAX_ANSWER_BYTES) throw new Error('introspection answer larger than 64 KiB');
+      if (response.status !== 200) {
+        await response.body?.cancel();
+        throw new Error(`introspection answered HTTP ${response.status}`);
+      }
+      const text = await readBounded(response, MAX_ANSWER_BYTES, 'the introspection answer');
       answer = JSON.parse(text);
     } catch (cause) {
       throw new AuthFailure('token introspection failed', { cause });
@@ -54,6 +65,11 @@ export function createIntrospector(options: IntrospectionOptions): Introspector 
     const claims = answer as Record<string, unknown>;
     if (typeof claims.exp === 'number' && claims.exp * 1000 <= Date.now()) {
       throw new AuthFailure('introspected token expired');
+    }
+    if (audiences !== undefined) {
+      const aud = typeof claims.aud === 'string' ? [claims.aud] : Array.isArray(claims.aud) ? claims.aud : [];
+      if (!aud.some((value) => typeof value === 'string' && audiences.has(value)))
+        throw new AuthFailure('introspected token issued for another audience');
     }
     return identityFromClaims('introspection', claims, options.claims);
   };

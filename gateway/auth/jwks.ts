@@ -20,6 +20,7 @@ import {
 } from 'jose';
 import { GatehouseError } from '../../core/errors.ts';
 import type { Logger } from '../logger/index.ts';
+import { readBounded } from './bounded-body.ts';
 
 /** A key source for `jwtVerify`: a key (or a key lookup) for a token's protected header. */
 export type KeySource = JWTVerifyGetKey | Uint8Array;
@@ -106,8 +107,7 @@ async function fetchKeySet(url: string, timeout: number, closed?: AbortSignal): 
     await response.body?.cancel();
     throw new Error(`the JWKS endpoint answered HTTP ${response.status}`);
   }
-  const text = await response.text();
-  if (text.length > MAX_JWKS_BYTES) throw new Error('the JWKS is larger than 1 MiB');
+  const text = await readBounded(response, MAX_JWKS_BYTES, 'the JWKS');
   const jwks = JSON.parse(text) as unknown;
   if (!isKeySet(jwks)) throw new Error('the JWKS endpoint did not answer a JSON Web Key Set');
   return jwks;

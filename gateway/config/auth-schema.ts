@@ -122,6 +122,12 @@ export const introspectionSchema = z
     maxAge: duration(
       'Longest time an introspection answer is reused (shorter when the token expires sooner)',
     ).default(60_000),
+    negativeCacheTtl: duration(
+      'How long a refused token is refused again without asking the server (at most 1 minute: a token may become active)',
+    ).default(5_000),
+    audience: stringOrList
+      .optional()
+      .describe("Accepted `aud` values (the answer's `aud` needs one of them); absent: not checked"),
   })
   .describe('OAuth 2.0 token introspection for opaque tokens');
 
@@ -210,7 +216,17 @@ function checkAuth(auth: z.output<typeof authObject>, ctx: z.RefinementCtx): voi
       message: 'set both `clientId` and `clientSecret`, or neither',
     });
   }
+  if (auth.introspection && auth.introspection.negativeCacheTtl > MAX_NEGATIVE_TTL) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['introspection', 'negativeCacheTtl'],
+      message: `keep it at most ${MAX_NEGATIVE_TTL / 1000} s: a refusal is kept only to absorb floods, and a token refused by an outage would stay refused`,
+    });
+  }
 }
+
+/** Longest time a refused token is refused without asking again, in ms. */
+const MAX_NEGATIVE_TTL = 60_000; // 1 min
 
 function checkJwt(jwt: JwtConfig, ctx: z.RefinementCtx): void {
   const { jwks, algorithms } = jwt;

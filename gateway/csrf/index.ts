@@ -8,7 +8,11 @@
  * page cannot add cross-site without a preflight). Any other media type is answered
  * UNSUPPORTED_MEDIA_TYPE (HTTP 415, as GraphQL over HTTP says), a multipart upload without the
  * header BAD_REQUEST (HTTP 400), both before the body is read. GET never runs a mutation (Yoga
- * refuses it: 405, BAD_REQUEST).
+ * refuses it: 405, BAD_REQUEST), but a query by GET still runs as the user when a browser sends
+ * the credential by itself (`auth.token.cookie`), and its side effects (cost, rate limits, logs)
+ * are the attacker's to cause: so with `cookieCredentials`, a GET that carries an operation needs
+ * one of the preflight headers too (BAD_REQUEST, 400, as Apollo Server and Yoga's plugin do).
+ * GraphiQL's page is a GET without an operation, and its requests are JSON POSTs: unaffected.
  *
  * Its `onRequest` lets every POST of `application/json` through untouched: the room says so
  * (`Room.passesJsonPosts`), so the JSON fast path stays on.
@@ -23,14 +27,29 @@ export interface CsrfOptions {
   preflightHeaders: readonly string[];
   /** Multipart uploads are accepted. @default false */
   uploads: boolean;
+  /** A browser sends the credential by itself (`auth.token.cookie`): a GET operation needs a preflight header. @default false */
+  cookieCredentials?: boolean;
 }
+
+/** Search parameters that make a GET an operation (GraphQL over HTTP, persisted documents). */
+const OPERATION_PARAMS = ['query', 'documentId', 'extensions', 'operationName'];
 
 export function useCsrfPrevention(options: CsrfOptions): Plugin {
   const allowed = new Set(options.contentTypes.map((type) => type.toLowerCase()));
   const preflightHeaders = options.preflightHeaders.map((name) => name.toLowerCase());
   const preflighted = (headers: Headers) => preflightHeaders.some((name) => (headers.get(name) ?? '') !== '');
   return {
-    onRequest({ request, endResponse, fetchAPI }) {
+    onRequest({ request, url, endResponse, fetchAPI }) {
+      if (request.method === 'GET' && options.cookieCredentials === true) {
+        if (preflighted(request.headers) || !OPERATION_PARAMS.some((name) => url.searchParams.has(name)))
+          return;
+        const error = gatewayError(
+          'BAD_REQUEST',
+          `a GET operation needs one of the headers ${preflightHeaders.join(', ')} (CSRF prevention: the credential is a cookie)`,
+        );
+        endResponse(refusal(fetchAPI, error));
+        return;
+      }
       if (request.method !== 'POST') return;
       const mediaType = (request.headers.get('content-type') ?? '').split(';')[0]!.trim().toLowerCase();
       if (allowed.has(mediaType)) return;
@@ -45,12 +64,14 @@ export function useCsrfPrevention(options: CsrfOptions): Plugin {
               'UNSUPPORTED_MEDIA_TYPE',
               `POST bodies of type ${JSON.stringify(mediaType)} are not executed${mediaType === 'multipart/form-data' ? ' (server.uploads is off)' : ''}; send ${[...allowed].join(' or ')}`,
             );
-      endResponse(
-        new fetchAPI.Response(JSON.stringify({ errors: [error.toJSON()] }), {
-          status: ErrorCodes[error.extensions.code as ErrorCode].status,
-          headers: { 'content-type': 'application/json; charset=utf-8' },
-        }),
-      );
+      endResponse(refusal(fetchAPI, error));
     },
   };
+}
+
+function refusal(fetchAPI: { Response: typeof Response }, error: ReturnType<typeof gatewayError>): Response {
+  return new fetchAPI.Response(JSON.stringify({ errors: [error.toJSON()] }), {
+    status: ErrorCodes[error.extensions.code as ErrorCode].status,
+    headers: { 'content-type': 'application/json; charset=utf-8' },
+  });
 }

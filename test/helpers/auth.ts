@@ -124,6 +124,8 @@ export interface IntrospectionServer extends CountingServer {
 /** An RFC 7662 endpoint on loopback: answers `answers[token]`, or `{ active: false }`. */
 export async function startIntrospectionServer(
   answers: Record<string, Record<string, unknown>>,
+  /** Time each answer is held back, in ms (so that concurrent requests overlap). */
+  delay = 0,
 ): Promise<IntrospectionServer> {
   let count = 0;
   let authorization: string | undefined;
@@ -134,6 +136,7 @@ export async function startIntrospectionServer(
     for await (const chunk of req) body += chunk;
     const token = new URLSearchParams(body).get('token') ?? '';
     const answer = Object.hasOwn(answers, token) ? answers[token] : { active: false };
+    if (delay > 0) await new Promise((resolve) => setTimeout(resolve, delay));
     res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(answer));
   });
   const { url, close } = await listen(server, '/introspect');

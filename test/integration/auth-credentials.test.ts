@@ -179,6 +179,52 @@ describe('auth: token introspection (RFC 7662)', () => {
     }
   }
 
+  it('concurrent requests with one bogus token make one call; a refusal is kept briefly', async () => {
+    const slow = await startIntrospectionServer({}, 200); // 200 ms: the requests overlap
+    const flooded = await startTestGateway({
+      subgraphs: subgraphs(),
+      auth: { introspection: { url: slow.url, negativeCacheTtl: 10_000 } },
+    });
+    try {
+      const floodUrl = (await flooded.listen()).url;
+      const answers = await Promise.all(
+        Array.from({ length: 200 }, () => ask(floodUrl, 'fast path (POST)', bearer('opaque-bogus'))),
+      );
+      for (const answer of answers) assert.equal(codeOf(answer), 'UNAUTHENTICATED');
+      assert.equal(slow.requests(), 1);
+      // Within negativeCacheTtl the refusal is answered without asking again.
+      for (const path of PATHS) assert.equal((await ask(floodUrl, path, bearer('opaque-bogus'))).status, 401);
+      assert.equal(slow.requests(), 1);
+    } finally {
+      await flooded.close();
+      await slow.close();
+    }
+  });
+
+  it('with auth.introspection.audience, an answer for another audience is a 401', async () => {
+    const server = await startIntrospectionServer({
+      'opaque-ours': { active: true, sub: 'svc', aud: ['other', 'my-api'], exp: nowSeconds() + 3600 },
+      'opaque-theirs': { active: true, sub: 'svc', aud: 'other-api', exp: nowSeconds() + 3600 },
+      'opaque-no-aud': { active: true, sub: 'svc', exp: nowSeconds() + 3600 },
+    });
+    const strict = await startTestGateway({
+      subgraphs: subgraphs(),
+      auth: { introspection: { url: server.url, audience: 'my-api' } },
+    });
+    try {
+      const strictUrl = (await strict.listen()).url;
+      assert.equal((await ask(strictUrl, 'fast path (POST)', bearer('opaque-ours'))).status, 200);
+      for (const token of ['opaque-theirs', 'opaque-no-aud']) {
+        const answer = await ask(strictUrl, 'fast path (POST)', bearer(token));
+        assert.equal(answer.status, 401);
+        assert.equal(codeOf(answer), 'UNAUTHENTICATED');
+      }
+    } finally {
+      await strict.close();
+      await server.close();
+    }
+  });
+
   it('an unreachable introspection endpoint fails closed (401)', async () => {
     const down = await startTestGateway({
       subgraphs: subgraphs(),
@@ -257,8 +303,10 @@ describe('auth: other key sources and token locations', () => {
       const token = await new SignJWT({ sub: 'h', exp: nowSeconds() + 60 })
         .setProtectedHeader({ alg: 'HS256' })
         .sign(new TextEncoder().encode(secret));
+      // With a cookie credential, a GET operation needs a preflight header (CSRF prevention).
+      const preflight = { 'graphql-preflight': '1' };
       for (const path of PATHS) {
-        assert.equal((await ask(url, path, bearer(token))).status, 200);
+        assert.equal((await ask(url, path, { ...bearer(token), ...preflight })).status, 200);
         assert.equal((await ask(url, path, bearer(await signJwt(key, { sub: 'r' })))).status, 401);
       }
     } finally {
@@ -281,11 +329,16 @@ describe('auth: other key sources and token locations', () => {
     try {
       const url = (await gateway.listen()).url;
       const token = await signJwt(key, { sub: 'f' });
+      // With a cookie credential, a GET operation needs a preflight header (CSRF prevention).
+      const preflight = { 'graphql-preflight': '1' };
       for (const path of PATHS) {
-        assert.equal((await ask(url, path, bearer(token))).status, 200);
-        assert.equal((await ask(url, path, { cookie: `theme=dark; session=${token}` })).status, 200);
-        assert.equal((await ask(url, path, { 'x-token': token })).status, 200);
-        assert.equal((await ask(url, path, { cookie: 'session=nope' })).status, 401);
+        assert.equal((await ask(url, path, { ...bearer(token), ...preflight })).status, 200);
+        assert.equal(
+          (await ask(url, path, { cookie: `theme=dark; session=${token}`, ...preflight })).status,
+          200,
+        );
+        assert.equal((await ask(url, path, { 'x-token': token, ...preflight })).status, 200);
+        assert.equal((await ask(url, path, { cookie: 'session=nope', ...preflight })).status, 401);
       }
     } finally {
       await gateway.close();

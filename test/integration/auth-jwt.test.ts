@@ -212,6 +212,20 @@ describe('auth: JWT verified with a JWKS endpoint', () => {
     }
   });
 
+  it('concurrent requests with one new token share one verification', async () => {
+    const counter = countVerifications();
+    try {
+      const token = await signJwt(key, { ...claims, jti: 'concurrent' });
+      const answers = await Promise.all(
+        Array.from({ length: 50 }, () => ask(url, 'fast path (POST)', bearer(token))),
+      );
+      for (const answer of answers) assert.equal(answer.status, 200);
+      assert.equal(counter.count('jwt'), 1);
+    } finally {
+      counter.stop();
+    }
+  });
+
   it('a token sent again is verified once; a new token once more', async () => {
     const counter = countVerifications();
     try {

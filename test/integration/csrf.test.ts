@@ -29,10 +29,11 @@ describe('CSRF prevention', () => {
     await graph?.close();
   });
 
-  const listening = async (server: Record<string, unknown>) => {
+  const listening = async (server: Record<string, unknown>, auth?: Record<string, unknown>) => {
     const gateway = await startTestGateway({
       server,
       subgraphs: [{ name: 'reviews', kind: 'federation', url: graph.url }],
+      ...(auth ? { auth } : {}),
     });
     gateways.push(gateway);
     const { url } = await gateway.listen();
@@ -110,5 +111,34 @@ describe('CSRF prevention', () => {
       body: '{ hello }',
     });
     assert.equal(response.status, 200);
+  });
+
+  for (const fastPath of [true, false]) {
+    it(`fast path ${fastPath ? 'on' : 'off'}: with a cookie credential, a GET operation needs a preflight header`, async () => {
+      const url = await listening({ fastPath }, { token: { cookie: 'session' } });
+      const get = `${url}?query=${encodeURIComponent('{ hello }')}`;
+      const accept = { accept: 'application/json' };
+      const bare = await fetch(get, { headers: { ...accept, cookie: 'session=abc' } });
+      assert.equal(bare.status, 400);
+      assert.equal(await code(bare), 'BAD_REQUEST');
+      assert.equal(graph.calls(), 0);
+      const preflighted = await fetch(get, { headers: { ...accept, 'graphql-preflight': '1' } });
+      assert.equal(preflighted.status, 200);
+      // POST JSON (GraphiQL's requests) is unaffected.
+      const json = await fetch(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...accept },
+        body: JSON.stringify({ query: '{ hello }' }),
+      });
+      assert.equal(json.status, 200);
+    });
+  }
+
+  it('without a cookie credential, a GET operation needs no preflight header', async () => {
+    const url = await listening({});
+    const query = await fetch(`${url}?query=${encodeURIComponent('{ hello }')}`, {
+      headers: { accept: 'application/json' },
+    });
+    assert.equal(query.status, 200);
   });
 });

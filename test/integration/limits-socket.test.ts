@@ -17,6 +17,9 @@ before(async () => {
   graph = await startReviewGraph();
   gateway = await startTestGateway({
     limits: { maxRequestBodySize: 32 * 1024 * 1024 }, // 32 MB: the flood is read, then refused
+    // No health check during the test: only operations may reach the subgraph (a slow machine
+    // can take longer than the default 10 s interval).
+    loading: { healthCheckInterval: 3_600_000 },
     subgraphs: [{ name: 'reviews', kind: 'federation', url: graph.url }],
   });
   url = (await gateway.listen()).url;

@@ -131,6 +131,11 @@ describe('auth config', () => {
       ['auth.introspection.clientSecret'],
     ],
     [
+      'a refusal kept longer than a minute',
+      { introspection: { url: 'https://issuer.invalid/introspect', negativeCacheTtl: '5m' } },
+      ['auth.introspection.negativeCacheTtl'],
+    ],
+    [
       'an unknown key',
       { jwt: { jwks: { url: JWKS_URL }, algorithms: ['RS256'], algorithm: 'RS256' } },
       ['auth.jwt.algorithm'],
