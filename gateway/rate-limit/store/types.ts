@@ -1,0 +1,53 @@
+/**
+ * The port every rate-limit store meets (the memory store, the default; the Redis store, shared by
+ * several replicas). A store knows the algorithms; the rooms only say which key, which limit and
+ * what it costs. Every check-and-update of one key is atomic (in Redis: one Lua script), so two
+ * gateways sharing a store admit exactly the limit.
+ */
+
+/** How a limit counts. */
+export type RateLimitAlgorithm = 'token-bucket' | 'sliding-window' | 'fixed-window' | 'gcra';
+
+/** One limit, resolved: `limit` units of cost per `windowMs`. */
+export interface LimitRule {
+  algorithm: RateLimitAlgorithm;
+  /** Units admitted per window (token bucket: the capacity, refilled at `limit` per window). */
+  limit: number;
+  /** Length of the window in milliseconds. */
+  windowMs: number;
+}
+
+/** One check: spend `cost` units of `rule` under `key`, if the limit allows it. */
+export interface RateLimitCheck {
+  /** The counter's key (the store adds its prefix): limit name and identity, e.g. `per-client:ip:10.0.0.1`. */
+  key: string;
+  rule: LimitRule;
+  /** Units this request spends; more than 1 for costly operations. @default 1 */
+  cost?: number;
+}
+
+/** The answer to one check. Nothing was spent when `allowed` is false. */
+export interface RateLimitDecision {
+  allowed: boolean;
+  /** The rule's limit, for the `RateLimit-Policy` header. */
+  limit: number;
+  /** Units left after this check (0 when refused). */
+  remaining: number;
+  /** Milliseconds until the limit is whole again (the `RateLimit` header's `t`). */
+  resetMs: number;
+  /** Milliseconds until a request of this cost could be admitted; 0 when allowed. */
+  retryAfterMs: number;
+}
+
+export interface RateLimitStore {
+  /** `memory` or `redis`, for logs and metrics. */
+  readonly kind: 'memory' | 'redis';
+  /**
+   * Checks and updates each key on its own (one refused check does not undo another), in one
+   * round trip for the Redis store; answers in the checks' order. Rejects when the store cannot
+   * answer (Redis down or past its deadline): the caller applies the limit's fail mode.
+   */
+  check(checks: readonly RateLimitCheck[]): Promise<RateLimitDecision[]>;
+  /** Releases connections and timers. */
+  close(): Promise<void>;
+}
