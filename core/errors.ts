@@ -83,6 +83,12 @@ export const ErrorCodes = {
   /** The caller is known but may not do this: a field's `@requiresScopes` or `@policy` refuses it. */
   FORBIDDEN: { status: 403, upstream: false },
   /**
+   * A rate limit (`rateLimit`) is spent: a whole request (HTTP 429 with `Retry-After`; the
+   * limit's name in `extensions.limit`, the seconds until a retry may pass in
+   * `extensions.retryAfter`), or the calls to one subgraph (its fields answer null with it).
+   */
+  RATE_LIMITED: { status: 429, upstream: false },
+  /**
    * A request named a document by id (`extensions.persistedQuery.sha256Hash`, `documentId`) that
    * neither the manifest nor the APQ store holds. HTTP 200, as Apollo's servers answer it: APQ
    * clients read the code and send the document's text with its hash.

@@ -19,6 +19,7 @@ import { duration, durationMs } from './duration.ts';
 import { checkHeaderSubgraphs, headersSchema } from './headers-schema.ts';
 import { limitsSchema, serverSecurityKeys } from './limits-schema.ts';
 import { policiesSchema } from './policies-schema.ts';
+import { rateLimitSchema } from './rate-limit-schema.ts';
 import {
   type federationSubgraphSchema,
   type graphqlSubgraphSchema,
@@ -217,6 +218,7 @@ export const configSchema = z
       ),
     subgraphs: z.array(subgraphSchema).default([]).describe('The backends to compose into one graph'),
     policies: policiesSchema.prefault({}),
+    rateLimit: rateLimitSchema.prefault({}),
   })
   // Runs even when other parts of the config are wrong, so that every problem is reported at once.
   .superRefine(crossCheck, { when: (payload) => isPlain(payload.value) });
@@ -227,7 +229,14 @@ export const configSchema = z
  * served and `subgraphs` says how to run and reach the subgraphs it names).
  */
 function crossCheck(
-  config: { supergraph?: unknown; subgraphs?: unknown; loading?: unknown; subgraphErrors?: unknown },
+  config: {
+    supergraph?: unknown;
+    subgraphs?: unknown;
+    loading?: unknown;
+    subgraphErrors?: unknown;
+    rateLimit?: unknown;
+    redis?: unknown;
+  },
   ctx: z.RefinementCtx,
 ): void {
   const loading = isPlain(config.loading) ? config.loading : {};
@@ -266,11 +275,39 @@ function crossCheck(
     }
   }
   checkHeaderSubgraphs(config, seen, ctx);
+  checkRateLimitReferences(config, seen, ctx);
   if (config.supergraph === undefined && subgraphs.length === 0) {
     ctx.addIssue({
       code: 'custom',
       path: ['subgraphs'],
       message: 'add at least one subgraph, or point `supergraph` at a composed supergraph file',
+    });
+  }
+}
+
+/** `rateLimit.store: redis` needs the `redis` connection; `rateLimit.subgraphs` names subgraphs. */
+function checkRateLimitReferences(
+  config: { supergraph?: unknown; rateLimit?: unknown; redis?: unknown },
+  subgraphs: ReadonlyMap<string, number>,
+  ctx: z.RefinementCtx,
+): void {
+  if (!isPlain(config.rateLimit)) return;
+  if (config.rateLimit.store === 'redis' && config.redis === undefined) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['rateLimit', 'store'],
+      message: 'is "redis" but no `redis` connection is configured; add `redis: { url: redis://... }`',
+    });
+  }
+  const limited = config.rateLimit.subgraphs;
+  // With a supergraph file, the subgraphs it names are known only once it is read.
+  if (!isPlain(limited) || config.supergraph !== undefined) return;
+  for (const name of Object.keys(limited)) {
+    if (subgraphs.has(name)) continue;
+    ctx.addIssue({
+      code: 'custom',
+      path: ['rateLimit', 'subgraphs', name],
+      message: `names no subgraph; use one of ${[...subgraphs.keys()].join(', ')}`,
     });
   }
 }

@@ -1,0 +1,141 @@
+/**
+ * The `rateLimit` section (the rate-limit room, `gateway/rate-limit/`): named limits on whole
+ * requests, counted per identity, client address, header, or for everyone; the store that keeps
+ * the counts (memory, or Redis shared by every replica); and the limits that protect each
+ * subgraph. docs/rate-limits.md says what each one does.
+ */
+import { z } from 'zod';
+import { duration } from './duration.ts';
+
+const ALGORITHMS = ['token-bucket', 'sliding-window', 'fixed-window', 'gcra'] as const;
+const SOURCES = ['ip', 'sub', 'tenant', 'apiKey', 'global'] as const;
+const HEADER_SOURCE = /^header:[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+/** Names go into the `RateLimit-Policy` header as a quoted string, and into store keys. */
+const NAME = /^[A-Za-z0-9_.-]{1,64}$/;
+
+/** Where the counter of a limit is kept: one per identity, address, header value, or one for all. */
+const source = z
+  .string()
+  .refine((s) => (SOURCES as readonly string[]).includes(s) || HEADER_SOURCE.test(s), {
+    error: (issue) =>
+      `unknown identity source ${JSON.stringify(issue.input)}; use one of ${SOURCES.join(', ')} or header:<name>`,
+  })
+  .transform((s) => (s.startsWith('header:') ? s.toLowerCase() : s));
+
+const limitCount = z.number().int().positive().max(1_000_000_000);
+
+const algorithm = z
+  .enum(ALGORITHMS)
+  .default('sliding-window')
+  .describe(
+    'How requests are counted: `sliding-window` (weighted counter over the current and previous window), `fixed-window`, `token-bucket` (bursts up to `limit`, refilled at `limit` per `window`), `gcra` (evenly spaced, bursts up to `limit`)',
+  );
+
+const onStoreError = z
+  .enum(['open', 'closed'])
+  .default('open')
+  .describe(
+    'When the shared store cannot answer in time (Redis down or slow): `open` admits requests by a limit counted in this process (`fallbackLimit`), `closed` refuses them with RATE_LIMITED',
+  );
+
+const planSchema = z
+  .strictObject({
+    limit: limitCount.describe('Requests (cost units) per window for callers on this plan'),
+    window: duration("Window for this plan; default: the limit's `window`").optional(),
+  })
+  .describe("The limit for callers whose identity names this plan (the `plan` claim or the API key's plan)");
+
+export const requestLimitSchema = z
+  .strictObject({
+    name: z
+      .string()
+      .regex(NAME, 'must be 1 to 64 letters, digits, `_`, `.` or `-` (it is sent in RateLimit headers)')
+      .describe('Names the limit in `RateLimit-Policy`, in RATE_LIMITED errors and in store keys'),
+    by: z
+      .union([source, z.array(source).min(1)])
+      .default('ip')
+      .transform((value) => (Array.isArray(value) ? value : [value]))
+      .describe(
+        'Whose requests share a counter: `ip` (the client address, see `trustedProxies`), `sub` (the JWT subject), `tenant`, `apiKey` (the API key id), `header:<name>`, `global` (everyone), or a list (one counter per combination). A caller without the value (an anonymous caller under `sub`) is counted by its address',
+      ),
+    limit: limitCount.describe('Requests per window (or cost units, with `cost`)'),
+    window: duration('The window the limit counts over'),
+    algorithm,
+    cost: z.number().int().positive().default(1).describe('Units one request spends'),
+    plans: z
+      .record(z.string().min(1), planSchema)
+      .default({})
+      .describe(
+        "Limits by the caller's plan: a caller whose identity names a plan listed here gets that plan's limit instead of `limit`",
+      ),
+    onStoreError,
+    fallbackLimit: limitCount
+      .optional()
+      .describe(
+        'With `onStoreError: open`, the limit counted in each process while the store is out; default: `limit` (each replica then admits up to it)',
+      ),
+  })
+  .describe('A limit on whole requests, checked before any GraphQL work');
+
+export const subgraphLimitSchema = z
+  .strictObject({
+    limit: limitCount.describe(
+      'Calls to this subgraph per window, from this gateway (or every replica with a shared store)',
+    ),
+    window: duration('The window the limit counts over'),
+    algorithm,
+    onStoreError,
+  })
+  .describe(
+    'Protects a backend: calls past the limit are not sent, their fields are answered null with RATE_LIMITED',
+  );
+
+export const rateLimitSchema = z
+  .strictObject({
+    store: z
+      .enum(['memory', 'redis'])
+      .default('memory')
+      .describe(
+        '`memory`: counts kept in this process (one replica, or limits per replica); `redis`: counts shared by every replica through the `redis` connection, exact across them',
+      ),
+    storeTimeout: duration(
+      "Longest wait for the store to answer a request's checks; past it the limit's `onStoreError` applies",
+    ).default(25),
+    trustedProxies: z
+      .array(
+        z
+          .string()
+          .regex(/^[0-9A-Fa-f:.]+(\/\d{1,3})?$/, 'must be an IP address or a CIDR range, e.g. 10.0.0.0/8'),
+      )
+      .default([])
+      .describe(
+        "Proxies whose `X-Forwarded-For` is believed (addresses or CIDR ranges): the client address is the last one in the header that is not a trusted proxy. Empty: the connection's address, the header ignored",
+      ),
+    headers: z
+      .boolean()
+      .default(true)
+      .describe('Send `RateLimit-Policy` and `RateLimit` on every response a limit applied to'),
+    limits: z.array(requestLimitSchema).default([]).describe('Limits on whole requests, all checked'),
+    subgraphs: z
+      .record(z.string(), subgraphLimitSchema)
+      .default({})
+      .describe('Limits on the calls to each subgraph, by subgraph name'),
+  })
+  .superRefine((config, ctx) => {
+    const seen = new Set<string>();
+    config.limits.forEach((limit, index) => {
+      if (seen.has(limit.name)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['limits', index, 'name'],
+          message: `duplicate limit name "${limit.name}"; give each limit its own name`,
+        });
+      }
+      seen.add(limit.name);
+    });
+  })
+  .describe('Rate limits (docs/rate-limits.md)');
+
+export type RateLimitConfig = z.output<typeof rateLimitSchema>;
+export type RequestLimitConfig = z.output<typeof requestLimitSchema>;
+export type SubgraphLimitConfig = z.output<typeof subgraphLimitSchema>;

@@ -1,0 +1,107 @@
+/**
+ * The shared store with its fail modes. When it cannot answer (Redis down, or slower than its
+ * deadline), each check follows its limit's `onStoreError`: `open` counts it in this process
+ * instead (a memory store, with the limit's `fallbackLimit`), `closed` refuses it. After a
+ * failure the shared store is left alone for `retryAfterMs` (requests do not each wait for its
+ * deadline), then tried again by the next request; the first answer puts it back in service.
+ * Each change is logged once and published on the `gatehouse:rate-limit:store` diagnostics channel
+ * (`{ kind, state: 'down' | 'up', error? }`), where metrics pick it up.
+ */
+import { channel } from 'node:diagnostics_channel';
+import type { Logger } from '../logger/index.ts';
+import type { LimitRule, RateLimitCheck, RateLimitDecision, RateLimitStore } from './store/types.ts';
+
+export const STORE_CHANNEL = 'gatehouse:rate-limit:store';
+const storeChannel = channel(STORE_CHANNEL);
+
+/** A check with what to do when the shared store is out. */
+export interface GuardedCheck extends RateLimitCheck {
+  onStoreError: 'open' | 'closed';
+  /** The rule counted in this process while the store is out (`open`). */
+  fallback: LimitRule;
+}
+
+export interface GuardedStore {
+  check(checks: readonly GuardedCheck[]): Promise<RateLimitDecision[]>;
+  close(): Promise<void>;
+}
+
+export interface GuardedStoreOptions {
+  primary: RateLimitStore;
+  /** Counts while the primary is out; undefined when the primary is the memory store (never out). */
+  fallback: RateLimitStore | undefined;
+  logger: Logger;
+  /** How long a failed primary is left alone before the next try. @default 1000 */
+  retryAfterMs?: number;
+  now?: () => number;
+}
+
+/** Retry-After of a check refused because the store is out and the limit fails closed. */
+const CLOSED_RETRY_MS = 1_000;
+
+export function createGuardedStore(options: GuardedStoreOptions): GuardedStore {
+  const { primary, fallback, logger } = options;
+  const retryAfterMs = options.retryAfterMs ?? 1_000;
+  const now = options.now ?? Date.now;
+  let downUntil = 0;
+  let down = false;
+
+  const markDown = (error: unknown) => {
+    downUntil = now() + retryAfterMs;
+    if (down) return;
+    down = true;
+    logger.warn(
+      `rate limits: the ${primary.kind} store is not answering; limits with onStoreError "open" are counted in this process, "closed" ones refuse`,
+      { error },
+    );
+    storeChannel.publish({ kind: primary.kind, state: 'down', error });
+  };
+  const markUp = () => {
+    if (!down) return;
+    down = false;
+    logger.info(`rate limits: the ${primary.kind} store answers again; limits are shared again`);
+    storeChannel.publish({ kind: primary.kind, state: 'up' });
+  };
+
+  const degraded = async (checks: readonly GuardedCheck[]): Promise<RateLimitDecision[]> => {
+    const open = checks.filter((c) => c.onStoreError === 'open');
+    const counted =
+      open.length > 0 && fallback !== undefined
+        ? await fallback.check(open.map((c) => ({ key: c.key, rule: c.fallback, cost: c.cost ?? 1 })))
+        : [];
+    let next = 0;
+    return checks.map((c) =>
+      c.onStoreError === 'open'
+        ? (counted[next++] ?? admitted(c.fallback))
+        : {
+            allowed: false,
+            limit: c.rule.limit,
+            remaining: 0,
+            resetMs: CLOSED_RETRY_MS,
+            retryAfterMs: CLOSED_RETRY_MS,
+          },
+    );
+  };
+
+  return {
+    async check(checks) {
+      if (checks.length === 0) return [];
+      if (down && now() < downUntil) return degraded(checks);
+      try {
+        const decisions = await primary.check(checks);
+        markUp();
+        return decisions;
+      } catch (error) {
+        markDown(error);
+        return degraded(checks);
+      }
+    },
+    async close() {
+      await Promise.allSettled([primary.close(), fallback?.close()]);
+    },
+  };
+}
+
+function admitted(rule: LimitRule): RateLimitDecision {
+  return { allowed: true, limit: rule.limit, remaining: rule.limit, resetMs: 0, retryAfterMs: 0 };
+}

@@ -1,0 +1,33 @@
+/**
+ * The rate-limit headers of the IETF draft "RateLimit header fields for HTTP"
+ * (draft-ietf-httpapi-ratelimit-headers-10): `RateLimit-Policy` lists each limit that applied
+ * (`"per-client";q=50;w=60`: quota and window in seconds), `RateLimit` its state after this
+ * request (`"per-client";r=12;t=30`: remaining units, seconds until whole again). `Retry-After`
+ * (RFC 9110) goes on refusals only: the seconds until the refusing limits could pass.
+ */
+import type { RateLimitDecision } from './store/types.ts';
+
+/** A decision with the limit it is for. */
+export interface Applied {
+  name: string;
+  windowMs: number;
+  decision: RateLimitDecision;
+}
+
+const seconds = (ms: number) => Math.max(0, Math.ceil(ms / 1000));
+
+export function rateLimitHeaders(applied: readonly Applied[]): Record<string, string> {
+  return {
+    'RateLimit-Policy': applied
+      .map((a) => `"${a.name}";q=${a.decision.limit};w=${seconds(a.windowMs)}`)
+      .join(', '),
+    RateLimit: applied
+      .map((a) => `"${a.name}";r=${a.decision.remaining};t=${seconds(a.decision.resetMs)}`)
+      .join(', '),
+  };
+}
+
+/** Seconds until every refused limit could admit the request again (at least 1). */
+export function retryAfterSeconds(refused: readonly Applied[]): number {
+  return Math.max(1, ...refused.map((a) => seconds(a.decision.retryAfterMs)));
+}

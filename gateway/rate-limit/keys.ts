@@ -1,0 +1,54 @@
+/**
+ * The counter a request is counted in, per limit: the limit's name and the values of its `by`
+ * sources (`per-client|ip=10.0.0.1`). A source the caller lacks (an anonymous caller under `sub`,
+ * a missing header) is replaced by the client address, so callers without it never share one
+ * counter with everyone else. Values are length-bounded and escaped so no value can forge another
+ * key.
+ */
+import type { Identity } from '../../core/identity.ts';
+
+/** What the key of one request is made from. */
+export interface KeyInput {
+  identity: Identity | undefined;
+  address: string;
+  headers: Headers;
+}
+
+/** Longest value kept in a key; longer ones (a huge header) are cut to it. */
+const MAX_VALUE = 256;
+
+export type KeyOf = (input: KeyInput) => string;
+
+export function createKeyOf(name: string, sources: readonly string[]): KeyOf {
+  const parts = sources.map((source): ((input: KeyInput) => string) => {
+    switch (source) {
+      case 'global':
+        return () => 'global';
+      case 'ip':
+        return (input) => `ip=${input.address}`;
+      case 'sub':
+        return (input) => part('sub', input.identity?.subject, input);
+      case 'tenant':
+        return (input) => part('tenant', input.identity?.tenant, input);
+      case 'apiKey':
+        return (input) =>
+          part('apiKey', input.identity?.kind === 'api-key' ? input.identity.subject : undefined, input);
+      default: {
+        const header = source.slice('header:'.length);
+        return (input) => part(header, input.headers.get(header) ?? undefined, input);
+      }
+    }
+  });
+  return (input) => {
+    let key = name;
+    for (const p of parts) key += `|${p(input)}`;
+    return key;
+  };
+}
+
+function part(label: string, value: string | undefined, input: KeyInput): string {
+  if (value === undefined || value === '') return `ip=${input.address}`;
+  // `|` and `=` separate parts: escaped, so a value cannot pose as another part.
+  const safe = value.slice(0, MAX_VALUE).replace(/[%|=]/g, (c) => `%${c.charCodeAt(0).toString(16)}`);
+  return `${label}=${safe}`;
+}

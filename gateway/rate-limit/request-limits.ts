@@ -1,0 +1,43 @@
+/**
+ * The limits on whole requests, resolved from the config: for each, the counter key of a request
+ * (keys.ts) and the rule that applies to its caller (the plan's, when the caller's identity names
+ * a plan the limit lists).
+ */
+import type { Identity } from '../../core/identity.ts';
+import type { RequestLimitConfig } from '../config/rate-limit-schema.ts';
+import type { GuardedCheck } from './guarded-store.ts';
+import { createKeyOf, type KeyInput } from './keys.ts';
+import type { LimitRule } from './store/types.ts';
+
+export interface RequestLimit {
+  name: string;
+  /** The check of one request against this limit. */
+  checkOf(input: KeyInput): GuardedCheck;
+}
+
+export function resolveRequestLimit(config: RequestLimitConfig): RequestLimit {
+  const base: LimitRule = { algorithm: config.algorithm, limit: config.limit, windowMs: config.window };
+  const plans = new Map<string, LimitRule>(
+    Object.entries(config.plans).map(([plan, p]) => [
+      plan,
+      { algorithm: config.algorithm, limit: p.limit, windowMs: p.window ?? config.window },
+    ]),
+  );
+  const keyOf = createKeyOf(config.name, config.by);
+  const ruleOf = (identity: Identity | undefined) =>
+    (identity?.plan !== undefined && plans.get(identity.plan)) || base;
+  return {
+    name: config.name,
+    checkOf(input) {
+      const rule = ruleOf(input.identity);
+      return {
+        // The rule's shape is in the key: a counter is never read under another algorithm or window.
+        key: `${rule.algorithm}:${rule.windowMs}:${keyOf(input)}`,
+        rule,
+        cost: config.cost,
+        onStoreError: config.onStoreError,
+        fallback: config.fallbackLimit === undefined ? rule : { ...rule, limit: config.fallbackLimit },
+      };
+    },
+  };
+}
