@@ -119,6 +119,19 @@ export function createGateway(options: GatewayOptions): Gateway {
   // developer and an attacker alike: GraphiQL, introspection, "Did you mean ...?".
   const production = config.server.production ?? (options.env ?? process.env).NODE_ENV === 'production';
   const devDefault = (value: boolean | undefined) => value ?? !production;
+  if (production) {
+    const off = (
+      [
+        ['GraphiQL', config.server.graphiql],
+        ['introspection', config.server.introspection],
+        ['field suggestions', config.server.fieldSuggestions],
+      ] as const
+    )
+      .filter(([, value]) => value === undefined)
+      .map(([name]) => name);
+    if (off.length > 0)
+      logger.info(`production mode: ${off.join(', ')} off (turn one on with its server.* key)`);
+  }
   // GraphiQL from local files, not a CDN: the page (renderGraphiQL below) and its assets (plugin).
   const graphiql = devDefault(config.server.graphiql) ? createGraphiQL() : undefined;
 

@@ -22,7 +22,7 @@ import type { RateLimitConfig } from '../config/rate-limit-schema.ts';
 import type { Logger } from '../logger/index.ts';
 import type { Room } from '../room.ts';
 import { createClientAddress } from './client-ip.ts';
-import { createGuardedStore } from './guarded-store.ts';
+import { createGuardedStore, type GuardedCheck } from './guarded-store.ts';
 import { type Applied, rateLimitHeaders, retryAfterSeconds } from './headers.ts';
 import { resolveRequestLimit } from './request-limits.ts';
 import type { RateLimitStore } from './store/types.ts';
@@ -74,10 +74,18 @@ export function createRateLimits(options: RateLimitsOptions): RateLimits {
         }),
         headers: request.headers,
       };
-      const checks = limits.map((limit) => limit.checkOf(input));
+      const names: string[] = [];
+      const checks: GuardedCheck[] = [];
+      for (const limit of limits) {
+        const check = limit.checkOf(input);
+        if (check === undefined) continue;
+        names.push(limit.name);
+        checks.push(check);
+      }
+      if (checks.length === 0) return;
       return store.check(checks).then((decisions) => {
         const answers = decisions.map((decision, i) => ({
-          name: limits[i]!.name,
+          name: names[i]!,
           windowMs: checks[i]!.rule.windowMs,
           decision,
         }));
@@ -91,11 +99,11 @@ export function createRateLimits(options: RateLimitsOptions): RateLimits {
           'Retry-After': String(retryAfter),
           ...(config.headers && rateLimitHeaders(answers)),
         };
-        const names = refused.map((a) => a.name);
+        const spent = refused.map((a) => a.name);
         setResult({
           errors: [
-            gatewayError('RATE_LIMITED', `rate limit ${names.map((n) => `"${n}"`).join(', ')} exceeded`, {
-              extensions: { limit: names[0], limits: names, retryAfter, http: { status: 429, headers } },
+            gatewayError('RATE_LIMITED', `rate limit ${spent.map((n) => `"${n}"`).join(', ')} exceeded`, {
+              extensions: { limit: spent[0], limits: spent, retryAfter, http: { status: 429, headers } },
             }),
           ],
         });

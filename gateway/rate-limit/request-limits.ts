@@ -11,8 +11,8 @@ import type { LimitRule } from './store/types.ts';
 
 export interface RequestLimit {
   name: string;
-  /** The check of one request against this limit. */
-  checkOf(input: KeyInput): GuardedCheck;
+  /** The check of one request against this limit; undefined when it does not apply (`whenMissing: skip`). */
+  checkOf(input: KeyInput): GuardedCheck | undefined;
 }
 
 export function resolveRequestLimit(config: RequestLimitConfig): RequestLimit {
@@ -23,16 +23,18 @@ export function resolveRequestLimit(config: RequestLimitConfig): RequestLimit {
       { algorithm: config.algorithm, limit: p.limit, windowMs: p.window ?? config.window },
     ]),
   );
-  const keyOf = createKeyOf(config.name, config.by);
+  const keyOf = createKeyOf(config.name, config.by, config.whenMissing);
   const ruleOf = (identity: Identity | undefined) =>
     (identity?.plan !== undefined && plans.get(identity.plan)) || base;
   return {
     name: config.name,
     checkOf(input) {
+      const key = keyOf(input);
+      if (key === undefined) return undefined;
       const rule = ruleOf(input.identity);
       return {
         // The rule's shape is in the key: a counter is never read under another algorithm or window.
-        key: `${rule.algorithm}:${rule.windowMs}:${keyOf(input)}`,
+        key: `${rule.algorithm}:${rule.windowMs}:${key}`,
         rule,
         cost: config.cost,
         onStoreError: config.onStoreError,
