@@ -76,7 +76,7 @@ export const subgraphCostSchema = z
 export const demandControlSchema = z
   .strictObject({
     maxCost: z
-      .union([z.number().int().positive(), z.literal(false)])
+      .union([z.number().int().min(0), z.literal(false)])
       .transform((value) => (value === false ? 0 : value))
       .default(0)
       .describe(
@@ -91,7 +91,9 @@ export const demandControlSchema = z
     mode: z
       .enum(['enforce', 'measure'])
       .default('enforce')
-      .describe('`enforce`: operations over `maxCost` are refused; `measure`: the cost is computed and shown, never refused'),
+      .describe(
+        '`enforce`: operations over `maxCost` are refused; `measure`: the cost is computed and shown, never refused',
+      ),
     exposeCost: z
       .enum(['never', 'when-asked', 'always'])
       .default('when-asked')
