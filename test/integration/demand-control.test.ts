@@ -165,7 +165,45 @@ describe('demand control through the gateway', () => {
   });
 });
 
-describe('demand control: measure mode, startup errors', () => {
+describe('demand control: measure mode, defaults, the JSON fast path, startup errors', () => {
+  it('with no demandControl config, nothing is refused and later rooms still read the cost', async () => {
+    const gateway = await startTestGateway({ subgraphs: subgraphs() }, { rooms: [costReader] });
+    try {
+      seen.length = 0;
+      const { status, body } = await post(gateway, '{ books { author { name } } }');
+      assert.equal(status, 200);
+      assert.equal(body.extensions?.cost, undefined);
+      assert.deepEqual(seen, [20 * 3]);
+      const asked = await post(gateway, '{ books { id } }', { extensions: { cost: true } });
+      assert.deepEqual(asked.body.extensions?.cost, { estimated: 20, max: null });
+    } finally {
+      await gateway.close();
+    }
+  });
+
+  it('over a socket, on the JSON fast path: refused with 400, and extensions.cost when asked', async () => {
+    const gateway = await startTestGateway({ subgraphs: subgraphs(), demandControl: { maxCost: 50 } });
+    try {
+      const { url } = await gateway.listen();
+      const send = async (body: Record<string, unknown>) => {
+        const response = await fetch(url, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', accept: 'application/graphql-response+json' },
+          body: JSON.stringify(body),
+        });
+        return { status: response.status, body: (await response.json()) as Body };
+      };
+      const over = await send({ query: '{ books { author { name } } }' });
+      assert.equal(over.status, 400);
+      assert.equal(over.body.errors?.[0]?.extensions?.code, 'COST_LIMIT_EXCEEDED');
+      const asked = await send({ query: '{ books(first: 2) { id } }', extensions: { cost: true } });
+      assert.equal(asked.status, 200);
+      assert.deepEqual(asked.body.extensions?.cost, { estimated: 2, max: 50 });
+    } finally {
+      await gateway.close();
+    }
+  });
+
   it('mode measure serves operations over maxCost and shows their cost (exposeCost: always)', async () => {
     const gateway = await startTestGateway({
       subgraphs: subgraphs(),
