@@ -26,6 +26,8 @@ import { buildCostIndex, type CostIndex } from './build-index.ts';
 import { estimateCost } from './calculate.ts';
 import { type DemandControlOptions, normalizeOptions } from './config.ts';
 
+/** For rooms after this one (rate limits): the operation's cost, read from the core leaf. */
+export { operationCostOf } from '../../core/operation-cost.ts';
 export type { DemandControlOptions } from './config.ts';
 
 export interface DemandControl {
