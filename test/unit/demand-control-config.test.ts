@@ -1,7 +1,13 @@
 /** The `demandControl` and `subgraphs[].cost` config keys: defaults, and every mistake named by path. */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { parse } from 'graphql';
+import { GatehouseError } from '../../core/errors.ts';
 import { checkConfig, resolveConfig } from '../../gateway/config/index.ts';
+import { createDemandControl } from '../../gateway/demand-control/index.ts';
+import { silentLogger } from '../../gateway/logger/index.ts';
+import { composeSubgraphs } from '../../schema/compose.ts';
+import { buildGatewaySchema } from '../../schema/supergraph.ts';
 
 const federation = { kind: 'federation', name: 'a', url: 'http://a.invalid/graphql' } as const;
 
@@ -78,5 +84,37 @@ describe('demand control config', () => {
       );
     }
     assert.ok((problems ?? []).some((p) => `${p.path} ${p.message}`.includes('other')));
+  });
+});
+
+describe('demand control: a schema whose config costs cannot be read', () => {
+  const sdl = `extend schema @link(url: "https://specs.apollo.dev/federation/v2.9", import: ["@key"])
+    type Query { books: [String!] }`;
+  const supergraphSdl = composeSubgraphs([{ name: 'a', typeDefs: parse(sdl), url: 'http://a.invalid' }])
+    .supergraphSdl!;
+  const served = {
+    supergraphSdl,
+    schema: buildGatewaySchema(supergraphSdl, () => async () => ({ data: null })),
+    executors: new Map(),
+  };
+
+  it('is kept out of service (CONFIG_INVALID), and stops the start when it was the first', () => {
+    const wrong = createDemandControl({
+      subgraphs: new Map([['a', { 'Query.nope': { weight: 1 } }]]),
+      logger: silentLogger,
+    });
+    assert.throws(
+      () => wrong.prepare(served),
+      (error) => error instanceof GatehouseError && error.code === 'CONFIG_INVALID',
+    );
+    assert.throws(() => wrong.checkStarted(false), GatehouseError);
+    const right = createDemandControl({
+      subgraphs: new Map([
+        ['a', { 'Query.books': { listSize: { assumedSize: 3, requireOneSlicingArgument: true } } }],
+      ]),
+      logger: silentLogger,
+    });
+    right.prepare(served);
+    right.checkStarted(true);
   });
 });
