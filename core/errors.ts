@@ -70,6 +70,13 @@ export const ErrorCodes = {
   /** The operation is larger than a configured limit (`limits`); rejected before any upstream call. */
   OPERATION_LIMIT_EXCEEDED: { status: 400, upstream: false },
   /**
+   * The operation's estimated cost (`@cost`, `@listSize`) is over `demandControl.maxCost`;
+   * refused before planning, with `extensions.cost` and `extensions.maxCost`. HTTP 400 like the
+   * other refusals of an operation as sent (Apollo's router answers 200): sending it again will
+   * not help, a smaller operation will.
+   */
+  COST_LIMIT_EXCEEDED: { status: 400, upstream: false },
+  /**
    * A header a rule would send holds a line break or another control character (a client header
    * value), or is not printable ASCII (a value from the caller's claims); nothing is sent upstream.
    */

@@ -8,6 +8,7 @@ import { createYoga, type Plugin, type YogaServerInstance } from 'graphql-yoga';
 import { createAuth } from './auth/index.ts';
 import type { GatehouseConfig } from './config/index.ts';
 import { useCsrfPrevention } from './csrf/index.ts';
+import { createDemandControl } from './demand-control/index.ts';
 import { createEngine } from './engine/index.ts';
 import { useCollapseErrors } from './errors/collapse.ts';
 import { createMaskError } from './errors/mask.ts';
@@ -97,14 +98,21 @@ export function createGateway(options: GatewayOptions): Gateway {
     subgraphs: new Map(config.subgraphs.map((s) => [s.name, s.policies ?? {}])),
     logger,
   });
+  const demandControl = createDemandControl({
+    ...config.demandControl,
+    subgraphs: new Map(config.subgraphs.map((s) => [s.name, s.cost ?? {}])),
+    logger,
+  });
   const supergraph = createSupergraph({
     subgraphs: subgraphSources(config.subgraphs),
     supergraphFile: config.supergraph,
     context: createLoadContext(() => client!, pipeline),
     pipeline,
-    // Policies first: a schema whose policies cannot be enforced is never planned nor served.
+    // Policies first: a schema whose policies cannot be enforced is never planned nor served;
+    // nor one whose config costs name coordinates it does not have.
     prepare: (served) => {
       policies.prepare(served);
+      demandControl.prepare(served);
       engine.prepare(served);
     },
     logger,
@@ -208,6 +216,13 @@ export function createGateway(options: GatewayOptions): Gateway {
     // Operation stage: `@defer` validated; dropped for a client that accepts no stream. Before
     // the engine, which sees the operation as it will run.
     { name: 'incremental-delivery', plugin: useIncrementalDelivery({ streams: engine.runsPlans }) },
+    // Operation stage, before planning: the operation's estimated cost (`@cost`, `@listSize`),
+    // refused over `demandControl.maxCost`. After limits (their cheap checks refuse huge documents
+    // before any cost walk) and trusted documents (it costs the document that will run), after
+    // @defer's flattening; before field policies (the cost is that of the operation as sent, what
+    // a tenant's budget is spent in) and the engine (a refused operation is never planned).
+    // Rooms that read `operationCostOf(request)` (rate limits) sit after it.
+    { name: 'demand-control', plugin: demandControl.plugin },
     // Operation stage: fields the caller may not see are taken out of the operation (answered
     // null with an error). After limits (an oversized operation is refused before any policy
     // runs) and @defer's flattening (it sees the document that will run); before the engine, so
@@ -278,9 +293,13 @@ export function createGateway(options: GatewayOptions): Gateway {
 
   let listening: Listening | undefined;
   let started: Promise<void> | undefined;
-  // A first schema kept out of service because its policies cannot be enforced stops the start.
+  // A first schema kept out of service because its policies cannot be enforced (or its config
+  // costs read) stops the start.
   const start = () =>
-    (started ??= supergraph.start().then(() => policies.checkStarted(supergraph.schema !== undefined)));
+    (started ??= supergraph.start().then(() => {
+      policies.checkStarted(supergraph.schema !== undefined);
+      demandControl.checkStarted(supergraph.schema !== undefined);
+    }));
 
   return {
     yoga,

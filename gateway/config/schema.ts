@@ -15,6 +15,7 @@ import {
   SUBGRAPH_ERROR_DEFAULTS,
 } from '../../core/defaults.ts';
 import { authSchema } from './auth-schema.ts';
+import { demandControlSchema } from './demand-control-schema.ts';
 import { duration, durationMs } from './duration.ts';
 import { checkHeaderSubgraphs, headersSchema } from './headers-schema.ts';
 import { limitsSchema, serverSecurityKeys } from './limits-schema.ts';
@@ -219,6 +220,7 @@ export const configSchema = z
     subgraphs: z.array(subgraphSchema).default([]).describe('The backends to compose into one graph'),
     policies: policiesSchema.prefault({}),
     rateLimit: rateLimitSchema.prefault({}),
+    demandControl: demandControlSchema.prefault({}),
   })
   // Runs even when other parts of the config are wrong, so that every problem is reported at once.
   .superRefine(crossCheck, { when: (payload) => isPlain(payload.value) });
