@@ -67,7 +67,12 @@ export const requestLimitSchema = z
     limit: limitCount.describe('Requests per window (or cost units, with `cost`)'),
     window: duration('The window the limit counts over'),
     algorithm,
-    cost: z.number().int().positive().default(1).describe('Units one request spends'),
+    cost: z
+      .union([z.number().int().positive(), z.literal('operation')])
+      .default(1)
+      .describe(
+        "Units one request spends: a number, or `operation` for the operation's cost as demand control estimates it (`@cost`, `@listSize`; at least 1), so the limit is a budget of cost points per window, checked once the operation is parsed",
+      ),
     plans: z
       .record(z.string().min(1), planSchema)
       .default({})

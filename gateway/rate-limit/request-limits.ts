@@ -11,8 +11,13 @@ import type { LimitRule } from './store/types.ts';
 
 export interface RequestLimit {
   name: string;
-  /** The check of one request against this limit; undefined when it does not apply (`whenMissing: skip`). */
-  checkOf(input: KeyInput): GuardedCheck | undefined;
+  /** Spends the operation's cost (checked at the operation stage), not a fixed number of units. */
+  byCost: boolean;
+  /**
+   * The check of one request against this limit, spending `cost` units (the operation's, for a
+   * limit `byCost`; else the limit's own); undefined when it does not apply (`whenMissing: skip`).
+   */
+  checkOf(input: KeyInput, cost?: number): GuardedCheck | undefined;
 }
 
 export function resolveRequestLimit(config: RequestLimitConfig): RequestLimit {
@@ -28,7 +33,8 @@ export function resolveRequestLimit(config: RequestLimitConfig): RequestLimit {
     (identity?.plan !== undefined && plans.get(identity.plan)) || base;
   return {
     name: config.name,
-    checkOf(input) {
+    byCost: config.cost === 'operation',
+    checkOf(input, cost) {
       const key = keyOf(input);
       if (key === undefined) return undefined;
       const rule = ruleOf(input.identity);
@@ -36,7 +42,7 @@ export function resolveRequestLimit(config: RequestLimitConfig): RequestLimit {
         // The rule's shape is in the key: a counter is never read under another algorithm or window.
         key: `${rule.algorithm}:${rule.windowMs}:${key}`,
         rule,
-        cost: config.cost,
+        cost: config.cost === 'operation' ? Math.max(1, Math.ceil(cost ?? 1)) : config.cost,
         onStoreError: config.onStoreError,
         fallback: config.fallbackLimit === undefined ? rule : { ...rule, limit: config.fallbackLimit },
       };
