@@ -19,6 +19,7 @@ import { duration, durationMs } from './duration.ts';
 import { checkHeaderSubgraphs, headersSchema } from './headers-schema.ts';
 import { limitsSchema, serverSecurityKeys } from './limits-schema.ts';
 import { policiesSchema } from './policies-schema.ts';
+import { redisSchema } from './redis-schema.ts';
 import {
   type federationSubgraphSchema,
   type graphqlSubgraphSchema,
@@ -217,6 +218,7 @@ export const configSchema = z
       ),
     subgraphs: z.array(subgraphSchema).default([]).describe('The backends to compose into one graph'),
     policies: policiesSchema.prefault({}),
+    redis: redisSchema.optional(),
   })
   // Runs even when other parts of the config are wrong, so that every problem is reported at once.
   .superRefine(crossCheck, { when: (payload) => isPlain(payload.value) });
