@@ -9,9 +9,10 @@
  *   rate-limit script would spend twice).
  * - Reconnects with a backoff from 50 ms doubling up to 1 s, forever; logs one line when the
  *   connection goes down (or cannot be made) and one when it is back, not one per attempt.
- * - Keys are prefixed by the stores (`keyPrefix` is handed to them), not by ioredis: its
- *   `keyPrefix` does reach the KEYS of scripts defined with `defineCommand` (ioredis 5), but
- *   not of plain EVAL/EVALSHA or of Cluster slot routing done by hand, so one rule is clearer.
+ * - Keys are prefixed by the stores (`keyPrefix` is handed to them), not by ioredis. ioredis 5's
+ *   own `keyPrefix` does reach the KEYS of scripts (checked with 5.11: defineCommand, pipelines,
+ *   EVAL, EVALSHA), but not SCAN or KEYS patterns nor the keys in replies, and a prefix applied
+ *   out of sight is easy to apply twice; one visible rule is clearer.
  */
 import { Cluster, type ClusterNode, Redis, type RedisOptions } from 'ioredis';
 import type { RedisConfig } from '../config/redis-schema.ts';
