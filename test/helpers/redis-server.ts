@@ -7,8 +7,10 @@
  * (`process.env.CI`), where the tests must run: there it is false and `startRedis` fails.
  */
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { rmSync, writeFileSync } from 'node:fs';
 import { createConnection, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 
 export const REDIS_SERVER = process.env.REDIS_SERVER ?? 'redis-server';
@@ -33,14 +35,24 @@ export interface RedisServer {
   restart(): Promise<void>;
 }
 
-/** Starts redis-server on a free 127.0.0.1 port; resolves once it answers PING. */
-export async function startRedis(extraArgs: readonly string[] = []): Promise<RedisServer> {
+/**
+ * Starts redis-server on a free 127.0.0.1 port; resolves once it answers PING. `config` is the
+ * text of a config file, written to a temporary file removed on stop (Sentinel needs one).
+ */
+export async function startRedis(
+  extraArgs: readonly string[] = [],
+  options: { config?: string } = {},
+): Promise<RedisServer> {
   const port = await freePort();
   let child: ChildProcess | undefined;
+  const configFile =
+    options.config === undefined ? undefined : join(tmpdir(), `gatehouse-redis-${port}.conf`);
+  if (configFile) writeFileSync(configFile, options.config!);
 
   const start = async () => {
     const args = ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'];
-    const started = spawn(REDIS_SERVER, [...args, '--dir', tmpdir(), ...extraArgs], { stdio: 'ignore' });
+    const argv = [...(configFile ? [configFile] : []), ...args, '--dir', tmpdir(), ...extraArgs];
+    const started = spawn(REDIS_SERVER, argv, { stdio: 'ignore' });
     child = started;
     const failed = new Promise<never>((_, reject) => {
       started.once('error', reject);
@@ -62,13 +74,21 @@ export async function startRedis(extraArgs: readonly string[] = []): Promise<Red
   return {
     url: `redis://127.0.0.1:${port}`,
     port,
-    stop: () => end('SIGTERM'),
+    async stop() {
+      await end('SIGTERM');
+      if (configFile) rmSync(configFile, { force: true });
+    },
     kill: () => end('SIGKILL'),
     async restart() {
       await end('SIGTERM');
       await start();
     },
   };
+}
+
+/** A Sentinel (quorum 1) watching the master at 127.0.0.1:`masterPort` under `name`. */
+export function startSentinel(masterPort: number, name = 'mymaster'): Promise<RedisServer> {
+  return startRedis(['--sentinel'], { config: `sentinel monitor ${name} 127.0.0.1 ${masterPort} 1\n` });
 }
 
 /** A port nothing listens on: bound on port 0, then closed. */

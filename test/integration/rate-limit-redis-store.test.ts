@@ -3,12 +3,9 @@
  * gateways admit exactly the limit together, for each algorithm; one `check` of many keys is one
  * round trip; scripts come back after SCRIPT FLUSH; keys expire; a slow or killed Redis makes
  * `check` reject within its deadline (no crash, no unhandled rejection), and a returning Redis is
- * used again without help. Also a one-node Redis Cluster.
+ * used again without help. (Cluster and Sentinel: rate-limit-redis-topologies.test.ts.)
  */
 import assert from 'node:assert/strict';
-import { rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Redis } from 'ioredis';
@@ -254,53 +251,5 @@ describe('redis rate-limit store: Redis killed and back', { skip: redisMissing }
     } finally {
       await never.close();
     }
-  });
-});
-
-describe('redis rate-limit store on a Redis Cluster (one node)', { skip: redisMissing }, () => {
-  let server: RedisServer;
-  let connection: RedisConnection;
-  const nodesFile = join(tmpdir(), `gatehouse-cluster-${process.pid}-${Date.now()}.conf`);
-  before(async () => {
-    server = await startRedis([
-      '--cluster-enabled',
-      'yes',
-      '--cluster-config-file',
-      nodesFile,
-      // Else a lone node announces an empty host in CLUSTER SLOTS.
-      '--cluster-announce-ip',
-      '127.0.0.1',
-    ]);
-    const admin = new Redis(server.url);
-    try {
-      await admin.call('CLUSTER', 'ADDSLOTSRANGE', '0', '16383');
-      await eventually(
-        async () => /cluster_state:ok/.test(String(await admin.call('CLUSTER', 'INFO'))),
-        5_000,
-      );
-    } finally {
-      admin.disconnect();
-    }
-    connection = createRedisConnection({ cluster: { nodes: [server.url] } });
-    await connection.ready();
-  });
-  after(async () => {
-    await connection?.close();
-    await server?.stop();
-    rmSync(nodesFile, { force: true });
-  });
-
-  it('admits exactly the limit across many keys in one check (one command per key, no cross-slot error)', async () => {
-    const store = createRedisStore(connection.client, { prefix: 'c:', deadlineMs: RELAXED });
-    const rule: LimitRule = { algorithm: 'gcra', limit: 50, windowMs: HOUR };
-    const keys = ['a', 'b', 'c', 'd'].map(keyOf);
-    const decisions = await Promise.all(
-      Array.from({ length: 60 }, () => store.check(keys.map((key) => ({ key, rule, cost: 1 })))),
-    );
-    for (let k = 0; k < keys.length; k++) {
-      assert.equal(decisions.filter((answers) => answers[k]!.allowed).length, 50);
-    }
-    const [over] = await store.check([{ key: keys[0]!, rule }]);
-    assert.equal(over!.allowed, false);
   });
 });
