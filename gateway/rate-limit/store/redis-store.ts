@@ -102,13 +102,16 @@ export function createRedisStore(client: Redis | Cluster, options: RedisStoreOpt
   };
 }
 
-/** `work`, or a rejection once `ms` have passed; `work`'s later rejection is handled, never unhandled. */
+/**
+ * `work`, or a rejection once `ms` have passed; `work`'s later rejection is handled, never unhandled.
+ * When the timer fires, the rejection waits for one turn of the event loop's I/O phase: after a
+ * busy stretch (a long synchronous task), timers run before pending socket reads, and an answer
+ * that arrived in time would otherwise be taken for a late one.
+ */
 function withDeadline<T>(work: Promise<T>, ms: number): Promise<T> {
   return new Promise<T>((resolve, reject) => {
-    const timer = setTimeout(
-      () => reject(new Error(`rate-limit store: no answer from Redis within ${ms} ms`)),
-      ms,
-    );
+    const late = () => reject(new Error(`rate-limit store: no answer from Redis within ${ms} ms`));
+    const timer = setTimeout(() => setImmediate(late), ms);
     timer.unref();
     work.then(
       (value) => {
