@@ -100,6 +100,7 @@ describe('memory rate-limit store', () => {
     const rule: LimitRule = { algorithm: 'gcra', limit: 1, windowMs: 1_000 };
     await assert.rejects(store.check([{ key: 'x', rule: { ...rule, limit: 0 } }]), TypeError);
     await assert.rejects(store.check([{ key: 'x', rule, cost: -1 }]), TypeError);
+    await assert.rejects(store.check([{ key: 'x', rule, cost: 1.5 }]), TypeError);
     await assert.rejects(store.check([{ key: 'x', rule: { ...rule, windowMs: Number.NaN } }]), TypeError);
     assert.throws(() => createMemoryStore({ maxKeys: 0 }), TypeError);
   });

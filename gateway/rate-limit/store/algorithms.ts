@@ -189,7 +189,7 @@ export function runAlgorithm<A extends RateLimitAlgorithm>(
 
 /**
  * Checks a rule and a cost before they reach an algorithm (a store rejects with this message):
- * a positive whole limit and window, a cost of 0 or more (0 asks without spending).
+ * a positive whole limit and window, a whole cost of 0 or more (0 asks without spending).
  */
 export function invalidCheck(rule: LimitRule, cost: number): string | undefined {
   if (!Object.hasOwn(ALGORITHMS, rule.algorithm))
@@ -198,6 +198,7 @@ export function invalidCheck(rule: LimitRule, cost: number): string | undefined 
     return `limit must be a positive integer, not ${rule.limit}`;
   if (!Number.isSafeInteger(rule.windowMs) || rule.windowMs <= 0)
     return `windowMs must be a positive integer, not ${rule.windowMs}`;
-  if (!Number.isFinite(cost) || cost < 0) return `cost must be a finite number ≥ 0, not ${cost}`;
+  // Whole units: the Redis scripts answer in integers, so a fraction would be counted differently there.
+  if (!Number.isSafeInteger(cost) || cost < 0) return `cost must be a whole number ≥ 0, not ${cost}`;
   return undefined;
 }
