@@ -11,7 +11,10 @@
  * that the build needs no copying step and the package cannot ship without them.
  */
 
+// replicate_commands: Redis 3.2 to 4 replicate a script that reads TIME before writing only as
+// its effects (the default from Redis 5, where the call is a no-op).
 const PRELUDE = `
+if redis.replicate_commands then redis.replicate_commands() end
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + tonumber(t[2]) / 1000
 local limit = tonumber(ARGV[1])
