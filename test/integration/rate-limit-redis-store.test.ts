@@ -254,14 +254,21 @@ describe('redis rate-limit store: Redis killed and back', { skip: redisMissing }
     }
   });
 
-  it('rejects at once before the first connection, without queueing', async () => {
-    const never = createRedisConnection({ url: 'redis://127.0.0.1:1', connectTimeout: 200 });
+  it('rejects at once before the first connection, without queueing, and logs the outage once', async () => {
+    const lines = recordingLogger();
+    const never = createRedisConnection({ url: 'redis://127.0.0.1:1', connectTimeout: 200, logger: lines });
     try {
       const store = createRedisStore(never.client);
       await assert.rejects(
         store.check([{ key: 'k', rule: { algorithm: 'gcra', limit: 1, windowMs: 1_000 } }]),
         /not ready/,
       );
+      await sleep(400); // several reconnection attempts (50, 100, 200 ms apart)
+      assert.deepEqual(
+        lines.lines.map((l) => l.level),
+        ['warn'],
+      );
+      assert.match(lines.lines[0]!.message, /cannot connect to 127\.0\.0\.1:1/);
     } finally {
       await never.close();
     }
