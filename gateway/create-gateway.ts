@@ -24,6 +24,10 @@ import { boundedParseCaches, useOperationLimits } from './limits/index.ts';
 import { createLogger, type Logger } from './logger/index.ts';
 import { yogaLogging } from './logger/yoga.ts';
 import { createFieldPolicies } from './policies/index.ts';
+import { createRateLimits, hasRateLimits, type RateLimits } from './rate-limit/index.ts';
+import { createMemoryStore } from './rate-limit/store/memory-store.ts';
+import { createRedisStore } from './rate-limit/store/redis-store.ts';
+import { createRedisConnection, type RedisConnection } from './redis/index.ts';
 import { type Room, roomsHookingPath, stagesOf } from './room.ts';
 import { createRequestListener } from './server/fast-path.ts';
 import { type Listening, listen } from './server/index.ts';
@@ -143,12 +147,20 @@ export function createGateway(options: GatewayOptions): Gateway {
   // GraphiQL from local files, not a CDN: the page (renderGraphiQL below) and its assets (plugin).
   const graphiql = devDefault(config.server.graphiql) ? createGraphiQL() : undefined;
 
+  // One Redis connection for every room that keeps shared state; connects in the background.
+  const redis = config.redis ? createRedisConnection({ ...config.redis, logger }) : undefined;
+  const rateLimits = hasRateLimits(config.rateLimit)
+    ? createRateLimitRooms(config, redis, logger)
+    : undefined;
+
   // Subgraphs of a supergraph file have no entry: they get the default (`shared`).
   const dedupModes = new Map(config.subgraphs.map((s) => [s.name, s.dedup]));
   const rooms: Room[] = [
     // First in the list, so closed last (the list closes in reverse): the pooled connections,
     // once every other room has stopped using them.
     { name: 'upstream-client', close: () => client?.close() },
+    // Closed after every room that uses it (the list closes in reverse).
+    ...(redis ? [{ name: 'redis', close: () => redis.close() }] : []),
     // Request stage, first: health answers without touching GraphQL.
     {
       name: 'health',
@@ -179,6 +191,10 @@ export function createGateway(options: GatewayOptions): Gateway {
     // work: who is calling (`onParams`, so the fast path stays on). An invalid credential, or none
     // where `auth.required`, is a 401 here; every later stage reads the caller (`identityOf`).
     createAuth(config.auth, { logger, env: options.env ?? process.env }),
+    // Request stage, after auth (limits count per subject, tenant, API key, plan), before any
+    // GraphQL work: a request over a limit ends with 429 (`onParams`, so the fast path stays on).
+    // Response stage: the RateLimit headers.
+    ...(rateLimits ? [rateLimits.request] : []),
     // Operation stage, before limits: a document sent by id is replaced by its text here, so limits,
     // parsing and validation see it as if it had been sent; in allow-list mode, other documents
     // are refused before any parsing (`onParams`, so the fast path stays on).
@@ -223,6 +239,8 @@ export function createGateway(options: GatewayOptions): Gateway {
     // a tenant's budget is spent in) and the engine (a refused operation is never planned).
     // Rooms that read `operationCostOf(request)` (rate limits) sit after it.
     { name: 'demand-control', plugin: demandControl.plugin },
+    // Operation stage, after demand control: limits with `cost: operation` spend its cost.
+    ...(rateLimits ? [rateLimits.operation] : []),
     // Operation stage: fields the caller may not see are taken out of the operation (answered
     // null with an error). After limits (an oversized operation is refused before any policy
     // runs) and @defer's flattening (it sees the document that will run); before the engine, so
@@ -243,6 +261,9 @@ export function createGateway(options: GatewayOptions): Gateway {
     // Subgraph stage: identical queries in flight are sent once (per subgraph: across operations,
     // within one, or off); every step below sees one call, retries included.
     { name: 'dedup', subgraph: ({ name }) => dedupRequests(name, dedupModes.get(name)) },
+    // Subgraph stage, inside dedup (a shared call spends once), outside the caller's rooms: a
+    // call over its subgraph's limit is never sent.
+    ...(rateLimits ? [rateLimits.subgraphs] : []),
     // The caller's rooms: inside dedup, so metrics, breakers and retries see one upstream call.
     ...(options.rooms ?? []),
     // Subgraph stage, next to the answer: `_entities` must answer one entry per representation.
@@ -295,8 +316,11 @@ export function createGateway(options: GatewayOptions): Gateway {
   let started: Promise<void> | undefined;
   // A first schema kept out of service because its policies cannot be enforced (or its config
   // costs read) stops the start.
+  // Redis is waited for (at most its connectTimeout) while the subgraphs load, so the first
+  // requests are counted in it; a Redis that is down delays nothing more (its limits fail as set).
+  const redisReady = () => redis?.ready(config.redis?.connectTimeout).catch(() => undefined);
   const start = () =>
-    (started ??= supergraph.start().then(() => {
+    (started ??= Promise.all([supergraph.start(), redisReady()]).then(() => {
       policies.checkStarted(supergraph.schema !== undefined);
       demandControl.checkStarted(supergraph.schema !== undefined);
     }));
@@ -320,4 +344,25 @@ export function createGateway(options: GatewayOptions): Gateway {
       await stages.close();
     },
   };
+}
+
+/** The rate-limit rooms over the configured store: memory, or Redis with a memory fallback. */
+function createRateLimitRooms(
+  config: GatehouseConfig,
+  redis: RedisConnection | undefined,
+  logger: Logger,
+): RateLimits {
+  const shared =
+    config.rateLimit.store === 'redis' && redis !== undefined
+      ? createRedisStore(redis.client, {
+          prefix: `${redis.keyPrefix}rl:`,
+          deadlineMs: config.rateLimit.storeTimeout,
+        })
+      : undefined;
+  return createRateLimits({
+    config: config.rateLimit,
+    store: shared ?? createMemoryStore(),
+    ...(shared && { fallback: createMemoryStore() }),
+    logger,
+  });
 }

@@ -21,6 +21,7 @@ import { checkHeaderSubgraphs, headersSchema } from './headers-schema.ts';
 import { limitsSchema, serverSecurityKeys } from './limits-schema.ts';
 import { policiesSchema } from './policies-schema.ts';
 import { rateLimitSchema } from './rate-limit-schema.ts';
+import { redisSchema } from './redis-schema.ts';
 import {
   type federationSubgraphSchema,
   type graphqlSubgraphSchema,
@@ -221,6 +222,7 @@ export const configSchema = z
     policies: policiesSchema.prefault({}),
     rateLimit: rateLimitSchema.prefault({}),
     demandControl: demandControlSchema.prefault({}),
+    redis: redisSchema.optional(),
   })
   // Runs even when other parts of the config are wrong, so that every problem is reported at once.
   .superRefine(crossCheck, { when: (payload) => isPlain(payload.value) });
