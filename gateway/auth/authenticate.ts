@@ -7,10 +7,16 @@
  * `auth.introspection.negativeCacheTtl`: a flood of one bogus opaque token costs the
  * authorization server one call, not one per request.
  *
+ * A JWT verified with a key of the JWKS endpoint is cached with its `kid`: when a fetch of the
+ * key set no longer holds that key, its tokens are dropped from the cache and verified again
+ * (refused) at their next request. A token served from the cache also lets a stale key set be
+ * fetched again (in the background), so a removal is noticed within `jwks.maxAge`.
+ *
  * Every verification that actually runs is published on the `gatehouse:auth:verify` diagnostics
  * channel (`{ kind, ok }`), free when nobody listens: the seam tests and metrics count them by.
  */
 import diagnostics from 'node:diagnostics_channel';
+import { decodeProtectedHeader } from 'jose';
 import type { Identity } from '../../core/identity.ts';
 import { createVerificationCache, digest } from './cache.ts';
 import { AuthFailure } from './claims.ts';
@@ -34,18 +40,28 @@ export function createAuthenticate(auth: ResolvedAuth): Authenticate {
   const refused = createVerificationCache<AuthFailure>(auth.cacheSize);
   // Verifications in flight, by token digest: process-wide, like the cache they fill.
   const inFlight = new Map<string, Promise<Outcome>>();
+  // Bumped when keys leave the JWKS: a verification that began before must not be cached after.
+  let keysGone = 0;
+  auth.jwks?.onKeysGone((kids) => {
+    keysGone++;
+    // A token without `kid` may have been verified with any key of its type.
+    cache.drop((kid) => kid === '' || kids.has(kid));
+  });
   const publish = (kind: string, ok: boolean) => {
     if (verifyChannel.hasSubscribers) verifyChannel.publish({ kind, ok });
   };
   const verify = async (token: string): Promise<Outcome> => {
     const useJwt = auth.jwt !== undefined && (auth.introspect === undefined || looksLikeJwt(token));
     const kind = useJwt ? 'jwt' : 'introspection';
+    const keysGoneBefore = keysGone;
     try {
       let identity: Identity;
       let until: number;
+      let tag: string | undefined;
       if (useJwt) {
         identity = await auth.jwt!(token);
         until = identity.expiresAt ?? Date.now() + NO_EXP_CACHE_TIME;
+        if (auth.jwks !== undefined) tag = kidOf(token);
       } else if (auth.introspect !== undefined) {
         identity = await auth.introspect(token);
         until = Math.min(
@@ -56,7 +72,7 @@ export function createAuthenticate(auth: ResolvedAuth): Authenticate {
         throw new AuthFailure('bearer token, but neither jwt nor introspection is configured');
       }
       publish(kind, true);
-      cache.set(token, identity, until);
+      if (keysGone === keysGoneBefore) cache.set(token, identity, until, tag);
       return { identity };
     } catch (error) {
       publish(kind, false);
@@ -96,10 +112,19 @@ export function createAuthenticate(auth: ResolvedAuth): Authenticate {
       }
     }
     const cached = cache.get(value);
-    if (cached !== undefined) return { identity: cached };
+    if (cached !== undefined) {
+      if (cached.kind === 'jwt') auth.jwks?.refreshIfStale();
+      return { identity: cached };
+    }
     const failure = refused.size > 0 ? refused.get(value) : undefined;
     return failure !== undefined ? { failure } : shared(value);
   };
+}
+
+/** The `kid` of a verified JWT's header ('' without one). */
+function kidOf(token: string): string {
+  const { kid } = decodeProtectedHeader(token);
+  return typeof kid === 'string' ? kid : '';
 }
 
 const ANONYMOUS: Outcome = Object.freeze({ anonymous: true });
