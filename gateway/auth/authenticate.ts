@@ -1,6 +1,7 @@
 /**
  * One request's caller, from its credential (`extract.ts`): undefined when it carries none, an
- * identity when it proves one, an `AuthFailure` otherwise. Tokens go through the verification
+ * identity when it proves one, an `AuthFailure` when it is invalid, an `AuthUnavailable` when the
+ * identity provider could not be asked (neither: fails closed, never anonymous). Tokens go through the verification
  * cache first, so a token seen before costs a hash and a map lookup; API keys cost a hash and
  * the comparisons, and are not cached. Concurrent requests with one token share one verification
  * in flight (keyed by its digest), and an introspection refusal is kept for
@@ -19,7 +20,7 @@ import diagnostics from 'node:diagnostics_channel';
 import { decodeProtectedHeader } from 'jose';
 import type { Identity } from '../../core/identity.ts';
 import { createVerificationCache, digest } from './cache.ts';
-import { AuthFailure } from './claims.ts';
+import { AuthFailure, AuthUnavailable } from './claims.ts';
 import type { ResolvedAuth } from './config.ts';
 import { extractCredential } from './extract.ts';
 import { looksLikeJwt } from './jwt.ts';
@@ -30,14 +31,21 @@ const verifyChannel = diagnostics.channel(VERIFY_CHANNEL);
 /** How long a verified token without `exp` is kept, in ms (it may be verified again after). */
 const NO_EXP_CACHE_TIME = 600_000; // 10 min
 
-export type Outcome = { identity?: Identity; failure?: AuthFailure; anonymous?: true };
+export type Outcome = {
+  identity?: Identity;
+  failure?: AuthFailure;
+  unavailable?: AuthUnavailable;
+  anonymous?: true;
+};
 
 export type Authenticate = (headers: Headers) => Outcome | Promise<Outcome>;
 
 export function createAuthenticate(auth: ResolvedAuth): Authenticate {
   const cache = createVerificationCache(auth.cacheSize);
-  // Refusals by introspection, kept briefly (bounded like the cache): each one cost a call.
-  const refused = createVerificationCache<AuthFailure>(auth.cacheSize);
+  // Refusals by introspection, and calls it could not answer, kept briefly (bounded like the
+  // cache): each one cost a call, and an authorization server that is down is not asked again
+  // for each request.
+  const refused = createVerificationCache<Outcome>(auth.cacheSize);
   // Verifications in flight, by token digest: process-wide, like the cache they fill.
   const inFlight = new Map<string, Promise<Outcome>>();
   // Bumped when keys leave the JWKS: a verification that began before must not be cached after.
@@ -76,10 +84,20 @@ export function createAuthenticate(auth: ResolvedAuth): Authenticate {
       return { identity };
     } catch (error) {
       publish(kind, false);
-      if (!(error instanceof AuthFailure)) throw error;
+      // jwt.ts wraps what the key lookup throws: a key set that could not be fetched is the cause.
+      const unavailable =
+        error instanceof AuthUnavailable
+          ? error
+          : error instanceof AuthFailure && error.cause instanceof AuthUnavailable
+            ? error.cause
+            : undefined;
+      let outcome: Outcome;
+      if (unavailable !== undefined) outcome = { unavailable };
+      else if (error instanceof AuthFailure) outcome = { failure: error };
+      else throw error;
       if (kind === 'introspection' && auth.introspectionNegativeTtl > 0)
-        refused.set(token, error, Date.now() + auth.introspectionNegativeTtl);
-      return { failure: error };
+        refused.set(token, outcome, Date.now() + auth.introspectionNegativeTtl);
+      return outcome;
     }
   };
   /** One verification per token at a time: later requests wait for the one running. */
@@ -116,8 +134,8 @@ export function createAuthenticate(auth: ResolvedAuth): Authenticate {
       if (cached.kind === 'jwt') auth.jwks?.refreshIfStale();
       return { identity: cached };
     }
-    const failure = refused.size > 0 ? refused.get(value) : undefined;
-    return failure !== undefined ? { failure } : shared(value);
+    const known = refused.size > 0 ? refused.get(value) : undefined;
+    return known ?? shared(value);
   };
 }
 

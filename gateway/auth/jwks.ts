@@ -24,6 +24,7 @@ import {
 import { GatehouseError } from '../../core/errors.ts';
 import type { Logger } from '../logger/index.ts';
 import { readBounded } from './bounded-body.ts';
+import { AuthUnavailable } from './claims.ts';
 
 /** A key source for `jwtVerify`: a key (or a key lookup) for a token's protected header. */
 export type KeySource = JWTVerifyGetKey | Uint8Array;
@@ -115,7 +116,11 @@ export function remoteKeySet(options: RemoteKeySetOptions): RemoteKeySet {
     } else {
       refreshIfStale();
     }
-    if (local === undefined) throw new joseErrors.JWKSNoMatchingKey('no key set could be fetched');
+    if (local === undefined) {
+      // The token may be valid: nothing says otherwise until a fetch succeeds (a 503, not a 401).
+      const wait = Math.max(1, Math.ceil((attemptedAt + options.cooldown - now()) / 1000));
+      throw new AuthUnavailable('no key set could be fetched', wait);
+    }
     try {
       return await local(header, token);
     } catch (error) {
