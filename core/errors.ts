@@ -87,6 +87,12 @@ export const ErrorCodes = {
    * `WWW-Authenticate`; at a field, the field needs an authenticated caller (`@authenticated`).
    */
   UNAUTHENTICATED: { status: 401, upstream: false },
+  /**
+   * A credential was sent, but the identity provider that would verify it could not be asked: a
+   * JWKS endpoint never fetched, an introspection endpoint down or too slow. The token may be
+   * valid; the caller is not served, anonymous or otherwise. HTTP 503 with `Retry-After`.
+   */
+  AUTH_PROVIDER_UNAVAILABLE: { status: 503, upstream: false },
   /** The caller is known but may not do this: a field's `@requiresScopes` or `@policy` refuses it. */
   FORBIDDEN: { status: 403, upstream: false },
   /**

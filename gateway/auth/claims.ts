@@ -12,6 +12,22 @@ export class AuthFailure extends Error {
   override readonly name = 'AuthFailure';
 }
 
+/**
+ * The credential could not be verified because the identity provider could not be asked (a JWKS
+ * never fetched, introspection unreachable): neither valid nor invalid. Fails closed, as a 503.
+ */
+export class AuthUnavailable extends Error {
+  override readonly name = 'AuthUnavailable';
+  constructor(
+    message: string,
+    /** When asking again may work, in seconds (`Retry-After`). */
+    readonly retryAfter: number,
+    options?: ErrorOptions,
+  ) {
+    super(message, options);
+  }
+}
+
 export function identityFromClaims(
   kind: Identity['kind'],
   claims: Record<string, unknown>,

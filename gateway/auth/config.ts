@@ -11,7 +11,7 @@ import { type ApiKeyLookup, createApiKeyLookup } from './api-keys.ts';
 import { isPlaintextRemote } from './bounded-body.ts';
 import type { ExtractOptions } from './extract.ts';
 import { createIntrospector, type Introspector } from './introspection.ts';
-import { fileKeySet, type KeySource, remoteKeySet } from './jwks.ts';
+import { fileKeySet, type KeySource, type RemoteKeySet, remoteKeySet } from './jwks.ts';
 import { createJwtVerifier, type JwtVerifier } from './jwt.ts';
 
 export interface ResolvedAuth {
@@ -21,6 +21,8 @@ export interface ResolvedAuth {
   cacheSize: number;
   extract: ExtractOptions;
   jwt?: JwtVerifier;
+  /** The JWKS endpoint's key set, when JWT keys come from one. */
+  jwks?: RemoteKeySet;
   apiKeys?: ApiKeyLookup;
   introspect?: Introspector;
   /** Longest reuse of an introspection answer, in ms. */
@@ -60,6 +62,7 @@ export function normalizeAuth(config: AuthConfig, context: NormalizeContext): Re
       });
   }
   let jwtVerifier: JwtVerifier | undefined;
+  let jwks: RemoteKeySet | undefined;
   if (jwt !== undefined) {
     let keys: KeySource;
     if (jwt.jwks.secret !== undefined) {
@@ -70,7 +73,7 @@ export function normalizeAuth(config: AuthConfig, context: NormalizeContext): Re
     } else if (jwt.jwks.file !== undefined) {
       keys = fileKeySet(jwt.jwks.file);
     } else {
-      keys = remoteKeySet({
+      jwks = remoteKeySet({
         url: jwt.jwks.url!,
         timeout: jwt.jwks.timeout,
         maxAge: jwt.jwks.maxAge,
@@ -78,6 +81,7 @@ export function normalizeAuth(config: AuthConfig, context: NormalizeContext): Re
         logger: context.logger,
         signal: context.signal,
       });
+      keys = jwks.getKey;
     }
     jwtVerifier = createJwtVerifier({
       keys,
@@ -112,6 +116,7 @@ export function normalizeAuth(config: AuthConfig, context: NormalizeContext): Re
       apiKeyHeader: config.apiKeys?.header,
     },
     jwt: jwtVerifier,
+    jwks,
     apiKeys: config.apiKeys && createApiKeyLookup(config.apiKeys),
     introspect,
     introspectionMaxAge: introspection?.maxAge ?? 0,

@@ -2,7 +2,9 @@
  * The auth room's Yoga plugin (stage: request, through `onParams`, which runs on the JSON fast
  * path and on Yoga's path alike, before parsing or any other GraphQL work). A verified caller is
  * recorded with `setIdentity`; a credential that is present but invalid, or none where one is
- * required, ends the request with UNAUTHENTICATED (HTTP 401 and `WWW-Authenticate`). GraphiQL's
+ * required, ends the request with UNAUTHENTICATED (HTTP 401 and `WWW-Authenticate`); one the
+ * identity provider could not be asked about, with AUTH_PROVIDER_UNAVAILABLE (HTTP 503 and
+ * `Retry-After`), never as anonymous. GraphiQL's
  * page and the health endpoints answer before `onParams`, so they need no credential.
  */
 import type { ExecutionResult } from 'graphql';
@@ -29,6 +31,11 @@ export function useAuthPlugin(options: AuthPluginOptions): Plugin {
       const apply = (outcome: Outcome) => {
         if (outcome.identity !== undefined) {
           setIdentity(request, outcome.identity);
+        } else if (outcome.unavailable !== undefined) {
+          logger.debug('auth: the identity provider could not be asked', {
+            reason: outcome.unavailable.message,
+          });
+          setResult(providerUnavailable(outcome.unavailable.retryAfter));
         } else if (outcome.failure !== undefined) {
           logger.debug('auth: credential refused', { reason: outcome.failure.message });
           setResult(unauthenticated('Invalid credentials', invalid));
@@ -46,6 +53,13 @@ export function useAuthPlugin(options: AuthPluginOptions): Plugin {
 function unauthenticated(message: string, wwwAuthenticate: string): ExecutionResult {
   const error = gatewayError('UNAUTHENTICATED', message, {
     extensions: { http: { status: 401, headers: { 'WWW-Authenticate': wwwAuthenticate } } },
+  });
+  return { errors: [error] };
+}
+
+function providerUnavailable(retryAfter: number): ExecutionResult {
+  const error = gatewayError('AUTH_PROVIDER_UNAVAILABLE', 'The credential cannot be verified now', {
+    extensions: { http: { status: 503, headers: { 'Retry-After': String(retryAfter) } } },
   });
   return { errors: [error] };
 }

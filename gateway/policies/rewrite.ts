@@ -6,7 +6,8 @@
  * applies to and the `@include`/`@skip` on its way: `patch.ts` answers each with null and an error
  * where the client would have seen it. A selection set left empty keeps a `__typename` under a
  * reserved alias (`patch.ts` removes it), as it also does where it must tell the objects' types
- * apart.
+ * apart. A field taken out of a `@defer`red fragment records the deferred fragments it sits in
+ * (those the rewrite keeps), so that it is answered in the payload that carries its fragment.
  */
 import {
   type DirectiveNode,
@@ -48,10 +49,27 @@ export interface Removal {
   conditions: readonly (readonly DirectiveNode[])[];
   /** The client's field, for the error's location. */
   field: FieldNode;
+  /**
+   * The `@defer`red fragments (kept by the rewrite) the field sits in, outermost first: the
+   * innermost one whose `if` holds carries its answer; with none, the initial payload does.
+   */
+  deferrals: Deferral[];
+}
+
+/** A `@defer`red fragment a removed field sits in. */
+export interface Deferral {
+  /** The `@defer` directive, for its `if`. */
+  directive: DirectiveNode;
+  /** The response keys of the objects it is spread on (no list positions). */
+  path: readonly string[];
+  /** Its static `label`, if any. */
+  label: string | undefined;
 }
 
 /** One response path: what is removed there, and the paths below that have removals. */
 export interface PathNode {
+  /** The response keys from the root to here (no list positions). */
+  path: readonly string[];
   removals: Removal[];
   children: Map<string, { type: GraphQLOutputType; node: PathNode }>;
 }
@@ -83,7 +101,7 @@ export function rewriteOperation(
   for (const d of document.definitions)
     if (d.kind === Kind.FRAGMENT_DEFINITION) fragments.set(d.name.value, d);
   const walker = new Walker(schema, fragments, verdictOf);
-  const root = newNode();
+  const root = newNode([]);
   const result = walker.set(operation.selectionSet, rootType, [rootType], root, [], rootType);
   if (!result.changed) return undefined;
   const rewritten: OperationDefinitionNode = {
@@ -94,9 +112,12 @@ export function rewriteOperation(
   return { document: withUsedFragments(rewritten, fragments), root };
 }
 
-const newNode = (): PathNode => ({ removals: [], children: new Map() });
+const newNode = (path: readonly string[]): PathNode => ({ path, removals: [], children: new Map() });
 
 class Walker {
+  /** The removals made inside each `@defer`red fragment being walked, innermost last. */
+  private readonly deferred: Removal[][] = [];
+
   constructor(
     private readonly schema: GraphQLSchema,
     private readonly fragments: ReadonlyMap<string, FragmentDefinitionNode>,
@@ -137,6 +158,8 @@ class Walker {
       if (type === undefined || !isCompositeType(type)) continue;
       const within = new Set(this.possibleTypes(type));
       const narrowed = possible.filter((t) => within.has(t));
+      const defer = selection.directives?.find((d) => d.name.value === 'defer');
+      if (defer !== undefined) this.deferred.push([]);
       const inner = this.set(
         fragmentSet,
         type,
@@ -145,6 +168,16 @@ class Walker {
         withConditions(conditions, selection.directives),
         pathType,
       );
+      if (defer !== undefined) {
+        const removed = this.deferred.pop()!;
+        // A fragment left empty is dropped from the operation: its fields are answered with the
+        // payload of the fragment around it.
+        if (inner.selections.length > 0) {
+          const deferral: Deferral = { directive: defer, path: node.path, label: labelOf(defer) };
+          for (const removal of removed) removal.deferrals.unshift(deferral);
+        }
+        this.deferred.at(-1)?.push(...removed);
+      }
       if (!inner.changed) {
         selections.push(selection);
         continue;
@@ -197,7 +230,7 @@ class Walker {
     const child = () => {
       let entry = node.children.get(key);
       if (entry === undefined) {
-        entry = { type: definition.type, node: newNode() };
+        entry = { type: definition.type, node: newNode([...node.path, key]) };
         node.children.set(key, entry);
       }
       return entry.node;
@@ -208,14 +241,17 @@ class Walker {
       return inner === field ? unchanged : { selections: [inner], changed: true, needsTypename: false };
     }
     for (const entry of denied.values()) {
-      node.removals.push({
+      const removal: Removal = {
         key,
         code: entry.code,
         types: abstract ? entry.types : undefined,
         nonNull: entry.nonNull,
         conditions,
         field,
-      });
+        deferrals: [],
+      };
+      node.removals.push(removal);
+      this.deferred.at(-1)?.push(removal);
     }
     // Kept for the objects that may see it, each under its own type.
     const selections: SelectionNode[] = allowed.map((type) => {
@@ -256,6 +292,12 @@ function withConditions(
 ): readonly (readonly DirectiveNode[])[] {
   const some = directives?.some((d) => d.name.value === 'include' || d.name.value === 'skip');
   return some ? [...conditions, directives!] : conditions;
+}
+
+/** The `label` of a `@defer`, when it is a literal (validation requires it to be static). */
+function labelOf(defer: DirectiveNode): string | undefined {
+  const label = defer.arguments?.find((a) => a.name.value === 'label')?.value;
+  return label?.kind === Kind.STRING ? label.value : undefined;
 }
 
 /** A selection set must select something: `__typename` under the reserved alias. */
