@@ -2,13 +2,15 @@
  * The auth room's Yoga plugin (stage: request, through `onParams`, which runs on the JSON fast
  * path and on Yoga's path alike, before parsing or any other GraphQL work). A verified caller is
  * recorded with `setIdentity`; a credential that is present but invalid, or none where one is
- * required, ends the request with UNAUTHENTICATED (HTTP 401 and `WWW-Authenticate`). GraphiQL's
+ * required, ends the request with UNAUTHENTICATED (HTTP 401 and `WWW-Authenticate`), through
+ * `endRequest`, so no later `onParams` hook replaces the answer or acts on the request. GraphiQL's
  * page and the health endpoints answer before `onParams`, so they need no credential.
  */
 import type { ExecutionResult } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import { gatewayError } from '../../core/errors.ts';
 import { setIdentity } from '../../core/identity.ts';
+import { endRequest, isRequestEnded } from '../../core/request-outcome.ts';
 import type { Logger } from '../logger/index.ts';
 import type { Authenticate, Outcome } from './authenticate.ts';
 
@@ -25,15 +27,17 @@ export function useAuthPlugin(options: AuthPluginOptions): Plugin {
   const challenge = `Bearer realm="${realm.replace(/["\\]/g, '')}"`;
   const invalid = `${challenge}, error="invalid_token"`;
   return {
-    onParams({ request, setResult }) {
+    onParams(hook) {
+      const { request } = hook;
+      if (isRequestEnded(request)) return;
       const apply = (outcome: Outcome) => {
         if (outcome.identity !== undefined) {
           setIdentity(request, outcome.identity);
         } else if (outcome.failure !== undefined) {
           logger.debug('auth: credential refused', { reason: outcome.failure.message });
-          setResult(unauthenticated('Invalid credentials', invalid));
+          endRequest(hook, unauthenticated('Invalid credentials', invalid));
         } else if (required) {
-          setResult(unauthenticated('Authentication required', challenge));
+          endRequest(hook, unauthenticated('Authentication required', challenge));
         }
       };
       const outcome = authenticate(request.headers);

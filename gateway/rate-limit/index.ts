@@ -18,6 +18,7 @@ import type { ExecutionResult } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import { gatewayError } from '../../core/errors.ts';
 import { identityOf } from '../../core/identity.ts';
+import { endRequest, isRequestEnded } from '../../core/request-outcome.ts';
 import type { RateLimitConfig } from '../config/rate-limit-schema.ts';
 import type { Logger } from '../logger/index.ts';
 import type { Room } from '../room.ts';
@@ -63,8 +64,9 @@ export function createRateLimits(options: RateLimitsOptions): RateLimits {
   const applied = new WeakMap<Request, Applied[]>();
 
   const plugin: Plugin = {
-    onParams({ request, context, setResult }) {
-      if (limits.length === 0) return;
+    onParams(hook) {
+      const { request, context } = hook;
+      if (limits.length === 0 || isRequestEnded(request)) return;
       const req = (context as { req?: IncomingMessage }).req;
       const input = {
         identity: identityOf(request),
@@ -92,7 +94,7 @@ export function createRateLimits(options: RateLimitsOptions): RateLimits {
           ...(config.headers && rateLimitHeaders(answers)),
         };
         const names = refused.map((a) => a.name);
-        setResult({
+        endRequest(hook, {
           errors: [
             gatewayError('RATE_LIMITED', `rate limit ${names.map((n) => `"${n}"`).join(', ')} exceeded`, {
               extensions: { limit: names[0], limits: names, retryAfter, http: { status: 429, headers } },
