@@ -79,6 +79,13 @@ export const jwtSchema = z
     audience: stringOrList
       .optional()
       .describe('Accepted `aud` values (the token needs one of them); absent: not checked'),
+    typ: z
+      .string()
+      .min(1)
+      .optional()
+      .describe(
+        'Required `typ` header, e.g. `at+jwt` for OAuth access tokens (RFC 9068), so that an ID token of the same issuer is refused; absent: not checked',
+      ),
     algorithms: z
       .array(z.enum(JWT_ALGORITHMS, { error: (issue) => algorithmProblem(issue.input) }))
       .min(1, 'list at least one algorithm your issuer signs with, e.g. [RS256]')
