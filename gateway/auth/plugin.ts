@@ -24,7 +24,8 @@ export interface AuthPluginOptions {
 export function useAuthPlugin(options: AuthPluginOptions): Plugin {
   const { authenticate, required, realm, logger } = options;
   // RFC 6750 §3: no error code when the request had no credential; `invalid_token` when it had a bad one.
-  const challenge = `Bearer realm="${realm.replace(/["\\]/g, '')}"`;
+  // The config check keeps `"`, `\` and control characters out of the realm.
+  const challenge = `Bearer realm="${realm}"`;
   const invalid = `${challenge}, error="invalid_token"`;
   return {
     onParams(hook) {

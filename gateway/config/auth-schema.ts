@@ -178,7 +178,14 @@ const authObject = z.strictObject({
     .positive()
     .default(10_000)
     .describe('Most verified tokens kept until they expire (least recently used out first)'),
-  realm: z.string().default('gatehouse').describe('Realm named in `WWW-Authenticate`'),
+  realm: z
+    .string()
+    .regex(
+      /^[\x20\x21\x23-\x5b\x5d-\x7e]+$/,
+      'must be printable ASCII without `"` or `\\` (it is sent as a quoted string in WWW-Authenticate)',
+    )
+    .default('gatehouse')
+    .describe('Realm named in `WWW-Authenticate` (printable ASCII, without `"` or `\\`)'),
 });
 
 export const authSchema = authObject
