@@ -61,6 +61,13 @@ export function normalizeAuth(config: AuthConfig, context: NormalizeContext): Re
         url,
       });
   }
+  // With a key set the issuer shares between its clients, a token it signed for any of them
+  // (another API, an ID token) would be accepted here.
+  if (jwt !== undefined && jwt.audience === undefined && jwt.issuer === undefined) {
+    context.logger.warn(
+      'auth: auth.jwt has neither audience nor issuer: any token signed with these keys is accepted, whoever it was issued for; set auth.jwt.audience (and issuer)',
+    );
+  }
   let jwtVerifier: JwtVerifier | undefined;
   let jwks: RemoteKeySet | undefined;
   if (jwt !== undefined) {
@@ -88,6 +95,7 @@ export function normalizeAuth(config: AuthConfig, context: NormalizeContext): Re
       algorithms: jwt.algorithms,
       issuer: jwt.issuer,
       audience: jwt.audience,
+      typ: jwt.typ,
       clockTolerance: jwt.clockTolerance,
       requireExp: jwt.requireExp,
       claims: config.claims,

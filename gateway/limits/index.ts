@@ -13,6 +13,7 @@
  */
 import { type DocumentNode, type ParseOptions, parse, type Source } from 'graphql';
 import { _createLRUCache, type Plugin } from 'graphql-yoga';
+import { endRequest, isRequestEnded } from '../../core/request-outcome.ts';
 import { documentRefusal } from './document.ts';
 import { textRefusal } from './text.ts';
 import { variablesRefusal } from './variables.ts';
@@ -62,9 +63,10 @@ export function useOperationLimits(limits: OperationLimits): Plugin {
     return document;
   };
   return {
-    onParams({ params, setResult }) {
-      const refused = variablesRefusal(params.variables, limits);
-      if (refused) setResult({ errors: [refused] });
+    onParams(hook) {
+      if (isRequestEnded(hook.request)) return;
+      const refused = variablesRefusal(hook.params.variables, limits);
+      if (refused) endRequest(hook, { errors: [refused] });
     },
     onParse({ setParseFn }) {
       setParseFn(limitedParse);

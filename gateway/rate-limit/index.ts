@@ -19,6 +19,7 @@ import type { IncomingMessage } from 'node:http';
 import type { ExecutionResult } from 'graphql';
 import { identityOf, requestOf } from '../../core/identity.ts';
 import { operationCostOf } from '../../core/operation-cost.ts';
+import { endRequest, isRequestEnded } from '../../core/request-outcome.ts';
 import type { RateLimitConfig } from '../config/rate-limit-schema.ts';
 import type { Logger } from '../logger/index.ts';
 import type { Room } from '../room.ts';
@@ -88,11 +89,13 @@ export function createRateLimits(options: RateLimitsOptions): RateLimits {
   const request: Room = {
     name: 'rate-limits',
     plugin: {
-      onParams({ request, context, setResult }) {
-        if (perRequest.length === 0) return;
+      onParams(hook) {
+        const { request, context } = hook;
+        // A request another room ended (auth's 401) is not counted.
+        if (perRequest.length === 0 || isRequestEnded(request)) return;
         const input = inputOf(request, (context as { req?: IncomingMessage }).req);
         return applyLimits(request, perRequest, input, applyOptions).then((refusal) => {
-          if (refusal !== undefined) setResult(refusal);
+          if (refusal !== undefined) endRequest(hook, refusal);
         });
       },
       onExecutionResult({ request, result, setResult }) {

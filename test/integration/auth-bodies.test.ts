@@ -122,7 +122,9 @@ describe('auth: plain http:// endpoints', () => {
 
   it('warns at startup for a JWKS or introspection URL over http:// to another host', () => {
     assert.equal(
-      warnings({ jwt: { jwks: { url: 'http://issuer.example/jwks' }, algorithms: ['RS256'] } }),
+      warnings({
+        jwt: { jwks: { url: 'http://issuer.example/jwks' }, audience: 'api', algorithms: ['RS256'] },
+      }),
       1,
     );
     assert.equal(warnings({ introspection: { url: 'http://issuer.example/introspect' } }), 1);
@@ -130,7 +132,9 @@ describe('auth: plain http:// endpoints', () => {
 
   it('is quiet for https:// and for loopback', () => {
     assert.equal(
-      warnings({ jwt: { jwks: { url: 'https://issuer.example/jwks' }, algorithms: ['RS256'] } }),
+      warnings({
+        jwt: { jwks: { url: 'https://issuer.example/jwks' }, audience: 'api', algorithms: ['RS256'] },
+      }),
       0,
     );
     assert.equal(warnings({ introspection: { url: 'http://127.0.0.1:9/introspect' } }), 0);
