@@ -63,8 +63,11 @@ const NAMED_POLICIES = {
 export interface JwtFixture {
   /** Gatehouse's config with auth and policies on (target `gatehouse-secured`). */
   securedConfigFile: string;
-  /** A fresh token, never sent before (`Bearer ...`), for one check. Synchronous: ~0.3 ms. */
-  authorization(): string;
+  /**
+   * A fresh token, never sent before (`Bearer ...`), for one check. Synchronous: ~0.3 ms.
+   * `claims` replace some of the usual ones (a token that fails a policy, for a test).
+   */
+  authorization(claims?: Record<string, unknown>): string;
   /** The pool of load tokens, signed in a worker thread; resolves when the file is written. */
   pool: Promise<TokenPool>;
 }
@@ -145,7 +148,8 @@ export function createJwtFixture(
     }),
   );
   const iat = Math.floor(Date.now() / 1000);
-  const authorization = () => `Bearer ${signToken(privateKey, claimsOf(`check-${randomUUID()}`, iat))}`;
+  const authorization = (claims?: Record<string, unknown>) =>
+    `Bearer ${signToken(privateKey, { ...claimsOf(`check-${randomUUID()}`, iat), ...claims })}`;
   const file = join(workDir, 'tokens.txt');
   const pool =
     poolSize === 0
