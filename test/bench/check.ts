@@ -29,13 +29,23 @@ export async function post(url: string, body: string, authorization = 'Bearer be
   return { status: response.status, body: parsed };
 }
 
+/** The `Authorization` of each check: a fresh signed JWT for a target that requires one. */
+export type Authorize = (i: number) => string;
+
+const benchCheck: Authorize = (i) => `Bearer bench-check-${i}`;
+
 /** Polls until the target answers HTTP 200 to the workload, at most `timeoutMs`. */
-export async function waitReady(url: string, workload: Workload, timeoutMs: number): Promise<void> {
+export async function waitReady(
+  url: string,
+  workload: Workload,
+  timeoutMs: number,
+  authorize: Authorize = benchCheck,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   let last = 'no answer';
   while (Date.now() < deadline) {
     try {
-      const answer = await post(url, workload.body);
+      const answer = await post(url, workload.body, authorize(0));
       if (answer.status === 200) return;
       last = `HTTP ${answer.status}`;
     } catch (error) {
@@ -101,10 +111,11 @@ export async function checkTarget(
   workload: Workload,
   counters: SubgraphCounters,
   times = 3,
+  authorize: Authorize = benchCheck,
 ): Promise<{ problem?: string; subgraphRequestsPerOp: number; bySubgraph: Record<string, number> }> {
   await counters.reset();
   for (let i = 0; i < times; i++) {
-    const problem = answerProblem(await post(url, workload.body, `Bearer bench-check-${i}`), workload);
+    const problem = answerProblem(await post(url, workload.body, authorize(i)), workload);
     if (problem) return { problem, subgraphRequestsPerOp: Number.NaN, bySubgraph: {} };
   }
   const counts = await counters.bySubgraph();

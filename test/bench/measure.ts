@@ -3,7 +3,7 @@
  * memory of the target's process from /proc; a sample of answers checked while the load runs.
  */
 import { answerProblem, post, type SubgraphCounters } from './check.ts';
-import type { LoadGenerator } from './load/index.ts';
+import type { LoadGenerator, LoadSpec } from './load/index.ts';
 import { cpuSeconds, peakRssMiB } from './proc.ts';
 import type { TargetName } from './targets.ts';
 import type { Scenario, Workload } from './workloads.ts';
@@ -48,6 +48,10 @@ export interface MeasureInput {
   generator: LoadGenerator;
   subgraphsPid: number;
   counters: SubgraphCounters;
+  /** JWT scenarios: the load's tokens (pool file, size, first token of this run). */
+  tokens?: LoadSpec['tokens'];
+  /** JWT scenarios: a fresh token for each sampled answer (the load's are its own). */
+  authorize?: () => string;
 }
 
 const SAMPLE_EVERY_MS = 250;
@@ -60,7 +64,10 @@ async function sampleAnswers(input: MeasureInput, stopped: () => boolean) {
   while (!stopped() && result.sampled < max) {
     result.sampled++;
     try {
-      const problem = answerProblem(await post(input.url, input.workload.body), input.workload);
+      const problem = answerProblem(
+        await post(input.url, input.workload.body, input.authorize?.()),
+        input.workload,
+      );
       if (problem) {
         result.wrong++;
         result.problem ??= problem;
@@ -91,6 +98,7 @@ export async function measure(input: MeasureInput): Promise<RunSample> {
       bodyFile: input.bodyFile,
       connections: input.scenario.connections,
       uniqueAuth: input.scenario.uniqueAuth,
+      ...(input.tokens && { tokens: input.tokens }),
       durationS: input.durationS,
     })
     .finally(() => {

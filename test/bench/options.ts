@@ -13,48 +13,59 @@ import { scenarios } from './workloads.ts';
 export type LoaderName = 'wrk' | 'autocannon' | 'node';
 
 export interface BenchOptions {
-  /** One short round, Gatehouse and the monolith only, no peer install: checks answers, not speed. */
+  /**
+   * One short round, Gatehouse (also with security on) and the monolith only, no peer install:
+   * checks answers, not speed.
+   */
   quick: boolean;
   /** Rounds, the first one discarded as warm-up. @default 5 (quick: 1, kept) */
   rounds: number;
   /** Seconds of load per target per scenario per round. @default 4 (quick: 1) */
   duration: number;
-  /** The targets to run, in order. @default every target (quick: gatehouse, monolith) */
+  /** The targets to run, in order. @default every target (quick: gatehouse, gatehouse-secured, monolith) */
   targets: readonly TargetName[];
   /** Load generator; undefined picks wrk when installed, else autocannon (full) or node (quick). */
   loader: LoaderName | undefined;
-  /** Ids of the scenarios to run. @default every scenario (quick: three of them) */
+  /** Ids of the scenarios to run. @default every scenario (quick: four of them) */
   scenarios: readonly string[];
   /** Folder of the results. @default bench-results/<timestamp> */
   outDir: string;
-  /** Run Gatehouse under `node --cpu-prof`; the profile lands in `<outDir>/profile/`. @default false */
+  /**
+   * Run Gatehouse under `node --cpu-prof`; the profile lands in `<outDir>/profile/` (target
+   * `gatehouse-secured`: `<outDir>/profile/gatehouse-secured/`). @default false
+   */
   cpuProf: boolean;
   /**
    * Another checkout of Gatehouse (a branch with a fix) to run as target `gatehouse-b` right after
    * `gatehouse`, in the same interleaved rounds: an A/B with the ratio per round.
    */
   compareDir: string | undefined;
-  /** Extra Node flags for the Gatehouse process only, to try a tuning (`--node-flags=--max-semi-space-size=32`). */
+  /** Extra Node flags for the Gatehouse processes only (`gatehouse`, `gatehouse-secured`), to try a tuning (`--node-flags=--max-semi-space-size=32`). */
   nodeFlags: readonly string[];
   /** Pin each target to one core and the load generator and subgraphs to the other. @default true */
   pin: boolean;
 }
 
-/** Quick runs keep one scenario per code path: unique headers, one connection, the small query. */
-const QUICK_SCENARIOS = ['testquery-50-unique', 'testquery-1', 'small-50'];
+/**
+ * Quick runs keep one scenario per code path: unique headers, signed JWTs (auth and policies on
+ * `gatehouse-secured`), one connection, the small query.
+ */
+const QUICK_SCENARIOS = ['testquery-50-unique', 'testquery-50-jwt', 'testquery-1', 'small-50'];
 
 export const USAGE = `Usage: npm run bench -- [options]
-  --quick              one short round, gatehouse and monolith only, no peer install; exits 1 on a wrong answer or a run that completed no request
+  --quick              one short round, gatehouse, gatehouse-secured and monolith only, no peer install; exits 1 on a wrong answer or a run that completed no request
   --rounds <n>         rounds, the first discarded as warm-up (default 5)
   --duration <s>       seconds of load per target, scenario and round (default 4)
   --only <a,b>         run only these targets (${targetNames.join(', ')})
   --skip <a,b>         leave these targets out
-  --scenarios <a,b>    run only these scenarios (${scenarios.map((s) => s.id).join(', ')})
+  --scenarios <a,b>    run only these scenarios (${scenarios.map((s) => s.id).join(', ')});
+                       gatehouse-secured (JWT auth and field policies) runs only testquery-50-jwt, the
+                       scenario that sends a unique signed JWT per request
   --loader <name>      wrk | autocannon | node (default: wrk when installed, else autocannon)
   --out <dir>          results folder (default bench-results/<timestamp>)
-  --cpu-prof           profile gatehouse with node --cpu-prof (slows it down: numbers are not comparable)
+  --cpu-prof           profile gatehouse and gatehouse-secured with node --cpu-prof (slows them down: numbers are not comparable)
   --compare <dir>      also run the Gatehouse checkout in <dir> as target gatehouse-b (an A/B)
-  --node-flags=<flags> extra node flags for gatehouse only, e.g. --node-flags=--max-semi-space-size=32
+  --node-flags=<flags> extra node flags for gatehouse and gatehouse-secured only, e.g. --node-flags=--max-semi-space-size=32
   --no-pin             do not pin processes to cores with taskset
 `;
 
@@ -105,7 +116,8 @@ export function parseBenchOptions(argv: readonly string[], now = new Date()): Be
     throw new Error(
       `--compare: ${compareDir} has no bin/gatehouse.mjs; give the root of a Gatehouse checkout`,
     );
-  const base: readonly TargetName[] = only ?? (quick ? ['gatehouse', 'monolith'] : targetNames);
+  const base: readonly TargetName[] =
+    only ?? (quick ? ['gatehouse', 'gatehouse-secured', 'monolith'] : targetNames);
   const targets = base.filter(
     (t) => !skip.includes(t) && (t !== 'gatehouse-b' || compareDir !== undefined || only?.includes(t)),
   );

@@ -10,6 +10,7 @@ import { cpus, loadavg, release, totalmem, type } from 'node:os';
 import { join, relative } from 'node:path';
 import { idleRunProblems } from './check.ts';
 import { pinSelf, stopAllChildren, taskset } from './children.ts';
+import { type TokenPool, tokenPoolSize } from './jwt.ts';
 import { pickLoadGenerator } from './load/index.ts';
 import { measure, type RunSample } from './measure.ts';
 import { type BenchOptions, parseBenchOptions, USAGE } from './options.ts';
@@ -89,24 +90,38 @@ async function bench(options: BenchOptions): Promise<number> {
     `load generator: ${generator.version}; ${pin ? 'targets pinned to core 1' : 'no core pinning'}`,
   );
 
-  if (!options.quick && options.targets.some((t) => t.startsWith('gatehouse') && t !== 'gatehouse-b')) {
-    // Production runs compiled JavaScript: measure that (dist/ from these sources, built now).
-    progress.update('building dist/ (npm run build)');
-    const build = spawnSync('npm', ['run', 'build'], { cwd: REPO_ROOT, stdio: 'ignore' });
-    if (build.status !== 0) throw new Error('npm run build failed; run it to see why');
-  }
+  const chosen = scenarios.filter((s) => options.scenarios.includes(s.id));
   progress.update('starting the bench subgraphs');
-  const env: BenchEnvironment = await startEnvironment();
+  // The JWT scenarios' tokens are signed in a worker thread meanwhile (build, target startup).
+  const env: BenchEnvironment = await startEnvironment(
+    chosen.some((s) => s.jwt) ? tokenPoolSize(options.rounds, options.duration) : 0,
+  );
   try {
+    if (!options.quick && options.targets.some((t) => t.startsWith('gatehouse') && t !== 'gatehouse-b')) {
+      // Production runs compiled JavaScript: measure that (dist/ from these sources, built now).
+      progress.update('building dist/ (npm run build)');
+      const build = spawnSync('npm', ['run', 'build'], { cwd: REPO_ROOT, stdio: 'ignore' });
+      if (build.status !== 0) throw new Error('npm run build failed; run it to see why');
+    }
     const { statuses, running } = await startTargets(options, env, pin);
 
-    const chosen = scenarios.filter((s) => options.scenarios.includes(s.id));
     const samples: RunSample[] = [];
+    const warnings: string[] = [];
+    // Per target, the next load token: a process never gets one token twice (it would be
+    // answered from the verification cache), across rounds and scenarios.
+    const nextToken = new Map<TargetName, number>();
+    let pool: TokenPool | undefined;
     const pauseMs = options.quick ? 100 : 500;
     for (let round = 0; round < options.rounds; round++) {
       for (const scenario of chosen) {
         for (const target of running) {
-          if (!targets[target.name].workloads.includes(scenario.workload)) continue;
+          const spec = targets[target.name];
+          if (!spec.workloads.includes(scenario.workload)) continue;
+          if (spec.requiresJwt && !scenario.jwt) continue;
+          if (scenario.jwt && pool === undefined) {
+            progress.update('signing the JWTs of the load');
+            pool = await env.jwt.pool;
+          }
           const warmup = round === 0 && options.rounds > 1 ? ' (warm-up)' : '';
           progress.update(
             `round ${round + 1}/${options.rounds}${warmup} · ${scenario.label} · ${target.name}`,
@@ -127,8 +142,24 @@ async function bench(options: BenchOptions): Promise<number> {
             generator,
             subgraphsPid: env.subgraphsPid,
             counters: env.counters,
+            ...(scenario.jwt &&
+              pool && {
+                tokens: { file: pool.file, size: pool.size, start: nextToken.get(target.name) ?? 0 },
+                authorize: env.jwt.authorization,
+              }),
           });
           samples.push(sample);
+          if (scenario.jwt && pool) {
+            const start = nextToken.get(target.name) ?? 0;
+            // Requests in flight when the load stopped (up to one per connection) had tokens too.
+            const sent = sample.requests + sample.timeouts + sample.socketErrors + scenario.connections;
+            nextToken.set(target.name, start + sent);
+            if (start <= pool.size && start + sent > pool.size) {
+              const warning = `${target.name}: the pool of ${pool.size} JWTs ran out in round ${round + 1} (${scenario.id}); tokens were sent again, and a repeated token is answered from the gateway's verification cache, which flatters its CPU per request (raise TOKEN_RPS_BOUND in test/bench/jwt.ts)`;
+              warnings.push(warning);
+              progress.log(`WARNING ${warning}`);
+            }
+          }
           if (sample.sampleProblem) progress.log(`${target.name}, ${scenario.id}: ${sample.sampleProblem}`);
         }
       }
@@ -159,6 +190,7 @@ async function bench(options: BenchOptions): Promise<number> {
       },
       targets: statuses,
       scenarios: chosen,
+      warnings,
       samples,
       summary: summarise(samples, firstMeasuredRound, (target, id) => {
         const workload = chosen.find((s) => s.id === id)?.workload;
@@ -174,7 +206,10 @@ async function bench(options: BenchOptions): Promise<number> {
       `Results: ${shown.startsWith('..') ? options.outDir : shown}/{results.json,report.md,chart.svg}\n`,
     );
 
-    if (options.cpuProf) writeProfileSummary(options.outDir, samples);
+    if (options.cpuProf) {
+      for (const t of running.filter((r) => r.name === 'gatehouse' || r.name === 'gatehouse-secured'))
+        writeProfileSummary(options.outDir, samples, t.name);
+    }
 
     const wrongUnderLoad = samples.filter((s) => s.sampledWrong > 0 || s.statusErrors > 0);
     const idle = idleRunProblems(samples);
@@ -190,15 +225,18 @@ async function bench(options: BenchOptions): Promise<number> {
   }
 }
 
-/** Summarises Gatehouse's CPU profile (written when it exited) into profile/summary.md. */
-function writeProfileSummary(outDir: string, samples: readonly RunSample[]) {
-  const dir = join(outDir, 'profile');
+/**
+ * Summarises a Gatehouse target's CPU profile (written when it exited) into profile/summary.md
+ * (`gatehouse`) or profile/<target>/summary.md.
+ */
+function writeProfileSummary(outDir: string, samples: readonly RunSample[], target: TargetName) {
+  const dir = target === 'gatehouse' ? join(outDir, 'profile') : join(outDir, 'profile', target);
   const files = existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith('.cpuprofile')) : [];
   if (files.length === 0) {
-    progress.log(`no CPU profile in ${dir}: did gatehouse exit cleanly?`);
+    progress.log(`no CPU profile in ${dir}: did ${target} exit cleanly?`);
     return;
   }
-  const runs = samples.filter((s) => s.target === 'gatehouse' && s.cpuMsPerRequest !== null);
+  const runs = samples.filter((s) => s.target === target && s.cpuMsPerRequest !== null);
   const responses = runs.reduce((n, s) => n + s.requests + s.sampled, 0);
   const cpuMs = runs.reduce((n, s) => n + s.cpuMsPerRequest! * (s.requests + s.sampled), 0);
   const profiles = files.map((f) => JSON.parse(readFileSync(join(dir, f), 'utf8')) as CpuProfile);
@@ -209,7 +247,7 @@ function writeProfileSummary(outDir: string, samples: readonly RunSample[]) {
       responses > 0 ? { requests: responses, cpuMsPerRequest: cpuMs / responses } : {},
     ),
   );
-  progress.log(`CPU profile of gatehouse summarised in ${join(dir, 'summary.md')}`);
+  progress.log(`CPU profile of ${target} summarised in ${join(dir, 'summary.md')}`);
 }
 
 const stopOnSignal = (signal: NodeJS.Signals) =>

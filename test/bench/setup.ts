@@ -4,7 +4,7 @@
  * and each target started, waited for and checked.
  */
 import type { ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
@@ -12,6 +12,7 @@ import { FIXTURE_DIR } from '../../subgraphs/bench/data.ts';
 import { type BenchSubgraphName, benchSubgraphNames } from '../../subgraphs/bench/schemas.ts';
 import { checkTarget, type SubgraphCounters, subgraphCounters, waitReady } from './check.ts';
 import { firstLine, freePort, startChild, stopChild } from './children.ts';
+import { createJwtFixture, type JwtFixture } from './jwt.ts';
 import { REPO_ROOT, type TargetName, targets } from './targets.ts';
 import { loadWorkloads, type Workload, type WorkloadName } from './workloads.ts';
 
@@ -29,12 +30,15 @@ export interface BenchEnvironment {
   counters: SubgraphCounters;
   supergraphFile: string;
   gatehouseConfigFile: string;
+  /** Keys, secured config and tokens of `gatehouse-secured` and the JWT scenarios. */
+  jwt: JwtFixture;
   workloads: Record<WorkloadName, Workload>;
   bodyFiles: Record<WorkloadName, string>;
   close(): Promise<void>;
 }
 
-export async function startEnvironment(): Promise<BenchEnvironment> {
+/** `tokenPoolSize`: load tokens to sign (in a worker thread) for the JWT scenarios; 0 for none. */
+export async function startEnvironment(tokenPoolSize: number): Promise<BenchEnvironment> {
   const workDir = mkdtempSync(join(tmpdir(), 'gatehouse-bench-'));
   // Also when the run is interrupted (Ctrl-C ends the process before close() runs).
   process.once('exit', () => rmSync(workDir, { recursive: true, force: true }));
@@ -67,6 +71,7 @@ export async function startEnvironment(): Promise<BenchEnvironment> {
         subgraphs: benchSubgraphNames.map((name) => ({ name, kind: 'federation', url: subgraphUrls[name] })),
       }),
     );
+    const jwt = createJwtFixture(workDir, subgraphUrls, tokenPoolSize);
     const workloads = loadWorkloads();
     const bodyFiles = {} as Record<WorkloadName, string>;
     for (const w of Object.values(workloads)) {
@@ -80,6 +85,7 @@ export async function startEnvironment(): Promise<BenchEnvironment> {
       counters: subgraphCounters(subgraphUrls),
       supergraphFile,
       gatehouseConfigFile,
+      jwt,
       workloads,
       bodyFiles,
       close,
@@ -117,6 +123,16 @@ export async function startTarget(
 ): Promise<RunningTarget> {
   const spec = targets[name];
   const port = await freePort();
+  // Profiling and Node flags apply to Gatehouse as built here, with and without security on.
+  const tuned = name === 'gatehouse' || name === 'gatehouse-secured';
+  const cpuProfDir =
+    options.cpuProfDir !== undefined && tuned
+      ? name === 'gatehouse'
+        ? options.cpuProfDir
+        : join(options.cpuProfDir, name)
+      : undefined;
+  if (cpuProfDir !== undefined) mkdirSync(cpuProfDir, { recursive: true });
+  const authorize = spec.requiresJwt ? () => env.jwt.authorization() : undefined;
   const {
     args,
     cwd,
@@ -125,8 +141,9 @@ export async function startTarget(
     port,
     supergraphFile: env.supergraphFile,
     gatehouseConfigFile: env.gatehouseConfigFile,
-    ...(options.cpuProfDir !== undefined && name === 'gatehouse' && { cpuProfDir: options.cpuProfDir }),
-    ...(options.nodeFlags !== undefined && name === 'gatehouse' && { nodeFlags: options.nodeFlags }),
+    securedConfigFile: env.jwt.securedConfigFile,
+    ...(cpuProfDir !== undefined && { cpuProfDir }),
+    ...(options.nodeFlags !== undefined && tuned && { nodeFlags: options.nodeFlags }),
     ...(options.compareDir !== undefined && { compareDir: options.compareDir }),
     ...(options.built && { built: true }),
   });
@@ -146,12 +163,12 @@ export async function startTarget(
     );
     exited.catch(() => {});
     const first = env.workloads[spec.workloads[0]!];
-    await Promise.race([waitReady(url, first, 120_000), exited]);
+    await Promise.race([waitReady(url, first, 120_000, authorize), exited]);
     const startupS = (performance.now() - started) / 1000;
     const subgraphRequestsPerOp: RunningTarget['subgraphRequestsPerOp'] = {};
     const subgraphRequestsBySubgraph: RunningTarget['subgraphRequestsBySubgraph'] = {};
     for (const workload of spec.workloads) {
-      const check = await checkTarget(url, env.workloads[workload], env.counters);
+      const check = await checkTarget(url, env.workloads[workload], env.counters, 3, authorize);
       if (check.problem) throw new Error(`${env.workloads[workload].label}: ${check.problem}`);
       subgraphRequestsPerOp[workload] = check.subgraphRequestsPerOp;
       subgraphRequestsBySubgraph[workload] = check.bySubgraph;

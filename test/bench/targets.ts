@@ -9,6 +9,7 @@ import type { WorkloadName } from './workloads.ts';
 
 export const targetNames = [
   'gatehouse',
+  'gatehouse-secured',
   'gatehouse-stitching',
   'gatehouse-b',
   'apollo',
@@ -30,6 +31,8 @@ export interface TargetContext {
   supergraphFile: string;
   /** Gatehouse's YAML config naming the four federation subgraphs. */
   gatehouseConfigFile: string;
+  /** The same with auth (required JWT) and field policies on TestQuery's fields (`jwt.ts`). */
+  securedConfigFile: string;
   /** When set, Gatehouse runs under `node --cpu-prof` and writes its profile here. */
   cpuProfDir?: string;
   /** Extra Node flags for Gatehouse. */
@@ -50,6 +53,11 @@ export interface TargetSpec {
   /** True when it lives in test/bench/peers (installed on first use). */
   peer: boolean;
   workloads: readonly WorkloadName[];
+  /**
+   * Answers only requests with a valid JWT (HTTP 401 otherwise): runs only the scenarios that
+   * send JWTs, and the harness's checks send it one.
+   */
+  requiresJwt?: true;
   command(context: TargetContext): { args: string[]; cwd: string; env?: Record<string, string> };
 }
 
@@ -74,6 +82,14 @@ export const targets: Record<TargetName, TargetSpec> = {
         String(c.port),
       ],
     }),
+  },
+  'gatehouse-secured': {
+    name: 'gatehouse-secured',
+    label: 'Gatehouse with JWT auth and field policies',
+    peer: false,
+    workloads: ['testquery'],
+    requiresJwt: true,
+    command: (c) => targets.gatehouse.command({ ...c, gatehouseConfigFile: c.securedConfigFile }),
   },
   'gatehouse-stitching': {
     name: 'gatehouse-stitching',

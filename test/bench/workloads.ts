@@ -87,6 +87,11 @@ export interface Scenario {
   connections: number;
   /** A different `Authorization` header on every request (no cache keyed on headers can help). */
   uniqueAuth: boolean;
+  /**
+   * The unique `Authorization` is a valid signed JWT (`Bearer <RS256 token>`, from the run's token
+   * pool, never sent twice to one process): what target `gatehouse-secured` needs.
+   */
+  jwt?: true;
 }
 
 export const scenarios: readonly Scenario[] = [
@@ -96,6 +101,14 @@ export const scenarios: readonly Scenario[] = [
     workload: 'testquery',
     connections: 50,
     uniqueAuth: true,
+  },
+  {
+    id: 'testquery-50-jwt',
+    label: 'TestQuery, 50 connections, a unique signed JWT per request',
+    workload: 'testquery',
+    connections: 50,
+    uniqueAuth: true,
+    jwt: true,
   },
   {
     id: 'testquery-50-same',

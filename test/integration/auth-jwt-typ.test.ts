@@ -6,6 +6,9 @@
  */
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { SignJWT } from 'jose';
 import { createAuth } from '../../gateway/auth/index.ts';
@@ -13,7 +16,7 @@ import { resolveConfig } from '../../gateway/config/index.ts';
 import type { Logger } from '../../gateway/logger/index.ts';
 import { type RunningServer, serveGraphQL } from '../../subgraphs/lib/serve-graphql.ts';
 import { apolloSubgraph, fed2 } from '../federation/harness.ts';
-import { ask, bearer, codeOf, nowSeconds, PATHS } from '../helpers/auth.ts';
+import { ask, bearer, codeOf, nowSeconds, PATHS, rsaKey, signJwt } from '../helpers/auth.ts';
 import { startTestGateway, type TestGateway } from '../helpers/gateway.ts';
 
 const SECRET = randomBytes(32).toString('base64url');
@@ -60,6 +63,38 @@ describe('auth.jwt.typ', () => {
       }
     });
   }
+});
+
+describe('auth.jwt.typ with an RSA key (the signature checked by node:crypto)', () => {
+  it('refuses another typ, or none, as jose does', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'gatehouse-typ-'));
+    const key = await rsaKey('typ-rsa');
+    const jwksFile = join(dir, 'jwks.json');
+    writeFileSync(jwksFile, JSON.stringify({ keys: [key.publicJwk] }));
+    const subgraph = await serveGraphQL({
+      schema: apolloSubgraph(`${fed2('@key')} type Query { hello: String }`, { Query: { hello: () => 'w' } }),
+    });
+    const gateway = await startTestGateway({
+      subgraphs: [{ name: 'a', kind: 'federation', url: subgraph.url }],
+      auth: { jwt: { jwks: { file: jwksFile }, algorithms: ['RS256'], audience: 'api', typ: 'at+jwt' } },
+    });
+    try {
+      const url = (await gateway.listen()).url;
+      const token = (typ: string | undefined) =>
+        signJwt(key, { sub: 'u', aud: 'api' }, typ === undefined ? {} : { typ });
+      assert.equal((await ask(url, 'fast path (POST)', bearer(await token('at+jwt')))).status, 200);
+      assert.equal(
+        (await ask(url, 'fast path (POST)', bearer(await token('application/AT+JWT')))).status,
+        200,
+      );
+      for (const typ of ['JWT', undefined])
+        assert.equal((await ask(url, 'fast path (POST)', bearer(await token(typ)))).status, 401);
+    } finally {
+      await gateway.close();
+      await subgraph.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });
 
 describe('auth.jwt without audience or issuer', () => {

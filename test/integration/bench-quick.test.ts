@@ -51,7 +51,7 @@ describe('npm run bench -- --quick', () => {
   });
   after(() => rmSync(dir, { recursive: true, force: true }));
 
-  it('checks Gatehouse and the monolith, loads each briefly and writes the three reports', async () => {
+  it('checks Gatehouse (also secured) and the monolith, loads each briefly and writes the three reports', async () => {
     const out = join(dir, 'ok');
     const { code, output } = await runQuick(out);
     assert.equal(code, 0, output);
@@ -60,15 +60,18 @@ describe('npm run bench -- --quick', () => {
       results.targets.map((t) => [t.name, t.status]),
       [
         ['gatehouse', 'measured'],
+        ['gatehouse-secured', 'measured'],
         ['monolith', 'measured'],
       ],
     );
     const scenarioIds = results.scenarios.map((s) => s.id);
-    for (const target of ['gatehouse', 'monolith']) {
+    assert.ok(scenarioIds.includes('testquery-50-jwt'));
+    for (const target of ['gatehouse', 'gatehouse-secured', 'monolith']) {
       const runs = results.samples.filter((s) => s.target === target);
       assert.deepEqual(
         runs.map((s) => s.scenario),
-        scenarioIds,
+        // Security on answers only requests with a JWT (HTTP 401 otherwise): the JWT scenario only.
+        target === 'gatehouse-secured' ? ['testquery-50-jwt'] : scenarioIds,
       );
       for (const run of runs) {
         // Correctness, not speed; but every run did some work (a run with no request exits 1).

@@ -63,11 +63,12 @@ describe('bench harness: statistics', () => {
 });
 
 describe('bench harness: options', () => {
-  it('runs Gatehouse and the monolith only in quick mode, in one kept round', () => {
+  it('runs Gatehouse (also secured) and the monolith only in quick mode, in one kept round', () => {
     const options = parseBenchOptions(['--quick']);
     assert.notEqual(options, 'help');
     if (options === 'help') return;
-    assert.deepEqual(options.targets, ['gatehouse', 'monolith']);
+    assert.deepEqual(options.targets, ['gatehouse', 'gatehouse-secured', 'monolith']);
+    assert.ok(options.scenarios.includes('testquery-50-jwt'));
     assert.equal(options.rounds, 1);
   });
 

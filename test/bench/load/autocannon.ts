@@ -6,6 +6,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
+import { poolAuthorizations, poolIndex } from '../jwt.ts';
 import { PEERS_DIR } from '../targets.ts';
 import { type LoadGenerator, type LoadResult, type LoadSpec, REQUEST_TIMEOUT_S } from './types.ts';
 
@@ -43,6 +44,8 @@ export function autocannonGenerator(): LoadGenerator | undefined {
 async function runAutocannon(autocannon: Autocannon, spec: LoadSpec): Promise<LoadResult> {
   const headers = { 'content-type': 'application/json', accept: 'application/json' };
   let counter = 0;
+  const jwts = spec.tokens && poolAuthorizations(spec.tokens.file);
+  const start = spec.tokens?.start ?? 0;
   const result = await autocannon({
     url: spec.url,
     method: 'POST',
@@ -56,7 +59,10 @@ async function runAutocannon(autocannon: Autocannon, spec: LoadSpec): Promise<Lo
         {
           setupRequest: (request: AutocannonRequest) => {
             counter++;
-            return { ...request, headers: { ...headers, authorization: `Bearer bench-${counter}` } };
+            const authorization = jwts
+              ? jwts[poolIndex(start, counter - 1, jwts.length)]!
+              : `Bearer bench-${counter}`;
+            return { ...request, headers: { ...headers, authorization } };
           },
         },
       ],

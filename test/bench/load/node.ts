@@ -3,6 +3,7 @@
  * when wrk is not installed: no install needed. Bounded by time and by a request cap.
  */
 import { Pool } from 'undici';
+import { poolAuthorizations, poolIndex } from '../jwt.ts';
 import { type LoadGenerator, type LoadResult, type LoadSpec, REQUEST_TIMEOUT_S } from './types.ts';
 
 /** Stops a loop that would otherwise never end against a very fast target. */
@@ -29,6 +30,13 @@ async function runNode(spec: LoadSpec): Promise<LoadResult> {
   let socketErrors = 0;
   let timeouts = 0;
   let counter = 0;
+  const jwts = spec.tokens && poolAuthorizations(spec.tokens.file);
+  const authorization = (n: number) =>
+    jwts && spec.tokens
+      ? jwts[poolIndex(spec.tokens.start, n - 1, jwts.length)]!
+      : spec.uniqueAuth
+        ? `Bearer bench-${n}`
+        : 'Bearer bench-static';
   const started = performance.now();
   const deadline = started + spec.durationS * 1000;
   const loop = async () => {
@@ -42,7 +50,7 @@ async function runNode(spec: LoadSpec): Promise<LoadResult> {
           headers: {
             'content-type': 'application/json',
             accept: 'application/json',
-            authorization: spec.uniqueAuth ? `Bearer bench-${counter}` : 'Bearer bench-static',
+            authorization: authorization(counter),
           },
           body: spec.body,
         });

@@ -8,6 +8,11 @@ export interface LoadSpec {
   connections: number;
   /** A different `Authorization` header on each request. */
   uniqueAuth: boolean;
+  /**
+   * Signed JWTs instead: request n (0-based) sends `Bearer <token start + n>` of the pool file
+   * (one token per line), wrapping past its `size` tokens.
+   */
+  tokens?: { file: string; size: number; start: number };
   /** Seconds of load; the generator stops by itself. */
   durationS: number;
 }

@@ -1,6 +1,8 @@
 -- The wrk script of the benchmark harness (test/bench/load/wrk.ts runs it).
 -- Environment: BENCH_BODY_FILE (POST body), BENCH_UNIQUE_AUTH=1 for a unique Authorization header
--- per request. done() prints one line "BENCH_JSON {...}" with the counts and latency percentiles.
+-- per request; with BENCH_TOKENS_FILE (signed JWTs, one per line) request n sends token number
+-- BENCH_TOKEN_START + n (0-based, wrapping past the end) as "Bearer <token>" instead.
+-- done() prints one line "BENCH_JSON {...}" with the counts and latency percentiles.
 local body_file = assert(io.open(os.getenv("BENCH_BODY_FILE"), "rb"))
 local body = body_file:read("*a")
 body_file:close()
@@ -15,9 +17,23 @@ wrk.headers["Authorization"] = "Bearer bench-static"
 if os.getenv("BENCH_UNIQUE_AUTH") == "1" then
   local counter = 0
   local headers = { ["Content-Type"] = "application/json", ["Accept"] = "application/json" }
+  local tokens_file = os.getenv("BENCH_TOKENS_FILE")
+  local tokens = nil
+  local start = tonumber(os.getenv("BENCH_TOKEN_START") or "0")
+  if tokens_file ~= nil and tokens_file ~= "" then
+    tokens = {}
+    for line in io.lines(tokens_file) do
+      if #line > 0 then tokens[#tokens + 1] = "Bearer " .. line end
+    end
+    assert(#tokens > 0, "no token in " .. tokens_file)
+  end
   function request()
+    if tokens ~= nil then
+      headers["Authorization"] = tokens[(start + counter) % #tokens + 1]
+    else
+      headers["Authorization"] = "Bearer bench-" .. (counter + 1)
+    end
     counter = counter + 1
-    headers["Authorization"] = "Bearer bench-" .. counter
     return wrk.format(nil, nil, headers, body)
   end
 end

@@ -1,6 +1,6 @@
 /**
  * wrk (Debian package `wrk`) as the load generator: one thread, the connections of the scenario,
- * and `wrk.lua` for the POST body and the unique Authorization headers. It runs on the harness's
+ * and `wrk.lua` for the POST body and the unique Authorization headers (or signed JWTs). It runs on the harness's
  * core (it inherits the harness's pinning) and is killed by PID if it overruns.
  */
 import { execFileSync } from 'node:child_process';
@@ -52,7 +52,15 @@ function runWrk(spec: LoadSpec): Promise<LoadResult> {
       command: 'wrk',
       args,
       cwd: process.cwd(),
-      env: { ...process.env, BENCH_BODY_FILE: spec.bodyFile, BENCH_UNIQUE_AUTH: spec.uniqueAuth ? '1' : '0' },
+      env: {
+        ...process.env,
+        BENCH_BODY_FILE: spec.bodyFile,
+        BENCH_UNIQUE_AUTH: spec.uniqueAuth ? '1' : '0',
+        ...(spec.tokens && {
+          BENCH_TOKENS_FILE: spec.tokens.file,
+          BENCH_TOKEN_START: String(spec.tokens.start),
+        }),
+      },
     });
     let out = '';
     child.stdout?.on('data', (chunk: Buffer) => {

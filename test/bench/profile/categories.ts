@@ -47,6 +47,14 @@ export function categoryOf(frame: Frame): string | undefined {
     return 'execute the plan (ours: fetches, representations, merge)';
   if (/\/gateway\/engine\/project\//.test(url)) return 'project the result (ours: selection, nulls)';
   if (/\/gateway\/engine\//.test(url)) return 'plan engine (ours: cache lookup, variables, introspection)';
+  // Security on (target gatehouse-secured): JWT verification (ours, jose, WebCrypto) and policies.
+  if (
+    /\/gateway\/auth\//.test(url) ||
+    packageOf(url) === 'jose' ||
+    /^node:internal\/crypto\/(?!random)/.test(url)
+  )
+    return 'auth (ours, jose, node:crypto: JWT verification)';
+  if (/\/gateway\/policies\//.test(url)) return 'field policies (ours: judge, rewrite, patch)';
   if (/\/core\/(clone-json|request-table|outgoing-headers)\./.test(url))
     return 'upstream pipeline (ours: transport, dedup, errors)';
   if (/\/gateway\/server\/fast-path\./.test(url)) return 'downstream HTTP (node:http)';

@@ -46,6 +46,8 @@ export interface BenchResults {
   scenarios: readonly Scenario[];
   samples: RunSample[];
   summary: TargetSummary[];
+  /** What makes some figures doubtful (a token pool that ran out). */
+  warnings?: string[];
 }
 
 export const num = (x: number | null | undefined, digits = 1): string =>

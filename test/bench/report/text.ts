@@ -26,6 +26,7 @@ export function terminalReport(results: BenchResults): string {
     if (rows.length > 0) parts.push(`${scenario.label}\n${alignedTable(TABLE_HEADER, rows)}`);
   }
   for (const t of failures(results)) parts.push(`FAILED ${t.name}: ${t.problem}`);
+  for (const w of results.warnings ?? []) parts.push(`WARNING ${w}`);
   if (!results.quick) {
     parts.push(
       `Published targets (Gatehouse, ${headline(results)}):\n${alignedTable(
@@ -74,6 +75,8 @@ export function markdownReport(results: BenchResults): string {
       }`;
     }),
   ];
+  if ((results.warnings ?? []).length > 0)
+    out.push('', '## Warnings', '', ...(results.warnings ?? []).map((w) => `- ${w}`));
   for (const scenario of results.scenarios) {
     const rows = scenarioRows(results, scenario.id);
     if (rows.length === 0) continue;
