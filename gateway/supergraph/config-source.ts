@@ -85,8 +85,8 @@ export function createConfigSource(
 
   /** Sets a loaded subgraph aside because it does not compose; it is loaded again later. */
   const reject = (source: SubgraphSource, problems: readonly string[], delay: number) => {
-    loads.setAside(source.name, `does not compose with the rest of the graph: ${problems.join('; ')}`);
-    logger.warn(`subgraph ${source.name} is left out: it does not compose with the rest of the graph`);
+    loads.setAside(source.name, `cannot join the graph: ${problems.join('; ')}`);
+    logger.warn(`subgraph ${source.name} is left out: the graph with it cannot be composed or served`);
     scheduleRetry(source, delay);
   };
 

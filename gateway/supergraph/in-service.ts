@@ -3,6 +3,7 @@
  * that fails to build never replaces the schema in service; a listener that throws is logged.
  */
 import type { GraphQLSchema } from 'graphql';
+import { GatehouseError } from '../../core/errors.ts';
 import type { SubgraphExecutor } from '../../core/subgraph-call.ts';
 import { buildGatewaySchema, type SupergraphSubgraph } from '../../schema/supergraph.ts';
 import type { Logger } from '../logger/index.ts';
@@ -64,12 +65,13 @@ export function createSchemaInService(logger: Logger, prepare?: PrepareSchema): 
       try {
         prepare?.(candidate);
       } catch (error) {
-        logger.error(
-          'the new supergraph cannot be served (engine or field policies); the schema in service is kept',
-          {
-            error,
-          },
-        );
+        const kept = served ? 'the schema in service is kept' : 'no schema is in service';
+        // A config problem (an unenforceable policy, an unknown cost coordinate) names its fix:
+        // its lines, not a stack trace.
+        if (error instanceof GatehouseError && error.code === 'CONFIG_INVALID')
+          logger.error(`the new supergraph cannot be served; ${kept}: ${error.message}`);
+        else
+          logger.error(`the new supergraph cannot be served (engine or field policies); ${kept}`, { error });
         return { ok: false, problem: `this supergraph cannot be served: ${(error as Error).message}` };
       }
       served = candidate;
