@@ -95,6 +95,7 @@ export function createGateway(options: GatewayOptions): Gateway {
   const policies = createFieldPolicies({
     policies: config.policies,
     subgraphs: new Map(config.subgraphs.map((s) => [s.name, s.policies ?? {}])),
+    maxFields: config.limits.maxFields,
     logger,
   });
   const supergraph = createSupergraph({

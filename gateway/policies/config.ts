@@ -10,12 +10,19 @@ export interface PoliciesOptions {
   policies?: Partial<PoliciesConfig>;
   /** Each subgraph's `policies` of the config, by subgraph name. @default new Map() */
   subgraphs?: ReadonlyMap<string, SubgraphPoliciesConfig>;
+  /**
+   * `limits.maxFields`: most fields a rewritten operation may select, fragments expanded (a field
+   * kept for several types of an abstract selection is selected once per type); 0: none.
+   * @default 0
+   */
+  maxFields?: number;
 }
 
 export interface ResolvedPolicies {
   named: ReadonlyMap<string, PolicyFunction>;
   onDenied: 'remove' | 'reject';
   subgraphs: ReadonlyMap<string, SubgraphPoliciesConfig>;
+  maxFields: number;
 }
 
 type ClaimValue = string | number | boolean;
@@ -30,6 +37,7 @@ export function normalizeOptions(options: PoliciesOptions): ResolvedPolicies {
     named,
     onDenied: options.policies?.onDenied ?? 'remove',
     subgraphs: options.subgraphs ?? new Map(),
+    maxFields: options.maxFields ?? 0,
   };
 }
 

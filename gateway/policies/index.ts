@@ -12,7 +12,9 @@
  * - the plugin, before the engine: the operation loses the fields its caller may not see
  *   (decide.ts, rewrite.ts), cached per (document, outcome), so the engine plans each outcome
  *   once; the answer then gets `null` and an UNAUTHENTICATED or FORBIDDEN error at each of their
- *   paths (patch.ts). With `onDenied: reject`, the operation is refused instead.
+ *   paths (patch.ts). With `onDenied: reject`, the operation is refused instead. A rewrite that
+ *   selects more than `limits.maxFields` fields, fragments expanded, is refused
+ *   (OPERATION_LIMIT_EXCEEDED).
  *
  * Nothing runs inside a field resolver, and the engines see only operations already filtered.
  */
@@ -28,6 +30,8 @@ import {
 import type { Plugin } from 'graphql-yoga';
 import { GatehouseError } from '../../core/errors.ts';
 import { type Identity, identityOf, requestOf } from '../../core/identity.ts';
+import { expandedFieldCount } from '../limits/fields.ts';
+import { limitExceeded } from '../limits/refuse.ts';
 import type { Logger } from '../logger/index.ts';
 import type { PrepareSchema } from '../supergraph/index.ts';
 import { buildPolicyIndex } from './build-index.ts';
@@ -87,6 +91,13 @@ export function createFieldPolicies(options: PoliciesOptions & { logger: Logger 
           stop({ errors });
           return undefined;
         }
+      }
+      // A field kept for several types is selected once per type: held to `limits.maxFields` again.
+      const fields = expandedFieldCount(rewrite.document, args.operationName ?? undefined);
+      if (resolved.maxFields > 0 && fields > resolved.maxFields) {
+        const message = `with the fields its caller may not see taken out, per type, the operation selects ${fields} fields once its fragments are expanded; the limit is ${resolved.maxFields}`;
+        stop({ errors: [limitExceeded('maxFields', message)] });
+        return undefined;
       }
       (args as { document: DocumentNode }).document = rewrite.document;
       return { rewrite, variables };
