@@ -96,6 +96,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     policies: config.policies,
     subgraphs: new Map(config.subgraphs.map((s) => [s.name, s.policies ?? {}])),
     maxFields: config.limits.maxFields,
+    realm: config.auth.realm,
     logger,
   });
   const supergraph = createSupergraph({

@@ -16,6 +16,8 @@ export interface PoliciesOptions {
    * @default 0
    */
   maxFields?: number;
+  /** `auth.realm`: the realm a rejection's 401 names in `WWW-Authenticate`. @default 'gatehouse' */
+  realm?: string;
 }
 
 export interface ResolvedPolicies {
@@ -23,6 +25,8 @@ export interface ResolvedPolicies {
   onDenied: 'remove' | 'reject';
   subgraphs: ReadonlyMap<string, SubgraphPoliciesConfig>;
   maxFields: number;
+  /** `WWW-Authenticate` of a rejection's 401 (RFC 7235 §3.1, as the auth room answers). */
+  challenge: string;
 }
 
 type ClaimValue = string | number | boolean;
@@ -38,6 +42,7 @@ export function normalizeOptions(options: PoliciesOptions): ResolvedPolicies {
     onDenied: options.policies?.onDenied ?? 'remove',
     subgraphs: options.subgraphs ?? new Map(),
     maxFields: options.maxFields ?? 0,
+    challenge: `Bearer realm="${(options.realm ?? 'gatehouse').replace(/["\\]/g, '')}"`,
   };
 }
 

@@ -12,7 +12,8 @@
  * - the plugin, before the engine: the operation loses the fields its caller may not see
  *   (decide.ts, rewrite.ts), cached per (document, outcome), so the engine plans each outcome
  *   once; the answer then gets `null` and an UNAUTHENTICATED or FORBIDDEN error at each of their
- *   paths (patch.ts). With `onDenied: reject`, the operation is refused instead. A rewrite that
+ *   paths (patch.ts). With `onDenied: reject`, the operation is refused instead (a 401 with
+ *   `WWW-Authenticate` naming `auth.realm`). A rewrite that
  *   selects more than `limits.maxFields` fields, fragments expanded, is refused
  *   (OPERATION_LIMIT_EXCEEDED).
  *
@@ -88,7 +89,7 @@ export function createFieldPolicies(options: PoliciesOptions & { logger: Logger 
       if (resolved.onDenied === 'reject') {
         const errors = rejection(rewrite.root, variables);
         if (errors.length > 0) {
-          stop({ errors });
+          stop(rejected(errors, resolved.challenge));
           return undefined;
         }
       }
@@ -226,6 +227,15 @@ function rejection(root: PathNode, variables: Record<string, unknown>): GraphQLE
   };
   walk(root, []);
   return errors;
+}
+
+/**
+ * The refusal of an operation. An anonymous caller's refusals are all UNAUTHENTICATED, answered
+ * 401: with `WWW-Authenticate`, which RFC 7235 requires on every 401.
+ */
+function rejected(errors: GraphQLError[], challenge: string): ExecutionResult {
+  if (!errors.every((e) => e.extensions.code === 'UNAUTHENTICATED')) return { errors };
+  return { errors, extensions: { http: { headers: { 'WWW-Authenticate': challenge } } } };
 }
 
 /**
