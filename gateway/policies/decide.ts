@@ -78,11 +78,20 @@ export function createDecider(schema: GraphQLSchema, index: PolicyIndex): Decide
     if (!refused) return undefined;
     let rewrite = entry.outcomes.get(outcome);
     if (rewrite === undefined) {
+      let unjudged = false;
       rewrite = rewriteOperation(schema, document, operationName, (type, field) => {
-        return verdicts.get(`${type.name}.${field}`) ?? 'allowed';
+        const coordinate = `${type.name}.${field}`;
+        if (!index.fields.has(coordinate)) return 'allowed';
+        const verdict = verdicts.get(coordinate);
+        if (verdict !== undefined) return verdict;
+        // The checks hold every coordinate this walk meets; one they missed is refused, never
+        // allowed, and the rewrite is not kept (its verdict is not part of the outcome).
+        unjudged = true;
+        return identity === undefined ? 'UNAUTHENTICATED' : 'FORBIDDEN';
       });
       // A refused check always removes a field: the walk found it there.
       if (rewrite === undefined) return undefined;
+      if (unjudged) return rewrite;
       if (entry.outcomes.size >= MAX_OUTCOMES) entry.outcomes.delete(entry.outcomes.keys().next().value!);
       entry.outcomes.set(outcome, rewrite);
     }

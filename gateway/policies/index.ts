@@ -29,7 +29,7 @@ import {
   getVariableValues,
 } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
-import { GatehouseError } from '../../core/errors.ts';
+import { GatehouseError, gatewayError } from '../../core/errors.ts';
 import { type Identity, identityOf, requestOf } from '../../core/identity.ts';
 import { expandedFieldCount } from '../limits/fields.ts';
 import { limitExceeded } from '../limits/refuse.ts';
@@ -64,10 +64,7 @@ export function createFieldPolicies(options: PoliciesOptions & { logger: Logger 
   let refused: GatehouseError | undefined;
   let prepared = false;
 
-  const enforce = (args: ExecutionArgs) => {
-    const decider = deciders.get(args.schema);
-    // Every schema in service passed `prepare`; one that did not is not ours to run.
-    if (decider === undefined) return undefined;
+  const enforce = (decider: Decider, args: ExecutionArgs) => {
     const identity = identityOf(requestOf(args.contextValue));
     return decider.decide(
       args.document,
@@ -82,8 +79,16 @@ export function createFieldPolicies(options: PoliciesOptions & { logger: Logger 
    * (`onDenied: reject`) or hands the rewritten document on: envelop passes these arguments to the
    * next hooks (the engine's) and to execute. Undefined (or a promise of it) when nothing changes.
    */
-  const applied = (args: ExecutionArgs, stop: (result: ExecutionResult) => void) =>
-    enforce(args)?.then((rewrite) => {
+  const applied = (args: ExecutionArgs, stop: (result: ExecutionResult) => void) => {
+    const decider = deciders.get(args.schema);
+    // Every schema in service passed `prepare`: one that did not (a room that swapped it) has no
+    // index, and its operation is refused rather than run unfiltered.
+    if (decider === undefined) {
+      logger.error('field policies: the operation runs on a schema they have not indexed; refused');
+      stop({ errors: [gatewayError('INTERNAL_SERVER_ERROR', 'the operation could not be authorised')] });
+      return undefined;
+    }
+    return enforce(decider, args)?.then((rewrite) => {
       if (rewrite === undefined) return undefined;
       const variables = variablesOf(args);
       if (resolved.onDenied === 'reject') {
@@ -103,6 +108,7 @@ export function createFieldPolicies(options: PoliciesOptions & { logger: Logger 
       (args as { document: DocumentNode }).document = rewrite.document;
       return { rewrite, variables };
     });
+  };
 
   return {
     prepare(served) {
