@@ -6,7 +6,7 @@ import type { Identity } from '../../core/identity.ts';
 import type { PoliciesConfig, PolicyFunction, SubgraphPoliciesConfig } from '../config/policies-schema.ts';
 
 export interface PoliciesOptions {
-  /** `policies` of the config. @default { named: {}, onDenied: 'remove' } */
+  /** `policies` of the config. @default { named: {}, onDenied: 'remove', timeout: 1000 } */
   policies?: Partial<PoliciesConfig>;
   /** Each subgraph's `policies` of the config, by subgraph name. @default new Map() */
   subgraphs?: ReadonlyMap<string, SubgraphPoliciesConfig>;
@@ -23,6 +23,8 @@ export interface PoliciesOptions {
 export interface ResolvedPolicies {
   named: ReadonlyMap<string, PolicyFunction>;
   onDenied: 'remove' | 'reject';
+  /** Milliseconds a named policy may take for one field; past it the field is refused. */
+  timeout: number;
   subgraphs: ReadonlyMap<string, SubgraphPoliciesConfig>;
   maxFields: number;
   /** `WWW-Authenticate` of a rejection's 401 (RFC 7235 §3.1, as the auth room answers). */
@@ -40,6 +42,7 @@ export function normalizeOptions(options: PoliciesOptions): ResolvedPolicies {
   return {
     named,
     onDenied: options.policies?.onDenied ?? 'remove',
+    timeout: options.policies?.timeout ?? 1_000, // 1 s
     subgraphs: options.subgraphs ?? new Map(),
     maxFields: options.maxFields ?? 0,
     challenge: `Bearer realm="${(options.realm ?? 'gatehouse').replace(/["\\]/g, '')}"`,

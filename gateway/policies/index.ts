@@ -13,9 +13,8 @@
  *   (decide.ts, rewrite.ts), cached per (document, outcome), so the engine plans each outcome
  *   once; the answer then gets `null` and an UNAUTHENTICATED or FORBIDDEN error at each of their
  *   paths (patch.ts). With `onDenied: reject`, the operation is refused instead (a 401 with
- *   `WWW-Authenticate` naming `auth.realm`). A rewrite that
- *   selects more than `limits.maxFields` fields, fragments expanded, is refused
- *   (OPERATION_LIMIT_EXCEEDED).
+ *   `WWW-Authenticate` naming `auth.realm`). A rewrite that selects more than `limits.maxFields`
+ *   fields, fragments expanded, is refused (OPERATION_LIMIT_EXCEEDED).
  *
  * Nothing runs inside a field resolver, and the engines see only operations already filtered.
  */
@@ -181,9 +180,10 @@ export function createFieldPolicies(options: PoliciesOptions & { logger: Logger 
 }
 
 /**
- * Named policies for one request: each (policy, coordinate) runs once; a throw refuses. The
- * results' map is made when a named policy is first consulted: most operations (all of them on a
- * graph without policies) consult none.
+ * Named policies for one request: each (policy, coordinate) runs once; a throw refuses, and so
+ * does a policy that has not answered within `policies.timeout` (both logged). The results' map is
+ * made when a named policy is first consulted: most operations (all of them on a graph without
+ * policies) consult none.
  */
 function policyCheck(
   resolved: ResolvedPolicies,
@@ -199,7 +199,14 @@ function policyCheck(
       const policy = resolved.named.get(name);
       result = (async () => {
         try {
-          return policy !== undefined && (await policy(identity, coordinate)) === true;
+          const answer = policy === undefined ? false : policy(identity, coordinate);
+          // A claim rule answers at once: only a promise gets a timer.
+          if (typeof answer === 'boolean') return answer;
+          const late = () =>
+            logger.error(
+              `policy "${name}" did not answer at ${coordinate} within ${resolved.timeout} ms; the field is refused`,
+            );
+          return (await deadline(Promise.resolve(answer), resolved.timeout, late)) === true;
         } catch (error) {
           logger.error(`policy "${name}" threw at ${coordinate}; the field is refused`, { error });
           return false;
@@ -209,6 +216,22 @@ function policyCheck(
     }
     return result;
   };
+}
+
+/** `promise`, or false once `ms` have passed without it settling (`late` is then called). */
+async function deadline(promise: Promise<boolean>, ms: number, late: () => void): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<false>((resolve) => {
+    timer = setTimeout(() => {
+      late();
+      resolve(false);
+    }, ms);
+  });
+  try {
+    return await Promise.race([promise, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 function patched(result: ExecutionResult, rewrite: Rewrite, variables: Record<string, unknown>) {

@@ -5,6 +5,7 @@
 import type { GraphQLSchema } from 'graphql';
 import { type Identity, setIdentity } from '../../core/identity.ts';
 import type { GatehouseConfigInput } from '../../gateway/config/index.ts';
+import type { Logger } from '../../gateway/logger/index.ts';
 import type { Room } from '../../gateway/room.ts';
 import { type RunningServer, serveGraphQL } from '../../subgraphs/lib/serve-graphql.ts';
 import { startTestGateway, type TestGateway } from './gateway.ts';
@@ -57,6 +58,7 @@ export interface PolicyCase {
 export async function startPolicyCase(
   federation: Record<string, GraphQLSchema>,
   config: Omit<GatehouseConfigInput, 'subgraphs'> & { subgraphs?: GatehouseConfigInput['subgraphs'] },
+  options: { logger?: Logger } = {},
 ): Promise<PolicyCase> {
   const servers: Record<string, RunningServer> = {};
   const closeServers = () => Promise.all(Object.values(servers).map((s) => s.close()));
@@ -74,7 +76,7 @@ export async function startPolicyCase(
           ...(config.subgraphs ?? []),
         ],
       },
-      { rooms: [testIdentityRoom] },
+      { rooms: [testIdentityRoom], logger: options.logger },
     );
     return {
       gateway,
