@@ -70,6 +70,13 @@ export const ErrorCodes = {
   /** The operation is larger than a configured limit (`limits`); rejected before any upstream call. */
   OPERATION_LIMIT_EXCEEDED: { status: 400, upstream: false },
   /**
+   * The operation's estimated cost (`@cost`, `@listSize`) is over `demandControl.maxCost`;
+   * refused before planning, with `extensions.cost` and `extensions.maxCost`. HTTP 400 like the
+   * other refusals of an operation as sent (Apollo's router answers 200): sending it again will
+   * not help, a smaller operation will.
+   */
+  COST_LIMIT_EXCEEDED: { status: 400, upstream: false },
+  /**
    * A header a rule would send holds a line break or another control character (a client header
    * value), or is not printable ASCII (a value from the caller's claims); nothing is sent upstream.
    */
@@ -80,6 +87,12 @@ export const ErrorCodes = {
    * `WWW-Authenticate`; at a field, the field needs an authenticated caller (`@authenticated`).
    */
   UNAUTHENTICATED: { status: 401, upstream: false },
+  /**
+   * A credential was sent, but the identity provider that would verify it could not be asked: a
+   * JWKS endpoint never fetched, an introspection endpoint down or too slow. The token may be
+   * valid; the caller is not served, anonymous or otherwise. HTTP 503 with `Retry-After`.
+   */
+  AUTH_PROVIDER_UNAVAILABLE: { status: 503, upstream: false },
   /** The caller is known but may not do this: a field's `@requiresScopes` or `@policy` refuses it. */
   FORBIDDEN: { status: 403, upstream: false },
   /**

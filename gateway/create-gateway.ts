@@ -8,6 +8,7 @@ import { createYoga, type Plugin, type YogaServerInstance } from 'graphql-yoga';
 import { createAuth } from './auth/index.ts';
 import type { GatehouseConfig } from './config/index.ts';
 import { useCsrfPrevention } from './csrf/index.ts';
+import { createDemandControl } from './demand-control/index.ts';
 import { createEngine } from './engine/index.ts';
 import { useCollapseErrors } from './errors/collapse.ts';
 import { createMaskError } from './errors/mask.ts';
@@ -23,6 +24,10 @@ import { boundedParseCaches, useOperationLimits } from './limits/index.ts';
 import { createLogger, type Logger } from './logger/index.ts';
 import { yogaLogging } from './logger/yoga.ts';
 import { createFieldPolicies } from './policies/index.ts';
+import { createRateLimits, hasRateLimits, type RateLimits } from './rate-limit/index.ts';
+import { createMemoryStore } from './rate-limit/store/memory-store.ts';
+import { createRedisStore } from './rate-limit/store/redis-store.ts';
+import { createRedisConnection, type RedisConnection } from './redis/index.ts';
 import { type Room, roomsHookingPath, stagesOf } from './room.ts';
 import { createRequestListener } from './server/fast-path.ts';
 import { type Listening, listen } from './server/index.ts';
@@ -99,14 +104,21 @@ export function createGateway(options: GatewayOptions): Gateway {
     realm: config.auth.realm,
     logger,
   });
+  const demandControl = createDemandControl({
+    ...config.demandControl,
+    subgraphs: new Map(config.subgraphs.map((s) => [s.name, s.cost ?? {}])),
+    logger,
+  });
   const supergraph = createSupergraph({
     subgraphs: subgraphSources(config.subgraphs),
     supergraphFile: config.supergraph,
     context: createLoadContext(() => client!, pipeline),
     pipeline,
-    // Policies first: a schema whose policies cannot be enforced is never planned nor served.
+    // Policies first: a schema whose policies cannot be enforced is never planned nor served;
+    // nor one whose config costs name coordinates it does not have.
     prepare: (served) => {
       policies.prepare(served);
+      demandControl.prepare(served);
       engine.prepare(served);
     },
     logger,
@@ -121,8 +133,27 @@ export function createGateway(options: GatewayOptions): Gateway {
   // developer and an attacker alike: GraphiQL, introspection, "Did you mean ...?".
   const production = config.server.production ?? (options.env ?? process.env).NODE_ENV === 'production';
   const devDefault = (value: boolean | undefined) => value ?? !production;
+  if (production) {
+    const off = (
+      [
+        ['GraphiQL', config.server.graphiql],
+        ['introspection', config.server.introspection],
+        ['field suggestions', config.server.fieldSuggestions],
+      ] as const
+    )
+      .filter(([, value]) => value === undefined)
+      .map(([name]) => name);
+    if (off.length > 0)
+      logger.info(`production mode: ${off.join(', ')} off (turn one on with its server.* key)`);
+  }
   // GraphiQL from local files, not a CDN: the page (renderGraphiQL below) and its assets (plugin).
   const graphiql = devDefault(config.server.graphiql) ? createGraphiQL() : undefined;
+
+  // One Redis connection for every room that keeps shared state; connects in the background.
+  const redis = config.redis ? createRedisConnection({ ...config.redis, logger }) : undefined;
+  const rateLimits = hasRateLimits(config.rateLimit)
+    ? createRateLimitRooms(config, redis, logger)
+    : undefined;
 
   // Subgraphs of a supergraph file have no entry: they get the default (`shared`).
   const dedupModes = new Map(config.subgraphs.map((s) => [s.name, s.dedup]));
@@ -130,6 +161,8 @@ export function createGateway(options: GatewayOptions): Gateway {
     // First in the list, so closed last (the list closes in reverse): the pooled connections,
     // once every other room has stopped using them.
     { name: 'upstream-client', close: () => client?.close() },
+    // Closed after every room that uses it (the list closes in reverse).
+    ...(redis ? [{ name: 'redis', close: () => redis.close() }] : []),
     // Request stage, first: health answers without touching GraphQL.
     {
       name: 'health',
@@ -160,6 +193,10 @@ export function createGateway(options: GatewayOptions): Gateway {
     // work: who is calling (`onParams`, so the fast path stays on). An invalid credential, or none
     // where `auth.required`, is a 401 here; every later stage reads the caller (`identityOf`).
     createAuth(config.auth, { logger, env: options.env ?? process.env }),
+    // Request stage, after auth (limits count per subject, tenant, API key, plan), before any
+    // GraphQL work: a request over a limit ends with 429 (`onParams`, so the fast path stays on).
+    // Response stage: the RateLimit headers.
+    ...(rateLimits ? [rateLimits.request] : []),
     // Operation stage, before limits: a document sent by id is replaced by its text here, so limits,
     // parsing and validation see it as if it had been sent; in allow-list mode, other documents
     // are refused before any parsing (`onParams`, so the fast path stays on).
@@ -197,6 +234,15 @@ export function createGateway(options: GatewayOptions): Gateway {
     // Operation stage: `@defer` validated; dropped for a client that accepts no stream. Before
     // the engine, which sees the operation as it will run.
     { name: 'incremental-delivery', plugin: useIncrementalDelivery({ streams: engine.runsPlans }) },
+    // Operation stage, before planning: the operation's estimated cost (`@cost`, `@listSize`),
+    // refused over `demandControl.maxCost`. After limits (their cheap checks refuse huge documents
+    // before any cost walk) and trusted documents (it costs the document that will run), after
+    // @defer's flattening; before field policies (the cost is that of the operation as sent, what
+    // a tenant's budget is spent in) and the engine (a refused operation is never planned).
+    // Rooms that read `operationCostOf(request)` (rate limits) sit after it.
+    { name: 'demand-control', plugin: demandControl.plugin },
+    // Operation stage, after demand control: limits with `cost: operation` spend its cost.
+    ...(rateLimits ? [rateLimits.operation] : []),
     // Operation stage: fields the caller may not see are taken out of the operation (answered
     // null with an error). After limits (an oversized operation is refused before any policy
     // runs) and @defer's flattening (it sees the document that will run); before the engine, so
@@ -217,6 +263,9 @@ export function createGateway(options: GatewayOptions): Gateway {
     // Subgraph stage: identical queries in flight are sent once (per subgraph: across operations,
     // within one, or off); every step below sees one call, retries included.
     { name: 'dedup', subgraph: ({ name }) => dedupRequests(name, dedupModes.get(name)) },
+    // Subgraph stage, inside dedup (a shared call spends once), outside the caller's rooms: a
+    // call over its subgraph's limit is never sent.
+    ...(rateLimits ? [rateLimits.subgraphs] : []),
     // The caller's rooms: inside dedup, so metrics, breakers and retries see one upstream call.
     ...(options.rooms ?? []),
     // Subgraph stage, next to the answer: `_entities` must answer one entry per representation.
@@ -267,9 +316,16 @@ export function createGateway(options: GatewayOptions): Gateway {
 
   let listening: Listening | undefined;
   let started: Promise<void> | undefined;
-  // A first schema kept out of service because its policies cannot be enforced stops the start.
+  // A first schema kept out of service because its policies cannot be enforced (or its config
+  // costs read) stops the start.
+  // Redis is waited for (at most its connectTimeout) while the subgraphs load, so the first
+  // requests are counted in it; a Redis that is down delays nothing more (its limits fail as set).
+  const redisReady = () => redis?.ready(config.redis?.connectTimeout).catch(() => undefined);
   const start = () =>
-    (started ??= supergraph.start().then(() => policies.checkStarted(supergraph.schema !== undefined)));
+    (started ??= Promise.all([supergraph.start(), redisReady()]).then(() => {
+      policies.checkStarted(supergraph.schema !== undefined);
+      demandControl.checkStarted(supergraph.schema !== undefined);
+    }));
 
   return {
     yoga,
@@ -290,4 +346,25 @@ export function createGateway(options: GatewayOptions): Gateway {
       await stages.close();
     },
   };
+}
+
+/** The rate-limit rooms over the configured store: memory, or Redis with a memory fallback. */
+function createRateLimitRooms(
+  config: GatehouseConfig,
+  redis: RedisConnection | undefined,
+  logger: Logger,
+): RateLimits {
+  const shared =
+    config.rateLimit.store === 'redis' && redis !== undefined
+      ? createRedisStore(redis.client, {
+          prefix: `${redis.keyPrefix}rl:`,
+          deadlineMs: config.rateLimit.storeTimeout,
+        })
+      : undefined;
+  return createRateLimits({
+    config: config.rateLimit,
+    store: shared ?? createMemoryStore(),
+    ...(shared && { fallback: createMemoryStore() }),
+    logger,
+  });
 }

@@ -3,6 +3,13 @@
  * (`create-gateway.ts`) keeps one ordered list of rooms and derives each stage's list from it:
  * the Yoga plugins, the subgraph pipeline, the HTTP interceptors and the close hooks, each in the
  * list's order (first is outermost; close hooks run in reverse, the last opened closes first).
+ *
+ * Refusals at `onParams` (core/request-outcome.ts): Yoga runs every `onParams` hook whatever an
+ * earlier one answered, and the last `setResult` wins. So a room whose `onParams` refuses a
+ * request does it with `endRequest(request, setResult, result)`, never with `setResult` alone;
+ * and every `onParams` hook begins with `if (isRequestEnded(request)) return;`, so the first
+ * refusal (auth's 401 before all) is the answer and no later room acts on a refused request
+ * (stores an APQ document, spends a rate limit).
  */
 import type { Plugin } from 'graphql-yoga';
 import type { HttpInterceptor } from '../core/http-client.ts';

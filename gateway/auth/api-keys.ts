@@ -6,7 +6,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { Identity } from '../../core/identity.ts';
 import type { ApiKeysConfig } from '../config/auth-schema.ts';
-import { AuthFailure } from './claims.ts';
+import { AuthFailure, frozenSet } from './claims.ts';
 
 export type ApiKeyLookup = (key: string) => Identity;
 
@@ -21,7 +21,7 @@ export function createApiKeyLookup(config: ApiKeysConfig): ApiKeyLookup {
     identity: Object.freeze({
       kind: 'api-key',
       subject: key.id,
-      scopes: new Set(key.scopes),
+      scopes: frozenSet(key.scopes),
       claims: Object.freeze({ sub: key.id, tenant: key.tenant, plan: key.plan, scope: key.scopes.join(' ') }),
       tenant: key.tenant,
       plan: key.plan,

@@ -11,12 +11,22 @@ interface Entry<T> {
   value: T;
   /** Past this (ms since the epoch), the entry is not used. */
   until: number;
+  /** What the verification relied on (a JWT's `kid`), for `drop`. */
+  tag?: string;
 }
 
 export interface VerificationCache<T = Identity> {
   get(credential: string): T | undefined;
-  /** Keeps `value` for `credential` until `until` (ms since the epoch). */
-  set(credential: string, value: T, until: number): void;
+  /**
+   * Keeps `value` for `credential` until `until` (ms since the epoch); `tag` names what the
+   * verification relied on (a JWT's `kid`, '' for a JWT without one).
+   */
+  set(credential: string, value: T, until: number, tag?: string): void;
+  /**
+   * Forgets every entry whose tag `drop` returns true for (the keys they were verified with
+   * are gone). A walk of the whole cache: it runs on a key rotation, not per request.
+   */
+  drop(which: (tag: string) => boolean): number;
   readonly size: number;
 }
 
@@ -36,12 +46,22 @@ export function createVerificationCache<T = Identity>(
       entries.set(key, entry);
       return entry.value;
     },
-    set(credential, value, until) {
+    set(credential, value, until, tag) {
       if (until <= now()) return;
       const key = digest(credential);
       entries.delete(key);
       while (entries.size >= maxEntries) entries.delete(entries.keys().next().value as string);
-      entries.set(key, { value, until });
+      entries.set(key, { value, until, tag });
+    },
+    drop(which) {
+      let dropped = 0;
+      for (const [key, entry] of entries) {
+        if (entry.tag !== undefined && which(entry.tag)) {
+          entries.delete(key);
+          dropped++;
+        }
+      }
+      return dropped;
     },
     get size() {
       return entries.size;

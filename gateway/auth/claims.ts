@@ -1,4 +1,9 @@
-/** The identity a set of verified claims stands for (JWT payload, introspection answer). */
+/**
+ * The identity a set of verified claims stands for (JWT payload, introspection answer). It is
+ * cached and shared by every request with the same token, so it is frozen whole when it is made:
+ * its claims to the last nested value, its scopes too, so that no policy or room changes what a
+ * later request sees.
+ */
 import type { Identity } from '../../core/identity.ts';
 
 export interface ClaimNames {
@@ -12,6 +17,22 @@ export class AuthFailure extends Error {
   override readonly name = 'AuthFailure';
 }
 
+/**
+ * The credential could not be verified because the identity provider could not be asked (a JWKS
+ * never fetched, introspection unreachable): neither valid nor invalid. Fails closed, as a 503.
+ */
+export class AuthUnavailable extends Error {
+  override readonly name = 'AuthUnavailable';
+  constructor(
+    message: string,
+    /** When asking again may work, in seconds (`Retry-After`). */
+    readonly retryAfter: number,
+    options?: ErrorOptions,
+  ) {
+    super(message, options);
+  }
+}
+
 export function identityFromClaims(
   kind: Identity['kind'],
   claims: Record<string, unknown>,
@@ -21,8 +42,9 @@ export function identityFromClaims(
   return Object.freeze({
     kind,
     subject: typeof claims.sub === 'string' ? claims.sub : undefined,
-    scopes: scopesOf(claims),
-    claims: Object.freeze({ ...claims }),
+    scopes: frozenSet(scopesOf(claims)),
+    // The claims are freshly parsed JSON (jose's payload, the introspection answer): frozen in place.
+    claims: deepFreeze({ ...claims }),
     tenant: stringClaim(claims[names.tenant]),
     plan: stringClaim(claims[names.plan]),
     expiresAt: typeof exp === 'number' && Number.isFinite(exp) ? exp * 1000 : undefined,
@@ -39,4 +61,28 @@ export function scopesOf(claims: Record<string, unknown>): ReadonlySet<string> {
 
 function stringClaim(value: unknown): string | undefined {
   return typeof value === 'string' ? value : typeof value === 'number' ? String(value) : undefined;
+}
+
+/**
+ * Freezes `value` and every object and array it holds. Iterative: an introspection answer may
+ * nest thousands deep within its 64 KiB.
+ */
+export function deepFreeze<T>(value: T): T {
+  const pending: unknown[] = [value];
+  while (pending.length > 0) {
+    const next = pending.pop();
+    if (typeof next !== 'object' || next === null || Object.isFrozen(next)) continue;
+    Object.freeze(next);
+    for (const child of Object.values(next)) pending.push(child);
+  }
+  return value;
+}
+
+const readOnly = () => {
+  throw new TypeError('the scopes of an identity cannot be changed');
+};
+
+/** A `Set` whose `add`, `delete` and `clear` throw (`Object.freeze` does not stop them). */
+export function frozenSet<T>(values: Iterable<T>): ReadonlySet<T> {
+  return Object.freeze(Object.assign(new Set(values), { add: readOnly, delete: readOnly, clear: readOnly }));
 }

@@ -11,7 +11,7 @@ import { type ApiKeyLookup, createApiKeyLookup } from './api-keys.ts';
 import { isPlaintextRemote } from './bounded-body.ts';
 import type { ExtractOptions } from './extract.ts';
 import { createIntrospector, type Introspector } from './introspection.ts';
-import { fileKeySet, type KeySource, remoteKeySet } from './jwks.ts';
+import { fileKeySet, type KeySource, type RemoteKeySet, remoteKeySet } from './jwks.ts';
 import { createJwtVerifier, type JwtVerifier } from './jwt.ts';
 
 export interface ResolvedAuth {
@@ -21,6 +21,8 @@ export interface ResolvedAuth {
   cacheSize: number;
   extract: ExtractOptions;
   jwt?: JwtVerifier;
+  /** The JWKS endpoint's key set, when JWT keys come from one. */
+  jwks?: RemoteKeySet;
   apiKeys?: ApiKeyLookup;
   introspect?: Introspector;
   /** Longest reuse of an introspection answer, in ms. */
@@ -59,7 +61,15 @@ export function normalizeAuth(config: AuthConfig, context: NormalizeContext): Re
         url,
       });
   }
+  // With a key set the issuer shares between its clients, a token it signed for any of them
+  // (another API, an ID token) would be accepted here.
+  if (jwt !== undefined && jwt.audience === undefined && jwt.issuer === undefined) {
+    context.logger.warn(
+      'auth: auth.jwt has neither audience nor issuer: any token signed with these keys is accepted, whoever it was issued for; set auth.jwt.audience (and issuer)',
+    );
+  }
   let jwtVerifier: JwtVerifier | undefined;
+  let jwks: RemoteKeySet | undefined;
   if (jwt !== undefined) {
     let keys: KeySource;
     if (jwt.jwks.secret !== undefined) {
@@ -70,7 +80,7 @@ export function normalizeAuth(config: AuthConfig, context: NormalizeContext): Re
     } else if (jwt.jwks.file !== undefined) {
       keys = fileKeySet(jwt.jwks.file);
     } else {
-      keys = remoteKeySet({
+      jwks = remoteKeySet({
         url: jwt.jwks.url!,
         timeout: jwt.jwks.timeout,
         maxAge: jwt.jwks.maxAge,
@@ -78,12 +88,14 @@ export function normalizeAuth(config: AuthConfig, context: NormalizeContext): Re
         logger: context.logger,
         signal: context.signal,
       });
+      keys = jwks.getKey;
     }
     jwtVerifier = createJwtVerifier({
       keys,
       algorithms: jwt.algorithms,
       issuer: jwt.issuer,
       audience: jwt.audience,
+      typ: jwt.typ,
       clockTolerance: jwt.clockTolerance,
       requireExp: jwt.requireExp,
       claims: config.claims,
@@ -112,6 +124,7 @@ export function normalizeAuth(config: AuthConfig, context: NormalizeContext): Re
       apiKeyHeader: config.apiKeys?.header,
     },
     jwt: jwtVerifier,
+    jwks,
     apiKeys: config.apiKeys && createApiKeyLookup(config.apiKeys),
     introspect,
     introspectionMaxAge: introspection?.maxAge ?? 0,

@@ -3,7 +3,9 @@
  * or a shared secret), an API key (configured as SHA-256 hashes) or an opaque token checked by
  * OAuth 2.0 introspection is verified once and cached until it expires; the caller is recorded
  * with `setIdentity` (`core/identity.ts`) for the stages after it. A present but invalid
- * credential is a 401, never anonymous; with `required`, so is no credential. docs/security.md.
+ * credential is a 401, never anonymous; with `required`, so is no credential. One the identity
+ * provider cannot be asked about (JWKS never fetched, introspection down) is a 503, never
+ * anonymous either. docs/security.md.
  */
 import type { AuthConfig } from '../config/auth-schema.ts';
 import type { Logger } from '../logger/index.ts';

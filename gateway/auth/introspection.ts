@@ -1,14 +1,16 @@
 /**
  * OAuth 2.0 token introspection (RFC 7662) for opaque tokens: the token is POSTed to the
- * authorization server, which says whether it is `active` and what it grants. `active: false`,
- * an error answer, a timeout or an unreachable server all fail closed (401): a token nobody can
- * vouch for is not a caller. With `audience`, the answer's `aud` must name one of its values
+ * authorization server, which says whether it is `active` and what it grants. An answer
+ * (HTTP 200, a JSON object) with `active: false`, an `exp` past, or another audience is a 401.
+ * No answer (an unreachable server, a timeout, an HTTP error, a body that is not a JSON object or
+ * is too large) fails closed too, but as `AuthUnavailable` (503): the token may be valid, the
+ * gateway cannot tell. With `audience`, the answer's `aud` must name one of its values
  * (RFC 7662 §4: a token issued for another resource server is not for us). Answers are cached by
  * the caller (until `exp`, at most `maxAge`; refusals for `negativeCacheTtl`).
  */
 import type { Identity } from '../../core/identity.ts';
 import { readBounded } from './bounded-body.ts';
-import { AuthFailure, type ClaimNames, identityFromClaims } from './claims.ts';
+import { AuthFailure, AuthUnavailable, type ClaimNames, identityFromClaims } from './claims.ts';
 
 export interface IntrospectionOptions {
   url: string;
@@ -25,6 +27,8 @@ export type Introspector = (token: string) => Promise<Identity>;
 
 // An introspection answer is a small JSON object.
 const MAX_ANSWER_BYTES = 64 * 1024; // 64 KiB
+// What a client refused for an unreachable authorization server is told to wait.
+const RETRY_AFTER = 5; // s
 
 export function createIntrospector(options: IntrospectionOptions): Introspector {
   const audiences =
@@ -57,11 +61,12 @@ export function createIntrospector(options: IntrospectionOptions): Introspector 
       const text = await readBounded(response, MAX_ANSWER_BYTES, 'the introspection answer');
       answer = JSON.parse(text);
     } catch (cause) {
-      throw new AuthFailure('token introspection failed', { cause });
+      throw new AuthUnavailable('token introspection failed', RETRY_AFTER, { cause });
     }
-    if (typeof answer !== 'object' || answer === null || (answer as { active?: unknown }).active !== true) {
-      throw new AuthFailure('inactive token');
+    if (typeof answer !== 'object' || answer === null || Array.isArray(answer)) {
+      throw new AuthUnavailable('token introspection answered no JSON object', RETRY_AFTER);
     }
+    if ((answer as { active?: unknown }).active !== true) throw new AuthFailure('inactive token');
     const claims = answer as Record<string, unknown>;
     if (typeof claims.exp === 'number' && claims.exp * 1000 <= Date.now()) {
       throw new AuthFailure('introspected token expired');

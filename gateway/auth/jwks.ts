@@ -9,11 +9,14 @@
  * refreshes a stale set in the background (a hanging endpoint holds no request up), and shares
  * one fetch among the requests that wait for it. Keys are matched by jose's local key set
  * (`kid`, `alg` and key type), never taken from the token (`jwk`, `jku`, `x5u`, `x5c` ignored).
+ * A fetch that no longer holds a `kid` (or holds another key under it) tells its listeners, so
+ * that tokens verified with the old key stop being served from the verification cache.
  */
 import { readFileSync } from 'node:fs';
 import {
   type CompactJWSHeaderParameters,
   createLocalJWKSet,
+  type FlattenedJWSInput,
   type JSONWebKeySet,
   type JWTVerifyGetKey,
   errors as joseErrors,
@@ -21,6 +24,7 @@ import {
 import { GatehouseError } from '../../core/errors.ts';
 import type { Logger } from '../logger/index.ts';
 import { readBounded } from './bounded-body.ts';
+import { AuthUnavailable } from './claims.ts';
 
 /** A key source for `jwtVerify`: a key (or a key lookup) for a token's protected header. */
 export type KeySource = JWTVerifyGetKey | Uint8Array;
@@ -43,21 +47,47 @@ export interface RemoteKeySetOptions {
 // A key set is a few kilobytes; anything far larger is not one.
 const MAX_JWKS_BYTES = 1024 * 1024; // 1 MiB
 
+export interface RemoteKeySet {
+  /** The key for a token's header, for `jwtVerify`. */
+  getKey: JWTVerifyGetKey;
+  /** Fetches the set again in the background if it is stale (a token served from a cache). */
+  refreshIfStale(): void;
+  /**
+   * `listener` is called with the `kid`s a fetch no longer holds, or holds another key under
+   * ('' for keys without a `kid`).
+   */
+  onKeysGone(listener: (kids: ReadonlySet<string>) => void): void;
+}
+
 /** A JWKS endpoint's keys, cached (see the file's comment). */
-export function remoteKeySet(options: RemoteKeySetOptions): JWTVerifyGetKey {
+export function remoteKeySet(options: RemoteKeySetOptions): RemoteKeySet {
   const now = options.now ?? Date.now;
   let local: JWTVerifyGetKey | undefined;
+  // Each key of the set in hand, by `kid`, as JSON: what a new set is compared with.
+  let known = new Map<string, string>();
+  const listeners: Array<(kids: ReadonlySet<string>) => void> = [];
   let fetchedAt = Number.NEGATIVE_INFINITY;
   let attemptedAt = Number.NEGATIVE_INFINITY;
   let pending: Promise<void> | undefined;
+
+  const replace = (jwks: JSONWebKeySet) => {
+    const next = new Map<string, string>();
+    for (const key of jwks.keys) {
+      const kid = key.kid ?? '';
+      next.set(kid, (next.get(kid) ?? '') + JSON.stringify(key));
+    }
+    const gone = new Set([...known].filter(([kid, key]) => next.get(kid) !== key).map(([kid]) => kid));
+    local = createLocalJWKSet(jwks);
+    known = next;
+    if (gone.size > 0) for (const listener of listeners) listener(gone);
+  };
 
   /** Fetches the set once (shared by every caller waiting); a failure keeps the last good set. */
   const refresh = (): Promise<void> => {
     pending ??= (async () => {
       attemptedAt = now();
       try {
-        const jwks = await fetchKeySet(options.url, options.timeout, options.signal);
-        local = createLocalJWKSet(jwks);
+        replace(await fetchKeySet(options.url, options.timeout, options.signal));
         fetchedAt = now();
       } catch (error) {
         options.logger.warn('auth: fetching the JWKS failed; the last good key set stays in use', {
@@ -71,18 +101,26 @@ export function remoteKeySet(options: RemoteKeySetOptions): JWTVerifyGetKey {
     return pending;
   };
   const mayFetch = () => now() - attemptedAt >= options.cooldown;
+  // Stale: fetched again in the background; the set in hand serves meanwhile, so an endpoint
+  // that hangs never holds requests up.
+  const refreshIfStale = () => {
+    if (local !== undefined && pending === undefined && now() - fetchedAt >= options.maxAge && mayFetch())
+      void refresh();
+  };
 
-  return async function jwksKey(header: CompactJWSHeaderParameters, token) {
+  const getKey = async function jwksKey(header: CompactJWSHeaderParameters, token: FlattenedJWSInput) {
     if (local === undefined) {
       // Nothing to verify with yet: wait for the fetch (one per cool-down while it fails).
       if (pending) await pending;
       else if (mayFetch()) await refresh();
-    } else if (now() - fetchedAt >= options.maxAge && mayFetch()) {
-      // Stale: fetched again in the background; the set in hand serves meanwhile, so an endpoint
-      // that hangs never holds requests up.
-      void refresh();
+    } else {
+      refreshIfStale();
     }
-    if (local === undefined) throw new joseErrors.JWKSNoMatchingKey('no key set could be fetched');
+    if (local === undefined) {
+      // The token may be valid: nothing says otherwise until a fetch succeeds (a 503, not a 401).
+      const wait = Math.max(1, Math.ceil((attemptedAt + options.cooldown - now()) / 1000));
+      throw new AuthUnavailable('no key set could be fetched', wait);
+    }
     try {
       return await local(header, token);
     } catch (error) {
@@ -94,6 +132,7 @@ export function remoteKeySet(options: RemoteKeySetOptions): JWTVerifyGetKey {
       return local(header, token);
     }
   };
+  return { getKey, refreshIfStale, onKeysGone: (listener) => listeners.push(listener) };
 }
 
 async function fetchKeySet(url: string, timeout: number, closed?: AbortSignal): Promise<JSONWebKeySet> {

@@ -1,7 +1,7 @@
 /**
  * JWT verification with jose: the signature with a key of the configured source, the algorithm
  * against the allowlist (jose refuses any other, `none` included, before looking for a key),
- * `iss` and `aud` when configured, `exp` and `nbf` with the clock tolerance. A token with a
+ * `iss`, `aud` and the `typ` header when configured, `exp` and `nbf` with the clock tolerance. A token with a
  * `crit` header is refused: no extension is understood here. Header parameters that carry keys
  * or point at them (`jwk`, `jku`, `x5u`, `x5c`) are never read: keys come from the source only.
  */
@@ -15,6 +15,8 @@ export interface JwtVerifierOptions {
   algorithms: readonly string[];
   issuer?: string | readonly string[];
   audience?: string | readonly string[];
+  /** The `typ` header required (`at+jwt`; jose ignores an `application/` prefix and case). */
+  typ?: string;
   /** Leeway for `exp` and `nbf`, in ms. */
   clockTolerance: number;
   /** Refuse a token without `exp`. @default true */
@@ -33,6 +35,7 @@ export function createJwtVerifier(options: JwtVerifierOptions): JwtVerifier {
     issuer: typeof options.issuer === 'string' ? options.issuer : options.issuer && [...options.issuer],
     audience:
       typeof options.audience === 'string' ? options.audience : options.audience && [...options.audience],
+    typ: options.typ,
     clockTolerance: options.clockTolerance / 1000, // jose takes seconds
     // A token without `exp` would be valid forever (and cached as such).
     requiredClaims: options.requireExp === false ? [] : ['exp'],

@@ -79,6 +79,13 @@ export const jwtSchema = z
     audience: stringOrList
       .optional()
       .describe('Accepted `aud` values (the token needs one of them); absent: not checked'),
+    typ: z
+      .string()
+      .min(1)
+      .optional()
+      .describe(
+        'Required `typ` header, e.g. `at+jwt` for OAuth access tokens (RFC 9068), so that an ID token of the same issuer is refused; absent: not checked',
+      ),
     algorithms: z
       .array(z.enum(JWT_ALGORITHMS, { error: (issue) => algorithmProblem(issue.input) }))
       .min(1, 'list at least one algorithm your issuer signs with, e.g. [RS256]')
@@ -171,7 +178,14 @@ const authObject = z.strictObject({
     .positive()
     .default(10_000)
     .describe('Most verified tokens kept until they expire (least recently used out first)'),
-  realm: z.string().default('gatehouse').describe('Realm named in `WWW-Authenticate`'),
+  realm: z
+    .string()
+    .regex(
+      /^[\x20\x21\x23-\x5b\x5d-\x7e]+$/,
+      'must be printable ASCII without `"` or `\\` (it is sent as a quoted string in WWW-Authenticate)',
+    )
+    .default('gatehouse')
+    .describe('Realm named in `WWW-Authenticate` (printable ASCII, without `"` or `\\`)'),
 });
 
 export const authSchema = authObject

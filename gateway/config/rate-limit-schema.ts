@@ -56,12 +56,23 @@ export const requestLimitSchema = z
       .default('ip')
       .transform((value) => (Array.isArray(value) ? value : [value]))
       .describe(
-        'Whose requests share a counter: `ip` (the client address, see `trustedProxies`), `sub` (the JWT subject), `tenant`, `apiKey` (the API key id), `header:<name>`, `global` (everyone), or a list (one counter per combination). A caller without the value (an anonymous caller under `sub`) is counted by its address',
+        'Whose requests share a counter: `ip` (the client address, see `trustedProxies`), `sub` (the JWT subject), `tenant`, `apiKey` (the API key id), `header:<name>`, `global` (everyone), or a list (one counter per combination). A caller without the value is counted by its address (see `whenMissing`)',
+      ),
+    whenMissing: z
+      .enum(['ip', 'skip'])
+      .default('ip')
+      .describe(
+        'A request without a value of `by` (an anonymous caller under `sub`, no such header): `ip` counts it by its address, `skip` leaves it out of this limit',
       ),
     limit: limitCount.describe('Requests per window (or cost units, with `cost`)'),
     window: duration('The window the limit counts over'),
     algorithm,
-    cost: z.number().int().positive().default(1).describe('Units one request spends'),
+    cost: z
+      .union([z.number().int().positive(), z.literal('operation')])
+      .default(1)
+      .describe(
+        "Units one request spends: a number, or `operation` for the operation's cost as demand control estimates it (`@cost`, `@listSize`; at least 1), so the limit is a budget of cost points per window, checked once the operation is parsed",
+      ),
     plans: z
       .record(z.string().min(1), planSchema)
       .default({})
@@ -99,8 +110,8 @@ export const rateLimitSchema = z
         '`memory`: counts kept in this process (one replica, or limits per replica); `redis`: counts shared by every replica through the `redis` connection, exact across them',
       ),
     storeTimeout: duration(
-      "Longest wait for the store to answer a request's checks; past it the limit's `onStoreError` applies",
-    ).default(25),
+      "Longest wait for the shared store (Redis) to answer a request's checks; past it each limit's `onStoreError` applies",
+    ).default(20),
     trustedProxies: z
       .array(
         z

@@ -15,11 +15,13 @@ import {
   SUBGRAPH_ERROR_DEFAULTS,
 } from '../../core/defaults.ts';
 import { authSchema } from './auth-schema.ts';
+import { demandControlSchema } from './demand-control-schema.ts';
 import { duration, durationMs } from './duration.ts';
 import { checkHeaderSubgraphs, headersSchema } from './headers-schema.ts';
 import { limitsSchema, serverSecurityKeys } from './limits-schema.ts';
 import { policiesSchema } from './policies-schema.ts';
 import { rateLimitSchema } from './rate-limit-schema.ts';
+import { redisSchema } from './redis-schema.ts';
 import {
   type federationSubgraphSchema,
   type graphqlSubgraphSchema,
@@ -219,6 +221,8 @@ export const configSchema = z
     subgraphs: z.array(subgraphSchema).default([]).describe('The backends to compose into one graph'),
     policies: policiesSchema.prefault({}),
     rateLimit: rateLimitSchema.prefault({}),
+    demandControl: demandControlSchema.prefault({}),
+    redis: redisSchema.optional(),
   })
   // Runs even when other parts of the config are wrong, so that every problem is reported at once.
   .superRefine(crossCheck, { when: (payload) => isPlain(payload.value) });

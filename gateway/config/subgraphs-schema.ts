@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { LOOKUP_CONCURRENCY } from '../../core/defaults.ts';
+import { subgraphCostSchema } from './demand-control-schema.ts';
 import { duration } from './duration.ts';
 import { subgraphPoliciesSchema } from './policies-schema.ts';
 
@@ -51,6 +52,7 @@ const common = {
       'Identical queries in flight are sent once: `shared`, across operations (same body, same headers); `operation`, within one operation; `off`, never. Mutations never are',
     ),
   policies: subgraphPoliciesSchema,
+  cost: subgraphCostSchema,
 };
 
 /** An Apollo Federation subgraph (v1 or v2). */

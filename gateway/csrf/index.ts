@@ -10,8 +10,10 @@
  * header BAD_REQUEST (HTTP 400), both before the body is read. GET never runs a mutation (Yoga
  * refuses it: 405, BAD_REQUEST), but a query by GET still runs as the user when a browser sends
  * the credential by itself (`auth.token.cookie`), and its side effects (cost, rate limits, logs)
- * are the attacker's to cause: so with `cookieCredentials`, a GET that carries an operation needs
- * one of the preflight headers too (BAD_REQUEST, 400, as Apollo Server and Yoga's plugin do).
+ * are the attacker's to cause: so with `cookieCredentials`, a GET that carries an operation and a
+ * `Cookie` header needs one of the preflight headers too (BAD_REQUEST, 400, as Apollo Server and
+ * Yoga's plugin do). A GET without cookies carries no credential a page could ride on (a page
+ * cannot make the browser add `Authorization` cross-site without a preflight): it needs none.
  * GraphiQL's page is a GET without an operation, and its requests are JSON POSTs: unaffected.
  *
  * Its `onRequest` lets every POST of `application/json` through untouched: the room says so
@@ -27,7 +29,7 @@ export interface CsrfOptions {
   preflightHeaders: readonly string[];
   /** Multipart uploads are accepted. @default false */
   uploads: boolean;
-  /** A browser sends the credential by itself (`auth.token.cookie`): a GET operation needs a preflight header. @default false */
+  /** A browser sends the credential by itself (`auth.token.cookie`): a GET operation with cookies needs a preflight header. @default false */
   cookieCredentials?: boolean;
 }
 
@@ -41,11 +43,15 @@ export function useCsrfPrevention(options: CsrfOptions): Plugin {
   return {
     onRequest({ request, url, endResponse, fetchAPI }) {
       if (request.method === 'GET' && options.cookieCredentials === true) {
-        if (preflighted(request.headers) || !OPERATION_PARAMS.some((name) => url.searchParams.has(name)))
+        if (
+          !request.headers.has('cookie') ||
+          preflighted(request.headers) ||
+          !OPERATION_PARAMS.some((name) => url.searchParams.has(name))
+        )
           return;
         const error = gatewayError(
           'BAD_REQUEST',
-          `a GET operation needs one of the headers ${preflightHeaders.join(', ')} (CSRF prevention: the credential is a cookie)`,
+          `a GET operation with cookies needs one of the headers ${preflightHeaders.join(', ')} (CSRF prevention: the credential is a cookie)`,
         );
         endResponse(refusal(fetchAPI, error));
         return;

@@ -52,8 +52,8 @@ export function collapseErrors(
   limits: Required<CollapseErrorsOptions>,
   data?: unknown,
 ): { errors: GraphQLError[]; omitted: number } {
-  const groups = new Map<string, { first: GraphQLError; paths: Path[] }>();
-  const out: Array<GraphQLError | { first: GraphQLError; paths: Path[] }> = [];
+  const groups = new Map<string, { first: GraphQLError; members: GraphQLError[] }>();
+  const out: Array<GraphQLError | { first: GraphQLError; members: GraphQLError[] }> = [];
   const inResultOrder = resultOrder(data);
   for (const error of errors) {
     if (error.path === undefined) {
@@ -63,18 +63,20 @@ export function collapseErrors(
     // Provenance is part of identity: a subgraph's error never joins (or lends its mark to) the gateway's.
     const key = `${isGatewayError(error) ? 'g' : 's'}\u0000${error.message}\u0000${JSON.stringify(error.extensions ?? {})}`;
     const group = groups.get(key);
-    if (group) group.paths.push(error.path);
+    if (group) group.members.push(error);
     else {
-      const created = { first: error, paths: [error.path] };
+      const created = { first: error, members: [error] };
       groups.set(key, created);
       out.push(created);
     }
   }
   const collapsed = out.map((entry) => {
     if (entry instanceof GraphQLError) return entry;
-    if (entry.paths.length === 1) return entry.first;
-    const { first } = entry;
-    const paths = entry.paths.toSorted(inResultOrder);
+    if (entry.members.length === 1) return entry.first;
+    // The error first in result order lends its path and its locations (the same field's).
+    const members = entry.members.toSorted((a, b) => inResultOrder(a.path!, b.path!));
+    const first = members[0]!;
+    const paths = members.map((m) => m.path!);
     const extensions = copyExtensions(first, { paths: paths.slice(0, limits.maxPaths) });
     if (paths.length > limits.maxPaths) extensions.pathsOmitted = paths.length - limits.maxPaths;
     return new GraphQLError(first.message, {

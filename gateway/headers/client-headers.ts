@@ -2,8 +2,9 @@
  * The client headers that header rules may forward: every header of the client request but the
  * hop-by-hop ones (and any the client names in its `Connection` header), the correlation headers
  * (forwarded on their own, `correlation.ts`), the gateway's `x-gatehouse-*` namespace and the
- * headers some rule sets from the caller's identity: a client's copy of those is dropped here,
- * before any rule runs, so no `propagate` rule (`matching` included) can let it through.
+ * headers some rule sets (`insert`, from the caller's identity or a fixed value): a client's copy
+ * of those is dropped here, before any rule runs, so no `propagate` rule (`matching` included)
+ * can let it through, nor send it beside the gateway's value.
  *
  * Names are compared as many backends read them: CGI-style servers (WSGI, Rack, PHP) map `-` and
  * `_` (and other punctuation) alike (`x_user_id` and `x-user-id` are both `HTTP_X_USER_ID`), so
@@ -15,10 +16,10 @@ import { ALWAYS_FORWARDED, GATEWAY_PREFIX, isNeverForwarded } from './names.ts';
 export const canonicalName = (name: string) => name.toLowerCase().replace(/[^a-z0-9]/g, '-');
 const GATEWAY_CANONICAL = canonicalName(GATEWAY_PREFIX);
 
-/** `fromIdentity`: the names rules set from the identity, as `canonicalName` gives them. */
+/** `inserted`: the names rules insert (any source), as `canonicalName` gives them. */
 export function forwardableHeaders(
   headers: Headers,
-  fromIdentity: ReadonlySet<string>,
+  inserted: ReadonlySet<string>,
 ): ReadonlyMap<string, string> {
   const listed = new Set(
     (headers.get('connection') ?? '')
@@ -36,7 +37,7 @@ export function forwardableHeaders(
       listed.has(name) ||
       ALWAYS_FORWARDED.has(name) ||
       canonical.startsWith(GATEWAY_CANONICAL) ||
-      fromIdentity.has(canonical)
+      inserted.has(canonical)
     ) {
       continue;
     }

@@ -21,7 +21,7 @@ import type { ExecutionResult } from 'graphql';
 import { gatewayError } from '../../core/errors.ts';
 import { identityOf, requestOf } from '../../core/identity.ts';
 import type { HeaderRule } from '../../core/outgoing-headers.ts';
-import { type HeadersConfig, identityHeaders } from '../config/headers-schema.ts';
+import type { HeadersConfig } from '../config/headers-schema.ts';
 import type { Room } from '../room.ts';
 import { canonicalName, forwardableHeaders } from './client-headers.ts';
 import { correlationHeaders, requestIdOf } from './correlation.ts';
@@ -44,8 +44,12 @@ const NO_CLIENT = { client: new Map<string, string>(), identity: undefined };
 
 export function createHeaderRules(options: HeaderRulesOptions = {}): Room {
   const config = options.rules ?? NO_RULES;
-  // Compared as CGI-style backends read names (client-headers.ts).
-  const fromIdentity = new Set([...identityHeaders(config)].map(canonicalName));
+  const ruleSets = [config.all.request, ...Object.values(config.subgraphs).map((own) => own.request)];
+  // A client's copy of a header some rule inserts (from identity or a fixed value) is never
+  // forwarded, compared as CGI-style backends read names (client-headers.ts).
+  const inserted = new Set(
+    ruleSets.flat().flatMap(({ insert }) => (insert === undefined ? [] : [canonicalName(insert.name)])),
+  );
   const credentials = new Set([
     ...CREDENTIAL_HEADERS,
     ...(options.credentialHeaders ?? []).flatMap((name) => (name === undefined ? [] : [name.toLowerCase()])),
@@ -60,12 +64,12 @@ export function createHeaderRules(options: HeaderRulesOptions = {}): Room {
   // The operation's check: every rule that reads a client or identity value, of every rule set,
   // once (a rule set fails exactly when one of its rules reads a value it cannot send). It builds
   // no subgraph's headers: those are built, once, for the subgraphs the operation calls.
-  const reading = [
-    ...config.all.request,
-    ...Object.values(config.subgraphs).flatMap((own) => own.request),
-  ].filter(
-    (rule) => rule.propagate !== undefined || (rule.insert !== undefined && rule.insert.value === undefined),
-  );
+  const reading = ruleSets
+    .flat()
+    .filter(
+      (rule) =>
+        rule.propagate !== undefined || (rule.insert !== undefined && rule.insert.value === undefined),
+    );
   const check = reading.length === 0 ? undefined : compileRules(reading, credentials);
 
   // Per client request: each rule set's outcome; the forwardable client headers are read once,
@@ -75,7 +79,7 @@ export function createHeaderRules(options: HeaderRulesOptions = {}): Room {
   const clientOf = (request: Request) => {
     let view = views.get(request);
     if (view === undefined) {
-      view = forwardableHeaders(request.headers, fromIdentity);
+      view = forwardableHeaders(request.headers, inserted);
       views.set(request, view);
     }
     return view;

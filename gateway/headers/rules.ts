@@ -2,12 +2,13 @@
  * One subgraph's header rules, compiled once: a function from the client's forwardable headers
  * and the verified caller to the headers a call carries, applying the rules in order on one set
  * of outgoing headers (`propagate` copies from the client, `insert` sets, `remove` deletes what
- * earlier rules set). A value that cannot be sent (a line break or another control character)
+ * earlier rules set: every name a CGI-style backend reads as the one named, `x-a_b` as `x-a-b`). A value that cannot be sent (a line break or another control character)
  * stops it: the outcome names the header. Values from identity that are not printable ASCII are
  * percent-encoded (`encodeIdentityValue`), never refused.
  */
 import type { Identity } from '../../core/identity.ts';
 import type { HeaderRuleConfig } from '../config/headers-schema.ts';
+import { canonicalName } from './client-headers.ts';
 import { claimValue, encodeIdentityValue, identityValue } from './identity-values.ts';
 import { CREDENTIAL_HEADERS } from './names.ts';
 
@@ -91,16 +92,17 @@ function compileRule(rule: HeaderRuleConfig, credentials: ReadonlySet<string>): 
       return undefined;
     };
   }
+  // Names compared as backends read them: `x-debug_mode` is removed with `x-debug-mode`.
   if (remove?.named !== undefined) {
-    const { named } = remove;
+    const named = canonicalName(remove.named);
     return (out) => {
-      delete out[named];
+      for (const name of Object.keys(out)) if (canonicalName(name) === named) delete out[name];
       return undefined;
     };
   }
   const re = new RegExp(remove!.matching!, 'i');
   return (out) => {
-    for (const name of Object.keys(out)) if (re.test(name)) delete out[name];
+    for (const name of Object.keys(out)) if (re.test(name) || re.test(canonicalName(name))) delete out[name];
     return undefined;
   };
 }

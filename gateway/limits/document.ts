@@ -1,7 +1,7 @@
 /**
  * A parsed document, checked once (the parse cache keeps the outcome): operations, directives,
- * and for each operation its depth, aliases, root fields and repeated response keys with
- * fragments expanded. Each
+ * and for each operation its depth, aliases, root fields, repeated response keys and fields
+ * (fields.ts) with fragments expanded. Each
  * fragment is measured once and reused wherever it is spread, so the time is linear in the
  * document (itself bounded by `maxTokens`) even when spreads would expand it exponentially.
  */
@@ -15,6 +15,7 @@ import {
   type SelectionSetNode,
   visit,
 } from 'graphql';
+import { fieldsRefusal } from './fields.ts';
 import { limitExceeded } from './refuse.ts';
 
 export interface DocumentLimits {
@@ -25,6 +26,7 @@ export interface DocumentLimits {
   maxAliases: number;
   maxRootFields: number;
   maxDuplicateFields: number;
+  maxFields: number;
 }
 
 /** The first limit `document` passes, or undefined. Every limit at 0 is off. */
@@ -66,7 +68,8 @@ export function documentRefusal(document: DocumentNode, limits: DocumentLimits):
       );
     }
   }
-  return undefined;
+  // Last: every operation is within the limits above, so the count walks a bounded document.
+  return fieldsRefusal(document, operations, limits.maxFields);
 }
 
 function directiveRefusal(document: DocumentNode, limits: DocumentLimits): GraphQLError | undefined {

@@ -1,11 +1,12 @@
 /**
- * Expanded operation size (`limits.maxFields`). An operation is planned and projected field by field after
- * its fragments are expanded, so a few hundred characters of nested fragments spread twice at
- * each level (`fragment F3 on Node { a { ...F2 } b { ...F2 } }`) stand for millions of fields and
- * would hold the event loop for minutes. Each operation's expanded field count is computed once
- * per document, in time linear in the document (each fragment counted once, then multiplied
- * wherever it is spread), and an operation over `limits.maxFields` gets OPERATION_LIMIT_EXCEEDED
- * before it is planned or anything is sent upstream.
+ * Expanded operation size (`limits.maxFields`), checked with the other document limits when the
+ * document is parsed. An operation is planned and projected field by field after its fragments
+ * are expanded, so a few hundred characters of nested fragments spread twice at each level
+ * (`fragment F3 on Node { a { ...F2 } b { ...F2 } }`) stand for millions of fields and would hold
+ * the event loop for minutes. The count never expands a fragment: each is counted once, its count
+ * remembered and added wherever it is spread, and counting stops as soon as a selection set
+ * passes the limit (a set's count never exceeds that of the sets around it), so a fragment bomb
+ * costs at most one visit of each node of its text.
  */
 import {
   type DocumentNode,
@@ -13,47 +14,50 @@ import {
   type GraphQLError,
   getOperationAST,
   Kind,
+  type OperationDefinitionNode,
   type SelectionSetNode,
 } from 'graphql';
 import { limitExceeded } from './refuse.ts';
 
-/** OPERATION_LIMIT_EXCEEDED when `operationName` of `document` selects more than `maxFields` (0: none). */
+/** OPERATION_LIMIT_EXCEEDED when an operation of `document` selects more than `maxFields` (0: none). */
 export function fieldsRefusal(
   document: DocumentNode,
-  operationName: string | null | undefined,
+  operations: readonly OperationDefinitionNode[],
   maxFields: number,
 ): GraphQLError | undefined {
   if (maxFields === 0) return undefined;
-  const fields = expandedFieldCount(document, operationName ?? undefined);
-  if (fields <= maxFields) return undefined;
-  return limitExceeded(
-    'maxFields',
-    `the operation selects ${fields >= LARGE ? `more than ${LARGE}` : fields} fields once its fragments are expanded; the limit is ${maxFields}`,
-  );
+  const count = fieldCounter(document, maxFields);
+  for (const operation of operations) {
+    if (count(operation.selectionSet) > maxFields) {
+      return limitExceeded(
+        'maxFields',
+        `an operation selects more than ${maxFields} fields once its fragments are expanded; the limit is ${maxFields}`,
+      );
+    }
+  }
+  return undefined;
 }
 
-// Counts saturate here: past it the exact number is of no use, and it stays a safe integer.
-const LARGE = 1_000_000_000;
-const counts = new WeakMap<DocumentNode, Map<string, number>>();
-
-/** Fields `operationName` of `document` selects with every fragment expanded (0 for none). */
-export function expandedFieldCount(document: DocumentNode, operationName: string | undefined): number {
-  let byName = counts.get(document);
-  if (byName === undefined) {
-    byName = new Map();
-    counts.set(document, byName);
-  }
-  const key = operationName ?? '';
-  let count = byName.get(key);
-  if (count === undefined) {
-    const operation = getOperationAST(document, operationName);
-    count = operation ? countOf(document, operation.selectionSet) : 0;
-    byName.set(key, count);
-  }
-  return count;
+/**
+ * The fields `operationName` of `document` selects, fragments expanded (0 for none); past `max`,
+ * an unfinished count that only tells "more than `max`". For a document made after the parse-time
+ * check (the field policies' rewrite, where a field kept for several types is selected per type).
+ */
+export function expandedFieldCount(
+  document: DocumentNode,
+  operationName: string | undefined,
+  max = Number.MAX_SAFE_INTEGER,
+): number {
+  const operation = getOperationAST(document, operationName);
+  return operation ? fieldCounter(document, max)(operation.selectionSet) : 0;
 }
 
-function countOf(document: DocumentNode, root: SelectionSetNode): number {
+/**
+ * Counts the fields of selection sets of `document`, fragments expanded, each fragment once.
+ * A count past `max` is returned as soon as it is known, unfinished: only "more than `max`"
+ * matters then. Unknown or cyclic spreads (validation errors) count for nothing.
+ */
+function fieldCounter(document: DocumentNode, max: number) {
   const fragments = new Map<string, FragmentDefinitionNode>();
   for (const d of document.definitions)
     if (d.kind === Kind.FRAGMENT_DEFINITION) fragments.set(d.name.value, d);
@@ -69,7 +73,7 @@ function countOf(document: DocumentNode, root: SelectionSetNode): number {
       } else {
         total += ofFragment(selection.name.value);
       }
-      if (total > LARGE) return LARGE;
+      if (total > max) return total;
     }
     return total;
   };
@@ -77,7 +81,6 @@ function countOf(document: DocumentNode, root: SelectionSetNode): number {
     const known = memo.get(name);
     if (known !== undefined) return known;
     const fragment = fragments.get(name);
-    // Unknown or cyclic spreads are validation errors; they count for nothing here.
     if (fragment === undefined || visiting.has(name)) return 0;
     visiting.add(name);
     const count = ofSet(fragment.selectionSet);
@@ -85,5 +88,5 @@ function countOf(document: DocumentNode, root: SelectionSetNode): number {
     memo.set(name, count);
     return count;
   };
-  return ofSet(root);
+  return ofSet;
 }

@@ -2,24 +2,21 @@
  * Operation limits (stage: operation; no request-stage hook, so the JSON fast path keeps them).
  * Every limit is a `limits.*` key, on by default, 0 for none; each refusal is
  * OPERATION_LIMIT_EXCEEDED (HTTP 400, `extensions.limit` names the key), before planning and
- * before any upstream call. Three hooks, cheapest first:
+ * before any upstream call. Two hooks, cheapest first:
  *
  * - `onParams`: the variables' nesting and number of values, before graphql-js coerces them.
  * - `onParse` (the parse function, so only on a parse-cache miss): the text's tokens and
  *   bracket nesting with the lexer alone (text.ts), then `parse` with `maxTokens`, then the
- *   document's operations, directives, depth, aliases and root fields (document.ts). A refusal
- *   is thrown like a syntax error, so the parse cache keeps it too.
- * - `onExecute` / `onSubscribe`: the executed operation's fields with fragments expanded
- *   (fields.ts), which needs the operation name.
+ *   document's operations, directives, depth, aliases, root fields and fields with fragments
+ *   expanded (document.ts, fields.ts): every operation of the document, before validation. A
+ *   refusal is thrown like a syntax error, so the parse cache keeps it too.
  */
 import { type DocumentNode, type ParseOptions, parse, type Source } from 'graphql';
 import { _createLRUCache, type Plugin } from 'graphql-yoga';
+import { endRequest, isRequestEnded } from '../../core/request-outcome.ts';
 import { documentRefusal } from './document.ts';
-import { fieldsRefusal } from './fields.ts';
 import { textRefusal } from './text.ts';
 import { variablesRefusal } from './variables.ts';
-
-export { expandedFieldCount } from './fields.ts';
 
 /** The resolved `limits` config (0: that limit is off). */
 export interface OperationLimits {
@@ -66,20 +63,13 @@ export function useOperationLimits(limits: OperationLimits): Plugin {
     return document;
   };
   return {
-    onParams({ params, setResult }) {
-      const refused = variablesRefusal(params.variables, limits);
-      if (refused) setResult({ errors: [refused] });
+    onParams(hook) {
+      if (isRequestEnded(hook.request)) return;
+      const refused = variablesRefusal(hook.params.variables, limits);
+      if (refused) endRequest(hook, { errors: [refused] });
     },
     onParse({ setParseFn }) {
       setParseFn(limitedParse);
-    },
-    onExecute({ args, setResultAndStopExecution }) {
-      const refused = fieldsRefusal(args.document, args.operationName, limits.maxFields);
-      if (refused) setResultAndStopExecution({ errors: [refused] });
-    },
-    onSubscribe({ args, setResultAndStopExecution }) {
-      const refused = fieldsRefusal(args.document, args.operationName, limits.maxFields);
-      if (refused) setResultAndStopExecution({ errors: [refused] });
     },
   };
 }

@@ -37,7 +37,7 @@ import type { PrepareSchema } from '../supergraph/index.ts';
 import { buildPolicyIndex } from './build-index.ts';
 import { normalizeOptions, type PoliciesOptions, type ResolvedPolicies } from './config.ts';
 import { createDecider, type Decider } from './decide.ts';
-import { deniedError, included, patchData } from './patch.ts';
+import { type Applies, deferralOf, deferredEntries, deniedError, included, patchData } from './patch.ts';
 import type { PolicyCheck } from './requirements.ts';
 import { ReservedAliasRule } from './reserved-alias.ts';
 import type { PathNode, Rewrite } from './rewrite.ts';
@@ -98,9 +98,9 @@ export function createFieldPolicies(options: PoliciesOptions & { logger: Logger 
         }
       }
       // A field kept for several types is selected once per type: held to `limits.maxFields` again.
-      const fields = expandedFieldCount(rewrite.document, args.operationName ?? undefined);
-      if (resolved.maxFields > 0 && fields > resolved.maxFields) {
-        const message = `with the fields its caller may not see taken out, per type, the operation selects ${fields} fields once its fragments are expanded; the limit is ${resolved.maxFields}`;
+      const max = resolved.maxFields;
+      if (max > 0 && expandedFieldCount(rewrite.document, args.operationName ?? undefined, max) > max) {
+        const message = `with the fields its caller may not see taken out, per type, the operation selects more than ${max} fields once its fragments are expanded; the limit is ${max}`;
         stop({ errors: [limitExceeded('maxFields', message)] });
         return undefined;
       }
@@ -147,13 +147,12 @@ export function createFieldPolicies(options: PoliciesOptions & { logger: Logger 
                 setResult(patched(result, rewrite, variables));
                 return undefined;
               }
-              // With @defer, the fields the initial payload holds; deferred ones are left out unanswered.
-              let first = true;
+              // With @defer, each field is answered in the payload that carries its fragment.
+              const patch = incrementalPatch(rewrite, variables);
               return {
                 onNext({ result: payload, setResult: setPayload }) {
-                  if (!first) return;
-                  first = false;
-                  setPayload(patched(payload as ExecutionResult, rewrite, variables));
+                  const next = patch(payload as IncrementalPayload);
+                  if (next !== undefined) setPayload(next);
                 },
               };
             },
@@ -234,10 +233,54 @@ async function deadline(promise: Promise<boolean>, ms: number, late: () => void)
   }
 }
 
-function patched(result: ExecutionResult, rewrite: Rewrite, variables: Record<string, unknown>) {
+/** A payload of incremental delivery, as the engine yields it. */
+type IncrementalPayload = ExecutionResult & {
+  hasNext?: boolean;
+  incremental?: Array<{
+    data?: Record<string, unknown> | null;
+    path?: Array<string | number>;
+    label?: string;
+  }>;
+};
+
+/**
+ * Patches the payloads of one incremental response, in order: the initial payload answers the
+ * fields outside deferred fragments (all of them when nothing follows), each incremental entry
+ * those of its fragment; each path is answered once in the response. Undefined: unchanged.
+ */
+function incrementalPatch(rewrite: Rewrite, variables: Record<string, unknown>) {
+  let first = true;
+  const answered = new Set<string>();
+  const once = (path: ReadonlyArray<string | number>, removal: { key: string }) => {
+    const key = JSON.stringify([...path, removal.key]);
+    if (answered.has(key)) return false;
+    answered.add(key);
+    return true;
+  };
+  const initial: Applies = (removal, path) =>
+    deferralOf(removal, variables) === undefined && once(path, removal);
+  return (payload: IncrementalPayload): ExecutionResult | undefined => {
+    if (first) {
+      first = false;
+      return patched(payload, rewrite, variables, payload.hasNext === true ? initial : undefined);
+    }
+    const entries = payload.incremental;
+    if (!Array.isArray(entries) || entries.length === 0) return undefined;
+    const copies = entries.map((entry) => ({ ...entry }));
+    if (!deferredEntries(copies, rewrite.root, variables, once)) return undefined;
+    return { ...payload, incremental: copies } as ExecutionResult;
+  };
+}
+
+function patched(
+  result: ExecutionResult,
+  rewrite: Rewrite,
+  variables: Record<string, unknown>,
+  applies?: Applies,
+) {
   if (result.data === null || result.data === undefined) return result;
   const data = result.data as Record<string, unknown>;
-  const { errors, nullData } = patchData(data, rewrite.root, variables);
+  const { errors, nullData } = patchData(data, rewrite.root, variables, applies);
   if (errors.length === 0) return result;
   return { ...result, data: nullData ? null : data, errors: [...(result.errors ?? []), ...errors] };
 }

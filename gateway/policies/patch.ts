@@ -3,6 +3,10 @@
  * one error at its path wherever the client would have seen it (each list item its own), unless
  * `@include`/`@skip` left it out; a non-null one makes its parent null as execution would (up to
  * the nearest nullable field, or `data`). The reserved `__typename` the rewrite added is removed.
+ *
+ * With `@defer`, each field is answered in the payload that carries the fragment it sits in: the
+ * initial payload answers the fields outside deferred fragments, each incremental entry those of
+ * its fragment (`deferredEntries`), its errors in the entry, a non-null one nulling the entry.
  */
 import {
   type DirectiveNode,
@@ -13,9 +17,10 @@ import {
   getDirectiveValues,
   isListType,
   isNonNullType,
+  Kind,
 } from 'graphql';
 import { gatewayError } from '../../core/errors.ts';
-import { type PathNode, type Removal, TYPENAME_KEY } from './rewrite.ts';
+import { type Deferral, type PathNode, type Removal, TYPENAME_KEY } from './rewrite.ts';
 
 type Path = ReadonlyArray<string | number>;
 type Json = Record<string, unknown>;
@@ -39,11 +44,19 @@ export function deniedError(removal: Removal, path: Path): GraphQLError {
   );
 }
 
-/** Patches `data` in place; returns the errors to add and whether `data` itself becomes null. */
+/** Whether a removal at the object at `path` is answered in the payload being patched. */
+export type Applies = (removal: Removal, path: Path) => boolean;
+
+/**
+ * Patches `data` (the object at `base`, whose removals `root` holds) in place; returns the errors
+ * to add and whether `data` itself becomes null.
+ */
 export function patchData(
   data: Json,
   root: PathNode,
   variables: Record<string, unknown>,
+  applies: Applies = () => true,
+  base: Path = [],
 ): { errors: GraphQLError[]; nullData: boolean } {
   const errors: GraphQLError[] = [];
   const object = (value: Json, node: PathNode, path: Path): boolean => {
@@ -55,6 +68,7 @@ export function patchData(
     for (const removal of node.removals) {
       if (removal.types !== undefined && !removal.types.has(typename as string)) continue;
       if (answered.has(removal.key) || !included(removal, variables)) continue;
+      if (!applies(removal, path)) continue;
       answered.add(removal.key);
       value[removal.key] = null;
       errors.push(deniedError(removal, [...path, removal.key]));
@@ -89,6 +103,63 @@ export function patchData(
     }
     return typeof value === 'object' && value !== null && object(value as Json, node, path);
   };
-  const nullData = object(data, root, []);
+  const nullData = object(data, root, base);
   return { errors, nullData };
+}
+
+/** The deferred fragment whose payload answers `removal`: the innermost one deferred. */
+export function deferralOf(removal: Removal, variables: Record<string, unknown>): Deferral | undefined {
+  for (let i = removal.deferrals.length - 1; i >= 0; i--) {
+    const deferral = removal.deferrals[i]!;
+    const condition = deferral.directive.arguments?.find((a) => a.name.value === 'if')?.value;
+    const deferred =
+      condition === undefined ||
+      (condition.kind === Kind.BOOLEAN
+        ? condition.value
+        : condition.kind !== Kind.VARIABLE || variables[condition.name.value] !== false);
+    if (deferred) return deferral;
+  }
+  return undefined;
+}
+
+interface Entry {
+  data?: Json | null;
+  path?: Path;
+  label?: string;
+  errors?: readonly GraphQLError[];
+}
+
+/**
+ * Patches the entries of one incremental payload in place: each entry answers the removed fields
+ * of its fragment (the fragment deferred at its path, with its label when both have one) below
+ * its path; `applies` keeps each path answered once across the payloads of a response.
+ */
+export function deferredEntries(
+  entries: readonly Entry[],
+  root: PathNode,
+  variables: Record<string, unknown>,
+  once: (path: Path, removal: Removal) => boolean,
+): boolean {
+  let changed = false;
+  for (const entry of entries) {
+    if (entry.data === null || typeof entry.data !== 'object' || !Array.isArray(entry.path)) continue;
+    const keys = entry.path.filter((step): step is string => typeof step === 'string');
+    let node: PathNode | undefined = root;
+    for (const key of keys) node = node?.children.get(key)?.node;
+    if (node === undefined) continue;
+    const applies: Applies = (removal, path) => {
+      const deferral = deferralOf(removal, variables);
+      if (deferral === undefined || deferral.path.length !== keys.length) return false;
+      if (deferral.path.some((key, i) => key !== keys[i])) return false;
+      if (entry.label !== undefined && deferral.label !== undefined && entry.label !== deferral.label)
+        return false;
+      return once(path, removal);
+    };
+    const { errors, nullData } = patchData(entry.data, node, variables, applies, entry.path);
+    if (errors.length === 0) continue;
+    changed = true;
+    entry.errors = [...(entry.errors ?? []), ...errors];
+    if (nullData) entry.data = null;
+  }
+  return changed;
 }

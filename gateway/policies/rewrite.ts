@@ -6,14 +6,17 @@
  * applies to and the `@include`/`@skip` on its way: `patch.ts` answers each with null and an error
  * where the client would have seen it. A selection set left empty keeps a `__typename` under a
  * reserved alias (`patch.ts` removes it), as it also does where it must tell the objects' types
- * apart.
+ * apart. A field taken out of a `@defer`red fragment records the deferred fragments it sits in
+ * (those the rewrite keeps), so that it is answered in the payload that carries its fragment.
  *
  * The work and the document are linear in the client's document: a refused field's subselection
- * is walked once per (selection set, return type, path, conditions), not once per type that keeps
- * it, and when several types keep it, it is written once, in a fragment under a reserved name that
- * each of them spreads (else a refused field returning the abstract type again would multiply the
- * document by the number of types at each level). Its expanded size may still grow so: the
- * room holds it to `limits.maxFields`.
+ * is walked once per (selection set, return type, path, conditions, deferred fragments around it),
+ * not once per type that keeps it, and when several types keep it, it is written once, in a
+ * fragment under a reserved name that each of them spreads (else a refused field returning the
+ * abstract type again would multiply the document by the number of types at each level). Its
+ * expanded size may still grow so: the room holds it to `limits.maxFields`. The removals inside a
+ * walk are recorded once, with the deferred fragments of that walk: a walk is reused only under
+ * the same ones, so each removal is answered in the payload that carries its fragment.
  */
 import {
   type DirectiveNode,
@@ -55,10 +58,27 @@ export interface Removal {
   conditions: readonly (readonly DirectiveNode[])[];
   /** The client's field, for the error's location. */
   field: FieldNode;
+  /**
+   * The `@defer`red fragments (kept by the rewrite) the field sits in, outermost first: the
+   * innermost one whose `if` holds carries its answer; with none, the initial payload does.
+   */
+  deferrals: Deferral[];
+}
+
+/** A `@defer`red fragment a removed field sits in. */
+export interface Deferral {
+  /** The `@defer` directive, for its `if`. */
+  directive: DirectiveNode;
+  /** The response keys of the objects it is spread on (no list positions). */
+  path: readonly string[];
+  /** Its static `label`, if any. */
+  label: string | undefined;
 }
 
 /** One response path: what is removed there, and the paths below that have removals. */
 export interface PathNode {
+  /** The response keys from the root to here (no list positions). */
+  path: readonly string[];
   removals: Removal[];
   children: Map<string, { type: GraphQLOutputType; node: PathNode }>;
 }
@@ -90,7 +110,7 @@ export function rewriteOperation(
   for (const d of document.definitions)
     if (d.kind === Kind.FRAGMENT_DEFINITION) fragments.set(d.name.value, d);
   const walker = new Walker(schema, fragments, verdictOf);
-  const root = newNode();
+  const root = newNode([]);
   const result = walker.set(operation.selectionSet, rootType, [rootType], root, [], rootType);
   if (!result.changed) return undefined;
   const rewritten: OperationDefinitionNode = {
@@ -102,7 +122,7 @@ export function rewriteOperation(
   return { document: withUsedFragments(rewritten, all), root };
 }
 
-const newNode = (): PathNode => ({ removals: [], children: new Map() });
+const newNode = (path: readonly string[]): PathNode => ({ path, removals: [], children: new Map() });
 
 class Walker {
   /** The fragments the rewrite adds: subselections several types keep. */
@@ -111,6 +131,8 @@ class Walker {
   private readonly ids = new WeakMap<object, number>();
   private counted = 0;
   private names = 0;
+  /** The removals made inside each `@defer`red fragment being walked, innermost last. */
+  private readonly deferred: Removal[][] = [];
 
   constructor(
     private readonly schema: GraphQLSchema,
@@ -152,6 +174,8 @@ class Walker {
       if (type === undefined || !isCompositeType(type)) continue;
       const within = new Set(this.possibleTypes(type));
       const narrowed = possible.filter((t) => within.has(t));
+      const defer = selection.directives?.find((d) => d.name.value === 'defer');
+      if (defer !== undefined) this.deferred.push([]);
       const inner = this.set(
         fragmentSet,
         type,
@@ -160,6 +184,16 @@ class Walker {
         withConditions(conditions, selection.directives),
         pathType,
       );
+      if (defer !== undefined) {
+        const removed = this.deferred.pop()!;
+        // A fragment left empty is dropped from the operation: its fields are answered with the
+        // payload of the fragment around it.
+        if (inner.selections.length > 0) {
+          const deferral: Deferral = { directive: defer, path: node.path, label: labelOf(defer) };
+          for (const removal of removed) removal.deferrals.unshift(deferral);
+        }
+        this.deferred.at(-1)?.push(...removed);
+      }
       if (!inner.changed) {
         selections.push(selection);
         continue;
@@ -212,7 +246,7 @@ class Walker {
     const child = () => {
       let entry = node.children.get(key);
       if (entry === undefined) {
-        entry = { type: definition.type, node: newNode() };
+        entry = { type: definition.type, node: newNode([...node.path, key]) };
         node.children.set(key, entry);
       }
       return entry.node;
@@ -223,14 +257,17 @@ class Walker {
       return inner === field ? unchanged : { selections: [inner], changed: true, needsTypename: false };
     }
     for (const entry of denied.values()) {
-      node.removals.push({
+      const removal: Removal = {
         key,
         code: entry.code,
         types: abstract ? entry.types : undefined,
         nonNull: entry.nonNull,
         conditions,
         field,
-      });
+        deferrals: [],
+      };
+      node.removals.push(removal);
+      this.deferred.at(-1)?.push(removal);
     }
     // Kept for the objects that may see it, each under its own type.
     const selections: SelectionNode[] = allowed.map((type) => {
@@ -260,7 +297,8 @@ class Walker {
 
   /**
    * A refused field kept for one of the types that may see it: its subselection walked once per
-   * (selection set, return type, path, conditions), and spread from a fragment when `shared`.
+   * (selection set, return type, path, conditions, `@defer`red fragments around it), and spread
+   * from a fragment when `shared`.
    */
   private kept(
     field: FieldNode,
@@ -271,7 +309,12 @@ class Walker {
   ): FieldNode {
     const named = getNamedType(type);
     if (!isCompositeType(named) || field.selectionSet === undefined) return field;
-    const key = `${this.id(field.selectionSet)}:${named.name}:${this.id(node)}:${this.id(conditions)}`;
+    // The innermost `@defer`red fragment being walked stands for all of them (each is pushed on
+    // the ones around it): the removals of a walk are recorded once, with that walk's fragments, so
+    // a walk reused under other ones would answer its fields in the wrong payload, or in none.
+    const frame = this.deferred.at(-1);
+    const deferred = frame === undefined ? '-' : this.id(frame);
+    const key = `${this.id(field.selectionSet)}:${named.name}:${this.id(node)}:${this.id(conditions)}:${deferred}`;
     let walked = this.walked.get(key);
     if (walked === undefined) {
       const inner = this.set(field.selectionSet, named, this.possibleTypes(named), node, conditions, named);
@@ -320,6 +363,12 @@ function withConditions(
 ): readonly (readonly DirectiveNode[])[] {
   const some = directives?.some((d) => d.name.value === 'include' || d.name.value === 'skip');
   return some ? [...conditions, directives!] : conditions;
+}
+
+/** The `label` of a `@defer`, when it is a literal (validation requires it to be static). */
+function labelOf(defer: DirectiveNode): string | undefined {
+  const label = defer.arguments?.find((a) => a.name.value === 'label')?.value;
+  return label?.kind === Kind.STRING ? label.value : undefined;
 }
 
 /** A selection set must select something: `__typename` under the reserved alias. */

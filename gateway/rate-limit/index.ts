@@ -1,11 +1,13 @@
 /**
- * Rate limits (stages: request, subgraph, response).
+ * Rate limits (stages: request, operation, subgraph, response).
  *
  * - request (`onParams`, on the JSON fast path and Yoga's alike; after auth, which records the
- *   caller): every limit of `rateLimit.limits` is checked for the request in one call to the
- *   store (one round trip to Redis); when one is spent, the request ends with RATE_LIMITED,
- *   HTTP 429 and `Retry-After`, before any GraphQL work. Nothing is spent on a limit that
- *   refused; the others that admitted it keep their spend.
+ *   caller): every limit of `rateLimit.limits` that spends a fixed cost is checked for the
+ *   request, in one call to the store (one round trip to Redis); when one is spent, the request
+ *   ends with RATE_LIMITED, HTTP 429 and `Retry-After`, before any GraphQL work. A limit that
+ *   refused spends nothing; the others that admitted the request keep their spend.
+ * - operation (`onExecute`; after demand control): the limits with `cost: operation` spend the
+ *   operation's estimated cost, the same way.
  * - response (`onExecutionResult`): `RateLimit-Policy` and `RateLimit` on every response a limit
  *   applied to (`rateLimit.headers`).
  * - subgraph: the calls to a subgraph of `rateLimit.subgraphs` spend its limit (subgraph-limits.ts).
@@ -15,15 +17,17 @@
  */
 import type { IncomingMessage } from 'node:http';
 import type { ExecutionResult } from 'graphql';
-import type { Plugin } from 'graphql-yoga';
-import { gatewayError } from '../../core/errors.ts';
-import { identityOf } from '../../core/identity.ts';
+import { identityOf, requestOf } from '../../core/identity.ts';
+import { operationCostOf } from '../../core/operation-cost.ts';
+import { endRequest, isRequestEnded } from '../../core/request-outcome.ts';
 import type { RateLimitConfig } from '../config/rate-limit-schema.ts';
 import type { Logger } from '../logger/index.ts';
 import type { Room } from '../room.ts';
+import { applyLimits } from './apply.ts';
 import { createClientAddress } from './client-ip.ts';
 import { createGuardedStore } from './guarded-store.ts';
-import { type Applied, rateLimitHeaders, retryAfterSeconds } from './headers.ts';
+import { type Applied, rateLimitHeaders } from './headers.ts';
+import type { KeyInput } from './keys.ts';
 import { resolveRequestLimit } from './request-limits.ts';
 import type { RateLimitStore } from './store/types.ts';
 import { subgraphLimit } from './subgraph-limits.ts';
@@ -40,33 +44,36 @@ export interface RateLimitsOptions {
   logger: Logger;
 }
 
-/** True when the config asks for any limit (else the room is left out of the list). */
-export function hasRateLimits(config: RateLimitConfig): boolean {
-  return config.limits.length > 0 || Object.keys(config.subgraphs).length > 0;
-}
-
 /**
- * Two rooms sharing one store, for two places in the list: `request` after auth (its plugin),
- * `subgraphs` inside dedup (each upstream call once); the store closes with the second.
+ * Three rooms sharing one store, for three places in the list: `request` after auth, `operation`
+ * after demand control (it reads the operation's cost), `subgraphs` inside dedup (each upstream
+ * call once). The store closes with the last.
  */
 export interface RateLimits {
   request: Room;
+  operation: Room;
   subgraphs: Room;
+}
+
+/** True when the config asks for any limit (else the rooms are left out of the list). */
+export function hasRateLimits(config: RateLimitConfig): boolean {
+  return config.limits.length > 0 || Object.keys(config.subgraphs).length > 0;
 }
 
 export function createRateLimits(options: RateLimitsOptions): RateLimits {
   const { config, logger } = options;
   const store = createGuardedStore({ primary: options.store, fallback: options.fallback, logger });
   const limits = config.limits.map(resolveRequestLimit);
+  const perRequest = limits.filter((l) => !l.byCost);
+  const perOperation = limits.filter((l) => l.byCost);
   const clientAddress = createClientAddress(config.trustedProxies);
-  // What each request's limits answered, for the response's headers.
-  const applied = new WeakMap<Request, Applied[]>();
-
-  const plugin: Plugin = {
-    onParams({ request, context, setResult }) {
-      if (limits.length === 0) return;
-      const req = (context as { req?: IncomingMessage }).req;
-      const input = {
+  const applyOptions = { store, headers: config.headers, applied: new WeakMap<Request, Applied[]>() };
+  // The key input of a request, made once: both rounds (request, operation) use it.
+  const inputs = new WeakMap<Request, KeyInput>();
+  const inputOf = (request: Request, req: IncomingMessage | undefined): KeyInput => {
+    let input = inputs.get(request);
+    if (input === undefined) {
+      input = {
         identity: identityOf(request),
         address: clientAddress({
           remoteAddress: req?.socket?.remoteAddress,
@@ -74,46 +81,53 @@ export function createRateLimits(options: RateLimitsOptions): RateLimits {
         }),
         headers: request.headers,
       };
-      const checks = limits.map((limit) => limit.checkOf(input));
-      return store.check(checks).then((decisions) => {
-        const answers = decisions.map((decision, i) => ({
-          name: limits[i]!.name,
-          windowMs: checks[i]!.rule.windowMs,
-          decision,
-        }));
-        const refused = answers.filter((a) => !a.decision.allowed);
-        if (refused.length === 0) {
-          if (config.headers) applied.set(request, answers);
-          return;
-        }
-        const retryAfter = retryAfterSeconds(refused);
-        const headers: Record<string, string> = {
-          'Retry-After': String(retryAfter),
-          ...(config.headers && rateLimitHeaders(answers)),
-        };
-        const names = refused.map((a) => a.name);
-        setResult({
-          errors: [
-            gatewayError('RATE_LIMITED', `rate limit ${names.map((n) => `"${n}"`).join(', ')} exceeded`, {
-              extensions: { limit: names[0], limits: names, retryAfter, http: { status: 429, headers } },
-            }),
-          ],
+      inputs.set(request, input);
+    }
+    return input;
+  };
+
+  const request: Room = {
+    name: 'rate-limits',
+    plugin: {
+      onParams(hook) {
+        const { request, context } = hook;
+        // A request another room ended (auth's 401) is not counted.
+        if (perRequest.length === 0 || isRequestEnded(request)) return;
+        const input = inputOf(request, (context as { req?: IncomingMessage }).req);
+        return applyLimits(request, perRequest, input, applyOptions).then((refusal) => {
+          if (refusal !== undefined) endRequest(hook, refusal);
         });
-      });
+      },
+      onExecutionResult({ request, result, setResult }) {
+        const answers = applyOptions.applied.get(request);
+        if (answers === undefined || result === undefined || Array.isArray(result)) return;
+        if (Symbol.asyncIterator in result) return;
+        const single = result as ExecutionResult;
+        const http = (single.extensions?.http ?? {}) as { headers?: Record<string, string> };
+        setResult({
+          ...single,
+          extensions: {
+            ...single.extensions,
+            http: { ...http, headers: { ...http.headers, ...rateLimitHeaders(answers) } },
+          },
+        });
+      },
     },
-    onExecutionResult({ request, result, setResult }) {
-      const answers = applied.get(request);
-      if (answers === undefined || result === undefined || Array.isArray(result)) return;
-      if (Symbol.asyncIterator in result) return;
-      const single = result as ExecutionResult;
-      const http = (single.extensions?.http ?? {}) as { headers?: Record<string, string> };
-      setResult({
-        ...single,
-        extensions: {
-          ...single.extensions,
-          http: { ...http, headers: { ...http.headers, ...rateLimitHeaders(answers) } },
-        },
-      });
+  };
+
+  const operation: Room = {
+    name: 'rate-limits-cost',
+    plugin: {
+      onExecute({ args, setResultAndStopExecution }) {
+        if (perOperation.length === 0) return;
+        const client = requestOf(args.contextValue);
+        if (client === undefined) return;
+        const req = (args.contextValue as { req?: IncomingMessage }).req;
+        const cost = operationCostOf(client) ?? 1;
+        return applyLimits(client, perOperation, inputOf(client, req), applyOptions, cost).then((refusal) => {
+          if (refusal !== undefined) setResultAndStopExecution(refusal);
+        });
+      },
     },
   };
 
@@ -121,7 +135,8 @@ export function createRateLimits(options: RateLimitsOptions): RateLimits {
     Object.entries(config.subgraphs).map(([name, limit]) => [name, subgraphLimit(name, limit, store)]),
   );
   return {
-    request: { name: 'rate-limits', plugin },
+    request,
+    operation,
     subgraphs: {
       name: 'rate-limits-subgraphs',
       subgraph: ({ name }) => subgraphLimits.get(name) ?? ((next) => next),

@@ -1,9 +1,9 @@
 /**
  * The counter a request is counted in, per limit: the limit's name and the values of its `by`
  * sources (`per-client|ip=10.0.0.1`). A source the caller lacks (an anonymous caller under `sub`,
- * a missing header) is replaced by the client address, so callers without it never share one
- * counter with everyone else. Values are length-bounded and escaped so no value can forge another
- * key.
+ * a missing header) is replaced by the client address (`whenMissing: ip`), so callers without it
+ * never share one counter with everyone else, or leaves the request out of the limit
+ * (`whenMissing: skip`). Values are length-bounded and escaped so no value can forge another key.
  */
 import type { Identity } from '../../core/identity.ts';
 
@@ -17,10 +17,21 @@ export interface KeyInput {
 /** Longest value kept in a key; longer ones (a huge header) are cut to it. */
 const MAX_VALUE = 256;
 
-export type KeyOf = (input: KeyInput) => string;
+/** The key of a request; undefined when the limit does not apply to it (`whenMissing: skip`). */
+export type KeyOf = (input: KeyInput) => string | undefined;
 
-export function createKeyOf(name: string, sources: readonly string[]): KeyOf {
-  const parts = sources.map((source): ((input: KeyInput) => string) => {
+export function createKeyOf(
+  name: string,
+  sources: readonly string[],
+  whenMissing: 'ip' | 'skip' = 'ip',
+): KeyOf {
+  const part = (label: string, value: string | undefined, input: KeyInput): string | undefined => {
+    if (value === undefined || value === '') return whenMissing === 'ip' ? `ip=${input.address}` : undefined;
+    // `|` and `=` separate parts: escaped, so a value cannot pose as another part.
+    const safe = value.slice(0, MAX_VALUE).replace(/[%|=]/g, (c) => `%${c.charCodeAt(0).toString(16)}`);
+    return `${label}=${safe}`;
+  };
+  const parts = sources.map((source): ((input: KeyInput) => string | undefined) => {
     switch (source) {
       case 'global':
         return () => 'global';
@@ -41,14 +52,11 @@ export function createKeyOf(name: string, sources: readonly string[]): KeyOf {
   });
   return (input) => {
     let key = name;
-    for (const p of parts) key += `|${p(input)}`;
+    for (const p of parts) {
+      const value = p(input);
+      if (value === undefined) return undefined;
+      key += `|${value}`;
+    }
     return key;
   };
-}
-
-function part(label: string, value: string | undefined, input: KeyInput): string {
-  if (value === undefined || value === '') return `ip=${input.address}`;
-  // `|` and `=` separate parts: escaped, so a value cannot pose as another part.
-  const safe = value.slice(0, MAX_VALUE).replace(/[%|=]/g, (c) => `%${c.charCodeAt(0).toString(16)}`);
-  return `${label}=${safe}`;
 }

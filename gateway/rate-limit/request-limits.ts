@@ -11,8 +11,13 @@ import type { LimitRule } from './store/types.ts';
 
 export interface RequestLimit {
   name: string;
-  /** The check of one request against this limit. */
-  checkOf(input: KeyInput): GuardedCheck;
+  /** Spends the operation's cost (checked at the operation stage), not a fixed number of units. */
+  byCost: boolean;
+  /**
+   * The check of one request against this limit, spending `cost` units (the operation's, for a
+   * limit `byCost`; else the limit's own); undefined when it does not apply (`whenMissing: skip`).
+   */
+  checkOf(input: KeyInput, cost?: number): GuardedCheck | undefined;
 }
 
 export function resolveRequestLimit(config: RequestLimitConfig): RequestLimit {
@@ -23,18 +28,21 @@ export function resolveRequestLimit(config: RequestLimitConfig): RequestLimit {
       { algorithm: config.algorithm, limit: p.limit, windowMs: p.window ?? config.window },
     ]),
   );
-  const keyOf = createKeyOf(config.name, config.by);
+  const keyOf = createKeyOf(config.name, config.by, config.whenMissing);
   const ruleOf = (identity: Identity | undefined) =>
     (identity?.plan !== undefined && plans.get(identity.plan)) || base;
   return {
     name: config.name,
-    checkOf(input) {
+    byCost: config.cost === 'operation',
+    checkOf(input, cost) {
+      const key = keyOf(input);
+      if (key === undefined) return undefined;
       const rule = ruleOf(input.identity);
       return {
         // The rule's shape is in the key: a counter is never read under another algorithm or window.
-        key: `${rule.algorithm}:${rule.windowMs}:${keyOf(input)}`,
+        key: `${rule.algorithm}:${rule.windowMs}:${key}`,
         rule,
-        cost: config.cost,
+        cost: config.cost === 'operation' ? Math.max(1, Math.ceil(cost ?? 1)) : config.cost,
         onStoreError: config.onStoreError,
         fallback: config.fallbackLimit === undefined ? rule : { ...rule, limit: config.fallbackLimit },
       };

@@ -213,8 +213,10 @@ export function paramsOf(body: string): Params | undefined {
   if (!isObject(value)) return undefined;
   const { query, variables, operationName, extensions, documentId } = value;
   if (documentId !== undefined && (typeof documentId !== 'string' || documentId === '')) return undefined;
-  // A document sent by id only: the trusted-documents room's `onParams` gives it its text. The
-  // client's `Accept` (checked before) takes no stream, so no answer of it is one.
+  // A document sent by id only: the trusted-documents room's `onParams` gives it its text, unseen
+  // here. The client's `Accept` (checked before) takes no stream, so no answer of it is one: the
+  // incremental-delivery room drops a persisted document's `@defer`s for such a client
+  // (test/integration/trusted-documents-stream.test.ts).
   const byIdOnly =
     query === undefined &&
     (documentId !== undefined || isObject(isObject(extensions) ? extensions.persistedQuery : undefined));

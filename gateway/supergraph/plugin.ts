@@ -6,14 +6,16 @@
 import type { GraphQLSchema } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import { ErrorCodes, gatewayError } from '../../core/errors.ts';
+import { endRequest, isRequestEnded } from '../../core/request-outcome.ts';
 import type { Supergraph } from './index.ts';
 
 export function useSupergraphSchema(supergraph: Supergraph): Plugin {
   return {
     // On the parameters, not on the request: the JSON fast path runs this hook too.
-    onParams({ setResult }) {
+    onParams(hook) {
+      if (isRequestEnded(hook.request)) return;
       if (supergraph.schema === undefined) {
-        setResult({
+        endRequest(hook, {
           errors: [
             gatewayError(
               'SCHEMA_NOT_READY',

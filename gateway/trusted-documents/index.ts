@@ -15,6 +15,7 @@
 import type { GraphQLError } from 'graphql';
 import type { GraphQLParams, Plugin } from 'graphql-yoga';
 import { type ErrorCode, ErrorCodes, gatewayError } from '../../core/errors.ts';
+import { endRequest, isRequestEnded } from '../../core/request-outcome.ts';
 import type { Room } from '../room.ts';
 import { createApqStore } from './apq-store.ts';
 import { isSha256, loadManifest, normalizeId, sha256Hex } from './manifest.ts';
@@ -45,14 +46,13 @@ export function createTrustedDocuments(options: TrustedDocumentsOptions): Room {
   const allowList = options.mode === 'allow-list';
 
   const plugin: Plugin = {
-    onParams({ params, request, setParams, setResult }) {
+    onParams(hook) {
+      const { params, request, setParams } = hook;
+      // Refused before (auth): no id is looked up, no document stored.
+      if (isRequestEnded(request)) return;
       const sent = idOf(params, request);
       const text = typeof params.query === 'string' && params.query !== '' ? params.query : undefined;
-      const refuse = (error: GraphQLError) => {
-        // A query Yoga's parameter check accepts; the result set here is what is answered.
-        setParams(withQuery(params, ''));
-        setResult({ errors: [error] });
-      };
+      const refuse = (error: GraphQLError) => endRequest(hook, { errors: [error] });
       if (sent === undefined) {
         if (allowList && text !== undefined && !manifest!.bodies.has(text)) refuse(required());
         return;

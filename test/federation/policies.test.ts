@@ -256,6 +256,71 @@ for (const engine of ENGINES) {
       assert.ok(!text.includes('@example.com'));
     });
 
+    it('@defer: a refused field in a deferred fragment is null with its error in the payload that carries it', async () => {
+      const { gateway } = await on();
+      /** The initial payload and each incremental entry: its path, data and errors. */
+      const carriers = async (query: string, headers: Record<string, string> = {}) => {
+        const response = await gateway.yoga.fetch('http://gateway/graphql', {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', accept: 'multipart/mixed', ...headers },
+          body: JSON.stringify({ query }),
+        });
+        const out: Array<{ path: unknown; data: unknown; errors: ReturnType<typeof errorsOf> }> = [];
+        for await (const part of multipartParts(response)) {
+          if ('data' in part) out.push({ path: [], data: part.data, errors: errorsOf(part as Body) });
+          for (const entry of (part.incremental ?? []) as Array<Record<string, unknown>>)
+            out.push({ path: entry.path, data: entry.data, errors: errorsOf(entry as Body) });
+        }
+        return out;
+      };
+      const email = [{ path: ['me', 'email'], code: 'FORBIDDEN' }];
+      const salary = [{ path: ['me', 'salary'], code: 'FORBIDDEN' }];
+      const users = (code: string) => [
+        { path: ['users', 0, 'email'], code },
+        { path: ['users', 1, 'email'], code },
+      ];
+      const listed = [
+        { name: 'Ada', email: null },
+        { name: 'Bob', email: null },
+      ];
+      const granted = as({});
+      if (engine === 'plan') {
+        assert.deepEqual(await carriers('{ me { id ... @defer { name email } } }', granted), [
+          { path: [], data: { me: { id: 'u1' } }, errors: [] },
+          { path: ['me'], data: { name: 'Ada', email: null }, errors: email },
+        ]);
+        assert.deepEqual(await carriers('{ public ... @defer { users { name email } } }'), [
+          { path: [], data: { public: 'hello' }, errors: [] },
+          { path: [], data: { users: listed }, errors: users('UNAUTHENTICATED') },
+        ]);
+        // Nothing left but the reserved `__typename` of the rewrite: it is not sent.
+        assert.deepEqual(await carriers('{ public ... @defer { me { email } } }', granted), [
+          { path: [], data: { public: 'hello' }, errors: [] },
+          { path: [], data: { me: { email: null } }, errors: email },
+        ]);
+        // A refused non-null field nulls the entry's data, never what was delivered before.
+        assert.deepEqual(await carriers('{ me { id ... @defer(label: "pay") { name salary } } }', granted), [
+          { path: [], data: { me: { id: 'u1' } }, errors: [] },
+          { path: ['me'], data: null, errors: salary },
+        ]);
+      } else {
+        // The stitching engine answers the whole result in one payload.
+        assert.deepEqual(await carriers('{ me { id ... @defer { name email } } }', granted), [
+          { path: [], data: { me: { id: 'u1', name: 'Ada', email: null } }, errors: email },
+        ]);
+        assert.deepEqual(await carriers('{ public ... @defer { users { name email } } }'), [
+          { path: [], data: { public: 'hello', users: listed }, errors: users('UNAUTHENTICATED') },
+        ]);
+        assert.deepEqual(await carriers('{ me { id ... @defer(label: "pay") { name salary } } }', granted), [
+          { path: [], data: { me: null }, errors: salary },
+        ]);
+      }
+      // A fragment left empty is not deferred: its field is answered in the initial payload.
+      const [only, ...rest] = await carriers('{ me { id ... @defer { email } } }', granted);
+      assert.deepEqual(only, { path: [], data: { me: { id: 'u1', email: null } }, errors: email });
+      assert.deepEqual(rest, []);
+    });
+
     it('a plan made for an authorised caller never serves an anonymous one (sent alternately)', async () => {
       const { gateway, servers } = await on();
       const query = '{ me { id name email } }';

@@ -157,6 +157,7 @@ export function countVerifications(): { count(kind?: string): number; stop(): vo
 export interface Answer {
   status: number;
   wwwAuthenticate: string | null;
+  retryAfter: string | null;
   body: { data?: unknown; errors?: Array<{ extensions?: { code?: string } }> };
 }
 
@@ -182,6 +183,7 @@ export async function ask(
   return {
     status: response.status,
     wwwAuthenticate: response.headers.get('www-authenticate'),
+    retryAfter: response.headers.get('retry-after'),
     body: (await response.json()) as Answer['body'],
   };
 }

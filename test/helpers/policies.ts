@@ -53,12 +53,12 @@ export interface PolicyCase {
 
 /**
  * Serves each federation subgraph on loopback and starts a gateway over them (and `more`
- * subgraphs of the config) with the test identity room.
+ * subgraphs of the config) with the test identity room (and `options.rooms` after it).
  */
 export async function startPolicyCase(
   federation: Record<string, GraphQLSchema>,
   config: Omit<GatehouseConfigInput, 'subgraphs'> & { subgraphs?: GatehouseConfigInput['subgraphs'] },
-  options: { logger?: Logger } = {},
+  options: { logger?: Logger; rooms?: readonly Room[] } = {},
 ): Promise<PolicyCase> {
   const servers: Record<string, RunningServer> = {};
   const closeServers = () => Promise.all(Object.values(servers).map((s) => s.close()));
@@ -76,7 +76,7 @@ export async function startPolicyCase(
           ...(config.subgraphs ?? []),
         ],
       },
-      { rooms: [testIdentityRoom], logger: options.logger },
+      { rooms: [testIdentityRoom, ...(options.rooms ?? [])], logger: options.logger },
     );
     return {
       gateway,

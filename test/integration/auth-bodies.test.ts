@@ -1,7 +1,8 @@
 /**
  * Answers of the servers auth relies on, over real loopback sockets: a JWKS endpoint or an
  * introspection endpoint sending an endless body, or declaring a huge one, is cut off at the size
- * limit (the request is a 401 at once, not after the fetch deadline, and memory stays bounded);
+ * limit (the request is refused at once, not after the fetch deadline, and memory stays bounded:
+ * 503, as the provider gave no usable answer);
  * a plain http:// URL to another host is a warning at startup.
  */
 import assert from 'node:assert/strict';
@@ -71,7 +72,7 @@ describe('auth: oversized answers from the JWKS and introspection endpoints', ()
 
   for (const kind of ['endless', 'declared'] as const) {
     for (const source of ['jwks', 'introspection'] as const) {
-      it(`${source}: a body that is ${kind === 'endless' ? 'endless' : 'declared huge'} is cut off (401 at once)`, async () => {
+      it(`${source}: a body that is ${kind === 'endless' ? 'endless' : 'declared huge'} is cut off (503 at once)`, async () => {
         const flood = await startFloodServer(kind);
         const auth =
           source === 'jwks'
@@ -87,8 +88,8 @@ describe('auth: oversized answers from the JWKS and introspection endpoints', ()
             source === 'jwks' ? await signJwt(await rsaKey('k'), { sub: 'u', exp: 9_999_999_999 }) : 'opaque';
           const started = Date.now();
           const answer = await ask(url, 'fast path (POST)', bearer(token));
-          assert.equal(answer.status, 401);
-          assert.equal(codeOf(answer), 'UNAUTHENTICATED');
+          assert.equal(answer.status, 503);
+          assert.equal(codeOf(answer), 'AUTH_PROVIDER_UNAVAILABLE');
           assert.ok(Date.now() - started < 5_000, 'answered long before the fetch deadline');
           // Reading stopped near the limit (1 MiB for a key set), give or take socket buffers.
           assert.ok(flood.sent() < 16 * 1024 * 1024);
@@ -121,7 +122,9 @@ describe('auth: plain http:// endpoints', () => {
 
   it('warns at startup for a JWKS or introspection URL over http:// to another host', () => {
     assert.equal(
-      warnings({ jwt: { jwks: { url: 'http://issuer.example/jwks' }, algorithms: ['RS256'] } }),
+      warnings({
+        jwt: { jwks: { url: 'http://issuer.example/jwks' }, audience: 'api', algorithms: ['RS256'] },
+      }),
       1,
     );
     assert.equal(warnings({ introspection: { url: 'http://issuer.example/introspect' } }), 1);
@@ -129,7 +132,9 @@ describe('auth: plain http:// endpoints', () => {
 
   it('is quiet for https:// and for loopback', () => {
     assert.equal(
-      warnings({ jwt: { jwks: { url: 'https://issuer.example/jwks' }, algorithms: ['RS256'] } }),
+      warnings({
+        jwt: { jwks: { url: 'https://issuer.example/jwks' }, audience: 'api', algorithms: ['RS256'] },
+      }),
       0,
     );
     assert.equal(warnings({ introspection: { url: 'http://127.0.0.1:9/introspect' } }), 0);

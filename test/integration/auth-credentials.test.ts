@@ -225,15 +225,15 @@ describe('auth: token introspection (RFC 7662)', () => {
     }
   });
 
-  it('an unreachable introspection endpoint fails closed (401)', async () => {
+  it('an unreachable introspection endpoint fails closed (503)', async () => {
     const down = await startTestGateway({
       subgraphs: subgraphs(),
       auth: { introspection: { url: 'http://introspection.invalid/introspect', timeout: 2_000 } },
     });
     try {
       const answer = await down.query('{ hello }', undefined, bearer('opaque-active'));
-      assert.equal(answer.status, 401);
-      assert.equal(answer.body.errors?.[0]?.extensions?.code, 'UNAUTHENTICATED');
+      assert.equal(answer.status, 503);
+      assert.equal(answer.body.errors?.[0]?.extensions?.code, 'AUTH_PROVIDER_UNAVAILABLE');
     } finally {
       await down.close();
     }

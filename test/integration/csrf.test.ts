@@ -6,6 +6,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { SignJWT } from 'jose';
 import { startTestGateway, type TestGateway } from '../helpers/gateway.ts';
 import { type ReviewGraph, startReviewGraph } from '../helpers/review-graph.ts';
 
@@ -133,6 +134,33 @@ describe('CSRF prevention', () => {
       assert.equal(json.status, 200);
     });
   }
+
+  it('with a cookie credential, a GET operation without cookies needs no preflight header', async () => {
+    const secret = 'a-shared-secret-of-at-least-32-bytes!';
+    const url = await listening(
+      {},
+      { token: { cookie: 'session' }, jwt: { jwks: { secret }, algorithms: ['HS256'] } },
+    );
+    const token = await new SignJWT({ sub: 'u' })
+      .setProtectedHeader({ alg: 'HS256' })
+      .setExpirationTime('1h')
+      .sign(new TextEncoder().encode(secret));
+    const get = `${url}?query=${encodeURIComponent('{ hello }')}`;
+    const accept = { accept: 'application/json' };
+    // Only a bearer token: a page cannot make a browser send it cross-site without a preflight.
+    const bearer = await fetch(get, { headers: { ...accept, authorization: `Bearer ${token}` } });
+    assert.equal(bearer.status, 200);
+    assert.equal((await fetch(get, { headers: accept })).status, 200);
+    // Any cookie sent along: the browser may have added it by itself.
+    for (const cookie of [`session=${token}`, 'theme=dark']) {
+      const withCookie = await fetch(get, {
+        headers: { ...accept, authorization: `Bearer ${token}`, cookie },
+      });
+      assert.equal(withCookie.status, 400);
+      assert.equal(await code(withCookie), 'BAD_REQUEST');
+    }
+    assert.equal(graph.calls(), 2);
+  });
 
   it('without a cookie credential, a GET operation needs no preflight header', async () => {
     const url = await listening({});

@@ -71,6 +71,11 @@ describe('GraphQL over HTTP', () => {
     assert.equal(status, 405);
     assert.equal(allow, 'POST');
     assert.equal(body.data, undefined);
+    // The catalogue's code (core/errors.ts: BAD_REQUEST, 400 but for this 405).
+    assert.deepEqual(
+      body.errors?.map((e) => e.extensions?.code),
+      ['BAD_REQUEST'],
+    );
     assert.equal(healthy.bumps(), before);
   });
 

@@ -1,7 +1,7 @@
 /**
  * `limits.maxFields`: fragments spread twice at each level stand for 2^n fields; such an operation
- * is refused at once with OPERATION_LIMIT_EXCEEDED (HTTP 400) on both engines, before any planning
- * or upstream call, while an ordinary one runs.
+ * is refused at once with OPERATION_LIMIT_EXCEEDED (HTTP 400) on both engines, when the document
+ * is parsed (before validation, planning or any upstream call), while an ordinary one runs.
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
@@ -60,6 +60,31 @@ describe('limits.maxFields', () => {
       assert.equal(calls, 1);
     });
   }
+
+  it('is checked when the document is parsed, before validation', async () => {
+    const gateway = await startTestGateway({
+      subgraphs: [{ name: 'graph', kind: 'federation', url: subgraph.url }],
+    });
+    gateways.push(gateway);
+    // Validation would refuse `nope` first, were the limit checked only at execution.
+    const { status, body } = await gateway.query(doubling(16).replace('query { node', 'query { nope node'));
+    assert.equal(status, 400);
+    assert.equal(body.errors?.[0]?.extensions?.code, 'OPERATION_LIMIT_EXCEEDED');
+    assert.equal(body.errors?.[0]?.extensions?.limit, 'maxFields');
+  });
+
+  it('refuses 2^1000 fields without expanding them', { timeout: 10_000 }, async () => {
+    const gateway = await startTestGateway({
+      limits: { maxTokens: 0, maxDepth: 0 },
+      subgraphs: [{ name: 'graph', kind: 'federation', url: subgraph.url }],
+    });
+    gateways.push(gateway);
+    calls = 0;
+    const { status, body } = await gateway.query(doubling(1000));
+    assert.equal(status, 400);
+    assert.equal(body.errors?.[0]?.extensions?.limit, 'maxFields');
+    assert.equal(calls, 0);
+  });
 
   it('the limit is configurable', async () => {
     const gateway = await startTestGateway({

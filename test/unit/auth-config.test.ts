@@ -30,6 +30,11 @@ describe('auth config', () => {
     assert.equal(auth.maxTokenSize, 8_192);
   });
 
+  it('accepts a realm of printable ASCII, spaces and punctuation included', () => {
+    const realm = "Example API (prod) / v2: it's";
+    assert.equal(resolveConfig({ subgraphs, auth: { realm } }, { env: {} }).auth.realm, realm);
+  });
+
   it('resolves the documented example with its defaults', () => {
     const { auth } = resolveConfig(
       {
@@ -135,6 +140,11 @@ describe('auth config', () => {
       { introspection: { url: 'https://issuer.invalid/introspect', negativeCacheTtl: '5m' } },
       ['auth.introspection.negativeCacheTtl'],
     ],
+    ['a realm with a double quote', { realm: 'my "api"' }, ['auth.realm']],
+    ['a realm with a backslash', { realm: 'my\\api' }, ['auth.realm']],
+    ['a realm with a line break', { realm: 'api\r\nx-admin: 1' }, ['auth.realm']],
+    ['a realm outside ASCII', { realm: 'café' }, ['auth.realm']],
+    ['an empty realm', { realm: '' }, ['auth.realm']],
     [
       'an unknown key',
       { jwt: { jwks: { url: JWKS_URL }, algorithms: ['RS256'], algorithm: 'RS256' } },

@@ -1,7 +1,7 @@
 /** collapseErrors: identical located errors become one; the number of errors is capped. */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { GraphQLError } from 'graphql';
+import { GraphQLError, type OperationDefinitionNode, parse } from 'graphql';
 import { gatewayError, isGatewayError } from '../../core/errors.ts';
 import { collapseErrors } from '../../gateway/errors/collapse.ts';
 
@@ -9,6 +9,22 @@ const error = (code: string, path?: Array<string | number>, serviceName = 'a') =
   new GraphQLError(`${code} failed`, { path, extensions: { code, serviceName } });
 
 describe('collapseErrors', () => {
+  it('gives the collapsed error the path and the locations of the same error, the first in result order', () => {
+    const document = parse('{ me { email } user { email } }');
+    const [me, user] = (document.definitions[0] as OperationDefinitionNode).selectionSet.selections;
+    const refused = (node: typeof me, path: string[]) =>
+      gatewayError('FORBIDDEN', 'the caller may not see this field', { path, nodes: [node!] });
+    // The engine raised `user`'s first; `me` comes first in the result.
+    const { errors } = collapseErrors(
+      [refused(user, ['user', 'email']), refused(me, ['me', 'email'])],
+      { maxPaths: 100, maxErrors: 100 },
+      { me: { email: null }, user: { email: null } },
+    );
+    assert.equal(errors.length, 1);
+    assert.deepEqual(errors[0]?.path, ['me', 'email']);
+    assert.deepEqual(errors[0]?.locations, [{ line: 1, column: 3 }]);
+  });
+
   it("keeps the gateway's mark on collapsed gateway errors, and never gives it to a subgraph's", () => {
     const down = (i: number) =>
       gatewayError('SUBGRAPH_UNAVAILABLE', 'a is down', { serviceName: 'a', path: ['list', i] });

@@ -50,6 +50,33 @@ describe('field policies: the rewrite of nested abstract selections', () => {
     assert.equal(expandedFieldCount(document, undefined), 26);
   });
 
+  it('records the @defer context of the removals in a shared walk, per deferred fragment', () => {
+    const refused = (type: { name: string }, field: string) =>
+      type.name === 'Secret' && field === 'related' ? 'FORBIDDEN' : 'allowed';
+    const deferrals = (query: string) => {
+      const { root } = rewriteOperation(schema, parse(query), undefined, refused)!;
+      const nodes = root.children.get('nodes')!.node;
+      const inner = nodes.children.get('related')!.node;
+      const of = (node: typeof nodes) => node.removals.map((r) => r.deferrals.map((d) => d.path.join('.')));
+      return { outer: of(nodes), inner: of(inner) };
+    };
+    // Inside a deferred fragment: the removal in the shared walk carries the fragment too.
+    assert.deepEqual(deferrals('{ nodes { id ... @defer { related { related { id } } } } }'), {
+      outer: [['nodes']],
+      inner: [['nodes']],
+    });
+    // One subselection spread deferred and not: walked once in each context, never reused across.
+    const spread = 'fragment G on Node { related { related { id } } }';
+    for (const query of [
+      `{ nodes { ... @defer { ...G } ...G } } ${spread}`,
+      `{ nodes { ...G ... @defer { ...G } } } ${spread}`,
+    ]) {
+      const { outer, inner } = deferrals(query);
+      assert.deepEqual([...outer].sort(), [[], ['nodes']], query);
+      assert.deepEqual([...inner].sort(), [[], ['nodes']], query);
+    }
+  });
+
   it('names its fragments apart from the client’s', () => {
     const document = parse(
       `{ nodes { related { ...__gatehouse_0 } } } fragment __gatehouse_0 on Node { id }`,

@@ -48,6 +48,7 @@ describe('rateLimit config', () => {
       by: ['ip'],
       limit: 50,
       window: 60_000,
+      whenMissing: 'ip',
       algorithm: 'sliding-window',
       cost: 1,
       plans: {},
@@ -130,6 +131,15 @@ describe('counter keys', () => {
     );
   });
 
+  it('leaves a request without the value out of the limit with whenMissing: skip', () => {
+    const keyOf = createKeyOf('l', ['header:x-team'], 'skip');
+    assert.equal(keyOf({ identity: undefined, address: 'x', headers: new Headers() }), undefined);
+    assert.equal(
+      keyOf({ identity: undefined, address: 'x', headers: new Headers({ 'x-team': 'r' }) }),
+      'l|x-team=r',
+    );
+  });
+
   it('counts API keys by key id only, and everyone under global', () => {
     const keyOf = createKeyOf('l', ['apiKey']);
     assert.equal(
@@ -144,6 +154,7 @@ describe('counter keys', () => {
     const limit = resolveRequestLimit({
       name: 'per-tenant',
       by: ['tenant'],
+      whenMissing: 'ip',
       limit: 5,
       window: 60_000,
       algorithm: 'token-bucket',
@@ -153,14 +164,14 @@ describe('counter keys', () => {
     });
     const input = { address: 'x', headers };
     assert.equal(
-      limit.checkOf({ ...input, identity: identity({ tenant: 't', plan: 'pro' }) }).rule.limit,
+      limit.checkOf({ ...input, identity: identity({ tenant: 't', plan: 'pro' }) })?.rule.limit,
       1000,
     );
     assert.equal(
-      limit.checkOf({ ...input, identity: identity({ tenant: 't', plan: 'free' }) }).rule.limit,
+      limit.checkOf({ ...input, identity: identity({ tenant: 't', plan: 'free' }) })?.rule.limit,
       5,
     );
-    assert.equal(limit.checkOf({ ...input, identity: undefined }).fallback.limit, 5);
+    assert.equal(limit.checkOf({ ...input, identity: undefined })?.fallback.limit, 5);
   });
 });
 

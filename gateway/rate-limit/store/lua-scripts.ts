@@ -1,0 +1,127 @@
+/**
+ * The four algorithms of `algorithms.ts` in Lua, one script each: a check and its update of one
+ * key run atomically in Redis, so that replicas sharing it admit exactly the limit. The arithmetic
+ * follows algorithms.ts step for step (keep them in step when changing either). The clock is
+ * Redis `TIME` (microseconds), so replicas with skewed clocks agree; states are hashes written
+ * with 17 significant digits (Lua's default `tostring` keeps 14, which loses the microseconds of
+ * a millisecond timestamp) and expire with `PEXPIRE` once they equal a fresh key's.
+ *
+ * KEYS[1]: the counter; ARGV: limit, windowMs, cost. Answer: {allowed (0/1), remaining, resetMs,
+ * retryAfterMs}, whole numbers. Nothing is written on refusal. Strings rather than .lua files, so
+ * that the build needs no copying step and the package cannot ship without them.
+ */
+
+// replicate_commands: Redis 3.2 to 4 replicate a script that reads TIME before writing only as
+// its effects (the default from Redis 5, where the call is a no-op).
+const PRELUDE = `
+if redis.replicate_commands then redis.replicate_commands() end
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + tonumber(t[2]) / 1000
+local limit = tonumber(ARGV[1])
+local window = tonumber(ARGV[2])
+local cost = tonumber(ARGV[3])
+local EPS = 1e-6
+local function up(ms)
+  local v = math.ceil(ms - EPS)
+  if v < 0 then return 0 end
+  return v
+end
+local function refuse(reset, retry)
+  local r = up(retry)
+  if r < 1 then r = 1 end
+  return {0, 0, up(reset), r}
+end
+local function num(x) return string.format('%.17g', x) end
+local function save(ttl, ...)
+  redis.call('HSET', KEYS[1], ...)
+  if ttl < 1 then ttl = 1 end
+  redis.call('PEXPIRE', KEYS[1], ttl)
+end
+`;
+
+const TOKEN_BUCKET = `
+local s = redis.call('HMGET', KEYS[1], 'tokens', 'at')
+local msPerToken = window / limit
+local tokens = limit
+if s[1] and s[2] then
+  tokens = math.min(limit, tonumber(s[1]) + math.max(0, now - tonumber(s[2])) / msPerToken)
+end
+if cost > limit then return refuse((limit - tokens) * msPerToken, window) end
+if cost > tokens + EPS then return refuse((limit - tokens) * msPerToken, (cost - tokens) * msPerToken) end
+local left = math.max(0, tokens - cost)
+local reset = up((limit - left) * msPerToken)
+save(reset, 'tokens', num(left), 'at', num(now))
+return {1, math.floor(left + EPS), reset, 0}
+`;
+
+const SLIDING_WINDOW = `
+local s = redis.call('HMGET', KEYS[1], 'window', 'count', 'previous')
+local start = math.floor(now / window) * window
+local current = 0
+local previous = 0
+local sw = tonumber(s[1])
+if sw and sw >= start then
+  start = sw
+  current = tonumber(s[2])
+  previous = tonumber(s[3])
+elseif sw and sw == start - window then
+  previous = tonumber(s[2])
+end
+local elapsed = math.max(0, now - start)
+local estimate = previous * (1 - elapsed / window) + current
+local reset = 0
+if current > 0 then reset = start + 2 * window - now elseif previous > 0 then reset = start + window - now end
+if cost > limit then return refuse(reset, window) end
+if estimate + cost > limit + EPS then
+  local retryAt
+  if current + cost <= limit then
+    retryAt = start + window * (1 - (limit - current - cost) / previous)
+  else
+    retryAt = start + window + window * (1 - (limit - cost) / current)
+  end
+  return refuse(reset, retryAt - now)
+end
+local ttl = math.max(1, up(start + 2 * window - now))
+save(ttl, 'window', num(start), 'count', num(current + cost), 'previous', num(previous))
+return {1, math.max(0, math.floor(limit - estimate - cost + EPS)), ttl, 0}
+`;
+
+const FIXED_WINDOW = `
+local s = redis.call('HMGET', KEYS[1], 'window', 'count')
+local start = math.floor(now / window) * window
+local count = 0
+local sw = tonumber(s[1])
+if sw and sw >= start then
+  start = sw
+  count = tonumber(s[2])
+end
+local reset = math.max(1, up(start + window - now))
+if cost > limit then
+  if count > 0 then return refuse(reset, window) end
+  return refuse(0, window)
+end
+if count + cost > limit then return refuse(reset, reset) end
+save(reset, 'window', num(start), 'count', num(count + cost))
+return {1, limit - count - cost, reset, 0}
+`;
+
+const GCRA = `
+local s = redis.call('HGET', KEYS[1], 'tat')
+local interval = window / limit
+local tat = now
+if s then tat = math.max(tonumber(s), now) end
+local nextTat = tat + cost * interval
+if cost > limit then return refuse(tat - now, window) end
+if nextTat - now > window + EPS then return refuse(tat - now, nextTat - window - now) end
+local reset = math.max(1, up(nextTat - now))
+save(reset, 'tat', num(nextTat))
+return {1, math.max(0, math.floor((window - (nextTat - now)) / interval + EPS)), reset, 0}
+`;
+
+/** Each algorithm's script, with the short tag its keys carry (`<prefix><tag>:<key>`). */
+export const LUA_SCRIPTS = {
+  'token-bucket': { tag: 'tb', lua: PRELUDE + TOKEN_BUCKET },
+  'sliding-window': { tag: 'sw', lua: PRELUDE + SLIDING_WINDOW },
+  'fixed-window': { tag: 'fw', lua: PRELUDE + FIXED_WINDOW },
+  gcra: { tag: 'gcra', lua: PRELUDE + GCRA },
+} as const;

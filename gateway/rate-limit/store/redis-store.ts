@@ -1,0 +1,127 @@
+/**
+ * The shared rate-limit store: each check-and-update is one Lua script run in Redis (lua-scripts.ts),
+ * so replicas sharing the Redis admit exactly the limit, on Redis's clock.
+ *
+ * - Scripts are registered with ioredis `defineCommand`: the first call on a connection sends
+ *   EVAL (which loads the script), the next ones EVALSHA; a NOSCRIPT answer (SCRIPT FLUSH, a
+ *   restarted or failed-over Redis) is resent as EVAL by ioredis, once.
+ * - One `check` of many keys is one pipeline, one round trip (standalone and Sentinel). On a Cluster
+ *   the keys live on different nodes, so each check is its own command, sent in the same tick:
+ *   with `enableAutoPipelining` (set by `createRedisConnection`) that is one round trip per node
+ *   touched, in parallel. Each check has one key, so no command crosses slots.
+ * - Fails fast: rejects at once when the connection is not ready, and after `deadlineMs` when the
+ *   answer is late; the caller then applies the limit's fail mode. A late script may still run
+ *   in Redis (and spend): a lost answer is never resent, which would spend twice.
+ * - Sentinel needs nothing here: ioredis asks the sentinels for the master and reconnects to the
+ *   new one after a failover, where the first call loads the scripts again (EVAL).
+ *
+ * The store does not own the client: `close()` leaves it to the connection's owner.
+ */
+import type { Cluster, Redis } from 'ioredis';
+import { invalidCheck } from './algorithms.ts';
+import { LUA_SCRIPTS } from './lua-scripts.ts';
+import type { RateLimitAlgorithm, RateLimitCheck, RateLimitDecision, RateLimitStore } from './types.ts';
+
+export interface RedisStoreOptions {
+  /** Prefix of every key this store writes: `<prefix><tb|sw|fw|gcra>:<check key>`. @default 'gatehouse:rl:' */
+  prefix?: string;
+  /**
+   * Longest wait for Redis's answer, in milliseconds, before `check` rejects. A script runs in
+   * microseconds and a round trip in a data centre takes under a millisecond, so 20 ms leaves room
+   * for a busy event loop and a GC pause while keeping a slow Redis from holding every request.
+   * @default 20
+   */
+  deadlineMs?: number;
+}
+
+export const DEFAULT_PREFIX = 'gatehouse:rl:';
+export const DEFAULT_DEADLINE_MS = 20;
+
+type Reply = [allowed: number, remaining: number, resetMs: number, retryAfterMs: number];
+type ScriptCall = (key: string, limit: number, windowMs: number, cost: number) => Promise<Reply>;
+type Scripted = Record<string, ScriptCall>;
+
+/** The ioredis command name of each algorithm's script. */
+const COMMANDS: Record<RateLimitAlgorithm, string> = {
+  'token-bucket': 'gatehouseRateLimitTokenBucket',
+  'sliding-window': 'gatehouseRateLimitSlidingWindow',
+  'fixed-window': 'gatehouseRateLimitFixedWindow',
+  gcra: 'gatehouseRateLimitGcra',
+};
+
+/**
+ * Creates a Redis store over `client` (a standalone, Sentinel or Cluster client from
+ * `createRedisConnection`, or any ioredis client built with `enableOfflineQueue: false`).
+ */
+export function createRedisStore(client: Redis | Cluster, options: RedisStoreOptions = {}): RateLimitStore {
+  const prefix = options.prefix ?? DEFAULT_PREFIX;
+  const deadlineMs = options.deadlineMs ?? DEFAULT_DEADLINE_MS;
+  if (!(deadlineMs > 0)) throw new TypeError(`deadlineMs must be positive, not ${deadlineMs}`);
+  for (const algorithm of Object.keys(COMMANDS) as RateLimitAlgorithm[]) {
+    client.defineCommand(COMMANDS[algorithm], { numberOfKeys: 1, lua: LUA_SCRIPTS[algorithm].lua });
+  }
+
+  /**
+   * Calls one check's script on `target`: the cluster client (a promise of the reply) or the
+   * pipeline (which queues it and returns itself; the replies come from `exec()`).
+   */
+  function send(target: unknown, check: RateLimitCheck): Promise<Reply> {
+    const { algorithm, limit, windowMs } = check.rule;
+    const key = `${prefix}${LUA_SCRIPTS[algorithm].tag}:${check.key}`;
+    return (target as Scripted)[COMMANDS[algorithm]]!(key, limit, windowMs, check.cost ?? 1);
+  }
+
+  async function run(checks: readonly RateLimitCheck[]): Promise<Reply[]> {
+    if (client.isCluster) return Promise.all(checks.map((check) => send(client, check)));
+    const pipeline = client.pipeline();
+    for (const check of checks) send(pipeline, check);
+    const results = (await pipeline.exec()) ?? [];
+    return results.map(([error, reply]) => {
+      if (error) throw error;
+      return reply as Reply;
+    });
+  }
+
+  return {
+    kind: 'redis',
+    async check(checks) {
+      if (checks.length === 0) return [];
+      for (const { key, rule, cost } of checks) {
+        const problem = invalidCheck(rule, cost ?? 1);
+        if (problem) throw new TypeError(`rate-limit check of ${JSON.stringify(key)}: ${problem}`);
+      }
+      if (client.status !== 'ready')
+        throw new Error(`rate-limit store: Redis is not ready (${client.status})`);
+      const replies = await withDeadline(run(checks), deadlineMs);
+      return replies.map((reply, index): RateLimitDecision => {
+        const [allowed, remaining, resetMs, retryAfterMs] = reply;
+        return { allowed: allowed === 1, limit: checks[index]!.rule.limit, remaining, resetMs, retryAfterMs };
+      });
+    },
+    async close() {},
+  };
+}
+
+/**
+ * `work`, or a rejection once `ms` have passed; `work`'s later rejection is handled, never unhandled.
+ * When the timer fires, the rejection waits for one turn of the event loop's I/O phase: after a
+ * busy stretch (a long synchronous task), timers run before pending socket reads, and an answer
+ * that arrived in time would otherwise be taken for a late one.
+ */
+function withDeadline<T>(work: Promise<T>, ms: number): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const late = () => reject(new Error(`rate-limit store: no answer from Redis within ${ms} ms`));
+    const timer = setTimeout(() => setImmediate(late), ms);
+    timer.unref();
+    work.then(
+      (value) => {
+        clearTimeout(timer);
+        resolve(value);
+      },
+      (error: unknown) => {
+        clearTimeout(timer);
+        reject(new Error(`rate-limit store: Redis failed: ${(error as Error)?.message}`, { cause: error }));
+      },
+    );
+  });
+}
