@@ -100,6 +100,8 @@ export function createGateway(options: GatewayOptions): Gateway {
   const policies = createFieldPolicies({
     policies: config.policies,
     subgraphs: new Map(config.subgraphs.map((s) => [s.name, s.policies ?? {}])),
+    maxFields: config.limits.maxFields,
+    realm: config.auth.realm,
     logger,
   });
   const demandControl = createDemandControl({

@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import type { Identity } from '../../core/identity.ts';
+import { duration } from './duration.ts';
 
 /** A named policy written in code: the caller (undefined when anonymous) and the field's coordinate. */
 export type PolicyFunction = (
@@ -82,6 +83,9 @@ export const policiesSchema = z
       .describe(
         '`remove`: a field the caller may not see is taken out of the operation and answered null with an UNAUTHENTICATED or FORBIDDEN error at its path, the rest is served; `reject`: the whole operation is refused with those errors',
       ),
+    timeout: duration(
+      'Most time a named policy may take for one field; past it the field is refused (FORBIDDEN; UNAUTHENTICATED for an anonymous caller) and an error is logged',
+    ).default(1_000),
   })
   .describe('Field policies: `@authenticated`, `@requiresScopes` and `@policy` on fields and types');
 

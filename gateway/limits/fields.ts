@@ -12,6 +12,7 @@ import {
   type DocumentNode,
   type FragmentDefinitionNode,
   type GraphQLError,
+  getOperationAST,
   Kind,
   type OperationDefinitionNode,
   type SelectionSetNode,
@@ -35,6 +36,20 @@ export function fieldsRefusal(
     }
   }
   return undefined;
+}
+
+/**
+ * The fields `operationName` of `document` selects, fragments expanded (0 for none); past `max`,
+ * an unfinished count that only tells "more than `max`". For a document made after the parse-time
+ * check (the field policies' rewrite, where a field kept for several types is selected per type).
+ */
+export function expandedFieldCount(
+  document: DocumentNode,
+  operationName: string | undefined,
+  max = Number.MAX_SAFE_INTEGER,
+): number {
+  const operation = getOperationAST(document, operationName);
+  return operation ? fieldCounter(document, max)(operation.selectionSet) : 0;
 }
 
 /**

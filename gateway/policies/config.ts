@@ -6,16 +6,29 @@ import type { Identity } from '../../core/identity.ts';
 import type { PoliciesConfig, PolicyFunction, SubgraphPoliciesConfig } from '../config/policies-schema.ts';
 
 export interface PoliciesOptions {
-  /** `policies` of the config. @default { named: {}, onDenied: 'remove' } */
+  /** `policies` of the config. @default { named: {}, onDenied: 'remove', timeout: 1000 } */
   policies?: Partial<PoliciesConfig>;
   /** Each subgraph's `policies` of the config, by subgraph name. @default new Map() */
   subgraphs?: ReadonlyMap<string, SubgraphPoliciesConfig>;
+  /**
+   * `limits.maxFields`: most fields a rewritten operation may select, fragments expanded (a field
+   * kept for several types of an abstract selection is selected once per type); 0: none.
+   * @default 0
+   */
+  maxFields?: number;
+  /** `auth.realm`: the realm a rejection's 401 names in `WWW-Authenticate`. @default 'gatehouse' */
+  realm?: string;
 }
 
 export interface ResolvedPolicies {
   named: ReadonlyMap<string, PolicyFunction>;
   onDenied: 'remove' | 'reject';
+  /** Milliseconds a named policy may take for one field; past it the field is refused. */
+  timeout: number;
   subgraphs: ReadonlyMap<string, SubgraphPoliciesConfig>;
+  maxFields: number;
+  /** `WWW-Authenticate` of a rejection's 401 (RFC 7235 §3.1, as the auth room answers). */
+  challenge: string;
 }
 
 type ClaimValue = string | number | boolean;
@@ -29,7 +42,10 @@ export function normalizeOptions(options: PoliciesOptions): ResolvedPolicies {
   return {
     named,
     onDenied: options.policies?.onDenied ?? 'remove',
+    timeout: options.policies?.timeout ?? 1_000, // 1 s
     subgraphs: options.subgraphs ?? new Map(),
+    maxFields: options.maxFields ?? 0,
+    challenge: `Bearer realm="${(options.realm ?? 'gatehouse').replace(/["\\]/g, '')}"`,
   };
 }
 

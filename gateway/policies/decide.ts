@@ -1,8 +1,8 @@
 /**
  * The decision for one operation and one caller, cached. Per document (and operation name), the
  * fields it selects that carry requirements are found once (`checks`). Per request, each is
- * judged for the caller: scopes and authentication are set lookups, named policies run once per
- * (policy, coordinate) in the request. The verdicts together are the caller's policy-relevant
+ * judged for the caller, all together: scopes and authentication are set lookups, named policies
+ * run once per (policy, coordinate) in the request, concurrently. The verdicts together are the caller's policy-relevant
  * outcome: the rewrite is cached per (document, outcome), so the plan engine plans each outcome
  * once and never serves one caller's plan to another.
  */
@@ -66,23 +66,35 @@ export function createDecider(schema: GraphQLSchema, index: PolicyIndex): Decide
     identity: Identity | undefined,
     policy: PolicyCheck,
   ): Promise<Rewrite | undefined> => {
+    // Judged together: named policies that call out cost the slowest one, not their sum.
+    const judged = await Promise.all(
+      entry.checks.map((coordinate) => judge(index.fields.get(coordinate)!, identity, coordinate, policy)),
+    );
     const verdicts = new Map<string, Verdict>();
     let outcome = '';
     let refused = false;
-    for (const coordinate of entry.checks) {
-      const verdict = await judge(index.fields.get(coordinate)!, identity, coordinate, policy);
-      verdicts.set(coordinate, verdict);
+    judged.forEach((verdict, i) => {
+      verdicts.set(entry.checks[i]!, verdict);
       outcome += VERDICT_LETTER[verdict];
       refused ||= verdict !== 'allowed';
-    }
+    });
     if (!refused) return undefined;
     let rewrite = entry.outcomes.get(outcome);
     if (rewrite === undefined) {
+      let unjudged = false;
       rewrite = rewriteOperation(schema, document, operationName, (type, field) => {
-        return verdicts.get(`${type.name}.${field}`) ?? 'allowed';
+        const coordinate = `${type.name}.${field}`;
+        if (!index.fields.has(coordinate)) return 'allowed';
+        const verdict = verdicts.get(coordinate);
+        if (verdict !== undefined) return verdict;
+        // The checks hold every coordinate this walk meets; one they missed is refused, never
+        // allowed, and the rewrite is not kept (its verdict is not part of the outcome).
+        unjudged = true;
+        return identity === undefined ? 'UNAUTHENTICATED' : 'FORBIDDEN';
       });
       // A refused check always removes a field: the walk found it there.
       if (rewrite === undefined) return undefined;
+      if (unjudged) return rewrite;
       if (entry.outcomes.size >= MAX_OUTCOMES) entry.outcomes.delete(entry.outcomes.keys().next().value!);
       entry.outcomes.set(outcome, rewrite);
     }

@@ -12,7 +12,9 @@
  * - the plugin, before the engine: the operation loses the fields its caller may not see
  *   (decide.ts, rewrite.ts), cached per (document, outcome), so the engine plans each outcome
  *   once; the answer then gets `null` and an UNAUTHENTICATED or FORBIDDEN error at each of their
- *   paths (patch.ts). With `onDenied: reject`, the operation is refused instead.
+ *   paths (patch.ts). With `onDenied: reject`, the operation is refused instead (a 401 with
+ *   `WWW-Authenticate` naming `auth.realm`). A rewrite that selects more than `limits.maxFields`
+ *   fields, fragments expanded, is refused (OPERATION_LIMIT_EXCEEDED).
  *
  * Nothing runs inside a field resolver, and the engines see only operations already filtered.
  */
@@ -26,8 +28,10 @@ import {
   getVariableValues,
 } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
-import { GatehouseError } from '../../core/errors.ts';
+import { GatehouseError, gatewayError } from '../../core/errors.ts';
 import { type Identity, identityOf, requestOf } from '../../core/identity.ts';
+import { expandedFieldCount } from '../limits/fields.ts';
+import { limitExceeded } from '../limits/refuse.ts';
 import type { Logger } from '../logger/index.ts';
 import type { PrepareSchema } from '../supergraph/index.ts';
 import { buildPolicyIndex } from './build-index.ts';
@@ -59,10 +63,7 @@ export function createFieldPolicies(options: PoliciesOptions & { logger: Logger 
   let refused: GatehouseError | undefined;
   let prepared = false;
 
-  const enforce = (args: ExecutionArgs) => {
-    const decider = deciders.get(args.schema);
-    // Every schema in service passed `prepare`; one that did not is not ours to run.
-    if (decider === undefined) return undefined;
+  const enforce = (decider: Decider, args: ExecutionArgs) => {
     const identity = identityOf(requestOf(args.contextValue));
     return decider.decide(
       args.document,
@@ -77,20 +78,36 @@ export function createFieldPolicies(options: PoliciesOptions & { logger: Logger 
    * (`onDenied: reject`) or hands the rewritten document on: envelop passes these arguments to the
    * next hooks (the engine's) and to execute. Undefined (or a promise of it) when nothing changes.
    */
-  const applied = (args: ExecutionArgs, stop: (result: ExecutionResult) => void) =>
-    enforce(args)?.then((rewrite) => {
+  const applied = (args: ExecutionArgs, stop: (result: ExecutionResult) => void) => {
+    const decider = deciders.get(args.schema);
+    // Every schema in service passed `prepare`: one that did not (a room that swapped it) has no
+    // index, and its operation is refused rather than run unfiltered.
+    if (decider === undefined) {
+      logger.error('field policies: the operation runs on a schema they have not indexed; refused');
+      stop({ errors: [gatewayError('INTERNAL_SERVER_ERROR', 'the operation could not be authorised')] });
+      return undefined;
+    }
+    return enforce(decider, args)?.then((rewrite) => {
       if (rewrite === undefined) return undefined;
       const variables = variablesOf(args);
       if (resolved.onDenied === 'reject') {
         const errors = rejection(rewrite.root, variables);
         if (errors.length > 0) {
-          stop({ errors });
+          stop(rejected(errors, resolved.challenge));
           return undefined;
         }
+      }
+      // A field kept for several types is selected once per type: held to `limits.maxFields` again.
+      const max = resolved.maxFields;
+      if (max > 0 && expandedFieldCount(rewrite.document, args.operationName ?? undefined, max) > max) {
+        const message = `with the fields its caller may not see taken out, per type, the operation selects more than ${max} fields once its fragments are expanded; the limit is ${max}`;
+        stop({ errors: [limitExceeded('maxFields', message)] });
+        return undefined;
       }
       (args as { document: DocumentNode }).document = rewrite.document;
       return { rewrite, variables };
     });
+  };
 
   return {
     prepare(served) {
@@ -162,9 +179,10 @@ export function createFieldPolicies(options: PoliciesOptions & { logger: Logger 
 }
 
 /**
- * Named policies for one request: each (policy, coordinate) runs once; a throw refuses. The
- * results' map is made when a named policy is first consulted: most operations (all of them on a
- * graph without policies) consult none.
+ * Named policies for one request: each (policy, coordinate) runs once; a throw refuses, and so
+ * does a policy that has not answered within `policies.timeout` (both logged). The results' map is
+ * made when a named policy is first consulted: most operations (all of them on a graph without
+ * policies) consult none.
  */
 function policyCheck(
   resolved: ResolvedPolicies,
@@ -180,7 +198,14 @@ function policyCheck(
       const policy = resolved.named.get(name);
       result = (async () => {
         try {
-          return policy !== undefined && (await policy(identity, coordinate)) === true;
+          const answer = policy === undefined ? false : policy(identity, coordinate);
+          // A claim rule answers at once: only a promise gets a timer.
+          if (typeof answer === 'boolean') return answer;
+          const late = () =>
+            logger.error(
+              `policy "${name}" did not answer at ${coordinate} within ${resolved.timeout} ms; the field is refused`,
+            );
+          return (await deadline(Promise.resolve(answer), resolved.timeout, late)) === true;
         } catch (error) {
           logger.error(`policy "${name}" threw at ${coordinate}; the field is refused`, { error });
           return false;
@@ -190,6 +215,22 @@ function policyCheck(
     }
     return result;
   };
+}
+
+/** `promise`, or false once `ms` have passed without it settling (`late` is then called). */
+async function deadline(promise: Promise<boolean>, ms: number, late: () => void): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<false>((resolve) => {
+    timer = setTimeout(() => {
+      late();
+      resolve(false);
+    }, ms);
+  });
+  try {
+    return await Promise.race([promise, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 /** A payload of incremental delivery, as the engine yields it. */
@@ -258,6 +299,15 @@ function rejection(root: PathNode, variables: Record<string, unknown>): GraphQLE
   };
   walk(root, []);
   return errors;
+}
+
+/**
+ * The refusal of an operation. An anonymous caller's refusals are all UNAUTHENTICATED, answered
+ * 401: with `WWW-Authenticate`, which RFC 7235 requires on every 401.
+ */
+function rejected(errors: GraphQLError[], challenge: string): ExecutionResult {
+  if (!errors.every((e) => e.extensions.code === 'UNAUTHENTICATED')) return { errors };
+  return { errors, extensions: { http: { headers: { 'WWW-Authenticate': challenge } } } };
 }
 
 /**

@@ -17,19 +17,19 @@ export type Verdict = 'allowed' | 'UNAUTHENTICATED' | 'FORBIDDEN';
 /** Runs a named policy for a caller at a coordinate (cached per request by the caller). */
 export type PolicyCheck = (name: string, coordinate: string) => boolean | Promise<boolean>;
 
-/** The verdict of `requirements` for `identity`. An anonymous caller refused is UNAUTHENTICATED. */
+/**
+ * The verdict of `requirements` for `identity`. An anonymous caller refused is UNAUTHENTICATED.
+ * The named policies they name run together (each once per request: `policy` keeps results).
+ */
 export async function judge(
   requirements: readonly Requirement[],
   identity: Identity | undefined,
   coordinate: string,
   policy: PolicyCheck,
 ): Promise<Verdict> {
-  for (const requirement of requirements) {
-    if (!(await holds(requirement, identity, coordinate, policy))) {
-      return identity === undefined ? 'UNAUTHENTICATED' : 'FORBIDDEN';
-    }
-  }
-  return 'allowed';
+  const held = await Promise.all(requirements.map((r) => holds(r, identity, coordinate, policy)));
+  if (held.every(Boolean)) return 'allowed';
+  return identity === undefined ? 'UNAUTHENTICATED' : 'FORBIDDEN';
 }
 
 async function holds(
@@ -45,18 +45,12 @@ async function holds(
       return (
         identity !== undefined && requirement.anyOf.some((all) => all.every((s) => identity.scopes.has(s)))
       );
-    case 'policy':
-      for (const all of requirement.anyOf) {
-        let passed = true;
-        for (const name of all) {
-          if (!(await policy(name, coordinate))) {
-            passed = false;
-            break;
-          }
-        }
-        if (passed) return true;
-      }
-      return false;
+    case 'policy': {
+      const alternatives = requirement.anyOf.map(async (all) =>
+        (await Promise.all(all.map((name) => policy(name, coordinate)))).every(Boolean),
+      );
+      return (await Promise.all(alternatives)).some(Boolean);
+    }
   }
 }
 

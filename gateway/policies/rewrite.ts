@@ -8,6 +8,15 @@
  * reserved alias (`patch.ts` removes it), as it also does where it must tell the objects' types
  * apart. A field taken out of a `@defer`red fragment records the deferred fragments it sits in
  * (those the rewrite keeps), so that it is answered in the payload that carries its fragment.
+ *
+ * The work and the document are linear in the client's document: a refused field's subselection
+ * is walked once per (selection set, return type, path, conditions, deferred fragments around it),
+ * not once per type that keeps it, and when several types keep it, it is written once, in a
+ * fragment under a reserved name that each of them spreads (else a refused field returning the
+ * abstract type again would multiply the document by the number of types at each level). Its
+ * expanded size may still grow so: the room holds it to `limits.maxFields`. The removals inside a
+ * walk are recorded once, with the deferred fragments of that walk: a walk is reused only under
+ * the same ones, so each removal is answered in the payload that carries its fragment.
  */
 import {
   type DirectiveNode,
@@ -109,12 +118,19 @@ export function rewriteOperation(
     selectionSet: { kind: Kind.SELECTION_SET, selections: nonEmpty(result.selections) },
   };
   prune(root);
-  return { document: withUsedFragments(rewritten, fragments), root };
+  const all = new Map([...fragments, ...walker.shared.map((f) => [f.name.value, f] as const)]);
+  return { document: withUsedFragments(rewritten, all), root };
 }
 
 const newNode = (path: readonly string[]): PathNode => ({ path, removals: [], children: new Map() });
 
 class Walker {
+  /** The fragments the rewrite adds: subselections several types keep. */
+  readonly shared: FragmentDefinitionNode[] = [];
+  private readonly walked = new Map<string, { selections: readonly SelectionNode[]; fragment?: string }>();
+  private readonly ids = new WeakMap<object, number>();
+  private counted = 0;
+  private names = 0;
   /** The removals made inside each `@defer`red fragment being walked, innermost last. */
   private readonly deferred: Removal[][] = [];
 
@@ -255,9 +271,7 @@ class Walker {
     }
     // Kept for the objects that may see it, each under its own type.
     const selections: SelectionNode[] = allowed.map((type) => {
-      const kept = field.selectionSet
-        ? this.subselection(field, type.getFields()[name]!.type, child(), conditions)
-        : field;
+      const kept = this.kept(field, type.getFields()[name]!.type, child(), conditions, allowed.length > 1);
       return {
         kind: Kind.INLINE_FRAGMENT,
         typeCondition: { kind: Kind.NAMED_TYPE, name: { kind: Kind.NAME, value: type.name } },
@@ -279,6 +293,63 @@ class Walker {
     const inner = this.set(field.selectionSet, named, this.possibleTypes(named), node, conditions, named);
     if (!inner.changed) return field;
     return { ...field, selectionSet: { kind: Kind.SELECTION_SET, selections: nonEmpty(inner.selections) } };
+  }
+
+  /**
+   * A refused field kept for one of the types that may see it: its subselection walked once per
+   * (selection set, return type, path, conditions, `@defer`red fragments around it), and spread
+   * from a fragment when `shared`.
+   */
+  private kept(
+    field: FieldNode,
+    type: GraphQLOutputType,
+    node: PathNode,
+    conditions: readonly (readonly DirectiveNode[])[],
+    shared: boolean,
+  ): FieldNode {
+    const named = getNamedType(type);
+    if (!isCompositeType(named) || field.selectionSet === undefined) return field;
+    // The innermost `@defer`red fragment being walked stands for all of them (each is pushed on
+    // the ones around it): the removals of a walk are recorded once, with that walk's fragments, so
+    // a walk reused under other ones would answer its fields in the wrong payload, or in none.
+    const frame = this.deferred.at(-1);
+    const deferred = frame === undefined ? '-' : this.id(frame);
+    const key = `${this.id(field.selectionSet)}:${named.name}:${this.id(node)}:${this.id(conditions)}:${deferred}`;
+    let walked = this.walked.get(key);
+    if (walked === undefined) {
+      const inner = this.set(field.selectionSet, named, this.possibleTypes(named), node, conditions, named);
+      walked = { selections: inner.changed ? nonEmpty(inner.selections) : field.selectionSet.selections };
+      this.walked.set(key, walked);
+    }
+    if (shared && walked.fragment === undefined) {
+      walked.fragment = this.fragmentName();
+      this.shared.push({
+        kind: Kind.FRAGMENT_DEFINITION,
+        name: { kind: Kind.NAME, value: walked.fragment },
+        typeCondition: { kind: Kind.NAMED_TYPE, name: { kind: Kind.NAME, value: named.name } },
+        selectionSet: { kind: Kind.SELECTION_SET, selections: walked.selections },
+      });
+    }
+    const selections: readonly SelectionNode[] = shared
+      ? [{ kind: Kind.FRAGMENT_SPREAD, name: { kind: Kind.NAME, value: walked.fragment! } }]
+      : walked.selections;
+    return { ...field, selectionSet: { kind: Kind.SELECTION_SET, selections } };
+  }
+
+  /** A reserved fragment name the client's document does not use. */
+  private fragmentName(): string {
+    while (this.fragments.has(`${RESERVED_ALIAS_PREFIX}_${this.names}`)) this.names++;
+    return `${RESERVED_ALIAS_PREFIX}_${this.names++}`;
+  }
+
+  /** A number for an AST node or a path node, for the walks' keys. */
+  private id(object: object): number {
+    let id = this.ids.get(object);
+    if (id === undefined) {
+      id = this.counted++;
+      this.ids.set(object, id);
+    }
+    return id;
   }
 
   private possibleTypes(type: GraphQLCompositeType): readonly GraphQLObjectType[] {

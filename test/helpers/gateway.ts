@@ -13,6 +13,7 @@ export interface TestGateway extends Gateway {
     headers?: Record<string, string>,
   ): Promise<{
     status: number;
+    headers: Headers;
     body: {
       data?: T | null;
       errors?: Array<{
@@ -60,7 +61,7 @@ export async function startTestGateway(
         },
         body: JSON.stringify({ query, variables }),
       });
-      return { status: response.status, body: await response.json() };
+      return { status: response.status, headers: response.headers, body: await response.json() };
     },
   }) as TestGateway;
 }

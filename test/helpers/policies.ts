@@ -5,6 +5,7 @@
 import type { GraphQLSchema } from 'graphql';
 import { type Identity, setIdentity } from '../../core/identity.ts';
 import type { GatehouseConfigInput } from '../../gateway/config/index.ts';
+import type { Logger } from '../../gateway/logger/index.ts';
 import type { Room } from '../../gateway/room.ts';
 import { type RunningServer, serveGraphQL } from '../../subgraphs/lib/serve-graphql.ts';
 import { startTestGateway, type TestGateway } from './gateway.ts';
@@ -52,11 +53,12 @@ export interface PolicyCase {
 
 /**
  * Serves each federation subgraph on loopback and starts a gateway over them (and `more`
- * subgraphs of the config) with the test identity room.
+ * subgraphs of the config) with the test identity room (and `options.rooms` after it).
  */
 export async function startPolicyCase(
   federation: Record<string, GraphQLSchema>,
   config: Omit<GatehouseConfigInput, 'subgraphs'> & { subgraphs?: GatehouseConfigInput['subgraphs'] },
+  options: { logger?: Logger; rooms?: readonly Room[] } = {},
 ): Promise<PolicyCase> {
   const servers: Record<string, RunningServer> = {};
   const closeServers = () => Promise.all(Object.values(servers).map((s) => s.close()));
@@ -74,7 +76,7 @@ export async function startPolicyCase(
           ...(config.subgraphs ?? []),
         ],
       },
-      { rooms: [testIdentityRoom] },
+      { rooms: [testIdentityRoom, ...(options.rooms ?? [])], logger: options.logger },
     );
     return {
       gateway,

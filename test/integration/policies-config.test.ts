@@ -205,7 +205,7 @@ describe('field policies: onDenied reject', () => {
   const on = async () => {
     running ??= startPolicyCase(
       {},
-      { subgraphs: configFor(hr, shop), policies: { named, onDenied: 'reject' } },
+      { subgraphs: configFor(hr, shop), policies: { named, onDenied: 'reject' }, auth: { realm: 'staff' } },
     );
     return (await running).gateway;
   };
@@ -218,10 +218,14 @@ describe('field policies: onDenied reject', () => {
     hr.resetRequests();
     const anonymous = await gateway.query('{ motd staff { name } }');
     assert.equal(anonymous.status, 401);
+    // RFC 7235: a 401 says how to authenticate.
+    assert.equal(anonymous.headers.get('www-authenticate'), 'Bearer realm="staff"');
     assert.equal(anonymous.body.data, undefined);
+    assert.equal((anonymous.body as Record<string, unknown>).extensions, undefined);
     assert.deepEqual(errorsOf(anonymous.body), [{ path: ['staff'], code: 'UNAUTHENTICATED' }]);
     const forbidden = await gateway.query('{ motd staff { salary } }', undefined, as({}));
     assert.equal(forbidden.status, 403);
+    assert.equal(forbidden.headers.get('www-authenticate'), null);
     assert.deepEqual(errorsOf(forbidden.body), [{ path: ['staff', 'salary'], code: 'FORBIDDEN' }]);
     assert.equal(hr.requests(), 0);
     // A field its condition leaves out refuses nothing.
