@@ -363,8 +363,8 @@ function createRateLimitRooms(
       : undefined;
   return createRateLimits({
     config: config.rateLimit,
-    store: shared ?? createMemoryStore(),
-    ...(shared && { fallback: createMemoryStore() }),
+    store: shared ?? createMemoryStore({ maxKeys: config.rateLimit.memoryMaxKeys }),
+    ...(shared && { fallback: createMemoryStore({ maxKeys: config.rateLimit.memoryMaxKeys }) }),
     logger,
   });
 }

@@ -4,6 +4,7 @@
  * the counts (memory, or Redis shared by every replica); and the limits that protect each
  * subgraph. docs/rate-limits.md says what each one does.
  */
+import { isIP } from 'node:net';
 import { z } from 'zod';
 import { duration } from './duration.ts';
 
@@ -116,11 +117,28 @@ export const rateLimitSchema = z
       .array(
         z
           .string()
-          .regex(/^[0-9A-Fa-f:.]+(\/\d{1,3})?$/, 'must be an IP address or a CIDR range, e.g. 10.0.0.0/8'),
+          .refine(isAddressOrRange, 'must be an IP address or a CIDR range, e.g. 10.0.0.0/8 or fd00::/8'),
       )
       .default([])
       .describe(
         "Proxies whose `X-Forwarded-For` is believed (addresses or CIDR ranges): the client address is the last one in the header that is not a trusted proxy. Empty: the connection's address, the header ignored",
+      ),
+    ipv6Prefix: z
+      .number()
+      .int()
+      .min(1)
+      .max(128)
+      .default(64)
+      .describe(
+        'Bits of an IPv6 client address that `by: ip` counts by: a host usually holds a whole /64, and counting each address apart would give it 2^64 budgets',
+      ),
+    memoryMaxKeys: z
+      .number()
+      .int()
+      .positive()
+      .default(100_000)
+      .describe(
+        'Most counters the memory store keeps (about 150 bytes each; past it the least recently written go): size it above the callers active in a window',
       ),
     headers: z
       .boolean()
@@ -150,3 +168,13 @@ export const rateLimitSchema = z
 export type RateLimitConfig = z.output<typeof rateLimitSchema>;
 export type RequestLimitConfig = z.output<typeof requestLimitSchema>;
 export type SubgraphLimitConfig = z.output<typeof subgraphLimitSchema>;
+
+/** `10.0.0.1`, `10.0.0.0/8`, `::1`, `fd00::/8`: an address, with a prefix length its family allows. */
+function isAddressOrRange(value: string): boolean {
+  const [address, bits, ...rest] = value.split('/');
+  const family = isIP(address ?? '');
+  if (family === 0 || rest.length > 0) return false;
+  if (bits === undefined) return true;
+  if (!/^\d{1,3}$/.test(bits)) return false;
+  return Number(bits) <= (family === 4 ? 32 : 128);
+}

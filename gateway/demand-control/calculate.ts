@@ -61,6 +61,9 @@ interface Sized {
   readonly size: number;
 }
 
+/** The largest GraphQL `Int`. */
+const MAX_INT = 2_147_483_647;
+
 export function estimateCost(input: CostInput): CostEstimate {
   const { schema, index, document, defaultListSize } = input;
   const operation = operationOf(document, input.operationName);
@@ -160,7 +163,10 @@ export function estimateCost(input: CostInput): CostEstimate {
       const argument = node.arguments?.find((a) => a.name.value === name);
       let value = argument === undefined ? undefined : readValue(argument.value);
       value ??= field.slicingDefaults?.get(name);
-      if (typeof value === 'number' && Number.isFinite(value)) size = Math.max(size ?? 0, value, 0);
+      // A GraphQL Int is at most 2^31 - 1: a larger number (1e200 in the raw variables, which
+      // are checked later) counts as that, so the product below stays finite.
+      if (typeof value === 'number' && Number.isFinite(value))
+        size = Math.max(size ?? 0, Math.min(value, MAX_INT), 0);
     }
     return size;
   };
@@ -202,7 +208,13 @@ export function estimateCost(input: CostInput): CostEstimate {
   const base = operation.operation === 'mutation' ? MUTATION_COST : 0;
   const fields =
     root === null || root === undefined ? 0 : selectionCost(root.name, operation.selectionSet, undefined);
-  return { cost: Math.min(base + fields, Number.MAX_SAFE_INTEGER), readsVariables };
+  const total = base + fields;
+  // Past the largest safe number (or not a number, whatever the inputs did), the most it can be:
+  // never a NaN that compares false with every limit.
+  return {
+    cost: Number.isFinite(total) ? Math.min(total, Number.MAX_SAFE_INTEGER) : Number.MAX_SAFE_INTEGER,
+    readsVariables,
+  };
 }
 
 /** The operation `operationName` names, or the only one; undefined when there is none such. */

@@ -9,6 +9,7 @@
  */
 import { channel } from 'node:diagnostics_channel';
 import type { Logger } from '../logger/index.ts';
+import { invalidCheck } from './store/algorithms.ts';
 import type { LimitRule, RateLimitCheck, RateLimitDecision, RateLimitStore } from './store/types.ts';
 
 export const STORE_CHANNEL = 'gatehouse:rate-limit:store';
@@ -83,18 +84,41 @@ export function createGuardedStore(options: GuardedStoreOptions): GuardedStore {
     );
   };
 
+  /** The checks the store can answer; one it would reject (a bug, not an outage) is refused here. */
+  const checked = async (checks: readonly GuardedCheck[]): Promise<RateLimitDecision[]> => {
+    if (down && now() < downUntil) return degraded(checks);
+    try {
+      const decisions = await primary.check(checks);
+      markUp();
+      return decisions;
+    } catch (error) {
+      markDown(error);
+      return degraded(checks);
+    }
+  };
+
   return {
     async check(checks) {
       if (checks.length === 0) return [];
-      if (down && now() < downUntil) return degraded(checks);
-      try {
-        const decisions = await primary.check(checks);
-        markUp();
-        return decisions;
-      } catch (error) {
-        markDown(error);
-        return degraded(checks);
-      }
+      const problems = checks.map((c) => invalidCheck(c.rule, c.cost ?? 1));
+      if (problems.every((p) => p === undefined)) return checked(checks);
+      // Never taken for the store being out: that would switch every limit to its fail mode.
+      for (const problem of problems)
+        if (problem !== undefined) logger.error(`rate limits: a check was refused: ${problem}`);
+      const valid = checks.filter((_, i) => problems[i] === undefined);
+      const answers = valid.length > 0 ? await checked(valid) : [];
+      let next = 0;
+      return checks.map((c, i) =>
+        problems[i] === undefined
+          ? answers[next++]!
+          : {
+              allowed: false,
+              limit: c.rule.limit,
+              remaining: 0,
+              resetMs: c.rule.windowMs,
+              retryAfterMs: c.rule.windowMs,
+            },
+      );
     },
     async close() {
       await Promise.allSettled([primary.close(), fallback?.close()]);

@@ -66,7 +66,7 @@ export function createRateLimits(options: RateLimitsOptions): RateLimits {
   const limits = config.limits.map(resolveRequestLimit);
   const perRequest = limits.filter((l) => !l.byCost);
   const perOperation = limits.filter((l) => l.byCost);
-  const clientAddress = createClientAddress(config.trustedProxies);
+  const clientAddress = createClientAddress(config);
   const applyOptions = { store, headers: config.headers, applied: new WeakMap<Request, Applied[]>() };
   // The key input of a request, made once: both rounds (request, operation) use it.
   const inputs = new WeakMap<Request, KeyInput>();

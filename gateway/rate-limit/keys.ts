@@ -5,6 +5,7 @@
  * never share one counter with everyone else, or leaves the request out of the limit
  * (`whenMissing: skip`). Values are length-bounded and escaped so no value can forge another key.
  */
+import { createHash } from 'node:crypto';
 import type { Identity } from '../../core/identity.ts';
 
 /** What the key of one request is made from. */
@@ -14,8 +15,8 @@ export interface KeyInput {
   headers: Headers;
 }
 
-/** Longest value kept in a key; longer ones (a huge header) are cut to it. */
-const MAX_VALUE = 256;
+/** Longest value kept as written; a longer one (a huge header) is replaced by its hash. */
+const MAX_VALUE = 64;
 
 /** The key of a request; undefined when the limit does not apply to it (`whenMissing: skip`). */
 export type KeyOf = (input: KeyInput) => string | undefined;
@@ -27,9 +28,7 @@ export function createKeyOf(
 ): KeyOf {
   const part = (label: string, value: string | undefined, input: KeyInput): string | undefined => {
     if (value === undefined || value === '') return whenMissing === 'ip' ? `ip=${input.address}` : undefined;
-    // `|` and `=` separate parts: escaped, so a value cannot pose as another part.
-    const safe = value.slice(0, MAX_VALUE).replace(/[%|=]/g, (c) => `%${c.charCodeAt(0).toString(16)}`);
-    return `${label}=${safe}`;
+    return `${label}=${safe(value)}`;
   };
   const parts = sources.map((source): ((input: KeyInput) => string | undefined) => {
     switch (source) {
@@ -46,7 +45,8 @@ export function createKeyOf(
           part('apiKey', input.identity?.kind === 'api-key' ? input.identity.subject : undefined, input);
       default: {
         const header = source.slice('header:'.length);
-        return (input) => part(header, input.headers.get(header) ?? undefined, input);
+        // `h:` keeps a header named `ip` (or `sub`) from posing as the address part.
+        return (input) => part(`h:${header}`, input.headers.get(header) ?? undefined, input);
       }
     }
   });
@@ -59,4 +59,14 @@ export function createKeyOf(
     }
     return key;
   };
+}
+
+/**
+ * A value as a key part: `|` and `=` separate parts and `{` `}` would pick a Redis Cluster hash
+ * slot, so they are escaped; a value longer than MAX_VALUE is its SHA-256 (two values never share
+ * a counter by a common beginning, and keys stay short).
+ */
+function safe(value: string): string {
+  if (value.length > MAX_VALUE) return `#${createHash('sha256').update(value).digest('base64url')}`;
+  return value.replace(/[%|={}#]/g, (c) => `%${c.charCodeAt(0).toString(16)}`);
 }

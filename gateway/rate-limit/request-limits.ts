@@ -42,10 +42,20 @@ export function resolveRequestLimit(config: RequestLimitConfig): RequestLimit {
         // The rule's shape is in the key: a counter is never read under another algorithm or window.
         key: `${rule.algorithm}:${rule.windowMs}:${key}`,
         rule,
-        cost: config.cost === 'operation' ? Math.max(1, Math.ceil(cost ?? 1)) : config.cost,
+        cost: config.cost === 'operation' ? operationUnits(cost) : config.cost,
         onStoreError: config.onStoreError,
         fallback: config.fallbackLimit === undefined ? rule : { ...rule, limit: config.fallbackLimit },
       };
     },
   };
+}
+
+/**
+ * The units an operation of estimated `cost` spends: whole, at least 1; an estimate that is not
+ * a finite number (it never should be) spends more than any limit holds, so it is refused.
+ */
+function operationUnits(cost: number | undefined): number {
+  if (cost === undefined) return 1;
+  if (!Number.isFinite(cost)) return Number.MAX_SAFE_INTEGER;
+  return Math.max(1, Math.ceil(cost));
 }

@@ -102,6 +102,19 @@ describe('demand control: the cost of an operation', () => {
     assert.equal(model.estimate('{ books { title author { name } } }', undefined, 3).cost, 6);
   });
 
+  it('a slicing value past a GraphQL Int counts as the largest Int; the cost is never NaN', () => {
+    const nested = costModel(`${link('["@key", "@listSize"]')}
+      type Query { a(first: Int): [A!] @listSize(slicingArguments: ["first"]) }
+      type A @key(fields: "id") { id: ID! b(first: Int): [A!] @listSize(slicingArguments: ["first"]) }`);
+    const query = 'query ($z: Int, $n: Int) { a(first: $z) { b(first: $n) { b(first: $n) { id } } } }';
+    // The raw variables (checked later by execution) may hold any number: 0 × (1e200 × 1e200)
+    // was NaN, which every limit compares false with.
+    assert.equal(nested.cost(query, { z: 0, n: 1e200 }), 0);
+    assert.equal(nested.cost(query, { z: 1e200, n: 1e200 }), Number.MAX_SAFE_INTEGER);
+    // Not a finite number: as if not sent (the default list size, 10).
+    assert.equal(nested.cost(query, { z: 1, n: Number.POSITIVE_INFINITY }), 1 + 10 * (1 + 10));
+  });
+
   it('a slicing argument sizes the list: a literal, a variable, the largest of several', () => {
     assert.equal(cost('{ bookList(first: 5) { title author { name } } }'), 10);
     const byVariable = model.estimate('query ($n: Int) { bookList(first: $n) { author { name } } }', {

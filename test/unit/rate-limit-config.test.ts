@@ -96,24 +96,69 @@ describe('rateLimit config', () => {
 
 describe('client address', () => {
   it('is the connection address when no proxy is trusted; X-Forwarded-For is ignored', () => {
-    const address = createClientAddress([]);
+    const address = createClientAddress({ trustedProxies: [] });
     assert.equal(address({ remoteAddress: '10.1.2.3', forwardedFor: '1.1.1.1' }), '10.1.2.3');
     assert.equal(address({ remoteAddress: '::ffff:10.1.2.3', forwardedFor: null }), '10.1.2.3');
     assert.equal(address({ remoteAddress: undefined, forwardedFor: null }), 'unknown');
   });
 
   it('skips trusted hops from the right and never believes past an untrusted one', () => {
-    const address = createClientAddress(['10.0.0.0/8', '::1']);
+    const address = createClientAddress({ trustedProxies: ['10.0.0.0/8', '::1'] });
     // Client 203.0.113.9 through two trusted proxies; it wrote a forged first entry.
     const forwardedFor = '198.51.100.1, 203.0.113.9, 10.0.0.2';
     assert.equal(address({ remoteAddress: '10.0.0.1', forwardedFor }), '203.0.113.9');
     // An untrusted peer's header is not read at all.
     assert.equal(address({ remoteAddress: '192.0.2.7', forwardedFor }), '192.0.2.7');
-    assert.equal(address({ remoteAddress: '::1', forwardedFor: '2001:db8::5' }), '2001:db8::5');
+    assert.equal(
+      address({ remoteAddress: '::1', forwardedFor: '2001:db8::5' }),
+      '2001:0db8:0000:0000:0000:0000:0000:0000/64',
+    );
     // Every hop trusted: the leftmost one.
     assert.equal(address({ remoteAddress: '10.0.0.1', forwardedFor: '10.9.9.9' }), '10.9.9.9');
-    // Garbage in the header: the last good address.
-    assert.equal(address({ remoteAddress: '10.0.0.1', forwardedFor: 'evil, 10.0.0.3' }), '10.0.0.3');
+    // A hop that is not an address is the client as written, never the proxy before it.
+    assert.equal(address({ remoteAddress: '10.0.0.1', forwardedFor: 'unknown' }), 'hop:unknown');
+    assert.equal(
+      address({ remoteAddress: '10.0.0.1', forwardedFor: '1.2.3.4, _hidden, 10.0.0.3' }),
+      'hop:_hidden',
+    );
+  });
+
+  it('reads hops with ports and zone ids, and counts IPv6 clients by their /64', () => {
+    const address = createClientAddress({ trustedProxies: ['10.0.0.0/8'] });
+    assert.equal(address({ remoteAddress: '10.0.0.1', forwardedFor: '1.2.3.4:5555' }), '1.2.3.4');
+    const v6 = '2001:0db8:0001:0002:0000:0000:0000:0000/64';
+    assert.equal(address({ remoteAddress: '10.0.0.1', forwardedFor: '[2001:db8:1:2::9]:443' }), v6);
+    assert.equal(address({ remoteAddress: '10.0.0.1', forwardedFor: '2001:db8:1:2:ffff::1' }), v6);
+    assert.equal(
+      address({ remoteAddress: 'fe80::1%eth0', forwardedFor: null }),
+      'fe80:0000:0000:0000:0000:0000:0000:0000/64',
+    );
+    assert.equal(
+      createClientAddress({ trustedProxies: [], ipv6Prefix: 128 })({
+        remoteAddress: '::ffff:1.2.3.4',
+        forwardedFor: null,
+      }),
+      '1.2.3.4',
+    );
+    assert.equal(
+      createClientAddress({ trustedProxies: [], ipv6Prefix: 48 })({
+        remoteAddress: '2001:db8:aaaa:bbbb::1',
+        forwardedFor: null,
+      }),
+      '2001:0db8:aaaa:0000:0000:0000:0000:0000/48',
+    );
+  });
+
+  it('refuses a trusted proxy that is not an address or a range, at its path', () => {
+    const paths = pathsOf({
+      rateLimit: { trustedProxies: ['10.0.0', '10.0.0.0/99', 'abc', '::1/129', '10.0.0.0/8'] },
+    });
+    assert.deepEqual(paths, [
+      'rateLimit.trustedProxies[0]',
+      'rateLimit.trustedProxies[1]',
+      'rateLimit.trustedProxies[2]',
+      'rateLimit.trustedProxies[3]',
+    ]);
   });
 });
 
@@ -123,7 +168,7 @@ describe('counter keys', () => {
     const keyOf = createKeyOf('l', ['sub', 'tenant', 'header:x-team']);
     assert.equal(
       keyOf({ identity: identity({ subject: 'u1', tenant: 't1' }), address: '10.0.0.1', headers }),
-      'l|sub=u1|tenant=t1|x-team=a%7cb%3dc',
+      'l|sub=u1|tenant=t1|h:x-team=a%7cb%3dc',
     );
     assert.equal(
       keyOf({ identity: undefined, address: '10.0.0.1', headers: new Headers() }),
@@ -136,7 +181,25 @@ describe('counter keys', () => {
     assert.equal(keyOf({ identity: undefined, address: 'x', headers: new Headers() }), undefined);
     assert.equal(
       keyOf({ identity: undefined, address: 'x', headers: new Headers({ 'x-team': 'r' }) }),
-      'l|x-team=r',
+      'l|h:x-team=r',
+    );
+  });
+
+  it('hashes long values and escapes hash-tag braces; a header named ip cannot pose as the address', () => {
+    const keyOf = createKeyOf('l', ['header:ip']);
+    assert.equal(
+      keyOf({ identity: undefined, address: 'x', headers: new Headers({ ip: '10.0.0.9' }) }),
+      'l|h:ip=10.0.0.9',
+    );
+    const long = keyOf({ identity: undefined, address: 'x', headers: new Headers({ ip: 'a'.repeat(65) }) });
+    assert.match(long ?? '', /^l\|h:ip=#[\w-]{43}$/);
+    assert.notEqual(
+      long,
+      keyOf({ identity: undefined, address: 'x', headers: new Headers({ ip: `${'a'.repeat(65)}b` }) }),
+    );
+    assert.equal(
+      keyOf({ identity: undefined, address: 'x', headers: new Headers({ ip: '{tag}' }) }),
+      'l|h:ip=%7btag%7d',
     );
   });
 

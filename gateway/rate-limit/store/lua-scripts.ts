@@ -11,8 +11,9 @@
  * that the build needs no copying step and the package cannot ship without them.
  */
 
-// replicate_commands: Redis 3.2 to 4 replicate a script that reads TIME before writing only as
-// its effects (the default from Redis 5, where the call is a no-op).
+// Redis 4 or later: the scripts use multi-field HSET. replicate_commands: Redis 4 replicates a
+// script that reads TIME before writing only as its effects (the default from Redis 5, where the
+// call is a no-op).
 const PRELUDE = `
 if redis.replicate_commands then redis.replicate_commands() end
 local t = redis.call('TIME')
