@@ -21,6 +21,7 @@ import type { ExecutionResult } from 'graphql';
 import { gatewayError } from '../../core/errors.ts';
 import { identityOf, requestOf } from '../../core/identity.ts';
 import type { HeaderRule } from '../../core/outgoing-headers.ts';
+import { withResponseHeaders } from '../../core/response-headers.ts';
 import type { HeadersConfig } from '../config/headers-schema.ts';
 import type { Room } from '../room.ts';
 import { canonicalName, forwardableHeaders } from './client-headers.ts';
@@ -127,16 +128,8 @@ export function createHeaderRules(options: HeaderRulesOptions = {}): Room {
         if (refused) setResultAndStopExecution(refused);
       },
       onExecutionResult({ request, result, setResult }) {
-        if (result === undefined || Array.isArray(result) || Symbol.asyncIterator in result) return;
-        const single = result as ExecutionResult;
-        const http = (single.extensions?.http ?? {}) as { headers?: Record<string, string> };
-        setResult({
-          ...single,
-          extensions: {
-            ...single.extensions,
-            http: { ...http, headers: { ...http.headers, [REQUEST_ID]: requestIdOf(request) } },
-          },
-        });
+        const withHeaders = withResponseHeaders(result, { [REQUEST_ID]: requestIdOf(request) });
+        if (withHeaders !== undefined) setResult(withHeaders);
       },
     },
     headers({ name }): HeaderRule {

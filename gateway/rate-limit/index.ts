@@ -16,10 +16,10 @@
  * composition root builds them, so this room never sees ioredis.
  */
 import type { IncomingMessage } from 'node:http';
-import type { ExecutionResult } from 'graphql';
 import { identityOf, requestOf } from '../../core/identity.ts';
 import { operationCostOf } from '../../core/operation-cost.ts';
 import { endRequest, isRequestEnded } from '../../core/request-outcome.ts';
+import { withResponseHeaders } from '../../core/response-headers.ts';
 import type { RateLimitConfig } from '../config/rate-limit-schema.ts';
 import type { Logger } from '../logger/index.ts';
 import type { Room } from '../room.ts';
@@ -100,17 +100,9 @@ export function createRateLimits(options: RateLimitsOptions): RateLimits {
       },
       onExecutionResult({ request, result, setResult }) {
         const answers = applyOptions.applied.get(request);
-        if (answers === undefined || result === undefined || Array.isArray(result)) return;
-        if (Symbol.asyncIterator in result) return;
-        const single = result as ExecutionResult;
-        const http = (single.extensions?.http ?? {}) as { headers?: Record<string, string> };
-        setResult({
-          ...single,
-          extensions: {
-            ...single.extensions,
-            http: { ...http, headers: { ...http.headers, ...rateLimitHeaders(answers) } },
-          },
-        });
+        if (answers === undefined) return;
+        const withHeaders = withResponseHeaders(result, rateLimitHeaders(answers));
+        if (withHeaders !== undefined) setResult(withHeaders);
       },
     },
   };
