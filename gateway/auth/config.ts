@@ -78,7 +78,7 @@ export function normalizeAuth(config: AuthConfig, context: NormalizeContext): Re
       if (problem) problems.push(`auth.jwt.jwks.secret ${problem}`);
       keys = new TextEncoder().encode(value);
     } else if (jwt.jwks.file !== undefined) {
-      keys = fileKeySet(jwt.jwks.file);
+      keys = fileKeySet(jwt.jwks.file, jwt.algorithms);
     } else {
       jwks = remoteKeySet({
         url: jwt.jwks.url!,

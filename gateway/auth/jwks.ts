@@ -152,8 +152,11 @@ async function fetchKeySet(url: string, timeout: number, closed?: AbortSignal): 
   return jwks;
 }
 
-/** A local JWKS file's keys, read once at startup; an unreadable file is a startup error. */
-export function fileKeySet(path: string): JWTVerifyGetKey {
+/**
+ * A local JWKS file's keys, read once at startup; an unreadable file, or one none of whose keys
+ * can verify an algorithm of `algorithms` (every token would be refused), is a startup error.
+ */
+export function fileKeySet(path: string, algorithms: readonly string[]): JWTVerifyGetKey {
   let jwks: unknown;
   try {
     jwks = JSON.parse(readFileSync(path, 'utf8'));
@@ -173,7 +176,37 @@ export function fileKeySet(path: string): JWTVerifyGetKey {
       'auth.jwt.jwks.file: keep only public keys in it (for a shared secret, use auth.jwt.jwks.secret)',
     ]);
   }
+  if (!jwks.keys.some((key) => algorithms.some((alg) => keyFits(key, alg)))) {
+    const kinds = [...new Set(jwks.keys.map((key) => [key.kty, key.crv].filter(Boolean).join(' ')))];
+    throw new GatehouseError('CONFIG_INVALID', `no key in ${path} can verify ${algorithms.join(', ')}`, [
+      `auth.jwt.algorithms: its keys are ${kinds.join(', ') || 'none'}; allow an algorithm of theirs (RSA: RS256, PS256...; EC P-256: ES256; OKP Ed25519: EdDSA), or add a key for ${algorithms.join(', ')}`,
+    ]);
+  }
   return createLocalJWKSet(jwks);
+}
+
+/** The key type (and curve) each signature algorithm needs. */
+const ALGORITHM_KEYS: Record<string, { kty: string; crv?: readonly string[] }> = {
+  RS256: { kty: 'RSA' },
+  RS384: { kty: 'RSA' },
+  RS512: { kty: 'RSA' },
+  PS256: { kty: 'RSA' },
+  PS384: { kty: 'RSA' },
+  PS512: { kty: 'RSA' },
+  ES256: { kty: 'EC', crv: ['P-256'] },
+  ES384: { kty: 'EC', crv: ['P-384'] },
+  ES512: { kty: 'EC', crv: ['P-521'] },
+  EdDSA: { kty: 'OKP', crv: ['Ed25519', 'Ed448'] },
+  Ed25519: { kty: 'OKP', crv: ['Ed25519'] },
+};
+
+/** Whether `key` could verify a token signed with `alg` (its type, curve, `alg` and `use`). */
+function keyFits(key: JSONWebKeySet['keys'][number], alg: string): boolean {
+  const needs = ALGORITHM_KEYS[alg];
+  // An algorithm this table does not know: left to jose, never refused here.
+  if (needs === undefined) return true;
+  if (key.kty !== needs.kty || (needs.crv && !needs.crv.includes(String(key.crv)))) return false;
+  return (key.alg === undefined || key.alg === alg) && key.use !== 'enc';
 }
 
 function isKeySet(value: unknown): value is JSONWebKeySet {

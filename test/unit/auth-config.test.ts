@@ -6,12 +6,18 @@
  */
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, it } from 'node:test';
+import { exportJWK, generateKeyPair } from 'jose';
+import { GatehouseError } from '../../core/errors.ts';
 import type { Identity } from '../../core/identity.ts';
 import { createVerificationCache } from '../../gateway/auth/cache.ts';
 import { scopesOf } from '../../gateway/auth/claims.ts';
 import { cookie } from '../../gateway/auth/extract.ts';
 import { hashApiKey } from '../../gateway/auth/index.ts';
+import { fileKeySet } from '../../gateway/auth/jwks.ts';
 import { checkConfig, resolveConfig } from '../../gateway/config/index.ts';
 
 const subgraphs = [{ name: 'a', kind: 'federation', url: 'http://127.0.0.1:4001/graphql' }];
@@ -203,5 +209,25 @@ describe('auth units', () => {
   it('hashApiKey is the SHA-256 hex the docs one-liner prints', () => {
     assert.equal(hashApiKey('k'), createHash('sha256').update('k').digest('hex'));
     assert.match(hashApiKey('k'), /^[0-9a-f]{64}$/);
+  });
+});
+
+describe('a JWKS file against the allowed algorithms', () => {
+  it('is a startup error when none of its keys can verify an allowed algorithm', async () => {
+    const { publicKey } = await generateKeyPair('RS256', { extractable: true });
+    const dir = mkdtempSync(join(tmpdir(), 'gatehouse-jwks-'));
+    try {
+      const file = join(dir, 'jwks.json');
+      writeFileSync(file, JSON.stringify({ keys: [{ ...(await exportJWK(publicKey)), kid: 'r' }] }));
+      assert.throws(
+        () => fileKeySet(file, ['ES256']),
+        (error: unknown) => error instanceof GatehouseError && error.code === 'CONFIG_INVALID',
+      );
+      assert.doesNotThrow(() => fileKeySet(file, ['ES256', 'RS256']));
+      writeFileSync(file, JSON.stringify({ keys: [{ ...(await exportJWK(publicKey)), alg: 'PS256' }] }));
+      assert.throws(() => fileKeySet(file, ['RS256']));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
