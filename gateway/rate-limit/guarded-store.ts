@@ -3,7 +3,7 @@
  * deadline), each check follows its limit's `onStoreError`: `open` counts it in this process
  * instead (a memory store, with the limit's `fallbackLimit`), `closed` refuses it. After a
  * failure the shared store is left alone for `retryAfterMs` (requests do not each wait for its
- * deadline), then tried again by the next request; the first answer puts it back in service.
+ * deadline), then tried again by one request at a time; the first answer puts it back in service.
  * Each change is logged once and published on the `gatehouse:rate-limit:store` diagnostics channel
  * (`{ kind, state: 'down' | 'up', error? }`), where metrics pick it up.
  */
@@ -46,6 +46,7 @@ export function createGuardedStore(options: GuardedStoreOptions): GuardedStore {
   const now = options.now ?? Date.now;
   let downUntil = 0;
   let down = false;
+  let probing = false;
 
   const markDown = (error: unknown) => {
     downUntil = now() + retryAfterMs;
@@ -86,7 +87,11 @@ export function createGuardedStore(options: GuardedStoreOptions): GuardedStore {
 
   /** The checks the store can answer; one it would reject (a bug, not an outage) is refused here. */
   const checked = async (checks: readonly GuardedCheck[]): Promise<RateLimitDecision[]> => {
-    if (down && now() < downUntil) return degraded(checks);
+    if (down && (now() < downUntil || probing)) return degraded(checks);
+    // While the store is out, one request at a time tries it; the others stay degraded rather
+    // than each waiting for its deadline (and queueing checks it may run late).
+    const probe = down;
+    if (probe) probing = true;
     try {
       const decisions = await primary.check(checks);
       markUp();
@@ -94,6 +99,8 @@ export function createGuardedStore(options: GuardedStoreOptions): GuardedStore {
     } catch (error) {
       markDown(error);
       return degraded(checks);
+    } finally {
+      if (probe) probing = false;
     }
   };
 

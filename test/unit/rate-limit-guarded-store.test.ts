@@ -68,6 +68,42 @@ describe('guarded store', () => {
     assert.ok(lines.some((l) => l.includes('answers again')));
   });
 
+  it('lets one request at a time try a store that is out', async () => {
+    let now = 0;
+    let release: () => void = () => {};
+    let calls = 0;
+    const store: RateLimitStore = {
+      kind: 'redis',
+      check: () => {
+        calls++;
+        return new Promise((_, reject) => {
+          release = () => reject(new Error('timeout'));
+        });
+      },
+      close: async () => {},
+    };
+    const guarded = createGuardedStore({
+      primary: store,
+      fallback: createMemoryStore(),
+      logger: recordingLogger().logger,
+      now: () => now,
+    });
+    const first = guarded.check([check('a')]);
+    release();
+    await first;
+    now += 1_001;
+    const probe = guarded.check([check('a')]);
+    // While the probe waits, the others are answered from the local count at once.
+    const others = await Promise.all([guarded.check([check('b')]), guarded.check([check('c')])]);
+    assert.equal(calls, 2);
+    assert.deepEqual(
+      others.map(([d]) => d?.allowed),
+      [true, true],
+    );
+    release();
+    await probe;
+  });
+
   it('refuses a check with a cost that is not a whole number, and keeps the store in service', async () => {
     const { store, state } = switchable();
     const { lines, logger } = recordingLogger();
