@@ -35,7 +35,8 @@ export async function applyLimits(
     checks.push(check);
   }
   if (checks.length === 0) return undefined;
-  const decisions = await options.store.check(checks);
+  // All or nothing: a request a limit refuses spends none of the others.
+  const decisions = await options.store.check(checks, { together: true });
   const answers: Applied[] = decisions.map((decision, i) => ({
     name: names[i]!,
     windowMs: checks[i]!.rule.windowMs,

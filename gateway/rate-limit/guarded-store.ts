@@ -23,7 +23,8 @@ export interface GuardedCheck extends RateLimitCheck {
 }
 
 export interface GuardedStore {
-  check(checks: readonly GuardedCheck[]): Promise<RateLimitDecision[]>;
+  /** As `RateLimitStore.check` (`together`: all or nothing), with each check's fail mode. */
+  check(checks: readonly GuardedCheck[], options?: { together?: boolean }): Promise<RateLimitDecision[]>;
   close(): Promise<void>;
 }
 
@@ -65,11 +66,19 @@ export function createGuardedStore(options: GuardedStoreOptions): GuardedStore {
     storeChannel.publish({ kind: primary.kind, state: 'up' });
   };
 
-  const degraded = async (checks: readonly GuardedCheck[]): Promise<RateLimitDecision[]> => {
+  const degraded = async (
+    checks: readonly GuardedCheck[],
+    together: boolean,
+  ): Promise<RateLimitDecision[]> => {
     const open = checks.filter((c) => c.onStoreError === 'open');
+    // All or nothing: a closed limit refuses, so the open ones spend nothing either.
+    const spend = !together || open.length === checks.length;
     const counted =
-      open.length > 0 && fallback !== undefined
-        ? await fallback.check(open.map((c) => ({ key: c.key, rule: c.fallback, cost: c.cost ?? 1 })))
+      spend && open.length > 0 && fallback !== undefined
+        ? await fallback.check(
+            open.map((c) => ({ key: c.key, rule: c.fallback, cost: c.cost ?? 1 })),
+            { together },
+          )
         : [];
     let next = 0;
     return checks.map((c) =>
@@ -86,34 +95,43 @@ export function createGuardedStore(options: GuardedStoreOptions): GuardedStore {
   };
 
   /** The checks the store can answer; one it would reject (a bug, not an outage) is refused here. */
-  const checked = async (checks: readonly GuardedCheck[]): Promise<RateLimitDecision[]> => {
-    if (down && (now() < downUntil || probing)) return degraded(checks);
+  const checked = async (
+    checks: readonly GuardedCheck[],
+    together: boolean,
+  ): Promise<RateLimitDecision[]> => {
+    if (down && (now() < downUntil || probing)) return degraded(checks, together);
     // While the store is out, one request at a time tries it; the others stay degraded rather
     // than each waiting for its deadline (and queueing checks it may run late).
     const probe = down;
     if (probe) probing = true;
     try {
-      const decisions = await primary.check(checks);
+      const decisions = await primary.check(checks, { together });
       markUp();
       return decisions;
     } catch (error) {
       markDown(error);
-      return degraded(checks);
+      return degraded(checks, together);
     } finally {
       if (probe) probing = false;
     }
   };
 
   return {
-    async check(checks) {
+    async check(checks, options) {
       if (checks.length === 0) return [];
+      const together = options?.together === true;
       const problems = checks.map((c) => invalidCheck(c.rule, c.cost ?? 1));
-      if (problems.every((p) => p === undefined)) return checked(checks);
+      if (problems.every((p) => p === undefined)) return checked(checks, together);
       // Never taken for the store being out: that would switch every limit to its fail mode.
       for (const problem of problems)
         if (problem !== undefined) logger.error(`rate limits: a check was refused: ${problem}`);
       const valid = checks.filter((_, i) => problems[i] === undefined);
-      const answers = valid.length > 0 ? await checked(valid) : [];
+      // All or nothing: the refused check refuses the request, so the others spend nothing.
+      const answers = together
+        ? valid.map((c) => admitted(c.rule))
+        : valid.length > 0
+          ? await checked(valid, false)
+          : [];
       let next = 0;
       return checks.map((c, i) =>
         problems[i] === undefined

@@ -100,6 +100,50 @@ describe('redis rate-limit store', { skip: redisMissing }, () => {
     });
   }
 
+  for (const algorithm of ALGORITHMS) {
+    it(`${algorithm}: together, a request one check refuses spends none of the others; else all`, async () => {
+      const tight: LimitRule = { algorithm, limit: 1, windowMs: HOUR };
+      const loose: LimitRule = { algorithm, limit: 10, windowMs: HOUR };
+      const [a, b] = [keyOf(`${algorithm}-t`), keyOf(`${algorithm}-l`)];
+      const request = [
+        { key: a, rule: tight },
+        { key: b, rule: loose },
+      ];
+      const first = await storeA.check(request, { together: true });
+      assert.deepEqual(
+        first.map((d) => [d.allowed, d.remaining]),
+        [
+          [true, 0],
+          [true, 9],
+        ],
+      );
+      // Refused by the tight limit: the loose one answers what is left, unspent.
+      const second = await storeB.check(request, { together: true });
+      assert.deepEqual(
+        second.map((d) => [d.allowed, d.remaining]),
+        [
+          [false, 0],
+          [true, 9],
+        ],
+      );
+      const [loneLoose] = await storeA.check([{ key: b, rule: loose }]);
+      assert.equal(loneLoose!.remaining, 8);
+      // 200 requests from two gateways on one tight limit of 50 and a loose one: 50 admitted,
+      // and the loose one spent exactly 50 times.
+      const [c, d] = [keyOf(`${algorithm}-c`), keyOf(`${algorithm}-d`)];
+      const pair = [
+        { key: c, rule: { algorithm, limit: 50, windowMs: HOUR } },
+        { key: d, rule: { algorithm, limit: 1000, windowMs: HOUR } },
+      ];
+      const answers = await Promise.all(
+        Array.from({ length: 200 }, (_, i) => (i % 2 ? storeA : storeB).check(pair, { together: true })),
+      );
+      assert.equal(answers.filter((r) => r.every((x) => x.allowed)).length, 50);
+      const [after] = await storeA.check([{ key: d, rule: pair[1]!.rule }]);
+      assert.equal(after!.remaining, 1000 - 51);
+    });
+  }
+
   it('answers like the memory store on a fresh key: remaining, reset and retry-after', async () => {
     const rule: LimitRule = { algorithm: 'gcra', limit: 4, windowMs: 1_000 };
     const key = keyOf('values');

@@ -105,3 +105,30 @@ describe('memory rate-limit store', () => {
     assert.throws(() => createMemoryStore({ maxKeys: 0 }), TypeError);
   });
 });
+
+describe('memory store: checks together', () => {
+  it('spends none of a request one check refuses, and all of one every check admits', async () => {
+    const store = createMemoryStore();
+    const tight = { algorithm: 'fixed-window', limit: 1, windowMs: 60_000 } as const;
+    const loose = { algorithm: 'token-bucket', limit: 10, windowMs: 60_000 } as const;
+    const request = [
+      { key: 't', rule: tight },
+      { key: 'l', rule: loose },
+    ];
+    assert.deepEqual(
+      (await store.check(request, { together: true })).map((d) => [d.allowed, d.remaining]),
+      [
+        [true, 0],
+        [true, 9],
+      ],
+    );
+    assert.deepEqual(
+      (await store.check(request, { together: true })).map((d) => [d.allowed, d.remaining]),
+      [
+        [false, 0],
+        [true, 9],
+      ],
+    );
+    assert.equal((await store.check([{ key: 'l', rule: loose }]))[0]?.remaining, 8);
+  });
+});

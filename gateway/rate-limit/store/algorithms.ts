@@ -202,3 +202,9 @@ export function invalidCheck(rule: LimitRule, cost: number): string | undefined 
   if (!Number.isSafeInteger(cost) || cost < 0) return `cost must be a whole number ≥ 0, not ${cost}`;
   return undefined;
 }
+
+/** An admitted decision whose spend was held back (another check of the request refused). */
+export function unspent(decision: RateLimitDecision, cost: number): RateLimitDecision {
+  if (!decision.allowed) return decision;
+  return { ...decision, remaining: Math.min(decision.limit, decision.remaining + cost) };
+}

@@ -119,6 +119,70 @@ save(reset, 'tat', num(nextTat))
 return {1, math.max(0, math.floor((window - (nextTat - now)) / interval + EPS)), reset, 0}
 `;
 
+/**
+ * Every check of one request in one script, all or nothing (`check(checks, { together: true })`):
+ * each key's algorithm runs as above, its write held back; the writes are made only when every
+ * check admitted. KEYS: the counters; ARGV: per key, its algorithm's tag, limit, windowMs, cost.
+ * Answer: the four numbers of each key, in order. All keys must live on one node (not for a
+ * Cluster, whose keys are spread over slots).
+ */
+const TOGETHER_PRELUDE = `
+if redis.replicate_commands then redis.replicate_commands() end
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + tonumber(t[2]) / 1000
+local EPS = 1e-6
+local function up(ms)
+  local v = math.ceil(ms - EPS)
+  if v < 0 then return 0 end
+  return v
+end
+local function refuse(reset, retry)
+  local r = up(retry)
+  if r < 1 then r = 1 end
+  return {0, 0, up(reset), r}
+end
+local function num(x) return string.format('%.17g', x) end
+local pending = {}
+local current
+local function save(ttl, ...)
+  pending[#pending + 1] = {current, ttl, {...}}
+end
+`;
+
+/** An algorithm's body as a function of its key and arguments, for the script of all checks. */
+const asFunction = (name: string, body: string) =>
+  `local function ${name}(KEY, limit, window, cost)\n${body.replaceAll('KEYS[1]', 'KEY')}\nend\n`;
+
+const TOGETHER_MAIN = `
+local run = { tb = tb, sw = sw, fw = fw, gcra = gcra }
+local out = {}
+local all = true
+for i = 1, #KEYS do
+  local base = (i - 1) * 4
+  current = KEYS[i]
+  local r = run[ARGV[base + 1]](KEYS[i], tonumber(ARGV[base + 2]), tonumber(ARGV[base + 3]), tonumber(ARGV[base + 4]))
+  if r[1] == 0 then all = false end
+  for j = 1, 4 do out[#out + 1] = r[j] end
+end
+if all then
+  for _, p in ipairs(pending) do
+    redis.call('HSET', p[1], unpack(p[3]))
+    local ttl = p[2]
+    if ttl < 1 then ttl = 1 end
+    redis.call('PEXPIRE', p[1], ttl)
+  end
+end
+return out
+`;
+
+export const TOGETHER_SCRIPT =
+  TOGETHER_PRELUDE +
+  asFunction('tb', TOKEN_BUCKET) +
+  asFunction('sw', SLIDING_WINDOW) +
+  asFunction('fw', FIXED_WINDOW) +
+  asFunction('gcra', GCRA) +
+  TOGETHER_MAIN;
+
 /** Each algorithm's script, with the short tag its keys carry (`<prefix><tag>:<key>`). */
 export const LUA_SCRIPTS = {
   'token-bucket': { tag: 'tb', lua: PRELUDE + TOKEN_BUCKET },

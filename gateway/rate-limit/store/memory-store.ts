@@ -7,7 +7,7 @@
  * expired keys are swept (at most once a second: a sweep walks every key), and if it is still
  * full, the keys written longest ago go first. A full store never grows and never throws.
  */
-import { type AlgorithmStates, invalidCheck, runAlgorithm } from './algorithms.ts';
+import { type AlgorithmStates, invalidCheck, runAlgorithm, unspent } from './algorithms.ts';
 import type { RateLimitCheck, RateLimitDecision, RateLimitStore } from './types.ts';
 
 export interface MemoryStoreOptions {
@@ -54,7 +54,8 @@ export function createMemoryStore(
     }
   }
 
-  function checkOne(check: RateLimitCheck, time: number): RateLimitDecision {
+  /** One check's outcome, and the write that spends it (made by the caller, or not). */
+  function evaluate(check: RateLimitCheck, time: number) {
     const cost = check.cost ?? 1;
     const key = `${check.rule.algorithm}:${check.key}`;
     let entry = entries.get(key);
@@ -64,12 +65,13 @@ export function createMemoryStore(
     }
     // The key carries the algorithm, so a stored state is always this algorithm's.
     const outcome = runAlgorithm(check.rule, entry?.state, time, cost);
-    if (outcome.state) {
-      if (entry) entries.delete(key);
+    const write = () => {
+      if (!outcome.state) return;
+      if (entries.has(key)) entries.delete(key);
       else makeRoom(time);
       entries.set(key, { state: outcome.state, expiresAt: time + outcome.ttlMs });
-    }
-    return outcome.decision;
+    };
+    return { decision: outcome.decision, write };
   }
 
   return {
@@ -77,7 +79,7 @@ export function createMemoryStore(
     get size() {
       return entries.size;
     },
-    check(checks) {
+    check(checks, options) {
       try {
         // Every check is valid before any is counted.
         for (const { key, rule, cost } of checks) {
@@ -85,7 +87,21 @@ export function createMemoryStore(
           if (problem) throw new TypeError(`rate-limit check of ${JSON.stringify(key)}: ${problem}`);
         }
         const time = now();
-        return Promise.resolve(checks.map((check) => checkOne(check, time)));
+        if (!options?.together) {
+          return Promise.resolve(
+            checks.map((check) => {
+              const { decision, write } = evaluate(check, time);
+              write();
+              return decision;
+            }),
+          );
+        }
+        const outcomes = checks.map((check) => evaluate(check, time));
+        const all = outcomes.every((o) => o.decision.allowed);
+        if (all) for (const o of outcomes) o.write();
+        return Promise.resolve(
+          outcomes.map((o, i) => (all ? o.decision : unspent(o.decision, checks[i]!.cost ?? 1))),
+        );
       } catch (error) {
         return Promise.reject(error);
       }

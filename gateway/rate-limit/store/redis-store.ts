@@ -5,7 +5,8 @@
  * - Scripts are registered with ioredis `defineCommand`: the first call on a connection sends
  *   EVAL (which loads the script), the next ones EVALSHA; a NOSCRIPT answer (SCRIPT FLUSH, a
  *   restarted or failed-over Redis) is resent as EVAL by ioredis, once.
- * - One `check` of many keys is one pipeline, one round trip (standalone and Sentinel). On a Cluster
+ * - One `check` of many keys is one pipeline, one round trip (standalone and Sentinel); with
+ *   `together`, one script over all the keys, which writes only when every check admits. On a Cluster
  *   the keys live on different nodes, so each check is its own command, sent in the same tick:
  *   with `enableAutoPipelining` (set by `createRedisConnection`) that is one round trip per node
  *   touched, in parallel. Each check has one key, so no command crosses slots.
@@ -18,8 +19,8 @@
  * The store does not own the client: `close()` leaves it to the connection's owner.
  */
 import type { Cluster, Redis } from 'ioredis';
-import { invalidCheck } from './algorithms.ts';
-import { LUA_SCRIPTS } from './lua-scripts.ts';
+import { invalidCheck, unspent } from './algorithms.ts';
+import { LUA_SCRIPTS, TOGETHER_SCRIPT } from './lua-scripts.ts';
 import type { RateLimitAlgorithm, RateLimitCheck, RateLimitDecision, RateLimitStore } from './types.ts';
 
 export interface RedisStoreOptions {
@@ -41,6 +42,9 @@ type Reply = [allowed: number, remaining: number, resetMs: number, retryAfterMs:
 type ScriptCall = (key: string, limit: number, windowMs: number, cost: number) => Promise<Reply>;
 type Scripted = Record<string, ScriptCall>;
 
+/** The ioredis command name of the script of all of a request's checks (all or nothing). */
+const TOGETHER_COMMAND = 'gatehouseRateLimitTogether';
+
 /** The ioredis command name of each algorithm's script. */
 const COMMANDS: Record<RateLimitAlgorithm, string> = {
   'token-bucket': 'gatehouseRateLimitTokenBucket',
@@ -60,6 +64,25 @@ export function createRedisStore(client: Redis | Cluster, options: RedisStoreOpt
   for (const algorithm of Object.keys(COMMANDS) as RateLimitAlgorithm[]) {
     client.defineCommand(COMMANDS[algorithm], { numberOfKeys: 1, lua: LUA_SCRIPTS[algorithm].lua });
   }
+  // The number of keys is the script's first argument (one per check).
+  client.defineCommand(TOGETHER_COMMAND, { lua: TOGETHER_SCRIPT });
+  const keyOf = (check: RateLimitCheck) => `${prefix}${LUA_SCRIPTS[check.rule.algorithm].tag}:${check.key}`;
+
+  /** Every check in one script, spent only if all admit (one node: not a Cluster). */
+  async function runTogether(checks: readonly RateLimitCheck[]): Promise<Reply[]> {
+    const args: (string | number)[] = [checks.length, ...checks.map(keyOf)];
+    for (const check of checks)
+      args.push(
+        LUA_SCRIPTS[check.rule.algorithm].tag,
+        check.rule.limit,
+        check.rule.windowMs,
+        check.cost ?? 1,
+      );
+    const flat = await (
+      client as unknown as Record<string, (...a: (string | number)[]) => Promise<number[]>>
+    )[TOGETHER_COMMAND]!(...args);
+    return checks.map((_, i) => flat.slice(i * 4, i * 4 + 4) as Reply);
+  }
 
   /**
    * Calls one check's script on `target`: the cluster client (a promise of the reply) or the
@@ -67,8 +90,7 @@ export function createRedisStore(client: Redis | Cluster, options: RedisStoreOpt
    */
   function send(target: unknown, check: RateLimitCheck): Promise<Reply> {
     const { algorithm, limit, windowMs } = check.rule;
-    const key = `${prefix}${LUA_SCRIPTS[algorithm].tag}:${check.key}`;
-    return (target as Scripted)[COMMANDS[algorithm]]!(key, limit, windowMs, check.cost ?? 1);
+    return (target as Scripted)[COMMANDS[algorithm]]!(keyOf(check), limit, windowMs, check.cost ?? 1);
   }
 
   async function run(checks: readonly RateLimitCheck[]): Promise<Reply[]> {
@@ -84,7 +106,7 @@ export function createRedisStore(client: Redis | Cluster, options: RedisStoreOpt
 
   return {
     kind: 'redis',
-    async check(checks) {
+    async check(checks, options) {
       if (checks.length === 0) return [];
       for (const { key, rule, cost } of checks) {
         const problem = invalidCheck(rule, cost ?? 1);
@@ -92,11 +114,14 @@ export function createRedisStore(client: Redis | Cluster, options: RedisStoreOpt
       }
       if (client.status !== 'ready')
         throw new Error(`rate-limit store: Redis is not ready (${client.status})`);
-      const replies = await withDeadline(run(checks), deadlineMs);
-      return replies.map((reply, index): RateLimitDecision => {
+      const together = options?.together === true && checks.length > 1 && !client.isCluster;
+      const replies = await withDeadline(together ? runTogether(checks) : run(checks), deadlineMs);
+      const decisions = replies.map((reply, index): RateLimitDecision => {
         const [allowed, remaining, resetMs, retryAfterMs] = reply;
         return { allowed: allowed === 1, limit: checks[index]!.rule.limit, remaining, resetMs, retryAfterMs };
       });
+      if (!together || decisions.every((d) => d.allowed)) return decisions;
+      return decisions.map((d, i) => unspent(d, checks[i]!.cost ?? 1));
     },
     async close() {},
   };

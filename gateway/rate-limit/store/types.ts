@@ -43,11 +43,14 @@ export interface RateLimitStore {
   /** `memory` or `redis`, for logs and metrics. */
   readonly kind: 'memory' | 'redis';
   /**
-   * Checks and updates each key on its own (one refused check does not undo another), in one
-   * round trip for the Redis store; answers in the checks' order. Rejects when the store cannot
-   * answer (Redis down or past its deadline): the caller applies the limit's fail mode.
+   * Checks and updates the keys, in one round trip for the Redis store; answers in the checks'
+   * order. Each key on its own by default (one refused check does not undo another); with
+   * `together`, all or nothing: when one check refuses, none is spent (the others answer
+   * `allowed` with what is left, unspent). A Redis Cluster spreads keys over nodes: there each
+   * key is checked on its own even `together`. Rejects when the store cannot answer (Redis down
+   * or past its deadline): the caller applies the limit's fail mode.
    */
-  check(checks: readonly RateLimitCheck[]): Promise<RateLimitDecision[]>;
+  check(checks: readonly RateLimitCheck[], options?: { together?: boolean }): Promise<RateLimitDecision[]>;
   /** Releases connections and timers. */
   close(): Promise<void>;
 }
