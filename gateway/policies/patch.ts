@@ -27,7 +27,11 @@ type Json = Record<string, unknown>;
 
 /** Whether every `@include`/`@skip` on the field's way lets it through, with these variables. */
 export function included(removal: Removal, variables: Record<string, unknown>): boolean {
-  return removal.conditions.every((directives) => {
+  return holds(removal.conditions, variables);
+}
+
+function holds(conditions: Removal['conditions'], variables: Record<string, unknown>): boolean {
+  return conditions.every((directives) => {
     const node = { directives } as { directives: readonly DirectiveNode[] };
     if (getDirectiveValues(GraphQLSkipDirective, node, variables)?.if === true) return false;
     return getDirectiveValues(GraphQLIncludeDirective, node, variables)?.if !== false;
@@ -63,6 +67,7 @@ export function patchData(
     const typename = value[TYPENAME_KEY];
     delete value[TYPENAME_KEY];
     let nullMe = false;
+    let added = false;
     // A key selected in several places (fragments) is one path: one error.
     const answered = new Set<string>();
     for (const removal of node.removals) {
@@ -70,6 +75,7 @@ export function patchData(
       if (answered.has(removal.key) || !included(removal, variables)) continue;
       if (!applies(removal, path)) continue;
       answered.add(removal.key);
+      added ||= !Object.hasOwn(value, removal.key);
       value[removal.key] = null;
       errors.push(deniedError(removal, [...path, removal.key]));
       if (removal.nonNull) nullMe = true;
@@ -82,6 +88,8 @@ export function patchData(
         if (isNonNullType(child.type)) nullMe = true;
       }
     }
+    // A key the engine never had goes where the client selected it (an object nulled needs not).
+    if (added && !nullMe) reorder(value, node, typename, variables);
     return nullMe;
   };
   /** True when `value` (of `type`) must become null. */
@@ -105,6 +113,27 @@ export function patchData(
   };
   const nullData = object(data, root, base);
   return { errors, nullData };
+}
+
+/**
+ * Rebuilds `value`'s keys in the order the client selected them (for its type, with these
+ * variables): first selection wins; keys not selected there keep their relative place at the end.
+ */
+function reorder(value: Json, node: PathNode, typename: unknown, variables: Record<string, unknown>): void {
+  const keys: string[] = [];
+  const seen = new Set<string>();
+  for (const { key, types, conditions } of node.order) {
+    if (seen.has(key) || !Object.hasOwn(value, key)) continue;
+    // Without a type to tell (a path whose objects are not all abstract), every selection counts.
+    if (types !== undefined && typeof typename === 'string' && !types.has(typename)) continue;
+    if (!holds(conditions, variables)) continue;
+    seen.add(key);
+    keys.push(key);
+  }
+  for (const key of Object.keys(value)) if (!seen.has(key)) keys.push(key);
+  const entries = keys.map((key) => [key, value[key]] as const);
+  for (const key of keys) delete value[key];
+  for (const [key, inner] of entries) value[key] = inner;
 }
 
 /** The deferred fragment whose payload answers `removal`: the innermost one deferred. */

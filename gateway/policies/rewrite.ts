@@ -8,6 +8,8 @@
  * reserved alias (`patch.ts` removes it), as it also does where it must tell the objects' types
  * apart. A field taken out of a `@defer`red fragment records the deferred fragments it sits in
  * (those the rewrite keeps), so that it is answered in the payload that carries its fragment.
+ * Where a field is taken out, the response keys selected there are recorded in the client's order,
+ * so that the answer's keys keep it once `patch.ts` adds the removed ones back.
  *
  * The work and the document are linear in the client's document: a refused field's subselection
  * is walked once per (selection set, return type, path, conditions, deferred fragments around it),
@@ -38,8 +40,8 @@ import {
   type OperationDefinitionNode,
   type SelectionNode,
   type SelectionSetNode,
-  visit,
 } from 'graphql';
+import { labelOf, prune, withConditions, withUsedFragments } from './ast.ts';
 import type { Verdict } from './requirements.ts';
 import { RESERVED_ALIAS_PREFIX } from './reserved-alias.ts';
 
@@ -81,6 +83,21 @@ export interface PathNode {
   path: readonly string[];
   removals: Removal[];
   children: Map<string, { type: GraphQLOutputType; node: PathNode }>;
+  /**
+   * The response keys the client selects here, in document order (as CollectFields walks fields,
+   * inline fragments and spreads): an object that gets a removed key back is rebuilt in this order.
+   * Kept only where there are removals.
+   */
+  order: KeyOrder[];
+}
+
+/** One selection of a response key, for the answer's key order. */
+export interface KeyOrder {
+  key: string;
+  /** The object types it is selected on; undefined when every object at this path is. */
+  types: ReadonlySet<string> | undefined;
+  /** The directive lists with `@include`/`@skip` between the root and the field, included. */
+  conditions: readonly (readonly DirectiveNode[])[];
 }
 
 export interface Rewrite {
@@ -122,13 +139,20 @@ export function rewriteOperation(
   return { document: withUsedFragments(rewritten, all), root };
 }
 
-const newNode = (path: readonly string[]): PathNode => ({ path, removals: [], children: new Map() });
+const newNode = (path: readonly string[]): PathNode => ({
+  path,
+  removals: [],
+  children: new Map(),
+  order: [],
+});
 
 class Walker {
   /** The fragments the rewrite adds: subselections several types keep. */
   readonly shared: FragmentDefinitionNode[] = [];
   private readonly walked = new Map<string, { selections: readonly SelectionNode[]; fragment?: string }>();
   private readonly ids = new WeakMap<object, number>();
+  /** The names of each list of possible types (one list per selection set walked). */
+  private readonly named = new WeakMap<readonly GraphQLObjectType[], ReadonlySet<string>>();
   private counted = 0;
   private names = 0;
   /** The removals made inside each `@defer`red fragment being walked, innermost last. */
@@ -221,13 +245,15 @@ class Walker {
     abstract: boolean,
   ): { selections: SelectionNode[]; changed: boolean; needsTypename: boolean } {
     const name = field.name.value;
+    const key = field.alias?.value ?? name;
+    const conditions = withConditions(outer, field.directives);
+    if (possible.length > 0)
+      node.order.push({ key, types: abstract ? this.typeNames(possible) : undefined, conditions });
     const unchanged = { selections: [field], changed: false, needsTypename: false };
     // `__typename` and introspection are anyone's.
     if (name.startsWith('__')) return unchanged;
     const definition = isObjectType(parent) || isInterfaceType(parent) ? parent.getFields()[name] : undefined;
     if (definition === undefined) return unchanged;
-    const key = field.alias?.value ?? name;
-    const conditions = withConditions(outer, field.directives);
     const allowed: GraphQLObjectType[] = [];
     const denied = new Map<string, { code: Removal['code']; nonNull: boolean; types: Set<string> }>();
     const candidates = possible.filter((t) => t.getFields()[name] !== undefined);
@@ -336,6 +362,15 @@ class Walker {
     return { ...field, selectionSet: { kind: Kind.SELECTION_SET, selections } };
   }
 
+  private typeNames(types: readonly GraphQLObjectType[]): ReadonlySet<string> {
+    let names = this.named.get(types);
+    if (names === undefined) {
+      names = new Set(types.map((t) => t.name));
+      this.named.set(types, names);
+    }
+    return names;
+  }
+
   /** A reserved fragment name the client's document does not use. */
   private fragmentName(): string {
     while (this.fragments.has(`${RESERVED_ALIAS_PREFIX}_${this.names}`)) this.names++;
@@ -357,50 +392,7 @@ class Walker {
   }
 }
 
-function withConditions(
-  conditions: readonly (readonly DirectiveNode[])[],
-  directives: readonly DirectiveNode[] | undefined,
-): readonly (readonly DirectiveNode[])[] {
-  const some = directives?.some((d) => d.name.value === 'include' || d.name.value === 'skip');
-  return some ? [...conditions, directives!] : conditions;
-}
-
-/** The `label` of a `@defer`, when it is a literal (validation requires it to be static). */
-function labelOf(defer: DirectiveNode): string | undefined {
-  const label = defer.arguments?.find((a) => a.name.value === 'label')?.value;
-  return label?.kind === Kind.STRING ? label.value : undefined;
-}
-
 /** A selection set must select something: `__typename` under the reserved alias. */
 function nonEmpty(selections: SelectionNode[]): SelectionNode[] {
   return selections.length > 0 ? selections : [typenameField];
-}
-
-/** Drops the paths below which nothing is removed (the patch walks only the others). */
-function prune(node: PathNode): boolean {
-  for (const [key, child] of node.children) if (!prune(child.node)) node.children.delete(key);
-  return node.removals.length > 0 || node.children.size > 0;
-}
-
-/** The operation and the fragments it still spreads (directly or through other fragments). */
-function withUsedFragments(
-  operation: OperationDefinitionNode,
-  fragments: ReadonlyMap<string, FragmentDefinitionNode>,
-): DocumentNode {
-  const used = new Set<string>();
-  const pending = [operation as OperationDefinitionNode | FragmentDefinitionNode];
-  while (pending.length > 0) {
-    visit(pending.pop()!, {
-      FragmentSpread(spread) {
-        const name = spread.name.value;
-        if (used.has(name) || !fragments.has(name)) return;
-        used.add(name);
-        pending.push(fragments.get(name)!);
-      },
-    });
-  }
-  return {
-    kind: Kind.DOCUMENT,
-    definitions: [operation, ...[...fragments.values()].filter((f) => used.has(f.name.value))],
-  };
 }
