@@ -17,11 +17,11 @@
  */
 import type { DocumentNode, ExecutionArgs, ExecutionResult, GraphQLError, GraphQLSchema } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
-import { GatehouseError, gatewayError } from '../../core/errors.ts';
+import { gatewayError } from '../../core/errors.ts';
 import { requestOf } from '../../core/identity.ts';
 import { setOperationCost } from '../../core/operation-cost.ts';
 import type { Logger } from '../logger/index.ts';
-import type { PrepareSchema } from '../supergraph/index.ts';
+import { type PrepareSchema, prepareFromConfig } from '../supergraph/index.ts';
 import { buildCostIndex, type CostIndex } from './build-index.ts';
 import { estimateCost } from './calculate.ts';
 import { type DemandControlOptions, normalizeOptions } from './config.ts';
@@ -52,8 +52,16 @@ export function createDemandControl(options: DemandControlOptions & { logger: Lo
   const { logger } = options;
   const resolved = normalizeOptions(options);
   const schemas = new WeakMap<GraphQLSchema, Prepared>();
-  let refused: GatehouseError | undefined;
-  let prepared = false;
+  const perSchema = prepareFromConfig(
+    'the demand-control costs of this schema cannot be read; it is not put in service',
+    (served) =>
+      buildCostIndex({
+        supergraphSdl: served.supergraphSdl,
+        schema: served.schema,
+        subgraphCosts: resolved.subgraphs,
+      }),
+    (served, index) => schemas.set(served.schema, { index, costs: new WeakMap() }),
+  );
 
   const costOf = (entry: Prepared, args: ExecutionArgs): number => {
     const name = args.operationName ?? '';
@@ -110,28 +118,7 @@ export function createDemandControl(options: DemandControlOptions & { logger: Lo
   };
 
   return {
-    prepare(served) {
-      const { index, problems } = buildCostIndex({
-        supergraphSdl: served.supergraphSdl,
-        schema: served.schema,
-        subgraphCosts: resolved.subgraphs,
-      });
-      if (problems.length > 0) {
-        const error = new GatehouseError(
-          'CONFIG_INVALID',
-          'the demand-control costs of this schema cannot be read; it is not put in service',
-          problems,
-        );
-        if (!prepared) refused = error;
-        throw error;
-      }
-      prepared = true;
-      refused = undefined;
-      schemas.set(served.schema, { index, costs: new WeakMap() });
-    },
-    checkStarted(hasSchema) {
-      if (!hasSchema && refused !== undefined) throw refused;
-    },
+    ...perSchema,
     plugin: {
       onExecute({ args, setResultAndStopExecution }) {
         const cost = admit(args, setResultAndStopExecution);

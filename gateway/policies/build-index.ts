@@ -20,16 +20,14 @@ import {
   type ConstValueNode,
   type DefinitionNode,
   type DocumentNode,
-  type FieldDefinitionNode,
   type GraphQLSchema,
   getNamedType,
-  type InputValueDefinitionNode,
   isInterfaceType,
   isObjectType,
   Kind,
   parse,
 } from 'graphql';
-import { supergraphSubgraphs } from '../../schema/supergraph.ts';
+import { resolveCoordinate, supergraphCoordinates } from '../../schema/supergraph-coordinates.ts';
 import type { FieldRequirementConfig, SubgraphPoliciesConfig } from '../config/policies-schema.ts';
 import { policyNames, type Requirement } from './requirements.ts';
 
@@ -265,8 +263,8 @@ export function configRequirements(config: FieldRequirementConfig): Requirement[
 
 /**
  * The config's requirements, each checked against the supergraph: its coordinate must exist and
- * be served by the subgraph that declares it. A subgraph not in this supergraph (not loaded yet)
- * serves none of its fields: its policies wait until it is.
+ * be served by the subgraph that declares it (schema/supergraph-coordinates.ts). A subgraph not
+ * in this supergraph (not loaded yet) serves none of its fields: its policies wait until it is.
  */
 function addConfigPolicies(
   document: DocumentNode,
@@ -274,85 +272,35 @@ function addConfigPolicies(
   add: (coordinate: string, requirements: readonly Requirement[]) => void,
   problems: string[],
 ): void {
-  const graphs = new Map(supergraphSubgraphs(document).map((s) => [s.name, s.enumValue]));
-  const definitions = new Map<string, DefinitionNode[]>();
-  for (const definition of document.definitions) {
-    if (!('name' in definition) || definition.name === undefined) continue;
-    const list = definitions.get(definition.name.value) ?? [];
-    list.push(definition);
-    definitions.set(definition.name.value, list);
-  }
+  const coordinates = supergraphCoordinates(document, input.schema);
   for (const [subgraph, policies] of input.subgraphPolicies) {
-    const graph = graphs.get(subgraph);
-    if (graph === undefined) continue;
+    if (!coordinates.graphs.has(subgraph)) continue;
     for (const [coordinate, config] of Object.entries(policies ?? {})) {
       const where = `subgraphs[${subgraph}].policies["${coordinate}"]`;
-      const [typeName, fieldName] = coordinate.split('.') as [string, string | undefined];
-      const typeDefinitions = definitions.get(typeName) ?? [];
-      const type = input.schema.getType(typeName);
-      if (type === undefined || typeDefinitions.length === 0) {
-        problems.push(
-          `${where}: the schema has no type ${typeName}; use a coordinate of the schema (Type.field or Type)`,
-        );
+      const resolved = resolveCoordinate(coordinates, subgraph, coordinate);
+      if (!resolved.ok) {
+        problems.push(`${where}: ${resolved.problem}`);
         continue;
       }
-      if (
-        !typeDefinitions.some((d) =>
-          hasJoin(d.kind === Kind.SCHEMA_DEFINITION ? undefined : d, 'join__type', graph),
-        )
-      ) {
+      if (resolved.kind === 'inputField' || resolved.kind === 'argument') {
         problems.push(
-          `${where}: type ${typeName} is not part of subgraph ${subgraph}; declare the policy on the subgraph that defines it`,
+          `${where}: ${coordinate} is an ${resolved.kind === 'argument' ? 'argument' : 'input field'}; field policies are enforced on types and output fields (Type.field or Type)`,
         );
         continue;
       }
       const requirements = configRequirements(config);
-      if (fieldName === undefined) {
-        add(typeName, requirements);
-        // On an interface: each implementation too, so its fields are protected wherever its
-        // objects are reached (`me { id }` as well as `node { id }`), as for an object type.
-        if (isInterfaceType(type)) {
-          for (const object of input.schema.getPossibleTypes(type)) add(object.name, requirements);
-        }
-        continue;
-      }
-      const field = typeDefinitions
-        .flatMap((d): readonly (FieldDefinitionNode | InputValueDefinitionNode)[] =>
-          'fields' in d && d.fields ? d.fields : [],
-        )
-        .find((f) => f.name.value === fieldName);
-      if (field === undefined || (!isObjectType(type) && !isInterfaceType(type))) {
-        problems.push(`${where}: type ${typeName} has no field ${fieldName}; use a coordinate of the schema`);
-        continue;
-      }
-      const joins = (field.directives ?? []).filter((d) => d.name.value === 'join__field');
-      const served =
-        joins.length === 0
-          ? typeDefinitions.some((d) => hasJoin(d, 'join__type', graph))
-          : joins.some((d) => joinGraph(d) === graph || joinGraph(d) === undefined);
-      if (!served) {
-        problems.push(
-          `${where}: field ${coordinate} is not resolved by subgraph ${subgraph}; declare the policy on the subgraph that resolves it`,
-        );
-        continue;
-      }
-      if (isInterfaceType(type)) {
-        for (const object of input.schema.getPossibleTypes(type))
-          add(`${object.name}.${fieldName}`, requirements);
+      const type = input.schema.getType(resolved.type);
+      // On an interface: each implementation too, so its fields are protected wherever its
+      // objects are reached (`me { id }` as well as `node { id }`), as for an object type.
+      const objects = isInterfaceType(type) ? input.schema.getPossibleTypes(type) : [];
+      if (resolved.kind === 'type') {
+        add(resolved.type, requirements);
+        for (const object of objects) add(object.name, requirements);
+      } else if (isInterfaceType(type)) {
+        for (const object of objects) add(`${object.name}.${resolved.field}`, requirements);
       } else add(coordinate, requirements);
     }
   }
-}
-
-function hasJoin(definition: DefinitionNode | undefined, name: string, graph: string): boolean {
-  if (definition === undefined || !('directives' in definition)) return false;
-  const directives = (definition.directives ?? []) as readonly ConstDirectiveNode[];
-  return directives.some((d) => d.name.value === name && joinGraph(d) === graph);
-}
-
-function joinGraph(directive: ConstDirectiveNode): string | undefined {
-  const value = directive.arguments?.find((a) => a.name.value === 'graph')?.value;
-  return value?.kind === Kind.ENUM ? value.value : undefined;
 }
 
 /**

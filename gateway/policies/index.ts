@@ -28,12 +28,12 @@ import {
   getVariableValues,
 } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
-import { GatehouseError, gatewayError } from '../../core/errors.ts';
+import { gatewayError } from '../../core/errors.ts';
 import { type Identity, identityOf, requestOf } from '../../core/identity.ts';
 import { expandedFieldCount } from '../limits/fields.ts';
 import { limitExceeded } from '../limits/refuse.ts';
 import type { Logger } from '../logger/index.ts';
-import type { PrepareSchema } from '../supergraph/index.ts';
+import { type PrepareSchema, prepareFromConfig } from '../supergraph/index.ts';
 import { buildPolicyIndex } from './build-index.ts';
 import { normalizeOptions, type PoliciesOptions, type ResolvedPolicies } from './config.ts';
 import { createDecider, type Decider } from './decide.ts';
@@ -60,8 +60,17 @@ export function createFieldPolicies(options: PoliciesOptions & { logger: Logger 
   const { logger } = options;
   const resolved = normalizeOptions(options);
   const deciders = new WeakMap<GraphQLSchema, Decider>();
-  let refused: GatehouseError | undefined;
-  let prepared = false;
+  const perSchema = prepareFromConfig(
+    'field policies of this schema cannot be enforced; it is not put in service',
+    (served) =>
+      buildPolicyIndex({
+        supergraphSdl: served.supergraphSdl,
+        schema: served.schema,
+        subgraphPolicies: resolved.subgraphs,
+        policyNames: new Set(resolved.named.keys()),
+      }),
+    (served, index) => deciders.set(served.schema, createDecider(served.schema, index)),
+  );
 
   const enforce = (decider: Decider, args: ExecutionArgs) => {
     const identity = identityOf(requestOf(args.contextValue));
@@ -110,29 +119,7 @@ export function createFieldPolicies(options: PoliciesOptions & { logger: Logger 
   };
 
   return {
-    prepare(served) {
-      const { index, problems } = buildPolicyIndex({
-        supergraphSdl: served.supergraphSdl,
-        schema: served.schema,
-        subgraphPolicies: resolved.subgraphs,
-        policyNames: new Set(resolved.named.keys()),
-      });
-      if (problems.length > 0) {
-        const error = new GatehouseError(
-          'CONFIG_INVALID',
-          'field policies of this schema cannot be enforced; it is not put in service',
-          problems,
-        );
-        if (!prepared) refused = error;
-        throw error;
-      }
-      prepared = true;
-      refused = undefined;
-      deciders.set(served.schema, createDecider(served.schema, index));
-    },
-    checkStarted(hasSchema) {
-      if (!hasSchema && refused !== undefined) throw refused;
-    },
+    ...perSchema,
     plugin: {
       onValidate({ addValidationRule }) {
         addValidationRule(ReservedAliasRule);

@@ -93,3 +93,34 @@ export function createSchemaInService(logger: Logger, prepare?: PrepareSchema): 
     },
   };
 }
+
+/**
+ * A `prepare` that reads the config of each new schema (field policies, costs): `read` returns
+ * what to keep and the config problems; a schema with problems is kept out of service
+ * (CONFIG_INVALID, `refusal` then the problems). `checkStarted`, after the first round of
+ * loading, throws that refusal when it is why no schema is in service.
+ */
+export function prepareFromConfig<T>(
+  refusal: string,
+  read: (served: ServedSchema) => { index: T; problems: string[] },
+  keep: (served: ServedSchema, index: T) => void,
+): { prepare: PrepareSchema; checkStarted(hasSchema: boolean): void } {
+  let refused: GatehouseError | undefined;
+  let prepared = false;
+  return {
+    prepare(served) {
+      const { index, problems } = read(served);
+      if (problems.length > 0) {
+        const error = new GatehouseError('CONFIG_INVALID', refusal, problems);
+        if (!prepared) refused = error;
+        throw error;
+      }
+      prepared = true;
+      refused = undefined;
+      keep(served, index);
+    },
+    checkStarted(hasSchema) {
+      if (!hasSchema && refused !== undefined) throw refused;
+    },
+  };
+}

@@ -22,7 +22,7 @@ import type { SupergraphSource } from './source.ts';
 export type { SubgraphPipeline } from '../../core/subgraph-call.ts';
 export { type ComposeOutcome, composeOnce } from './compose.ts';
 export { subgraphSources } from './config-source.ts';
-export type { PrepareSchema, ServedSchema } from './in-service.ts';
+export { type PrepareSchema, prepareFromConfig, type ServedSchema } from './in-service.ts';
 export type { SubgraphKind, SubgraphSource, SubgraphStatus } from './loading.ts';
 export type { ProbeTarget, SupergraphSource } from './source.ts';
 
