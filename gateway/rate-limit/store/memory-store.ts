@@ -8,7 +8,7 @@
  * full, the keys written longest ago go first. A full store never grows and never throws.
  */
 import { type AlgorithmStates, invalidCheck, runAlgorithm, unspent } from './algorithms.ts';
-import type { RateLimitCheck, RateLimitDecision, RateLimitStore } from './types.ts';
+import type { RateLimitCheck, RateLimitStore } from './types.ts';
 
 export interface MemoryStoreOptions {
   /**
