@@ -42,10 +42,13 @@ export function readSdlCosts(document: DocumentNode, problems: string[]): Map<st
       declarations.set(coordinate, declaration);
       if (name === names.cost) {
         const weight = intArgument(directive, 'weight');
-        if (weight === undefined) problems.push(`${coordinate}: @${name}(weight:) must be an Int`);
+        // A negative weight would let a client lower its cost by repeating a field under aliases.
+        if (weight === undefined || weight < 0)
+          problems.push(`${coordinate}: @${name}(weight:) must be an Int of 0 or more`);
         else declaration.weight = Math.max(weight, declaration.weight ?? weight);
       } else {
         declaration.listSize = listSizeOf(directive);
+        // (A negative assumedSize is refused by composition already.)
       }
     }
   };

@@ -7,7 +7,7 @@ import {
   type OperationDefinitionNode,
   visit,
 } from 'graphql';
-import type { PathNode } from './rewrite.ts';
+import type { PathNode } from './paths.ts';
 
 /** The operation and the fragments it still spreads (directly or through other fragments). */
 export function withUsedFragments(

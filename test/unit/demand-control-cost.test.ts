@@ -102,6 +102,12 @@ describe('demand control: the cost of an operation', () => {
     assert.equal(model.estimate('{ books { title author { name } } }', undefined, 3).cost, 6);
   });
 
+  it('a negative weight in the SDL is a problem (it would let aliases lower a cost)', () => {
+    // (Composition itself refuses a negative assumedSize.)
+    const negative = costModel(`${link('["@key", "@cost"]')} type Query { cheap: Int @cost(weight: -5) }`);
+    assert.equal(negative.problems.length, 1, negative.problems.join('\n'));
+  });
+
   it('a slicing value past a GraphQL Int counts as the largest Int; the cost is never NaN', () => {
     const nested = costModel(`${link('["@key", "@listSize"]')}
       type Query { a(first: Int): [A!] @listSize(slicingArguments: ["first"]) }
