@@ -14,13 +14,11 @@
 // Redis 4 or later: the scripts use multi-field HSET. replicate_commands: Redis 4 replicates a
 // script that reads TIME before writing only as its effects (the default from Redis 5, where the
 // call is a no-op).
-const PRELUDE = `
+/** The clock and the helpers every script shares. */
+const COMMON = `
 if redis.replicate_commands then redis.replicate_commands() end
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + tonumber(t[2]) / 1000
-local limit = tonumber(ARGV[1])
-local window = tonumber(ARGV[2])
-local cost = tonumber(ARGV[3])
 local EPS = 1e-6
 local function up(ms)
   local v = math.ceil(ms - EPS)
@@ -33,6 +31,13 @@ local function refuse(reset, retry)
   return {0, 0, up(reset), r}
 end
 local function num(x) return string.format('%.17g', x) end
+`;
+
+/** One key's script: its arguments, and a write made at once. */
+const PRELUDE = `${COMMON}
+local limit = tonumber(ARGV[1])
+local window = tonumber(ARGV[2])
+local cost = tonumber(ARGV[3])
 local function save(ttl, ...)
   redis.call('HSET', KEYS[1], ...)
   if ttl < 1 then ttl = 1 end
@@ -126,22 +131,7 @@ return {1, math.max(0, math.floor((window - (nextTat - now)) / interval + EPS)),
  * Answer: the four numbers of each key, in order. All keys must live on one node (not for a
  * Cluster, whose keys are spread over slots).
  */
-const TOGETHER_PRELUDE = `
-if redis.replicate_commands then redis.replicate_commands() end
-local t = redis.call('TIME')
-local now = tonumber(t[1]) * 1000 + tonumber(t[2]) / 1000
-local EPS = 1e-6
-local function up(ms)
-  local v = math.ceil(ms - EPS)
-  if v < 0 then return 0 end
-  return v
-end
-local function refuse(reset, retry)
-  local r = up(retry)
-  if r < 1 then r = 1 end
-  return {0, 0, up(reset), r}
-end
-local function num(x) return string.format('%.17g', x) end
+const TOGETHER_PRELUDE = `${COMMON}
 local pending = {}
 local current
 local function save(ttl, ...)
