@@ -6,6 +6,20 @@
  * nothing of ours, so every room may depend on it.
  */
 
+import type { FieldNode, GraphQLSchema } from 'graphql';
+
+/**
+ * The items a list field of an operation is estimated to return, as demand control counts them
+ * (`@listSize`, slicing arguments, `demandControl.defaultListSize`): for rooms that count per
+ * list item (field rate limits with `countListItems`). `parent` names the type it is selected on.
+ */
+export type ListSizeEstimate = (
+  schema: GraphQLSchema,
+  parent: string,
+  field: FieldNode,
+  variables: Readonly<Record<string, unknown>>,
+) => number;
+
 type Entry = number | (() => number);
 const costs = new WeakMap<Request, Entry>();
 

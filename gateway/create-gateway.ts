@@ -5,6 +5,7 @@
  */
 import type { RequestListener, Server } from 'node:http';
 import { createYoga, type Plugin, type YogaServerInstance } from 'graphql-yoga';
+import type { ListSizeEstimate } from '../core/operation-cost.ts';
 import { createAuth } from './auth/index.ts';
 import type { GatehouseConfig } from './config/index.ts';
 import { useCsrfPrevention } from './csrf/index.ts';
@@ -24,7 +25,7 @@ import { boundedParseCaches, useOperationLimits } from './limits/index.ts';
 import { createLogger, type Logger } from './logger/index.ts';
 import { yogaLogging } from './logger/yoga.ts';
 import { createFieldPolicies } from './policies/index.ts';
-import { createRateLimits, hasRateLimits, type RateLimits } from './rate-limit/index.ts';
+import { createRateLimits, type RateLimits } from './rate-limit/index.ts';
 import { createMemoryStore } from './rate-limit/store/memory-store.ts';
 import { createRedisStore } from './rate-limit/store/redis-store.ts';
 import { createRedisConnection, type RedisConnection } from './redis/index.ts';
@@ -97,17 +98,22 @@ export function createGateway(options: GatewayOptions): Gateway {
     planTimeout: config.planTimeout,
     logger,
   });
+  const demandControl = createDemandControl({
+    ...config.demandControl,
+    subgraphs: new Map(config.subgraphs.map((s) => [s.name, s.cost ?? {}])),
+    logger,
+  });
+  // One Redis connection for every room that keeps shared state; connects in the background.
+  const redis = config.redis ? createRedisConnection({ ...config.redis, logger }) : undefined;
+  // Always made: field limits may come with any subgraph's SDL (`@rateLimit`).
+  const rateLimits = createRateLimitRooms(config, redis, logger, demandControl.listSize);
   const policies = createFieldPolicies({
     policies: config.policies,
     subgraphs: new Map(config.subgraphs.map((s) => [s.name, s.policies ?? {}])),
     maxFields: config.limits.maxFields,
     realm: config.auth.realm,
     logger,
-  });
-  const demandControl = createDemandControl({
-    ...config.demandControl,
-    subgraphs: new Map(config.subgraphs.map((s) => [s.name, s.cost ?? {}])),
-    logger,
+    gate: rateLimits.fields.gate,
   });
   const supergraph = createSupergraph({
     subgraphs: subgraphSources(config.subgraphs),
@@ -118,6 +124,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     // nor one whose config costs name coordinates it does not have.
     prepare: (served) => {
       policies.prepare(served);
+      rateLimits.fields.prepare(served);
       demandControl.prepare(served);
       engine.prepare(served);
     },
@@ -148,12 +155,6 @@ export function createGateway(options: GatewayOptions): Gateway {
   }
   // GraphiQL from local files, not a CDN: the page (renderGraphiQL below) and its assets (plugin).
   const graphiql = devDefault(config.server.graphiql) ? createGraphiQL() : undefined;
-
-  // One Redis connection for every room that keeps shared state; connects in the background.
-  const redis = config.redis ? createRedisConnection({ ...config.redis, logger }) : undefined;
-  const rateLimits = hasRateLimits(config.rateLimit)
-    ? createRateLimitRooms(config, redis, logger)
-    : undefined;
 
   // Subgraphs of a supergraph file have no entry: they get the default (`shared`).
   const dedupModes = new Map(config.subgraphs.map((s) => [s.name, s.dedup]));
@@ -196,7 +197,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     // Request stage, after auth (limits count per subject, tenant, API key, plan), before any
     // GraphQL work: a request over a limit ends with 429 (`onParams`, so the fast path stays on).
     // Response stage: the RateLimit headers.
-    ...(rateLimits ? [rateLimits.request] : []),
+    rateLimits.request,
     // Operation stage, before limits: a document sent by id is replaced by its text here, so limits,
     // parsing and validation see it as if it had been sent; in allow-list mode, other documents
     // are refused before any parsing (`onParams`, so the fast path stays on).
@@ -242,7 +243,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     // Rooms that read `operationCostOf(request)` (rate limits) sit after it.
     { name: 'demand-control', plugin: demandControl.plugin },
     // Operation stage, after demand control: limits with `cost: operation` spend its cost.
-    ...(rateLimits ? [rateLimits.operation] : []),
+    rateLimits.operation,
     // Operation stage: fields the caller may not see are taken out of the operation (answered
     // null with an error). After limits (an oversized operation is refused before any policy
     // runs) and @defer's flattening (it sees the document that will run); before the engine, so
@@ -265,7 +266,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     { name: 'dedup', subgraph: ({ name }) => dedupRequests(name, dedupModes.get(name)) },
     // Subgraph stage, inside dedup (a shared call spends once), outside the caller's rooms: a
     // call over its subgraph's limit is never sent.
-    ...(rateLimits ? [rateLimits.subgraphs] : []),
+    rateLimits.subgraphs,
     // The caller's rooms: inside dedup, so metrics, breakers and retries see one upstream call.
     ...(options.rooms ?? []),
     // Subgraph stage, next to the answer: `_entities` must answer one entry per representation.
@@ -325,6 +326,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     (started ??= Promise.all([supergraph.start(), redisReady()]).then(() => {
       policies.checkStarted(supergraph.schema !== undefined);
       demandControl.checkStarted(supergraph.schema !== undefined);
+      rateLimits.fields.checkStarted(supergraph.schema !== undefined);
     }));
 
   return {
@@ -353,6 +355,7 @@ function createRateLimitRooms(
   config: GatehouseConfig,
   redis: RedisConnection | undefined,
   logger: Logger,
+  listSize: ListSizeEstimate,
 ): RateLimits {
   const shared =
     config.rateLimit.store === 'redis' && redis !== undefined
@@ -363,6 +366,8 @@ function createRateLimitRooms(
       : undefined;
   return createRateLimits({
     config: config.rateLimit,
+    subgraphFieldLimits: new Map(config.subgraphs.map((s) => [s.name, s.rateLimits ?? {}])),
+    listSize,
     store: shared ?? createMemoryStore({ maxKeys: config.rateLimit.memoryMaxKeys }),
     ...(shared && { fallback: createMemoryStore({ maxKeys: config.rateLimit.memoryMaxKeys }) }),
     logger,

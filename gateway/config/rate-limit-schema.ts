@@ -15,7 +15,7 @@ const HEADER_SOURCE = /^header:[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 const NAME = /^[A-Za-z0-9_.-]{1,64}$/;
 
 /** Where the counter of a limit is kept: one per identity, address, header value, or one for all. */
-const source = z
+export const source = z
   .string()
   .refine((s) => (SOURCES as readonly string[]).includes(s) || HEADER_SOURCE.test(s), {
     error: (issue) =>
@@ -102,6 +102,65 @@ export const subgraphLimitSchema = z
     'Protects a backend: calls past the limit are not sent, their fields are answered null with RATE_LIMITED',
   );
 
+const fieldCoordinate = z
+  .string()
+  .regex(/^[_A-Za-z][_0-9A-Za-z]*\.[_A-Za-z][_0-9A-Za-z]*$/, 'must be a field coordinate: `Type.field`');
+
+export const fieldLimitSchema = z
+  .strictObject({
+    limit: limitCount.describe('Selections of the field per window (cost units, with `cost`)'),
+    window: duration('The window the limit counts over'),
+    by: z
+      .union([source, z.array(source).min(1)])
+      .default('ip')
+      .transform((value) => (Array.isArray(value) ? value : [value]))
+      .describe(
+        "Whose selections share a counter, as a request limit's `by`: `ip`, `sub`, `tenant`, `apiKey`, `header:<name>`, `global`, or a list",
+      ),
+    cost: z
+      .number()
+      .int()
+      .positive()
+      .max(1_000_000)
+      .default(1)
+      .describe('Units one selection of the field spends'),
+  })
+  .describe('A limit on one field, as `@rateLimit(limit:, window:, by:, cost:)` would set it');
+
+export const subgraphFieldLimitsSchema = z
+  .record(fieldCoordinate, fieldLimitSchema)
+  .optional()
+  .describe(
+    "Limits on this subgraph's fields by coordinate, as `@rateLimit` in its SDL would set them (for REST and plain GraphQL backends): `Query.search: { limit: 10, window: 1m, by: sub }`; a coordinate not in the schema keeps it out of service",
+  );
+
+const fieldsSchema = z
+  .strictObject({
+    algorithm,
+    onExceeded: z
+      .enum(['remove', 'reject'])
+      .default('remove')
+      .describe(
+        '`remove`: a field over its limit is taken out of the operation and answered null with RATE_LIMITED at its path, the rest is served; `reject`: the whole operation is refused (HTTP 429) and no limit is spent',
+      ),
+    countListItems: z
+      .boolean()
+      .default(false)
+      .describe(
+        'false: a field counts once per selection in an operation, however many list items it is resolved for; true: once per estimated item (the sizes demand control estimates from `@listSize`, slicing arguments and `demandControl.defaultListSize`)',
+      ),
+    whenMissing: z
+      .enum(['ip', 'skip'])
+      .default('ip')
+      .describe(
+        'A caller without a value of `by`: `ip` counts it by its address, `skip` leaves it out of the limit',
+      ),
+    onStoreError,
+  })
+  .describe(
+    'How field limits (`@rateLimit` in subgraph SDL, `subgraphs[].rateLimits` in the config) count and answer',
+  );
+
 export const rateLimitSchema = z
   .strictObject({
     store: z
@@ -145,6 +204,7 @@ export const rateLimitSchema = z
       .default(true)
       .describe('Send `RateLimit-Policy` and `RateLimit` on every response a limit applied to'),
     limits: z.array(requestLimitSchema).default([]).describe('Limits on whole requests, all checked'),
+    fields: fieldsSchema.prefault({}),
     subgraphs: z
       .record(z.string(), subgraphLimitSchema)
       .default({})
@@ -168,6 +228,9 @@ export const rateLimitSchema = z
 export type RateLimitConfig = z.output<typeof rateLimitSchema>;
 export type RequestLimitConfig = z.output<typeof requestLimitSchema>;
 export type SubgraphLimitConfig = z.output<typeof subgraphLimitSchema>;
+export type FieldLimitConfig = z.output<typeof fieldLimitSchema>;
+export type SubgraphFieldLimitsConfig = z.output<typeof subgraphFieldLimitsSchema>;
+export type FieldLimitsConfig = z.output<typeof fieldsSchema>;
 
 /** `10.0.0.1`, `10.0.0.0/8`, `::1`, `fd00::/8`: an address, with a prefix length its family allows. */
 function isAddressOrRange(value: string): boolean {

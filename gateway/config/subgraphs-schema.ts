@@ -7,6 +7,7 @@ import { LOOKUP_CONCURRENCY } from '../../core/defaults.ts';
 import { subgraphCostSchema } from './demand-control-schema.ts';
 import { duration } from './duration.ts';
 import { subgraphPoliciesSchema } from './policies-schema.ts';
+import { subgraphFieldLimitsSchema } from './rate-limit-schema.ts';
 
 const name = z
   .string()
@@ -53,6 +54,7 @@ const common = {
     ),
   policies: subgraphPoliciesSchema,
   cost: subgraphCostSchema,
+  rateLimits: subgraphFieldLimitsSchema,
 };
 
 /** An Apollo Federation subgraph (v1 or v2). */

@@ -34,6 +34,7 @@ import {
   valueFromASTUntyped,
 } from 'graphql';
 import type { CostIndex, FieldCost, InputCost } from './build-index.ts';
+import { listItems, slicingSize } from './list-size.ts';
 
 /** Apollo's base cost of a mutation operation. */
 const MUTATION_COST = 10;
@@ -60,9 +61,6 @@ interface Sized {
   readonly names: readonly string[];
   readonly size: number;
 }
-
-/** The largest GraphQL `Int`. */
-const MAX_INT = 2_147_483_647;
 
 export function estimateCost(input: CostInput): CostEstimate {
   const { schema, index, document, defaultListSize } = input;
@@ -143,32 +141,17 @@ export function estimateCost(input: CostInput): CostEstimate {
 
   const fieldCost = (field: FieldCost, node: FieldNode, sized: Sized | undefined): number => {
     const fromParent = sized?.names.includes(node.name.value) ? sized.size : undefined;
-    let count = 1;
+    const count = listItems(field, node, readValue, defaultListSize, fromParent);
     let childSized: Sized | undefined;
     const listSize = field.listSize;
-    if (listSize !== undefined) {
-      const size = fromParent ?? slicingSize(field, node) ?? listSize.assumedSize ?? defaultListSize;
-      if (field.list) count = size;
-      if (listSize.sizedFields.length > 0) childSized = { names: listSize.sizedFields, size };
-    } else if (field.list) count = fromParent ?? defaultListSize;
+    if (listSize !== undefined && listSize.sizedFields.length > 0) {
+      const size =
+        fromParent ?? slicingSize(field, node, readValue) ?? listSize.assumedSize ?? defaultListSize;
+      childSized = { names: listSize.sizedFields, size };
+    }
     const selection = node.selectionSet ? selectionCost(field.type.name, node.selectionSet, childSized) : 0;
     const args = field.arguments === undefined ? 0 : argumentsCost(field.arguments, node);
     return count * (field.weight + selection) + args;
-  };
-
-  /** The largest slicing argument given (or defaulted); undefined when none is a number. */
-  const slicingSize = (field: FieldCost, node: FieldNode): number | undefined => {
-    let size: number | undefined;
-    for (const name of field.listSize!.slicingArguments) {
-      const argument = node.arguments?.find((a) => a.name.value === name);
-      let value = argument === undefined ? undefined : readValue(argument.value);
-      value ??= field.slicingDefaults?.get(name);
-      // A GraphQL Int is at most 2^31 - 1: a larger number (1e200 in the raw variables, which
-      // are checked later) counts as that, so the product below stays finite.
-      if (typeof value === 'number' && Number.isFinite(value))
-        size = Math.max(size ?? 0, Math.min(value, MAX_INT), 0);
-    }
-    return size;
   };
 
   const argumentsCost = (costs: ReadonlyMap<string, InputCost>, node: FieldNode): number => {

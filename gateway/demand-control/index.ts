@@ -15,16 +15,24 @@
  * The cost is computed only when something needs it, once per operation; per document (and
  * operation name) it is kept while it does not depend on the variables' values.
  */
-import type { DocumentNode, ExecutionArgs, ExecutionResult, GraphQLError, GraphQLSchema } from 'graphql';
+import {
+  type DocumentNode,
+  type ExecutionArgs,
+  type ExecutionResult,
+  type GraphQLError,
+  type GraphQLSchema,
+  valueFromASTUntyped,
+} from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import { gatewayError } from '../../core/errors.ts';
 import { requestOf } from '../../core/identity.ts';
-import { setOperationCost } from '../../core/operation-cost.ts';
+import { type ListSizeEstimate, setOperationCost } from '../../core/operation-cost.ts';
 import type { Logger } from '../logger/index.ts';
 import { type PrepareSchema, prepareFromConfig } from '../supergraph/index.ts';
 import { buildCostIndex, type CostIndex } from './build-index.ts';
 import { estimateCost } from './calculate.ts';
 import { type DemandControlOptions, normalizeOptions } from './config.ts';
+import { listItems } from './list-size.ts';
 
 /** For rooms after this one (rate limits): the operation's cost, read from the core leaf. */
 export { operationCostOf } from '../../core/operation-cost.ts';
@@ -40,6 +48,8 @@ export interface DemandControl {
    * service, if that is why none is in service.
    */
   checkStarted(hasSchema: boolean): void;
+  /** The items a list field is estimated to return, from the index of the schema in service. */
+  listSize: ListSizeEstimate;
 }
 
 interface Prepared {
@@ -119,6 +129,11 @@ export function createDemandControl(options: DemandControlOptions & { logger: Lo
 
   return {
     ...perSchema,
+    listSize(schema, parent, field, variables) {
+      const cost = schemas.get(schema)?.index.fields.get(parent)?.get(field.name.value);
+      if (cost === undefined) return resolved.defaultListSize;
+      return listItems(cost, field, (node) => valueFromASTUntyped(node, variables), resolved.defaultListSize);
+    },
     plugin: {
       onExecute({ args, setResultAndStopExecution }) {
         const cost = admit(args, setResultAndStopExecution);

@@ -29,6 +29,7 @@ import {
 } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import { gatewayError } from '../../core/errors.ts';
+import type { FieldGate } from '../../core/field-gate.ts';
 import { type Identity, identityOf, requestOf } from '../../core/identity.ts';
 import { expandedFieldCount } from '../limits/fields.ts';
 import { limitExceeded } from '../limits/refuse.ts';
@@ -36,8 +37,17 @@ import type { Logger } from '../logger/index.ts';
 import { type PrepareSchema, prepareFromConfig } from '../supergraph/index.ts';
 import { buildPolicyIndex } from './build-index.ts';
 import { normalizeOptions, type PoliciesOptions, type ResolvedPolicies } from './config.ts';
-import { createDecider, type Decider } from './decide.ts';
-import { type Applies, deferralOf, deferredEntries, deniedError, included, patchData } from './patch.ts';
+import { createDecider, type Decider, type GateContext } from './decide.ts';
+import { WalkTooLong } from './gated.ts';
+import {
+  type Applies,
+  deferralOf,
+  deferredEntries,
+  deniedError,
+  included,
+  patchData,
+  type Refusals,
+} from './patch.ts';
 import type { PolicyCheck } from './requirements.ts';
 import { ReservedAliasRule } from './reserved-alias.ts';
 import type { PathNode, Rewrite } from './rewrite.ts';
@@ -56,8 +66,17 @@ export interface FieldPolicies {
   checkStarted(hasSchema: boolean): void;
 }
 
-export function createFieldPolicies(options: PoliciesOptions & { logger: Logger }): FieldPolicies {
-  const { logger } = options;
+export function createFieldPolicies(
+  options: PoliciesOptions & {
+    logger: Logger;
+    /**
+     * Refuses fields for reasons of its own (the rate-limit room's field limits): judged after
+     * the policies, its refusals answered the same way (null and an error at each path).
+     */
+    gate?: FieldGate;
+  },
+): FieldPolicies {
+  const { logger, gate } = options;
   const resolved = normalizeOptions(options);
   const deciders = new WeakMap<GraphQLSchema, Decider>();
   const perSchema = prepareFromConfig(
@@ -69,16 +88,23 @@ export function createFieldPolicies(options: PoliciesOptions & { logger: Logger 
         subgraphPolicies: resolved.subgraphs,
         policyNames: new Set(resolved.named.keys()),
       }),
-    (served, index) => deciders.set(served.schema, createDecider(served.schema, index)),
+    (served, index) => deciders.set(served.schema, createDecider(served.schema, index, gate)),
   );
 
   const enforce = (decider: Decider, args: ExecutionArgs) => {
-    const identity = identityOf(requestOf(args.contextValue));
+    const request = requestOf(args.contextValue);
+    const identity = identityOf(request);
+    let variables: Record<string, unknown> | undefined;
+    const gateContext = (): GateContext | undefined =>
+      request === undefined
+        ? undefined
+        : { request, context: args.contextValue, variables: () => (variables ??= variablesOf(args)) };
     return decider.decide(
       args.document,
       args.operationName ?? undefined,
       identity,
       policyCheck(resolved, identity, logger),
+      gateContext,
     );
   };
 
@@ -96,8 +122,25 @@ export function createFieldPolicies(options: PoliciesOptions & { logger: Logger 
       stop({ errors: [gatewayError('INTERNAL_SERVER_ERROR', 'the operation could not be authorised')] });
       return undefined;
     }
-    return enforce(decider, args)?.then((rewrite) => {
-      if (rewrite === undefined) return undefined;
+    let decided: ReturnType<typeof enforce>;
+    try {
+      decided = enforce(decider, args);
+    } catch (error) {
+      if (!(error instanceof WalkTooLong)) throw error;
+      stop({
+        errors: [
+          limitExceeded('maxFields', 'the operation selects too many fields once its fragments are expanded'),
+        ],
+      });
+      return undefined;
+    }
+    return decided?.then((decision) => {
+      if (decision === undefined) return undefined;
+      if ('reject' in decision) {
+        stop(decision.reject);
+        return undefined;
+      }
+      const { rewrite, refusals } = decision;
       const variables = variablesOf(args);
       if (resolved.onDenied === 'reject') {
         const errors = rejection(rewrite.root, variables);
@@ -114,7 +157,7 @@ export function createFieldPolicies(options: PoliciesOptions & { logger: Logger 
         return undefined;
       }
       (args as { document: DocumentNode }).document = rewrite.document;
-      return { rewrite, variables };
+      return { rewrite, variables, refusals };
     });
   };
 
@@ -127,15 +170,15 @@ export function createFieldPolicies(options: PoliciesOptions & { logger: Logger 
       onExecute({ args, setResultAndStopExecution }) {
         return applied(args, setResultAndStopExecution)?.then((applied) => {
           if (applied === undefined) return undefined;
-          const { rewrite, variables } = applied;
+          const { rewrite, variables, refusals } = applied;
           return {
             onExecuteDone({ result, setResult }) {
               if (!isAsyncIterable(result)) {
-                setResult(patched(result, rewrite, variables));
+                setResult(patched(result, rewrite, variables, refusals));
                 return undefined;
               }
               // With @defer, each field is answered in the payload that carries its fragment.
-              const patch = incrementalPatch(rewrite, variables);
+              const patch = incrementalPatch(rewrite, variables, refusals);
               return {
                 onNext({ result: payload, setResult: setPayload }) {
                   const next = patch(payload as IncrementalPayload);
@@ -149,12 +192,12 @@ export function createFieldPolicies(options: PoliciesOptions & { logger: Logger 
       onSubscribe({ args, setResultAndStopExecution }) {
         return applied(args, setResultAndStopExecution)?.then((applied) => {
           if (applied === undefined) return undefined;
-          const { rewrite, variables } = applied;
+          const { rewrite, variables, refusals } = applied;
           return {
             onSubscribeResult() {
               return {
                 onNext({ result, setResult }) {
-                  setResult(patched(result as ExecutionResult, rewrite, variables));
+                  setResult(patched(result as ExecutionResult, rewrite, variables, refusals));
                 },
               };
             },
@@ -220,6 +263,8 @@ async function deadline(promise: Promise<boolean>, ms: number, late: () => void)
   }
 }
 
+const NO_REFUSALS: Refusals = new Map();
+
 /** A payload of incremental delivery, as the engine yields it. */
 type IncrementalPayload = ExecutionResult & {
   hasNext?: boolean;
@@ -235,7 +280,7 @@ type IncrementalPayload = ExecutionResult & {
  * fields outside deferred fragments (all of them when nothing follows), each incremental entry
  * those of its fragment; each path is answered once in the response. Undefined: unchanged.
  */
-function incrementalPatch(rewrite: Rewrite, variables: Record<string, unknown>) {
+function incrementalPatch(rewrite: Rewrite, variables: Record<string, unknown>, refusals: Refusals) {
   let first = true;
   const answered = new Set<string>();
   const once = (path: ReadonlyArray<string | number>, removal: { key: string }) => {
@@ -249,12 +294,12 @@ function incrementalPatch(rewrite: Rewrite, variables: Record<string, unknown>) 
   return (payload: IncrementalPayload): ExecutionResult | undefined => {
     if (first) {
       first = false;
-      return patched(payload, rewrite, variables, payload.hasNext === true ? initial : undefined);
+      return patched(payload, rewrite, variables, refusals, payload.hasNext === true ? initial : undefined);
     }
     const entries = payload.incremental;
     if (!Array.isArray(entries) || entries.length === 0) return undefined;
     const copies = entries.map((entry) => ({ ...entry }));
-    if (!deferredEntries(copies, rewrite.root, variables, once)) return undefined;
+    if (!deferredEntries(copies, rewrite.root, variables, refusals, once)) return undefined;
     return { ...payload, incremental: copies } as ExecutionResult;
   };
 }
@@ -263,24 +308,29 @@ function patched(
   result: ExecutionResult,
   rewrite: Rewrite,
   variables: Record<string, unknown>,
+  refusals: Refusals,
   applies?: Applies,
 ) {
   if (result.data === null || result.data === undefined) return result;
   const data = result.data as Record<string, unknown>;
-  const { errors, nullData } = patchData(data, rewrite.root, variables, applies);
+  const { errors, nullData } = patchData(data, rewrite.root, variables, refusals, applies);
   if (errors.length === 0) return result;
   return { ...result, data: nullData ? null : data, errors: [...(result.errors ?? []), ...errors] };
 }
 
-/** One error per removed field the operation would select (paths without list positions). */
+/**
+ * One error per field a policy removed that the operation would select (paths without list
+ * positions). A gate's refusals (rate limits) follow the gate's own setting, not `onDenied`.
+ */
 function rejection(root: PathNode, variables: Record<string, unknown>): GraphQLError[] {
   const errors: GraphQLError[] = [];
   const walk = (node: PathNode, path: string[]) => {
     const answered = new Set<string>();
     for (const removal of node.removals) {
+      if (removal.code === 'RATE_LIMITED') continue;
       if (answered.has(removal.key) || !included(removal, variables)) continue;
       answered.add(removal.key);
-      errors.push(deniedError(removal, [...path, removal.key]));
+      errors.push(deniedError(removal, [...path, removal.key], NO_REFUSALS));
     }
     for (const [key, child] of node.children) walk(child.node, [...path, key]);
   };

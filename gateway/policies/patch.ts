@@ -20,6 +20,7 @@ import {
   Kind,
 } from 'graphql';
 import { gatewayError } from '../../core/errors.ts';
+import type { FieldRefusal } from '../../core/field-gate.ts';
 import { type Deferral, type PathNode, type Removal, TYPENAME_KEY } from './rewrite.ts';
 
 type Path = ReadonlyArray<string | number>;
@@ -30,7 +31,11 @@ export function included(removal: Removal, variables: Record<string, unknown>): 
   return holds(removal.conditions, variables);
 }
 
-function holds(conditions: Removal['conditions'], variables: Record<string, unknown>): boolean {
+/** Whether every `@include`/`@skip` of these directive lists lets a field through. */
+export function holds(
+  conditions: Removal['conditions'],
+  variables: Readonly<Record<string, unknown>>,
+): boolean {
   return conditions.every((directives) => {
     const node = { directives } as { directives: readonly DirectiveNode[] };
     if (getDirectiveValues(GraphQLSkipDirective, node, variables)?.if === true) return false;
@@ -38,14 +43,37 @@ function holds(conditions: Removal['conditions'], variables: Record<string, unkn
   });
 }
 
-export function deniedError(removal: Removal, path: Path): GraphQLError {
-  return gatewayError(
-    removal.code,
-    removal.code === 'UNAUTHENTICATED'
-      ? 'this field needs an authenticated caller'
-      : 'the caller may not see this field',
-    { path, nodes: [removal.field] },
-  );
+/** Why the gates refused each coordinate (`Type.field`) they refused, for one request. */
+export type Refusals = ReadonlyMap<string, FieldRefusal>;
+
+/**
+ * The error of a removed field at `path`. A gate's refusal (RATE_LIMITED) says why, for the
+ * object's type: `typename` where the objects at this path may be of several types, else the
+ * one type that lost it.
+ */
+export function deniedError(
+  removal: Removal,
+  path: Path,
+  refusals: Refusals,
+  typename?: unknown,
+): GraphQLError {
+  const options = { path, nodes: [removal.field] };
+  if (removal.code === 'UNAUTHENTICATED')
+    return gatewayError(removal.code, 'this field needs an authenticated caller', options);
+  if (removal.code === 'FORBIDDEN')
+    return gatewayError(removal.code, 'the caller may not see this field', options);
+  const type =
+    typeof typename === 'string' && removal.owners.has(typename) ? typename : first(removal.owners);
+  const refusal = refusals.get(`${type}.${removal.field.name.value}`);
+  return gatewayError(removal.code, refusal?.message ?? 'a rate limit on this field is exceeded', {
+    ...options,
+    extensions: refusal?.extensions,
+  });
+}
+
+function first(names: ReadonlySet<string>): string | undefined {
+  for (const name of names) return name;
+  return undefined;
 }
 
 /** Whether a removal at the object at `path` is answered in the payload being patched. */
@@ -59,6 +87,7 @@ export function patchData(
   data: Json,
   root: PathNode,
   variables: Record<string, unknown>,
+  refusals: Refusals,
   applies: Applies = () => true,
   base: Path = [],
 ): { errors: GraphQLError[]; nullData: boolean } {
@@ -77,7 +106,7 @@ export function patchData(
       answered.add(removal.key);
       added ||= !Object.hasOwn(value, removal.key);
       value[removal.key] = null;
-      errors.push(deniedError(removal, [...path, removal.key]));
+      errors.push(deniedError(removal, [...path, removal.key], refusals, typename));
       if (removal.nonNull) nullMe = true;
     }
     for (const [key, child] of node.children) {
@@ -167,6 +196,7 @@ export function deferredEntries(
   entries: readonly Entry[],
   root: PathNode,
   variables: Record<string, unknown>,
+  refusals: Refusals,
   once: (path: Path, removal: Removal) => boolean,
 ): boolean {
   let changed = false;
@@ -184,7 +214,7 @@ export function deferredEntries(
         return false;
       return once(path, removal);
     };
-    const { errors, nullData } = patchData(entry.data, node, variables, applies, entry.path);
+    const { errors, nullData } = patchData(entry.data, node, variables, refusals, applies, entry.path);
     if (errors.length === 0) continue;
     changed = true;
     entry.errors = [...(entry.errors ?? []), ...errors];

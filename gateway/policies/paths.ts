@@ -3,14 +3,16 @@
  * is taken out at each path, the `@defer`red fragments around it, and the client's key order.
  */
 import type { DirectiveNode, FieldNode, GraphQLOutputType } from 'graphql';
-import type { Verdict } from './requirements.ts';
+import type { RefusalCode } from '../../core/field-gate.ts';
 
 export interface Removal {
   /** The response key (alias or name). */
   key: string;
-  code: Exclude<Verdict, 'allowed'>;
+  code: RefusalCode;
   /** The object types that lose it; undefined when every object at this path does. */
   types: ReadonlySet<string> | undefined;
+  /** The object types that lose it, always (one when `types` is undefined). */
+  owners: ReadonlySet<string>;
   /** The field is non-null: its null makes its parent null. */
   nonNull: boolean;
   /** The directive lists with `@include`/`@skip` between the root and the field, included. */

@@ -41,9 +41,9 @@ import {
   type SelectionNode,
   type SelectionSetNode,
 } from 'graphql';
+import type { RefusalCode } from '../../core/field-gate.ts';
 import { labelOf, prune, withConditions, withUsedFragments } from './ast.ts';
 import type { Deferral, PathNode, Removal } from './paths.ts';
-import type { Verdict } from './requirements.ts';
 import { RESERVED_ALIAS_PREFIX } from './reserved-alias.ts';
 
 /** The alias of the `__typename` the rewrite adds; never in a client's answer nor its operation. */
@@ -56,7 +56,10 @@ export interface Rewrite {
   root: PathNode;
 }
 
-export type VerdictOf = (type: GraphQLObjectType, field: string) => Verdict;
+/** A field's verdict for one caller: allowed, or the error code of its refusal. */
+export type FieldVerdict = 'allowed' | RefusalCode;
+
+export type VerdictOf = (type: GraphQLObjectType, field: string) => FieldVerdict;
 
 const typenameField: FieldNode = {
   kind: Kind.FIELD,
@@ -238,6 +241,7 @@ class Walker {
         key,
         code: entry.code,
         types: abstract ? entry.types : undefined,
+        owners: entry.types,
         nonNull: entry.nonNull,
         conditions,
         field,

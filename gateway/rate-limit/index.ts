@@ -11,20 +11,24 @@
  * - response (`onExecutionResult`): `RateLimit-Policy` and `RateLimit` on every response a limit
  *   applied to (`rateLimit.headers`).
  * - subgraph: the calls to a subgraph of `rateLimit.subgraphs` spend its limit (subgraph-limits.ts).
+ * - fields (schema, operation): `@rateLimit` and `subgraphs[].rateLimits` (field-limits.ts), a
+ *   gate the field-policies room consults once it has judged the operation's policies.
  *
  * The store is the memory one, or the Redis one behind its fail modes (guarded-store.ts); the
  * composition root builds them, so this room never sees ioredis.
  */
 import type { IncomingMessage } from 'node:http';
 import { identityOf, requestOf } from '../../core/identity.ts';
+import type { ListSizeEstimate } from '../../core/operation-cost.ts';
 import { operationCostOf } from '../../core/operation-cost.ts';
 import { endRequest, isRequestEnded } from '../../core/request-outcome.ts';
 import { withResponseHeaders } from '../../core/response-headers.ts';
-import type { RateLimitConfig } from '../config/rate-limit-schema.ts';
+import type { RateLimitConfig, SubgraphFieldLimitsConfig } from '../config/rate-limit-schema.ts';
 import type { Logger } from '../logger/index.ts';
 import type { Room } from '../room.ts';
 import { applyLimits } from './apply.ts';
 import { createClientAddress } from './client-ip.ts';
+import { createFieldLimits, type FieldLimits } from './field-limits.ts';
 import { createGuardedStore } from './guarded-store.ts';
 import { type Applied, rateLimitHeaders } from './headers.ts';
 import type { KeyInput } from './keys.ts';
@@ -42,6 +46,10 @@ export interface RateLimitsOptions {
   /** Counts in this process while a shared store is out (limits with `onStoreError: open`). */
   fallback?: RateLimitStore;
   logger: Logger;
+  /** Each subgraph's `rateLimits` (field limits by coordinate), by subgraph name. */
+  subgraphFieldLimits?: ReadonlyMap<string, SubgraphFieldLimitsConfig>;
+  /** Sizes lists for field limits with `countListItems` (demand control's estimate). */
+  listSize?: ListSizeEstimate;
 }
 
 /**
@@ -53,11 +61,8 @@ export interface RateLimits {
   request: Room;
   operation: Room;
   subgraphs: Room;
-}
-
-/** True when the config asks for any limit (else the rooms are left out of the list). */
-export function hasRateLimits(config: RateLimitConfig): boolean {
-  return config.limits.length > 0 || Object.keys(config.subgraphs).length > 0;
+  /** Field limits: their index per schema, and the gate the field-policies room consults. */
+  fields: FieldLimits;
 }
 
 export function createRateLimits(options: RateLimitsOptions): RateLimits {
@@ -68,6 +73,11 @@ export function createRateLimits(options: RateLimitsOptions): RateLimits {
   const perOperation = limits.filter((l) => l.byCost);
   const clientAddress = createClientAddress(config);
   const applyOptions = { store, headers: config.headers, applied: new WeakMap<Request, Applied[]>() };
+  const record = (request: Request, answers: readonly Applied[]): readonly Applied[] => {
+    const all = [...(applyOptions.applied.get(request) ?? []), ...answers];
+    if (config.headers) applyOptions.applied.set(request, all);
+    return all;
+  };
   // The key input of a request, made once: both rounds (request, operation) use it.
   const inputs = new WeakMap<Request, KeyInput>();
   const inputOf = (request: Request, req: IncomingMessage | undefined): KeyInput => {
@@ -126,9 +136,19 @@ export function createRateLimits(options: RateLimitsOptions): RateLimits {
   const subgraphLimits = new Map(
     Object.entries(config.subgraphs).map(([name, limit]) => [name, subgraphLimit(name, limit, store)]),
   );
+  const fields = createFieldLimits({
+    config: config.fields,
+    subgraphs: options.subgraphFieldLimits ?? new Map(),
+    store,
+    inputOf: (request, context) => inputOf(request, (context as { req?: IncomingMessage } | undefined)?.req),
+    record,
+    headers: config.headers,
+    listSize: options.listSize,
+  });
   return {
     request,
     operation,
+    fields,
     subgraphs: {
       name: 'rate-limits-subgraphs',
       subgraph: ({ name }) => subgraphLimits.get(name) ?? ((next) => next),

@@ -30,7 +30,7 @@ describe('field policies: the key order of a patched answer', () => {
         { name: 'y', id: 'b', s: 'sb', [TYPENAME_KEY]: 'B' },
       ],
     };
-    patchData(data, root, {});
+    patchData(data, root, {}, new Map());
     assert.equal(
       JSON.stringify(data),
       JSON.stringify({
@@ -45,12 +45,12 @@ describe('field policies: the key order of a patched answer', () => {
   it('keys not selected there stay at the end, in their order; a nulled object is not rebuilt', () => {
     const { root } = rewrite('{ me { id } public user { email id } }');
     const data: Record<string, unknown> = { extra: 1, public: 'p', user: { id: 'u' } };
-    patchData(data, root, {});
+    patchData(data, root, {}, new Map());
     assert.deepEqual(Object.keys(data), ['me', 'public', 'user', 'extra']);
     assert.deepEqual(Object.keys(data.user as object), ['email', 'id']);
     const nulled = rewrite('{ user { ssn id } }');
     const answer = { user: { id: 'u' } };
-    patchData(answer, nulled.root, {});
+    patchData(answer, nulled.root, {}, new Map());
     assert.deepEqual(answer, { user: null });
   });
 

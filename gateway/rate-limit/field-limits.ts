@@ -1,0 +1,209 @@
+/**
+ * Field limits (stages: schema, operation): `@rateLimit(limit:, window:, by:, cost:)` in subgraph
+ * SDL, or `subgraphs[].rateLimits` in the config. The field-policies room walks the operation
+ * once and hands this gate the selections of limited fields that will run; they are all checked
+ * in one call to the store (one round trip to Redis per operation, not per field).
+ *
+ * - Each selection of a field (each response path: aliases count apart, fragments selecting the
+ *   same key once) spends the limit's `cost`; with `rateLimit.fields.countListItems`, once per
+ *   item of the lists around it, as demand control estimates their sizes. Selections of fields
+ *   sharing one counter (an interface's limit, or one caller's) are summed into one check.
+ * - Over a limit (`onExceeded: remove`, the default): the fields it counts are taken out of the
+ *   operation and answered `null` with RATE_LIMITED (the limit, `retryAfter`) at each path; the
+ *   rest is served, and the other limits keep their spend. With `reject`, all or nothing: the
+ *   operation is refused with HTTP 429 and `Retry-After`, and no limit is spent.
+ * - Every limit checked goes into the response's `RateLimit-Policy` and `RateLimit` headers.
+ */
+import type { ExecutionResult, GraphQLSchema } from 'graphql';
+import { gatewayError } from '../../core/errors.ts';
+import type { FieldGate, FieldRefusal, GateAnswer, GateInput } from '../../core/field-gate.ts';
+import type { ListSizeEstimate } from '../../core/operation-cost.ts';
+import type { FieldLimitsConfig, SubgraphFieldLimitsConfig } from '../config/rate-limit-schema.ts';
+import { type PrepareSchema, prepareFromConfig } from '../supergraph/index.ts';
+import { buildFieldLimitIndex, type FieldLimit } from './field-index.ts';
+import type { GuardedCheck, GuardedStore } from './guarded-store.ts';
+import { type Applied, rateLimitHeaders, retryAfterSeconds } from './headers.ts';
+import { createKeyOf, type KeyInput, type KeyOf } from './keys.ts';
+import type { LimitRule } from './store/types.ts';
+
+export interface FieldLimitsOptions {
+  config: FieldLimitsConfig;
+  /** Each subgraph's `rateLimits` from the config, by subgraph name. */
+  subgraphs: ReadonlyMap<string, SubgraphFieldLimitsConfig>;
+  store: GuardedStore;
+  /** The key input of a request (its caller, address, headers). */
+  inputOf(request: Request, context: unknown): KeyInput;
+  /** Records the answers of a request's limits for its `RateLimit` headers. */
+  record(request: Request, answers: readonly Applied[]): readonly Applied[];
+  /** Send `RateLimit-Policy` and `RateLimit` (on a 429 too). */
+  headers: boolean;
+  /** Sizes lists for `countListItems` (demand control's estimate). */
+  listSize?: ListSizeEstimate;
+}
+
+export interface FieldLimits {
+  /** Builds the limit index of a new schema; throws CONFIG_INVALID when a limit cannot be enforced. */
+  prepare: PrepareSchema;
+  /** Throws the CONFIG_INVALID that kept the first schema out of service, if that is why none is. */
+  checkStarted(hasSchema: boolean): void;
+  /** What the field-policies room consults. */
+  gate: FieldGate;
+}
+
+/** A field limit made ready: its rule and how a request's counter key is made. */
+interface Resolved {
+  name: string;
+  rule: LimitRule;
+  cost: number;
+  keyOf: KeyOf;
+}
+
+/** One counter a request spends in, with the fields that spend in it. */
+interface Spend {
+  name: string;
+  check: GuardedCheck;
+  coordinates: Set<string>;
+}
+
+export function createFieldLimits(options: FieldLimitsOptions): FieldLimits {
+  const { config } = options;
+  const schemas = new WeakMap<GraphQLSchema, ReadonlyMap<string, readonly Resolved[]>>();
+  const resolvedOf = new Map<string, Resolved>();
+  const resolve = (limit: FieldLimit): Resolved => {
+    const rule: LimitRule = {
+      algorithm: config.algorithm,
+      limit: limit.config.limit,
+      windowMs: limit.config.window,
+    };
+    // The declaration's shape is in its key: a changed limit is never read under the old one.
+    const id = `${limit.declaredAt}|${rule.limit}|${rule.windowMs}|${limit.config.by.join(',')}|${limit.config.cost}`;
+    let resolved = resolvedOf.get(id);
+    if (resolved === undefined) {
+      resolved = {
+        name: limit.declaredAt,
+        rule,
+        cost: limit.config.cost,
+        keyOf: createKeyOf(`field:${limit.declaredAt}`, limit.config.by, config.whenMissing),
+      };
+      resolvedOf.set(id, resolved);
+    }
+    return resolved;
+  };
+  const perSchema = prepareFromConfig(
+    'the field rate limits of this schema cannot be enforced; it is not put in service',
+    (served) =>
+      buildFieldLimitIndex({
+        supergraphSdl: served.supergraphSdl,
+        schema: served.schema,
+        subgraphLimits: options.subgraphs,
+      }),
+    (served, index) => {
+      const fields = new Map<string, Resolved[]>();
+      for (const [coordinate, limits] of index.fields) fields.set(coordinate, limits.map(resolve));
+      schemas.set(served.schema, fields);
+    },
+  );
+
+  /** The items a selection is resolved for: 1, or the product of its lists' estimated sizes. */
+  const itemsOf = (input: GateInput, lists: GateInput['selections'][number]['lists']): number => {
+    if (!config.countListItems || options.listSize === undefined) return 1;
+    let items = 1;
+    for (const list of lists)
+      items *= options.listSize(input.schema, list.parent, list.field, input.variables);
+    return Number.isFinite(items) ? Math.min(items, Number.MAX_SAFE_INTEGER) : Number.MAX_SAFE_INTEGER;
+  };
+
+  const judge = async (input: GateInput): Promise<GateAnswer> => {
+    const fields = schemas.get(input.schema);
+    const keyInput = options.inputOf(input.request, input.context);
+    const spends = new Map<string, Spend>();
+    for (const selection of input.selections) {
+      const limits = fields?.get(selection.coordinate);
+      if (limits === undefined) continue;
+      const items = itemsOf(input, selection.lists);
+      for (const limit of limits) {
+        const key = limit.keyOf(keyInput);
+        if (key === undefined) continue;
+        const full = `${limit.rule.algorithm}:${limit.rule.windowMs}:${key}`;
+        let spend = spends.get(full);
+        if (spend === undefined) {
+          const check: GuardedCheck = {
+            key: full,
+            rule: limit.rule,
+            cost: 0,
+            onStoreError: config.onStoreError,
+            fallback: limit.rule,
+          };
+          spend = { name: limit.name, check, coordinates: new Set() };
+          spends.set(full, spend);
+        }
+        spend.check.cost = Math.min(spend.check.cost! + limit.cost * items, Number.MAX_SAFE_INTEGER);
+        spend.coordinates.add(selection.coordinate);
+      }
+    }
+    if (spends.size === 0) return { refused: new Map() };
+    const list = [...spends.values()];
+    for (const spend of list) spend.check.cost = Math.ceil(spend.check.cost!);
+    const reject = config.onExceeded === 'reject';
+    const decisions = await options.store.check(
+      list.map((s) => s.check),
+      { together: reject },
+    );
+    const answers: Applied[] = decisions.map((decision, i) => ({
+      name: list[i]!.name,
+      windowMs: list[i]!.check.rule.windowMs,
+      decision,
+    }));
+    const all = options.record(input.request, answers);
+    const refusedAnswers = answers.filter((a) => !a.decision.allowed);
+    if (refusedAnswers.length === 0) return { refused: new Map() };
+    if (reject) return { reject: rejection(refusedAnswers, all, options.headers) };
+    const refused = new Map<string, FieldRefusal>();
+    answers.forEach((answer, i) => {
+      if (answer.decision.allowed) return;
+      const retryAfter = retryAfterSeconds([answer]);
+      for (const coordinate of list[i]!.coordinates) {
+        // A field over two limits names the first; its retry waits for both.
+        const known = refused.get(coordinate);
+        const wait = Math.max(retryAfter, (known?.extensions.retryAfter as number | undefined) ?? 0);
+        refused.set(coordinate, {
+          message: `rate limit "${known?.extensions.limit ?? answer.name}" exceeded`,
+          extensions: { limit: known?.extensions.limit ?? answer.name, retryAfter: wait },
+        });
+      }
+    });
+    return { refused };
+  };
+
+  return {
+    ...perSchema,
+    gate: {
+      watched: (schema) => {
+        const fields = schemas.get(schema);
+        return fields === undefined ? undefined : new Set(fields.keys());
+      },
+      judge,
+    },
+  };
+}
+
+/** The 429 of an operation a field limit refuses whole (`onExceeded: reject`). */
+function rejection(refused: readonly Applied[], all: readonly Applied[], headers: boolean): ExecutionResult {
+  const retryAfter = retryAfterSeconds(refused);
+  const spent = refused.map((a) => a.name);
+  return {
+    errors: [
+      gatewayError('RATE_LIMITED', `rate limit ${spent.map((n) => `"${n}"`).join(', ')} exceeded`, {
+        extensions: {
+          limit: spent[0],
+          limits: spent,
+          retryAfter,
+          http: {
+            status: 429,
+            headers: { 'Retry-After': String(retryAfter), ...(headers && rateLimitHeaders(all)) },
+          },
+        },
+      }),
+    ],
+  };
+}
