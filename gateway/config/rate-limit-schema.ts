@@ -14,14 +14,34 @@ const HEADER_SOURCE = /^header:[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 /** Names go into the `RateLimit-Policy` header as a quoted string, and into store keys. */
 const NAME = /^[A-Za-z0-9_.-]{1,64}$/;
 
+const isSource = (s: string) => (SOURCES as readonly string[]).includes(s) || HEADER_SOURCE.test(s);
+const sourceProblem = (input: unknown) =>
+  `unknown identity source ${JSON.stringify(input)}; use one of ${SOURCES.join(', ')} or header:<name>`;
+
 /** Where the counter of a limit is kept: one per identity, address, header value, or one for all. */
-export const source = z
+const source = z
   .string()
-  .refine((s) => (SOURCES as readonly string[]).includes(s) || HEADER_SOURCE.test(s), {
-    error: (issue) =>
-      `unknown identity source ${JSON.stringify(issue.input)}; use one of ${SOURCES.join(', ')} or header:<name>`,
-  })
+  .refine(isSource, { error: (issue) => sourceProblem(issue.input) })
   .transform((s) => (s.startsWith('header:') ? s.toLowerCase() : s));
+
+/** `by`: one source or a list (one counter per combination), always a list once resolved. */
+const sources = (what: string) =>
+  z
+    .union([source, z.array(source).min(1)], {
+      // A union reports "Invalid input": name the value that is not a source instead.
+      error: (issue) => {
+        const input = issue.input;
+        if (Array.isArray(input)) {
+          if (input.length === 0) return 'must name at least one identity source';
+          const bad = input.find((item) => typeof item !== 'string' || !isSource(item));
+          return sourceProblem(bad);
+        }
+        return sourceProblem(input);
+      },
+    })
+    .default('ip')
+    .transform((value) => (Array.isArray(value) ? value : [value]))
+    .describe(what);
 
 const limitCount = z.number().int().positive().max(1_000_000_000);
 
@@ -52,13 +72,9 @@ export const requestLimitSchema = z
       .string()
       .regex(NAME, 'must be 1 to 64 letters, digits, `_`, `.` or `-` (it is sent in RateLimit headers)')
       .describe('Names the limit in `RateLimit-Policy`, in RATE_LIMITED errors and in store keys'),
-    by: z
-      .union([source, z.array(source).min(1)])
-      .default('ip')
-      .transform((value) => (Array.isArray(value) ? value : [value]))
-      .describe(
-        'Whose requests share a counter: `ip` (the client address, see `trustedProxies`), `sub` (the JWT subject), `tenant`, `apiKey` (the API key id), `header:<name>`, `global` (everyone), or a list (one counter per combination). A caller without the value is counted by its address (see `whenMissing`)',
-      ),
+    by: sources(
+      'Whose requests share a counter: `ip` (the client address, see `trustedProxies`), `sub` (the JWT subject), `tenant`, `apiKey` (the API key id), `header:<name>`, `global` (everyone), or a list (one counter per combination). A caller without the value is counted by its address (see `whenMissing`)',
+    ),
     whenMissing: z
       .enum(['ip', 'skip'])
       .default('ip')
@@ -110,13 +126,9 @@ export const fieldLimitSchema = z
   .strictObject({
     limit: limitCount.describe('Selections of the field per window (cost units, with `cost`)'),
     window: duration('The window the limit counts over'),
-    by: z
-      .union([source, z.array(source).min(1)])
-      .default('ip')
-      .transform((value) => (Array.isArray(value) ? value : [value]))
-      .describe(
-        "Whose selections share a counter, as a request limit's `by`: `ip`, `sub`, `tenant`, `apiKey`, `header:<name>`, `global`, or a list",
-      ),
+    by: sources(
+      "Whose selections share a counter, as a request limit's `by`: `ip`, `sub`, `tenant`, `apiKey`, `header:<name>`, `global`, or a list",
+    ),
     cost: z
       .number()
       .int()
