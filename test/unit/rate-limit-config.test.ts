@@ -254,7 +254,8 @@ describe('RateLimit headers', () => {
     ];
     assert.deepEqual(rateLimitHeaders(applied), {
       'RateLimit-Policy': '"a";q=50;w=60, "b";q=5;w=1',
-      RateLimit: '"a";r=12;t=30, "b";r=0;t=1',
+      // b refused: its t is not below its own wait (reset 0.4 s, Retry-After 3 s).
+      RateLimit: '"a";r=12;t=30, "b";r=0;t=3',
     });
     assert.equal(retryAfterSeconds(applied.slice(1)), 3);
   });
