@@ -259,4 +259,32 @@ describe('RateLimit headers', () => {
     });
     assert.equal(retryAfterSeconds(applied.slice(1)), 3);
   });
+
+  it('names the unit of a limit that counts cost units, with an extension parameter', () => {
+    const decision = { allowed: true, limit: 50, remaining: 12, resetMs: 1_000, retryAfterMs: 0 };
+    const limitOf = (name: string, cost: number | 'operation') =>
+      resolveRequestLimit({
+        name,
+        by: ['ip'],
+        whenMissing: 'ip',
+        limit: 50,
+        window: 60_000,
+        algorithm: 'fixed-window',
+        cost,
+        plans: {},
+        onStoreError: 'open',
+      });
+    const fixed = limitOf('c', 5);
+    const once = limitOf('r', 1);
+    assert.equal(limitOf('o', 'operation').countsCost, true);
+    assert.equal(fixed.countsCost, true);
+    assert.equal(once.countsCost, false);
+    assert.equal(
+      rateLimitHeaders([
+        { name: 'r', windowMs: 60_000, countsCost: once.countsCost, decision },
+        { name: 'c', windowMs: 60_000, countsCost: fixed.countsCost, decision },
+      ])['RateLimit-Policy'],
+      '"r";q=50;w=60, "c";q=50;w=60;gatehouse-qu="cost"',
+    );
+  });
 });
