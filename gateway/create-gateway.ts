@@ -25,8 +25,6 @@ import { createLogger, type Logger } from './logger/index.ts';
 import { yogaLogging } from './logger/yoga.ts';
 import { createFieldPolicies } from './policies/index.ts';
 import { createRateLimits, hasRateLimits, type RateLimits } from './rate-limit/index.ts';
-import { createMemoryStore } from './rate-limit/store/memory-store.ts';
-import { createRedisStore } from './rate-limit/store/redis-store.ts';
 import { createRedisConnection, type RedisConnection } from './redis/index.ts';
 import { type Room, roomsHookingPath, stagesOf } from './room.ts';
 import { createRequestListener } from './server/fast-path.ts';
@@ -348,23 +346,11 @@ export function createGateway(options: GatewayOptions): Gateway {
   };
 }
 
-/** The rate-limit rooms over the configured store: memory, or Redis with a memory fallback. */
+/** The rate-limit rooms; they pick their store (memory, or Redis with a memory fallback). */
 function createRateLimitRooms(
   config: GatehouseConfig,
   redis: RedisConnection | undefined,
   logger: Logger,
 ): RateLimits {
-  const shared =
-    config.rateLimit.store === 'redis' && redis !== undefined
-      ? createRedisStore(redis.client, {
-          prefix: `${redis.keyPrefix}rl:`,
-          deadlineMs: config.rateLimit.storeTimeout,
-        })
-      : undefined;
-  return createRateLimits({
-    config: config.rateLimit,
-    store: shared ?? createMemoryStore({ maxKeys: config.rateLimit.memoryMaxKeys }),
-    ...(shared && { fallback: createMemoryStore({ maxKeys: config.rateLimit.memoryMaxKeys }) }),
-    logger,
-  });
+  return createRateLimits({ config: config.rateLimit, redis, logger });
 }

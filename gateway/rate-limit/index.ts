@@ -12,8 +12,8 @@
  *   applied to (`rateLimit.headers`).
  * - subgraph: the calls to a subgraph of `rateLimit.subgraphs` spend its limit (subgraph-limits.ts).
  *
- * The store is the memory one, or the Redis one behind its fail modes (guarded-store.ts); the
- * composition root builds them, so this room never sees ioredis.
+ * The store is the memory one, or the Redis one behind its fail modes (guarded-store.ts), as
+ * `rateLimit.store` says (stores.ts): the composition root hands over the Redis connection only.
  */
 import type { IncomingMessage } from 'node:http';
 import { identityOf, requestOf } from '../../core/identity.ts';
@@ -22,6 +22,7 @@ import { endRequest, isRequestEnded } from '../../core/request-outcome.ts';
 import { withResponseHeaders } from '../../core/response-headers.ts';
 import type { RateLimitConfig } from '../config/rate-limit-schema.ts';
 import type { Logger } from '../logger/index.ts';
+import type { RedisConnection } from '../redis/index.ts';
 import type { Room } from '../room.ts';
 import { applyLimits } from './apply.ts';
 import { createClientAddress } from './client-ip.ts';
@@ -29,7 +30,7 @@ import { createGuardedStore } from './guarded-store.ts';
 import { type Applied, rateLimitHeaders } from './headers.ts';
 import type { KeyInput } from './keys.ts';
 import { resolveRequestLimit } from './request-limits.ts';
-import type { RateLimitStore } from './store/types.ts';
+import { createRateLimitStores } from './stores.ts';
 import { subgraphLimit } from './subgraph-limits.ts';
 
 export type { RateLimitConfig } from '../config/rate-limit-schema.ts';
@@ -37,10 +38,8 @@ export type { RateLimitStore } from './store/types.ts';
 
 export interface RateLimitsOptions {
   config: RateLimitConfig;
-  /** Where the counts are kept: the memory store, or the Redis one (`rateLimit.store`). */
-  store: RateLimitStore;
-  /** Counts in this process while a shared store is out (limits with `onStoreError: open`). */
-  fallback?: RateLimitStore;
+  /** The shared Redis connection, for `rateLimit.store: redis` (the room builds its stores). */
+  redis?: RedisConnection;
   logger: Logger;
 }
 
@@ -62,7 +61,7 @@ export function hasRateLimits(config: RateLimitConfig): boolean {
 
 export function createRateLimits(options: RateLimitsOptions): RateLimits {
   const { config, logger } = options;
-  const store = createGuardedStore({ primary: options.store, fallback: options.fallback, logger });
+  const store = createGuardedStore({ ...createRateLimitStores(config, options.redis), logger });
   const limits = config.limits.map(resolveRequestLimit);
   const perRequest = limits.filter((l) => !l.byCost);
   const perOperation = limits.filter((l) => l.byCost);
