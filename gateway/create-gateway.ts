@@ -26,8 +26,6 @@ import { createLogger, type Logger } from './logger/index.ts';
 import { yogaLogging } from './logger/yoga.ts';
 import { createFieldPolicies } from './policies/index.ts';
 import { createRateLimits, type RateLimits } from './rate-limit/index.ts';
-import { createMemoryStore } from './rate-limit/store/memory-store.ts';
-import { createRedisStore } from './rate-limit/store/redis-store.ts';
 import { createRedisConnection, type RedisConnection } from './redis/index.ts';
 import { type Room, roomsHookingPath, stagesOf } from './room.ts';
 import { createRequestListener } from './server/fast-path.ts';
@@ -104,7 +102,9 @@ export function createGateway(options: GatewayOptions): Gateway {
     logger,
   });
   // One Redis connection for every room that keeps shared state; connects in the background.
-  const redis = config.redis ? createRedisConnection({ ...config.redis, logger }) : undefined;
+  const redis = config.redis
+    ? createRedisConnection({ ...config.redis, logger, env: options.env })
+    : undefined;
   // Always made: field limits may come with any subgraph's SDL (`@rateLimit`).
   const rateLimits = createRateLimitRooms(config, redis, logger, demandControl.listSize);
   const policies = createFieldPolicies({
@@ -350,26 +350,18 @@ export function createGateway(options: GatewayOptions): Gateway {
   };
 }
 
-/** The rate-limit rooms over the configured store: memory, or Redis with a memory fallback. */
+/** The rate-limit rooms; they pick their store (memory, or Redis with a memory fallback). */
 function createRateLimitRooms(
   config: GatehouseConfig,
   redis: RedisConnection | undefined,
   logger: Logger,
   listSize: ListSizeEstimate,
 ): RateLimits {
-  const shared =
-    config.rateLimit.store === 'redis' && redis !== undefined
-      ? createRedisStore(redis.client, {
-          prefix: `${redis.keyPrefix}rl:`,
-          deadlineMs: config.rateLimit.storeTimeout,
-        })
-      : undefined;
   return createRateLimits({
     config: config.rateLimit,
+    redis,
+    logger,
     subgraphFieldLimits: new Map(config.subgraphs.map((s) => [s.name, s.rateLimits ?? {}])),
     listSize,
-    store: shared ?? createMemoryStore({ maxKeys: config.rateLimit.memoryMaxKeys }),
-    ...(shared && { fallback: createMemoryStore({ maxKeys: config.rateLimit.memoryMaxKeys }) }),
-    logger,
   });
 }

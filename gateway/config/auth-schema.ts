@@ -6,6 +6,7 @@
  */
 import { z } from 'zod';
 import { duration } from './duration.ts';
+import { secretValue } from './secret.ts';
 
 /** Algorithms a JWT may be signed with; `none` is not one of them, and never will be. */
 export const JWT_ALGORITHMS = [
@@ -30,22 +31,6 @@ export type JwtAlgorithm = (typeof JWT_ALGORITHMS)[number];
 export const HMAC_SECRET_BYTES: Readonly<Record<string, number>> = { HS256: 32, HS384: 48, HS512: 64 };
 
 export const isHmac = (algorithm: string) => algorithm.startsWith('HS');
-
-const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
-
-/** A secret written in the config, or the name of the environment variable that holds it. */
-const secretValue = (what: string) =>
-  z
-    .union([
-      z.string().min(1),
-      z.strictObject({
-        env: z
-          .string()
-          .regex(ENV_NAME, 'must be an environment variable name (letters, digits, "_")')
-          .describe('Name of the environment variable holding the secret, read at startup'),
-      }),
-    ])
-    .describe(`${what}: the value, or \`{ env: NAME }\` to read it from the environment at startup`);
 
 const stringOrList = z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]);
 

@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { duration } from './duration.ts';
+import { secretValue } from './secret.ts';
 
 const redisUrl = z
   .url({ protocol: /^rediss?$/, error: 'must be a redis:// or rediss:// URL, e.g. redis://127.0.0.1:6379' })
@@ -33,8 +34,8 @@ export const redisSchema = z
           .describe('The sentinels to ask for the master, as `host:port`'),
         name: z.string().min(1).describe('Name of the master set the sentinels watch (`mymaster`)'),
         username: z.string().min(1).optional().describe('ACL user of the Redis servers'),
-        password: z.string().min(1).optional().describe('Password of the Redis servers'),
-        sentinelPassword: z.string().min(1).optional().describe('Password of the sentinels'),
+        password: secretValue('Password of the Redis servers').optional(),
+        sentinelPassword: secretValue('Password of the sentinels').optional(),
         tls: z.boolean().default(false).describe('TLS to the sentinels and the servers'),
       })
       .optional()

@@ -26,20 +26,21 @@ export async function applyLimits(
   options: ApplyOptions,
   cost?: number,
 ): Promise<ExecutionResult | undefined> {
-  const names: string[] = [];
+  const applying: RequestLimit[] = [];
   const checks: GuardedCheck[] = [];
   for (const limit of limits) {
     const check = limit.checkOf(input, cost);
     if (check === undefined) continue;
-    names.push(limit.name);
+    applying.push(limit);
     checks.push(check);
   }
   if (checks.length === 0) return undefined;
   // All or nothing: a request a limit refuses spends none of the others.
   const decisions = await options.store.check(checks, { together: true });
   const answers: Applied[] = decisions.map((decision, i) => ({
-    name: names[i]!,
+    name: applying[i]!.name,
     windowMs: checks[i]!.rule.windowMs,
+    countsCost: applying[i]!.countsCost,
     decision,
   }));
   const all = [...(options.applied.get(request) ?? []), ...answers];

@@ -6,11 +6,21 @@
  * deadline), then tried again by one request at a time; the first answer puts it back in service.
  * Each change is logged once and published on the `gatehouse:rate-limit:store` diagnostics channel
  * (`{ kind, state: 'down' | 'up', error? }`), where metrics pick it up.
+ *
+ * When the store answers some checks and fails the others (`PartialCheckError`), the answered
+ * ones keep their answers (they were spent) and only the failed ones follow their fail mode; the
+ * store counts as out all the same (a key it cannot answer is an outage for its limit).
  */
 import { channel } from 'node:diagnostics_channel';
 import type { Logger } from '../logger/index.ts';
 import { invalidCheck } from './store/algorithms.ts';
-import type { LimitRule, RateLimitCheck, RateLimitDecision, RateLimitStore } from './store/types.ts';
+import {
+  type LimitRule,
+  PartialCheckError,
+  type RateLimitCheck,
+  type RateLimitDecision,
+  type RateLimitStore,
+} from './store/types.ts';
 
 export const STORE_CHANNEL = 'gatehouse:rate-limit:store';
 const storeChannel = channel(STORE_CHANNEL);
@@ -110,7 +120,12 @@ export function createGuardedStore(options: GuardedStoreOptions): GuardedStore {
       return decisions;
     } catch (error) {
       markDown(error);
-      return degraded(checks, together);
+      if (!(error instanceof PartialCheckError) || error.decisions.length !== checks.length)
+        return degraded(checks, together);
+      const failed = checks.filter((_, i) => error.decisions[i] === undefined);
+      const fallen = await degraded(failed, together);
+      let next = 0;
+      return error.decisions.map((decision) => decision ?? fallen[next++]!);
     } finally {
       if (probe) probing = false;
     }

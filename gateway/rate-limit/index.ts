@@ -14,8 +14,8 @@
  * - fields (schema, operation): `@rateLimit` and `subgraphs[].rateLimits` (field-limits.ts), a
  *   gate the field-policies room consults once it has judged the operation's policies.
  *
- * The store is the memory one, or the Redis one behind its fail modes (guarded-store.ts); the
- * composition root builds them, so this room never sees ioredis.
+ * The store is the memory one, or the Redis one behind its fail modes (guarded-store.ts), as
+ * `rateLimit.store` says (stores.ts): the composition root hands over the Redis connection only.
  */
 import type { IncomingMessage } from 'node:http';
 import { identityOf, requestOf } from '../../core/identity.ts';
@@ -25,6 +25,7 @@ import { endRequest, isRequestEnded } from '../../core/request-outcome.ts';
 import { withResponseHeaders } from '../../core/response-headers.ts';
 import type { RateLimitConfig, SubgraphFieldLimitsConfig } from '../config/rate-limit-schema.ts';
 import type { Logger } from '../logger/index.ts';
+import type { RedisConnection } from '../redis/index.ts';
 import type { Room } from '../room.ts';
 import { applyLimits } from './apply.ts';
 import { createClientAddress } from './client-ip.ts';
@@ -33,7 +34,7 @@ import { createGuardedStore } from './guarded-store.ts';
 import { type Applied, rateLimitHeaders } from './headers.ts';
 import type { KeyInput } from './keys.ts';
 import { resolveRequestLimit } from './request-limits.ts';
-import type { RateLimitStore } from './store/types.ts';
+import { createRateLimitStores } from './stores.ts';
 import { subgraphLimit } from './subgraph-limits.ts';
 
 export type { RateLimitConfig } from '../config/rate-limit-schema.ts';
@@ -41,10 +42,8 @@ export type { RateLimitStore } from './store/types.ts';
 
 export interface RateLimitsOptions {
   config: RateLimitConfig;
-  /** Where the counts are kept: the memory store, or the Redis one (`rateLimit.store`). */
-  store: RateLimitStore;
-  /** Counts in this process while a shared store is out (limits with `onStoreError: open`). */
-  fallback?: RateLimitStore;
+  /** The shared Redis connection, for `rateLimit.store: redis` (the room builds its stores). */
+  redis?: RedisConnection;
   logger: Logger;
   /** Each subgraph's `rateLimits` (field limits by coordinate), by subgraph name. */
   subgraphFieldLimits?: ReadonlyMap<string, SubgraphFieldLimitsConfig>;
@@ -67,7 +66,7 @@ export interface RateLimits {
 
 export function createRateLimits(options: RateLimitsOptions): RateLimits {
   const { config, logger } = options;
-  const store = createGuardedStore({ primary: options.store, fallback: options.fallback, logger });
+  const store = createGuardedStore({ ...createRateLimitStores(config, options.redis), logger });
   const limits = config.limits.map(resolveRequestLimit);
   const perRequest = limits.filter((l) => !l.byCost);
   const perOperation = limits.filter((l) => l.byCost);

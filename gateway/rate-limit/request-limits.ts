@@ -13,6 +13,8 @@ export interface RequestLimit {
   name: string;
   /** Spends the operation's cost (checked at the operation stage), not a fixed number of units. */
   byCost: boolean;
+  /** Spends cost units rather than one per request (`cost` above 1, or `cost: operation`). */
+  countsCost: boolean;
   /**
    * The check of one request against this limit, spending `cost` units (the operation's, for a
    * limit `byCost`; else the limit's own); undefined when it does not apply (`whenMissing: skip`).
@@ -34,6 +36,7 @@ export function resolveRequestLimit(config: RequestLimitConfig): RequestLimit {
   return {
     name: config.name,
     byCost: config.cost === 'operation',
+    countsCost: config.cost === 'operation' || config.cost > 1,
     checkOf(input, cost) {
       const key = keyOf(input);
       if (key === undefined) return undefined;

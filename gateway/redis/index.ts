@@ -13,9 +13,13 @@
  *   own `keyPrefix` does reach the KEYS of scripts (checked with 5.11: defineCommand, pipelines,
  *   EVAL, EVALSHA), but not SCAN or KEYS patterns nor the keys in replies, and a prefix applied
  *   out of sight is easy to apply twice; one visible rule is clearer.
+ * - Sentinel passwords given as `{ env: NAME }` are read from the environment here, at startup;
+ *   an unset variable is a `CONFIG_INVALID` naming it.
  */
 import { Cluster, type ClusterNode, Redis, type RedisOptions } from 'ioredis';
+import { GatehouseError } from '../../core/errors.ts';
 import type { RedisConfig } from '../config/redis-schema.ts';
+import { readSecret, type Secret } from '../config/secret.ts';
 import type { Logger } from '../logger/index.ts';
 
 export interface RedisConnectionOptions {
@@ -33,6 +37,8 @@ export interface RedisConnectionOptions {
   commandTimeout?: number;
   /** Where the connection says it went down and came back. @default no logging */
   logger?: Pick<Logger, 'info' | 'warn' | 'error'>;
+  /** Where `{ env: NAME }` secrets (Sentinel passwords) are read. @default process.env */
+  env?: NodeJS.ProcessEnv;
 }
 
 export interface RedisConnection {
@@ -57,7 +63,7 @@ export const reconnectDelay = (times: number) =>
 /** Builds the client (not yet connected: it connects in the background) and watches its state. */
 export function createRedisConnection(options: RedisConnectionOptions): RedisConnection {
   const mode = options.cluster ? 'cluster' : options.sentinel ? 'sentinel' : 'standalone';
-  const client = buildClient(options);
+  const client = buildClient(options, sentinelSecrets(options));
   const logger = options.logger;
   const where = describe(options);
   let up = false;
@@ -119,8 +125,31 @@ export function createRedisConnection(options: RedisConnectionOptions): RedisCon
   };
 }
 
+/** The Sentinel passwords, read from the environment when given as `{ env: NAME }`. */
+function sentinelSecrets(options: RedisConnectionOptions): { password?: string; sentinelPassword?: string } {
+  const sentinel = options.sentinel;
+  if (sentinel === undefined) return {};
+  const env = options.env ?? process.env;
+  const problems: string[] = [];
+  const read = (secret: Secret | undefined, path: string) => {
+    if (secret === undefined) return undefined;
+    const value = readSecret(secret, env);
+    if (value === undefined && typeof secret !== 'string')
+      problems.push(`${path}: set the environment variable ${secret.env}`);
+    return value;
+  };
+  const password = read(sentinel.password, 'redis.sentinel.password');
+  const sentinelPassword = read(sentinel.sentinelPassword, 'redis.sentinel.sentinelPassword');
+  if (problems.length > 0)
+    throw new GatehouseError('CONFIG_INVALID', 'invalid redis configuration', problems);
+  return { password, sentinelPassword };
+}
+
 /** The ioredis client for `options`, lazily connected, without offline queue or retries. */
-function buildClient(options: RedisConnectionOptions): Redis | Cluster {
+function buildClient(
+  options: RedisConnectionOptions,
+  secrets: { password?: string; sentinelPassword?: string },
+): Redis | Cluster {
   const timeouts = {
     maxRetriesPerRequest: 0,
     connectTimeout: options.connectTimeout ?? 2_000,
@@ -153,7 +182,8 @@ function buildClient(options: RedisConnectionOptions): Redis | Cluster {
     );
   }
   if (options.sentinel) {
-    const { sentinels, name, username, password, sentinelPassword, tls } = options.sentinel;
+    const { sentinels, name, username, tls } = options.sentinel;
+    const { password, sentinelPassword } = secrets;
     return new Redis({
       ...common,
       sentinels: sentinels.map((hostPort) => {

@@ -86,9 +86,20 @@ export async function startRedis(
   };
 }
 
-/** A Sentinel (quorum 1) watching the master at 127.0.0.1:`masterPort` under `name`. */
-export function startSentinel(masterPort: number, name = 'mymaster'): Promise<RedisServer> {
-  return startRedis(['--sentinel'], { config: `sentinel monitor ${name} 127.0.0.1 ${masterPort} 1\n` });
+/**
+ * A Sentinel (quorum 1) watching the master at 127.0.0.1:`masterPort` under `name`; with
+ * `masterPassword` it signs in to a master that has one, with `password` it asks one of clients.
+ */
+export function startSentinel(
+  masterPort: number,
+  name = 'mymaster',
+  options: { masterPassword?: string; password?: string } = {},
+): Promise<RedisServer> {
+  const lines = [`sentinel monitor ${name} 127.0.0.1 ${masterPort} 1`];
+  if (options.masterPassword !== undefined)
+    lines.push(`sentinel auth-pass ${name} ${options.masterPassword}`);
+  if (options.password !== undefined) lines.push(`requirepass ${options.password}`);
+  return startRedis(['--sentinel'], { config: `${lines.join('\n')}\n` });
 }
 
 /** A port nothing listens on: bound on port 0, then closed. */
@@ -103,7 +114,7 @@ export function freePort(): Promise<number> {
   });
 }
 
-/** Waits (up to 5 s) for `+PONG` from 127.0.0.1:port. */
+/** Waits (up to 5 s) for `+PONG` from 127.0.0.1:port (or `-NOAUTH`: a server with a password). */
 async function waitForPing(port: number): Promise<void> {
   for (let attempt = 0; attempt < 100; attempt++) {
     if (await ping(port)) return;
@@ -125,7 +136,7 @@ function ping(port: number): Promise<boolean> {
     socket.once('connect', () => socket.write('PING\r\n'));
     socket.on('data', (chunk) => {
       answer += chunk.toString();
-      if (answer.includes('\r\n')) done(answer.startsWith('+PONG'));
+      if (answer.includes('\r\n')) done(answer.startsWith('+PONG') || answer.startsWith('-NOAUTH'));
     });
   });
 }

@@ -86,6 +86,30 @@ for (const fastPath of [true, false]) {
       assert.equal((await post(url, '{ books(first: 5) { id } }', undefined, tenant)).status, 200);
     });
 
+    it('says in RateLimit-Policy that a budget counts cost units, and a request limit does not', async () => {
+      const both = await post(url, '{ report }', undefined, {
+        'x-tenant': `qu-${fastPath}`,
+        'x-other': `qu-${fastPath}`,
+      });
+      assert.equal(both.status, 200);
+      assert.equal(
+        both.headers.get('ratelimit-policy'),
+        '"requests";q=1000;w=3600, "budget";q=100;w=3600;gatehouse-qu="cost"',
+      );
+    });
+
+    it('refuses an operation that costs more than the whole limit, with t not below Retry-After', async () => {
+      // 200 books: 200 points, more than the 100 of the limit, on a counter nothing has spent.
+      const refused = await post(url, '{ books(first: 200) { id } }', undefined, {
+        'x-tenant': `big-${fastPath}`,
+      });
+      assert.equal(refused.status, 429);
+      const retryAfter = Number(refused.headers.get('retry-after'));
+      assert.equal(retryAfter, 3600);
+      const t = Number(/"budget";r=0;t=(\d+)/.exec(refused.headers.get('ratelimit') ?? '')?.[1]);
+      assert.ok(t >= retryAfter, `t=${t} is below Retry-After ${retryAfter}`);
+    });
+
     it('huge slicing variables are refused as bad input, having spent their finite estimate', async () => {
       const tenant = { 'x-tenant': `nan-${fastPath}`, 'x-other': `o-${fastPath}` };
       const query =

@@ -1,7 +1,8 @@
 /**
  * The Redis rate-limit store against a real redis-server (no mock): two clients standing for two
  * gateways admit exactly the limit together, for each algorithm; one `check` of many keys is one
- * round trip; scripts come back after SCRIPT FLUSH; keys expire; a slow or killed Redis makes
+ * round trip; a pipeline whose replies partly fail keeps the good ones (and, behind the fail
+ * modes, only the failed checks fail open or closed); scripts come back after SCRIPT FLUSH; keys expire; a slow or killed Redis makes
  * `check` reject within its deadline (no crash, no unhandled rejection), and a returning Redis is
  * used again without help. (Cluster and Sentinel: rate-limit-redis-topologies.test.ts.)
  */
@@ -9,8 +10,15 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Redis } from 'ioredis';
+import { createGuardedStore, type GuardedCheck } from '../../gateway/rate-limit/guarded-store.ts';
+import { createMemoryStore } from '../../gateway/rate-limit/store/memory-store.ts';
 import { createRedisStore } from '../../gateway/rate-limit/store/redis-store.ts';
-import type { LimitRule, RateLimitAlgorithm, RateLimitStore } from '../../gateway/rate-limit/store/types.ts';
+import {
+  type LimitRule,
+  PartialCheckError,
+  type RateLimitAlgorithm,
+  type RateLimitStore,
+} from '../../gateway/rate-limit/store/types.ts';
 import { createRedisConnection, type RedisConnection } from '../../gateway/redis/index.ts';
 import { type RedisServer, redisMissing, startRedis } from '../helpers/redis-server.ts';
 
@@ -143,6 +151,64 @@ describe('redis rate-limit store', { skip: redisMissing }, () => {
       assert.equal(after!.remaining, 1000 - 51);
     });
   }
+
+  it('when some replies of a pipeline fail, keeps the others (spent) and names only the failed checks', async () => {
+    const rule: LimitRule = { algorithm: 'fixed-window', limit: 10, windowMs: HOUR };
+    const [good, broken] = [keyOf('partial-good'), keyOf('partial-broken')];
+    // A key of another type: the script's HMGET answers WRONGTYPE for this check only.
+    await observer.set(`${prefix}fw:${broken}`, 'not a hash');
+    const error = await storeA
+      .check([
+        { key: good, rule },
+        { key: broken, rule },
+      ])
+      .then(
+        () => assert.fail('a failed reply should reject'),
+        (e: unknown) => e,
+      );
+    assert.ok(error instanceof PartialCheckError, String(error));
+    assert.deepEqual(
+      error.decisions.map((d) => d && [d.allowed, d.remaining]),
+      [[true, 9], undefined],
+    );
+    assert.equal(await observer.hget(`${prefix}fw:${good}`, 'count'), '1');
+    // Every reply failed: the store is out, no partial answer.
+    const all = await storeA.check([{ key: broken, rule }]).catch((e: unknown) => e);
+    assert.ok(all instanceof Error && !(all instanceof PartialCheckError), String(all));
+  });
+
+  it('behind its fail modes, a partly failed pipeline gives the failed checks their fail mode only', async () => {
+    const rule: LimitRule = { algorithm: 'fixed-window', limit: 10, windowMs: HOUR };
+    const fallback: LimitRule = { ...rule, limit: 3 };
+    const guarded = createGuardedStore({
+      primary: storeA,
+      fallback: createMemoryStore(),
+      logger: { ...recordingLogger(), debug: () => {} },
+    });
+    const [good, brokenOpen, brokenClosed] = [keyOf('g-good'), keyOf('g-open'), keyOf('g-closed')];
+    await observer.set(`${prefix}fw:${brokenOpen}`, 'not a hash');
+    await observer.set(`${prefix}fw:${brokenClosed}`, 'not a hash');
+    const check = (key: string, onStoreError: 'open' | 'closed'): GuardedCheck => ({
+      key,
+      rule,
+      onStoreError,
+      fallback,
+    });
+    const answers = await guarded.check([
+      check(good, 'open'),
+      check(brokenOpen, 'open'),
+      check(brokenClosed, 'closed'),
+    ]);
+    assert.deepEqual(
+      answers.map((d) => [d.allowed, d.remaining, d.limit]),
+      [
+        [true, 9, 10], // Redis's answer, not the fallback's (3)
+        [true, 2, 3], // counted in the process against its fallback limit
+        [false, 0, 10], // fails closed
+      ],
+    );
+    assert.equal(await observer.hget(`${prefix}fw:${good}`, 'count'), '1');
+  });
 
   it('answers like the memory store on a fresh key: remaining, reset and retry-after', async () => {
     const rule: LimitRule = { algorithm: 'gcra', limit: 4, windowMs: 1_000 };

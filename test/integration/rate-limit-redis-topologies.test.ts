@@ -1,7 +1,8 @@
 /**
  * The Redis store on the other topologies `createRedisConnection` builds: a Redis Cluster (one
  * node holding every slot: each check is its own command, so keys on different slots never make
- * a cross-slot error) and a master found through Sentinel (nothing special in the store).
+ * a cross-slot error) and a master found through Sentinel (nothing special in the store), with
+ * the Sentinel passwords read from the environment (`{ env: NAME }`).
  */
 import assert from 'node:assert/strict';
 import { rmSync } from 'node:fs';
@@ -10,6 +11,8 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Redis } from 'ioredis';
+import { GatehouseError } from '../../core/errors.ts';
+import { resolveConfig } from '../../gateway/config/index.ts';
 import { createRedisStore } from '../../gateway/rate-limit/store/redis-store.ts';
 import type { LimitRule } from '../../gateway/rate-limit/store/types.ts';
 import { createRedisConnection, type RedisConnection } from '../../gateway/redis/index.ts';
@@ -109,5 +112,66 @@ describe('redis rate-limit store through Sentinel', { skip: redisMissing }, () =
     } finally {
       direct.disconnect();
     }
+  });
+});
+
+describe('Sentinel passwords read from the environment', { skip: redisMissing }, () => {
+  let master: RedisServer;
+  let sentinel: RedisServer;
+  before(async () => {
+    master = await startRedis(['--requirepass', 'master-secret']);
+    sentinel = await startSentinel(master.port, 'guarded', {
+      masterPassword: 'master-secret',
+      password: 'sentinel-secret',
+    });
+  });
+  after(async () => {
+    await sentinel?.stop();
+    await master?.stop();
+  });
+
+  const sentinelInput = () => ({
+    sentinels: [`127.0.0.1:${sentinel.port}`],
+    name: 'guarded',
+    password: { env: 'GH_REDIS_PASSWORD' },
+    sentinelPassword: { env: 'GH_SENTINEL_PASSWORD' },
+  });
+
+  it('accepts { env: NAME } for both passwords and connects with them', async () => {
+    const config = resolveConfig(
+      {
+        subgraphs: [{ name: 'a', kind: 'federation', url: 'http://127.0.0.1:4001/graphql' }],
+        redis: { sentinel: sentinelInput() },
+      },
+      { env: {} },
+    );
+    const connection = createRedisConnection({
+      ...config.redis,
+      env: { GH_REDIS_PASSWORD: 'master-secret', GH_SENTINEL_PASSWORD: 'sentinel-secret' },
+    });
+    try {
+      await connection.ready();
+      const store = createRedisStore(connection.client, { prefix: 'e:', deadlineMs: RELAXED });
+      const [decision] = await store.check([
+        { key: keyOf('env'), rule: { algorithm: 'gcra', limit: 5, windowMs: HOUR } },
+      ]);
+      assert.equal(decision?.allowed, true);
+    } finally {
+      await connection.close();
+    }
+  });
+
+  it('refuses to start with CONFIG_INVALID naming an unset variable', () => {
+    assert.throws(
+      () =>
+        createRedisConnection({
+          sentinel: { ...sentinelInput(), tls: false },
+          env: { GH_REDIS_PASSWORD: 'master-secret' },
+        }),
+      (error: unknown) =>
+        error instanceof GatehouseError &&
+        error.code === 'CONFIG_INVALID' &&
+        error.problems.some((p) => p.includes('GH_SENTINEL_PASSWORD')),
+    );
   });
 });

@@ -254,8 +254,37 @@ describe('RateLimit headers', () => {
     ];
     assert.deepEqual(rateLimitHeaders(applied), {
       'RateLimit-Policy': '"a";q=50;w=60, "b";q=5;w=1',
-      RateLimit: '"a";r=12;t=30, "b";r=0;t=1',
+      // b refused: its t is not below its own wait (reset 0.4 s, Retry-After 3 s).
+      RateLimit: '"a";r=12;t=30, "b";r=0;t=3',
     });
     assert.equal(retryAfterSeconds(applied.slice(1)), 3);
+  });
+
+  it('names the unit of a limit that counts cost units, with an extension parameter', () => {
+    const decision = { allowed: true, limit: 50, remaining: 12, resetMs: 1_000, retryAfterMs: 0 };
+    const limitOf = (name: string, cost: number | 'operation') =>
+      resolveRequestLimit({
+        name,
+        by: ['ip'],
+        whenMissing: 'ip',
+        limit: 50,
+        window: 60_000,
+        algorithm: 'fixed-window',
+        cost,
+        plans: {},
+        onStoreError: 'open',
+      });
+    const fixed = limitOf('c', 5);
+    const once = limitOf('r', 1);
+    assert.equal(limitOf('o', 'operation').countsCost, true);
+    assert.equal(fixed.countsCost, true);
+    assert.equal(once.countsCost, false);
+    assert.equal(
+      rateLimitHeaders([
+        { name: 'r', windowMs: 60_000, countsCost: once.countsCost, decision },
+        { name: 'c', windowMs: 60_000, countsCost: fixed.countsCost, decision },
+      ])['RateLimit-Policy'],
+      '"r";q=50;w=60, "c";q=50;w=60;gatehouse-qu="cost"',
+    );
   });
 });

@@ -11,7 +11,10 @@
  *   with `enableAutoPipelining` (set by `createRedisConnection`) that is one round trip per node
  *   touched, in parallel. Each check has one key, so no command crosses slots.
  * - Fails fast: rejects at once when the connection is not ready, and after `deadlineMs` when the
- *   answer is late; the caller then applies the limit's fail mode. A late script may still run
+ *   answer is late; the caller then applies the limit's fail mode. When some checks of one call
+ *   get an error reply (a key of another type, a Cluster node down) and the others an answer,
+ *   those answers were spent: it rejects with a `PartialCheckError` that holds them, so that only
+ *   the failed checks go to their fail mode (`together`, one script, answers all or none). A late script may still run
  *   in Redis (and spend): a lost answer is never resent, which would spend twice.
  * - Sentinel needs nothing here: ioredis asks the sentinels for the master and reconnects to the
  *   new one after a failover, where the first call loads the scripts again (EVAL).
@@ -21,7 +24,13 @@
 import type { Cluster, Redis } from 'ioredis';
 import { invalidCheck, unspent } from './algorithms.ts';
 import { LUA_SCRIPTS, TOGETHER_SCRIPT } from './lua-scripts.ts';
-import type { RateLimitAlgorithm, RateLimitCheck, RateLimitDecision, RateLimitStore } from './types.ts';
+import {
+  PartialCheckError,
+  type RateLimitAlgorithm,
+  type RateLimitCheck,
+  type RateLimitDecision,
+  type RateLimitStore,
+} from './types.ts';
 
 export interface RedisStoreOptions {
   /** Prefix of every key this store writes: `<prefix><tb|sw|fw|gcra>:<check key>`. @default 'gatehouse:rl:' */
@@ -93,15 +102,18 @@ export function createRedisStore(client: Redis | Cluster, options: RedisStoreOpt
     return (target as Scripted)[COMMANDS[algorithm]]!(keyOf(check), limit, windowMs, check.cost ?? 1);
   }
 
-  async function run(checks: readonly RateLimitCheck[]): Promise<Reply[]> {
-    if (client.isCluster) return Promise.all(checks.map((check) => send(client, check)));
+  /** Each check on its own: its reply, or the error Redis answered for it. */
+  async function run(checks: readonly RateLimitCheck[]): Promise<(Reply | Error)[]> {
+    if (client.isCluster)
+      return Promise.all(
+        checks.map((check) => send(client, check).catch((error: unknown) => asError(error))),
+      );
     const pipeline = client.pipeline();
     for (const check of checks) send(pipeline, check);
     const results = (await pipeline.exec()) ?? [];
-    return results.map(([error, reply]) => {
-      if (error) throw error;
-      return reply as Reply;
-    });
+    if (results.length !== checks.length)
+      throw new Error(`rate-limit store: ${results.length} replies to ${checks.length} checks`);
+    return results.map(([error, reply]) => (error ? error : (reply as Reply)));
   }
 
   return {
@@ -115,17 +127,31 @@ export function createRedisStore(client: Redis | Cluster, options: RedisStoreOpt
       if (client.status !== 'ready')
         throw new Error(`rate-limit store: Redis is not ready (${client.status})`);
       const together = options?.together === true && checks.length > 1 && !client.isCluster;
-      const replies = await withDeadline(together ? runTogether(checks) : run(checks), deadlineMs);
-      const decisions = replies.map((reply, index): RateLimitDecision => {
+      const replies = await withDeadline<(Reply | Error)[]>(
+        together ? runTogether(checks) : run(checks),
+        deadlineMs,
+      );
+      const decisions = replies.map((reply, index): RateLimitDecision | undefined => {
+        if (reply instanceof Error) return undefined;
         const [allowed, remaining, resetMs, retryAfterMs] = reply;
         return { allowed: allowed === 1, limit: checks[index]!.rule.limit, remaining, resetMs, retryAfterMs };
       });
-      if (!together || decisions.every((d) => d.allowed)) return decisions;
-      return decisions.map((d, i) => unspent(d, checks[i]!.cost ?? 1));
+      const failed = replies.filter((reply) => reply instanceof Error);
+      if (failed.length > 0) {
+        const message = `rate-limit store: Redis failed ${failed.length} of ${checks.length} checks: ${failed[0]!.message}`;
+        // Nothing answered: the store is out, as when the whole call fails.
+        if (failed.length === checks.length) throw new Error(message, { cause: failed[0] });
+        throw new PartialCheckError(message, decisions, { cause: failed[0] });
+      }
+      const answered = decisions as RateLimitDecision[];
+      if (!together || answered.every((d) => d.allowed)) return answered;
+      return answered.map((d, i) => unspent(d, checks[i]!.cost ?? 1));
     },
     async close() {},
   };
 }
+
+const asError = (error: unknown): Error => (error instanceof Error ? error : new Error(String(error)));
 
 /**
  * `work`, or a rejection once `ms` have passed; `work`'s later rejection is handled, never unhandled.

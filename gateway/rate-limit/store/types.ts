@@ -48,9 +48,23 @@ export interface RateLimitStore {
    * `together`, all or nothing: when one check refuses, none is spent (the others answer
    * `allowed` with what is left, unspent). A Redis Cluster spreads keys over nodes: there each
    * key is checked on its own even `together`. Rejects when the store cannot answer (Redis down
-   * or past its deadline): the caller applies the limit's fail mode.
+   * or past its deadline): the caller applies the limit's fail mode. When it could answer some
+   * checks and not others (checked each on their own), it rejects with a `PartialCheckError`
+   * holding the answers it has: those checks were spent, and only the others need a fail mode.
    */
   check(checks: readonly RateLimitCheck[], options?: { together?: boolean }): Promise<RateLimitDecision[]>;
   /** Releases connections and timers. */
   close(): Promise<void>;
+}
+
+/** `check` answered some checks and not the others: `decisions` has an answer, or undefined, per check. */
+export class PartialCheckError extends Error {
+  constructor(
+    message: string,
+    readonly decisions: readonly (RateLimitDecision | undefined)[],
+    options?: ErrorOptions,
+  ) {
+    super(message, options);
+    this.name = 'PartialCheckError';
+  }
 }
