@@ -54,6 +54,29 @@ function subgraphs(slow: Gate) {
   };
 }
 
+/** An interface whose selections in these tests depend on no runtime type: fetches select no `__typename`. */
+function catalog() {
+  const items = [
+    { __typename: 'A', id: 'a1', detail: 'da' },
+    { __typename: 'B', id: 'b1', detail: 'db' },
+  ];
+  return {
+    catalog: apolloSubgraph(
+      `${fed2('@key')}
+      type Query { items: [Item!]! }
+      interface Item { id: ID! detail: String sub: Item }
+      type A implements Item { id: ID! detail: String sub: Item }
+      type B implements Item { id: ID! detail: String sub: Item }`,
+      {
+        Query: { items: () => items },
+        Item: { __resolveType: (item: { __typename: string }) => item.__typename },
+        A: { sub: () => items[1] },
+        B: { sub: () => null },
+      },
+    ),
+  };
+}
+
 type Part = Record<string, unknown> & { incremental?: Array<Record<string, unknown>>; hasNext?: boolean };
 
 async function stream(fed: FederationCase, query: string, variables?: Record<string, unknown>) {
@@ -226,6 +249,31 @@ describe('@defer', () => {
       );
       assert.equal(off.length, 1);
       assert.deepEqual(off[0]?.data, TOP.data);
+    });
+
+    it('defers fragments on an interface, at its position and nested in its fields', async () => {
+      await using fed = await start(catalog());
+      const parts = await all(
+        await stream(
+          fed,
+          '{ items { id ...F @defer(label: "f") sub { ... on Item @defer(label: "s") { id } } } } fragment F on Item { d: detail }',
+        ),
+      );
+      assert.deepEqual(parts[0], {
+        data: {
+          items: [
+            { id: 'a1', sub: {} },
+            { id: 'b1', sub: null },
+          ],
+        },
+        hasNext: true,
+      });
+      assert.deepEqual(entries(parts), [
+        { label: 'f', path: ['items', 0], data: { d: 'da' } },
+        { label: 'f', path: ['items', 1], data: { d: 'db' } },
+        { label: 's', path: ['items', 0, 'sub'], data: { id: 'b1' } },
+      ]);
+      assert.equal(parts.at(-1)?.hasNext, false);
     });
 
     it('sends the initial payload before a subgraph serving only deferred fields answers', async () => {

@@ -112,7 +112,12 @@ describe('projection: RESULT_SHAPE_INVALID', () => {
       ['node'],
     ],
     ['an unknown __typename', '{ node { id } }', { node: { __typename: 'Nope', id: '1' } }, ['node']],
-    ['no __typename on an abstract type', '{ node { id } }', { node: { id: '1' } }, ['node']],
+    [
+      'no __typename on an abstract type whose selection depends on it',
+      '{ node { id ... on User { name } } }',
+      { node: { id: '1', name: 'n' } },
+      ['node'],
+    ],
   ] as const) {
     it(`reports ${what} at its path, which is then null`, () => {
       const result = project(source, data);
@@ -126,6 +131,30 @@ describe('projection: RESULT_SHAPE_INVALID', () => {
     const meta = { any: [1, { two: 2 }] };
     const result = project('{ me { meta } }', { me: { meta } });
     assert.deepEqual(result, { data: { me: { meta } } });
+  });
+});
+
+describe('projection: an abstract type whose runtime type the tree does not say', () => {
+  // The planner selects `__typename` only where the answer depends on the runtime type.
+  it('projects a selection that is the same for every possible type', () => {
+    const source = '{ node { key: id ...N ... on Node { again: id } } } fragment N on Node { id }';
+    assert.deepEqual(project(source, { node: { key: '1', id: '1', again: '1' } }), {
+      data: { node: { key: '1', id: '1', again: '1' } },
+    });
+  });
+
+  it('projects it on the abstract type’s own name (an @interfaceObject subgraph’s answer)', () => {
+    assert.deepEqual(project('{ node { id } }', { node: { __typename: 'Node', id: '1' } }), {
+      data: { node: { id: '1' } },
+    });
+  });
+
+  it('reports a selection that depends on it: __typename, a fragment on one implementation', () => {
+    for (const source of ['{ node { __typename id } }', '{ node { id ... on Post { title } } }']) {
+      const result = project(source, { node: { id: '1' } });
+      assert.deepEqual(codes(result.errors), ['RESULT_SHAPE_INVALID'], source);
+      assert.deepEqual(result.data, { node: null }, source);
+    }
   });
 });
 

@@ -13,8 +13,9 @@
  */
 import type { ExecutionResult } from '@graphql-tools/utils';
 import type { GraphQLError, GraphQLSchema } from 'graphql';
-import { isObjectType } from 'graphql';
-import { typeOracle } from '../execute/types.ts';
+import { isAbstractType } from 'graphql';
+import { type TypeOracle, typeOracle } from '../execute/types.ts';
+import { typeConditionApplies } from '../project/collect.ts';
 import type { FragmentProjection } from '../project/index.ts';
 import type { DeferShape } from './shape.ts';
 
@@ -63,9 +64,9 @@ export function entriesOf(
     for (const path of objectsOf(input, known, index)) {
       const object = valueAt(input.tree, path);
       if (object === null || typeof object !== 'object' || Array.isArray(object)) continue;
-      const typename = runtimeType(object as TreeObject, fragment.parentType, input.schema);
-      if (typename === undefined) continue;
-      if (!fragment.conditions.every((condition) => oracle.satisfies(typename, condition))) continue;
+      const typename = runtimeType(object as TreeObject, fragment.parentType);
+      if (!fragment.conditions.every((condition) => holds(input.schema, oracle, typename, condition)))
+        continue;
       instances.push({ fragment: index, path, object: object as TreeObject, typename });
     }
     const owned = placeErrors(input, instances);
@@ -146,11 +147,20 @@ function valueAt(root: unknown, path: Path): unknown {
   return value;
 }
 
-/** The object's type: its `__typename` in the tree, else the position's type when concrete. */
-function runtimeType(object: TreeObject, parentType: string, schema: GraphQLSchema): string | undefined {
-  if (typeof object.__typename === 'string') return object.__typename;
-  const parent = schema.getType(parentType);
-  return parent && isObjectType(parent) ? parent.name : undefined;
+/**
+ * The object's type: its `__typename` in the tree, else the position's type. It is abstract
+ * where the planner had no need of the runtime type (the fragment's selection does not depend on
+ * it), or where an `@interfaceObject` subgraph answered the interface's own name.
+ */
+function runtimeType(object: TreeObject, parentType: string): string {
+  return typeof object.__typename === 'string' ? object.__typename : parentType;
+}
+
+/** Whether an object of `typename` is sure to satisfy `condition` (whatever its runtime type, if abstract). */
+function holds(schema: GraphQLSchema, oracle: TypeOracle, typename: string, condition: string): boolean {
+  const type = schema.getType(typename);
+  if (type !== undefined && isAbstractType(type)) return typeConditionApplies(schema, condition, type);
+  return oracle.satisfies(typename, condition);
 }
 
 /**

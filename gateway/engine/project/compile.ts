@@ -2,11 +2,17 @@
  * From an operation to its plan (stage: plan): each object type's result becomes a list of
  * {@link FieldStep}s and a generated walk; the selection of an interface or a union is compiled
  * per runtime type on first use (one with many implementations costs only the types answers hold).
+ *
+ * The planner selects `__typename` only where the answer depends on the runtime type (type
+ * conditions, `__typename` asked): an object of an abstract type without it (or with only the
+ * abstract type's own name, as an `@interfaceObject` subgraph answers) is completed by one plan
+ * on the abstract type's own fields, when its selection is the same for every possible type.
  */
 import {
   type FieldNode,
   type GraphQLAbstractType,
   type GraphQLField,
+  type GraphQLFieldMap,
   type GraphQLObjectType,
   type GraphQLOutputType,
   isAbstractType,
@@ -15,9 +21,10 @@ import {
   isNonNullType,
   isObjectType,
   isSpecifiedScalarType,
+  isUnionType,
   type SelectionSetNode,
 } from 'graphql';
-import { type CollectContext, collectFields } from './collect.ts';
+import { type CollectContext, collectFields, collectSharedFields } from './collect.ts';
 import { completeValue } from './complete.ts';
 import { generateRunner } from './generate.ts';
 import { type FieldStep, type ObjectPlan, type SelectionPlan, StepKind, type StepKindValue } from './plan.ts';
@@ -32,9 +39,33 @@ export function compileObject(
   selectionSets: readonly SelectionSetNode[],
   root: boolean,
 ): ObjectPlan {
+  return planOf(context, type, collectFields(context, type, selectionSets), root);
+}
+
+/**
+ * The plan of an object of abstract `type` whose runtime type the tree does not say; undefined
+ * when its selection depends on the runtime type. Its fields are the abstract type's: their
+ * nullability is the loosest the implementations may have, so no null is refused that one of
+ * them allows (a union has no fields but `__typename`, which depends on the runtime type).
+ */
+export function compileShared(
+  context: CollectContext,
+  type: GraphQLAbstractType,
+  selectionSets: readonly SelectionSetNode[],
+): ObjectPlan | undefined {
+  const fields = collectSharedFields(context, type, selectionSets);
+  return fields === undefined ? undefined : planOf(context, type, fields, false);
+}
+
+function planOf(
+  context: CollectContext,
+  type: GraphQLObjectType | GraphQLAbstractType,
+  fields: ReadonlyMap<string, FieldNode[]>,
+  root: boolean,
+): ObjectPlan {
   const steps: FieldStep[] = [];
-  const definitions = type.getFields();
-  for (const [key, nodes] of collectFields(context, type, selectionSets)) {
+  const definitions: GraphQLFieldMap<unknown, unknown> = isUnionType(type) ? {} : type.getFields();
+  for (const [key, nodes] of fields) {
     const name = nodes[0]!.name.value;
     if (name === '__typename') {
       steps.push(
@@ -59,7 +90,7 @@ export function compileObject(
 
 function fieldStep(
   context: CollectContext,
-  parent: GraphQLObjectType,
+  parent: GraphQLObjectType | GraphQLAbstractType,
   key: string,
   definition: GraphQLField<unknown, unknown>,
   nodes: FieldNode[],
@@ -101,11 +132,16 @@ function selectionPlan(
   const possible = new Map<string, GraphQLObjectType>();
   for (const member of context.schema.getPossibleTypes(type)) possible.set(member.name, member);
   const plans = new Map<string, ObjectPlan>();
+  // null: compiled, and the selection depends on the runtime type.
+  let shared: ObjectPlan | null | undefined;
   return {
     typeName: type.name,
     abstract: true,
     planFor(typename) {
-      if (typeof typename !== 'string') return undefined;
+      if (typeof typename !== 'string' || typename === type.name) {
+        if (shared === undefined) shared = compileShared(context, type, selectionSets) ?? null;
+        return shared ?? undefined;
+      }
       let plan = plans.get(typename);
       if (plan === undefined) {
         const member = possible.get(typename);

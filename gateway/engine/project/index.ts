@@ -16,6 +16,7 @@ import {
   type GraphQLError,
   type GraphQLSchema,
   getOperationAST,
+  isAbstractType,
   isObjectType,
   Kind,
   type SelectionSetNode,
@@ -23,7 +24,7 @@ import {
 import { gatewayError } from '../../../core/errors.ts';
 import type { ExecutedTree } from '../contract.ts';
 import type { CollectContext } from './collect.ts';
-import { compileObject } from './compile.ts';
+import { compileObject, compileShared } from './compile.ts';
 import { conditionsOf } from './conditions.ts';
 import { BUBBLE, type ObjectPlan, type Walk } from './plan.ts';
 import { Explanations } from './violations.ts';
@@ -104,7 +105,9 @@ export interface FragmentProjection {
   /**
    * The result for the object at `path` of type `typename`: its fields, or null when a non-null
    * one is null (the null stops at the fragment); `errors` are the tree's this entry reports,
-   * then the projection's own. Undefined when `typename` is no object type of the schema.
+   * then the projection's own. `typename` may be abstract (the runtime type unknown). Undefined
+   * when it is no composite type of the schema, or abstract and the selection depends on the
+   * runtime type.
    */
   project(
     object: Record<string, unknown>,
@@ -135,16 +138,19 @@ export function compileFragmentProjection(
     fragments,
     variables: onlyConditions(variables, conditionsOf(conditionsDocument).variables),
   };
-  const plans = new Map<string, ObjectPlan>();
+  // null: an abstract type the selection depends on the runtime type of.
+  const plans = new Map<string, ObjectPlan | null>();
   return {
     project(object, typename, path, errors, explanations) {
       let plan = plans.get(typename);
       if (plan === undefined) {
         const type = schema.getType(typename);
-        if (!isObjectType(type)) return undefined;
-        plan = compileObject(context, type, [selectionSet], false);
+        if (isObjectType(type)) plan = compileObject(context, type, [selectionSet], false);
+        else if (isAbstractType(type)) plan = compileShared(context, type, [selectionSet]) ?? null;
+        else return undefined;
         plans.set(typename, plan);
       }
+      if (plan === null) return undefined;
       const walk: Walk = { path: [...path], errors: errors.slice(), explanations };
       const data = plan.run(object, walk);
       return { data: data === BUBBLE ? null : (data as Record<string, unknown>), errors: walk.errors };

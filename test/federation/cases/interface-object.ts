@@ -74,6 +74,23 @@ export const interfaceObject: ConformanceGraph = {
       },
     },
     {
+      // Neither fetch selects the concrete type, which makes no difference to the answer.
+      name: 'answers fields of the interface and the interface object without the concrete type',
+      query: '{ mostReviewed { id reviews } media { reviews } }',
+      expected: {
+        data: {
+          mostReviewed: { id: 'm1', reviews: ['scary', 'tense'] },
+          media: [{ reviews: ['classic'] }, { reviews: ['scary', 'tense'] }],
+        },
+      },
+    },
+    {
+      // The tree holds the interface object's `__typename` (Media): no concrete type is needed.
+      name: 'answers an interface field of an interface object fetched from the interface’s subgraph',
+      query: '{ mostReviewed { id title reviews } }',
+      expected: { data: { mostReviewed: { id: 'm1', title: 'Alien', reviews: ['scary', 'tense'] } } },
+    },
+    {
       // The interface object's own name (Media) must never reach the client.
       name: 'answers __typename alone of an interface object with the concrete type',
       query: '{ mostReviewed { __typename } }',

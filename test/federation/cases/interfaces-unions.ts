@@ -2,12 +2,15 @@
  * Abstract types across subgraphs: an interface whose implementations are entities owned by
  * different subgraphs, a union of such entities, and an entity interface (`@key` on an interface)
  * whose implementations other subgraphs extend. Each case asks `__typename` and uses inline
- * fragments on the concrete types.
+ * fragments on the concrete types, except in the last graph: selections whose answer does not
+ * depend on the runtime type (interface fields only, fragments on the interface itself), for
+ * which the planner's fetches select no `__typename`.
  */
 import type { ConformanceGraph } from '../conformance.ts';
 import { apolloSubgraph, fed2 } from '../harness.ts';
 
 type Ref = Record<string, unknown>;
+type CatalogItem = { __typename: 'A' | 'B'; id: string; detail: string | null };
 
 const books = [{ id: 'b1', title: 'Dune', author: 'Herbert' }];
 const movies = [{ id: 'm1', title: 'Alien', director: 'Scott' }];
@@ -30,6 +33,11 @@ const owners = () => ({
     { Movie: { __resolveReference: byId(movies) } },
   ),
 });
+
+const catalog: CatalogItem[] = [
+  { __typename: 'A', id: 'a1', detail: null },
+  { __typename: 'B', id: 'b1', detail: 'db' },
+];
 
 const hits = [
   { __typename: 'Movie', id: 'm1' },
@@ -135,6 +143,114 @@ export const interfacesUnions: readonly ConformanceGraph[] = [
             ],
           },
         },
+      },
+    ],
+  },
+  {
+    feature: 'interfaces and unions across subgraphs',
+    subgraphs: () => ({
+      catalog: apolloSubgraph(
+        `${fed2('@key')}
+        type Query { items: [Item!]! things: [Thing!]! shelf: Shelf! }
+        interface Item { id: ID! detail: String related: Item }
+        type A implements Item @key(fields: "id") { id: ID! detail: String related: Item }
+        type B implements Item @key(fields: "id") { id: ID! detail: String! related: Item }
+        union Thing = A | B
+        type Shelf { items: [Item!]! thing: Thing }`,
+        {
+          Query: { items: () => catalog, things: () => catalog, shelf: () => ({}) },
+          Shelf: { items: () => catalog, thing: () => catalog[1] },
+          Item: { __resolveType: (item: CatalogItem) => item.__typename },
+          Thing: { __resolveType: (item: CatalogItem) => item.__typename },
+          A: { related: () => catalog[1] },
+          B: { related: () => null },
+        },
+      ),
+      notes: apolloSubgraph(
+        `${fed2('@key')}
+        type A @key(fields: "id") { id: ID! notes: [Note!]! }
+        interface Note { text: String! }
+        type Memo implements Note { text: String! }
+        type Todo implements Note { text: String! done: Boolean! }`,
+        {
+          A: {
+            __resolveReference: (ref: Ref) => ({ id: ref.id }),
+            notes: () => [
+              { __typename: 'Memo', text: 'call' },
+              { __typename: 'Todo', text: 'write', done: false },
+            ],
+          },
+          Note: { __resolveType: (note: { __typename: string }) => note.__typename },
+        },
+      ),
+    }),
+    cases: [
+      {
+        name: 'answers an interface selection of interface fields only',
+        query: '{ items { id detail } }',
+        expected: {
+          data: {
+            items: [
+              { id: 'a1', detail: null },
+              { id: 'b1', detail: 'db' },
+            ],
+          },
+        },
+      },
+      {
+        name: 'answers an interface selection with aliases and fragments on the interface itself',
+        query:
+          '{ list: items { key: id ...Detail ... on Item { again: id } } } fragment Detail on Item { d: detail }',
+        expected: {
+          data: {
+            list: [
+              { key: 'a1', d: null, again: 'a1' },
+              { key: 'b1', d: 'db', again: 'b1' },
+            ],
+          },
+        },
+      },
+      {
+        name: 'answers interface selections nested in interface selections',
+        query: '{ shelf { items { id link: related { id detail related { id } } } } }',
+        expected: {
+          data: {
+            shelf: {
+              items: [
+                { id: 'a1', link: { id: 'b1', detail: 'db', related: null } },
+                { id: 'b1', link: null },
+              ],
+            },
+          },
+        },
+      },
+      {
+        name: 'answers an interface selection in a union member’s fragment',
+        query: '{ things { ... on A { id r: related { id detail } } ... on B { id } } }',
+        expected: {
+          data: {
+            things: [{ id: 'a1', r: { id: 'b1', detail: 'db' } }, { id: 'b1' }],
+          },
+        },
+      },
+      {
+        name: 'answers a union selection through a fragment on an interface every member implements',
+        query: '{ shelf { thing { ... on Item { id detail } } } }',
+        expected: { data: { shelf: { thing: { id: 'b1', detail: 'db' } } } },
+      },
+      {
+        name: 'answers an interface selection of an entity fetched from another subgraph',
+        query: '{ items { id ... on A { notes { text } } } }',
+        expected: {
+          data: {
+            items: [{ id: 'a1', notes: [{ text: 'call' }, { text: 'write' }] }, { id: 'b1' }],
+          },
+        },
+      },
+      {
+        name: 'answers fields of one implementation beside fields of the interface',
+        query: '{ items { id ... on B { detail } } }',
+        expected: { data: { items: [{ id: 'a1' }, { id: 'b1', detail: 'db' }] } },
       },
     ],
   },
