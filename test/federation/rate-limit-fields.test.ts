@@ -98,7 +98,8 @@ for (const engine of ENGINES) {
         { path: ['expensive'], code: 'RATE_LIMITED', limit: 'Query.expensive' },
       ]);
       const retryAfter = body.errors?.[0]?.extensions?.retryAfter as number;
-      assert.ok(retryAfter >= 1 && retryAfter <= 60, `retryAfter ${retryAfter}`);
+      // A sliding window frees a unit once the previous window has decayed enough: within 2 windows.
+      assert.ok(retryAfter >= 1 && retryAfter <= 120, `retryAfter ${retryAfter}`);
       // An operation without the field is not counted, and not touched.
       assert.deepEqual((await gateway.query('{ hello }')).body, { data: { hello: 'hi' } });
     });
