@@ -26,8 +26,13 @@ export interface ListOnTheWay {
  * and `@skip` holding, and neither it nor a field on its way refused by a policy.
  */
 export interface GatedSelection {
-  /** `Type.field` of the object type it is resolved on. */
-  coordinate: string;
+  /** Its response keys from the root, `/`-separated (one selection per path). */
+  path: string;
+  /**
+   * The watched `Type.field`s of the object types it may be resolved on (several under an
+   * abstract type): a limit shared by several of them (an interface's) counts once per path.
+   */
+  coordinates: readonly string[];
   /** The list fields on its way from the root, outermost first (for estimates per list item). */
   lists: readonly ListOnTheWay[];
 }

@@ -243,7 +243,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     // Rooms that read `operationCostOf(request)` (rate limits) sit after it.
     { name: 'demand-control', plugin: demandControl.plugin },
     // Operation stage, after demand control: limits with `cost: operation` spend its cost.
-    rateLimits.operation,
+    ...(rateLimits.operation ? [rateLimits.operation] : []),
     // Operation stage: fields the caller may not see are taken out of the operation (answered
     // null with an error). After limits (an oversized operation is refused before any policy
     // runs) and @defer's flattening (it sees the document that will run); before the engine, so
@@ -266,7 +266,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     { name: 'dedup', subgraph: ({ name }) => dedupRequests(name, dedupModes.get(name)) },
     // Subgraph stage, inside dedup (a shared call spends once), outside the caller's rooms: a
     // call over its subgraph's limit is never sent.
-    rateLimits.subgraphs,
+    ...(rateLimits.subgraphs ? [rateLimits.subgraphs] : []),
     // The caller's rooms: inside dedup, so metrics, breakers and retries see one upstream call.
     ...(options.rooms ?? []),
     // Subgraph stage, next to the answer: `_entities` must answer one entry per representation.

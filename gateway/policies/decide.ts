@@ -7,7 +7,8 @@
  * once and never serves one caller's plan to another.
  */
 import type { DocumentNode, ExecutionResult, GraphQLSchema } from 'graphql';
-import type { FieldGate, FieldRefusal, GatedSelection } from '../../core/field-gate.ts';
+import { gatewayError } from '../../core/errors.ts';
+import type { FieldGate, FieldRefusal, GateAnswer, GatedSelection } from '../../core/field-gate.ts';
 import type { Identity } from '../../core/identity.ts';
 import type { PolicyIndex } from './build-index.ts';
 import { gatedOccurrences, type Occurrence } from './gated.ts';
@@ -28,12 +29,22 @@ interface Known {
   outcomes: Map<string, Rewrite>;
 }
 
-/** What the gate needs of the request, made only when the operation selects a watched field. */
-export interface GateContext {
+/**
+ * What the gate needs of the request, made only when the operation selects a watched field;
+ * `skip` when nothing will run (its variables do not coerce: execution refuses it).
+ */
+export type GateContext = RequestContext | { skip: true };
+
+interface RequestContext {
   request: Request;
   context: unknown;
   /** The operation's variables, coerced (computed on first call). */
   variables(): Readonly<Record<string, unknown>>;
+  /**
+   * The result that ends the operation once the policies' rewrite took fields out, if one does
+   * (a policy refusal with `onDenied: reject`, too many fields): asked before the gate spends.
+   */
+  stops(rewrite: Rewrite): ExecutionResult | undefined;
 }
 
 /** The operation as it runs for this caller. */
@@ -62,6 +73,11 @@ export interface Decider {
 const VERDICT_LETTER: Record<Verdict, string> = { allowed: 'a', UNAUTHENTICATED: 'u', FORBIDDEN: 'f' };
 const NO_REFUSALS: ReadonlyMap<string, FieldRefusal> = new Map();
 
+/** The refusal of an operation whose gated fields cannot be checked (fail closed). */
+const unchecked = (): ExecutionResult => ({
+  errors: [gatewayError('INTERNAL_SERVER_ERROR', 'the rate limits of this operation could not be checked')],
+});
+
 /**
  * The decider of one schema: `index` its policies, `gate` (when one watches coordinates of it)
  * the room that refuses fields for its own reasons. Policies are judged first: a field they
@@ -69,8 +85,16 @@ const NO_REFUSALS: ReadonlyMap<string, FieldRefusal> = new Map();
  */
 export function createDecider(schema: GraphQLSchema, index: PolicyIndex, gate?: FieldGate): Decider {
   // Asked on first use: the gate indexes the schema when it is put in service, as this room does.
+  // A gate that has not (it never should) leaves `watched` undefined: every operation is refused.
+  let asked = false;
   let watchedSet: ReadonlySet<string> | undefined;
-  const watched = () => (watchedSet ??= gate?.watched(schema) ?? new Set<string>());
+  const watched = () => {
+    if (!asked) {
+      asked = true;
+      watchedSet = gate === undefined ? new Set() : gate.watched(schema);
+    }
+    return watchedSet;
+  };
   const known = new WeakMap<DocumentNode, Map<string, Known>>();
   const checksOf = (document: DocumentNode, operationName: string | undefined): Known => {
     let byName = known.get(document);
@@ -88,33 +112,49 @@ export function createDecider(schema: GraphQLSchema, index: PolicyIndex, gate?: 
           if (index.fields.has(coordinate)) checks.add(coordinate);
           return 'allowed';
         });
+      const limited = watched();
       const gated =
-        watched().size === 0
+        limited === undefined || limited.size === 0
           ? []
-          : gatedOccurrences(schema, document, operationName, watched(), (c) => index.fields.has(c));
-      const gatedCoordinates = [...new Set(gated.map((o) => o.coordinate))];
+          : gatedOccurrences(schema, document, operationName, limited, (c) => index.fields.has(c));
+      const gatedCoordinates = [...new Set(gated.flatMap((o) => o.coordinates))];
       entry = { checks: [...checks], gated, gatedCoordinates, outcomes: new Map() };
       byName.set(name, entry);
     }
     return entry;
   };
 
-  /** The gate's answer for the selections that run (none refused by a policy, conditions held). */
-  const gateFor = async (entry: Known, verdicts: ReadonlyMap<string, Verdict>, context: GateContext) => {
+  /** The gate's answer for the selections that run (not under a refused field, conditions held). */
+  const gateFor = async (
+    gate: FieldGate,
+    entry: Known,
+    verdicts: ReadonlyMap<string, Verdict>,
+    context: RequestContext,
+  ): Promise<GateAnswer> => {
+    const refusedGroup = (group: readonly string[]) =>
+      group.every((c) => {
+        const verdict = verdicts.get(c);
+        return verdict !== undefined && verdict !== 'allowed';
+      });
     const selections: GatedSelection[] = [];
     let variables: Readonly<Record<string, unknown>> | undefined;
     for (const occurrence of entry.gated) {
-      if (occurrence.guards.some((c) => verdicts.get(c) !== undefined && verdicts.get(c) !== 'allowed'))
-        continue;
-      const runs = occurrence.ways.some((conditions) => {
-        if (conditions.length === 0) return true;
+      const runs = occurrence.ways.some((way) => {
+        if (way.guards.some(refusedGroup)) return false;
+        if (way.conditions.length === 0) return true;
         variables ??= context.variables();
-        return holds(conditions, variables);
+        return holds(way.conditions, variables);
       });
-      if (runs) selections.push({ coordinate: occurrence.coordinate, lists: occurrence.lists });
+      if (runs) {
+        selections.push({
+          path: occurrence.path,
+          coordinates: occurrence.coordinates,
+          lists: occurrence.lists,
+        });
+      }
     }
     if (selections.length === 0) return { refused: NO_REFUSALS };
-    return gate!.judge({
+    return gate.judge({
       schema,
       request: context.request,
       context: context.context,
@@ -144,42 +184,73 @@ export function createDecider(schema: GraphQLSchema, index: PolicyIndex, gate?: 
       refused ||= verdict !== 'allowed';
     });
     let refusals = NO_REFUSALS;
-    const context = entry.gated.length > 0 ? gateContext() : undefined;
-    if (context !== undefined) {
-      const answer = await gateFor(entry, verdicts, context);
+    if (gate !== undefined && entry.gated.length > 0) {
+      const context = gateContext();
+      // Without the client's request there is no caller to count: refused, never unlimited.
+      if (context === undefined) return { reject: unchecked() };
+      if ('skip' in context) return undefined;
+      // An operation the policies' refusals end spends no limit.
+      if (refused) {
+        const policiesOnly = rewriteFor(
+          `p${outcome}`,
+          verdicts,
+          NO_REFUSALS,
+          entry,
+          document,
+          operationName,
+          identity,
+        );
+        const stopped = policiesOnly === undefined ? undefined : context.stops(policiesOnly);
+        if (stopped !== undefined) return { reject: stopped };
+      }
+      const answer = await gateFor(gate, entry, verdicts, context);
       if ('reject' in answer) return answer;
       refusals = answer.refused;
       for (const coordinate of entry.gatedCoordinates) outcome += refusals.has(coordinate) ? 'r' : 'a';
       refused ||= refusals.size > 0;
     }
     if (!refused) return undefined;
-    let rewrite = entry.outcomes.get(outcome);
-    if (rewrite === undefined) {
-      let unjudged = false;
-      rewrite = rewriteOperation(schema, document, operationName, (type, field): FieldVerdict => {
-        const coordinate = `${type.name}.${field}`;
-        const verdict = verdicts.get(coordinate);
-        if (verdict !== undefined && verdict !== 'allowed') return verdict;
-        if (refusals.has(coordinate)) return 'RATE_LIMITED';
-        if (verdict !== undefined || !index.fields.has(coordinate)) return 'allowed';
-        // The checks hold every coordinate this walk meets; one they missed is refused, never
-        // allowed, and the rewrite is not kept (its verdict is not part of the outcome).
-        unjudged = true;
-        return identity === undefined ? 'UNAUTHENTICATED' : 'FORBIDDEN';
-      });
-      // A refused check always removes a field: the walk found it there.
-      if (rewrite === undefined) return undefined;
-      if (unjudged) return { rewrite, refusals };
-      if (entry.outcomes.size >= MAX_OUTCOMES) entry.outcomes.delete(entry.outcomes.keys().next().value!);
-      entry.outcomes.set(outcome, rewrite);
-    }
-    return { rewrite, refusals };
+    const rewrite = rewriteFor(outcome, verdicts, refusals, entry, document, operationName, identity);
+    // A refused check always removes a field: the walk found it there.
+    return rewrite === undefined ? undefined : { rewrite, refusals };
+  };
+
+  /** The rewrite of an outcome, cached per (document, outcome) unless a coordinate was unjudged. */
+  const rewriteFor = (
+    outcome: string,
+    verdicts: ReadonlyMap<string, Verdict>,
+    refusals: ReadonlyMap<string, FieldRefusal>,
+    entry: Known,
+    document: DocumentNode,
+    operationName: string | undefined,
+    identity: Identity | undefined,
+  ): Rewrite | undefined => {
+    const known = entry.outcomes.get(outcome);
+    if (known !== undefined) return known;
+    let unjudged = false;
+    const rewrite = rewriteOperation(schema, document, operationName, (type, field): FieldVerdict => {
+      const coordinate = `${type.name}.${field}`;
+      const verdict = verdicts.get(coordinate);
+      if (verdict !== undefined && verdict !== 'allowed') return verdict;
+      if (refusals.has(coordinate)) return 'RATE_LIMITED';
+      if (verdict !== undefined || !index.fields.has(coordinate)) return 'allowed';
+      // The checks hold every coordinate this walk meets; one they missed is refused, never
+      // allowed, and the rewrite is not kept (its verdict is not part of the outcome).
+      unjudged = true;
+      return identity === undefined ? 'UNAUTHENTICATED' : 'FORBIDDEN';
+    });
+    if (rewrite === undefined || unjudged) return rewrite;
+    if (entry.outcomes.size >= MAX_OUTCOMES) entry.outcomes.delete(entry.outcomes.keys().next().value!);
+    entry.outcomes.set(outcome, rewrite);
+    return rewrite;
   };
 
   return {
     decide(document, operationName, identity, policy, gateContext) {
+      const limited = watched();
+      if (limited === undefined) return Promise.resolve({ reject: unchecked() });
       // A graph without policies nor gated fields costs nothing per operation.
-      if (index.fields.size === 0 && watched().size === 0) return undefined;
+      if (index.fields.size === 0 && limited.size === 0) return undefined;
       const entry = checksOf(document, operationName);
       if (entry.checks.length === 0 && entry.gated.length === 0) return undefined;
       return decideFor(entry, document, operationName, identity, policy, gateContext);

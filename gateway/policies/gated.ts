@@ -1,10 +1,10 @@
 /**
  * Where an operation selects the fields a gate watches (a field's rate limit), found once per
- * document: each response path of a watched field, per object type it may be resolved on, with
- * the `@include`/`@skip` on its way (the same key selected in several fragments is one path,
- * selected when one of them is), the coordinates with policies on its way (a field under a
- * refused one never runs, so it is not counted), and the list fields on its way (for estimates
- * per list item). Fragments are walked where they are spread: the walk is as long as the
+ * document: each response path of a watched field, with the object types' coordinates it may be
+ * resolved on, and each way the client selects it (the same key selected in several fragments is
+ * one path, selected when one of its ways is): the `@include`/`@skip` on that way and the fields
+ * with policies on it (a field under one refused for every type it may be resolved on never
+ * runs, so it is not counted); and the list fields on its way (for estimates per list item). Fragments are walked where they are spread: the walk is as long as the
  * operation with its fragments expanded, which `limits.maxFields` bounds; past MAX_WALKED fields
  * (with that limit off) the walk stops and the operation is refused.
  */
@@ -34,13 +34,28 @@ export const MAX_WALKED = 100_000;
 
 type Conditions = readonly (readonly DirectiveNode[])[];
 
-/** One response path of a watched field, on one object type. */
+/**
+ * The policies on a field's way: per field selected on its way (its own included), the
+ * coordinates of the object types it may be resolved on, when every one of them carries policies.
+ * A group whose coordinates are all refused never runs, nor anything under it; one of them
+ * allowed, the objects of that type may still run it.
+ */
+export type Guards = readonly (readonly string[])[];
+
+/** One way the client selects a response path: it runs when its conditions hold and no guard group is refused. */
+export interface Way {
+  conditions: Conditions;
+  guards: Guards;
+}
+
+/** One response path of a watched field. */
 export interface Occurrence {
-  coordinate: string;
-  /** Each way the client selects it: it runs when the conditions of one of them hold. */
-  ways: Conditions[];
-  /** The coordinates with policies on its way, its own included: one refused, it never runs. */
-  guards: readonly string[];
+  /** The response keys from the root, `/`-separated. */
+  path: string;
+  /** The watched coordinates (`Type.field` of object types) the objects at this path may resolve. */
+  coordinates: string[];
+  /** Each way the client selects it (fragments selecting the same key are one path). */
+  ways: Way[];
   lists: readonly ListOnTheWay[];
 }
 
@@ -74,7 +89,7 @@ export function gatedOccurrences(
     possible: readonly GraphQLObjectType[],
     path: string,
     conditions: Conditions,
-    guards: readonly string[],
+    guards: Guards,
     lists: readonly ListOnTheWay[],
   ): void => {
     for (const selection of set.selections) {
@@ -109,14 +124,17 @@ export function gatedOccurrences(
       const coordinates = possible
         .filter((t) => t.getFields()[name] !== undefined)
         .map((t) => `${t.name}.${name}`);
-      const own = coordinates.filter(guarded);
-      const inner = own.length > 0 ? [...guards, ...own] : guards;
-      for (const coordinate of coordinates) {
-        if (!watched.has(coordinate)) continue;
-        const id = `${key}\n${coordinate}`;
-        const known = found.get(id);
-        if (known !== undefined) known.ways.push(ways);
-        else found.set(id, { coordinate, ways: [ways], guards: inner, lists });
+      // A group only when every type's coordinate has policies: else some objects always run it.
+      const inner = coordinates.length > 0 && coordinates.every(guarded) ? [...guards, coordinates] : guards;
+      const limited = coordinates.filter((c) => watched.has(c));
+      if (limited.length > 0) {
+        const known = found.get(key);
+        const way = { conditions: ways, guards: inner };
+        if (known === undefined) found.set(key, { path: key, coordinates: limited, ways: [way], lists });
+        else {
+          known.ways.push(way);
+          for (const c of limited) if (!known.coordinates.includes(c)) known.coordinates.push(c);
+        }
       }
       const named = getNamedType(definition.type);
       if (selection.selectionSet === undefined || !isCompositeType(named)) continue;

@@ -95,10 +95,20 @@ export function createFieldPolicies(
     const request = requestOf(args.contextValue);
     const identity = identityOf(request);
     let variables: Record<string, unknown> | undefined;
-    const gateContext = (): GateContext | undefined =>
-      request === undefined
-        ? undefined
-        : { request, context: args.contextValue, variables: () => (variables ??= variablesOf(args)) };
+    const variablesNow = () => (variables ??= variablesOf(args));
+    const gateContext = (): GateContext | undefined => {
+      if (request === undefined) return undefined;
+      // Variables that do not coerce fail the operation before any field runs: nothing to count.
+      const coerced = coercedVariables(args);
+      if (coerced === undefined) return { skip: true };
+      variables = coerced;
+      return {
+        request,
+        context: args.contextValue,
+        variables: variablesNow,
+        stops: (rewrite) => stopsBefore(rewrite, args, variablesNow()),
+      };
+    };
     return decider.decide(
       args.document,
       args.operationName ?? undefined,
@@ -106,6 +116,29 @@ export function createFieldPolicies(
       policyCheck(resolved, identity, logger),
       gateContext,
     );
+  };
+
+  /**
+   * The result that ends the operation once `rewrite` took fields out, if one does: a policy's
+   * refusal with `onDenied: reject`, or a rewrite over `limits.maxFields`. Asked again before a
+   * gate spends anything, on the policies' own rewrite.
+   */
+  const stopsBefore = (
+    rewrite: Rewrite,
+    args: ExecutionArgs,
+    variables: Record<string, unknown>,
+  ): ExecutionResult | undefined => {
+    if (resolved.onDenied === 'reject') {
+      const errors = rejection(rewrite.root, variables);
+      if (errors.length > 0) return rejected(errors, resolved.challenge);
+    }
+    // A field kept for several types is selected once per type: held to `limits.maxFields` again.
+    const max = resolved.maxFields;
+    if (max > 0 && expandedFieldCount(rewrite.document, args.operationName ?? undefined, max) > max) {
+      const message = `with the fields its caller may not see taken out, per type, the operation selects more than ${max} fields once its fragments are expanded; the limit is ${max}`;
+      return { errors: [limitExceeded('maxFields', message)] };
+    }
+    return undefined;
   };
 
   /**
@@ -142,18 +175,9 @@ export function createFieldPolicies(
       }
       const { rewrite, refusals } = decision;
       const variables = variablesOf(args);
-      if (resolved.onDenied === 'reject') {
-        const errors = rejection(rewrite.root, variables);
-        if (errors.length > 0) {
-          stop(rejected(errors, resolved.challenge));
-          return undefined;
-        }
-      }
-      // A field kept for several types is selected once per type: held to `limits.maxFields` again.
-      const max = resolved.maxFields;
-      if (max > 0 && expandedFieldCount(rewrite.document, args.operationName ?? undefined, max) > max) {
-        const message = `with the fields its caller may not see taken out, per type, the operation selects more than ${max} fields once its fragments are expanded; the limit is ${max}`;
-        stop({ errors: [limitExceeded('maxFields', message)] });
+      const stopped = stopsBefore(rewrite, args, variables);
+      if (stopped !== undefined) {
+        stop(stopped);
         return undefined;
       }
       (args as { document: DocumentNode }).document = rewrite.document;
@@ -353,11 +377,15 @@ function rejected(errors: GraphQLError[], challenge: string): ExecutionResult {
  * and this runs once per operation that lost a field, never on the others.
  */
 function variablesOf(args: ExecutionArgs): Record<string, unknown> {
+  return coercedVariables(args) ?? ((args.variableValues ?? {}) as Record<string, unknown>);
+}
+
+/** The operation's variables coerced with their defaults; undefined when they do not coerce. */
+function coercedVariables(args: ExecutionArgs): Record<string, unknown> | undefined {
   const raw = (args.variableValues ?? {}) as Record<string, unknown>;
   const operation = getOperationAST(args.document, args.operationName);
   if (!operation?.variableDefinitions?.length) return raw;
-  const coerced = getVariableValues(args.schema, operation.variableDefinitions, raw);
-  return coerced.coerced ?? raw;
+  return getVariableValues(args.schema, operation.variableDefinitions, raw).coerced;
 }
 
 function isAsyncIterable(value: unknown): value is AsyncIterable<unknown> {

@@ -62,6 +62,9 @@ interface Resolved {
 interface Spend {
   name: string;
   check: GuardedCheck;
+  /** Units spent, summed over the selections (before rounding up). */
+  units: number;
+  /** The coordinates that spend in it: refused together when it refuses. */
   coordinates: Set<string>;
 }
 
@@ -116,34 +119,52 @@ export function createFieldLimits(options: FieldLimitsOptions): FieldLimits {
   const judge = async (input: GateInput): Promise<GateAnswer> => {
     const fields = schemas.get(input.schema);
     const keyInput = options.inputOf(input.request, input.context);
+    // A limit's key is made once per request (a long header value is hashed).
+    const keys = new Map<Resolved, string | undefined>();
+    const keyOf = (limit: Resolved) => {
+      if (!keys.has(limit)) {
+        const key = limit.keyOf(keyInput);
+        // The rule's shape is in the key: two limits declared on one coordinate never share a
+        // counter, and a changed limit is never read under the old one.
+        const { algorithm, windowMs, limit: units } = limit.rule;
+        keys.set(
+          limit,
+          key === undefined ? undefined : `${algorithm}:${windowMs}:${units}:${limit.cost}:${key}`,
+        );
+      }
+      return keys.get(limit);
+    };
     const spends = new Map<string, Spend>();
     for (const selection of input.selections) {
-      const limits = fields?.get(selection.coordinate);
-      if (limits === undefined) continue;
-      const items = itemsOf(input, selection.lists);
-      for (const limit of limits) {
-        const key = limit.keyOf(keyInput);
-        if (key === undefined) continue;
-        const full = `${limit.rule.algorithm}:${limit.rule.windowMs}:${key}`;
-        let spend = spends.get(full);
-        if (spend === undefined) {
-          const check: GuardedCheck = {
-            key: full,
-            rule: limit.rule,
-            cost: 0,
-            onStoreError: config.onStoreError,
-            fallback: limit.rule,
-          };
-          spend = { name: limit.name, check, coordinates: new Set() };
-          spends.set(full, spend);
+      // Each limit counts once per path, however many of the path's types share it (an interface's).
+      const counted = new Set<string>();
+      let items: number | undefined;
+      for (const coordinate of selection.coordinates) {
+        for (const limit of fields?.get(coordinate) ?? []) {
+          const key = keyOf(limit);
+          if (key === undefined) continue;
+          let spend = spends.get(key);
+          if (spend === undefined) {
+            const check: GuardedCheck = {
+              key,
+              rule: limit.rule,
+              onStoreError: config.onStoreError,
+              fallback: limit.rule,
+            };
+            spend = { name: limit.name, check, units: 0, coordinates: new Set() };
+            spends.set(key, spend);
+          }
+          spend.coordinates.add(coordinate);
+          if (counted.has(key)) continue;
+          counted.add(key);
+          items ??= itemsOf(input, selection.lists);
+          spend.units = Math.min(spend.units + limit.cost * items, Number.MAX_SAFE_INTEGER);
         }
-        spend.check.cost = Math.min(spend.check.cost! + limit.cost * items, Number.MAX_SAFE_INTEGER);
-        spend.coordinates.add(selection.coordinate);
       }
     }
     if (spends.size === 0) return { refused: new Map() };
     const list = [...spends.values()];
-    for (const spend of list) spend.check.cost = Math.ceil(spend.check.cost!);
+    for (const spend of list) spend.check.cost = Math.ceil(spend.units);
     const reject = config.onExceeded === 'reject';
     const decisions = await options.store.check(
       list.map((s) => s.check),
@@ -158,20 +179,24 @@ export function createFieldLimits(options: FieldLimitsOptions): FieldLimits {
     const refusedAnswers = answers.filter((a) => !a.decision.allowed);
     if (refusedAnswers.length === 0) return { refused: new Map() };
     if (reject) return { reject: rejection(refusedAnswers, all, options.headers) };
-    const refused = new Map<string, FieldRefusal>();
+    // A field over two limits names the first; its retry waits for both.
+    const over = new Map<string, { limit: string; retryAfter: number }>();
     answers.forEach((answer, i) => {
       if (answer.decision.allowed) return;
       const retryAfter = retryAfterSeconds([answer]);
       for (const coordinate of list[i]!.coordinates) {
-        // A field over two limits names the first; its retry waits for both.
-        const known = refused.get(coordinate);
-        const wait = Math.max(retryAfter, (known?.extensions.retryAfter as number | undefined) ?? 0);
-        refused.set(coordinate, {
-          message: `rate limit "${known?.extensions.limit ?? answer.name}" exceeded`,
-          extensions: { limit: known?.extensions.limit ?? answer.name, retryAfter: wait },
-        });
+        const known = over.get(coordinate);
+        if (known === undefined) over.set(coordinate, { limit: answer.name, retryAfter });
+        else known.retryAfter = Math.max(known.retryAfter, retryAfter);
       }
     });
+    const refused = new Map<string, FieldRefusal>();
+    for (const [coordinate, { limit, retryAfter }] of over) {
+      refused.set(coordinate, {
+        message: `rate limit "${limit}" exceeded`,
+        extensions: { limit, retryAfter },
+      });
+    }
     return { refused };
   };
 

@@ -54,12 +54,14 @@ export interface RateLimitsOptions {
 /**
  * Three rooms sharing one store, for three places in the list: `request` after auth, `operation`
  * after demand control (it reads the operation's cost), `subgraphs` inside dedup (each upstream
- * call once). The store closes with the last.
+ * call once), the last two only when a limit needs them. The store closes with `request`.
  */
 export interface RateLimits {
   request: Room;
-  operation: Room;
-  subgraphs: Room;
+  /** Undefined when no limit spends the operation's cost (the room is then left out). */
+  operation: Room | undefined;
+  /** Undefined when no subgraph has a limit. */
+  subgraphs: Room | undefined;
   /** Field limits: their index per schema, and the gate the field-policies room consults. */
   fields: FieldLimits;
 }
@@ -145,13 +147,16 @@ export function createRateLimits(options: RateLimitsOptions): RateLimits {
     listSize: options.listSize,
   });
   return {
-    request,
-    operation,
+    // Always in the list: field limits may come with any schema, and their headers with it.
+    request: { ...request, close: () => store.close() },
+    operation: perOperation.length > 0 ? operation : undefined,
     fields,
-    subgraphs: {
-      name: 'rate-limits-subgraphs',
-      subgraph: ({ name }) => subgraphLimits.get(name) ?? ((next) => next),
-      close: () => store.close(),
-    },
+    subgraphs:
+      subgraphLimits.size > 0
+        ? {
+            name: 'rate-limits-subgraphs',
+            subgraph: ({ name }) => subgraphLimits.get(name) ?? ((next) => next),
+          }
+        : undefined,
   };
 }

@@ -163,7 +163,7 @@ for (const engine of ENGINES) {
 
     it("an interface's limit is one counter for every implementation", async () => {
       const { gateway } = await start();
-      const { body } = await gateway.query('{ items { id detail } }');
+      const { body, headers } = await gateway.query('{ items { id detail } }');
       assert.deepEqual(body, {
         data: {
           items: [
@@ -172,11 +172,21 @@ for (const engine of ENGINES) {
           ],
         },
       });
-      // A.detail and B.detail each spent 1 of Item.detail's 2.
-      const spent = await gateway.query('{ items { id ... on A { detail } } }');
-      assert.deepEqual(spent.body.data, { items: [{ id: 'a1', detail: null }, { id: 'b1' }] });
+      // One path spends once, however many implementations share the interface's limit.
+      assert.match(headers.get('ratelimit') ?? '', /"Item\.detail";r=1;/);
+      const second = await gateway.query('{ items { id ... on A { detail } } }');
+      assert.deepEqual(second.body, { data: { items: [{ id: 'a1', detail: 'da' }, { id: 'b1' }] } });
+      // Spent: refused for every implementation, each item's field null at its path.
+      const spent = await gateway.query('{ items { id detail } }');
+      assert.deepEqual(spent.body.data, {
+        items: [
+          { id: 'a1', detail: null },
+          { id: 'b1', detail: null },
+        ],
+      });
       assert.deepEqual(errorsOf(spent.body), [
         { path: ['items', 0, 'detail'], code: 'RATE_LIMITED', limit: 'Item.detail' },
+        { path: ['items', 1, 'detail'], code: 'RATE_LIMITED', limit: 'Item.detail' },
       ]);
     });
 

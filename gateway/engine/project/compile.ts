@@ -22,6 +22,7 @@ import {
   isObjectType,
   isSpecifiedScalarType,
   isUnionType,
+  Kind,
   type SelectionSetNode,
 } from 'graphql';
 import { type CollectContext, collectFields, collectSharedFields } from './collect.ts';
@@ -137,6 +138,7 @@ function selectionPlan(
   return {
     typeName: type.name,
     abstract: true,
+    typenameKey: aliasedTypename(type, selectionSets),
     planFor(typename) {
       if (typeof typename !== 'string' || typename === type.name) {
         if (shared === undefined) shared = compileShared(context, type, selectionSets) ?? null;
@@ -152,6 +154,32 @@ function selectionPlan(
       return plan;
     },
   };
+}
+
+/**
+ * The response key of a `__typename` selected under an alias on `type` itself (directly, or in a
+ * fragment on `type` with no condition to hold), if any: the tree holds the runtime type there.
+ */
+function aliasedTypename(
+  type: GraphQLAbstractType,
+  selectionSets: readonly SelectionSetNode[],
+): string | undefined {
+  for (const set of selectionSets) {
+    for (const selection of set.selections) {
+      if (selection.directives?.some((d) => d.name.value === 'include' || d.name.value === 'skip')) continue;
+      if (selection.kind === Kind.FIELD) {
+        if (selection.name.value === '__typename' && selection.alias !== undefined)
+          return selection.alias.value;
+      } else if (
+        selection.kind === Kind.INLINE_FRAGMENT &&
+        (selection.typeCondition === undefined || selection.typeCondition.name.value === type.name)
+      ) {
+        const inner = aliasedTypename(type, [selection.selectionSet]);
+        if (inner !== undefined) return inner;
+      }
+    }
+  }
+  return undefined;
 }
 
 function step(

@@ -41,7 +41,11 @@ export function completeValue(step: FieldStep, value: unknown, depth: number, wa
         return invalid(step, depth, walk, `expected an object, found ${describe(value)}`);
       }
       const selection = step.selection!;
-      const typename = selection.abstract ? (value as Record<string, unknown>).__typename : undefined;
+      const record = value as Record<string, unknown>;
+      const typename = !selection.abstract
+        ? undefined
+        : (record.__typename ??
+          (selection.typenameKey === undefined ? undefined : record[selection.typenameKey]));
       const plan = selection.planFor(typename);
       if (plan === undefined) {
         const found = typename === undefined ? 'no __typename' : `__typename ${JSON.stringify(typename)}`;

@@ -54,6 +54,11 @@ export interface SelectionPlan {
   readonly typeName: string;
   /** Set for an interface or a union: the runtime type comes from the tree's `__typename`. */
   readonly abstract: boolean;
+  /**
+   * Where the tree may also hold the runtime type: the response key of a `__typename` the client
+   * selects under an alias on the abstract type itself (the planner then fetches only that).
+   */
+  readonly typenameKey?: string;
   /** The plan for `typename` (ignored for an object type), or undefined when it is not a possible type. */
   planFor(typename: unknown): ObjectPlan | undefined;
 }

@@ -71,6 +71,18 @@ export const interfacesUnions: readonly ConformanceGraph[] = [
           },
         },
       },
+      {
+        name: 'reads the runtime type from a __typename the client selects under an alias',
+        query: '{ search { kind: __typename id ... on Book { author } } }',
+        expected: {
+          data: {
+            search: [
+              { kind: 'Movie', id: 'm1' },
+              { kind: 'Book', id: 'b1', author: 'Herbert' },
+            ],
+          },
+        },
+      },
     ],
   },
   {
