@@ -24,7 +24,13 @@ const catalogSdl = `${header('@key', '@composeDirective', '@authenticated', '@li
     guarded: String @authenticated @rateLimit(limit: 1, window: "1m", by: ["global"])
     products: [Product!]! @listSize(assumedSize: 3)
     items: [Item!]!
+    nodes: [Node!]!
+    motd: String
   }
+  interface Node { id: ID! child: Leaf }
+  type NA implements Node { id: ID! child: Leaf @authenticated }
+  type NB implements Node { id: ID! child: Leaf }
+  type Leaf { x: String @rateLimit(limit: 1, window: "1m", by: ["global"]) }
   type Product @key(fields: "id") {
     id: ID!
     price: Int @rateLimit(limit: 2, window: "1m", by: ["global"])
@@ -50,8 +56,11 @@ const resolvers = {
       { __typename: 'A', id: 'a1', detail: 'da' },
       { __typename: 'B', id: 'b1', detail: 'db' },
     ],
+    nodes: () => [{ __typename: 'NB', id: 'n1', child: { x: 'X' } }],
+    motd: () => 'welcome',
   },
   Item: { __resolveType: (item: { __typename: string }) => item.__typename },
+  Node: { __resolveType: (node: { __typename: string }) => node.__typename },
   Product: { __resolveReference: (ref: { id: string }) => products.find((p) => p.id === ref.id) },
 } as unknown as ApolloResolvers;
 
@@ -209,6 +218,30 @@ for (const engine of ENGINES) {
       }
       const signedIn = await gateway.query('{ guarded }', undefined, as({ sub: 'ada' }));
       assert.deepEqual(signedIn.body, { data: { guarded: 'secret' } });
+    });
+
+    it('a policy on one implementation does not hide a limited field under the others', async () => {
+      const { gateway } = await start();
+      // Anonymous: NA.child is refused, NB.child is not; the node is an NB, so x runs and counts.
+      const first = await gateway.query('{ nodes { id child { x } } }');
+      assert.deepEqual(first.body, { data: { nodes: [{ id: 'n1', child: { x: 'X' } }] } });
+      const second = await gateway.query('{ nodes { id child { x } } }');
+      assert.deepEqual(errorsOf(second.body), [
+        { path: ['nodes', 0, 'child', 'x'], code: 'RATE_LIMITED', limit: 'Leaf.x' },
+      ]);
+    });
+
+    it('nothing is spent for an operation a policy rejects, or whose variables do not coerce', async () => {
+      const { gateway } = await start({ policies: { onDenied: 'reject' } });
+      for (let i = 0; i < 3; i++) {
+        const rejected = await gateway.query('{ expensive guarded }');
+        assert.equal(rejected.status, 401);
+        const invalid = await gateway.query('query ($s: Boolean!) { expensive @skip(if: $s) }', { s: 'no' });
+        assert.equal(invalid.body.data, undefined);
+      }
+      const { body, headers } = await gateway.query('{ expensive }');
+      assert.deepEqual(body, { data: { expensive: 'costly' } });
+      assert.match(headers.get('ratelimit') ?? '', /"Query\.expensive";r=1;/);
     });
 
     it('onExceeded: reject refuses the operation with 429 and spends no other limit', async () => {
