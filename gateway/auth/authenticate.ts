@@ -2,7 +2,8 @@
  * One request's caller, from its credential (`extract.ts`): undefined when it carries none, an
  * identity when it proves one, an `AuthFailure` when it is invalid, an `AuthUnavailable` when the
  * identity provider could not be asked (neither: fails closed, never anonymous). Tokens go through the verification
- * cache first, so a token seen before costs a hash and a map lookup; API keys cost a hash and
+ * cache first, so a token seen before costs a hash and a map lookup (the token's SHA-256 is
+ * computed once per request, and keys the cache, the refusals and the verifications in flight); API keys cost a hash and
  * the comparisons, and are not cached. Concurrent requests with one token share one verification
  * in flight (keyed by its digest), and an introspection refusal is kept for
  * `auth.introspection.negativeCacheTtl`: a flood of one bogus opaque token costs the
@@ -58,7 +59,8 @@ export function createAuthenticate(auth: ResolvedAuth): Authenticate {
   const publish = (kind: string, ok: boolean) => {
     if (verifyChannel.hasSubscribers) verifyChannel.publish({ kind, ok });
   };
-  const verify = async (token: string): Promise<Outcome> => {
+  /** Verifies `token`, whose `digest()` is `key`, and caches what it proves. */
+  const verify = async (token: string, key: string): Promise<Outcome> => {
     const useJwt = auth.jwt !== undefined && (auth.introspect === undefined || looksLikeJwt(token));
     const kind = useJwt ? 'jwt' : 'introspection';
     const keysGoneBefore = keysGone;
@@ -80,7 +82,7 @@ export function createAuthenticate(auth: ResolvedAuth): Authenticate {
         throw new AuthFailure('bearer token, but neither jwt nor introspection is configured');
       }
       publish(kind, true);
-      if (keysGone === keysGoneBefore) cache.set(token, identity, until, tag);
+      if (keysGone === keysGoneBefore) cache.set(key, identity, until, tag);
       return { identity };
     } catch (error) {
       publish(kind, false);
@@ -96,16 +98,15 @@ export function createAuthenticate(auth: ResolvedAuth): Authenticate {
       else if (error instanceof AuthFailure) outcome = { failure: error };
       else throw error;
       if (kind === 'introspection' && auth.introspectionNegativeTtl > 0)
-        refused.set(token, outcome, Date.now() + auth.introspectionNegativeTtl);
+        refused.set(key, outcome, Date.now() + auth.introspectionNegativeTtl);
       return outcome;
     }
   };
   /** One verification per token at a time: later requests wait for the one running. */
-  const shared = (token: string): Promise<Outcome> => {
-    const key = digest(token);
+  const shared = (token: string, key: string): Promise<Outcome> => {
     let pending = inFlight.get(key);
     if (pending === undefined) {
-      pending = verify(token).finally(() => inFlight.delete(key));
+      pending = verify(token, key).finally(() => inFlight.delete(key));
       inFlight.set(key, pending);
     }
     return pending;
@@ -129,13 +130,14 @@ export function createAuthenticate(auth: ResolvedAuth): Authenticate {
         throw error;
       }
     }
-    const cached = cache.get(value);
+    const key = digest(value);
+    const cached = cache.get(key);
     if (cached !== undefined) {
       if (cached.kind === 'jwt') auth.jwks?.refreshIfStale();
       return { identity: cached };
     }
-    const known = refused.size > 0 ? refused.get(value) : undefined;
-    return known ?? shared(value);
+    const known = refused.size > 0 ? refused.get(key) : undefined;
+    return known ?? shared(value, key);
   };
 }
 
