@@ -1,12 +1,14 @@
 /**
  * One request's caller, from its credential (`extract.ts`): undefined when it carries none, an
  * identity when it proves one, an `AuthFailure` when it is invalid, an `AuthUnavailable` when the
- * identity provider could not be asked (neither: fails closed, never anonymous). Tokens go through the verification
- * cache first, so a token seen before costs a hash and a map lookup; API keys cost a hash and
- * the comparisons, and are not cached. Concurrent requests with one token share one verification
- * in flight (keyed by its digest), and an introspection refusal is kept for
- * `auth.introspection.negativeCacheTtl`: a flood of one bogus opaque token costs the
- * authorization server one call, not one per request.
+ * identity provider could not be asked (neither: fails closed, never anonymous). Tokens go
+ * through the verification cache first, so a token seen before costs a hash and a map lookup (the
+ * token's SHA-256 is computed once per request, and keys the cache, the refusals and the
+ * verifications in flight); API keys cost a hash and the comparisons, and are not cached. A JWT
+ * whose key the key set has found before is verified at once, without a promise (jwt.ts `now`);
+ * otherwise concurrent requests with one token share one verification in flight (keyed by its
+ * digest), and an introspection refusal is kept for `auth.introspection.negativeCacheTtl`: a
+ * flood of one bogus opaque token costs the authorization server one call, not one per request.
  *
  * A JWT verified with a key of the JWKS endpoint is cached with its `kid`: when a fetch of the
  * key set no longer holds that key, its tokens are dropped from the cache and verified again
@@ -58,56 +60,67 @@ export function createAuthenticate(auth: ResolvedAuth): Authenticate {
   const publish = (kind: string, ok: boolean) => {
     if (verifyChannel.hasSubscribers) verifyChannel.publish({ kind, ok });
   };
-  const verify = async (token: string): Promise<Outcome> => {
+  /** What a verification proved: cached (unless keys left the JWKS meanwhile) and published. */
+  const accepted = (kind: string, token: string, key: string, identity: Identity, keysGoneBefore: number) => {
+    let until: number;
+    let tag: string | undefined;
+    if (kind === 'jwt') {
+      until = identity.expiresAt ?? Date.now() + NO_EXP_CACHE_TIME;
+      if (auth.jwks !== undefined) tag = kidOf(token);
+    } else {
+      until = Math.min(identity.expiresAt ?? Number.POSITIVE_INFINITY, Date.now() + auth.introspectionMaxAge);
+    }
+    publish(kind, true);
+    if (keysGone === keysGoneBefore) cache.set(key, identity, until, tag);
+    return { identity };
+  };
+  /** The outcome of a verification that threw `error`; an error that is not about the credential is thrown on. */
+  const refusal = (kind: string, key: string, error: unknown): Outcome => {
+    publish(kind, false);
+    // jwt.ts wraps what the key lookup throws: a key set that could not be fetched is the cause.
+    const unavailable =
+      error instanceof AuthUnavailable
+        ? error
+        : error instanceof AuthFailure && error.cause instanceof AuthUnavailable
+          ? error.cause
+          : undefined;
+    let outcome: Outcome;
+    if (unavailable !== undefined) outcome = { unavailable };
+    else if (error instanceof AuthFailure) outcome = { failure: error };
+    else throw error;
+    if (kind === 'introspection' && auth.introspectionNegativeTtl > 0)
+      refused.set(key, outcome, Date.now() + auth.introspectionNegativeTtl);
+    return outcome;
+  };
+  /**
+   * Verifies `token`, whose `digest()` is `key`, and caches what it proves: at once when the
+   * verifier can answer at once (a JWT whose key is known), else one verification per token at a
+   * time (later requests wait for the one running).
+   */
+  const verify = (token: string, key: string): Outcome | Promise<Outcome> => {
     const useJwt = auth.jwt !== undefined && (auth.introspect === undefined || looksLikeJwt(token));
     const kind = useJwt ? 'jwt' : 'introspection';
     const keysGoneBefore = keysGone;
+    let verified: Identity | Promise<Identity>;
     try {
-      let identity: Identity;
-      let until: number;
-      let tag: string | undefined;
-      if (useJwt) {
-        identity = await auth.jwt!(token);
-        until = identity.expiresAt ?? Date.now() + NO_EXP_CACHE_TIME;
-        if (auth.jwks !== undefined) tag = kidOf(token);
-      } else if (auth.introspect !== undefined) {
-        identity = await auth.introspect(token);
-        until = Math.min(
-          identity.expiresAt ?? Number.POSITIVE_INFINITY,
-          Date.now() + auth.introspectionMaxAge,
-        );
-      } else {
-        throw new AuthFailure('bearer token, but neither jwt nor introspection is configured');
-      }
-      publish(kind, true);
-      if (keysGone === keysGoneBefore) cache.set(token, identity, until, tag);
-      return { identity };
+      if (useJwt) verified = auth.jwt!.now(token);
+      else if (auth.introspect !== undefined) verified = auth.introspect(token);
+      else throw new AuthFailure('bearer token, but neither jwt nor introspection is configured');
     } catch (error) {
-      publish(kind, false);
-      // jwt.ts wraps what the key lookup throws: a key set that could not be fetched is the cause.
-      const unavailable =
-        error instanceof AuthUnavailable
-          ? error
-          : error instanceof AuthFailure && error.cause instanceof AuthUnavailable
-            ? error.cause
-            : undefined;
-      let outcome: Outcome;
-      if (unavailable !== undefined) outcome = { unavailable };
-      else if (error instanceof AuthFailure) outcome = { failure: error };
-      else throw error;
-      if (kind === 'introspection' && auth.introspectionNegativeTtl > 0)
-        refused.set(token, outcome, Date.now() + auth.introspectionNegativeTtl);
-      return outcome;
+      return refusal(kind, key, error);
     }
-  };
-  /** One verification per token at a time: later requests wait for the one running. */
-  const shared = (token: string): Promise<Outcome> => {
-    const key = digest(token);
-    let pending = inFlight.get(key);
-    if (pending === undefined) {
-      pending = verify(token).finally(() => inFlight.delete(key));
-      inFlight.set(key, pending);
-    }
+    if (!(verified instanceof Promise)) return accepted(kind, token, key, verified, keysGoneBefore);
+    const pending = verified.then(
+      (identity) => {
+        inFlight.delete(key);
+        return accepted(kind, token, key, identity, keysGoneBefore);
+      },
+      (error: unknown) => {
+        inFlight.delete(key);
+        return refusal(kind, key, error);
+      },
+    );
+    inFlight.set(key, pending);
     return pending;
   };
 
@@ -129,13 +142,14 @@ export function createAuthenticate(auth: ResolvedAuth): Authenticate {
         throw error;
       }
     }
-    const cached = cache.get(value);
+    const key = digest(value);
+    const cached = cache.get(key);
     if (cached !== undefined) {
       if (cached.kind === 'jwt') auth.jwks?.refreshIfStale();
       return { identity: cached };
     }
-    const known = refused.size > 0 ? refused.get(value) : undefined;
-    return known ?? shared(value);
+    const known = refused.size > 0 ? refused.get(key) : undefined;
+    return known ?? inFlight.get(key) ?? verify(value, key);
   };
 }
 

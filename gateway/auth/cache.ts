@@ -1,10 +1,11 @@
 /**
  * The verification cache: what a credential proved, kept until it expires, so a token sent again
  * is not verified again. Bounded: past `maxEntries` the least recently used entry goes first.
- * Keys are SHA-256 digests of the credential (32 bytes each, whatever the token's size), never
- * the credential itself. Process-wide by nature: a token proves the same thing on every request.
+ * Keys are the credential's `digest()` (44 characters, whatever the token's size), never the
+ * credential itself: the caller computes it once per request and uses it for every lookup.
+ * Process-wide by nature: a token proves the same thing on every request.
  */
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import type { Identity } from '../../core/identity.ts';
 
 interface Entry<T> {
@@ -16,12 +17,13 @@ interface Entry<T> {
 }
 
 export interface VerificationCache<T = Identity> {
-  get(credential: string): T | undefined;
+  /** What the credential whose `digest()` is `key` proved, unless expired. */
+  get(key: string): T | undefined;
   /**
-   * Keeps `value` for `credential` until `until` (ms since the epoch); `tag` names what the
-   * verification relied on (a JWT's `kid`, '' for a JWT without one).
+   * Keeps `value` for the credential whose `digest()` is `key` until `until` (ms since the
+   * epoch); `tag` names what the verification relied on (a JWT's `kid`, '' for a JWT without one).
    */
-  set(credential: string, value: T, until: number, tag?: string): void;
+  set(key: string, value: T, until: number, tag?: string): void;
   /**
    * Forgets every entry whose tag `drop` returns true for (the keys they were verified with
    * are gone). A walk of the whole cache: it runs on a key rotation, not per request.
@@ -36,8 +38,7 @@ export function createVerificationCache<T = Identity>(
 ): VerificationCache<T> {
   const entries = new Map<string, Entry<T>>();
   return {
-    get(credential) {
-      const key = digest(credential);
+    get(key) {
       const entry = entries.get(key);
       if (entry === undefined) return undefined;
       entries.delete(key);
@@ -46,9 +47,8 @@ export function createVerificationCache<T = Identity>(
       entries.set(key, entry);
       return entry.value;
     },
-    set(credential, value, until, tag) {
+    set(key, value, until, tag) {
       if (until <= now()) return;
-      const key = digest(credential);
       entries.delete(key);
       while (entries.size >= maxEntries) entries.delete(entries.keys().next().value as string);
       entries.set(key, { value, until, tag });
@@ -69,7 +69,7 @@ export function createVerificationCache<T = Identity>(
   };
 }
 
-/** SHA-256 of `text`, as base64 (the cache key, and how API keys are matched). */
+/** SHA-256 of `text`, as base64: the cache key (one-shot `hash`: no `Hash` object per call). */
 export function digest(text: string): string {
-  return createHash('sha256').update(text, 'utf8').digest('base64');
+  return hash('sha256', text, 'base64');
 }

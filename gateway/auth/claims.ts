@@ -42,7 +42,7 @@ export function identityFromClaims(
   return Object.freeze({
     kind,
     subject: typeof claims.sub === 'string' ? claims.sub : undefined,
-    scopes: frozenSet(scopesOf(claims)),
+    scopes: new ReadOnlySet(scopeList(claims)),
     // The claims are freshly parsed JSON (jose's payload, the introspection answer): frozen in place.
     claims: deepFreeze({ ...claims }),
     tenant: stringClaim(claims[names.tenant]),
@@ -53,10 +53,15 @@ export function identityFromClaims(
 
 /** `scope` split on spaces (RFC 8693 §4.2), else `scp` (a list, or a string as `scope`). */
 export function scopesOf(claims: Record<string, unknown>): ReadonlySet<string> {
+  return new Set(scopeList(claims));
+}
+
+/** The scopes of `scopesOf`, as a list (duplicates included: a set drops them). */
+function scopeList(claims: Record<string, unknown>): readonly string[] {
   const value = claims.scope ?? claims.scp;
-  if (typeof value === 'string') return new Set(value.split(' ').filter((s) => s.length > 0));
-  if (Array.isArray(value)) return new Set(value.filter((s): s is string => typeof s === 'string'));
-  return new Set();
+  if (typeof value === 'string') return value.split(' ').filter((s) => s.length > 0);
+  if (Array.isArray(value)) return value.filter((s): s is string => typeof s === 'string');
+  return [];
 }
 
 function stringClaim(value: unknown): string | undefined {
@@ -78,11 +83,34 @@ export function deepFreeze<T>(value: T): T {
   return value;
 }
 
-const readOnly = () => {
+const readOnly = (): never => {
   throw new TypeError('the scopes of an identity cannot be changed');
 };
 
+/**
+ * A `Set` whose `add`, `delete` and `clear` throw (`Object.freeze` does not stop them), frozen.
+ * A class rather than a set given three own methods: one shape for every identity's scopes, and
+ * nothing more allocated than the set itself.
+ */
+class ReadOnlySet<T> extends Set<T> {
+  constructor(values: Iterable<T>) {
+    super();
+    // `Set`'s constructor would call `this.add`, which throws: filled through the prototype's.
+    for (const value of values) super.add(value);
+    Object.freeze(this);
+  }
+  override add(_value: T): this {
+    return readOnly();
+  }
+  override delete(_value: T): boolean {
+    return readOnly();
+  }
+  override clear(): void {
+    readOnly();
+  }
+}
+
 /** A `Set` whose `add`, `delete` and `clear` throw (`Object.freeze` does not stop them). */
 export function frozenSet<T>(values: Iterable<T>): ReadonlySet<T> {
-  return Object.freeze(Object.assign(new Set(values), { add: readOnly, delete: readOnly, clear: readOnly }));
+  return new ReadOnlySet(values);
 }

@@ -11,7 +11,7 @@ import { type ApiKeyLookup, createApiKeyLookup } from './api-keys.ts';
 import { isPlaintextRemote } from './bounded-body.ts';
 import type { ExtractOptions } from './extract.ts';
 import { createIntrospector, type Introspector } from './introspection.ts';
-import { fileKeySet, type KeySource, type RemoteKeySet, remoteKeySet } from './jwks.ts';
+import { fileKeySet, type KeySource, type KnownKey, type RemoteKeySet, remoteKeySet } from './jwks.ts';
 import { createJwtVerifier, type JwtVerifier } from './jwt.ts';
 
 export interface ResolvedAuth {
@@ -72,13 +72,14 @@ export function normalizeAuth(config: AuthConfig, context: NormalizeContext): Re
   let jwks: RemoteKeySet | undefined;
   if (jwt !== undefined) {
     let keys: KeySource;
+    let known: KnownKey | undefined;
     if (jwt.jwks.secret !== undefined) {
       const value = secret(jwt.jwks.secret, 'auth.jwt.jwks.secret');
       const problem = value === '' ? undefined : secretProblem(value, jwt.algorithms);
       if (problem) problems.push(`auth.jwt.jwks.secret ${problem}`);
       keys = new TextEncoder().encode(value);
     } else if (jwt.jwks.file !== undefined) {
-      keys = fileKeySet(jwt.jwks.file, jwt.algorithms);
+      ({ getKey: keys, known } = fileKeySet(jwt.jwks.file, jwt.algorithms));
     } else {
       jwks = remoteKeySet({
         url: jwt.jwks.url!,
@@ -89,9 +90,11 @@ export function normalizeAuth(config: AuthConfig, context: NormalizeContext): Re
         signal: context.signal,
       });
       keys = jwks.getKey;
+      known = jwks.known;
     }
     jwtVerifier = createJwtVerifier({
       keys,
+      known,
       algorithms: jwt.algorithms,
       issuer: jwt.issuer,
       audience: jwt.audience,

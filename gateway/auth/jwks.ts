@@ -29,6 +29,46 @@ import { AuthUnavailable } from './claims.ts';
 /** A key source for `jwtVerify`: a key (or a key lookup) for a token's protected header. */
 export type KeySource = JWTVerifyGetKey | Uint8Array;
 
+/**
+ * The key a key set's lookup answered for a token's `alg` and `kid` before, at once; undefined
+ * when it has not (ask the lookup). jose picks a key set's key by those two alone, so the answer
+ * is the one the lookup would give, for as long as the set is the same.
+ */
+export type KnownKey = (alg: string, kid: unknown) => unknown;
+
+/** A key set: the lookup for `jwtVerify`, and the keys it has found, for `known` to answer at once. */
+export interface KeySet {
+  getKey: JWTVerifyGetKey;
+  known: KnownKey;
+}
+
+/**
+ * `lookup` (one key set's), remembering the key it answers for each `alg` and `kid`. Bounded by
+ * the set: only a lookup that found its one key is remembered (a `kid` must be one of the set's).
+ */
+function remembering(lookup: JWTVerifyGetKey): KeySet {
+  const found = new Map<string, unknown>();
+  return {
+    getKey: async function rememberedKey(header, token) {
+      const key = await lookup(header, token);
+      const name = keyName(header.alg, header.kid);
+      if (name !== undefined) found.set(name, key);
+      return key;
+    },
+    known: (alg, kid) => {
+      const name = keyName(alg, kid);
+      return name === undefined ? undefined : found.get(name);
+    },
+  };
+}
+
+/** What a lookup is remembered under; undefined for a header jose would not match a key with. */
+function keyName(alg: unknown, kid: unknown): string | undefined {
+  if (typeof alg !== 'string') return undefined;
+  if (kid === undefined) return alg;
+  return typeof kid === 'string' ? `${alg} ${kid}` : undefined;
+}
+
 export interface RemoteKeySetOptions {
   url: string;
   /** Deadline of one fetch, in ms. */
@@ -50,6 +90,8 @@ const MAX_JWKS_BYTES = 1024 * 1024; // 1 MiB
 export interface RemoteKeySet {
   /** The key for a token's header, for `jwtVerify`. */
   getKey: JWTVerifyGetKey;
+  /** A key found before in the set in hand (a stale set is fetched again in the background). */
+  known: KnownKey;
   /** Fetches the set again in the background if it is stale (a token served from a cache). */
   refreshIfStale(): void;
   /**
@@ -62,7 +104,7 @@ export interface RemoteKeySet {
 /** A JWKS endpoint's keys, cached (see the file's comment). */
 export function remoteKeySet(options: RemoteKeySetOptions): RemoteKeySet {
   const now = options.now ?? Date.now;
-  let local: JWTVerifyGetKey | undefined;
+  let local: KeySet | undefined;
   // Each key of the set in hand, by `kid`, as JSON: what a new set is compared with.
   let known = new Map<string, string>();
   const listeners: Array<(kids: ReadonlySet<string>) => void> = [];
@@ -77,7 +119,7 @@ export function remoteKeySet(options: RemoteKeySetOptions): RemoteKeySet {
       next.set(kid, (next.get(kid) ?? '') + JSON.stringify(key));
     }
     const gone = new Set([...known].filter(([kid, key]) => next.get(kid) !== key).map(([kid]) => kid));
-    local = createLocalJWKSet(jwks);
+    local = remembering(createLocalJWKSet(jwks));
     known = next;
     if (gone.size > 0) for (const listener of listeners) listener(gone);
   };
@@ -122,17 +164,22 @@ export function remoteKeySet(options: RemoteKeySetOptions): RemoteKeySet {
       throw new AuthUnavailable('no key set could be fetched', wait);
     }
     try {
-      return await local(header, token);
+      return await local.getKey(header, token);
     } catch (error) {
       if (!(error instanceof joseErrors.JWKSNoMatchingKey)) throw error;
       // A `kid` we lack: the issuer may have rotated its keys. At most one fetch per cool-down.
       if (pending) await pending;
       else if (mayFetch()) await refresh();
       else throw error;
-      return local(header, token);
+      return local.getKey(header, token);
     }
   };
-  return { getKey, refreshIfStale, onKeysGone: (listener) => listeners.push(listener) };
+  const knownKey: KnownKey = (alg, kid) => {
+    if (local === undefined) return undefined;
+    refreshIfStale();
+    return local.known(alg, kid);
+  };
+  return { getKey, known: knownKey, refreshIfStale, onKeysGone: (listener) => listeners.push(listener) };
 }
 
 async function fetchKeySet(url: string, timeout: number, closed?: AbortSignal): Promise<JSONWebKeySet> {
@@ -156,7 +203,7 @@ async function fetchKeySet(url: string, timeout: number, closed?: AbortSignal): 
  * A local JWKS file's keys, read once at startup; an unreadable file, or one none of whose keys
  * can verify an algorithm of `algorithms` (every token would be refused), is a startup error.
  */
-export function fileKeySet(path: string, algorithms: readonly string[]): JWTVerifyGetKey {
+export function fileKeySet(path: string, algorithms: readonly string[]): KeySet {
   let jwks: unknown;
   try {
     jwks = JSON.parse(readFileSync(path, 'utf8'));
@@ -182,7 +229,7 @@ export function fileKeySet(path: string, algorithms: readonly string[]): JWTVeri
       `auth.jwt.algorithms: its keys are ${kinds.join(', ') || 'none'}; allow an algorithm of theirs (RSA: RS256, PS256...; EC P-256: ES256; OKP Ed25519: EdDSA), or add a key for ${algorithms.join(', ')}`,
     ]);
   }
-  return createLocalJWKSet(jwks);
+  return remembering(createLocalJWKSet(jwks));
 }
 
 /** The key type (and curve) each signature algorithm needs. */

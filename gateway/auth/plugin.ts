@@ -23,34 +23,37 @@ export interface AuthPluginOptions {
   logger: Logger;
 }
 
+type OnParamsHook = Parameters<NonNullable<Plugin['onParams']>>[0];
+
 export function useAuthPlugin(options: AuthPluginOptions): Plugin {
   const { authenticate, required, realm, logger } = options;
   // RFC 6750 §3: no error code when the request had no credential; `invalid_token` when it had a bad one.
   // The config check keeps `"`, `\` and control characters out of the realm.
   const challenge = `Bearer realm="${realm}"`;
   const invalid = `${challenge}, error="invalid_token"`;
+  /** What the request's outcome means for it (a closure made once, not per request). */
+  const apply = (hook: OnParamsHook, outcome: Outcome) => {
+    if (outcome.identity !== undefined) {
+      setIdentity(hook.request, outcome.identity);
+    } else if (outcome.unavailable !== undefined) {
+      logger.debug('auth: the identity provider could not be asked', {
+        reason: outcome.unavailable.message,
+      });
+      endRequest(hook, providerUnavailable(outcome.unavailable.retryAfter));
+    } else if (outcome.failure !== undefined) {
+      logger.debug('auth: credential refused', { reason: outcome.failure.message });
+      endRequest(hook, unauthenticated('Invalid credentials', invalid));
+    } else if (required) {
+      endRequest(hook, unauthenticated('Authentication required', challenge));
+    }
+  };
   return {
     onParams(hook) {
-      const { request } = hook;
-      if (isRequestEnded(request)) return;
-      const apply = (outcome: Outcome) => {
-        if (outcome.identity !== undefined) {
-          setIdentity(request, outcome.identity);
-        } else if (outcome.unavailable !== undefined) {
-          logger.debug('auth: the identity provider could not be asked', {
-            reason: outcome.unavailable.message,
-          });
-          endRequest(hook, providerUnavailable(outcome.unavailable.retryAfter));
-        } else if (outcome.failure !== undefined) {
-          logger.debug('auth: credential refused', { reason: outcome.failure.message });
-          endRequest(hook, unauthenticated('Invalid credentials', invalid));
-        } else if (required) {
-          endRequest(hook, unauthenticated('Authentication required', challenge));
-        }
-      };
-      const outcome = authenticate(request.headers);
-      if (outcome instanceof Promise) return outcome.then(apply);
-      apply(outcome);
+      if (isRequestEnded(hook.request)) return;
+      const outcome = authenticate(hook.request.headers);
+      // A JWT with a known key, or one cached: answered at once, the request goes on at once.
+      if (outcome instanceof Promise) return outcome.then((settled) => apply(hook, settled));
+      apply(hook, outcome);
     },
   };
 }
