@@ -243,28 +243,34 @@ function policyCheck(
   identity: Identity | undefined,
   logger: Logger,
 ): PolicyCheck {
-  let results: Map<string, Promise<boolean>> | undefined;
+  let results: Map<string, boolean | Promise<boolean>> | undefined;
+  const refuse = (name: string, coordinate: string, error: unknown) => {
+    logger.error(`policy "${name}" threw at ${coordinate}; the field is refused`, { error });
+    return false;
+  };
   return (name, coordinate) => {
     results ??= new Map();
     const key = `${name}\n${coordinate}`;
     let result = results.get(key);
     if (result === undefined) {
       const policy = resolved.named.get(name);
-      result = (async () => {
-        try {
-          const answer = policy === undefined ? false : policy(identity, coordinate);
-          // A claim rule answers at once: only a promise gets a timer.
-          if (typeof answer === 'boolean') return answer;
+      try {
+        const answer = policy === undefined ? false : policy(identity, coordinate);
+        // A claim rule answers at once: kept as it is, no promise and no timer.
+        if (typeof answer === 'boolean') result = answer;
+        else {
           const late = () =>
             logger.error(
               `policy "${name}" did not answer at ${coordinate} within ${resolved.timeout} ms; the field is refused`,
             );
-          return (await deadline(Promise.resolve(answer), resolved.timeout, late)) === true;
-        } catch (error) {
-          logger.error(`policy "${name}" threw at ${coordinate}; the field is refused`, { error });
-          return false;
+          result = deadline(Promise.resolve(answer), resolved.timeout, late).then(
+            (held) => held === true,
+            (error: unknown) => refuse(name, coordinate, error),
+          );
         }
-      })();
+      } catch (error) {
+        result = refuse(name, coordinate, error);
+      }
       results.set(key, result);
     }
     return result;
