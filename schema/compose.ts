@@ -5,6 +5,7 @@
  */
 import { composeServices } from '@theguild/federation-composition';
 import type { DocumentNode } from 'graphql';
+import { uncomposedGatewayDirectives } from './federation/gateway-directives.ts';
 
 export interface ComposeInput {
   name: string;
@@ -27,6 +28,15 @@ export type ComposeResult =
   | { supergraphSdl?: undefined; problems: CompositionProblem[] };
 
 export function composeSubgraphs(subgraphs: readonly ComposeInput[]): ComposeResult {
+  const uncomposed = subgraphs.flatMap((s) =>
+    uncomposedGatewayDirectives(s.typeDefs).map((message) => ({
+      code: 'GATEWAY_DIRECTIVE_NOT_COMPOSED',
+      message: `subgraph "${s.name}" ${message}`,
+      subgraphs: [s.name],
+      coordinates: [],
+    })),
+  );
+  if (uncomposed.length > 0) return { problems: uncomposed };
   const result = composeServices(subgraphs.map((s) => ({ name: s.name, typeDefs: s.typeDefs, url: s.url })));
   if (result.errors === undefined) return { supergraphSdl: result.supergraphSdl };
   const names = subgraphs.map((s) => s.name);

@@ -6,6 +6,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { makeExecutableSchema } from '@graphql-tools/schema';
+import { parse } from 'graphql';
+import { composeSubgraphs } from '../../schema/compose.ts';
 import { type RunningServer, serveGraphQL } from '../../subgraphs/lib/serve-graphql.ts';
 import { apolloSubgraph } from '../federation/harness.ts';
 import { startTestGateway, type TestGateway } from '../helpers/gateway.ts';
@@ -139,6 +141,36 @@ describe('field limits that cannot be enforced stop the start', () => {
         return true;
       },
     );
+  });
+});
+
+describe('a subgraph that links @rateLimit without composing it', () => {
+  it('is a composition problem naming the subgraph and the fix, never served unlimited', () => {
+    const sdl = `extend schema
+      @link(url: "https://specs.apollo.dev/federation/v2.9", import: ["@key"])
+      @link(url: "https://gatehouse.dev/rateLimit/v0.1", import: ["@rateLimit"])
+    directive @rateLimit(limit: Int!, window: String!, by: [String!], cost: Int) on FIELD_DEFINITION
+    type Query { hello: String @rateLimit(limit: 1, window: "1m") }`;
+    const result = composeSubgraphs([
+      { name: 'hello', typeDefs: parse(sdl), url: 'http://127.0.0.1:9/graphql' },
+    ]);
+    assert.equal(result.supergraphSdl, undefined);
+    assert.equal(result.problems?.[0]?.code, 'GATEWAY_DIRECTIVE_NOT_COMPOSED');
+    assert.match(
+      result.problems?.[0]?.message ?? '',
+      /subgraph "hello" .*@composeDirective\(name: "@rateLimit"\)/,
+    );
+    const composed = composeSubgraphs([
+      {
+        name: 'hello',
+        typeDefs: parse(
+          sdl.replace('import: ["@key"]', 'import: ["@key", "@composeDirective"]') +
+            ' extend schema @composeDirective(name: "@rateLimit")',
+        ),
+        url: 'http://127.0.0.1:9/graphql',
+      },
+    ]);
+    assert.match(composed.supergraphSdl ?? '', /@rateLimit\(limit: 1/);
   });
 });
 
