@@ -43,7 +43,11 @@ const sources = (what: string) =>
     .transform((value) => (Array.isArray(value) ? value : [value]))
     .describe(what);
 
-const limitCount = z.number().int().positive().max(1_000_000_000);
+const limitCount = z
+  .number({ error: 'must be a whole number of 1 or more' })
+  .int('must be a whole number of 1 or more')
+  .positive('must be a whole number of 1 or more')
+  .max(1_000_000_000, 'must be at most 1000000000');
 
 const algorithm = z
   .enum(ALGORITHMS)
@@ -85,7 +89,10 @@ export const requestLimitSchema = z
     window: duration('The window the limit counts over'),
     algorithm,
     cost: z
-      .union([z.number().int().positive(), z.literal('operation')])
+      .union([z.number().int().positive(), z.literal('operation')], {
+        error: (issue) =>
+          `must be a whole number of 1 or more, or "operation" (the operation's estimated cost), not ${JSON.stringify(issue.input)}`,
+      })
       .default(1)
       .describe(
         "Units one request spends: a number, or `operation` for the operation's cost as demand control estimates it (`@cost`, `@listSize`; at least 1), so the limit is a budget of cost points per window, checked once the operation is parsed",
@@ -130,10 +137,10 @@ export const fieldLimitSchema = z
       "Whose selections share a counter, as a request limit's `by`: `ip`, `sub`, `tenant`, `apiKey`, `header:<name>`, `global`, or a list",
     ),
     cost: z
-      .number()
-      .int()
-      .positive()
-      .max(1_000_000)
+      .number({ error: 'must be a whole number of 1 or more' })
+      .int('must be a whole number of 1 or more')
+      .positive('must be a whole number of 1 or more')
+      .max(1_000_000, 'must be at most 1000000')
       .default(1)
       .describe('Units one selection of the field spends'),
   })
