@@ -83,34 +83,41 @@ export function deepFreeze<T>(value: T): T {
   return value;
 }
 
-const readOnly = (): never => {
-  throw new TypeError('the scopes of an identity cannot be changed');
-};
-
 /**
- * A `Set` whose `add`, `delete` and `clear` throw (`Object.freeze` does not stop them), frozen.
- * A class rather than a set given three own methods: one shape for every identity's scopes, and
- * nothing more allocated than the set itself.
+ * A read-only view of a set: the set itself is held privately, so nothing, not even
+ * `Set.prototype.add.call(view, ...)`, can change it (a frozen `Set`, or a subclass whose `add`
+ * throws, still can be changed so). One shape for every identity's scopes.
  */
-class ReadOnlySet<T> extends Set<T> {
+class ReadOnlySet<T> implements ReadonlySet<T> {
+  readonly #values: Set<T>;
   constructor(values: Iterable<T>) {
-    super();
-    // `Set`'s constructor would call `this.add`, which throws: filled through the prototype's.
-    for (const value of values) super.add(value);
+    this.#values = new Set(values);
     Object.freeze(this);
   }
-  override add(_value: T): this {
-    return readOnly();
+  get size(): number {
+    return this.#values.size;
   }
-  override delete(_value: T): boolean {
-    return readOnly();
+  has(value: T): boolean {
+    return this.#values.has(value);
   }
-  override clear(): void {
-    readOnly();
+  forEach(callback: (value: T, value2: T, set: ReadonlySet<T>) => void, thisArg?: unknown): void {
+    for (const value of this.#values) callback.call(thisArg, value, value, this);
+  }
+  entries(): SetIterator<[T, T]> {
+    return this.#values.entries();
+  }
+  keys(): SetIterator<T> {
+    return this.#values.keys();
+  }
+  values(): SetIterator<T> {
+    return this.#values.values();
+  }
+  [Symbol.iterator](): SetIterator<T> {
+    return this.#values.values();
   }
 }
 
-/** A `Set` whose `add`, `delete` and `clear` throw (`Object.freeze` does not stop them). */
+/** A read-only set of `values`: no way to change it once made (see ReadOnlySet). */
 export function frozenSet<T>(values: Iterable<T>): ReadonlySet<T> {
   return new ReadOnlySet(values);
 }

@@ -42,6 +42,8 @@ describe('verified identities are frozen whole', () => {
     }, TypeError);
     assert.throws(() => (identity.scopes as Set<string>).add('admin'), TypeError);
     assert.throws(() => (identity.scopes as Set<string>).clear(), TypeError);
+    // Not even through Set's own methods: the set is held privately.
+    assert.throws(() => Set.prototype.add.call(identity.scopes, 'admin'), TypeError);
     assert.deepEqual(claims.org, { id: 'o1', roles: ['user'], meta: { level: 1 } });
     assert.deepEqual([...identity.scopes], ['read']);
   });
