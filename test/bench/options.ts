@@ -14,8 +14,8 @@ export type LoaderName = 'wrk' | 'autocannon' | 'node';
 
 export interface BenchOptions {
   /**
-   * One short round, Gatehouse (also with security on) and the monolith only, no peer install:
-   * checks answers, not speed.
+   * One short round, Gatehouse (also with security on, and with field limits in memory) and the
+   * monolith only, no peer install: checks answers, not speed.
    */
   quick: boolean;
   /** Rounds, the first one discarded as warm-up. @default 5 (quick: 1, kept) */
@@ -24,7 +24,7 @@ export interface BenchOptions {
   duration: number;
   /**
    * The targets to run, in order.
-   * @default every target (quick: gatehouse, gatehouse-secured, monolith)
+   * @default every target (quick: gatehouse, gatehouse-secured, gatehouse-limited, monolith)
    */
   targets: readonly TargetName[];
   /** Load generator; undefined picks wrk when installed, else autocannon (full) or node (quick). */
@@ -60,7 +60,7 @@ export interface BenchOptions {
 const QUICK_SCENARIOS = ['testquery-50-unique', 'testquery-50-jwt', 'testquery-1', 'small-50'];
 
 export const USAGE = `Usage: npm run bench -- [options]
-  --quick              one short round, gatehouse, gatehouse-secured and monolith only, no peer install; exits 1 on a wrong answer or a run that completed no request
+  --quick              one short round, gatehouse, gatehouse-secured, gatehouse-limited and monolith only, no peer install; exits 1 on a wrong answer or a run that completed no request
   --rounds <n>         rounds, the first discarded as warm-up (default 5)
   --duration <s>       seconds of load per target, scenario and round (default 4)
   --only <a,b>         run only these targets (${targetNames.join(', ')})
@@ -127,7 +127,7 @@ export function parseBenchOptions(argv: readonly string[], now = new Date()): Be
       `--compare: ${compareDir} has no bin/gatehouse.mjs; give the root of a Gatehouse checkout`,
     );
   const base: readonly TargetName[] =
-    only ?? (quick ? ['gatehouse', 'gatehouse-secured', 'monolith'] : targetNames);
+    only ?? (quick ? ['gatehouse', 'gatehouse-secured', 'gatehouse-limited', 'monolith'] : targetNames);
   const targets = base.filter(
     (t) => !skip.includes(t) && (t !== 'gatehouse-b' || compareDir !== undefined || only?.includes(t)),
   );
