@@ -62,7 +62,8 @@ export function fieldLimitsBySubgraph(
     if (graphs.size === 0) throw new Error(`no subgraph resolves ${coordinate} in the supergraph`);
     for (const graph of graphs) {
       const subgraph = subgraphOf.get(graph) ?? graph.toLowerCase();
-      limits[subgraph] = { ...limits[subgraph], [coordinate]: NEVER_TRIPS };
+      // A copy each: the YAML then spells every limit out (no anchors and aliases).
+      limits[subgraph] = { ...limits[subgraph], [coordinate]: { ...NEVER_TRIPS } };
     }
   }
   return limits;

@@ -112,6 +112,8 @@ async function bench(options: BenchOptions): Promise<number> {
       if (build.status !== 0) throw new Error('npm run build failed; run it to see why');
     }
     const { statuses, running } = await startTargets(options, env, pin);
+    // Redis serves only gatehouse-limited-redis: its counters over the runs are that target's.
+    const redisAtStart = await env.redis?.counters();
 
     const samples: RunSample[] = [];
     const warnings: string[] = [];
@@ -174,6 +176,7 @@ async function bench(options: BenchOptions): Promise<number> {
         }
       }
     }
+    const redisAtEnd = await env.redis?.counters();
     progress.update('stopping the targets');
     await stopAllChildren();
     progress.done();
@@ -182,6 +185,14 @@ async function bench(options: BenchOptions): Promise<number> {
     for (const status of statuses) {
       if (status.redis === undefined) continue;
       status.redis.cpuMsPerRequest = redisCpuMedians(samples, status.name, firstMeasuredRound);
+      const served = samples
+        .filter((s) => s.target === status.name)
+        .reduce((n, s) => n + s.requests + s.sampled, 0);
+      if (redisAtStart !== undefined && redisAtEnd !== undefined && served > 0)
+        status.redis.underLoad = {
+          scripts: (redisAtEnd.scripts - redisAtStart.scripts) / served,
+          roundTrips: (redisAtEnd.reads - redisAtStart.reads - 1) / served,
+        };
     }
     const perOp = new Map(running.map((t) => [t.name, t.subgraphRequestsPerOp]));
     const results: BenchResults = {

@@ -34,9 +34,16 @@ export interface TargetStatus {
   testQueryFetches?: Record<string, number>;
   /**
    * A target keeping its counts in Redis: what one TestQuery sent alone asks of it (rate-limit
-   * scripts, round trips), and Redis's own CPU ms per request under load (median, per scenario).
+   * scripts, round trips), the same per response over all its runs (`underLoad`: approximate, the
+   * operations in flight when a run stops are not counted as responses), and Redis's own CPU ms
+   * per request under load (median, per scenario).
    */
-  redis?: { scripts: number; roundTrips: number; cpuMsPerRequest?: Record<string, number> };
+  redis?: {
+    scripts: number;
+    roundTrips: number;
+    underLoad?: { scripts: number; roundTrips: number };
+    cpuMsPerRequest?: Record<string, number>;
+  };
 }
 
 export interface BenchResults {

@@ -18,9 +18,11 @@ export function markdownTable(header: readonly string[], rows: readonly string[]
 const failures = (results: BenchResults) => results.targets.filter((t) => t.status === 'failed');
 const skipped = (results: BenchResults) => results.targets.filter((t) => t.status === 'skipped');
 const redisText = (redis: NonNullable<BenchResults['targets'][number]['redis']>) =>
-  `Redis: one TestQuery runs ${redis.scripts} rate-limit scripts in ${redis.roundTrips} round trip(s)${Object.entries(
-    redis.cpuMsPerRequest ?? {},
-  )
+  `Redis: one TestQuery sent alone runs ${redis.scripts} rate-limit scripts in ${redis.roundTrips} round trip(s)${
+    redis.underLoad
+      ? `; under load, per response: ${redis.underLoad.scripts.toFixed(2)} scripts, ${redis.underLoad.roundTrips.toFixed(2)} round trips`
+      : ''
+  }${Object.entries(redis.cpuMsPerRequest ?? {})
     .map(([scenario, ms]) => `; ${scenario}: Redis CPU ${ms.toFixed(3)} ms per request`)
     .join('')}`;
 const headline = (results: BenchResults) =>
