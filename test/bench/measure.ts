@@ -25,6 +25,8 @@ export interface RunSample {
   peakRssMiB: number | null;
   /** Cores the shared bench subgraphs process kept busy: near 1 means it, not the target, was the limit. */
   subgraphsCpuUtilisation: number | null;
+  /** CPU time of the target's Redis (redis-server) per request, for targets that use one. */
+  redisCpuMsPerRequest?: number | null;
   /** Subgraph requests counted during the run per response (in-flight requests make it approximate). */
   subgraphRequestsPerOpUnderLoad: number | null;
   statusErrors: number;
@@ -48,6 +50,8 @@ export interface MeasureInput {
   generator: LoadGenerator;
   subgraphsPid: number;
   counters: SubgraphCounters;
+  /** CPU seconds of the target's Redis so far (redis-server), read before and after the load too. */
+  redisCpuSeconds?: () => Promise<number>;
   /** JWT scenarios: the load's tokens (pool file, size, first token of this run). */
   tokens?: LoadSpec['tokens'];
   /** JWT scenarios: a fresh token for each sampled answer (the load's are its own). */
@@ -88,6 +92,7 @@ export async function measure(input: MeasureInput): Promise<RunSample> {
   await input.counters.reset();
   const cpu0 = cpuSeconds(input.pid);
   const subgraphsCpu0 = cpuSeconds(input.subgraphsPid);
+  const redisCpu0 = await input.redisCpuSeconds?.();
   const t0 = performance.now();
   let stopped = false;
   const sampling = sampleAnswers(input, () => stopped);
@@ -108,6 +113,7 @@ export async function measure(input: MeasureInput): Promise<RunSample> {
   const wall = (performance.now() - t0) / 1000;
   const cpu1 = cpuSeconds(input.pid);
   const subgraphsCpu1 = cpuSeconds(input.subgraphsPid);
+  const redisCpu1 = await input.redisCpuSeconds?.();
   const sample = await sampling;
   const upstream = await input.counters.total();
   const utilisation = perSecond(cpu0, cpu1, wall);
@@ -126,6 +132,12 @@ export async function measure(input: MeasureInput): Promise<RunSample> {
     cpuUtilisation: utilisation,
     peakRssMiB: peakRssMiB(input.pid) ?? null,
     subgraphsCpuUtilisation: perSecond(subgraphsCpu0, subgraphsCpu1, wall),
+    ...(input.redisCpuSeconds !== undefined && {
+      redisCpuMsPerRequest:
+        redisCpu0 === undefined || redisCpu1 === undefined || responses === 0
+          ? null
+          : ((redisCpu1 - redisCpu0) * 1000) / responses,
+    }),
     subgraphRequestsPerOpUnderLoad: responses === 0 ? null : upstream / responses,
     statusErrors: load.statusErrors,
     socketErrors: load.socketErrors,

@@ -14,15 +14,18 @@ export type LoaderName = 'wrk' | 'autocannon' | 'node';
 
 export interface BenchOptions {
   /**
-   * One short round, Gatehouse (also with security on) and the monolith only, no peer install:
-   * checks answers, not speed.
+   * One short round, Gatehouse (also with security on, and with field limits in memory) and the
+   * monolith only, no peer install: checks answers, not speed.
    */
   quick: boolean;
   /** Rounds, the first one discarded as warm-up. @default 5 (quick: 1, kept) */
   rounds: number;
   /** Seconds of load per target per scenario per round. @default 4 (quick: 1) */
   duration: number;
-  /** The targets to run, in order. @default every target (quick: gatehouse, gatehouse-secured, monolith) */
+  /**
+   * The targets to run, in order.
+   * @default every target (quick: gatehouse, gatehouse-secured, gatehouse-limited, monolith)
+   */
   targets: readonly TargetName[];
   /** Load generator; undefined picks wrk when installed, else autocannon (full) or node (quick). */
   loader: LoaderName | undefined;
@@ -31,8 +34,9 @@ export interface BenchOptions {
   /** Folder of the results. @default bench-results/<timestamp> */
   outDir: string;
   /**
-   * Run Gatehouse under `node --cpu-prof`; the profile lands in `<outDir>/profile/` (target
-   * `gatehouse-secured`: `<outDir>/profile/gatehouse-secured/`). @default false
+   * Run Gatehouse under `node --cpu-prof`; the profile lands in `<outDir>/profile/` (targets
+   * `gatehouse-secured`, `gatehouse-limited`, `gatehouse-limited-redis`: `<outDir>/profile/<target>/`).
+   * @default false
    */
   cpuProf: boolean;
   /**
@@ -40,7 +44,10 @@ export interface BenchOptions {
    * `gatehouse`, in the same interleaved rounds: an A/B with the ratio per round.
    */
   compareDir: string | undefined;
-  /** Extra Node flags for the Gatehouse processes only (`gatehouse`, `gatehouse-secured`), to try a tuning (`--node-flags=--max-semi-space-size=32`). */
+  /**
+   * Extra Node flags for the Gatehouse processes only (`gatehouse`, `gatehouse-secured`,
+   * `gatehouse-limited`, `gatehouse-limited-redis`), to try a tuning (`--node-flags=--max-semi-space-size=32`).
+   */
   nodeFlags: readonly string[];
   /** Pin each target to one core and the load generator and subgraphs to the other. @default true */
   pin: boolean;
@@ -53,19 +60,22 @@ export interface BenchOptions {
 const QUICK_SCENARIOS = ['testquery-50-unique', 'testquery-50-jwt', 'testquery-1', 'small-50'];
 
 export const USAGE = `Usage: npm run bench -- [options]
-  --quick              one short round, gatehouse, gatehouse-secured and monolith only, no peer install; exits 1 on a wrong answer or a run that completed no request
+  --quick              one short round, gatehouse, gatehouse-secured, gatehouse-limited and monolith only, no peer install; exits 1 on a wrong answer or a run that completed no request
   --rounds <n>         rounds, the first discarded as warm-up (default 5)
   --duration <s>       seconds of load per target, scenario and round (default 4)
   --only <a,b>         run only these targets (${targetNames.join(', ')})
   --skip <a,b>         leave these targets out
   --scenarios <a,b>    run only these scenarios (${scenarios.map((s) => s.id).join(', ')});
                        gatehouse-secured (JWT auth and field policies) runs only testquery-50-jwt, the
-                       scenario that sends a unique signed JWT per request
+                       scenario that sends a unique signed JWT per request; gatehouse-limited (a field
+                       rate limit that never trips on every field TestQuery selects, memory store) and
+                       gatehouse-limited-redis (the same in a redis-server the harness starts; skipped
+                       when redis-server is not installed) run only testquery-50-unique and testquery-1
   --loader <name>      wrk | autocannon | node (default: wrk when installed, else autocannon)
   --out <dir>          results folder (default bench-results/<timestamp>)
-  --cpu-prof           profile gatehouse and gatehouse-secured with node --cpu-prof (slows them down: numbers are not comparable)
+  --cpu-prof           profile gatehouse, gatehouse-secured and gatehouse-limited(-redis) with node --cpu-prof (slows them down: numbers are not comparable)
   --compare <dir>      also run the Gatehouse checkout in <dir> as target gatehouse-b (an A/B)
-  --node-flags=<flags> extra node flags for gatehouse and gatehouse-secured only, e.g. --node-flags=--max-semi-space-size=32
+  --node-flags=<flags> extra node flags for gatehouse, gatehouse-secured and gatehouse-limited(-redis) only, e.g. --node-flags=--max-semi-space-size=32
   --no-pin             do not pin processes to cores with taskset
 `;
 
@@ -117,7 +127,7 @@ export function parseBenchOptions(argv: readonly string[], now = new Date()): Be
       `--compare: ${compareDir} has no bin/gatehouse.mjs; give the root of a Gatehouse checkout`,
     );
   const base: readonly TargetName[] =
-    only ?? (quick ? ['gatehouse', 'gatehouse-secured', 'monolith'] : targetNames);
+    only ?? (quick ? ['gatehouse', 'gatehouse-secured', 'gatehouse-limited', 'monolith'] : targetNames);
   const targets = base.filter(
     (t) => !skip.includes(t) && (t !== 'gatehouse-b' || compareDir !== undefined || only?.includes(t)),
   );

@@ -27,9 +27,10 @@ import {
   type RunningTarget,
   startEnvironment,
   startTarget,
+  TargetSkipped,
 } from './setup.ts';
 import { summarise } from './stats.ts';
-import { REPO_ROOT, type TargetName, targets } from './targets.ts';
+import { PROFILED_TARGETS, REPO_ROOT, type TargetName, targets } from './targets.ts';
 import { HEADLINE_SCENARIO, scenarios } from './workloads.ts';
 
 const progress = createProgress();
@@ -61,12 +62,18 @@ async function startTargets(options: BenchOptions, env: BenchEnvironment, pin: b
         ...(target.subgraphRequestsBySubgraph.testquery && {
           testQueryFetches: target.subgraphRequestsBySubgraph.testquery,
         }),
+        ...(target.redisPerOp && { redis: { ...target.redisPerOp } }),
       };
+      if (target.redisPerOp)
+        progress.log(
+          `${name}: one TestQuery runs ${target.redisPerOp.scripts} rate-limit scripts in ${target.redisPerOp.roundTrips} Redis round trip(s)`,
+        );
       return [status, target];
     } catch (error) {
       const problem = error instanceof Error ? error.message : String(error);
-      progress.log(`${name}: FAILED, not measured: ${problem}`);
-      return [{ name, label: targets[name].label, status: 'failed', problem }, undefined];
+      const status = error instanceof TargetSkipped ? 'skipped' : 'failed';
+      progress.log(`${name}: ${status.toUpperCase()}, not measured: ${problem}`);
+      return [{ name, label: targets[name].label, status, problem }, undefined];
     }
   };
   const started: [TargetStatus, RunningTarget | undefined][] = [];
@@ -95,6 +102,7 @@ async function bench(options: BenchOptions): Promise<number> {
   // The JWT scenarios' tokens are signed in a worker thread meanwhile (build, target startup).
   const env: BenchEnvironment = await startEnvironment(
     chosen.some((s) => s.jwt) ? tokenPoolSize(options.rounds, options.duration) : 0,
+    { redis: options.targets.some((t) => targets[t].needsRedis) },
   );
   try {
     if (!options.quick && options.targets.some((t) => t.startsWith('gatehouse') && t !== 'gatehouse-b')) {
@@ -104,6 +112,8 @@ async function bench(options: BenchOptions): Promise<number> {
       if (build.status !== 0) throw new Error('npm run build failed; run it to see why');
     }
     const { statuses, running } = await startTargets(options, env, pin);
+    // Redis serves only gatehouse-limited-redis: its counters over the runs are that target's.
+    const redisAtStart = await env.redis?.counters();
 
     const samples: RunSample[] = [];
     const warnings: string[] = [];
@@ -118,6 +128,7 @@ async function bench(options: BenchOptions): Promise<number> {
           const spec = targets[target.name];
           if (!spec.workloads.includes(scenario.workload)) continue;
           if (spec.requiresJwt && !scenario.jwt) continue;
+          if (spec.scenarios !== undefined && !spec.scenarios.includes(scenario.id)) continue;
           if (scenario.jwt && pool === undefined) {
             progress.update('signing the JWTs of the load');
             pool = await env.jwt.pool;
@@ -142,6 +153,7 @@ async function bench(options: BenchOptions): Promise<number> {
             generator,
             subgraphsPid: env.subgraphsPid,
             counters: env.counters,
+            ...(spec.needsRedis && env.redis && { redisCpuSeconds: env.redis.cpuSeconds }),
             ...(scenario.jwt &&
               pool && {
                 tokens: { file: pool.file, size: pool.size, start: nextToken.get(target.name) ?? 0 },
@@ -164,11 +176,24 @@ async function bench(options: BenchOptions): Promise<number> {
         }
       }
     }
+    const redisAtEnd = await env.redis?.counters();
     progress.update('stopping the targets');
     await stopAllChildren();
     progress.done();
 
     const firstMeasuredRound = options.rounds > 1 ? 1 : 0;
+    for (const status of statuses) {
+      if (status.redis === undefined) continue;
+      status.redis.cpuMsPerRequest = redisCpuMedians(samples, status.name, firstMeasuredRound);
+      const served = samples
+        .filter((s) => s.target === status.name)
+        .reduce((n, s) => n + s.requests + s.sampled, 0);
+      if (redisAtStart !== undefined && redisAtEnd !== undefined && served > 0)
+        status.redis.underLoad = {
+          scripts: (redisAtEnd.scripts - redisAtStart.scripts) / served,
+          roundTrips: (redisAtEnd.reads - redisAtStart.reads - 1) / served,
+        };
+    }
     const perOp = new Map(running.map((t) => [t.name, t.subgraphRequestsPerOp]));
     const results: BenchResults = {
       startedAt,
@@ -207,7 +232,7 @@ async function bench(options: BenchOptions): Promise<number> {
     );
 
     if (options.cpuProf) {
-      for (const t of running.filter((r) => r.name === 'gatehouse' || r.name === 'gatehouse-secured'))
+      for (const t of running.filter((r) => PROFILED_TARGETS.includes(r.name)))
         writeProfileSummary(options.outDir, samples, t.name);
     }
 
@@ -223,6 +248,22 @@ async function bench(options: BenchOptions): Promise<number> {
     await stopAllChildren();
     await env.close();
   }
+}
+
+/** Median CPU ms per request of the target's Redis, per scenario, over the measured rounds. */
+function redisCpuMedians(samples: readonly RunSample[], target: TargetName, firstMeasuredRound: number) {
+  const byScenario: Record<string, number> = {};
+  const ids = new Set(samples.filter((s) => s.target === target).map((s) => s.scenario));
+  for (const id of ids) {
+    const values = samples
+      .filter((s) => s.target === target && s.scenario === id && s.round >= firstMeasuredRound)
+      .flatMap((s) => (s.redisCpuMsPerRequest == null ? [] : [s.redisCpuMsPerRequest]))
+      .sort((a, b) => a - b);
+    if (values.length === 0) continue;
+    const mid = Math.floor(values.length / 2);
+    byScenario[id] = values.length % 2 === 1 ? values[mid]! : (values[mid - 1]! + values[mid]!) / 2;
+  }
+  return byScenario;
 }
 
 /**

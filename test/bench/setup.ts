@@ -10,15 +10,20 @@ import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { FIXTURE_DIR } from '../../subgraphs/bench/data.ts';
 import { type BenchSubgraphName, benchSubgraphNames } from '../../subgraphs/bench/schemas.ts';
-import { checkTarget, type SubgraphCounters, subgraphCounters, waitReady } from './check.ts';
+import { checkTarget, post, type SubgraphCounters, subgraphCounters, waitReady } from './check.ts';
 import { firstLine, freePort, startChild, stopChild } from './children.ts';
 import { createJwtFixture, type JwtFixture } from './jwt.ts';
-import { REPO_ROOT, type TargetName, targets } from './targets.ts';
+import { type LimitedConfigs, writeLimitedConfigs } from './limits.ts';
+import { type BenchRedis, startBenchRedis } from './redis.ts';
+import { PROFILED_TARGETS, REPO_ROOT, type TargetName, targets } from './targets.ts';
 import { loadWorkloads, type Workload, type WorkloadName } from './workloads.ts';
 
 /** Cores: the load generator, the subgraphs and the harness on one, each target on the other. */
 export const LOAD_CPU = 0;
 export const TARGET_CPU = 1;
+
+/** Operations each check sends, one after the other. */
+const CHECKS = 3;
 
 /** Environment of every target: production mode, quiet logs. */
 const TARGET_ENV = { ...process.env, NODE_ENV: 'production', GATEHOUSE_LOG_LEVEL: 'warn' };
@@ -32,13 +37,25 @@ export interface BenchEnvironment {
   gatehouseConfigFile: string;
   /** Keys, secured config and tokens of `gatehouse-secured` and the JWT scenarios. */
   jwt: JwtFixture;
+  /** Configs of `gatehouse-limited` and `gatehouse-limited-redis` (field limits that never trip). */
+  limits: LimitedConfigs;
+  /** The Redis of `gatehouse-limited-redis`, when asked for and installed. */
+  redis?: BenchRedis;
+  /** Why there is no Redis although one was asked for: the Redis target is skipped. */
+  redisMissing?: string;
   workloads: Record<WorkloadName, Workload>;
   bodyFiles: Record<WorkloadName, string>;
   close(): Promise<void>;
 }
 
-/** `tokenPoolSize`: load tokens to sign (in a worker thread) for the JWT scenarios; 0 for none. */
-export async function startEnvironment(tokenPoolSize: number): Promise<BenchEnvironment> {
+/**
+ * `tokenPoolSize`: load tokens to sign (in a worker thread) for the JWT scenarios; 0 for none.
+ * `redis`: start a redis-server for `gatehouse-limited-redis`.
+ */
+export async function startEnvironment(
+  tokenPoolSize: number,
+  options: { redis?: boolean } = {},
+): Promise<BenchEnvironment> {
   const workDir = mkdtempSync(join(tmpdir(), 'gatehouse-bench-'));
   // Also when the run is interrupted (Ctrl-C ends the process before close() runs).
   process.once('exit', () => rmSync(workDir, { recursive: true, force: true }));
@@ -48,8 +65,10 @@ export async function startEnvironment(tokenPoolSize: number): Promise<BenchEnvi
     cwd: REPO_ROOT,
     env: { ...process.env, NODE_ENV: 'production' },
   });
+  let redis: BenchRedis | undefined;
   const close = async () => {
     await stopChild(subgraphs);
+    await redis?.stop();
     rmSync(workDir, { recursive: true, force: true });
   };
   try {
@@ -73,6 +92,19 @@ export async function startEnvironment(tokenPoolSize: number): Promise<BenchEnvi
     );
     const jwt = createJwtFixture(workDir, subgraphUrls, tokenPoolSize);
     const workloads = loadWorkloads();
+    let redisMissing: string | undefined;
+    if (options.redis) {
+      const started = await startBenchRedis();
+      if ('missing' in started) redisMissing = started.missing;
+      else redis = started;
+    }
+    const limits = writeLimitedConfigs(
+      workDir,
+      subgraphUrls,
+      supergraph,
+      (JSON.parse(workloads.testquery.body) as { query: string }).query,
+      redis?.url,
+    );
     const bodyFiles = {} as Record<WorkloadName, string>;
     for (const w of Object.values(workloads)) {
       bodyFiles[w.name] = join(workDir, `${w.name}.json`);
@@ -86,6 +118,9 @@ export async function startEnvironment(tokenPoolSize: number): Promise<BenchEnvi
       supergraphFile,
       gatehouseConfigFile,
       jwt,
+      limits,
+      ...(redis !== undefined && { redis }),
+      ...(redisMissing !== undefined && { redisMissing }),
       workloads,
       bodyFiles,
       close,
@@ -106,6 +141,33 @@ export interface RunningTarget {
   subgraphRequestsPerOp: Partial<Record<WorkloadName, number>>;
   /** The same, per subgraph. */
   subgraphRequestsBySubgraph: Partial<Record<WorkloadName, Record<string, number>>>;
+  /** What one TestQuery asks of Redis, counted during the check (targets with `needsRedis`). */
+  redisPerOp?: RedisPerOp;
+}
+
+/** Redis work for one operation sent alone: scripts run, and round trips (server reads). */
+export interface RedisPerOp {
+  scripts: number;
+  roundTrips: number;
+}
+
+/** A target that cannot run here (its Redis is not installed): reported as skipped, not failed. */
+export class TargetSkipped extends Error {}
+
+/**
+ * Until an operation's checks reach Redis (at most 30 s): the gateway answers before its Redis
+ * connection is ready, counting in the process meanwhile (and leaving Redis alone for a second
+ * after each failure), and the checks and the load must measure Redis.
+ */
+async function waitForRedis(url: string, workload: Workload, redis: BenchRedis): Promise<void> {
+  const deadline = Date.now() + 30_000;
+  while (Date.now() < deadline) {
+    const before = await redis.counters();
+    await post(url, workload.body);
+    if ((await redis.counters()).scripts > before.scripts) return;
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  throw new Error('its rate-limit checks never reached Redis within 30 s; see its log');
 }
 
 /** Starts one target on the target core, waits for it and checks its answers; stops it if wrong. */
@@ -122,9 +184,11 @@ export async function startTarget(
   },
 ): Promise<RunningTarget> {
   const spec = targets[name];
+  if (spec.needsRedis && env.redis === undefined)
+    throw new TargetSkipped(env.redisMissing ?? 'no redis-server was started for this run');
   const port = await freePort();
-  // Profiling and Node flags apply to Gatehouse as built here, with and without security on.
-  const tuned = name === 'gatehouse' || name === 'gatehouse-secured';
+  // Profiling and Node flags apply to Gatehouse as built here (security on, limits on).
+  const tuned = PROFILED_TARGETS.includes(name);
   const cpuProfDir =
     options.cpuProfDir !== undefined && tuned
       ? name === 'gatehouse'
@@ -142,6 +206,8 @@ export async function startTarget(
     supergraphFile: env.supergraphFile,
     gatehouseConfigFile: env.gatehouseConfigFile,
     securedConfigFile: env.jwt.securedConfigFile,
+    limitedConfigFile: env.limits.memoryFile,
+    ...(env.limits.redisFile !== undefined && { limitedRedisConfigFile: env.limits.redisFile }),
     ...(cpuProfDir !== undefined && { cpuProfDir }),
     ...(options.nodeFlags !== undefined && tuned && { nodeFlags: options.nodeFlags }),
     ...(options.compareDir !== undefined && { compareDir: options.compareDir }),
@@ -165,13 +231,24 @@ export async function startTarget(
     const first = env.workloads[spec.workloads[0]!];
     await Promise.race([waitReady(url, first, 120_000, authorize), exited]);
     const startupS = (performance.now() - started) / 1000;
+    if (spec.needsRedis) await waitForRedis(url, first, env.redis!);
     const subgraphRequestsPerOp: RunningTarget['subgraphRequestsPerOp'] = {};
     const subgraphRequestsBySubgraph: RunningTarget['subgraphRequestsBySubgraph'] = {};
+    let redisPerOp: RedisPerOp | undefined;
     for (const workload of spec.workloads) {
-      const check = await checkTarget(url, env.workloads[workload], env.counters, 3, authorize);
+      const redisBefore = spec.needsRedis ? await env.redis?.counters() : undefined;
+      const check = await checkTarget(url, env.workloads[workload], env.counters, CHECKS, authorize);
       if (check.problem) throw new Error(`${env.workloads[workload].label}: ${check.problem}`);
       subgraphRequestsPerOp[workload] = check.subgraphRequestsPerOp;
       subgraphRequestsBySubgraph[workload] = check.bySubgraph;
+      if (redisBefore !== undefined && workload === 'testquery') {
+        const after = await env.redis!.counters();
+        redisPerOp = {
+          scripts: (after.scripts - redisBefore.scripts) / CHECKS,
+          // Less the reading of the counters itself (one read).
+          roundTrips: (after.reads - redisBefore.reads - 1) / CHECKS,
+        };
+      }
     }
     return {
       name,
@@ -181,6 +258,7 @@ export async function startTarget(
       startupS,
       subgraphRequestsPerOp,
       subgraphRequestsBySubgraph,
+      ...(redisPerOp !== undefined && { redisPerOp }),
     };
   } catch (error) {
     await stopChild(child);

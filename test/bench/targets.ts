@@ -10,6 +10,8 @@ import type { WorkloadName } from './workloads.ts';
 export const targetNames = [
   'gatehouse',
   'gatehouse-secured',
+  'gatehouse-limited',
+  'gatehouse-limited-redis',
   'gatehouse-stitching',
   'gatehouse-b',
   'apollo',
@@ -19,6 +21,20 @@ export const targetNames = [
   'subgraph-direct',
 ] as const;
 export type TargetName = (typeof targetNames)[number];
+
+/** Gatehouse as built here, with a feature on or not: `--cpu-prof` and `--node-flags` apply to these. */
+export const PROFILED_TARGETS: readonly TargetName[] = [
+  'gatehouse',
+  'gatehouse-secured',
+  'gatehouse-limited',
+  'gatehouse-limited-redis',
+];
+
+/**
+ * What the targets with field rate limits run: the headline, and one connection (where Redis's
+ * round trip shows in the latency). Their cost on the other scenarios is the same per operation.
+ */
+const LIMITED_SCENARIOS = ['testquery-50-unique', 'testquery-1'];
 
 /** Root of the repository; every command runs from here. */
 export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -33,6 +49,10 @@ export interface TargetContext {
   gatehouseConfigFile: string;
   /** The same with auth (required JWT) and field policies on TestQuery's fields (`jwt.ts`). */
   securedConfigFile: string;
+  /** The plain one with a field rate limit on every field TestQuery selects (`limits.ts`). */
+  limitedConfigFile: string;
+  /** The same kept in Redis; absent when no Redis runs (the target is then skipped). */
+  limitedRedisConfigFile?: string;
   /** When set, Gatehouse runs under `node --cpu-prof` and writes its profile here. */
   cpuProfDir?: string;
   /** Extra Node flags for Gatehouse. */
@@ -58,6 +78,10 @@ export interface TargetSpec {
    * send JWTs, and the harness's checks send it one.
    */
   requiresJwt?: true;
+  /** Runs only these scenarios (ids); undefined: every scenario of its workloads. */
+  scenarios?: readonly string[];
+  /** Needs the Redis the harness starts (skipped when redis-server is not installed). */
+  needsRedis?: true;
   command(context: TargetContext): { args: string[]; cwd: string; env?: Record<string, string> };
 }
 
@@ -90,6 +114,26 @@ export const targets: Record<TargetName, TargetSpec> = {
     workloads: ['testquery'],
     requiresJwt: true,
     command: (c) => targets.gatehouse.command({ ...c, gatehouseConfigFile: c.securedConfigFile }),
+  },
+  'gatehouse-limited': {
+    name: 'gatehouse-limited',
+    label: 'Gatehouse with field rate limits that never trip (memory store)',
+    peer: false,
+    workloads: ['testquery'],
+    scenarios: LIMITED_SCENARIOS,
+    command: (c) => targets.gatehouse.command({ ...c, gatehouseConfigFile: c.limitedConfigFile }),
+  },
+  'gatehouse-limited-redis': {
+    name: 'gatehouse-limited-redis',
+    label: 'Gatehouse with field rate limits that never trip (Redis store)',
+    peer: false,
+    workloads: ['testquery'],
+    scenarios: LIMITED_SCENARIOS,
+    needsRedis: true,
+    command: (c) => {
+      if (c.limitedRedisConfigFile === undefined) throw new Error('gatehouse-limited-redis needs a Redis');
+      return targets.gatehouse.command({ ...c, gatehouseConfigFile: c.limitedRedisConfigFile });
+    },
   },
   'gatehouse-stitching': {
     name: 'gatehouse-stitching',

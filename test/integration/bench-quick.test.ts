@@ -51,7 +51,7 @@ describe('npm run bench -- --quick', () => {
   });
   after(() => rmSync(dir, { recursive: true, force: true }));
 
-  it('checks Gatehouse (also secured) and the monolith, loads each briefly and writes the three reports', async () => {
+  it('checks Gatehouse (also secured, also with field limits) and the monolith, loads each briefly and writes the three reports', async () => {
     const out = join(dir, 'ok');
     const { code, output } = await runQuick(out);
     assert.equal(code, 0, output);
@@ -61,17 +61,25 @@ describe('npm run bench -- --quick', () => {
       [
         ['gatehouse', 'measured'],
         ['gatehouse-secured', 'measured'],
+        ['gatehouse-limited', 'measured'],
         ['monolith', 'measured'],
       ],
     );
     const scenarioIds = results.scenarios.map((s) => s.id);
     assert.ok(scenarioIds.includes('testquery-50-jwt'));
-    for (const target of ['gatehouse', 'gatehouse-secured', 'monolith']) {
+    // Security on answers only requests with a JWT (HTTP 401 otherwise): the JWT scenario only;
+    // limits on run the headline and one connection.
+    const expected: Record<string, string[]> = {
+      gatehouse: scenarioIds,
+      'gatehouse-secured': ['testquery-50-jwt'],
+      'gatehouse-limited': ['testquery-50-unique', 'testquery-1'],
+      monolith: scenarioIds,
+    };
+    for (const [target, scenarios] of Object.entries(expected)) {
       const runs = results.samples.filter((s) => s.target === target);
       assert.deepEqual(
         runs.map((s) => s.scenario),
-        // Security on answers only requests with a JWT (HTTP 401 otherwise): the JWT scenario only.
-        target === 'gatehouse-secured' ? ['testquery-50-jwt'] : scenarioIds,
+        scenarios,
       );
       for (const run of runs) {
         // Correctness, not speed; but every run did some work (a run with no request exits 1).

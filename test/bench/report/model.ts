@@ -24,13 +24,26 @@ export interface MachineInfo {
 export interface TargetStatus {
   name: TargetName;
   label: string;
-  status: 'measured' | 'failed';
+  /** `skipped`: it cannot run here (redis-server not installed), which is no failure. */
+  status: 'measured' | 'failed' | 'skipped';
   /** Why it was not measured. */
   problem?: string;
   /** Seconds from spawn to its first correct answer. */
   startupS?: number;
   /** Subgraph requests of one TestQuery, per subgraph (from the check). */
   testQueryFetches?: Record<string, number>;
+  /**
+   * A target keeping its counts in Redis: what one TestQuery sent alone asks of it (rate-limit
+   * scripts, round trips), the same per response over all its runs (`underLoad`: approximate, the
+   * operations in flight when a run stops are not counted as responses), and Redis's own CPU ms
+   * per request under load (median, per scenario).
+   */
+  redis?: {
+    scripts: number;
+    roundTrips: number;
+    underLoad?: { scripts: number; roundTrips: number };
+    cpuMsPerRequest?: Record<string, number>;
+  };
 }
 
 export interface BenchResults {

@@ -10,6 +10,8 @@ import { type BenchResults, num } from './model.ts';
 const COLORS: Record<TargetName, string> = {
   gatehouse: '#2563eb',
   'gatehouse-secured': '#1e3a8a',
+  'gatehouse-limited': '#0e7490',
+  'gatehouse-limited-redis': '#155e75',
   'gatehouse-stitching': '#93c5fd',
   'gatehouse-b': '#60a5fa',
   apollo: '#7c3aed',

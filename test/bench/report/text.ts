@@ -16,6 +16,15 @@ export function markdownTable(header: readonly string[], rows: readonly string[]
 }
 
 const failures = (results: BenchResults) => results.targets.filter((t) => t.status === 'failed');
+const skipped = (results: BenchResults) => results.targets.filter((t) => t.status === 'skipped');
+const redisText = (redis: NonNullable<BenchResults['targets'][number]['redis']>) =>
+  `Redis: one TestQuery sent alone runs ${redis.scripts} rate-limit scripts in ${redis.roundTrips} round trip(s)${
+    redis.underLoad
+      ? `; under load, per response: ${redis.underLoad.scripts.toFixed(2)} scripts, ${redis.underLoad.roundTrips.toFixed(2)} round trips`
+      : ''
+  }${Object.entries(redis.cpuMsPerRequest ?? {})
+    .map(([scenario, ms]) => `; ${scenario}: Redis CPU ${ms.toFixed(3)} ms per request`)
+    .join('')}`;
 const headline = (results: BenchResults) =>
   results.scenarios.find((s) => s.id === HEADLINE_SCENARIO)?.label ?? HEADLINE_SCENARIO;
 
@@ -26,6 +35,8 @@ export function terminalReport(results: BenchResults): string {
     if (rows.length > 0) parts.push(`${scenario.label}\n${alignedTable(TABLE_HEADER, rows)}`);
   }
   for (const t of failures(results)) parts.push(`FAILED ${t.name}: ${t.problem}`);
+  for (const t of skipped(results)) parts.push(`SKIPPED ${t.name}: ${t.problem}`);
+  for (const t of results.targets) if (t.redis) parts.push(`${t.name}: ${redisText(t.redis)}`);
   for (const w of results.warnings ?? []) parts.push(`WARNING ${w}`);
   if (!results.quick) {
     parts.push(
@@ -70,8 +81,8 @@ export function markdownReport(results: BenchResults): string {
         : '';
       return `- **${t.name}**: ${t.label}: ${
         t.status === 'measured'
-          ? `answers checked, started in ${t.startupS?.toFixed(1)} s${fetches}`
-          : `FAILED, not measured: ${t.problem}`
+          ? `answers checked, started in ${t.startupS?.toFixed(1)} s${fetches}${t.redis ? `. ${redisText(t.redis)}` : ''}`
+          : `${t.status.toUpperCase()}, not measured: ${t.problem}`
       }`;
     }),
   ];
