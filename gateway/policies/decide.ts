@@ -26,6 +26,11 @@ interface Known {
   gated: readonly Occurrence[];
   /** The coordinates of `gated`, in a stable order (each a letter of the outcome). */
   gatedCoordinates: readonly string[];
+  /**
+   * The selections of `gated` when every one always runs (a way with no condition and no policy
+   * on it): made once, the same list for every request (the gate keeps what it derives from it).
+   */
+  always: readonly GatedSelection[] | undefined;
   outcomes: Map<string, Rewrite>;
 }
 
@@ -118,7 +123,12 @@ export function createDecider(schema: GraphQLSchema, index: PolicyIndex, gate?: 
           ? []
           : gatedOccurrences(schema, document, operationName, limited, (c) => index.fields.has(c));
       const gatedCoordinates = [...new Set(gated.flatMap((o) => o.coordinates))];
-      entry = { checks: [...checks], gated, gatedCoordinates, outcomes: new Map() };
+      const always = gated.every((o) =>
+        o.ways.some((w) => w.conditions.length === 0 && w.guards.length === 0),
+      )
+        ? gated.map((o) => ({ path: o.path, coordinates: o.coordinates, lists: o.lists }))
+        : undefined;
+      entry = { checks: [...checks], gated, gatedCoordinates, always, outcomes: new Map() };
       byName.set(name, entry);
     }
     return entry;
@@ -136,9 +146,9 @@ export function createDecider(schema: GraphQLSchema, index: PolicyIndex, gate?: 
         const verdict = verdicts.get(c);
         return verdict !== undefined && verdict !== 'allowed';
       });
-    const selections: GatedSelection[] = [];
     let variables: Readonly<Record<string, unknown>> | undefined;
-    for (const occurrence of entry.gated) {
+    const selections: GatedSelection[] = [];
+    for (const occurrence of entry.always === undefined ? entry.gated : []) {
       const runs = occurrence.ways.some((way) => {
         if (way.guards.some(refusedGroup)) return false;
         if (way.conditions.length === 0) return true;
@@ -153,13 +163,14 @@ export function createDecider(schema: GraphQLSchema, index: PolicyIndex, gate?: 
         });
       }
     }
-    if (selections.length === 0) return { refused: NO_REFUSALS };
+    const runs = entry.always ?? selections;
+    if (runs.length === 0) return { refused: NO_REFUSALS };
     return gate.judge({
       schema,
       request: context.request,
       context: context.context,
       variables: variables ?? context.variables(),
-      selections,
+      selections: runs,
     });
   };
 
@@ -172,7 +183,7 @@ export function createDecider(schema: GraphQLSchema, index: PolicyIndex, gate?: 
     pending: readonly (Verdict | Promise<Verdict>)[],
   ): Promise<Decision | undefined> => {
     // Judged together: named policies that call out cost the slowest one, not their sum.
-    const judged = await Promise.all(pending);
+    const judged = pending.length === 0 ? [] : await Promise.all(pending);
     const verdicts = new Map<string, Verdict>();
     let outcome = '';
     let refused = false;
@@ -204,7 +215,9 @@ export function createDecider(schema: GraphQLSchema, index: PolicyIndex, gate?: 
       const answer = await gateFor(gate, entry, verdicts, context);
       if ('reject' in answer) return answer;
       refusals = answer.refused;
-      for (const coordinate of entry.gatedCoordinates) outcome += refusals.has(coordinate) ? 'r' : 'a';
+      // Nothing refused: no letters (every outcome without a refusal has the same).
+      if (refusals.size > 0)
+        for (const coordinate of entry.gatedCoordinates) outcome += refusals.has(coordinate) ? 'r' : 'a';
       refused ||= refusals.size > 0;
     }
     if (!refused) return undefined;

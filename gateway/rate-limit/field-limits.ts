@@ -55,7 +55,19 @@ interface Resolved {
   name: string;
   rule: LimitRule;
   cost: number;
+  /**
+   * Before each key: the rule's shape, so that two limits declared on one coordinate never share
+   * a counter and a changed limit is never read under the old one.
+   */
+  prefix: string;
   keyOf: KeyOf;
+}
+
+/** One limit's spend over an operation's selections. */
+interface Aggregate {
+  limit: Resolved;
+  units: number;
+  coordinates: Set<string>;
 }
 
 /** One counter a request spends in, with the fields that spend in it. */
@@ -65,7 +77,7 @@ interface Spend {
   /** Units spent, summed over the selections (before rounding up). */
   units: number;
   /** The coordinates that spend in it: refused together when it refuses. */
-  coordinates: Set<string>;
+  coordinates: ReadonlySet<string>;
 }
 
 export function createFieldLimits(options: FieldLimitsOptions): FieldLimits {
@@ -86,6 +98,7 @@ export function createFieldLimits(options: FieldLimitsOptions): FieldLimits {
         name: limit.declaredAt,
         rule,
         cost: limit.config.cost,
+        prefix: `${rule.algorithm}:${rule.windowMs}:${rule.limit}:${limit.config.cost}:`,
         keyOf: createKeyOf(`field:${limit.declaredAt}`, limit.config.by, config.whenMissing),
       };
       resolvedOf.set(id, resolved);
@@ -116,51 +129,70 @@ export function createFieldLimits(options: FieldLimitsOptions): FieldLimits {
     return Number.isFinite(items) ? Math.min(items, Number.MAX_SAFE_INTEGER) : Number.MAX_SAFE_INTEGER;
   };
 
-  const judge = async (input: GateInput): Promise<GateAnswer> => {
-    const fields = schemas.get(input.schema);
-    const keyInput = options.inputOf(input.request, input.context);
-    // A limit's key is made once per request (a long header value is hashed).
-    const keys = new Map<Resolved, string | undefined>();
-    const keyOf = (limit: Resolved) => {
-      if (!keys.has(limit)) {
-        const key = limit.keyOf(keyInput);
-        // The rule's shape is in the key: two limits declared on one coordinate never share a
-        // counter, and a changed limit is never read under the old one.
-        const { algorithm, windowMs, limit: units } = limit.rule;
-        keys.set(
-          limit,
-          key === undefined ? undefined : `${algorithm}:${windowMs}:${units}:${limit.cost}:${key}`,
-        );
-      }
-      return keys.get(limit);
-    };
-    const spends = new Map<string, Spend>();
+  /**
+   * Each limit's spend over the selections: its units and the coordinates that spend in it. A
+   * limit counts once per selection, however many of the path's types share it (an
+   * interface's). Without `countListItems` it depends on the selections alone: kept per list of
+   * selections (the policies room hands the same list for the same operation and outcome).
+   */
+  const aggregated = new WeakMap<GateInput['selections'], Aggregate[]>();
+  const aggregate = (input: GateInput, fields: ReadonlyMap<string, readonly Resolved[]>): Aggregate[] => {
+    const byLimit = new Map<Resolved, Aggregate>();
     for (const selection of input.selections) {
-      // Each limit counts once per path, however many of the path's types share it (an interface's).
-      const counted = new Set<string>();
       let items: number | undefined;
+      let counted: Set<Resolved> | undefined;
+      const several = selection.coordinates.length > 1;
       for (const coordinate of selection.coordinates) {
-        for (const limit of fields?.get(coordinate) ?? []) {
-          const key = keyOf(limit);
-          if (key === undefined) continue;
-          let spend = spends.get(key);
-          if (spend === undefined) {
-            const check: GuardedCheck = {
-              key,
-              rule: limit.rule,
-              onStoreError: config.onStoreError,
-              fallback: limit.rule,
-            };
-            spend = { name: limit.name, check, units: 0, coordinates: new Set() };
-            spends.set(key, spend);
+        const limits = fields.get(coordinate);
+        if (limits === undefined) continue;
+        for (const limit of limits) {
+          let entry = byLimit.get(limit);
+          if (entry === undefined) {
+            entry = { limit, units: 0, coordinates: new Set() };
+            byLimit.set(limit, entry);
           }
-          spend.coordinates.add(coordinate);
-          if (counted.has(key)) continue;
-          counted.add(key);
+          entry.coordinates.add(coordinate);
+          if (several || limits.length > 1) {
+            counted ??= new Set();
+            if (counted.has(limit)) continue;
+            counted.add(limit);
+          }
           items ??= itemsOf(input, selection.lists);
-          spend.units = Math.min(spend.units + limit.cost * items, Number.MAX_SAFE_INTEGER);
+          entry.units = Math.min(entry.units + limit.cost * items, Number.MAX_SAFE_INTEGER);
         }
       }
+    }
+    return [...byLimit.values()];
+  };
+
+  const judge = async (input: GateInput): Promise<GateAnswer> => {
+    const fields = schemas.get(input.schema);
+    if (fields === undefined) return { refused: new Map() };
+    let aggregates = config.countListItems ? undefined : aggregated.get(input.selections);
+    if (aggregates === undefined) {
+      aggregates = aggregate(input, fields);
+      if (!config.countListItems) aggregated.set(input.selections, aggregates);
+    }
+    const keyInput = options.inputOf(input.request, input.context);
+    const spends = new Map<string, Spend>();
+    for (const { limit, units, coordinates } of aggregates) {
+      const key = limit.keyOf(keyInput);
+      if (key === undefined) continue;
+      const full = limit.prefix + key;
+      const known = spends.get(full);
+      if (known !== undefined) {
+        // Two limits whose keys meet (`by: sub` falling back to the address, next to `by: ip`).
+        known.units = Math.min(known.units + units, Number.MAX_SAFE_INTEGER);
+        known.coordinates = new Set([...known.coordinates, ...coordinates]);
+        continue;
+      }
+      const check: GuardedCheck = {
+        key: full,
+        rule: limit.rule,
+        onStoreError: config.onStoreError,
+        fallback: limit.rule,
+      };
+      spends.set(full, { name: limit.name, check, units, coordinates });
     }
     if (spends.size === 0) return { refused: new Map() };
     const list = [...spends.values()];
