@@ -63,11 +63,11 @@ describe('bench harness: statistics', () => {
 });
 
 describe('bench harness: options', () => {
-  it('runs Gatehouse (also secured) and the monolith only in quick mode, in one kept round', () => {
+  it('runs Gatehouse (also secured and with field limits) and the monolith only in quick mode, in one kept round', () => {
     const options = parseBenchOptions(['--quick']);
     assert.notEqual(options, 'help');
     if (options === 'help') return;
-    assert.deepEqual(options.targets, ['gatehouse', 'gatehouse-secured', 'monolith']);
+    assert.deepEqual(options.targets, ['gatehouse', 'gatehouse-secured', 'gatehouse-limited', 'monolith']);
     assert.ok(options.scenarios.includes('testquery-50-jwt'));
     assert.equal(options.rounds, 1);
   });
