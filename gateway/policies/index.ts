@@ -91,22 +91,18 @@ export function createFieldPolicies(
     (served, index) => deciders.set(served.schema, createDecider(served.schema, index, gate)),
   );
 
-  const enforce = (decider: Decider, args: ExecutionArgs) => {
+  const enforce = (decider: Decider, args: ExecutionArgs, variables: Variables) => {
     const request = requestOf(args.contextValue);
     const identity = identityOf(request);
-    let variables: Record<string, unknown> | undefined;
-    const variablesNow = () => (variables ??= variablesOf(args));
     const gateContext = (): GateContext | undefined => {
       if (request === undefined) return undefined;
       // Variables that do not coerce fail the operation before any field runs: nothing to count.
-      const coerced = coercedVariables(args);
-      if (coerced === undefined) return { skip: true };
-      variables = coerced;
+      if (variables.coerced() === undefined) return { skip: true };
       return {
         request,
         context: args.contextValue,
-        variables: variablesNow,
-        stops: (rewrite) => stopsBefore(rewrite, args, variablesNow()),
+        variables: () => variables.all(),
+        stops: (rewrite) => stopsBefore(rewrite, args, variables.all()),
       };
     };
     return decider.decide(
@@ -155,9 +151,11 @@ export function createFieldPolicies(
       stop({ errors: [gatewayError('INTERNAL_SERVER_ERROR', 'the operation could not be authorised')] });
       return undefined;
     }
+    // Coerced at most once per operation, and only when a refusal or a gated field needs them.
+    const coerced = new Variables(args);
     let decided: ReturnType<typeof enforce>;
     try {
-      decided = enforce(decider, args);
+      decided = enforce(decider, args, coerced);
     } catch (error) {
       if (!(error instanceof WalkTooLong)) throw error;
       stop({
@@ -174,7 +172,7 @@ export function createFieldPolicies(
         return undefined;
       }
       const { rewrite, refusals } = decision;
-      const variables = variablesOf(args);
+      const variables = coerced.all();
       const stopped = stopsBefore(rewrite, args, variables);
       if (stopped !== undefined) {
         stop(stopped);
@@ -378,12 +376,26 @@ function rejected(errors: GraphQLError[], challenge: string): ExecutionResult {
 }
 
 /**
- * The operation's variables with their defaults (for `@include(if:)` / `@skip(if:)`). Coerced
- * here a second time (execute coerces them too): before execute, envelop has only the raw ones,
- * and this runs once per operation that lost a field, never on the others.
+ * The operation's variables with their defaults (for `@include(if:)` / `@skip(if:)`), coerced on
+ * first use, at most once: a second time, as execute coerces them too (before execute, envelop
+ * has only the raw ones), and only for an operation that lost a field or selects a gated one.
  */
-function variablesOf(args: ExecutionArgs): Record<string, unknown> {
-  return coercedVariables(args) ?? ((args.variableValues ?? {}) as Record<string, unknown>);
+class Variables {
+  #done = false;
+  #value: Record<string, unknown> | undefined;
+  constructor(private readonly args: ExecutionArgs) {}
+  /** The coerced variables; undefined when they do not coerce (execution then refuses them). */
+  coerced(): Record<string, unknown> | undefined {
+    if (!this.#done) {
+      this.#done = true;
+      this.#value = coercedVariables(this.args);
+    }
+    return this.#value;
+  }
+  /** The coerced variables, or the raw ones when they do not coerce. */
+  all(): Record<string, unknown> {
+    return this.coerced() ?? ((this.args.variableValues ?? {}) as Record<string, unknown>);
+  }
 }
 
 /** The operation's variables coerced with their defaults; undefined when they do not coerce. */

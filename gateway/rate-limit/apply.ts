@@ -12,10 +12,13 @@ import type { RequestLimit } from './request-limits.ts';
 
 export interface ApplyOptions {
   store: GuardedStore;
-  /** Send `RateLimit-Policy` and `RateLimit`. */
+  /** Send `RateLimit-Policy` and `RateLimit` (on a 429 too). */
   headers: boolean;
-  /** Where each request's answers are kept until its response (both rounds add to them). */
-  applied: WeakMap<Request, Applied[]>;
+  /**
+   * Adds a round's answers to those of the request (kept for its response's headers when
+   * `headers`); returns them all.
+   */
+  record(request: Request, answers: readonly Applied[]): readonly Applied[];
 }
 
 /** The refusal, or undefined when every limit admitted the request (or none applied). */
@@ -43,20 +46,35 @@ export async function applyLimits(
     countsCost: applying[i]!.countsCost,
     decision,
   }));
-  const all = [...(options.applied.get(request) ?? []), ...answers];
-  if (options.headers) options.applied.set(request, all);
+  const all = options.record(request, answers);
   const refused = answers.filter((a) => !a.decision.allowed);
-  if (refused.length === 0) return undefined;
+  return refused.length === 0 ? undefined : refusalResult(refused, all, options.headers);
+}
+
+/**
+ * The 429 that ends a request or an operation: one RATE_LIMITED error naming the `refused`
+ * limits, `Retry-After` until all of them could admit it, and the `RateLimit` headers of `all`
+ * the limits that applied (when `headers`).
+ */
+export function refusalResult(
+  refused: readonly Applied[],
+  all: readonly Applied[],
+  headers: boolean,
+): ExecutionResult {
   const retryAfter = retryAfterSeconds(refused);
-  const headers: Record<string, string> = {
-    'Retry-After': String(retryAfter),
-    ...(options.headers && rateLimitHeaders(all)),
-  };
   const spent = refused.map((a) => a.name);
   return {
     errors: [
       gatewayError('RATE_LIMITED', `rate limit ${spent.map((n) => `"${n}"`).join(', ')} exceeded`, {
-        extensions: { limit: spent[0], limits: spent, retryAfter, http: { status: 429, headers } },
+        extensions: {
+          limit: spent[0],
+          limits: spent,
+          retryAfter,
+          http: {
+            status: 429,
+            headers: { 'Retry-After': String(retryAfter), ...(headers && rateLimitHeaders(all)) },
+          },
+        },
       }),
     ],
   };

@@ -14,15 +14,15 @@
  *   operation is refused with HTTP 429 and `Retry-After`, and no limit is spent.
  * - Every limit checked goes into the response's `RateLimit-Policy` and `RateLimit` headers.
  */
-import type { ExecutionResult, GraphQLSchema } from 'graphql';
-import { gatewayError } from '../../core/errors.ts';
+import type { GraphQLSchema } from 'graphql';
 import type { FieldGate, FieldRefusal, GateAnswer, GateInput } from '../../core/field-gate.ts';
 import type { ListSizeEstimate } from '../../core/operation-cost.ts';
 import type { FieldLimitsConfig, SubgraphFieldLimitsConfig } from '../config/rate-limit-schema.ts';
 import { type PrepareSchema, prepareFromConfig } from '../supergraph/index.ts';
+import { refusalResult } from './apply.ts';
 import { buildFieldLimitIndex, type FieldLimit } from './field-index.ts';
 import type { GuardedCheck, GuardedStore } from './guarded-store.ts';
-import { type Applied, rateLimitHeaders, retryAfterSeconds } from './headers.ts';
+import { type Applied, retryAfterSeconds } from './headers.ts';
 import { createKeyOf, type KeyInput, type KeyOf } from './keys.ts';
 import type { LimitRule } from './store/types.ts';
 
@@ -74,6 +74,8 @@ interface Aggregate {
 interface Spend {
   name: string;
   check: GuardedCheck;
+  /** Spends more than one unit a selection (`gatehouse-qu="cost"` in `RateLimit-Policy`). */
+  countsCost: boolean;
   /** Units spent, summed over the selections (before rounding up). */
   units: number;
   /** The coordinates that spend in it: refused together when it refuses. */
@@ -192,7 +194,8 @@ export function createFieldLimits(options: FieldLimitsOptions): FieldLimits {
         onStoreError: config.onStoreError,
         fallback: limit.rule,
       };
-      spends.set(full, { name: limit.name, check, units, coordinates });
+      const countsCost = limit.cost > 1 || config.countListItems;
+      spends.set(full, { name: limit.name, check, countsCost, units, coordinates });
     }
     if (spends.size === 0) return { refused: new Map() };
     const list = [...spends.values()];
@@ -205,12 +208,13 @@ export function createFieldLimits(options: FieldLimitsOptions): FieldLimits {
     const answers: Applied[] = decisions.map((decision, i) => ({
       name: list[i]!.name,
       windowMs: list[i]!.check.rule.windowMs,
+      countsCost: list[i]!.countsCost,
       decision,
     }));
     const all = options.record(input.request, answers);
     const refusedAnswers = answers.filter((a) => !a.decision.allowed);
     if (refusedAnswers.length === 0) return { refused: new Map() };
-    if (reject) return { reject: rejection(refusedAnswers, all, options.headers) };
+    if (reject) return { reject: refusalResult(refusedAnswers, all, options.headers) };
     // A field over two limits names the first; its retry waits for both.
     const over = new Map<string, { limit: string; retryAfter: number }>();
     answers.forEach((answer, i) => {
@@ -241,26 +245,5 @@ export function createFieldLimits(options: FieldLimitsOptions): FieldLimits {
       },
       judge,
     },
-  };
-}
-
-/** The 429 of an operation a field limit refuses whole (`onExceeded: reject`). */
-function rejection(refused: readonly Applied[], all: readonly Applied[], headers: boolean): ExecutionResult {
-  const retryAfter = retryAfterSeconds(refused);
-  const spent = refused.map((a) => a.name);
-  return {
-    errors: [
-      gatewayError('RATE_LIMITED', `rate limit ${spent.map((n) => `"${n}"`).join(', ')} exceeded`, {
-        extensions: {
-          limit: spent[0],
-          limits: spent,
-          retryAfter,
-          http: {
-            status: 429,
-            headers: { 'Retry-After': String(retryAfter), ...(headers && rateLimitHeaders(all)) },
-          },
-        },
-      }),
-    ],
   };
 }

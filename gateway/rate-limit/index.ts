@@ -73,12 +73,14 @@ export function createRateLimits(options: RateLimitsOptions): RateLimits {
   const perRequest = limits.filter((l) => !l.byCost);
   const perOperation = limits.filter((l) => l.byCost);
   const clientAddress = createClientAddress(config);
-  const applyOptions = { store, headers: config.headers, applied: new WeakMap<Request, Applied[]>() };
+  // Each request's answers, until its response (every round adds to them).
+  const applied = new WeakMap<Request, readonly Applied[]>();
   const record = (request: Request, answers: readonly Applied[]): readonly Applied[] => {
-    const all = [...(applyOptions.applied.get(request) ?? []), ...answers];
-    if (config.headers) applyOptions.applied.set(request, all);
+    const all = [...(applied.get(request) ?? []), ...answers];
+    if (config.headers) applied.set(request, all);
     return all;
   };
+  const applyOptions = { store, headers: config.headers, record };
   // The key input of a request, made once: both rounds (request, operation) use it.
   const inputs = new WeakMap<Request, KeyInput>();
   const inputOf = (request: Request, req: IncomingMessage | undefined): KeyInput => {
@@ -110,7 +112,7 @@ export function createRateLimits(options: RateLimitsOptions): RateLimits {
         });
       },
       onExecutionResult({ request, result, setResult }) {
-        const answers = applyOptions.applied.get(request);
+        const answers = applied.get(request);
         if (answers === undefined) return;
         const withHeaders = withResponseHeaders(result, rateLimitHeaders(answers));
         if (withHeaders !== undefined) setResult(withHeaders);

@@ -165,6 +165,11 @@ for (const engine of ENGINES) {
       // Three items assumed: the first operation spends 3 of 5, the second needs 3 of the 2 left.
       const first = await gateway.query('{ products { stock } }');
       assert.equal(first.body.errors, undefined);
+      // Counted in estimated items, not selections: the policy says its unit.
+      assert.match(
+        first.headers.get('ratelimit-policy') ?? '',
+        /"Product\.stock";q=5;w=60;gatehouse-qu="cost"/,
+      );
       const second = await gateway.query('{ products { stock } }');
       assert.deepEqual(errorsOf(second.body).length, 2);
       assert.equal(second.body.errors?.[0]?.extensions?.code, 'RATE_LIMITED');
