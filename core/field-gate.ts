@@ -66,6 +66,9 @@ export type GateAnswer =
 export interface FieldGate {
   /** The coordinates (`Type.field` of object types) the gate may refuse in this schema. */
   watched(schema: GraphQLSchema): ReadonlySet<string> | undefined;
-  /** Judges the operation's selections of watched fields for one request. */
-  judge(input: GateInput): Promise<GateAnswer>;
+  /**
+   * Judges the operation's selections of watched fields for one request: at once when it can
+   * (limits kept in this process), else a promise.
+   */
+  judge(input: GateInput): GateAnswer | Promise<GateAnswer>;
 }

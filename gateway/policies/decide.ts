@@ -63,8 +63,9 @@ export type Decision =
 
 export interface Decider {
   /**
-   * The rewrite for this caller, or undefined when it may see every field it selects; undefined
-   * at once (no promise) when the operation selects no field with a requirement or a gate.
+   * The rewrite for this caller, or undefined when it may see every field it selects. Without a
+   * promise unless a named policy or the gate answers with one (limits kept in Redis); at once
+   * when the operation selects no field with a requirement or a gate.
    */
   decide(
     document: DocumentNode,
@@ -72,11 +73,12 @@ export interface Decider {
     identity: Identity | undefined,
     policy: PolicyCheck,
     gateContext: () => GateContext | undefined,
-  ): Promise<Decision | undefined> | undefined;
+  ): Decision | undefined | Promise<Decision | undefined>;
 }
 
 const VERDICT_LETTER: Record<Verdict, string> = { allowed: 'a', UNAUTHENTICATED: 'u', FORBIDDEN: 'f' };
 const NO_REFUSALS: ReadonlyMap<string, FieldRefusal> = new Map();
+const NOTHING_REFUSED: GateAnswer = { refused: NO_REFUSALS };
 
 /** The refusal of an operation whose gated fields cannot be checked (fail closed). */
 const unchecked = (): ExecutionResult => ({
@@ -135,12 +137,12 @@ export function createDecider(schema: GraphQLSchema, index: PolicyIndex, gate?: 
   };
 
   /** The gate's answer for the selections that run (not under a refused field, conditions held). */
-  const gateFor = async (
+  const gateFor = (
     gate: FieldGate,
     entry: Known,
     verdicts: ReadonlyMap<string, Verdict>,
     context: RequestContext,
-  ): Promise<GateAnswer> => {
+  ): GateAnswer | Promise<GateAnswer> => {
     const refusedGroup = (group: readonly string[]) =>
       group.every((c) => {
         const verdict = verdicts.get(c);
@@ -164,7 +166,7 @@ export function createDecider(schema: GraphQLSchema, index: PolicyIndex, gate?: 
       }
     }
     const runs = entry.always ?? selections;
-    if (runs.length === 0) return { refused: NO_REFUSALS };
+    if (runs.length === 0) return NOTHING_REFUSED;
     return gate.judge({
       schema,
       request: context.request,
@@ -174,16 +176,31 @@ export function createDecider(schema: GraphQLSchema, index: PolicyIndex, gate?: 
     });
   };
 
-  const decideFor = async (
+  /** The decision once every verdict is in: at once, unless a named policy or the gate awaits. */
+  const decideFor = (
     entry: Known,
     document: DocumentNode,
     operationName: string | undefined,
     identity: Identity | undefined,
     gateContext: () => GateContext | undefined,
     pending: readonly (Verdict | Promise<Verdict>)[],
-  ): Promise<Decision | undefined> => {
+  ): Decision | undefined | Promise<Decision | undefined> => {
     // Judged together: named policies that call out cost the slowest one, not their sum.
-    const judged = pending.length === 0 ? [] : await Promise.all(pending);
+    if (pending.every((verdict) => typeof verdict === 'string'))
+      return decideWith(entry, document, operationName, identity, gateContext, pending as readonly Verdict[]);
+    return Promise.all(pending).then((judged) =>
+      decideWith(entry, document, operationName, identity, gateContext, judged),
+    );
+  };
+
+  const decideWith = (
+    entry: Known,
+    document: DocumentNode,
+    operationName: string | undefined,
+    identity: Identity | undefined,
+    gateContext: () => GateContext | undefined,
+    judged: readonly Verdict[],
+  ): Decision | undefined | Promise<Decision | undefined> => {
     const verdicts = new Map<string, Verdict>();
     let outcome = '';
     let refused = false;
@@ -192,7 +209,12 @@ export function createDecider(schema: GraphQLSchema, index: PolicyIndex, gate?: 
       outcome += VERDICT_LETTER[verdict];
       refused ||= verdict !== 'allowed';
     });
-    let refusals = NO_REFUSALS;
+    const conclude = (refusals: ReadonlyMap<string, FieldRefusal>): Decision | undefined => {
+      if (!refused) return undefined;
+      const rewrite = rewriteFor(outcome, verdicts, refusals, entry, document, operationName, identity);
+      // A refused check always removes a field: the walk found it there.
+      return rewrite === undefined ? undefined : { rewrite, refusals };
+    };
     if (gate !== undefined && entry.gated.length > 0) {
       const context = gateContext();
       // Without the client's request there is no caller to count: refused, never unlimited.
@@ -212,18 +234,19 @@ export function createDecider(schema: GraphQLSchema, index: PolicyIndex, gate?: 
         const stopped = policiesOnly === undefined ? undefined : context.stops(policiesOnly);
         if (stopped !== undefined) return { reject: stopped };
       }
-      const answer = await gateFor(gate, entry, verdicts, context);
-      if ('reject' in answer) return answer;
-      refusals = answer.refused;
-      // Nothing refused: no letters (every outcome without a refusal has the same).
-      if (refusals.size > 0)
-        for (const coordinate of entry.gatedCoordinates) outcome += refusals.has(coordinate) ? 'r' : 'a';
-      refused ||= refusals.size > 0;
+      const afterGate = (answer: GateAnswer): Decision | undefined => {
+        if ('reject' in answer) return answer;
+        const refusals = answer.refused;
+        // Nothing refused: no letters (every outcome without a refusal has the same).
+        if (refusals.size > 0)
+          for (const coordinate of entry.gatedCoordinates) outcome += refusals.has(coordinate) ? 'r' : 'a';
+        refused ||= refusals.size > 0;
+        return conclude(refusals);
+      };
+      const answer = gateFor(gate, entry, verdicts, context);
+      return answer instanceof Promise ? answer.then(afterGate) : afterGate(answer);
     }
-    if (!refused) return undefined;
-    const rewrite = rewriteFor(outcome, verdicts, refusals, entry, document, operationName, identity);
-    // A refused check always removes a field: the walk found it there.
-    return rewrite === undefined ? undefined : { rewrite, refusals };
+    return conclude(NO_REFUSALS);
   };
 
   /** The rewrite of an outcome, cached per (document, outcome) unless a coordinate was unjudged. */
@@ -259,7 +282,7 @@ export function createDecider(schema: GraphQLSchema, index: PolicyIndex, gate?: 
   return {
     decide(document, operationName, identity, policy, gateContext) {
       const limited = watched();
-      if (limited === undefined) return Promise.resolve({ reject: unchecked() });
+      if (limited === undefined) return { reject: unchecked() };
       // A graph without policies nor gated fields costs nothing per operation.
       if (index.fields.size === 0 && limited.size === 0) return undefined;
       const entry = checksOf(document, operationName);
@@ -268,7 +291,12 @@ export function createDecider(schema: GraphQLSchema, index: PolicyIndex, gate?: 
       // no gated field, goes on without a promise (and without a turn of the event loop).
       const pending = entry.checks.map((c) => judgeNow(index.fields.get(c)!, identity, c, policy));
       if (entry.gated.length === 0 && pending.every((verdict) => verdict === 'allowed')) return undefined;
-      return decideFor(entry, document, operationName, identity, gateContext, pending);
+      try {
+        return decideFor(entry, document, operationName, identity, gateContext, pending);
+      } catch (error) {
+        // As from the promise it was: the operation fails, it never runs unchecked.
+        return Promise.reject(error);
+      }
     },
   };
 }

@@ -29,7 +29,7 @@ import {
 } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import { gatewayError } from '../../core/errors.ts';
-import type { FieldGate } from '../../core/field-gate.ts';
+import type { FieldGate, FieldRefusal } from '../../core/field-gate.ts';
 import { type Identity, identityOf, requestOf } from '../../core/identity.ts';
 import { expandedFieldCount } from '../limits/fields.ts';
 import { limitExceeded } from '../limits/refuse.ts';
@@ -37,7 +37,7 @@ import type { Logger } from '../logger/index.ts';
 import { type PrepareSchema, prepareFromConfig } from '../supergraph/index.ts';
 import { buildPolicyIndex } from './build-index.ts';
 import { normalizeOptions, type PoliciesOptions, type ResolvedPolicies } from './config.ts';
-import { createDecider, type Decider, type GateContext } from './decide.ts';
+import { createDecider, type Decider, type Decision, type GateContext } from './decide.ts';
 import { WalkTooLong } from './gated.ts';
 import {
   type Applies,
@@ -53,6 +53,17 @@ import { ReservedAliasRule } from './reserved-alias.ts';
 import type { PathNode, Rewrite } from './rewrite.ts';
 
 export type { PoliciesOptions } from './config.ts';
+
+/** The hooks the room hands envelop for an operation it changed (or none). */
+type ExecuteHooks = Awaited<ReturnType<NonNullable<Plugin['onExecute']>>>;
+type SubscribeHooks = Awaited<ReturnType<NonNullable<Plugin['onSubscribe']>>>;
+
+/** An operation that runs rewritten: what its answer is patched with. */
+interface AppliedDecision {
+  rewrite: Rewrite;
+  variables: Record<string, unknown>;
+  refusals: ReadonlyMap<string, FieldRefusal>;
+}
 
 export interface FieldPolicies {
   /** Builds the index of a new schema; throws CONFIG_INVALID when a policy cannot be enforced. */
@@ -165,7 +176,7 @@ export function createFieldPolicies(
       });
       return undefined;
     }
-    return decided?.then((decision) => {
+    const handle = (decision: Decision | undefined): AppliedDecision | undefined => {
       if (decision === undefined) return undefined;
       if ('reject' in decision) {
         stop(decision.reject);
@@ -180,7 +191,8 @@ export function createFieldPolicies(
       }
       (args as { document: DocumentNode }).document = rewrite.document;
       return { rewrite, variables, refusals };
-    });
+    };
+    return decided instanceof Promise ? decided.then(handle) : handle(decided);
   };
 
   return {
@@ -190,7 +202,7 @@ export function createFieldPolicies(
         addValidationRule(ReservedAliasRule);
       },
       onExecute({ args, setResultAndStopExecution }) {
-        return applied(args, setResultAndStopExecution)?.then((applied) => {
+        const hooks = (applied: AppliedDecision | undefined): ExecuteHooks => {
           if (applied === undefined) return undefined;
           const { rewrite, variables, refusals } = applied;
           return {
@@ -209,10 +221,12 @@ export function createFieldPolicies(
               };
             },
           };
-        });
+        };
+        const decided = applied(args, setResultAndStopExecution);
+        return decided instanceof Promise ? decided.then(hooks) : hooks(decided);
       },
       onSubscribe({ args, setResultAndStopExecution }) {
-        return applied(args, setResultAndStopExecution)?.then((applied) => {
+        const hooks = (applied: AppliedDecision | undefined): SubscribeHooks => {
           if (applied === undefined) return undefined;
           const { rewrite, variables, refusals } = applied;
           return {
@@ -224,7 +238,9 @@ export function createFieldPolicies(
               };
             },
           };
-        });
+        };
+        const decided = applied(args, setResultAndStopExecution);
+        return decided instanceof Promise ? decided.then(hooks) : hooks(decided);
       },
     },
   };

@@ -22,9 +22,9 @@ import { type PrepareSchema, prepareFromConfig } from '../supergraph/index.ts';
 import { refusalResult } from './apply.ts';
 import { buildFieldLimitIndex, type FieldLimit } from './field-index.ts';
 import type { GuardedCheck, GuardedStore } from './guarded-store.ts';
-import { type Applied, retryAfterSeconds } from './headers.ts';
-import { createKeyOf, type KeyInput, type KeyOf } from './keys.ts';
-import type { LimitRule } from './store/types.ts';
+import { type Applied, policyItem, retryAfterSeconds } from './headers.ts';
+import { createKeySuffix, type KeyInput, type KeyOf } from './keys.ts';
+import type { LimitRule, RateLimitDecision } from './store/types.ts';
 
 export interface FieldLimitsOptions {
   config: FieldLimitsConfig;
@@ -56,11 +56,12 @@ interface Resolved {
   rule: LimitRule;
   cost: number;
   /**
-   * Before each key: the rule's shape, so that two limits declared on one coordinate never share
-   * a counter and a changed limit is never read under the old one.
+   * The key before the caller's values: the rule's shape (two limits declared on one coordinate
+   * never share a counter, and a changed limit is never read under the old one) and the field.
    */
-  prefix: string;
-  keyOf: KeyOf;
+  keyPrefix: string;
+  /** The caller's values (`|ip=10.0.0.1`): one function per `by`, shared by the limits that use it. */
+  suffix: KeyOf;
 }
 
 /** One limit's spend over an operation's selections. */
@@ -73,35 +74,64 @@ interface Aggregate {
 /** One counter a request spends in, with the fields that spend in it. */
 interface Spend {
   name: string;
+  /** Made once per caller and operation, and sent as it is (stores never change a check). */
   check: GuardedCheck;
   /** Spends more than one unit a selection (`gatehouse-qu="cost"` in `RateLimit-Policy`). */
   countsCost: boolean;
-  /** Units spent, summed over the selections (before rounding up). */
-  units: number;
   /** The coordinates that spend in it: refused together when it refuses. */
   coordinates: ReadonlySet<string>;
+  /** Its `RateLimit-Policy` item (the store answers with the rule's quota). */
+  policy: string;
 }
+
+/** The limits an operation's selections spend, and what each caller sends for them. */
+interface Prepared {
+  aggregates: readonly Aggregate[];
+  /** The distinct `by` functions of those limits. */
+  suffixes: readonly KeyOf[];
+  /** Per caller (the values of `suffixes`), its round: a caller's requests reuse it. */
+  rounds: Map<string, Round>;
+}
+
+/** What one caller's request spends, and the checks sent to the store for it. */
+interface Round {
+  spends: readonly Spend[];
+  checks: readonly GuardedCheck[];
+}
+
+/** Callers whose spends are kept per operation; past it the list starts afresh. */
+const ROUNDS_KEPT = 256;
+
+const NOTHING_REFUSED: GateAnswer = { refused: new Map() };
 
 export function createFieldLimits(options: FieldLimitsOptions): FieldLimits {
   const { config } = options;
+  const reject = config.onExceeded === 'reject';
   const schemas = new WeakMap<GraphQLSchema, ReadonlyMap<string, readonly Resolved[]>>();
   const resolvedOf = new Map<string, Resolved>();
+  const suffixes = new Map<string, KeyOf>();
   const resolve = (limit: FieldLimit): Resolved => {
     const rule: LimitRule = {
       algorithm: config.algorithm,
       limit: limit.config.limit,
       windowMs: limit.config.window,
     };
+    const by = limit.config.by.join(',');
     // The declaration's shape is in its key: a changed limit is never read under the old one.
-    const id = `${limit.declaredAt}|${rule.limit}|${rule.windowMs}|${limit.config.by.join(',')}|${limit.config.cost}`;
+    const id = `${limit.declaredAt}|${rule.limit}|${rule.windowMs}|${by}|${limit.config.cost}`;
     let resolved = resolvedOf.get(id);
     if (resolved === undefined) {
+      let suffix = suffixes.get(by);
+      if (suffix === undefined) {
+        suffix = createKeySuffix(limit.config.by, config.whenMissing);
+        suffixes.set(by, suffix);
+      }
       resolved = {
         name: limit.declaredAt,
         rule,
         cost: limit.config.cost,
-        prefix: `${rule.algorithm}:${rule.windowMs}:${rule.limit}:${limit.config.cost}:`,
-        keyOf: createKeyOf(`field:${limit.declaredAt}`, limit.config.by, config.whenMissing),
+        keyPrefix: `${rule.algorithm}:${rule.windowMs}:${rule.limit}:${limit.config.cost}:field:${limit.declaredAt}`,
+        suffix,
       };
       resolvedOf.set(id, resolved);
     }
@@ -134,11 +164,9 @@ export function createFieldLimits(options: FieldLimitsOptions): FieldLimits {
   /**
    * Each limit's spend over the selections: its units and the coordinates that spend in it. A
    * limit counts once per selection, however many of the path's types share it (an
-   * interface's). Without `countListItems` it depends on the selections alone: kept per list of
-   * selections (the policies room hands the same list for the same operation and outcome).
+   * interface's).
    */
-  const aggregated = new WeakMap<GateInput['selections'], Aggregate[]>();
-  const aggregate = (input: GateInput, fields: ReadonlyMap<string, readonly Resolved[]>): Aggregate[] => {
+  const aggregate = (input: GateInput, fields: ReadonlyMap<string, readonly Resolved[]>): Prepared => {
     const byLimit = new Map<Resolved, Aggregate>();
     for (const selection of input.selections) {
       let items: number | undefined;
@@ -164,24 +192,34 @@ export function createFieldLimits(options: FieldLimitsOptions): FieldLimits {
         }
       }
     }
-    return [...byLimit.values()];
+    const aggregates = [...byLimit.values()];
+    const suffixesUsed = [...new Set(aggregates.map((a) => a.limit.suffix))];
+    return { aggregates, suffixes: suffixesUsed, rounds: new Map() };
   };
 
-  const judge = async (input: GateInput): Promise<GateAnswer> => {
-    const fields = schemas.get(input.schema);
-    if (fields === undefined) return { refused: new Map() };
-    let aggregates = config.countListItems ? undefined : aggregated.get(input.selections);
-    if (aggregates === undefined) {
-      aggregates = aggregate(input, fields);
-      if (!config.countListItems) aggregated.set(input.selections, aggregates);
+  /**
+   * Without `countListItems` the spends depend on the selections alone: kept per list of
+   * selections (the policies room hands the same list for the same operation and outcome).
+   */
+  const preparedOf = new WeakMap<GateInput['selections'], Prepared>();
+  const preparedFor = (input: GateInput, fields: ReadonlyMap<string, readonly Resolved[]>): Prepared => {
+    if (config.countListItems) return aggregate(input, fields);
+    let prepared = preparedOf.get(input.selections);
+    if (prepared === undefined) {
+      prepared = aggregate(input, fields);
+      preparedOf.set(input.selections, prepared);
     }
-    const keyInput = options.inputOf(input.request, input.context);
-    const spends = new Map<string, Spend>();
-    for (const { limit, units, coordinates } of aggregates) {
-      const key = limit.keyOf(keyInput);
-      if (key === undefined) continue;
-      const full = limit.prefix + key;
-      const known = spends.get(full);
+    return prepared;
+  };
+
+  /** The counters one caller spends in, from the values of the limits' `by` for its request. */
+  const roundOf = (prepared: Prepared, callerValue: (suffix: KeyOf) => string | undefined): Round => {
+    const spends = new Map<string, Spend & { units: number }>();
+    for (const { limit, units, coordinates } of prepared.aggregates) {
+      const suffix = callerValue(limit.suffix);
+      if (suffix === undefined) continue;
+      const key = limit.keyPrefix + suffix;
+      const known = spends.get(key);
       if (known !== undefined) {
         // Two limits whose keys meet (`by: sub` falling back to the address, next to `by: ip`).
         known.units = Math.min(known.units + units, Number.MAX_SAFE_INTEGER);
@@ -189,40 +227,71 @@ export function createFieldLimits(options: FieldLimitsOptions): FieldLimits {
         continue;
       }
       const check: GuardedCheck = {
-        key: full,
+        key,
         rule: limit.rule,
         onStoreError: config.onStoreError,
         fallback: limit.rule,
       };
       const countsCost = limit.cost > 1 || config.countListItems;
-      spends.set(full, { name: limit.name, check, countsCost, units, coordinates });
+      const policy = policyItem(limit.name, limit.rule.limit, limit.rule.windowMs, countsCost);
+      spends.set(key, { name: limit.name, check, countsCost, units, coordinates, policy });
     }
-    if (spends.size === 0) return { refused: new Map() };
     const list = [...spends.values()];
     for (const spend of list) spend.check.cost = Math.ceil(spend.units);
-    const reject = config.onExceeded === 'reject';
-    const decisions = await options.store.check(
-      list.map((s) => s.check),
-      { together: reject },
-    );
-    const answers: Applied[] = decisions.map((decision, i) => ({
-      name: list[i]!.name,
-      windowMs: list[i]!.check.rule.windowMs,
-      countsCost: list[i]!.countsCost,
-      decision,
-    }));
-    const all = options.record(input.request, answers);
+    return { spends: list, checks: list.map((s) => s.check) };
+  };
+
+  const roundFor = (prepared: Prepared, input: KeyInput): Round => {
+    let caller: string;
+    let callerValue: (suffix: KeyOf) => string | undefined;
+    if (prepared.suffixes.length === 1) {
+      // One `by` (the usual case): its value names the caller (`\0` one it does not apply to).
+      const value = prepared.suffixes[0]!(input);
+      caller = value ?? '\0';
+      callerValue = () => value;
+    } else {
+      const values = new Map(prepared.suffixes.map((suffix) => [suffix, suffix(input)]));
+      caller = JSON.stringify([...values.values()].map((v) => v ?? null));
+      callerValue = (suffix) => values.get(suffix);
+    }
+    if (config.countListItems) return roundOf(prepared, callerValue);
+    let round = prepared.rounds.get(caller);
+    if (round === undefined) {
+      round = roundOf(prepared, callerValue);
+      if (prepared.rounds.size >= ROUNDS_KEPT) prepared.rounds.clear();
+      prepared.rounds.set(caller, round);
+    }
+    return round;
+  };
+
+  /** The answer once the store decided: the headers' record, and what is refused. */
+  const answer = (request: Request, spends: readonly Spend[], decisions: readonly RateLimitDecision[]) => {
+    const answers: Applied[] = new Array(spends.length);
+    let refusedCount = 0;
+    for (let i = 0; i < spends.length; i++) {
+      const spend = spends[i]!;
+      const decision = decisions[i]!;
+      if (!decision.allowed) refusedCount++;
+      answers[i] = {
+        name: spend.name,
+        windowMs: spend.check.rule.windowMs,
+        countsCost: spend.countsCost,
+        decision,
+        policy: decision.limit === spend.check.rule.limit ? spend.policy : undefined,
+      };
+    }
+    const all = options.record(request, answers);
+    if (refusedCount === 0) return NOTHING_REFUSED;
     const refusedAnswers = answers.filter((a) => !a.decision.allowed);
-    if (refusedAnswers.length === 0) return { refused: new Map() };
     if (reject) return { reject: refusalResult(refusedAnswers, all, options.headers) };
     // A field over two limits names the first; its retry waits for both.
     const over = new Map<string, { limit: string; retryAfter: number }>();
-    answers.forEach((answer, i) => {
-      if (answer.decision.allowed) return;
-      const retryAfter = retryAfterSeconds([answer]);
-      for (const coordinate of list[i]!.coordinates) {
+    answers.forEach((applied, i) => {
+      if (applied.decision.allowed) return;
+      const retryAfter = retryAfterSeconds([applied]);
+      for (const coordinate of spends[i]!.coordinates) {
         const known = over.get(coordinate);
-        if (known === undefined) over.set(coordinate, { limit: answer.name, retryAfter });
+        if (known === undefined) over.set(coordinate, { limit: applied.name, retryAfter });
         else known.retryAfter = Math.max(known.retryAfter, retryAfter);
       }
     });
@@ -234,6 +303,22 @@ export function createFieldLimits(options: FieldLimitsOptions): FieldLimits {
       });
     }
     return { refused };
+  };
+
+  /** Without a promise when the store answers in this process (the memory store). */
+  const judge = (input: GateInput): GateAnswer | Promise<GateAnswer> => {
+    const fields = schemas.get(input.schema);
+    if (fields === undefined) return NOTHING_REFUSED;
+    const { spends, checks } = roundFor(
+      preparedFor(input, fields),
+      options.inputOf(input.request, input.context),
+    );
+    if (spends.length === 0) return NOTHING_REFUSED;
+    const decided = options.store.checkNow(checks, { together: reject });
+    if (decided !== undefined) return answer(input.request, spends, decided);
+    return options.store
+      .check(checks, { together: reject })
+      .then((decisions) => answer(input.request, spends, decisions));
   };
 
   return {

@@ -20,6 +20,7 @@ import {
   type RateLimitCheck,
   type RateLimitDecision,
   type RateLimitStore,
+  type SyncRateLimitStore,
 } from './store/types.ts';
 
 export const STORE_CHANNEL = 'gatehouse:rate-limit:store';
@@ -35,11 +36,19 @@ export interface GuardedCheck extends RateLimitCheck {
 export interface GuardedStore {
   /** As `RateLimitStore.check` (`together`: all or nothing), with each check's fail mode. */
   check(checks: readonly GuardedCheck[], options?: { together?: boolean }): Promise<RateLimitDecision[]>;
+  /**
+   * The same answers without a promise when the store answers in this process (the memory
+   * store) and every check is valid; undefined otherwise (then ask `check`).
+   */
+  checkNow(
+    checks: readonly GuardedCheck[],
+    options?: { together?: boolean },
+  ): RateLimitDecision[] | undefined;
   close(): Promise<void>;
 }
 
 export interface GuardedStoreOptions {
-  primary: RateLimitStore;
+  primary: RateLimitStore & Partial<SyncRateLimitStore>;
   /** Counts while the primary is out; undefined when the primary is the memory store (never out). */
   fallback: RateLimitStore | undefined;
   logger: Logger;
@@ -131,12 +140,26 @@ export function createGuardedStore(options: GuardedStoreOptions): GuardedStore {
     }
   };
 
+  const allValid = (checks: readonly GuardedCheck[]) => {
+    for (const c of checks) if (invalidCheck(c.rule, c.cost ?? 1) !== undefined) return false;
+    return true;
+  };
+  const { checkNow } = primary;
+
   return {
+    checkNow(checks, options) {
+      if (checkNow === undefined || !allValid(checks)) return undefined;
+      try {
+        return checkNow.call(primary, checks, { together: options?.together === true });
+      } catch {
+        return undefined; // `check` meets the same failure and applies the fail modes
+      }
+    },
     async check(checks, options) {
       if (checks.length === 0) return [];
       const together = options?.together === true;
+      if (allValid(checks)) return checked(checks, together);
       const problems = checks.map((c) => invalidCheck(c.rule, c.cost ?? 1));
-      if (problems.every((p) => p === undefined)) return checked(checks, together);
       // Never taken for the store being out: that would switch every limit to its fail mode.
       for (const problem of problems)
         if (problem !== undefined) logger.error(`rate limits: a check was refused: ${problem}`);

@@ -24,6 +24,8 @@ export interface Applied {
   /** The limit counts cost units (`cost` above 1, or `cost: operation`), not requests. */
   countsCost?: boolean;
   decision: RateLimitDecision;
+  /** This limit's `RateLimit-Policy` item, made once (`policyItem`) when its quota is the decision's. */
+  policy?: string | undefined;
 }
 
 /** The quota unit of a limit counting cost units: an extension parameter (see above). */
@@ -38,18 +40,32 @@ const waitSeconds = (decision: RateLimitDecision) => Math.max(1, seconds(decisio
 const resetSeconds = ({ decision }: Applied) =>
   decision.allowed ? seconds(decision.resetMs) : Math.max(seconds(decision.resetMs), waitSeconds(decision));
 
+/** A limit's item of `RateLimit-Policy`: `"name";q=50;w=60`. */
+export function policyItem(
+  name: string,
+  quota: number,
+  windowMs: number,
+  countsCost: boolean | undefined,
+): string {
+  return `"${name}";q=${quota};w=${seconds(windowMs)}${countsCost ? COST_UNIT : ''}`;
+}
+
 export function rateLimitHeaders(applied: readonly Applied[]): Record<string, string> {
-  return {
-    'RateLimit-Policy': applied
-      .map(
-        (a) => `"${a.name}";q=${a.decision.limit};w=${seconds(a.windowMs)}${a.countsCost ? COST_UNIT : ''}`,
-      )
-      .join(', '),
-    RateLimit: applied.map((a) => `"${a.name}";r=${a.decision.remaining};t=${resetSeconds(a)}`).join(', '),
-  };
+  // Built by concatenation: this runs for every response a limit applied to.
+  let policy = '';
+  let state = '';
+  for (let i = 0; i < applied.length; i++) {
+    const a = applied[i]!;
+    const separator = i === 0 ? '' : ', ';
+    policy += separator + (a.policy ?? policyItem(a.name, a.decision.limit, a.windowMs, a.countsCost));
+    state += `${separator}"${a.name}";r=${a.decision.remaining};t=${resetSeconds(a)}`;
+  }
+  return { 'RateLimit-Policy': policy, RateLimit: state };
 }
 
 /** Seconds until every refused limit could admit the request again (at least 1). */
 export function retryAfterSeconds(refused: readonly Applied[]): number {
-  return Math.max(1, ...refused.map((a) => waitSeconds(a.decision)));
+  let wait = 1;
+  for (const a of refused) wait = Math.max(wait, waitSeconds(a.decision));
+  return wait;
 }

@@ -76,7 +76,8 @@ export function createRateLimits(options: RateLimitsOptions): RateLimits {
   // Each request's answers, until its response (every round adds to them).
   const applied = new WeakMap<Request, readonly Applied[]>();
   const record = (request: Request, answers: readonly Applied[]): readonly Applied[] => {
-    const all = [...(applied.get(request) ?? []), ...answers];
+    const before = applied.get(request);
+    const all = before === undefined ? answers : [...before, ...answers];
     if (config.headers) applied.set(request, all);
     return all;
   };

@@ -26,6 +26,18 @@ export function createKeyOf(
   sources: readonly string[],
   whenMissing: 'ip' | 'skip' = 'ip',
 ): KeyOf {
+  const suffix = createKeySuffix(sources, whenMissing);
+  return (input) => {
+    const values = suffix(input);
+    return values === undefined ? undefined : name + values;
+  };
+}
+
+/**
+ * What follows a limit's name in its key (`|ip=10.0.0.1`): the values of its `by` sources, the
+ * same for every limit counted by the same sources (field limits compute it once per request).
+ */
+export function createKeySuffix(sources: readonly string[], whenMissing: 'ip' | 'skip' = 'ip'): KeyOf {
   const part = (label: string, value: string | undefined, input: KeyInput): string | undefined => {
     if (value === undefined || value === '') return whenMissing === 'ip' ? `ip=${input.address}` : undefined;
     return `${label}=${safe(value)}`;
@@ -51,7 +63,7 @@ export function createKeyOf(
     }
   });
   return (input) => {
-    let key = name;
+    let key = '';
     for (const p of parts) {
       const value = p(input);
       if (value === undefined) return undefined;

@@ -117,4 +117,25 @@ describe('guarded store', () => {
     await guarded.check([check('y')]);
     assert.equal(state.calls, 2);
   });
+
+  it('answers without a promise when the store is in this process, and leaves the rest to check', async () => {
+    const { logger } = recordingLogger();
+    const local = createGuardedStore({ primary: createMemoryStore(), fallback: undefined, logger });
+    const now = local.checkNow([check('a'), check('a')]);
+    assert.deepEqual(
+      now?.map((d) => [d.allowed, d.remaining]),
+      [
+        [true, 1],
+        [true, 0],
+      ],
+    );
+    // The same counter through the promise: spent by the synchronous checks.
+    assert.equal((await local.check([check('a')]))[0]?.allowed, false);
+    // A check no store could answer goes the way that logs and refuses it.
+    assert.equal(local.checkNow([check('b', { cost: 1.5 })]), undefined);
+    // A shared store (no checkNow) is always asked through its promise.
+    const { store } = switchable();
+    const shared = createGuardedStore({ primary: store, fallback: createMemoryStore(), logger });
+    assert.equal(shared.checkNow([check('a')]), undefined);
+  });
 });

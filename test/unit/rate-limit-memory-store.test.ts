@@ -72,6 +72,32 @@ describe('memory rate-limit store', () => {
     assert.equal(store.size, 100);
   });
 
+  it('evicts by write order: a key written again outlives keys written since before it', async () => {
+    const store = createMemoryStore({ maxKeys: 3, now: () => T0 });
+    const rule: LimitRule = { algorithm: 'fixed-window', limit: 5, windowMs: HOUR };
+    for (const key of ['a', 'b', 'c']) await store.check([{ key, rule }]);
+    await store.check([{ key: 'a', rule }]); // a is now the newest write
+    await store.check([{ key: 'd', rule }]); // evicts b, the oldest
+    await store.check([{ key: 'e', rule }]); // evicts c
+    assert.equal(store.size, 3);
+    assert.equal((await store.check([{ key: 'a', rule }]))[0]!.remaining, 2, 'a kept its two spends');
+    assert.equal((await store.check([{ key: 'b', rule }]))[0]!.remaining, 4, 'b starts afresh');
+  });
+
+  it('stays bounded and keeps the newest keys through many evictions', async () => {
+    const store = createMemoryStore({ maxKeys: 1_000, now: () => T0 });
+    const rule: LimitRule = { algorithm: 'gcra', limit: 1, windowMs: HOUR };
+    // A key counted by two algorithms holds two states, and is evicted as one key.
+    const other: LimitRule = { algorithm: 'token-bucket', limit: 1, windowMs: HOUR };
+    for (let i = 0; i < 50_000; i++) {
+      store.checkNow([{ key: `k${i}`, rule }]);
+      if (i % 7 === 0) store.checkNow([{ key: `k${i}`, rule: other }]);
+      assert.ok(store.size <= 1_000);
+    }
+    assert.equal(store.checkNow([{ key: 'k49999', rule }])[0]!.allowed, false, 'the newest key is kept');
+    assert.equal(store.checkNow([{ key: 'k0', rule }])[0]!.allowed, true, 'the oldest was forgotten');
+  });
+
   it('forgets expired keys first when full, and drops an expired key when read', async () => {
     let now = T0;
     const store = createMemoryStore({ maxKeys: 10, now: () => now });

@@ -57,6 +57,14 @@ export interface RateLimitStore {
   close(): Promise<void>;
 }
 
+/**
+ * A store that answers in this process (the memory store): `checkNow` is `check` without a
+ * promise, for the rooms' fast path. It throws (a TypeError) where `check` rejects.
+ */
+export interface SyncRateLimitStore {
+  checkNow(checks: readonly RateLimitCheck[], options?: { together?: boolean }): RateLimitDecision[];
+}
+
 /** `check` answered some checks and not the others: `decisions` has an answer, or undefined, per check. */
 export class PartialCheckError extends Error {
   constructor(
