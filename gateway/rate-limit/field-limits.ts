@@ -62,6 +62,10 @@ interface Resolved {
   keyPrefix: string;
   /** The caller's values (`|ip=10.0.0.1`): one function per `by`, shared by the limits that use it. */
   suffix: KeyOf;
+  /** Spends more than one unit a selection (`gatehouse-qu="cost"` in `RateLimit-Policy`). */
+  countsCost: boolean;
+  /** Its `RateLimit-Policy` item (the store answers with the rule's quota). */
+  policy: string;
 }
 
 /** One limit's spend over an operation's selections. */
@@ -74,7 +78,7 @@ interface Aggregate {
 /** One counter a request spends in, with the fields that spend in it. */
 interface Spend {
   name: string;
-  /** Made once per caller and operation, and sent as it is (stores never change a check). */
+  /** Sent as it is, for every request of its round (stores never change a check). */
   check: GuardedCheck;
   /** Spends more than one unit a selection (`gatehouse-qu="cost"` in `RateLimit-Policy`). */
   countsCost: boolean;
@@ -84,13 +88,13 @@ interface Spend {
   policy: string;
 }
 
-/** The limits an operation's selections spend, and what each caller sends for them. */
+/** The limits an operation's selections spend. */
 interface Prepared {
+  /** Names it among the rounds kept (`roundsKept`). */
+  id: number;
   aggregates: readonly Aggregate[];
   /** The distinct `by` functions of those limits. */
   suffixes: readonly KeyOf[];
-  /** Per caller (the values of `suffixes`), its round: a caller's requests reuse it. */
-  rounds: Map<string, Round>;
 }
 
 /** What one caller's request spends, and the checks sent to the store for it. */
@@ -99,8 +103,8 @@ interface Round {
   checks: readonly GuardedCheck[];
 }
 
-/** Callers whose spends are kept per operation; past it the list starts afresh. */
-const ROUNDS_KEPT = 256;
+/** Rounds kept, over all operations and callers; past it the list starts afresh. */
+const ROUNDS_KEPT = 4_096;
 
 const NOTHING_REFUSED: GateAnswer = { refused: new Map() };
 
@@ -110,6 +114,7 @@ export function createFieldLimits(options: FieldLimitsOptions): FieldLimits {
   const schemas = new WeakMap<GraphQLSchema, ReadonlyMap<string, readonly Resolved[]>>();
   const resolvedOf = new Map<string, Resolved>();
   const suffixes = new Map<string, KeyOf>();
+  let nextId = 0;
   const resolve = (limit: FieldLimit): Resolved => {
     const rule: LimitRule = {
       algorithm: config.algorithm,
@@ -126,10 +131,13 @@ export function createFieldLimits(options: FieldLimitsOptions): FieldLimits {
         suffix = createKeySuffix(limit.config.by, config.whenMissing);
         suffixes.set(by, suffix);
       }
+      const countsCost = limit.config.cost > 1 || config.countListItems;
       resolved = {
         name: limit.declaredAt,
         rule,
         cost: limit.config.cost,
+        countsCost,
+        policy: policyItem(limit.declaredAt, rule.limit, rule.windowMs, countsCost),
         keyPrefix: `${rule.algorithm}:${rule.windowMs}:${rule.limit}:${limit.config.cost}:field:${limit.declaredAt}`,
         suffix,
       };
@@ -194,12 +202,14 @@ export function createFieldLimits(options: FieldLimitsOptions): FieldLimits {
     }
     const aggregates = [...byLimit.values()];
     const suffixesUsed = [...new Set(aggregates.map((a) => a.limit.suffix))];
-    return { aggregates, suffixes: suffixesUsed, rounds: new Map() };
+    return { id: nextId++, aggregates, suffixes: suffixesUsed };
   };
 
   /**
    * Without `countListItems` the spends depend on the selections alone: kept per list of
-   * selections (the policies room hands the same list for the same operation and outcome).
+   * selections. The policies room hands the same list to every request of an operation whose
+   * selections always run; one with `@include`/`@skip` or a policy on the way gets a list of its
+   * own each time, and its spends are made afresh.
    */
   const preparedOf = new WeakMap<GateInput['selections'], Prepared>();
   const preparedFor = (input: GateInput, fields: ReadonlyMap<string, readonly Resolved[]>): Prepared => {
@@ -232,34 +242,48 @@ export function createFieldLimits(options: FieldLimitsOptions): FieldLimits {
         onStoreError: config.onStoreError,
         fallback: limit.rule,
       };
-      const countsCost = limit.cost > 1 || config.countListItems;
-      const policy = policyItem(limit.name, limit.rule.limit, limit.rule.windowMs, countsCost);
-      spends.set(key, { name: limit.name, check, countsCost, units, coordinates, policy });
+      spends.set(key, {
+        name: limit.name,
+        check,
+        countsCost: limit.countsCost,
+        units,
+        coordinates,
+        policy: limit.policy,
+      });
     }
     const list = [...spends.values()];
     for (const spend of list) spend.check.cost = Math.ceil(spend.units);
     return { spends: list, checks: list.map((s) => s.check) };
   };
 
+  /**
+   * One caller's round: made once per operation and caller, and kept (`ROUNDS_KEPT` over all of
+   * them, so that callers and operations varied at will cannot grow it) for its next requests.
+   */
+  const roundsKept = new Map<string, Round>();
   const roundFor = (prepared: Prepared, input: KeyInput): Round => {
-    let caller: string;
-    let callerValue: (suffix: KeyOf) => string | undefined;
     if (prepared.suffixes.length === 1) {
       // One `by` (the usual case): its value names the caller (`\0` one it does not apply to).
       const value = prepared.suffixes[0]!(input);
-      caller = value ?? '\0';
-      callerValue = () => value;
-    } else {
-      const values = new Map(prepared.suffixes.map((suffix) => [suffix, suffix(input)]));
-      caller = JSON.stringify([...values.values()].map((v) => v ?? null));
-      callerValue = (suffix) => values.get(suffix);
+      if (config.countListItems) return roundOf(prepared, () => value);
+      return keptRound(`${prepared.id}:${value ?? '\0'}`, prepared, () => value);
     }
+    const values = new Map(prepared.suffixes.map((suffix) => [suffix, suffix(input)]));
+    const callerValue = (suffix: KeyOf) => values.get(suffix);
     if (config.countListItems) return roundOf(prepared, callerValue);
-    let round = prepared.rounds.get(caller);
+    const caller = JSON.stringify([...values.values()].map((v) => v ?? null));
+    return keptRound(`${prepared.id}:${caller}`, prepared, callerValue);
+  };
+  const keptRound = (
+    id: string,
+    prepared: Prepared,
+    callerValue: (suffix: KeyOf) => string | undefined,
+  ): Round => {
+    let round = roundsKept.get(id);
     if (round === undefined) {
       round = roundOf(prepared, callerValue);
-      if (prepared.rounds.size >= ROUNDS_KEPT) prepared.rounds.clear();
-      prepared.rounds.set(caller, round);
+      if (roundsKept.size >= ROUNDS_KEPT) roundsKept.clear();
+      roundsKept.set(id, round);
     }
     return round;
   };

@@ -38,7 +38,8 @@ export interface GuardedStore {
   check(checks: readonly GuardedCheck[], options?: { together?: boolean }): Promise<RateLimitDecision[]>;
   /**
    * The same answers without a promise when the store answers in this process (the memory
-   * store) and every check is valid; undefined otherwise (then ask `check`).
+   * store, which is never out: a throw from it is a bug, and fails the operation) and every
+   * check is valid; undefined otherwise (then ask `check`).
    */
   checkNow(
     checks: readonly GuardedCheck[],
@@ -148,12 +149,10 @@ export function createGuardedStore(options: GuardedStoreOptions): GuardedStore {
 
   return {
     checkNow(checks, options) {
+      // A store in this process is never out: no fail mode, no state change to follow. Invalid
+      // checks go the way that logs and refuses them.
       if (checkNow === undefined || !allValid(checks)) return undefined;
-      try {
-        return checkNow.call(primary, checks, { together: options?.together === true });
-      } catch {
-        return undefined; // `check` meets the same failure and applies the fail modes
-      }
+      return checkNow.call(primary, checks, { together: options?.together === true });
     },
     async check(checks, options) {
       if (checks.length === 0) return [];

@@ -4,13 +4,14 @@
  * interleave and the limit is exact in one process by construction (replicas each count on their
  * own: use the Redis store to share).
  *
- * Bounded: at most `maxKeys` states (one per key and algorithm). An expired state is ignored when
- * read and replaced when written; when the store is full, expired states are swept (at most once
- * a second: a sweep walks every key), and if it is still full, the keys written longest ago go
- * first. A full store never grows and never throws.
+ * Bounded: at most `maxKeys` keys. An expired state is ignored when read and replaced when
+ * written; when the store is full, expired keys are swept (at most once a second: a sweep walks
+ * every key), and if it is still full, the keys written longest ago go first. A full store never
+ * grows and never throws. A key holds one algorithm's state: the callers' keys carry the
+ * algorithm (a limit whose algorithm changes starts afresh).
  *
  * Per check, the hot path allocates only what the algorithm returns (its decision and new state):
- * a key's entry is updated in place.
+ * a key's entry is updated in place and moved to the end of the write order by its links.
  */
 import { type AlgorithmStates, invalidCheck, runAlgorithm, unspent } from './algorithms.ts';
 import type {
@@ -23,9 +24,9 @@ import type {
 
 export interface MemoryStoreOptions {
   /**
-   * Most states kept (one per key and algorithm, about 150 bytes each). Past it the keys written
-   * longest ago are forgotten, which lets those callers start afresh: size it above the number of
-   * active identities times the limits each one meets.
+   * Most keys kept (about 200 bytes each). Past it the keys written longest ago are forgotten,
+   * which lets those callers start afresh: size it above the number of active identities times
+   * the limits each one meets.
    * @default 100_000
    */
   maxKeys?: number;
@@ -35,12 +36,15 @@ export interface MemoryStoreOptions {
 
 type State = AlgorithmStates[keyof AlgorithmStates];
 
-/** One algorithm's state under a key; a key counted by several algorithms holds a short chain. */
+/** A key's state, linked in write order (the oldest write first) for eviction. */
 interface Entry {
+  key: string;
+  /** The algorithm `state` is of: a check by another one starts afresh (keys carry theirs). */
   algorithm: RateLimitAlgorithm;
   state: State;
   expiresAt: number;
-  next: Entry | undefined;
+  older: Entry | undefined;
+  newer: Entry | undefined;
 }
 
 export const DEFAULT_MAX_KEYS = 100_000;
@@ -54,92 +58,72 @@ export function createMemoryStore(
   if (!Number.isSafeInteger(maxKeys) || maxKeys < 1)
     throw new TypeError(`maxKeys must be a positive integer, not ${maxKeys}`);
   const now = options.now ?? Date.now;
-  // Insertion order is write order: a written key is deleted and set again, so the first keys
-  // are the ones written longest ago.
   const entries = new Map<string, Entry>();
-  let states = 0;
+  // Write order, kept by hand: moving a written key to the end is two links, not a Map delete
+  // and insert (and no Map iterator is held between calls, which would pin old tables).
+  let oldest: Entry | undefined;
+  let newest: Entry | undefined;
   let lastSweep = Number.NEGATIVE_INFINITY;
-  // Eviction goes on from where it stopped: a Map iterator stays valid as keys are deleted and
-  // added (a fresh iterator would walk the deleted slots at the front on every eviction).
-  let oldest: Iterator<[string, Entry]> = entries.entries();
 
-  const chainLength = (head: Entry | undefined) => {
-    let n = 0;
-    for (let e = head; e !== undefined; e = e.next) n++;
-    return n;
+  const unlink = (entry: Entry) => {
+    if (entry.older === undefined) oldest = entry.newer;
+    else entry.older.newer = entry.newer;
+    if (entry.newer === undefined) newest = entry.older;
+    else entry.newer.older = entry.older;
+    entry.older = undefined;
+    entry.newer = undefined;
+  };
+  const append = (entry: Entry) => {
+    entry.older = newest;
+    if (newest === undefined) oldest = entry;
+    else newest.newer = entry;
+    newest = entry;
+  };
+  const forget = (entry: Entry) => {
+    unlink(entry);
+    entries.delete(entry.key);
   };
 
-  /** Drops the expired states of a key (all of it when none is left). */
-  function prune(key: string, head: Entry, time: number): void {
-    let kept: Entry | undefined;
-    let dropped = 0;
-    for (let e: Entry | undefined = head; e !== undefined; ) {
-      const next: Entry | undefined = e.next;
-      if (e.expiresAt <= time) dropped++;
-      else {
-        e.next = kept;
-        kept = e;
-      }
-      e = next;
-    }
-    if (dropped === 0) return;
-    states -= dropped;
-    if (kept === undefined) entries.delete(key);
-    else entries.set(key, kept);
-  }
-
   function makeRoom(time: number): void {
-    if (states < maxKeys) return;
+    if (entries.size < maxKeys) return;
     if (time - lastSweep >= SWEEP_INTERVAL) {
       lastSweep = time;
-      for (const [key, head] of entries) prune(key, head, time);
-    }
-    while (states >= maxKeys) {
-      let next = oldest.next();
-      if (next.done) {
-        oldest = entries.entries();
-        next = oldest.next();
-        if (next.done) return;
+      for (let entry = oldest; entry !== undefined; ) {
+        const next = entry.newer;
+        if (entry.expiresAt <= time) forget(entry);
+        entry = next;
       }
-      const [key, head] = next.value;
-      // The iterator may hand back a key it met before it was written again: skip stale ones.
-      if (entries.get(key) !== head) continue;
-      entries.delete(key);
-      states -= chainLength(head);
     }
+    while (entries.size >= maxKeys && oldest !== undefined) forget(oldest);
   }
 
-  function find(head: Entry | undefined, algorithm: RateLimitAlgorithm): Entry | undefined {
-    let entry = head;
-    while (entry !== undefined && entry.algorithm !== algorithm) entry = entry.next;
-    return entry;
-  }
-
-  /** Stores `state` for (key, algorithm), as the key's newest write. */
+  /** Stores `state` under `key`, as its newest write. */
   function write(key: string, algorithm: RateLimitAlgorithm, state: State, expiresAt: number, time: number) {
-    const head = entries.get(key);
-    const entry = find(head, algorithm);
+    const entry = entries.get(key);
     if (entry !== undefined) {
+      entry.algorithm = algorithm;
       entry.state = state;
       entry.expiresAt = expiresAt;
-      entries.delete(key);
-      entries.set(key, head!);
+      if (entry !== newest) {
+        unlink(entry);
+        append(entry);
+      }
       return;
     }
     makeRoom(time);
-    // makeRoom may have evicted this very key.
-    const current = entries.get(key);
-    if (current !== undefined) entries.delete(key);
-    entries.set(key, { algorithm, state, expiresAt, next: current });
-    states++;
+    const fresh: Entry = { key, algorithm, state, expiresAt, older: undefined, newer: undefined };
+    entries.set(key, fresh);
+    append(fresh);
   }
 
   /** One check against the stored state, at `time`; `spend` writes an admitted one. */
   function evaluate(check: RateLimitCheck, time: number, spend: boolean) {
     const { algorithm } = check.rule;
-    const entry = find(entries.get(check.key), algorithm);
-    const state = entry !== undefined && entry.expiresAt > time ? entry.state : undefined;
-    // States are kept per algorithm, so a stored state is always this algorithm's.
+    const entry = entries.get(check.key);
+    const state =
+      entry !== undefined && entry.algorithm === algorithm && entry.expiresAt > time
+        ? entry.state
+        : undefined;
     const outcome = runAlgorithm(check.rule, state as never, time, check.cost ?? 1);
     if (spend && outcome.state !== undefined)
       write(check.key, algorithm, outcome.state, time + outcome.ttlMs, time);
@@ -176,7 +160,7 @@ export function createMemoryStore(
   return {
     kind: 'memory',
     get size() {
-      return states;
+      return entries.size;
     },
     checkNow,
     check(checks, options) {
@@ -188,8 +172,8 @@ export function createMemoryStore(
     },
     async close() {
       entries.clear();
-      states = 0;
-      oldest = entries.entries();
+      oldest = undefined;
+      newest = undefined;
     },
   };
 }
