@@ -7,6 +7,7 @@ import type { RequestListener, Server } from 'node:http';
 import { createYoga, type Plugin, type YogaServerInstance } from 'graphql-yoga';
 import type { ListSizeEstimate } from '../core/operation-cost.ts';
 import { createAuth } from './auth/index.ts';
+import { createCache, forwardedInputs } from './cache/index.ts';
 import type { GatehouseConfig } from './config/index.ts';
 import { useCsrfPrevention } from './csrf/index.ts';
 import { createDemandControl } from './demand-control/index.ts';
@@ -107,6 +108,12 @@ export function createGateway(options: GatewayOptions): Gateway {
     : undefined;
   // Always made: field limits may come with any subgraph's SDL (`@rateLimit`).
   const rateLimits = createRateLimitRooms(config, redis, logger, demandControl.listSize);
+  const cache = createCache({
+    config: config.cache,
+    subgraphs: new Map(config.subgraphs.map((s) => [s.name, s.cacheControl ?? {}])),
+    logger,
+    forwarded: forwardedInputs(config.headers),
+  });
   const policies = createFieldPolicies({
     policies: config.policies,
     subgraphs: new Map(config.subgraphs.map((s) => [s.name, s.policies ?? {}])),
@@ -125,6 +132,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     prepare: (served) => {
       policies.prepare(served);
       rateLimits.fields.prepare(served);
+      cache.prepare(served);
       demandControl.prepare(served);
       engine.prepare(served);
     },
@@ -249,6 +257,10 @@ export function createGateway(options: GatewayOptions): Gateway {
     // runs) and @defer's flattening (it sees the document that will run); before the engine, so
     // plans are made and cached per policy outcome and never see a refused field.
     { name: 'field-policies', plugin: policies.plugin },
+    // Operation stage, after field policies (the key is the operation as it runs for this caller:
+    // what a policy took out is not in it) and before the engine (an answer from the cache runs
+    // nothing). Response stage: `Cache-Control`, `ETag`, `Age`; answers without errors are kept.
+    cache.room,
     // Plan stage: operations on a schema the planner took run on its cached plans (our executor
     // and projection); the others on the stitching engine. After every operation-stage room.
     { name: 'engine', plugin: engine.plugin },
@@ -327,6 +339,7 @@ export function createGateway(options: GatewayOptions): Gateway {
       policies.checkStarted(supergraph.schema !== undefined);
       demandControl.checkStarted(supergraph.schema !== undefined);
       rateLimits.fields.checkStarted(supergraph.schema !== undefined);
+      cache.checkStarted(supergraph.schema !== undefined);
     }));
 
   return {

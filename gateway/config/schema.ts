@@ -15,6 +15,7 @@ import {
   SUBGRAPH_ERROR_DEFAULTS,
 } from '../../core/defaults.ts';
 import { authSchema } from './auth-schema.ts';
+import { cacheSchema } from './cache-schema.ts';
 import { demandControlSchema } from './demand-control-schema.ts';
 import { duration, durationMs } from './duration.ts';
 import { checkHeaderSubgraphs, headersSchema } from './headers-schema.ts';
@@ -222,6 +223,7 @@ export const configSchema = z
     policies: policiesSchema.prefault({}),
     rateLimit: rateLimitSchema.prefault({}),
     demandControl: demandControlSchema.prefault({}),
+    cache: cacheSchema.prefault({}),
     redis: redisSchema.optional(),
   })
   // Runs even when other parts of the config are wrong, so that every problem is reported at once.

@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { LOOKUP_CONCURRENCY } from '../../core/defaults.ts';
+import { subgraphCacheControlSchema } from './cache-schema.ts';
 import { subgraphCostSchema } from './demand-control-schema.ts';
 import { duration } from './duration.ts';
 import { subgraphPoliciesSchema } from './policies-schema.ts';
@@ -55,6 +56,7 @@ const common = {
   policies: subgraphPoliciesSchema,
   cost: subgraphCostSchema,
   rateLimits: subgraphFieldLimitsSchema,
+  cacheControl: subgraphCacheControlSchema,
 };
 
 /** An Apollo Federation subgraph (v1 or v2). */

@@ -8,7 +8,7 @@
 import { type ConstDirectiveNode, type DocumentNode, Kind, valueFromASTUntyped } from 'graphql';
 
 /** The specs of gateway directives, by URL path name, with their directive. */
-const SPECS: Record<string, string> = { rateLimit: '@rateLimit' };
+const SPECS: Record<string, string> = { rateLimit: '@rateLimit', cacheControl: '@cacheControl' };
 const SPEC_URL = /^https:\/\/gatehouse\.dev\/([A-Za-z]+)\/v\d+\.\d+$/;
 
 /** A problem per gateway directive `typeDefs` links but does not compose; empty when none. */

@@ -1,0 +1,149 @@
+/**
+ * The cache policy of an operation, from the operation and the schema alone (Apollo's rules for
+ * `@cacheControl`, applied to every field the operation may select):
+ *
+ * - a field's policy is its return type's hint (objects, interfaces, unions), overridden by the
+ *   field's own; a field with `inheritMaxAge` (or returning a type with it) sets no maxAge of its
+ *   own, only its scope;
+ * - a root field, or a field returning an object, interface or union, that ends up with no maxAge
+ *   gets `defaultMaxAge` (0 by default: the operation is not cacheable); other fields (scalars,
+ *   enums) set none, so they live as long as their parent;
+ * - the operation's policy is the smallest maxAge of its fields, `PRIVATE` when any is.
+ *
+ * Every field is counted whatever `@include` / `@skip` say (the policy is never laxer than the
+ * answer's), and a field selected on an interface counts the policy of each type that implements
+ * it. Mutations and subscriptions are never cacheable. The walk stops as soon as the maxAge
+ * reaches 0, and an operation too large to walk (fragments expanded) is not cacheable.
+ */
+import {
+  type DocumentNode,
+  type FragmentDefinitionNode,
+  type GraphQLField,
+  type GraphQLNamedType,
+  type GraphQLObjectType,
+  type GraphQLSchema,
+  getNamedType,
+  getOperationAST,
+  isAbstractType,
+  isCompositeType,
+  isObjectType,
+  Kind,
+  type SelectionSetNode,
+} from 'graphql';
+import type { CacheHint, CachePolicyIndex } from './policy-index.ts';
+
+export type CacheScope = 'PUBLIC' | 'PRIVATE';
+
+/** What an operation's answer may be cached for: `maxAge` 0 means not at all. */
+export interface CachePolicy {
+  readonly maxAge: number;
+  readonly scope: CacheScope;
+}
+
+export const NOT_CACHEABLE: CachePolicy = Object.freeze({ maxAge: 0, scope: 'PUBLIC' });
+
+/** Fields visited (fragments expanded) before an operation is taken as not cacheable. */
+const MAX_VISITED = 50_000;
+
+class TooLarge extends Error {}
+
+export function operationPolicy(
+  schema: GraphQLSchema,
+  index: CachePolicyIndex,
+  defaultMaxAge: number,
+  document: DocumentNode,
+  operationName: string | undefined,
+): CachePolicy {
+  const operation = getOperationAST(document, operationName);
+  if (operation === null || operation === undefined || operation.operation !== 'query') return NOT_CACHEABLE;
+  const root = schema.getQueryType();
+  if (root === null || root === undefined) return NOT_CACHEABLE;
+  const fragments = new Map<string, FragmentDefinitionNode>();
+  for (const definition of document.definitions)
+    if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments.set(definition.name.value, definition);
+
+  let maxAge = Number.POSITIVE_INFINITY;
+  let scope: CacheScope = 'PUBLIC';
+  let visited = 0;
+
+  const fieldPolicy = (parent: GraphQLObjectType, field: GraphQLField<unknown, unknown>, isRoot: boolean) => {
+    const target = getNamedType(field.type);
+    let own: { maxAge?: number; scope?: CacheScope } = {};
+    let inherit = false;
+    if (isCompositeType(target)) {
+      const typeHint = index.types.get(target.name);
+      if (typeHint !== undefined) {
+        own = replaced(own, typeHint);
+        inherit = typeHint.inheritMaxAge === true;
+      }
+    }
+    const fieldHint = index.fields.get(`${parent.name}.${field.name}`);
+    if (fieldHint?.inheritMaxAge === true && own.maxAge === undefined) {
+      inherit = true;
+      if (fieldHint.scope !== undefined) own = { ...own, scope: fieldHint.scope };
+    } else if (fieldHint !== undefined) own = replaced(own, fieldHint);
+    if (own.maxAge === undefined && ((isCompositeType(target) && !inherit) || isRoot))
+      own = { ...own, maxAge: defaultMaxAge };
+    if (own.maxAge !== undefined) maxAge = Math.min(maxAge, own.maxAge);
+    if (own.scope === 'PRIVATE') scope = 'PRIVATE';
+  };
+
+  const walk = (selectionSet: SelectionSetNode, parentType: GraphQLNamedType, isRoot: boolean): void => {
+    for (const selection of selectionSet.selections) {
+      if (maxAge <= 0) return;
+      if (selection.kind === Kind.FIELD) {
+        const name = selection.name.value;
+        if (name === '__typename') continue;
+        if (++visited > MAX_VISITED) throw new TooLarge();
+        const parents = isAbstractType(parentType)
+          ? schema.getPossibleTypes(parentType)
+          : isObjectType(parentType)
+            ? [parentType]
+            : [];
+        const children = new Set<GraphQLNamedType>();
+        for (const parent of parents) {
+          const field =
+            name === '__schema' || name === '__type'
+              ? undefined
+              : (parent.getFields()[name] as GraphQLField<unknown, unknown> | undefined);
+          if (field === undefined) {
+            // Introspection (`__schema`, `__type`: root fields) lives by the default.
+            if (isRoot) maxAge = Math.min(maxAge, defaultMaxAge);
+            continue;
+          }
+          fieldPolicy(parent, field, isRoot);
+          if (selection.selectionSet !== undefined) children.add(getNamedType(field.type));
+        }
+        for (const child of children) walk(selection.selectionSet!, child, false);
+      } else if (selection.kind === Kind.INLINE_FRAGMENT) {
+        const type = selection.typeCondition
+          ? schema.getType(selection.typeCondition.name.value)
+          : parentType;
+        if (type !== undefined && type !== null) walk(selection.selectionSet, type, isRoot);
+      } else {
+        const fragment = fragments.get(selection.name.value);
+        const type = fragment && schema.getType(fragment.typeCondition.name.value);
+        if (fragment !== undefined && type !== undefined && type !== null)
+          walk(fragment.selectionSet, type, isRoot);
+      }
+    }
+  };
+
+  try {
+    walk(operation.selectionSet, root, true);
+  } catch (error) {
+    if (error instanceof TooLarge) return NOT_CACHEABLE;
+    throw error;
+  }
+  if (!Number.isFinite(maxAge) || maxAge <= 0) return NOT_CACHEABLE;
+  return { maxAge, scope };
+}
+
+/** `policy` with what `hint` sets replacing it (scope and maxAge, each when set). */
+function replaced(policy: { maxAge?: number; scope?: CacheScope }, hint: CacheHint) {
+  return {
+    ...policy,
+    ...(hint.maxAge !== undefined && { maxAge: hint.maxAge }),
+    ...(hint.scope !== undefined && { scope: hint.scope }),
+  };
+}
