@@ -1,29 +1,40 @@
 /**
  * What the response cache says over HTTP: `Cache-Control` from the operation's policy
- * (`max-age=60, public`, `private`; `no-store` for an answer that is not cacheable), `Age` for an
- * answer served from the cache, a strong `ETag` of the answer's body, and the `If-None-Match`
- * comparison that turns a request for an answer the client holds into a 304 (RFC 9110 13.1.2: the
- * weak comparison, a `*` matching any).
+ * (`max-age=60, public`; `private` for an answer that depends on its caller; `no-store` for an
+ * answer that is not cacheable), `Age` for an answer served from the cache, a weak `ETag` of the
+ * answer's data (the bytes sent may add extensions a later room computes, such as a cost), and the
+ * `If-None-Match` comparison that turns a `GET` for an answer the client holds into a 304 (RFC
+ * 9110 13.1.2: the weak comparison; `*` is not honoured, so that nobody learns whether an answer
+ * to someone else's operation is kept).
  */
 import { createHash } from 'node:crypto';
-import type { CachePolicy } from './operation-policy.ts';
 
 export const NO_STORE: Readonly<Record<string, string>> = Object.freeze({ 'Cache-Control': 'no-store' });
 
-/** A strong validator of `body`: its SHA-256, quoted. */
+/** A weak validator of `body`: its SHA-256, quoted. */
 export function etagOf(body: string): string {
-  return `"${createHash('sha256').update(body).digest('base64url')}"`;
+  return `W/"${createHash('sha256').update(body).digest('base64url')}"`;
 }
 
-/** The headers of a cacheable answer, `ageSeconds` old (0 when just made). */
+export interface HttpPolicy {
+  maxAge: number;
+  /**
+   * A shared HTTP cache (a CDN) may keep it: `public`. False (`private`) for an answer that is a
+   * caller's (a `PRIVATE` policy, answers kept per caller) or that comes from a request carrying
+   * a credential or headers the subgraphs see: a shared cache would serve it to others.
+   */
+  shared: boolean;
+}
+
+/** The headers of a cacheable answer, `ageSeconds` old (undefined when just made). */
 export function cacheHeaders(
-  policy: CachePolicy,
+  policy: HttpPolicy,
   etag: string,
   ageSeconds: number | undefined,
   vary: readonly string[],
 ): Record<string, string> {
   const headers: Record<string, string> = {
-    'Cache-Control': `max-age=${policy.maxAge}, ${policy.scope === 'PRIVATE' ? 'private' : 'public'}`,
+    'Cache-Control': `max-age=${policy.maxAge}, ${policy.shared ? 'public' : 'private'}`,
     ETag: etag,
   };
   if (ageSeconds !== undefined) headers.Age = String(ageSeconds);
@@ -31,13 +42,12 @@ export function cacheHeaders(
   return headers;
 }
 
-/** Whether an `If-None-Match` value names `etag` (or is `*`). */
+const opaque = (tag: string) => (tag.startsWith('W/') ? tag.slice(2) : tag);
+
+/** Whether an `If-None-Match` value names `etag` (weak comparison). */
 export function matchesIfNoneMatch(header: string | null, etag: string): boolean {
   if (header === null) return false;
-  for (const item of header.split(',')) {
-    const tag = item.trim();
-    if (tag === '*') return true;
-    if ((tag.startsWith('W/') ? tag.slice(2) : tag) === etag) return true;
-  }
+  const wanted = opaque(etag);
+  for (const item of header.split(',')) if (opaque(item.trim()) === wanted) return true;
   return false;
 }

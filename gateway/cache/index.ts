@@ -8,8 +8,8 @@
  *   this caller, and before the engine): the operation's policy (operation-policy.ts, cached per
  *   document); a cacheable query is looked up by its key (response-key.ts) and, when a fresh
  *   answer is kept, served from it without running (a 304 when the client's `If-None-Match`
- *   names it). A `PRIVATE` answer is kept and served per caller, never for a caller without an
- *   identity.
+ *   names it, for a GET). A `PRIVATE` answer is kept and served per caller, never for a caller
+ *   without a subject; an operation the field policies changed for its caller is left alone.
  * - response (`onExecuteDone`): a cacheable answer without errors is kept for its policy's
  *   `maxAge`; every answer says what it may be cached for
  *   (`Cache-Control`, `ETag`, `Age` on answers from the cache, `no-store` otherwise).
@@ -17,6 +17,7 @@
 import type { DocumentNode, ExecutionArgs, ExecutionResult, GraphQLSchema } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import { identityOf, requestOf } from '../../core/identity.ts';
+import { isRewritten } from '../../core/operation-rewrite.ts';
 import { withResponseHeaders } from '../../core/response-headers.ts';
 import type { CacheConfig, SubgraphCacheControlConfig } from '../config/cache-schema.ts';
 import type { Logger } from '../logger/index.ts';
@@ -43,6 +44,7 @@ export interface CacheOptions {
   forwarded: ForwardedInputs;
   /** The store (tests pass one with a fake clock). @default a memory store of `maxBytes` */
   store?: CacheStore;
+  /** The clock, in ms (entries' `Age`). @default Date.now */
   now?: () => number;
 }
 
@@ -75,6 +77,18 @@ export function createCache(options: CacheOptions): Cache {
       }),
     (served, index) => indexes.set(served.schema, index),
   );
+
+  // Each schema in service gets a number, part of every key: a new schema starts afresh.
+  const schemaNumbers = new WeakMap<GraphQLSchema, number>();
+  let schemas = 0;
+  const schemaNumber = (schema: GraphQLSchema): number => {
+    let number = schemaNumbers.get(schema);
+    if (number === undefined) {
+      number = ++schemas;
+      schemaNumbers.set(schema, number);
+    }
+    return number;
+  };
 
   // Per schema and document (and operation name): the policy is the same for every request.
   const policies = new WeakMap<GraphQLSchema, WeakMap<DocumentNode, Map<string, CachePolicy>>>();
@@ -113,11 +127,30 @@ export function createCache(options: CacheOptions): Cache {
    * belongs to a caller with no subject to key it by (never kept).
    */
   const ownerFor = (policy: CachePolicy, request: Request): string | undefined | typeof NO_OWNER => {
-    if (policy.scope !== 'PRIVATE' && !options.forwarded.perCaller) return undefined;
+    const { perCaller } = options.forwarded;
+    if (policy.scope !== 'PRIVATE' && !perCaller) return undefined;
     const identity = identityOf(request);
     if (identity === undefined && policy.scope !== 'PRIVATE') return ANONYMOUS;
-    return ownerOf(identity) ?? NO_OWNER;
+    return ownerOf(identity, perCaller) ?? NO_OWNER;
   };
+
+  /** The `Vary` of every cacheable answer: the configured headers and those forwarded by name. */
+  const vary = [...new Set([...config.response.vary, ...options.forwarded.named])];
+
+  /** Whether a shared HTTP cache may keep this request's answer (see `HttpPolicy.shared`). */
+  const sharedOver = (
+    policy: CachePolicy,
+    owner: string | undefined,
+    request: Request,
+    forwarded: readonly (string | null)[],
+  ) =>
+    policy.scope === 'PUBLIC' &&
+    owner === undefined &&
+    identityOf(request) === undefined &&
+    !request.headers.has('authorization') &&
+    !request.headers.has('cookie') &&
+    // Headers forwarded by a pattern are not in `Vary`: an answer made with one is the caller's.
+    forwarded.length === options.forwarded.named.length;
 
   const noStore: ExecuteHooks = {
     onExecuteDone({ result, setResult }) {
@@ -126,19 +159,19 @@ export function createCache(options: CacheOptions): Cache {
     },
   };
 
-  const fromEntry = (entry: CacheEntry, request: Request): ExecutionResult => {
+  const fromEntry = (entry: CacheEntry, request: Request, shared: boolean): ExecutionResult => {
     const age = Math.max(0, Math.floor((now() - entry.storedAt) / 1000));
-    const policy = { maxAge: entry.maxAge, scope: entry.scope };
-    const headers = cacheHeaders(policy, entry.etag, age, config.response.vary);
-    if (matchesIfNoneMatch(request.headers.get('if-none-match'), entry.etag))
+    const headers = cacheHeaders({ maxAge: entry.maxAge, shared }, entry.etag, age, vary);
+    // Only a GET (or HEAD) may be answered 304 (RFC 9110 13.1.2); a POST gets the answer.
+    const conditional = request.method === 'GET' || request.method === 'HEAD';
+    if (conditional && matchesIfNoneMatch(request.headers.get('if-none-match'), entry.etag))
       return { extensions: { http: { status: 304, headers } } };
-    const result = JSON.parse(entry.body) as ExecutionResult;
-    return withResponseHeaders(result, headers) as ExecutionResult;
+    return servedFrom(entry.body, headers);
   };
 
   const plugin: Plugin = {
-    // Response stage, off the JSON fast path (which writes a 304 itself): a 304 carries no content,
-    // nor the length and type of the JSON Yoga made for it.
+    // Response stage (a 304 answers a GET: never on the JSON fast path, which takes POSTs): a 304
+    // carries no content, nor the length and type of the JSON Yoga made for it.
     onResponse({ response, setResponse, fetchAPI }) {
       if (response.status !== 304) return;
       const headers: [string, string][] = [];
@@ -153,26 +186,28 @@ export function createCache(options: CacheOptions): Cache {
       const policy = policyOf(args);
       if (policy.maxAge <= 0) return noStore;
       const request = requestOf(args.contextValue);
-      if (request === undefined) return noStore;
+      // An operation the field policies (or field limits) took fields out of is this caller's,
+      // patched after it runs: never kept, nor answered from the cache.
+      if (request === undefined || isRewritten(request)) return noStore;
       const owner = ownerFor(policy, request);
       // A private answer without a caller to key it by is never kept, nor served from the cache.
       if (owner === NO_OWNER) return noStore;
+      const forwarded = forwardedValues(options.forwarded, request);
+      const shared = sharedOver(policy, owner, request, forwarded);
       const key = responseKey({
+        schema: schemaNumber(args.schema),
         document: args.document,
         operationName: args.operationName ?? undefined,
         variables: args.variableValues,
-        vary: [
-          ...config.response.vary.map((name) => request.headers.get(name)),
-          ...forwardedValues(options.forwarded, request),
-        ],
+        vary: [...config.response.vary.map((name) => request.headers.get(name)), ...forwarded],
         owner,
       });
       /** Keeps `answer` (when small enough) and says so in its headers. */
       const keepAnswer = (answer: ExecutionResult): ExecutionResult => {
         const body = JSON.stringify({ data: answer.data });
         const etag = etagOf(body);
-        if (body.length <= config.response.maxEntryBytes) keep(key, body, etag, policy);
-        const headers = cacheHeaders(policy, etag, undefined, config.response.vary);
+        if (Buffer.byteLength(body) <= config.response.maxEntryBytes) keep(key, body, etag, policy);
+        const headers = cacheHeaders({ maxAge: policy.maxAge, shared }, etag, undefined, vary);
         return withResponseHeaders(answer, headers) as ExecutionResult;
       };
       const miss: ExecuteHooks = {
@@ -196,11 +231,11 @@ export function createCache(options: CacheOptions): Cache {
       if (found instanceof Promise)
         return found.then((entry) => {
           if (entry === undefined) return miss;
-          setResultAndStopExecution(fromEntry(entry, request));
+          setResultAndStopExecution(fromEntry(entry, request, shared));
           return undefined;
         });
       if (found === undefined) return miss;
-      setResultAndStopExecution(fromEntry(found, request));
+      setResultAndStopExecution(fromEntry(found, request, shared));
       return undefined;
     },
   };
@@ -217,6 +252,24 @@ export function createCache(options: CacheOptions): Cache {
     // The JSON fast path writes its own 304s: the `onResponse` above is for the other requests.
     room: { name: 'response-cache', plugin, passesJsonPosts: true, close: () => store.close() },
   };
+}
+
+/**
+ * An answer from the cache, written as it was kept: Yoga serialises a result through its own
+ * `stringify` when it has one, so the kept JSON is sent without being parsed and serialised again.
+ * Later rooms see a result without `data` (none reads it from an answer without errors) and may
+ * add `errors` or `extensions` (a cost, headers): they are spliced after the kept `data`.
+ */
+function servedFrom(body: string, headers: Record<string, string>): ExecutionResult {
+  const stringify = (result: ExecutionResult): string => {
+    const extra: string[] = [];
+    if (result.errors !== undefined && result.errors.length > 0)
+      extra.push(`"errors":${JSON.stringify(result.errors)}`);
+    if (result.extensions !== undefined && Object.keys(result.extensions).length > 0)
+      extra.push(`"extensions":${JSON.stringify(result.extensions)}`);
+    return extra.length === 0 ? body : `${body.slice(0, -1)},${extra.join(',')}}`;
+  };
+  return { extensions: { http: { headers } }, stringify } as ExecutionResult;
 }
 
 function isAsyncIterable(value: unknown): value is AsyncIterable<ExecutionResult> {

@@ -11,8 +11,9 @@
  * - the operation's policy is the smallest maxAge of its fields, `PRIVATE` when any is.
  *
  * Every field is counted whatever `@include` / `@skip` say (the policy is never laxer than the
- * answer's), and a field selected on an interface counts the policy of each type that implements
- * it. Mutations and subscriptions are never cacheable. The walk stops as soon as the maxAge
+ * answer's); a field selected on an interface counts the policy of each type that implements it
+ * and the interface field's own; a field returning an interface or union takes the strictest of
+ * its hint and those of the types it may be. Mutations and subscriptions are never cacheable. The walk stops as soon as the maxAge
  * reaches 0, and an operation too large to walk (fragments expanded) is not cacheable.
  */
 import {
@@ -30,7 +31,7 @@ import {
   Kind,
   type SelectionSetNode,
 } from 'graphql';
-import type { CacheHint, CachePolicyIndex } from './policy-index.ts';
+import { type CacheHint, type CachePolicyIndex, strictest } from './policy-index.ts';
 
 export type CacheScope = 'PUBLIC' | 'PRIVATE';
 
@@ -66,18 +67,46 @@ export function operationPolicy(
   let scope: CacheScope = 'PUBLIC';
   let visited = 0;
 
-  const fieldPolicy = (parent: GraphQLObjectType, field: GraphQLField<unknown, unknown>, isRoot: boolean) => {
+  /** Hints of defined ones, the strictest; undefined when none. */
+  const strictestOf = (hints: readonly (CacheHint | undefined)[]): CacheHint | undefined => {
+    let result: CacheHint | undefined;
+    for (const hint of hints)
+      if (hint !== undefined) result = result === undefined ? hint : strictest(result, hint);
+    return result;
+  };
+  /** A returned type's hint: an interface's or union's folded with every type it may be. */
+  const typeHints = new Map<string, CacheHint | undefined>();
+  const typeHintOf = (type: GraphQLNamedType): CacheHint | undefined => {
+    if (typeHints.has(type.name)) return typeHints.get(type.name);
+    const own = index.types.get(type.name);
+    const hint = isAbstractType(type)
+      ? strictestOf([own, ...schema.getPossibleTypes(type).map((t) => index.types.get(t.name))])
+      : own;
+    typeHints.set(type.name, hint);
+    return hint;
+  };
+
+  const fieldPolicy = (
+    parent: GraphQLObjectType,
+    via: GraphQLNamedType,
+    field: GraphQLField<unknown, unknown>,
+    isRoot: boolean,
+  ) => {
     const target = getNamedType(field.type);
     let own: { maxAge?: number; scope?: CacheScope } = {};
     let inherit = false;
     if (isCompositeType(target)) {
-      const typeHint = index.types.get(target.name);
+      const typeHint = typeHintOf(target);
       if (typeHint !== undefined) {
         own = replaced(own, typeHint);
         inherit = typeHint.inheritMaxAge === true;
       }
     }
-    const fieldHint = index.fields.get(`${parent.name}.${field.name}`);
+    // Selected on an interface: its field's hint counts with the implementation's.
+    const fieldHint = strictestOf([
+      index.fields.get(`${parent.name}.${field.name}`),
+      via === parent ? undefined : index.fields.get(`${via.name}.${field.name}`),
+    ]);
     if (fieldHint?.inheritMaxAge === true && own.maxAge === undefined) {
       inherit = true;
       if (fieldHint.scope !== undefined) own = { ...own, scope: fieldHint.scope };
@@ -111,7 +140,7 @@ export function operationPolicy(
             if (isRoot) maxAge = Math.min(maxAge, defaultMaxAge);
             continue;
           }
-          fieldPolicy(parent, field, isRoot);
+          fieldPolicy(parent, parentType, field, isRoot);
           if (selection.selectionSet !== undefined) children.add(getNamedType(field.type));
         }
         for (const child of children) walk(selection.selectionSet!, child, false);

@@ -93,7 +93,7 @@ export function buildCachePolicyIndex(input: CacheIndexInput): {
 }
 
 /** The stricter of two hints on one coordinate: the smaller maxAge, PRIVATE over PUBLIC. */
-function strictest(a: CacheHint, b: CacheHint): CacheHint {
+export function strictest(a: CacheHint, b: CacheHint): CacheHint {
   const maxAge =
     a.maxAge === undefined ? b.maxAge : b.maxAge === undefined ? a.maxAge : Math.min(a.maxAge, b.maxAge);
   const scope = a.scope === 'PRIVATE' || b.scope === 'PRIVATE' ? 'PRIVATE' : (a.scope ?? b.scope);

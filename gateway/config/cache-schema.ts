@@ -83,7 +83,7 @@ export const cacheSchema = z
           .boolean()
           .default(true)
           .describe(
-            'Cache whole answers of queries whose fields all have a policy (`@cacheControl`, or `defaultMaxAge`)',
+            'Cache whole answers of queries whose fields all have a policy (`@cacheControl`, or `defaultMaxAge`), and say what each answer may be cached for (`Cache-Control`, `ETag`); false: neither',
           ),
         vary: z
           .array(headerName)

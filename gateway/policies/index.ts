@@ -31,6 +31,7 @@ import type { Plugin } from 'graphql-yoga';
 import { gatewayError } from '../../core/errors.ts';
 import type { FieldGate, FieldRefusal } from '../../core/field-gate.ts';
 import { type Identity, identityOf, requestOf } from '../../core/identity.ts';
+import { markRewritten } from '../../core/operation-rewrite.ts';
 import { expandedFieldCount } from '../limits/fields.ts';
 import { limitExceeded } from '../limits/refuse.ts';
 import type { Logger } from '../logger/index.ts';
@@ -190,6 +191,8 @@ export function createFieldPolicies(
         return undefined;
       }
       (args as { document: DocumentNode }).document = rewrite.document;
+      const client = requestOf(args.contextValue);
+      if (client !== undefined) markRewritten(client);
       return { rewrite, variables, refusals };
     };
     return decided instanceof Promise ? decided.then(handle) : handle(decided);

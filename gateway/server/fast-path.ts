@@ -269,13 +269,6 @@ function write(res: ServerResponse, result: ExecutionResult, mediaType: MediaTyp
   for (const [name, value] of Object.entries(captured.init.headers ?? {}))
     headers[name.toLowerCase()] = value;
   const status = captured.init.status ?? 200;
-  if (status === 304) {
-    // Not Modified has no content (RFC 9110 15.4.5): nor the length and type of the one it stands for.
-    delete headers['content-type'];
-    res.writeHead(304, headers);
-    res.end();
-    return;
-  }
   const bytes = captured.body === null ? undefined : Buffer.from(captured.body, 'utf8');
   headers['content-length'] = String(bytes?.length ?? 0);
   res.writeHead(status, captured.init.statusText, headers);

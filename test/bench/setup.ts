@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { FIXTURE_DIR } from '../../subgraphs/bench/data.ts';
 import { type BenchSubgraphName, benchSubgraphNames } from '../../subgraphs/bench/schemas.ts';
+import { writeCachedConfig } from './cached.ts';
 import { checkTarget, post, type SubgraphCounters, subgraphCounters, waitReady } from './check.ts';
 import { firstLine, freePort, startChild, stopChild } from './children.ts';
 import { createJwtFixture, type JwtFixture } from './jwt.ts';
@@ -39,6 +40,8 @@ export interface BenchEnvironment {
   jwt: JwtFixture;
   /** Configs of `gatehouse-limited` and `gatehouse-limited-redis` (field limits that never trip). */
   limits: LimitedConfigs;
+  /** Config of `gatehouse-cached` (a warm response cache). */
+  cachedConfigFile: string;
   /** The Redis of `gatehouse-limited-redis`, when asked for and installed. */
   redis?: BenchRedis;
   /** Why there is no Redis although one was asked for: the Redis target is skipped. */
@@ -105,6 +108,12 @@ export async function startEnvironment(
       (JSON.parse(workloads.testquery.body) as { query: string }).query,
       redis?.url,
     );
+    const cachedConfigFile = writeCachedConfig(
+      workDir,
+      subgraphUrls,
+      supergraph,
+      (JSON.parse(workloads.testquery.body) as { query: string }).query,
+    );
     const bodyFiles = {} as Record<WorkloadName, string>;
     for (const w of Object.values(workloads)) {
       bodyFiles[w.name] = join(workDir, `${w.name}.json`);
@@ -119,6 +128,7 @@ export async function startEnvironment(
       gatehouseConfigFile,
       jwt,
       limits,
+      cachedConfigFile,
       ...(redis !== undefined && { redis }),
       ...(redisMissing !== undefined && { redisMissing }),
       workloads,
@@ -207,6 +217,7 @@ export async function startTarget(
     gatehouseConfigFile: env.gatehouseConfigFile,
     securedConfigFile: env.jwt.securedConfigFile,
     limitedConfigFile: env.limits.memoryFile,
+    cachedConfigFile: env.cachedConfigFile,
     ...(env.limits.redisFile !== undefined && { limitedRedisConfigFile: env.limits.redisFile }),
     ...(cpuProfDir !== undefined && { cpuProfDir }),
     ...(options.nodeFlags !== undefined && tuned && { nodeFlags: options.nodeFlags }),

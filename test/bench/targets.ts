@@ -12,6 +12,7 @@ export const targetNames = [
   'gatehouse-secured',
   'gatehouse-limited',
   'gatehouse-limited-redis',
+  'gatehouse-cached',
   'gatehouse-stitching',
   'gatehouse-b',
   'apollo',
@@ -28,6 +29,7 @@ export const PROFILED_TARGETS: readonly TargetName[] = [
   'gatehouse-secured',
   'gatehouse-limited',
   'gatehouse-limited-redis',
+  'gatehouse-cached',
 ];
 
 /**
@@ -53,6 +55,8 @@ export interface TargetContext {
   limitedConfigFile: string;
   /** The same kept in Redis; absent when no Redis runs (the target is then skipped). */
   limitedRedisConfigFile?: string;
+  /** The plain one with a cache policy on every field TestQuery selects (`cached.ts`). */
+  cachedConfigFile: string;
   /** When set, Gatehouse runs under `node --cpu-prof` and writes its profile here. */
   cpuProfDir?: string;
   /** Extra Node flags for Gatehouse. */
@@ -134,6 +138,14 @@ export const targets: Record<TargetName, TargetSpec> = {
       if (c.limitedRedisConfigFile === undefined) throw new Error('gatehouse-limited-redis needs a Redis');
       return targets.gatehouse.command({ ...c, gatehouseConfigFile: c.limitedRedisConfigFile });
     },
+  },
+  'gatehouse-cached': {
+    name: 'gatehouse-cached',
+    label: 'Gatehouse with a warm response cache (every field TestQuery selects cacheable)',
+    peer: false,
+    workloads: ['testquery'],
+    scenarios: LIMITED_SCENARIOS,
+    command: (c) => targets.gatehouse.command({ ...c, gatehouseConfigFile: c.cachedConfigFile }),
   },
   'gatehouse-stitching': {
     name: 'gatehouse-stitching',

@@ -12,10 +12,20 @@ import { parse } from 'graphql';
 import { composeSubgraphs } from '../../schema/compose.ts';
 import { type RunningServer, serveGraphQL } from '../../subgraphs/lib/serve-graphql.ts';
 import { as, type PolicyCase, startPolicyCase } from '../helpers/policies.ts';
+
+/** A GET through the gateway's whole pipeline (status, headers, text). */
+async function get(running: PolicyCase, query: string, headers: Record<string, string> = {}) {
+  const response = await running.gateway.yoga.fetch(
+    `http://gateway/graphql?query=${encodeURIComponent(query)}`,
+    { headers: { accept: 'application/json', ...headers } },
+  );
+  return { status: response.status, headers: response.headers, text: await response.text() };
+}
+
 import { type ApolloResolvers, apolloSubgraph } from './harness.ts';
 
 const catalogSdl = `extend schema
-  @link(url: "https://specs.apollo.dev/federation/v2.9", import: ["@key", "@composeDirective"])
+  @link(url: "https://specs.apollo.dev/federation/v2.9", import: ["@key", "@composeDirective", "@authenticated"])
   @link(url: "https://gatehouse.dev/cacheControl/v0.1", import: ["@cacheControl"])
   @composeDirective(name: "@cacheControl")
 enum CacheControlScope { PUBLIC PRIVATE }
@@ -30,6 +40,7 @@ type Query {
 type Product @key(fields: "id") @cacheControl(maxAge: 120) {
   id: ID!
   name: String
+  secret: String @authenticated
   related: [Product!]!
 }
 type Account @cacheControl(maxAge: 30) { id: ID! name: String }
@@ -37,8 +48,8 @@ type Mutation { rename(id: ID!, name: String!): Product }
 `;
 
 const products = [
-  { id: 'p1', name: 'Table', related: [] as unknown[] },
-  { id: 'p2', name: 'Chair', related: [] as unknown[] },
+  { id: 'p1', name: 'Table', secret: 's1', related: [] as unknown[] },
+  { id: 'p2', name: 'Chair', secret: 's2', related: [] as unknown[] },
 ];
 let clock = 0;
 const resolvers = {
@@ -64,11 +75,16 @@ const resolvers = {
 } as unknown as ApolloResolvers;
 
 /** A POST through the gateway's whole pipeline, as `fetch` would send it (status, headers, text). */
-async function post(running: PolicyCase, query: string, headers: Record<string, string>) {
+async function post(
+  running: PolicyCase,
+  query: string,
+  headers: Record<string, string>,
+  extensions?: Record<string, unknown>,
+) {
   const response = await running.gateway.yoga.fetch('http://gateway/graphql', {
     method: 'POST',
     headers: { 'content-type': 'application/json', ...headers },
-    body: JSON.stringify({ query }),
+    body: JSON.stringify({ query, extensions }),
   });
   return { status: response.status, headers: response.headers, text: await response.text() };
 }
@@ -108,7 +124,7 @@ describe('response cache', () => {
     });
     assert.equal(first.headers.get('cache-control'), 'max-age=60, public');
     const etag = first.headers.get('etag');
-    assert.match(etag ?? '', /^"[\w-]+"$/);
+    assert.match(etag ?? '', /^W\/"[\w-]+"$/);
     assert.equal(first.headers.get('age'), null);
     const before = asked();
     const second = await gateway.query('{ products { id name } }');
@@ -124,6 +140,21 @@ describe('response cache', () => {
     assert.equal(third.headers.get('cache-control'), 'max-age=60, public');
   });
 
+  it('an answer from the cache is sent as kept, with what later rooms add (the cost asked for)', async () => {
+    const query = '{ products { id name } }';
+    await running.gateway.query(query);
+    const hit = await post(running, query, {}, { cost: true });
+    assert.equal(hit.headers.get('age'), '0');
+    const body = JSON.parse(hit.text) as { data: unknown; extensions?: { cost?: unknown } };
+    assert.deepEqual(body.data, {
+      products: [
+        { id: 'p1', name: 'Table' },
+        { id: 'p2', name: 'Chair' },
+      ],
+    });
+    assert.ok(body.extensions?.cost, 'the cost is spliced after the kept data');
+  });
+
   it('a client header the header rules forward to a subgraph is part of the key', async () => {
     const { gateway } = running;
     // The rules forward `x-test-identity`: the subgraph could answer differently for each value.
@@ -135,18 +166,23 @@ describe('response cache', () => {
     assert.equal(asked(), before + 2);
   });
 
-  it('answers 304 without a body when If-None-Match names the kept answer', async () => {
-    const { gateway } = running;
-    const first = await gateway.query('{ short { id } }');
+  it('answers a GET 304 without a body when If-None-Match names the kept answer; a POST gets it', async () => {
+    const first = await get(running, '{ short { id } }');
     const etag = first.headers.get('etag')!;
-    const response = await post(running, '{ short { id } }', { 'if-none-match': `W/"other", ${etag}` });
+    const response = await get(running, '{ short { id } }', { 'if-none-match': `W/"other", ${etag}` });
     assert.equal(response.status, 304);
     assert.equal(response.text, '');
     assert.equal(response.headers.get('etag'), etag);
     assert.equal(response.headers.get('cache-control'), 'max-age=5, public');
+    // `*` is not honoured: nobody learns whether someone else's answer is kept.
+    assert.equal((await get(running, '{ short { id } }', { 'if-none-match': '*' })).status, 200);
+    // A POST is answered in full (304 is for GET and HEAD).
+    const posted = await post(running, '{ short { id } }', { 'if-none-match': etag });
+    assert.equal(posted.status, 200);
+    assert.deepEqual(JSON.parse(posted.text), { data: { short: [{ id: 'p1' }, { id: 'p2' }] } });
   });
 
-  it('over HTTP: a JSON POST (the fast path) and a GET (Yoga) get 304s with no content', async () => {
+  it('over HTTP: a JSON POST (the fast path) from the cache, a GET (Yoga) 304 with no content', async () => {
     const { url } = await running.gateway.listen();
     const post = (headers: Record<string, string> = {}) =>
       fetch(url, {
@@ -158,11 +194,10 @@ describe('response cache', () => {
     const etag = first.headers.get('etag')!;
     assert.equal(first.status, 200);
     assert.equal(first.headers.get('cache-control'), 'max-age=60, public');
-    const notModified = await post({ 'if-none-match': etag });
-    assert.equal(notModified.status, 304);
-    assert.equal(await notModified.text(), '');
-    assert.equal(notModified.headers.get('content-length'), null);
-    assert.equal(notModified.headers.get('etag'), etag);
+    const again = await post({ 'if-none-match': etag });
+    assert.equal(again.status, 200);
+    assert.deepEqual(await again.json(), await first.json());
+    assert.equal(again.headers.get('age'), '0');
     const get = (headers: Record<string, string> = {}) =>
       fetch(`${url}?query=${encodeURIComponent('{ products { id } }')}`, {
         headers: { accept: 'application/json', ...headers },
@@ -175,6 +210,28 @@ describe('response cache', () => {
     assert.equal(await getNotModified.text(), '');
     assert.equal(getNotModified.headers.get('content-length'), null);
     assert.equal(getNotModified.headers.get('content-type'), null);
+  });
+
+  it('an operation a field policy took fields out of is never kept nor served from the cache', async () => {
+    const { gateway } = running;
+    const ada = await gateway.query('{ products { id secret } }', undefined, as({ sub: 'ada' }));
+    assert.deepEqual(ada.body.data, {
+      products: [
+        { id: 'p1', secret: 's1' },
+        { id: 'p2', secret: 's2' },
+      ],
+    });
+    // Ada's request carried a caller: a shared HTTP cache must not keep it.
+    assert.equal(ada.headers.get('cache-control'), 'max-age=60, private');
+    const anonymous = await gateway.query('{ products { id secret } }');
+    assert.deepEqual(anonymous.body.data, {
+      products: [
+        { id: 'p1', secret: null },
+        { id: 'p2', secret: null },
+      ],
+    });
+    assert.equal(anonymous.body.errors?.[0]?.extensions?.code, 'UNAUTHENTICATED');
+    assert.equal(anonymous.headers.get('cache-control'), 'no-store');
   });
 
   it('a field without a policy, a mutation and an answer with errors are not kept', async () => {
@@ -287,13 +344,16 @@ describe('response cache: header rules that send the caller to subgraphs', () =>
       const { gateway } = running;
       const before = hr.requests();
       const ada = await gateway.query('{ motd }', undefined, as({ sub: 'ada' }));
-      assert.equal(ada.headers.get('cache-control'), 'max-age=60, public');
+      assert.equal(ada.headers.get('cache-control'), 'max-age=60, private');
       await gateway.query('{ motd }', undefined, as({ sub: 'bob' }));
       await gateway.query('{ motd }', undefined, as({ sub: 'ada' }));
       assert.equal(hr.requests(), before + 2, 'one entry per caller');
+      // Another token of Ada's with another tenant claim: the rules may send it, so it is apart.
+      await gateway.query('{ motd }', undefined, as({ sub: 'ada', claims: { tenant: 't2' } }));
+      assert.equal(hr.requests(), before + 3);
       await gateway.query('{ motd }');
       await gateway.query('{ motd }');
-      assert.equal(hr.requests(), before + 3, 'one entry for anonymous callers');
+      assert.equal(hr.requests(), before + 4, 'one entry for anonymous callers');
     } finally {
       await hr.close();
     }

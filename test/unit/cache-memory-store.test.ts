@@ -5,6 +5,8 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { createMemoryCacheStore } from '../../gateway/cache/store/memory-store.ts';
 import type { CacheEntry } from '../../gateway/cache/store/types.ts';
 
@@ -42,5 +44,19 @@ describe('memory cache store', () => {
     store.set('none', entry('{}'), 0);
     assert.equal(store.size, 0);
     assert.throws(() => createMemoryCacheStore({ maxBytes: 0 }), TypeError);
+  });
+
+  it('keeps a bounded heap when the same entries are read over and over', () => {
+    setFlagsFromString('--expose-gc');
+    const gc = runInNewContext('gc') as () => void;
+    const heap = () => {
+      gc();
+      return process.memoryUsage().heapUsed;
+    };
+    const store = createMemoryCacheStore({ maxBytes: 64 * 1024 * 1024, now: () => 0 });
+    for (let i = 0; i < 1_000; i++) store.set(`k${i}`, entry('{"data":{}}'), 60_000);
+    const before = heap();
+    for (let round = 0; round < 2_000; round++) for (let i = 0; i < 1_000; i++) store.get(`k${i}`);
+    assert.ok(heap() - before < 16 * 1024 * 1024, `heap grew by ${heap() - before} bytes`);
   });
 });

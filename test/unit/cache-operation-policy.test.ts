@@ -107,6 +107,15 @@ describe('operation cache policy', () => {
     assert.equal(policy(fieldHints, '{ nodes { id } }').maxAge, 7);
   });
 
+  it('never laxer behind an interface: the types it may be, and the interface field, count', () => {
+    // `Query.nodes` returns Node (60); one of its types is PRIVATE: the answer may hold it.
+    const idx = index({}, { Node: { maxAge: 60 }, Product: { scope: 'PRIVATE' } });
+    assert.deepEqual(policy(idx, '{ nodes { id } }'), { maxAge: 60, scope: 'PRIVATE' });
+    // A hint on the interface's field counts for every implementation selected through it.
+    const fieldOnInterface = index({ 'Node.id': { maxAge: 9 } }, { Node: { maxAge: 60 } });
+    assert.equal(policy(fieldOnInterface, '{ nodes { id } }').maxAge, 9);
+  });
+
   it('fragments are followed; mutations and unknown operations are not cacheable', () => {
     const idx = index(
       { 'Query.products': { maxAge: 60 }, 'Query.cheap': { maxAge: 3 } },

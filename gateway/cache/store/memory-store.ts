@@ -3,6 +3,9 @@
  * counts the length of its body and key (two bytes a character, as V8 may hold them) plus a fixed
  * overhead; past `maxBytes` the least recently used go first. An expired entry is dropped when it
  * is read. An entry larger than the whole store is not kept.
+ *
+ * Use order is kept in links (the least recently used first): a read moves its entry to the end
+ * without touching the Map, and eviction takes the first entry without walking anything.
  */
 import type { CacheEntry, CacheStore } from './types.ts';
 
@@ -11,15 +14,6 @@ export interface MemoryCacheStoreOptions {
   /** The clock, in ms (tests pass a fake one). @default Date.now */
   now?: () => number;
 }
-
-interface Kept {
-  entry: CacheEntry;
-  expiresAt: number;
-  bytes: number;
-}
-
-/** Bytes counted per entry beyond its key and body (the records around them). */
-const OVERHEAD = 200;
 
 /** The memory store answers at once. */
 export interface MemoryCacheStore extends CacheStore {
@@ -30,20 +24,45 @@ export interface MemoryCacheStore extends CacheStore {
   readonly size: number;
 }
 
+interface Kept {
+  key: string;
+  entry: CacheEntry;
+  expiresAt: number;
+  bytes: number;
+  older: Kept | undefined;
+  newer: Kept | undefined;
+}
+
+/** Bytes counted per entry beyond its key and body (the records around them). */
+const OVERHEAD = 200;
+
 export function createMemoryCacheStore(options: MemoryCacheStoreOptions): MemoryCacheStore {
   const { maxBytes } = options;
   if (!Number.isSafeInteger(maxBytes) || maxBytes < 1)
     throw new TypeError(`maxBytes must be a positive integer, not ${maxBytes}`);
   const now = options.now ?? Date.now;
-  // Insertion order is use order: a read or written key is moved to the end.
   const kept = new Map<string, Kept>();
+  let oldest: Kept | undefined;
+  let newest: Kept | undefined;
   let bytes = 0;
-  // Eviction goes on from where it stopped: a Map iterator stays valid as keys are deleted and
-  // added (a fresh one would walk the slots of every key moved or deleted before it).
-  let oldest: Iterator<[string, Kept]> = kept.entries();
 
-  const drop = (key: string, item: Kept) => {
-    kept.delete(key);
+  const unlink = (item: Kept) => {
+    if (item.older === undefined) oldest = item.newer;
+    else item.older.newer = item.newer;
+    if (item.newer === undefined) newest = item.older;
+    else item.newer.older = item.older;
+    item.older = undefined;
+    item.newer = undefined;
+  };
+  const append = (item: Kept) => {
+    item.older = newest;
+    if (newest === undefined) oldest = item;
+    else newest.newer = item;
+    newest = item;
+  };
+  const drop = (item: Kept) => {
+    unlink(item);
+    kept.delete(item.key);
     bytes -= item.bytes;
   };
 
@@ -59,35 +78,38 @@ export function createMemoryCacheStore(options: MemoryCacheStoreOptions): Memory
       const item = kept.get(key);
       if (item === undefined) return undefined;
       if (item.expiresAt <= now()) {
-        drop(key, item);
+        drop(item);
         return undefined;
       }
-      kept.delete(key);
-      kept.set(key, item);
+      if (item !== newest) {
+        unlink(item);
+        append(item);
+      }
       return item.entry;
     },
     set(key, entry, ttlMs) {
       const size = OVERHEAD + 2 * (key.length + entry.body.length + entry.etag.length);
       const known = kept.get(key);
-      if (known !== undefined) drop(key, known);
+      if (known !== undefined) drop(known);
       if (size > maxBytes || ttlMs <= 0) return;
-      while (bytes + size > maxBytes && kept.size > 0) {
-        let next = oldest.next();
-        if (next.done) {
-          oldest = kept.entries();
-          next = oldest.next();
-          if (next.done) break;
-        }
-        const [oldKey, item] = next.value;
-        if (kept.get(oldKey) === item) drop(oldKey, item);
-      }
-      kept.set(key, { entry, expiresAt: now() + ttlMs, bytes: size });
+      while (bytes + size > maxBytes && oldest !== undefined) drop(oldest);
+      const item: Kept = {
+        key,
+        entry,
+        expiresAt: now() + ttlMs,
+        bytes: size,
+        older: undefined,
+        newer: undefined,
+      };
+      kept.set(key, item);
+      append(item);
       bytes += size;
     },
     async close() {
       kept.clear();
+      oldest = undefined;
+      newest = undefined;
       bytes = 0;
-      oldest = kept.entries();
     },
   };
 }
