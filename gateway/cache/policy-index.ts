@@ -18,6 +18,7 @@ import {
   parse,
   valueFromASTUntyped,
 } from 'graphql';
+import { linkedDirectiveName } from '../../schema/federation/gateway-directives.ts';
 import { resolveCoordinate, supergraphCoordinates } from '../../schema/supergraph-coordinates.ts';
 import {
   type CacheControlConfig,
@@ -42,8 +43,6 @@ export interface CacheIndexInput {
   subgraphHints: ReadonlyMap<string, SubgraphCacheControlConfig>;
 }
 
-const GATEHOUSE_SPEC = /^https:\/\/gatehouse\.dev\/cacheControl\/v\d+\.\d+$/;
-
 /** Builds the index; `problems` lists what cannot be read (the index is then not to be used). */
 export function buildCachePolicyIndex(input: CacheIndexInput): {
   index: CachePolicyIndex;
@@ -51,7 +50,7 @@ export function buildCachePolicyIndex(input: CacheIndexInput): {
 } {
   const problems: string[] = [];
   const document = parse(input.supergraphSdl, { noLocation: true });
-  const name = directiveName(document);
+  const name = linkedDirectiveName(document, 'cacheControl');
   const fields = new Map<string, CacheHint>();
   const types = new Map<string, CacheHint>();
   const add = (map: Map<string, CacheHint>, coordinate: string, hint: CacheHint) => {
@@ -146,37 +145,4 @@ function addConfigHints(
       else problems.push(`${where}: a cache policy belongs on a type or an output field`);
     }
   }
-}
-
-/** The local name of `@cacheControl` in the supergraph (renamed by a gatehouse link's import). */
-function directiveName(document: DocumentNode): string {
-  let name = 'cacheControl';
-  for (const definition of document.definitions) {
-    if (definition.kind !== Kind.SCHEMA_DEFINITION && definition.kind !== Kind.SCHEMA_EXTENSION) continue;
-    for (const link of definition.directives ?? []) {
-      if (link.name.value !== 'link') continue;
-      const url = argumentOf(link, 'url');
-      if (typeof url !== 'string' || !GATEHOUSE_SPEC.test(url)) continue;
-      const as = argumentOf(link, 'as');
-      if (typeof as === 'string') name = as;
-      const imports = argumentOf(link, 'import');
-      for (const item of Array.isArray(imports) ? imports : []) {
-        if (item === '@cacheControl') name = 'cacheControl';
-        else if (
-          typeof item === 'object' &&
-          item !== null &&
-          (item as { name?: unknown }).name === '@cacheControl'
-        ) {
-          const renamed = (item as { as?: unknown }).as;
-          name = typeof renamed === 'string' ? renamed.replace(/^@/, '') : 'cacheControl';
-        }
-      }
-    }
-  }
-  return name;
-}
-
-function argumentOf(directive: ConstDirectiveNode, argument: string): unknown {
-  const node = directive.arguments?.find((a) => a.name.value === argument)?.value;
-  return node === undefined ? undefined : valueFromASTUntyped(node);
 }

@@ -17,10 +17,10 @@ import {
   type GraphQLSchema,
   isInterfaceType,
   isObjectType,
-  Kind,
   parse,
   valueFromASTUntyped,
 } from 'graphql';
+import { linkedDirectiveName } from '../../schema/federation/gateway-directives.ts';
 import { resolveCoordinate, supergraphCoordinates } from '../../schema/supergraph-coordinates.ts';
 import {
   type FieldLimitConfig,
@@ -48,7 +48,6 @@ export interface FieldIndexInput {
   subgraphLimits: ReadonlyMap<string, SubgraphFieldLimitsConfig>;
 }
 
-const SPEC = /^https:\/\/gatehouse\.dev\/rateLimit\/(v\d+\.\d+)$/;
 const VERSIONS = ['v0.1'];
 
 /** Builds the index; `problems` lists what cannot be enforced (the index is then not to be used). */
@@ -138,42 +137,12 @@ function addConfigLimits(
   }
 }
 
-/** The local name of `@rateLimit` in the supergraph (the link's import, `as` included). */
+/** The local name of `@rateLimit` in the supergraph; a linked version it does not read is a problem. */
 function directiveName(document: DocumentNode, problems: string[]): string {
-  let name = 'rateLimit';
-  for (const definition of document.definitions) {
-    if (definition.kind !== Kind.SCHEMA_DEFINITION && definition.kind !== Kind.SCHEMA_EXTENSION) continue;
-    for (const link of definition.directives ?? []) {
-      if (link.name.value !== 'link') continue;
-      const url = argumentOf(link, 'url');
-      const match = typeof url === 'string' ? SPEC.exec(url) : null;
-      if (match === null) continue;
-      if (!VERSIONS.includes(match[1]!)) {
-        problems.push(
-          `the supergraph links ${url}; the gateway reads rateLimit ${VERSIONS.join(', ')}: link that version in the subgraphs`,
-        );
-      }
-      // The spec's root directive goes by the link's name (`as:`) unless it is imported.
-      const as = argumentOf(link, 'as');
-      if (typeof as === 'string') name = as;
-      const imports = argumentOf(link, 'import');
-      for (const item of Array.isArray(imports) ? imports : []) {
-        if (item === '@rateLimit') name = 'rateLimit';
-        else if (
-          typeof item === 'object' &&
-          item !== null &&
-          (item as { name?: unknown }).name === '@rateLimit'
-        ) {
-          const renamed = (item as { as?: unknown }).as;
-          name = typeof renamed === 'string' ? renamed.replace(/^@/, '') : 'rateLimit';
-        }
-      }
-    }
-  }
-  return name;
-}
-
-function argumentOf(directive: ConstDirectiveNode, argument: string): unknown {
-  const node = directive.arguments?.find((a) => a.name.value === argument)?.value;
-  return node === undefined ? undefined : valueFromASTUntyped(node);
+  return linkedDirectiveName(document, 'rateLimit', (url, version) => {
+    if (!VERSIONS.includes(version))
+      problems.push(
+        `the supergraph links ${url}; the gateway reads rateLimit ${VERSIONS.join(', ')}: link that version in the subgraphs`,
+      );
+  });
 }

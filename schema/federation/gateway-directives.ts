@@ -62,3 +62,30 @@ function argument(directive: ConstDirectiveNode, name: string): unknown {
   const value = directive.arguments?.find((a) => a.name.value === name)?.value;
   return value === undefined ? undefined : valueFromASTUntyped(value);
 }
+
+/**
+ * The local name of a gateway directive in a supergraph (or subgraph) document: `@<spec>` unless
+ * a link to `https://gatehouse.dev/<spec>/vX.Y` renames it (its import's `as`, or the link's `as`
+ * for the spec's root directive). `onVersion` hears each linked version (to refuse one it does
+ * not read).
+ */
+export function linkedDirectiveName(
+  document: DocumentNode,
+  spec: string,
+  onVersion?: (url: string, version: string) => void,
+): string {
+  const directive = `@${spec}`;
+  let name = spec;
+  for (const definition of document.definitions) {
+    if (definition.kind !== Kind.SCHEMA_DEFINITION && definition.kind !== Kind.SCHEMA_EXTENSION) continue;
+    for (const link of definition.directives ?? []) {
+      if (link.name.value !== 'link') continue;
+      const url = argument(link, 'url');
+      const match = typeof url === 'string' ? SPEC_URL.exec(url) : null;
+      if (match === null || match[1] !== spec) continue;
+      onVersion?.(url as string, /v\d+\.\d+$/.exec(url as string)![0]);
+      name = localName(link, directive).replace(/^@/, '');
+    }
+  }
+  return name;
+}

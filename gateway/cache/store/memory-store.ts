@@ -7,6 +7,7 @@
  * Use order is kept in links (the least recently used first): a read moves its entry to the end
  * without touching the Map, and eviction takes the first entry without walking anything.
  */
+import { type Linked, UseOrder } from '../../../core/use-order.ts';
 import type { CacheEntry, CacheStore } from './types.ts';
 
 export interface MemoryCacheStoreOptions {
@@ -24,13 +25,11 @@ export interface MemoryCacheStore extends CacheStore {
   readonly size: number;
 }
 
-interface Kept {
+interface Kept extends Linked<Kept> {
   key: string;
   entry: CacheEntry;
   expiresAt: number;
   bytes: number;
-  older: Kept | undefined;
-  newer: Kept | undefined;
 }
 
 /** Bytes counted per entry beyond its key and body (the records around them). */
@@ -42,26 +41,11 @@ export function createMemoryCacheStore(options: MemoryCacheStoreOptions): Memory
     throw new TypeError(`maxBytes must be a positive integer, not ${maxBytes}`);
   const now = options.now ?? Date.now;
   const kept = new Map<string, Kept>();
-  let oldest: Kept | undefined;
-  let newest: Kept | undefined;
+  const order = new UseOrder<Kept>();
   let bytes = 0;
 
-  const unlink = (item: Kept) => {
-    if (item.older === undefined) oldest = item.newer;
-    else item.older.newer = item.newer;
-    if (item.newer === undefined) newest = item.older;
-    else item.newer.older = item.older;
-    item.older = undefined;
-    item.newer = undefined;
-  };
-  const append = (item: Kept) => {
-    item.older = newest;
-    if (newest === undefined) oldest = item;
-    else newest.newer = item;
-    newest = item;
-  };
   const drop = (item: Kept) => {
-    unlink(item);
+    order.unlink(item);
     kept.delete(item.key);
     bytes -= item.bytes;
   };
@@ -81,10 +65,7 @@ export function createMemoryCacheStore(options: MemoryCacheStoreOptions): Memory
         drop(item);
         return undefined;
       }
-      if (item !== newest) {
-        unlink(item);
-        append(item);
-      }
+      order.touch(item);
       return item.entry;
     },
     set(key, entry, ttlMs) {
@@ -92,7 +73,7 @@ export function createMemoryCacheStore(options: MemoryCacheStoreOptions): Memory
       const known = kept.get(key);
       if (known !== undefined) drop(known);
       if (size > maxBytes || ttlMs <= 0) return;
-      while (bytes + size > maxBytes && oldest !== undefined) drop(oldest);
+      while (bytes + size > maxBytes && order.oldest !== undefined) drop(order.oldest);
       const item: Kept = {
         key,
         entry,
@@ -102,13 +83,12 @@ export function createMemoryCacheStore(options: MemoryCacheStoreOptions): Memory
         newer: undefined,
       };
       kept.set(key, item);
-      append(item);
+      order.append(item);
       bytes += size;
     },
     async close() {
       kept.clear();
-      oldest = undefined;
-      newest = undefined;
+      order.clear();
       bytes = 0;
     },
   };

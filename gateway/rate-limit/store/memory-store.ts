@@ -13,6 +13,7 @@
  * Per check, the hot path allocates only what the algorithm returns (its decision and new state):
  * a key's entry is updated in place and moved to the end of the write order by its links.
  */
+import { type Linked, UseOrder } from '../../../core/use-order.ts';
 import { type AlgorithmStates, invalidCheck, runAlgorithm, unspent } from './algorithms.ts';
 import type {
   RateLimitAlgorithm,
@@ -37,14 +38,12 @@ export interface MemoryStoreOptions {
 type State = AlgorithmStates[keyof AlgorithmStates];
 
 /** A key's state, linked in write order (the oldest write first) for eviction. */
-interface Entry {
+interface Entry extends Linked<Entry> {
   key: string;
   /** The algorithm `state` is of: a check by another one starts afresh (keys carry theirs). */
   algorithm: RateLimitAlgorithm;
   state: State;
   expiresAt: number;
-  older: Entry | undefined;
-  newer: Entry | undefined;
 }
 
 export const DEFAULT_MAX_KEYS = 100_000;
@@ -61,26 +60,11 @@ export function createMemoryStore(
   const entries = new Map<string, Entry>();
   // Write order, kept by hand: moving a written key to the end is two links, not a Map delete
   // and insert (and no Map iterator is held between calls, which would pin old tables).
-  let oldest: Entry | undefined;
-  let newest: Entry | undefined;
+  const order = new UseOrder<Entry>();
   let lastSweep = Number.NEGATIVE_INFINITY;
 
-  const unlink = (entry: Entry) => {
-    if (entry.older === undefined) oldest = entry.newer;
-    else entry.older.newer = entry.newer;
-    if (entry.newer === undefined) newest = entry.older;
-    else entry.newer.older = entry.older;
-    entry.older = undefined;
-    entry.newer = undefined;
-  };
-  const append = (entry: Entry) => {
-    entry.older = newest;
-    if (newest === undefined) oldest = entry;
-    else newest.newer = entry;
-    newest = entry;
-  };
   const forget = (entry: Entry) => {
-    unlink(entry);
+    order.unlink(entry);
     entries.delete(entry.key);
   };
 
@@ -88,13 +72,13 @@ export function createMemoryStore(
     if (entries.size < maxKeys) return;
     if (time - lastSweep >= SWEEP_INTERVAL) {
       lastSweep = time;
-      for (let entry = oldest; entry !== undefined; ) {
+      for (let entry = order.oldest; entry !== undefined; ) {
         const next = entry.newer;
         if (entry.expiresAt <= time) forget(entry);
         entry = next;
       }
     }
-    while (entries.size >= maxKeys && oldest !== undefined) forget(oldest);
+    while (entries.size >= maxKeys && order.oldest !== undefined) forget(order.oldest);
   }
 
   /** Stores `state` under `key`, as its newest write. */
@@ -104,16 +88,13 @@ export function createMemoryStore(
       entry.algorithm = algorithm;
       entry.state = state;
       entry.expiresAt = expiresAt;
-      if (entry !== newest) {
-        unlink(entry);
-        append(entry);
-      }
+      order.touch(entry);
       return;
     }
     makeRoom(time);
     const fresh: Entry = { key, algorithm, state, expiresAt, older: undefined, newer: undefined };
     entries.set(key, fresh);
-    append(fresh);
+    order.append(fresh);
   }
 
   /** One check against the stored state, at `time`; `spend` writes an admitted one. */
@@ -172,8 +153,7 @@ export function createMemoryStore(
     },
     async close() {
       entries.clear();
-      oldest = undefined;
-      newest = undefined;
+      order.clear();
     },
   };
 }
