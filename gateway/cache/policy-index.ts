@@ -10,14 +10,7 @@
  * keeps the schema out of service (CONFIG_INVALID naming the coordinate): arguments of the wrong
  * shape, a config coordinate that is not in the schema or not the subgraph's.
  */
-import {
-  type ConstDirectiveNode,
-  type DocumentNode,
-  type GraphQLSchema,
-  Kind,
-  parse,
-  valueFromASTUntyped,
-} from 'graphql';
+import { type DocumentNode, type GraphQLSchema, Kind, parse } from 'graphql';
 import { linkedDirectiveName } from '../../schema/federation/gateway-directives.ts';
 import { resolveCoordinate, supergraphCoordinates } from '../../schema/supergraph-coordinates.ts';
 import {
@@ -25,6 +18,7 @@ import {
   cacheControlSchema,
   type SubgraphCacheControlConfig,
 } from '../config/cache-schema.ts';
+import { directiveArguments } from '../config/directive-arguments.ts';
 
 /** One declared policy (any argument may be absent). */
 export type CacheHint = CacheControlConfig;
@@ -72,7 +66,7 @@ export function buildCachePolicyIndex(input: CacheIndexInput): {
     if (!isType) continue;
     for (const directive of definition.directives ?? []) {
       if (directive.name.value !== name) continue;
-      const hint = readDirective(typeName, directive, problems);
+      const hint = directiveArguments(typeName, directive, cacheControlSchema, problems);
       if (hint !== undefined) add(types, typeName, hint);
     }
     if (!('fields' in definition)) continue;
@@ -80,7 +74,7 @@ export function buildCachePolicyIndex(input: CacheIndexInput): {
       const coordinate = `${typeName}.${field.name.value}`;
       for (const directive of field.directives ?? []) {
         if (directive.name.value !== name) continue;
-        const hint = readDirective(coordinate, directive, problems);
+        const hint = directiveArguments(coordinate, directive, cacheControlSchema, problems);
         if (hint !== undefined) add(fields, coordinate, hint);
       }
     }
@@ -103,25 +97,6 @@ export function strictest(a: CacheHint, b: CacheHint): CacheHint {
     ...(scope !== undefined && { scope }),
     ...(inheritMaxAge && { inheritMaxAge }),
   };
-}
-
-/** The directive's arguments, checked as the config's hints are; undefined when wrong. */
-function readDirective(
-  coordinate: string,
-  directive: ConstDirectiveNode,
-  problems: string[],
-): CacheHint | undefined {
-  const args: Record<string, unknown> = {};
-  for (const argument of directive.arguments ?? []) {
-    args[argument.name.value] = valueFromASTUntyped(argument.value);
-  }
-  const parsed = cacheControlSchema.safeParse(args);
-  if (parsed.success) return parsed.data;
-  for (const issue of parsed.error.issues) {
-    const where = issue.path.length > 0 ? `(${String(issue.path[0])}:)` : '';
-    problems.push(`${coordinate}: @${directive.name.value}${where} ${issue.message}`);
-  }
-  return undefined;
 }
 
 /** `subgraphs[].cacheControl`, each coordinate checked to be a type or field of that subgraph. */

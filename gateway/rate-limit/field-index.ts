@@ -11,17 +11,10 @@
  * is), a spec version it does not read, a config coordinate that is not in the schema or not the
  * subgraph's field.
  */
-import {
-  type ConstDirectiveNode,
-  type DocumentNode,
-  type GraphQLSchema,
-  isInterfaceType,
-  isObjectType,
-  parse,
-  valueFromASTUntyped,
-} from 'graphql';
+import { type DocumentNode, type GraphQLSchema, isInterfaceType, isObjectType, parse } from 'graphql';
 import { linkedDirectiveName } from '../../schema/federation/gateway-directives.ts';
 import { resolveCoordinate, supergraphCoordinates } from '../../schema/supergraph-coordinates.ts';
+import { directiveArguments } from '../config/directive-arguments.ts';
 import {
   type FieldLimitConfig,
   fieldLimitSchema,
@@ -68,7 +61,7 @@ export function buildFieldLimitIndex(input: FieldIndexInput): { index: FieldLimi
       const coordinate = `${definition.name.value}.${field.name.value}`;
       for (const directive of field.directives ?? []) {
         if (directive.name.value !== name) continue;
-        const config = readDirective(coordinate, directive, problems);
+        const config = directiveArguments(coordinate, directive, fieldLimitSchema, problems);
         if (config !== undefined) add(coordinate, config);
       }
     }
@@ -94,25 +87,6 @@ export function buildFieldLimitIndex(input: FieldIndexInput): { index: FieldLimi
     }
   }
   return { index: { fields }, problems: [...new Set(problems)] };
-}
-
-/** The directive's arguments, checked as the config's field limits are; undefined when wrong. */
-function readDirective(
-  coordinate: string,
-  directive: ConstDirectiveNode,
-  problems: string[],
-): FieldLimitConfig | undefined {
-  const args: Record<string, unknown> = {};
-  for (const argument of directive.arguments ?? []) {
-    args[argument.name.value] = valueFromASTUntyped(argument.value);
-  }
-  const parsed = fieldLimitSchema.safeParse(args);
-  if (parsed.success) return parsed.data;
-  for (const issue of parsed.error.issues) {
-    const where = issue.path.length > 0 ? `(${String(issue.path[0])}:)` : '';
-    problems.push(`${coordinate}: @${directive.name.value}${where} ${issue.message}`);
-  }
-  return undefined;
 }
 
 /** `subgraphs[].rateLimits`, each coordinate checked to be a field of that subgraph. */
