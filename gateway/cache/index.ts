@@ -11,7 +11,8 @@
  *   names it, for a GET). A `PRIVATE` answer is kept and served per caller, never for a caller
  *   without a subject; an operation the field policies changed for its caller is left alone.
  * - response (`onExecuteDone`): a cacheable answer without errors is kept for its policy's
- *   `maxAge`; every answer says what it may be cached for
+ *   `maxAge` (and `staleIfError` past it, to stand in for a run that fails because a backend
+ *   did: then the stale answer is sent, with a warning, instead of the errors); every answer says what it may be cached for
  *   (`Cache-Control`, `ETag`, `Age` on answers from the cache, `no-store` otherwise).
  */
 import type { DocumentNode, ExecutionArgs, ExecutionResult, GraphQLSchema } from 'graphql';
@@ -210,7 +211,8 @@ export function createCache(options: CacheOptions): Cache {
         const headers = cacheHeaders({ maxAge: policy.maxAge, shared }, etag, undefined, vary);
         return withResponseHeaders(answer, headers) as ExecutionResult;
       };
-      const miss: ExecuteHooks = {
+      /** Runs the operation; with `stale`, answers from it if a backend fails (`staleIfError`). */
+      const miss = (stale: CacheEntry | undefined): ExecuteHooks => ({
         onExecuteDone({ result, setResult }) {
           if (isAsyncIterable(result)) {
             setResult(withResponseHeaders(result, NO_STORE) as typeof result);
@@ -222,27 +224,39 @@ export function createCache(options: CacheOptions): Cache {
             single.data !== undefined &&
             single.data !== null &&
             (single.errors === undefined || single.errors.length === 0);
-          setResult(
-            cacheable ? keepAnswer(single) : (withResponseHeaders(single, NO_STORE) as ExecutionResult),
-          );
+          if (cacheable) setResult(keepAnswer(single));
+          else if (stale !== undefined && backendFailed(single)) setResult(staleAnswer(stale, shared));
+          else setResult(withResponseHeaders(single, NO_STORE) as ExecutionResult);
         },
+      });
+      /** A kept answer: served when fresh; past its maxAge, the fallback of a run that fails. */
+      const answerFrom = (entry: CacheEntry | undefined): ExecuteHooks => {
+        if (entry === undefined) return miss(undefined);
+        if (now() - entry.storedAt >= entry.maxAge * 1000) return miss(entry);
+        setResultAndStopExecution(fromEntry(entry, request, shared));
+        return undefined;
       };
       const found = store.get(key);
-      if (found instanceof Promise)
-        return found.then((entry) => {
-          if (entry === undefined) return miss;
-          setResultAndStopExecution(fromEntry(entry, request, shared));
-          return undefined;
-        });
-      if (found === undefined) return miss;
-      setResultAndStopExecution(fromEntry(found, request, shared));
-      return undefined;
+      return found instanceof Promise ? found.then(answerFrom) : answerFrom(found);
     },
+  };
+
+  /** A stale answer served because a backend failed: as kept, with a warning and its age. */
+  const staleAnswer = (entry: CacheEntry, shared: boolean): ExecutionResult => {
+    const age = Math.max(0, Math.floor((now() - entry.storedAt) / 1000));
+    const headers = cacheHeaders({ maxAge: 0, shared }, entry.etag, age, vary);
+    const warning = {
+      code: 'STALE_IF_ERROR',
+      message: `a backend failed: this answer is ${age} s old, from the cache`,
+      age,
+    };
+    return servedFrom(entry.body, headers, { warnings: [warning] });
   };
 
   function keep(key: string, body: string, etag: string, policy: CachePolicy): void {
     const entry: CacheEntry = { body, storedAt: now(), maxAge: policy.maxAge, scope: policy.scope, etag };
-    const written = store.set(key, entry, policy.maxAge * 1000);
+    // Kept past its maxAge for as long as it may stand in for a failed run.
+    const written = store.set(key, entry, (policy.maxAge + config.staleIfError) * 1000);
     if (written instanceof Promise)
       written.catch((error: unknown) => options.logger.warn('cache: an answer could not be kept', { error }));
   }
@@ -260,7 +274,11 @@ export function createCache(options: CacheOptions): Cache {
  * Later rooms see a result without `data` (none reads it from an answer without errors) and may
  * add `errors` or `extensions` (a cost, headers): they are spliced after the kept `data`.
  */
-function servedFrom(body: string, headers: Record<string, string>): ExecutionResult {
+function servedFrom(
+  body: string,
+  headers: Record<string, string>,
+  extensions: Record<string, unknown> = {},
+): ExecutionResult {
   const stringify = (result: ExecutionResult): string => {
     const extra: string[] = [];
     if (result.errors !== undefined && result.errors.length > 0)
@@ -269,7 +287,20 @@ function servedFrom(body: string, headers: Record<string, string>): ExecutionRes
       extra.push(`"extensions":${JSON.stringify(result.extensions)}`);
     return extra.length === 0 ? body : `${body.slice(0, -1)},${extra.join(',')}}`;
   };
-  return { extensions: { http: { headers } }, stringify } as ExecutionResult;
+  return { extensions: { ...extensions, http: { headers } }, stringify } as ExecutionResult;
+}
+
+/** Codes of a backend that failed (rather than answered): an answer kept may stand in for it. */
+const BACKEND_FAILURES = new Set([
+  'SUBGRAPH_UNAVAILABLE',
+  'GATEWAY_TIMEOUT',
+  'SUBGRAPH_BAD_RESPONSE',
+  'REST_HTTP_ERROR',
+  'SUBGRAPH_NOT_LOADED',
+]);
+
+function backendFailed(result: ExecutionResult): boolean {
+  return (result.errors ?? []).some((error) => BACKEND_FAILURES.has(String(error.extensions?.code)));
 }
 
 function isAsyncIterable(value: unknown): value is AsyncIterable<ExecutionResult> {

@@ -77,6 +77,14 @@ export const cacheSchema = z
       .describe(
         'Seconds for root fields and fields returning objects that declare no `@cacheControl`; 0: an operation selecting one is not cached',
       ),
+    staleIfError: z
+      .number()
+      .int()
+      .min(0)
+      .default(0)
+      .describe(
+        'Seconds past its maxAge an answer is kept to be served when a backend fails (unreachable, timing out, answering with an HTTP error), with a warning in `extensions.warnings` instead of the errors; 0: never',
+      ),
     response: z
       .strictObject({
         enabled: z

@@ -360,6 +360,51 @@ describe('response cache: header rules that send the caller to subgraphs', () =>
   });
 });
 
+describe('response cache: stale-if-error', () => {
+  it('serves the last good answer with a warning while a backend is down, within the window only', async () => {
+    let motd = 'welcome';
+    const hr = await serveGraphQL({
+      schema: makeExecutableSchema({
+        typeDefs: 'type Query { motd: String }',
+        resolvers: { Query: { motd: () => motd } },
+      }),
+    });
+    await using running = await startPolicyCase(
+      {},
+      {
+        subgraphs: [
+          { kind: 'graphql', name: 'hr', url: hr.url, cacheControl: { 'Query.motd': { maxAge: 1 } } },
+        ],
+        cache: { staleIfError: 2 },
+      },
+    );
+    const { gateway } = running;
+    const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+    assert.deepEqual((await gateway.query('{ motd }')).body, { data: { motd: 'welcome' } });
+    await sleep(1_100);
+    // Past its maxAge, with the backend up: run again, and the new answer is kept.
+    motd = 'hello';
+    assert.deepEqual((await gateway.query('{ motd }')).body, { data: { motd: 'hello' } });
+    await sleep(1_100);
+    await hr.close();
+    const stale = await gateway.query('{ motd }');
+    assert.equal(stale.status, 200);
+    assert.deepEqual(stale.body.data, { motd: 'hello' });
+    assert.equal(stale.body.errors, undefined);
+    const extensions = (stale.body as { extensions?: { warnings?: { code: string; age: number }[] } })
+      .extensions;
+    const warnings = extensions?.warnings;
+    assert.equal(warnings?.[0]?.code, 'STALE_IF_ERROR');
+    assert.ok((warnings?.[0]?.age ?? 0) >= 1);
+    assert.equal(stale.headers.get('cache-control'), 'max-age=0, public');
+    await sleep(2_000);
+    // Past maxAge + staleIfError: the entry is gone, and the failure is the answer.
+    const failed = await gateway.query('{ motd }');
+    assert.equal(failed.body.errors?.[0]?.extensions?.code, 'SUBGRAPH_UNAVAILABLE');
+    assert.equal(failed.headers.get('cache-control'), 'no-store');
+  });
+});
+
 describe('response cache: policies the gateway cannot read keep the schema out of service', () => {
   it('a config coordinate that is not the subgraph’s, and a @cacheControl with a bad argument', async () => {
     const hr = await serveGraphQL({
