@@ -254,7 +254,7 @@ export function createCache(options: CacheOptions): Cache {
   };
 
   function keep(key: string, body: string, etag: string, policy: CachePolicy): void {
-    const entry: CacheEntry = { body, storedAt: now(), maxAge: policy.maxAge, scope: policy.scope, etag };
+    const entry: CacheEntry = { body, storedAt: now(), maxAge: policy.maxAge, etag };
     // Kept past its maxAge for as long as it may stand in for a failed run.
     const written = store.set(key, entry, (policy.maxAge + config.staleIfError) * 1000);
     if (written instanceof Promise)

@@ -18,28 +18,21 @@
  *
  * Nothing runs inside a field resolver, and the engines see only operations already filtered.
  */
-import {
-  type DocumentNode,
-  type ExecutionArgs,
-  type ExecutionResult,
-  type GraphQLError,
-  type GraphQLSchema,
-  getOperationAST,
-  getVariableValues,
-} from 'graphql';
+import type { DocumentNode, ExecutionArgs, ExecutionResult, GraphQLError, GraphQLSchema } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import { gatewayError } from '../../core/errors.ts';
 import type { FieldGate, FieldRefusal } from '../../core/field-gate.ts';
-import { type Identity, identityOf, requestOf } from '../../core/identity.ts';
+import { identityOf, requestOf } from '../../core/identity.ts';
 import { markRewritten } from '../../core/operation-rewrite.ts';
 import { expandedFieldCount } from '../limits/fields.ts';
 import { limitExceeded } from '../limits/refuse.ts';
 import type { Logger } from '../logger/index.ts';
 import { type PrepareSchema, prepareFromConfig } from '../supergraph/index.ts';
 import { buildPolicyIndex } from './build-index.ts';
-import { normalizeOptions, type PoliciesOptions, type ResolvedPolicies } from './config.ts';
+import { normalizeOptions, type PoliciesOptions } from './config.ts';
 import { createDecider, type Decider, type Decision, type GateContext } from './decide.ts';
 import { WalkTooLong } from './gated.ts';
+import { policyCheck } from './named-check.ts';
 import {
   type Applies,
   deferralOf,
@@ -49,9 +42,9 @@ import {
   patchData,
   type Refusals,
 } from './patch.ts';
-import type { PolicyCheck } from './requirements.ts';
 import { ReservedAliasRule } from './reserved-alias.ts';
 import type { PathNode, Rewrite } from './rewrite.ts';
+import { Variables } from './variables.ts';
 
 export type { PoliciesOptions } from './config.ts';
 
@@ -249,67 +242,6 @@ export function createFieldPolicies(
   };
 }
 
-/**
- * Named policies for one request: each (policy, coordinate) runs once; a throw refuses, and so
- * does a policy that has not answered within `policies.timeout` (both logged). The results' map is
- * made when a named policy is first consulted: most operations (all of them on a graph without
- * policies) consult none.
- */
-function policyCheck(
-  resolved: ResolvedPolicies,
-  identity: Identity | undefined,
-  logger: Logger,
-): PolicyCheck {
-  let results: Map<string, boolean | Promise<boolean>> | undefined;
-  const refuse = (name: string, coordinate: string, error: unknown) => {
-    logger.error(`policy "${name}" threw at ${coordinate}; the field is refused`, { error });
-    return false;
-  };
-  return (name, coordinate) => {
-    results ??= new Map();
-    const key = `${name}\n${coordinate}`;
-    let result = results.get(key);
-    if (result === undefined) {
-      const policy = resolved.named.get(name);
-      try {
-        const answer = policy === undefined ? false : policy(identity, coordinate);
-        // A claim rule answers at once: kept as it is, no promise and no timer.
-        if (typeof answer === 'boolean') result = answer;
-        else {
-          const late = () =>
-            logger.error(
-              `policy "${name}" did not answer at ${coordinate} within ${resolved.timeout} ms; the field is refused`,
-            );
-          result = deadline(Promise.resolve(answer), resolved.timeout, late).then(
-            (held) => held === true,
-            (error: unknown) => refuse(name, coordinate, error),
-          );
-        }
-      } catch (error) {
-        result = refuse(name, coordinate, error);
-      }
-      results.set(key, result);
-    }
-    return result;
-  };
-}
-
-/** `promise`, or false once `ms` have passed without it settling (`late` is then called). */
-async function deadline(promise: Promise<boolean>, ms: number, late: () => void): Promise<boolean> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<false>((resolve) => {
-    timer = setTimeout(() => {
-      late();
-      resolve(false);
-    }, ms);
-  });
-  try {
-    return await Promise.race([promise, timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
-
 const NO_REFUSALS: Refusals = new Map();
 
 /** A payload of incremental delivery, as the engine yields it. */
@@ -392,37 +324,6 @@ function rejection(root: PathNode, variables: Record<string, unknown>): GraphQLE
 function rejected(errors: GraphQLError[], challenge: string): ExecutionResult {
   if (!errors.every((e) => e.extensions.code === 'UNAUTHENTICATED')) return { errors };
   return { errors, extensions: { http: { headers: { 'WWW-Authenticate': challenge } } } };
-}
-
-/**
- * The operation's variables with their defaults (for `@include(if:)` / `@skip(if:)`), coerced on
- * first use, at most once: a second time, as execute coerces them too (before execute, envelop
- * has only the raw ones), and only for an operation that lost a field or selects a gated one.
- */
-class Variables {
-  #done = false;
-  #value: Record<string, unknown> | undefined;
-  constructor(private readonly args: ExecutionArgs) {}
-  /** The coerced variables; undefined when they do not coerce (execution then refuses them). */
-  coerced(): Record<string, unknown> | undefined {
-    if (!this.#done) {
-      this.#done = true;
-      this.#value = coercedVariables(this.args);
-    }
-    return this.#value;
-  }
-  /** The coerced variables, or the raw ones when they do not coerce. */
-  all(): Record<string, unknown> {
-    return this.coerced() ?? ((this.args.variableValues ?? {}) as Record<string, unknown>);
-  }
-}
-
-/** The operation's variables coerced with their defaults; undefined when they do not coerce. */
-function coercedVariables(args: ExecutionArgs): Record<string, unknown> | undefined {
-  const raw = (args.variableValues ?? {}) as Record<string, unknown>;
-  const operation = getOperationAST(args.document, args.operationName);
-  if (!operation?.variableDefinitions?.length) return raw;
-  return getVariableValues(args.schema, operation.variableDefinitions, raw).coerced;
 }
 
 function isAsyncIterable(value: unknown): value is AsyncIterable<unknown> {

@@ -77,15 +77,12 @@ interface Aggregate {
 
 /** One counter a request spends in, with the fields that spend in it. */
 interface Spend {
-  name: string;
+  /** The (first) limit counted in it: its name, rule and header item. */
+  limit: Resolved;
   /** Sent as it is, for every request of its round (stores never change a check). */
   check: GuardedCheck;
-  /** Spends more than one unit a selection (`gatehouse-qu="cost"` in `RateLimit-Policy`). */
-  countsCost: boolean;
   /** The coordinates that spend in it: refused together when it refuses. */
   coordinates: ReadonlySet<string>;
-  /** Its `RateLimit-Policy` item (the store answers with the rule's quota). */
-  policy: string;
 }
 
 /** The limits an operation's selections spend. */
@@ -242,14 +239,7 @@ export function createFieldLimits(options: FieldLimitsOptions): FieldLimits {
         onStoreError: config.onStoreError,
         fallback: limit.rule,
       };
-      spends.set(key, {
-        name: limit.name,
-        check,
-        countsCost: limit.countsCost,
-        units,
-        coordinates,
-        policy: limit.policy,
-      });
+      spends.set(key, { limit, check, units, coordinates });
     }
     const list = [...spends.values()];
     for (const spend of list) spend.check.cost = Math.ceil(spend.units);
@@ -297,11 +287,11 @@ export function createFieldLimits(options: FieldLimitsOptions): FieldLimits {
       const decision = decisions[i]!;
       if (!decision.allowed) refusedCount++;
       answers[i] = {
-        name: spend.name,
+        name: spend.limit.name,
         windowMs: spend.check.rule.windowMs,
-        countsCost: spend.countsCost,
+        countsCost: spend.limit.countsCost,
         decision,
-        policy: decision.limit === spend.check.rule.limit ? spend.policy : undefined,
+        policy: decision.limit === spend.check.rule.limit ? spend.limit.policy : undefined,
       };
     }
     const all = options.record(request, answers);

@@ -10,7 +10,7 @@ import { runInNewContext } from 'node:vm';
 import { createMemoryCacheStore } from '../../gateway/cache/store/memory-store.ts';
 import type { CacheEntry } from '../../gateway/cache/store/types.ts';
 
-const entry = (body: string): CacheEntry => ({ body, storedAt: 0, maxAge: 60, scope: 'PUBLIC', etag: '"e"' });
+const entry = (body: string): CacheEntry => ({ body, storedAt: 0, maxAge: 60, etag: '"e"' });
 
 describe('memory cache store', () => {
   it('forgets an entry once its time to live is over', () => {

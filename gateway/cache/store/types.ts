@@ -12,7 +12,6 @@ export interface CacheEntry {
   storedAt: number;
   /** Seconds it is fresh for, from `storedAt`. */
   maxAge: number;
-  scope: 'PUBLIC' | 'PRIVATE';
   /** A strong validator of `body`, quoted (`"..."`), for `ETag` and `If-None-Match`. */
   etag: string;
 }
