@@ -123,6 +123,11 @@ export const ErrorCodes = {
    * (or the reverse), or a `__typename` that is not a possible type of its abstract type.
    */
   RESULT_SHAPE_INVALID: { status: 502, upstream: false },
+  /**
+   * A cache purge (the admin endpoint, `gatehouse cache purge`) could not reach the shared cache
+   * store (Redis): nothing was purged. HTTP 503; try again.
+   */
+  CACHE_STORE_UNAVAILABLE: { status: 503, upstream: false },
   /** Anything unexpected; the message is masked, the details are logged. */
   INTERNAL_SERVER_ERROR: { status: 500, upstream: false },
 } as const satisfies Record<string, { status: number; upstream: boolean }>;

@@ -264,6 +264,9 @@ export function createGateway(options: GatewayOptions): Gateway {
     // Plan stage: operations on a schema the planner took run on its cached plans (our executor
     // and projection); the others on the stitching engine. After every operation-stage room.
     { name: 'engine', plugin: engine.plugin },
+    // Operation stage, right after the engine (it runs the engine's execute function): a stale
+    // answer the response cache serves while it is refreshed is run again here, in the background.
+    cache.refreshRoom,
     // Response stage, after the mask: identical errors (one per entity when a subgraph is down)
     // are sent once, with their paths.
     { name: 'collapse-errors', plugin: useCollapseErrors() },

@@ -1,6 +1,7 @@
 /**
  * What the response cache says over HTTP: `Cache-Control` from the operation's policy
- * (`max-age=60, public`; `private` for an answer that depends on its caller; `no-store` for an
+ * (`max-age=60, public`; `private` for an answer that depends on its caller; the stale windows
+ * of RFC 5861 when configured, so that a CDN serves stale answers as the gateway does; `no-store` for an
  * answer that is not cacheable), `Age` for an answer served from the cache, a weak `ETag` of the
  * answer's data (the bytes sent may add extensions a later room computes, such as a cost), and the
  * `If-None-Match` comparison that turns a `GET` for an answer the client holds into a 304 (RFC
@@ -24,6 +25,10 @@ export interface HttpPolicy {
    * a credential or headers the subgraphs see: a shared cache would serve it to others.
    */
   shared: boolean;
+  /** Seconds past `maxAge` a cache may serve it while it refreshes it (RFC 5861). @default 0 */
+  staleWhileRevalidate?: number;
+  /** Seconds past `maxAge` a cache may serve it when the origin fails (RFC 5861). @default 0 */
+  staleIfError?: number;
 }
 
 /** The headers of a cacheable answer, `ageSeconds` old (undefined when just made). */
@@ -33,10 +38,12 @@ export function cacheHeaders(
   ageSeconds: number | undefined,
   vary: readonly string[],
 ): Record<string, string> {
-  const headers: Record<string, string> = {
-    'Cache-Control': `max-age=${policy.maxAge}, ${policy.shared ? 'public' : 'private'}`,
-    ETag: etag,
-  };
+  let control = `max-age=${policy.maxAge}, ${policy.shared ? 'public' : 'private'}`;
+  if (policy.maxAge > 0 && (policy.staleWhileRevalidate ?? 0) > 0)
+    control += `, stale-while-revalidate=${policy.staleWhileRevalidate}`;
+  if (policy.maxAge > 0 && (policy.staleIfError ?? 0) > 0)
+    control += `, stale-if-error=${policy.staleIfError}`;
+  const headers: Record<string, string> = { 'Cache-Control': control, ETag: etag };
   if (ageSeconds !== undefined) headers.Age = String(ageSeconds);
   if (vary.length > 0) headers.Vary = vary.join(', ');
   return headers;

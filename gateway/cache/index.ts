@@ -2,21 +2,27 @@
  * Caching (stages: schema, operation, response). docs/caching.md.
  *
  * - schema (`prepare`): each new schema's cache policies (`@cacheControl` from the subgraphs'
- *   SDL, `subgraphs[].cacheControl` from the config) are indexed once (policy-index.ts); a policy
- *   the gateway cannot read keeps the schema out of service (CONFIG_INVALID).
+ *   SDL, `subgraphs[].cacheControl` from the config) and entity keys are indexed once
+ *   (policy-index.ts); a policy the gateway cannot read keeps the schema out of service
+ *   (CONFIG_INVALID).
  * - operation (`onExecute`, after the field policies, so it sees the operation as it runs for
- *   this caller, and before the engine): the operation's policy (operation-policy.ts, cached per
+ *   this caller, and before the engine): the operation's policy (operations.ts, once per
  *   document); a cacheable query is looked up by its key (response-key.ts) and, when a fresh
  *   answer is kept, served from it without running (a 304 when the client's `If-None-Match`
- *   names it, for a GET). A `PRIVATE` answer is kept and served per caller, never for a caller
- *   without a subject; an operation the field policies changed for its caller is left alone.
+ *   names it, for a GET). Past its maxAge, within `staleWhileRevalidate`, it is served and run
+ *   again in the background, once per key (refresh.ts). A `PRIVATE` answer is kept and served per
+ *   caller, never for a caller without a subject; an operation the field policies changed for its
+ *   caller is left alone.
  * - response (`onExecuteDone`): a cacheable answer without errors is kept for its policy's
- *   `maxAge` (and `staleIfError` past it, to stand in for a run that fails because a backend
- *   did: then the stale answer is sent, with a warning, instead of the errors); every answer says what it may be cached for
- *   (`Cache-Control`, `ETag`, `Age` on answers from the cache, `no-store` otherwise).
+ *   `maxAge` (and the stale windows past it), under the tags of what it holds (tags.ts); within
+ *   `staleIfError`, a kept answer stands in for a run that fails because a backend did (with a
+ *   warning instead of the errors); a mutation's answer purges the answers holding what it
+ *   changed (invalidation.ts). Every answer says what it may be cached for (`Cache-Control`,
+ *   `ETag`, `Age` on answers from the cache, `no-store` otherwise).
  */
-import type { DocumentNode, ExecutionArgs, ExecutionResult, GraphQLSchema } from 'graphql';
+import type { ExecutionArgs, ExecutionResult } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
+import { GatehouseError } from '../../core/errors.ts';
 import { identityOf, requestOf } from '../../core/identity.ts';
 import { isRewritten } from '../../core/operation-rewrite.ts';
 import { withResponseHeaders } from '../../core/response-headers.ts';
@@ -25,16 +31,22 @@ import type { Logger } from '../logger/index.ts';
 import type { Room } from '../room.ts';
 import { type PrepareSchema, prepareFromConfig } from '../supergraph/index.ts';
 import { type ForwardedInputs, forwardedValues } from './forwarded.ts';
-import { cacheHeaders, etagOf, matchesIfNoneMatch, NO_STORE } from './http.ts';
-import { type CachePolicy, NOT_CACHEABLE, operationPolicy } from './operation-policy.ts';
-import { buildCachePolicyIndex, type CachePolicyIndex } from './policy-index.ts';
+import { cacheHeaders, etagOf, type HttpPolicy, NO_STORE } from './http.ts';
+import { type PurgeSelector, selectorTags } from './invalidation.ts';
+import type { CachePolicy } from './operation-policy.ts';
+import { createOperations, type OperationFacts } from './operations.ts';
+import { buildCachePolicyIndex } from './policy-index.ts';
+import { createRefresher } from './refresh.ts';
 import { ownerOf, responseKey } from './response-key.ts';
+import { fromEntry, staleAnswer } from './served.ts';
 import { createMemoryCacheStore } from './store/memory-store.ts';
 import type { CacheEntry, CacheStore } from './store/types.ts';
+import { answerTags, changedTags } from './tags.ts';
 
 export type { CacheConfig } from '../config/cache-schema.ts';
 export { forwardedInputs } from './forwarded.ts';
-export type { CacheEntry, CacheStore } from './store/types.ts';
+export type { PurgeSelector } from './invalidation.ts';
+export type { CacheEntry, CacheLock, CacheStore } from './store/types.ts';
 
 export interface CacheOptions {
   config: CacheConfig;
@@ -54,7 +66,15 @@ export interface Cache {
   prepare: PrepareSchema;
   /** Throws the CONFIG_INVALID that kept the first schema out of service, if that is why none is. */
   checkStarted(hasSchema: boolean): void;
+  /** Operation and response stages: before the engine. */
   room: Room;
+  /** Operation stage, right after the engine: runs the refreshes of stale answers. */
+  refreshRoom: Room;
+  /**
+   * Drops the kept answers `selector` names; answers how many. Rejects with BAD_USER_INPUT for a
+   * selector that names nothing, CACHE_STORE_UNAVAILABLE when the store could not be reached.
+   */
+  purge(selector: PurgeSelector): Promise<number>;
 }
 
 type ExecuteHooks = Awaited<ReturnType<NonNullable<Plugin['onExecute']>>>;
@@ -64,10 +84,11 @@ const NO_OWNER = Symbol('no owner');
 const ANONYMOUS = 'anonymous';
 
 export function createCache(options: CacheOptions): Cache {
-  const { config } = options;
+  const { config, logger } = options;
   const now = options.now ?? Date.now;
   const store = options.store ?? createMemoryCacheStore({ maxBytes: config.maxBytes, now });
-  const indexes = new WeakMap<GraphQLSchema, CachePolicyIndex>();
+  const operations = createOperations(config.defaultMaxAge);
+  const refresher = createRefresher(store, logger, now);
   const perSchema = prepareFromConfig(
     'the cache policies of this schema cannot be read; it is not put in service',
     (served) =>
@@ -76,50 +97,11 @@ export function createCache(options: CacheOptions): Cache {
         schema: served.schema,
         subgraphHints: options.subgraphs,
       }),
-    (served, index) => indexes.set(served.schema, index),
+    (served, index) => operations.add(served.schema, index),
   );
-
-  // Each schema in service gets a number, part of every key: a new schema starts afresh.
-  const schemaNumbers = new WeakMap<GraphQLSchema, number>();
-  let schemas = 0;
-  const schemaNumber = (schema: GraphQLSchema): number => {
-    let number = schemaNumbers.get(schema);
-    if (number === undefined) {
-      number = ++schemas;
-      schemaNumbers.set(schema, number);
-    }
-    return number;
-  };
-
-  // Per schema and document (and operation name): the policy is the same for every request.
-  const policies = new WeakMap<GraphQLSchema, WeakMap<DocumentNode, Map<string, CachePolicy>>>();
-  const policyOf = (args: ExecutionArgs): CachePolicy => {
-    const index = indexes.get(args.schema);
-    if (index === undefined) return NOT_CACHEABLE;
-    let byDocument = policies.get(args.schema);
-    if (byDocument === undefined) {
-      byDocument = new WeakMap();
-      policies.set(args.schema, byDocument);
-    }
-    let byName = byDocument.get(args.document);
-    if (byName === undefined) {
-      byName = new Map();
-      byDocument.set(args.document, byName);
-    }
-    const name = args.operationName ?? '';
-    let policy = byName.get(name);
-    if (policy === undefined) {
-      policy = operationPolicy(
-        args.schema,
-        index,
-        config.defaultMaxAge,
-        args.document,
-        args.operationName ?? undefined,
-      );
-      byName.set(name, policy);
-    }
-    return policy;
-  };
+  // How long an answer is kept past its maxAge: to be served while it is refreshed, or in place
+  // of a failed run.
+  const staleFor = Math.max(config.staleWhileRevalidate, config.staleIfError);
 
   /**
    * Whose entry an answer is: its caller's when the policy is `PRIVATE`, or when a header rule
@@ -160,15 +142,24 @@ export function createCache(options: CacheOptions): Cache {
     },
   };
 
-  const fromEntry = (entry: CacheEntry, request: Request, shared: boolean): ExecutionResult => {
-    const age = Math.max(0, Math.floor((now() - entry.storedAt) / 1000));
-    const headers = cacheHeaders({ maxAge: entry.maxAge, shared }, entry.etag, age, vary);
-    // Only a GET (or HEAD) may be answered 304 (RFC 9110 13.1.2); a POST gets the answer.
-    const conditional = request.method === 'GET' || request.method === 'HEAD';
-    if (conditional && matchesIfNoneMatch(request.headers.get('if-none-match'), entry.etag))
-      return { extensions: { http: { status: 304, headers } } };
-    return servedFrom(entry.body, headers);
-  };
+  /** A mutation: once it has run, the answers holding what it changed are purged. */
+  const invalidating = (args: ExecutionArgs): ExecuteHooks => ({
+    async onExecuteDone({ result, setResult }) {
+      const marked = withResponseHeaders(result as ExecutionResult, NO_STORE);
+      if (marked !== undefined) setResult(marked as ExecutionResult);
+      if (isAsyncIterable(result)) return;
+      const data = (result as ExecutionResult).data;
+      const index = operations.index(args.schema);
+      if (data === null || data === undefined || index === undefined) return;
+      const tags = changedTags(args.schema, index.keys, args.document, args.operationName ?? undefined, data);
+      if (tags.length === 0) return;
+      try {
+        await store.purge(tags);
+      } catch (error) {
+        logger.warn('cache: the answers a mutation changed could not be purged', { error, tags });
+      }
+    },
+  });
 
   const plugin: Plugin = {
     // Response stage (a 304 answers a GET: never on the JSON fast path, which takes POSTs): a 304
@@ -184,7 +175,9 @@ export function createCache(options: CacheOptions): Cache {
     },
     onExecute({ args, setResultAndStopExecution }) {
       if (!config.response.enabled) return undefined;
-      const policy = policyOf(args);
+      const facts = operations.facts(args);
+      if (facts.mutation) return invalidating(args);
+      const { policy } = facts;
       if (policy.maxAge <= 0) return noStore;
       const request = requestOf(args.contextValue);
       // An operation the field policies (or field limits) took fields out of is this caller's,
@@ -194,23 +187,21 @@ export function createCache(options: CacheOptions): Cache {
       // A private answer without a caller to key it by is never kept, nor served from the cache.
       if (owner === NO_OWNER) return noStore;
       const forwarded = forwardedValues(options.forwarded, request);
-      const shared = sharedOver(policy, owner, request, forwarded);
+      const http: HttpPolicy = {
+        maxAge: policy.maxAge,
+        shared: sharedOver(policy, owner, request, forwarded),
+        staleWhileRevalidate: config.staleWhileRevalidate,
+        staleIfError: config.staleIfError,
+      };
       const key = responseKey({
-        schema: schemaNumber(args.schema),
+        schema: operations.schemaNumber(args.schema),
         document: args.document,
         operationName: args.operationName ?? undefined,
         variables: args.variableValues,
         vary: [...config.response.vary.map((name) => request.headers.get(name)), ...forwarded],
         owner,
       });
-      /** Keeps `answer` (when small enough) and says so in its headers. */
-      const keepAnswer = (answer: ExecutionResult): ExecutionResult => {
-        const body = JSON.stringify({ data: answer.data });
-        const etag = etagOf(body);
-        if (Buffer.byteLength(body) <= config.response.maxEntryBytes) keep(key, body, etag, policy);
-        const headers = cacheHeaders({ maxAge: policy.maxAge, shared }, etag, undefined, vary);
-        return withResponseHeaders(answer, headers) as ExecutionResult;
-      };
+      const keepAnswer = (answer: ExecutionResult) => keep(key, answer, facts, args, http);
       /** Runs the operation; with `stale`, answers from it if a backend fails (`staleIfError`). */
       const miss = (stale: CacheEntry | undefined): ExecuteHooks => ({
         onExecuteDone({ result, setResult }) {
@@ -219,75 +210,108 @@ export function createCache(options: CacheOptions): Cache {
             return;
           }
           const single = result as ExecutionResult;
-          // An answer with errors (partial data) is not kept: the next request tries again.
-          const cacheable =
-            single.data !== undefined &&
-            single.data !== null &&
-            (single.errors === undefined || single.errors.length === 0);
-          if (cacheable) setResult(keepAnswer(single));
-          else if (stale !== undefined && backendFailed(single)) setResult(staleAnswer(stale, shared));
+          if (cacheable(single)) setResult(keepAnswer(single));
+          else if (
+            stale !== undefined &&
+            backendFailed(single) &&
+            ageOf(stale) < stale.maxAge + config.staleIfError
+          )
+            setResult(staleAnswer(stale, http, vary, now()));
           else setResult(withResponseHeaders(single, NO_STORE) as ExecutionResult);
         },
       });
-      /** A kept answer: served when fresh; past its maxAge, the fallback of a run that fails. */
-      const answerFrom = (entry: CacheEntry | undefined): ExecuteHooks => {
+      /** A stale answer within `staleWhileRevalidate`: sent, and run again unless a run is on. */
+      const revalidate = (entry: CacheEntry): ExecuteHooks | Promise<ExecuteHooks> | undefined => {
+        const answer = fromEntry(entry, request, http, vary, now());
+        const start = (release: (() => void) | undefined): undefined => {
+          if (release === undefined) setResultAndStopExecution(answer);
+          else
+            refresher.schedule(args.contextValue as object, { answer, keep: (r) => void keepIf(r) }, release);
+          return undefined;
+        };
+        const keepIf = (result: ExecutionResult) => cacheable(result) && keepAnswer(result);
+        const claimed = refresher.claim(key);
+        return claimed instanceof Promise ? claimed.then(start) : start(claimed);
+      };
+      /** A kept answer: served when fresh; past its maxAge, served while refreshed, or a fallback. */
+      const answerFrom = (entry: CacheEntry | undefined) => {
         if (entry === undefined) return miss(undefined);
-        if (now() - entry.storedAt >= entry.maxAge * 1000) return miss(entry);
-        setResultAndStopExecution(fromEntry(entry, request, shared));
-        return undefined;
+        const age = ageOf(entry);
+        if (age < entry.maxAge) {
+          setResultAndStopExecution(fromEntry(entry, request, http, vary, now()));
+          return undefined;
+        }
+        if (age < entry.maxAge + config.staleWhileRevalidate) return revalidate(entry);
+        return miss(entry);
       };
       const found = store.get(key);
       return found instanceof Promise ? found.then(answerFrom) : answerFrom(found);
     },
   };
 
-  /** A stale answer served because a backend failed: as kept, with a warning and its age. */
-  const staleAnswer = (entry: CacheEntry, shared: boolean): ExecutionResult => {
-    const age = Math.max(0, Math.floor((now() - entry.storedAt) / 1000));
-    const headers = cacheHeaders({ maxAge: 0, shared }, entry.etag, age, vary);
-    const warning = {
-      code: 'STALE_IF_ERROR',
-      message: `a backend failed: this answer is ${age} s old, from the cache`,
-      age,
-    };
-    return servedFrom(entry.body, headers, { warnings: [warning] });
-  };
+  /** Seconds (fractional) since `entry` was stored. */
+  const ageOf = (entry: CacheEntry) => (now() - entry.storedAt) / 1000;
 
-  function keep(key: string, body: string, etag: string, policy: CachePolicy): void {
-    const entry: CacheEntry = { body, storedAt: now(), maxAge: policy.maxAge, etag };
-    // Kept past its maxAge for as long as it may stand in for a failed run.
-    const written = store.set(key, entry, (policy.maxAge + config.staleIfError) * 1000);
-    if (written instanceof Promise)
-      written.catch((error: unknown) => options.logger.warn('cache: an answer could not be kept', { error }));
+  /** Keeps `answer` (when small enough) under its tags, and says so in its headers. */
+  function keep(
+    key: string,
+    answer: ExecutionResult,
+    facts: OperationFacts,
+    args: ExecutionArgs,
+    http: HttpPolicy,
+  ): ExecutionResult {
+    const body = JSON.stringify({ data: answer.data });
+    const etag = etagOf(body);
+    if (Buffer.byteLength(body) <= config.response.maxEntryBytes) {
+      const index = operations.index(args.schema);
+      const tags = index
+        ? answerTags(
+            args.schema,
+            index.keys,
+            args.document,
+            args.operationName ?? undefined,
+            answer.data,
+            facts.types,
+          )
+        : [];
+      const entry: CacheEntry = { body, storedAt: now(), maxAge: facts.policy.maxAge, etag };
+      const written = store.set(key, entry, (facts.policy.maxAge + staleFor) * 1000, tags);
+      if (written instanceof Promise)
+        written.catch((error: unknown) => logger.warn('cache: an answer could not be kept', { error }));
+    }
+    return withResponseHeaders(answer, cacheHeaders(http, etag, undefined, vary)) as ExecutionResult;
   }
 
   return {
     ...perSchema,
     // The JSON fast path writes its own 304s: the `onResponse` above is for the other requests.
     room: { name: 'response-cache', plugin, passesJsonPosts: true, close: () => store.close() },
+    refreshRoom: refresher.room,
+    async purge(selector) {
+      const tags = selectorTags(selector);
+      try {
+        return await store.purge(tags);
+      } catch (error) {
+        throw new GatehouseError(
+          'CACHE_STORE_UNAVAILABLE',
+          'the cache store could not be reached: nothing was purged',
+          [],
+          {
+            cause: error,
+          },
+        );
+      }
+    },
   };
 }
 
-/**
- * An answer from the cache, written as it was kept: Yoga serialises a result through its own
- * `stringify` when it has one, so the kept JSON is sent without being parsed and serialised again.
- * Later rooms see a result without `data` (none reads it from an answer without errors) and may
- * add `errors` or `extensions` (a cost, headers): they are spliced after the kept `data`.
- */
-function servedFrom(
-  body: string,
-  headers: Record<string, string>,
-  extensions: Record<string, unknown> = {},
-): ExecutionResult {
-  const stringify = (result: ExecutionResult): string => {
-    const extra: string[] = [];
-    if (result.errors !== undefined && result.errors.length > 0)
-      extra.push(`"errors":${JSON.stringify(result.errors)}`);
-    if (result.extensions !== undefined && Object.keys(result.extensions).length > 0)
-      extra.push(`"extensions":${JSON.stringify(result.extensions)}`);
-    return extra.length === 0 ? body : `${body.slice(0, -1)},${extra.join(',')}}`;
-  };
-  return { extensions: { ...extensions, http: { headers } }, stringify } as ExecutionResult;
+/** An answer with data and no errors (partial data is not kept: the next request tries again). */
+function cacheable(result: ExecutionResult): boolean {
+  return (
+    result.data !== undefined &&
+    result.data !== null &&
+    (result.errors === undefined || result.errors.length === 0)
+  );
 }
 
 /** Codes of a backend that failed (rather than answered): an answer kept may stand in for it. */

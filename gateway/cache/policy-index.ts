@@ -19,6 +19,7 @@ import {
   type SubgraphCacheControlConfig,
 } from '../config/cache-schema.ts';
 import { directiveArguments } from '../config/directive-arguments.ts';
+import { type EntityKeys, entityKeysOf } from './tags.ts';
 
 /** One declared policy (any argument may be absent). */
 export type CacheHint = CacheControlConfig;
@@ -28,6 +29,8 @@ export interface CachePolicyIndex {
   readonly fields: ReadonlyMap<string, CacheHint>;
   /** Type name (object, interface, union) → its hint; absent when none. */
   readonly types: ReadonlyMap<string, CacheHint>;
+  /** Each entity type's keys (tags.ts: what answers are kept under, what mutations purge). */
+  readonly keys: EntityKeys;
 }
 
 export interface CacheIndexInput {
@@ -82,7 +85,7 @@ export function buildCachePolicyIndex(input: CacheIndexInput): {
   addConfigHints(document, input, problems, (kind, coordinate, hint) =>
     add(kind === 'type' ? types : fields, coordinate, hint),
   );
-  return { index: { fields, types }, problems: [...new Set(problems)] };
+  return { index: { fields, types, keys: entityKeysOf(document) }, problems: [...new Set(problems)] };
 }
 
 /** The stricter of two hints on one coordinate: the smaller maxAge, PRIVATE over PUBLIC. */

@@ -85,6 +85,14 @@ export const cacheSchema = z
       .describe(
         'Seconds past its maxAge an answer is kept to be served when a backend fails (unreachable, timing out, answering with an HTTP error), with a warning in `extensions.warnings` instead of the errors; 0: never',
       ),
+    staleWhileRevalidate: z
+      .number()
+      .int()
+      .min(0)
+      .default(0)
+      .describe(
+        'Seconds past its maxAge a kept answer is still served, at once, while one request per key runs the operation again in the background to refresh it (across replicas with the Redis store); 0: never',
+      ),
     response: z
       .strictObject({
         enabled: z

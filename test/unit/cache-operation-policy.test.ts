@@ -29,7 +29,7 @@ const schema = buildSchema(`
 `);
 
 function index(fields: Record<string, CacheHint>, types: Record<string, CacheHint> = {}): CachePolicyIndex {
-  return { fields: new Map(Object.entries(fields)), types: new Map(Object.entries(types)) };
+  return { fields: new Map(Object.entries(fields)), types: new Map(Object.entries(types)), keys: new Map() };
 }
 
 const policy = (

@@ -1,7 +1,12 @@
 /**
- * The port every cache store meets (the memory store, the default). A store keeps opaque entries
- * by key, each for a time to live; it never interprets them. Reads and writes never throw for a
- * store that is out (a shared store degrades to "no cache"): `get` answers undefined, `set` drops.
+ * The port every cache store meets: the memory store (the default) and the Redis one. A store
+ * keeps opaque entries by key, each for a time to live and listed under tags (the entity types
+ * and keys, the operation an answer holds: purges name them); it never interprets them. It also
+ * holds short locks, so that one refresh of an entry runs at a time (across replicas with Redis).
+ *
+ * Reads and writes never throw for a store that is out (a shared store degrades to "no cache"):
+ * `get` answers undefined, `set` drops, `lock` answers undefined (nobody refreshes), `purge`
+ * rejects (its caller must know the purge did not happen).
  */
 
 /** One cached answer, as the response cache keeps it. */
@@ -12,17 +17,33 @@ export interface CacheEntry {
   storedAt: number;
   /** Seconds it is fresh for, from `storedAt`. */
   maxAge: number;
-  /** A strong validator of `body`, quoted (`"..."`), for `ETag` and `If-None-Match`. */
+  /** A validator of `body`, quoted (`W/"..."`), for `ETag` and `If-None-Match`. */
   etag: string;
 }
 
+/** A lock taken with `CacheStore.lock`. */
+export interface CacheLock {
+  /** Gives it back before its time is over (a lock another holder took since is left alone). */
+  release(): void | Promise<void>;
+}
+
 export interface CacheStore {
-  /** `memory`, for logs and metrics. */
-  readonly kind: 'memory';
+  /** `memory` or `redis`, for logs and metrics. */
+  readonly kind: 'memory' | 'redis';
   /** The entry under `key`, or undefined (absent, expired, or the store could not answer). */
   get(key: string): CacheEntry | undefined | Promise<CacheEntry | undefined>;
-  /** Keeps `entry` under `key` for `ttlMs`. */
-  set(key: string, entry: CacheEntry, ttlMs: number): void | Promise<void>;
+  /**
+   * Keeps `entry` under `key` for `ttlMs`, listed under each of `tags` (replacing what `key`
+   * held, and its tags).
+   */
+  set(key: string, entry: CacheEntry, ttlMs: number, tags: readonly string[]): void | Promise<void>;
+  /** Drops every entry listed under any of `tags`; answers how many were dropped. */
+  purge(tags: readonly string[]): number | Promise<number>;
+  /**
+   * Takes the lock `name` for `ttlMs` unless it is held: the lock, or undefined when someone
+   * holds it (or the store could not answer).
+   */
+  lock(name: string, ttlMs: number): CacheLock | undefined | Promise<CacheLock | undefined>;
   /** Releases what the store holds. */
   close(): Promise<void>;
 }

@@ -1,0 +1,82 @@
+/**
+ * What the cache knows of each operation, worked out once per schema and document (and operation
+ * name) and reused by every request for it: its policy (operation-policy.ts), the types it may
+ * return (its `type:` tags) and whether it is a mutation (whose answer purges what it changed).
+ * Each schema in service gets a number, part of every key, so that a new schema starts afresh.
+ */
+import { type DocumentNode, type ExecutionArgs, type GraphQLSchema, getOperationAST } from 'graphql';
+import { type CachePolicy, NOT_CACHEABLE, operationPolicy } from './operation-policy.ts';
+import type { CachePolicyIndex } from './policy-index.ts';
+import { typeTags } from './tags.ts';
+
+export interface OperationFacts {
+  readonly policy: CachePolicy;
+  /** `type:` tags of the types it may return (empty when it is not cacheable). */
+  readonly types: readonly string[];
+  readonly mutation: boolean;
+}
+
+export interface Operations {
+  /** Indexes a schema's policies (when it is put in service). */
+  add(schema: GraphQLSchema, index: CachePolicyIndex): void;
+  /** The schema's index, or undefined for a schema the cache never saw. */
+  index(schema: GraphQLSchema): CachePolicyIndex | undefined;
+  /** The number of the schema (part of every key). */
+  schemaNumber(schema: GraphQLSchema): number;
+  facts(args: ExecutionArgs): OperationFacts;
+}
+
+const NOTHING: OperationFacts = Object.freeze({ policy: NOT_CACHEABLE, types: [], mutation: false });
+
+export function createOperations(defaultMaxAge: number): Operations {
+  const indexes = new WeakMap<GraphQLSchema, CachePolicyIndex>();
+  const numbers = new WeakMap<GraphQLSchema, number>();
+  let schemas = 0;
+  const known = new WeakMap<GraphQLSchema, WeakMap<DocumentNode, Map<string, OperationFacts>>>();
+
+  const work = (args: ExecutionArgs, index: CachePolicyIndex): OperationFacts => {
+    const name = args.operationName ?? undefined;
+    const operation = getOperationAST(args.document, name);
+    if (operation === null || operation === undefined) return NOTHING;
+    if (operation.operation === 'mutation') return { policy: NOT_CACHEABLE, types: [], mutation: true };
+    const policy = operationPolicy(args.schema, index, defaultMaxAge, args.document, name);
+    const types = policy.maxAge > 0 ? typeTags(args.schema, args.document, name) : [];
+    return { policy, types, mutation: false };
+  };
+
+  return {
+    add(schema, index) {
+      indexes.set(schema, index);
+    },
+    index: (schema) => indexes.get(schema),
+    schemaNumber(schema) {
+      let number = numbers.get(schema);
+      if (number === undefined) {
+        number = ++schemas;
+        numbers.set(schema, number);
+      }
+      return number;
+    },
+    facts(args) {
+      const index = indexes.get(args.schema);
+      if (index === undefined) return NOTHING;
+      let byDocument = known.get(args.schema);
+      if (byDocument === undefined) {
+        byDocument = new WeakMap();
+        known.set(args.schema, byDocument);
+      }
+      let byName = byDocument.get(args.document);
+      if (byName === undefined) {
+        byName = new Map();
+        byDocument.set(args.document, byName);
+      }
+      const name = args.operationName ?? '';
+      let facts = byName.get(name);
+      if (facts === undefined) {
+        facts = work(args, index);
+        byName.set(name, facts);
+      }
+      return facts;
+    },
+  };
+}

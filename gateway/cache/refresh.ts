@@ -1,0 +1,121 @@
+/**
+ * Stale-while-revalidate: an answer past its maxAge, within `cache.staleWhileRevalidate`, is sent
+ * at once and run again in the background, one run per key at a time: in this process (a claim
+ * per key) and across replicas (the store's lock: a short Redis lock with the Redis store).
+ *
+ * The run is the engine's: the response cache sits before the engine, so it cannot call it. It
+ * hands the job over on the operation's context to the room after the engine (`room` here), whose
+ * `onExecute` sees the engine's execute function: it answers with the stale entry and starts the
+ * run, with the client's context (its identity, the headers forwarded to subgraphs), once the
+ * answer is on its way. A run that fails leaves the stale entry; the next request tries again.
+ */
+import type { ExecutionArgs, ExecutionResult } from 'graphql';
+import type { Logger } from '../logger/index.ts';
+import type { Room } from '../room.ts';
+import type { CacheLock, CacheStore } from './store/types.ts';
+
+/** How long one refresh may hold its key (a run longer than this may be doubled). */
+export const REFRESH_LOCK_MS = 30_000;
+
+/** A refresh to start once the engine is known. */
+export interface RefreshJob {
+  /** What the client gets now: the stale answer. */
+  answer: ExecutionResult;
+  /** Keeps the fresh answer (when it is one to keep). */
+  keep(result: ExecutionResult): void;
+}
+
+export interface Refresher {
+  /**
+   * Claims the refresh of `key`: a release function when this request runs it, undefined when a
+   * refresh of it is in flight (here or, with a shared store, on another replica).
+   */
+  claim(key: string): Promise<(() => void) | undefined> | (() => void) | undefined;
+  /** Hands `job` (claimed, with its release) to the room after the engine. */
+  schedule(context: object, job: RefreshJob, release: () => void): void;
+  /** The room placed right after the engine. */
+  room: Room;
+}
+
+type Execute = (args: ExecutionArgs) => unknown;
+
+export function createRefresher(store: CacheStore, logger: Logger, now: () => number = Date.now): Refresher {
+  // Keys being refreshed here, with when their claim lapses (a run that never ended).
+  const claimed = new Map<string, number>();
+  const jobs = new WeakMap<object, { job: RefreshJob; release: () => void }>();
+
+  const claimHere = (key: string): boolean => {
+    const at = now();
+    const until = claimed.get(key);
+    if (until !== undefined && until > at) return false;
+    claimed.set(key, at + REFRESH_LOCK_MS);
+    return true;
+  };
+
+  const withLock = (key: string, lock: CacheLock | undefined): (() => void) | undefined => {
+    if (lock === undefined) {
+      claimed.delete(key);
+      return undefined;
+    }
+    return () => {
+      claimed.delete(key);
+      const released = lock.release();
+      if (released instanceof Promise)
+        released.catch((error: unknown) =>
+          logger.warn('cache: a refresh lock could not be released', { error }),
+        );
+    };
+  };
+
+  const run = async (execute: Execute, args: ExecutionArgs, job: RefreshJob, release: () => void) => {
+    try {
+      const result = await execute(args);
+      if (isAsyncIterable(result)) await result[Symbol.asyncIterator]().return?.();
+      else job.keep(result as ExecutionResult);
+    } catch (error) {
+      logger.warn('cache: a stale answer could not be refreshed', { error });
+    } finally {
+      release();
+    }
+  };
+
+  return {
+    claim(key) {
+      if (!claimHere(key)) return undefined;
+      let lock: ReturnType<CacheStore['lock']>;
+      try {
+        lock = store.lock(`refresh:${key}`, REFRESH_LOCK_MS);
+      } catch (error) {
+        claimed.delete(key);
+        throw error;
+      }
+      if (lock instanceof Promise)
+        return lock.then(
+          (taken) => withLock(key, taken),
+          () => withLock(key, undefined),
+        );
+      return withLock(key, lock);
+    },
+    schedule(context, job, release) {
+      jobs.set(context, { job, release });
+    },
+    room: {
+      name: 'response-cache-refresh',
+      plugin: {
+        onExecute({ args, executeFn, setResultAndStopExecution }) {
+          const context = args.contextValue as object;
+          const scheduled = jobs.get(context);
+          if (scheduled === undefined) return;
+          jobs.delete(context);
+          setResultAndStopExecution(scheduled.job.answer);
+          // After this turn: the stale answer goes out first.
+          setImmediate(() => void run(executeFn as Execute, args, scheduled.job, scheduled.release));
+        },
+      },
+    },
+  };
+}
+
+function isAsyncIterable(value: unknown): value is AsyncIterable<unknown> {
+  return typeof value === 'object' && value !== null && Symbol.asyncIterator in value;
+}
