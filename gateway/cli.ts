@@ -4,6 +4,7 @@
  *   gatehouse [start] [--config <file>] [--supergraph <file>] [--host <addr>] [--port <n>]
  *   gatehouse compose [--config <file>] [--output <file>]
  *   gatehouse demo [--port <n>]
+ *   gatehouse cache purge [--type <T>] [--key <K>] [--operation <name>] [--url <admin url>] [--config <file>]
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
@@ -28,6 +29,10 @@ const USAGE = `Usage:
       (exit code 1).
   gatehouse demo [--port <n>]
       Start the demo backends on loopback and the gateway in front of them (what npm start runs).
+  gatehouse cache purge [--type <T> [--key <K>]] [--operation <name>] [--url <admin url>]
+      Drop the cached answers holding entity <T> (with <K>: the one of that key; a compound key as
+      JSON) or answering operation <name>, through a running gateway's admin endpoint (--url, or
+      the config's server and admin.path). The token: $GATEHOUSE_ADMIN_TOKEN, or admin.token.
 
 Options:
   -c, --config <file>      configuration file
@@ -35,6 +40,7 @@ Options:
   -H, --host <addr>        address to listen on (overrides server.host)
   -p, --port <n>           port to listen on (overrides server.port)
   -o, --output <file>      with compose: write the supergraph here instead of stdout
+      --type, --key, --operation, --url   with cache purge: what to purge, and where
   -v, --version            print the version
   -h, --help               show this help
 `;
@@ -65,6 +71,10 @@ async function main(argv: string[], commands: CliCommands): Promise<number> {
       host: { type: 'string', short: 'H' },
       port: { type: 'string', short: 'p' },
       output: { type: 'string', short: 'o' },
+      type: { type: 'string' },
+      key: { type: 'string' },
+      operation: { type: 'string' },
+      url: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
       version: { type: 'boolean', short: 'v' },
     },
@@ -113,6 +123,24 @@ async function main(argv: string[], commands: CliCommands): Promise<number> {
         process.stdout.write(
           result.supergraphSdl.endsWith('\n') ? result.supergraphSdl : `${result.supergraphSdl}\n`,
         );
+      return 0;
+    }
+    case 'cache': {
+      if (positionals[1] !== 'purge') {
+        process.stderr.write(
+          `Unknown command "cache ${positionals[1] ?? ''}": use "cache purge".\n\n${USAGE}`,
+        );
+        return 2;
+      }
+      const { runCachePurge } = await import('./admin/purge-command.ts');
+      const purged = await runCachePurge({
+        type: values.type,
+        key: values.key,
+        operation: values.operation,
+        url: values.url,
+        configFile: values.config,
+      });
+      process.stdout.write(`purged ${purged} cached answer${purged === 1 ? '' : 's'}\n`);
       return 0;
     }
     default:

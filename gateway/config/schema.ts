@@ -16,6 +16,7 @@ import {
 } from '../../core/defaults.ts';
 import { authSchema } from './auth-schema.ts';
 import { cacheSchema } from './cache-schema.ts';
+import { adminSchema } from './admin-schema.ts';
 import { demandControlSchema } from './demand-control-schema.ts';
 import { duration, durationMs } from './duration.ts';
 import { checkHeaderSubgraphs, headersSchema } from './headers-schema.ts';
@@ -224,6 +225,7 @@ export const configSchema = z
     rateLimit: rateLimitSchema.prefault({}),
     demandControl: demandControlSchema.prefault({}),
     cache: cacheSchema.prefault({}),
+    admin: adminSchema.prefault({}),
     redis: redisSchema.optional(),
   })
   // Runs even when other parts of the config are wrong, so that every problem is reported at once.

@@ -1,0 +1,89 @@
+/**
+ * `gatehouse cache purge`: asks a running gateway's admin endpoint to drop the cached answers a
+ * selector names (`--type Product --key 42`, `--type Product`, `--operation TopProducts`). The
+ * endpoint's URL is `--url`, else the config's (`server.host`, `server.port`, `admin.path`; a
+ * wildcard host is reached on 127.0.0.1); the token is `$GATEHOUSE_ADMIN_TOKEN`, else the
+ * config's `admin.token`. A key starting with `{` is read as JSON: a compound key's fields.
+ */
+import { GatehouseError } from '../../core/errors.ts';
+import type { PurgeSelector } from '../cache/index.ts';
+import { loadConfig } from '../config/index.ts';
+import { readSecret } from '../config/secret.ts';
+
+export interface PurgeCommand {
+  type?: string;
+  key?: string;
+  operation?: string;
+  /** The admin endpoint (`http://127.0.0.1:4000/admin`). @default from the config */
+  url?: string;
+  configFile?: string;
+  env?: NodeJS.ProcessEnv;
+}
+
+/** Longest wait for the gateway's answer. */
+const TIMEOUT_MS = 10_000;
+
+/** Sends the purge; answers the number of entries dropped, or throws what the gateway said. */
+export async function runCachePurge(command: PurgeCommand): Promise<number> {
+  const env = command.env ?? process.env;
+  const selector: PurgeSelector = {
+    ...(command.type !== undefined && { type: command.type }),
+    ...(command.key !== undefined && { key: keyOf(command.key) }),
+    ...(command.operation !== undefined && { operation: command.operation }),
+  };
+  if (Object.keys(selector).length === 0)
+    throw new GatehouseError('BAD_USER_INPUT', 'cache purge: name what to purge', [
+      '--type Product --key 42, --type Product, or --operation TopProducts',
+    ]);
+  let url = command.url;
+  let token = env.GATEHOUSE_ADMIN_TOKEN || undefined;
+  if (url === undefined || token === undefined) {
+    const config = await loadConfig(command.configFile, env);
+    const host = ['0.0.0.0', '::', ''].includes(config.server.host) ? '127.0.0.1' : config.server.host;
+    url ??= `http://${host.includes(':') ? `[${host}]` : host}:${config.server.port}${config.admin.path}`;
+    token ??= config.admin.token === undefined ? undefined : readSecret(config.admin.token, env);
+  }
+  if (token === undefined)
+    throw new GatehouseError('CONFIG_INVALID', 'cache purge: no admin token', [
+      'set GATEHOUSE_ADMIN_TOKEN, or `admin.token` in the config',
+    ]);
+  const endpoint = `${url.replace(/\/+$/, '')}/cache/purge`;
+  let response: Response;
+  try {
+    response = await fetch(endpoint, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: JSON.stringify(selector),
+      signal: AbortSignal.timeout(TIMEOUT_MS),
+    });
+  } catch (error) {
+    throw new GatehouseError('CONFIG_INVALID', `cache purge: ${endpoint} could not be reached (is the gateway running there, with admin.enabled?)`, [
+      String((error as Error).cause ?? error),
+    ]);
+  }
+  const text = await response.text();
+  let body: { purged?: number; errors?: { message?: string }[] } = {};
+  try {
+    body = JSON.parse(text) as typeof body;
+  } catch {
+    // not JSON: said below with the status
+  }
+  if (response.ok && typeof body.purged === 'number') return body.purged;
+  const message = body.errors?.[0]?.message ?? (text.slice(0, 200) || response.statusText);
+  throw new GatehouseError('BAD_REQUEST', `cache purge: ${endpoint} answered ${response.status}: ${message}`);
+}
+
+function keyOf(key: string): string | Record<string, unknown> {
+  if (!key.trimStart().startsWith('{')) return key;
+  try {
+    const parsed: unknown = JSON.parse(key);
+    if (typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed))
+      return parsed as Record<string, unknown>;
+  } catch {
+    // said below
+  }
+  throw new GatehouseError(
+    'BAD_USER_INPUT',
+    `--key ${key}: a compound key is a JSON object, e.g. '{"upc":"1","sku":"a"}'`,
+  );
+}
