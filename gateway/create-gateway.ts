@@ -114,6 +114,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     subgraphs: new Map(config.subgraphs.map((s) => [s.name, s.cacheControl ?? {}])),
     logger,
     forwarded: forwardedInputs(config.headers),
+    redis,
   });
   const policies = createFieldPolicies({
     policies: config.policies,

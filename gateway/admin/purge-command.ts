@@ -57,9 +57,11 @@ export async function runCachePurge(command: PurgeCommand): Promise<number> {
       signal: AbortSignal.timeout(TIMEOUT_MS),
     });
   } catch (error) {
-    throw new GatehouseError('CONFIG_INVALID', `cache purge: ${endpoint} could not be reached (is the gateway running there, with admin.enabled?)`, [
-      String((error as Error).cause ?? error),
-    ]);
+    throw new GatehouseError(
+      'CONFIG_INVALID',
+      `cache purge: ${endpoint} could not be reached (is the gateway running there, with admin.enabled?)`,
+      [String((error as Error).cause ?? error)],
+    );
   }
   const text = await response.text();
   let body: { purged?: number; errors?: { message?: string }[] } = {};

@@ -28,6 +28,7 @@ import { isRewritten } from '../../core/operation-rewrite.ts';
 import { withResponseHeaders } from '../../core/response-headers.ts';
 import type { CacheConfig, SubgraphCacheControlConfig } from '../config/cache-schema.ts';
 import type { Logger } from '../logger/index.ts';
+import type { RedisConnection } from '../redis/index.ts';
 import type { Room } from '../room.ts';
 import { type PrepareSchema, prepareFromConfig } from '../supergraph/index.ts';
 import { type ForwardedInputs, forwardedValues } from './forwarded.ts';
@@ -39,8 +40,8 @@ import { buildCachePolicyIndex } from './policy-index.ts';
 import { createRefresher } from './refresh.ts';
 import { ownerOf, responseKey } from './response-key.ts';
 import { fromEntry, staleAnswer } from './served.ts';
-import { createMemoryCacheStore } from './store/memory-store.ts';
 import type { CacheEntry, CacheStore } from './store/types.ts';
+import { createCacheStore } from './stores.ts';
 import { answerTags, changedTags } from './tags.ts';
 
 export type { CacheConfig } from '../config/cache-schema.ts';
@@ -55,7 +56,9 @@ export interface CacheOptions {
   logger: Logger;
   /** What the header rules send subgraphs from the client's request (part of every key). */
   forwarded: ForwardedInputs;
-  /** The store (tests pass one with a fake clock). @default a memory store of `maxBytes` */
+  /** The shared connection, for `cache.store: redis`. */
+  redis?: RedisConnection;
+  /** The store (tests pass one with a fake clock). @default the one `config.store` names */
   store?: CacheStore;
   /** The clock, in ms (entries' `Age`). @default Date.now */
   now?: () => number;
@@ -86,7 +89,7 @@ const ANONYMOUS = 'anonymous';
 export function createCache(options: CacheOptions): Cache {
   const { config, logger } = options;
   const now = options.now ?? Date.now;
-  const store = options.store ?? createMemoryCacheStore({ maxBytes: config.maxBytes, now });
+  const store = options.store ?? createCacheStore(config, logger, options.redis, now);
   const operations = createOperations(config.defaultMaxAge);
   const refresher = createRefresher(store, logger, now);
   const perSchema = prepareFromConfig(
@@ -97,7 +100,7 @@ export function createCache(options: CacheOptions): Cache {
         schema: served.schema,
         subgraphHints: options.subgraphs,
       }),
-    (served, index) => operations.add(served.schema, index),
+    (served, index) => operations.add(served.schema, index, served.supergraphSdl),
   );
   // How long an answer is kept past its maxAge: to be served while it is refreshed, or in place
   // of a failed run.
@@ -194,7 +197,7 @@ export function createCache(options: CacheOptions): Cache {
         staleIfError: config.staleIfError,
       };
       const key = responseKey({
-        schema: operations.schemaNumber(args.schema),
+        schema: operations.schemaId(args.schema),
         document: args.document,
         operationName: args.operationName ?? undefined,
         variables: args.variableValues,
@@ -292,6 +295,7 @@ export function createCache(options: CacheOptions): Cache {
       try {
         return await store.purge(tags);
       } catch (error) {
+        if (error instanceof GatehouseError) throw error;
         throw new GatehouseError(
           'CACHE_STORE_UNAVAILABLE',
           'the cache store could not be reached: nothing was purged',

@@ -2,8 +2,10 @@
  * What the cache knows of each operation, worked out once per schema and document (and operation
  * name) and reused by every request for it: its policy (operation-policy.ts), the types it may
  * return (its `type:` tags) and whether it is a mutation (whose answer purges what it changed).
- * Each schema in service gets a number, part of every key, so that a new schema starts afresh.
+ * Each schema in service has an id (a hash of its supergraph SDL), part of every key, so that a new
+ * schema starts afresh and replicas serving the same schema share the entries of a shared store.
  */
+import { createHash } from 'node:crypto';
 import { type DocumentNode, type ExecutionArgs, type GraphQLSchema, getOperationAST } from 'graphql';
 import { type CachePolicy, NOT_CACHEABLE, operationPolicy } from './operation-policy.ts';
 import type { CachePolicyIndex } from './policy-index.ts';
@@ -17,12 +19,12 @@ export interface OperationFacts {
 }
 
 export interface Operations {
-  /** Indexes a schema's policies (when it is put in service). */
-  add(schema: GraphQLSchema, index: CachePolicyIndex): void;
+  /** Indexes a schema's policies (when it is put in service), with its supergraph SDL. */
+  add(schema: GraphQLSchema, index: CachePolicyIndex, supergraphSdl: string): void;
   /** The schema's index, or undefined for a schema the cache never saw. */
   index(schema: GraphQLSchema): CachePolicyIndex | undefined;
-  /** The number of the schema (part of every key). */
-  schemaNumber(schema: GraphQLSchema): number;
+  /** The id of a schema added (part of every key): a hash of its supergraph SDL. */
+  schemaId(schema: GraphQLSchema): string;
   facts(args: ExecutionArgs): OperationFacts;
 }
 
@@ -30,8 +32,7 @@ const NOTHING: OperationFacts = Object.freeze({ policy: NOT_CACHEABLE, types: []
 
 export function createOperations(defaultMaxAge: number): Operations {
   const indexes = new WeakMap<GraphQLSchema, CachePolicyIndex>();
-  const numbers = new WeakMap<GraphQLSchema, number>();
-  let schemas = 0;
+  const ids = new WeakMap<GraphQLSchema, string>();
   const known = new WeakMap<GraphQLSchema, WeakMap<DocumentNode, Map<string, OperationFacts>>>();
 
   const work = (args: ExecutionArgs, index: CachePolicyIndex): OperationFacts => {
@@ -45,18 +46,12 @@ export function createOperations(defaultMaxAge: number): Operations {
   };
 
   return {
-    add(schema, index) {
+    add(schema, index, supergraphSdl) {
       indexes.set(schema, index);
+      ids.set(schema, createHash('sha256').update(supergraphSdl).digest('base64url'));
     },
     index: (schema) => indexes.get(schema),
-    schemaNumber(schema) {
-      let number = numbers.get(schema);
-      if (number === undefined) {
-        number = ++schemas;
-        numbers.set(schema, number);
-      }
-      return number;
-    },
+    schemaId: (schema) => ids.get(schema) ?? '',
     facts(args) {
       const index = indexes.get(args.schema);
       if (index === undefined) return NOTHING;

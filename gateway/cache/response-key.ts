@@ -56,8 +56,11 @@ export function ownerOf(identity: Identity | undefined, whole: boolean): string 
 }
 
 export interface KeyParts {
-  /** The schema in service (its number): an entry made on another schema is never served. */
-  schema: number;
+  /**
+   * The schema in service (a hash of its supergraph SDL): an entry made on another schema is
+   * never served, by this replica or another sharing the store.
+   */
+  schema: string;
   document: DocumentNode;
   operationName: string | undefined;
   variables: unknown;
@@ -67,9 +70,14 @@ export interface KeyParts {
   owner: string | undefined;
 }
 
+/** Changes when what a key covers changes: entries of older gateways are then never read. */
+const KEY_VERSION = 'gatehouse-response-1';
+
 export function responseKey(parts: KeyParts): string {
   const hash = createHash('sha256');
-  hash.update(String(parts.schema));
+  hash.update(KEY_VERSION);
+  hash.update('\0');
+  hash.update(parts.schema);
   hash.update('\0');
   hash.update(documentHash(parts.document));
   hash.update('\0');

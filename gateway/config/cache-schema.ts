@@ -58,9 +58,25 @@ export type SubgraphCacheControlConfig = z.output<typeof subgraphCacheControlSch
 export const cacheSchema = z
   .strictObject({
     store: z
-      .enum(['memory'])
+      .enum(['memory', 'redis'])
       .default('memory')
-      .describe('Where entries are kept: `memory`, in this process (bounded by `maxBytes`)'),
+      .describe(
+        'Where entries are kept: `memory`, in this process (bounded by `maxBytes`); `redis`, in the `redis` connection, shared by every replica (purges, locks and entries), with no cache while it is out',
+      ),
+    storeTimeout: z
+      .number()
+      .int()
+      .positive()
+      .default(50)
+      .describe(
+        'With `store: redis`: longest wait for one answer of Redis, in ms, before the cache steps aside',
+      ),
+    compressAbove: z
+      .number()
+      .int()
+      .min(0)
+      .default(4096)
+      .describe('With `store: redis`: answers larger than this many bytes are stored compressed (Brotli)'),
     maxBytes: z
       .number()
       .int()

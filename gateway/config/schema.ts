@@ -14,9 +14,9 @@ import {
   SHUTDOWN_TIMEOUT,
   SUBGRAPH_ERROR_DEFAULTS,
 } from '../../core/defaults.ts';
+import { adminSchema } from './admin-schema.ts';
 import { authSchema } from './auth-schema.ts';
 import { cacheSchema } from './cache-schema.ts';
-import { adminSchema } from './admin-schema.ts';
 import { demandControlSchema } from './demand-control-schema.ts';
 import { duration, durationMs } from './duration.ts';
 import { checkHeaderSubgraphs, headersSchema } from './headers-schema.ts';
@@ -284,6 +284,7 @@ function crossCheck(
   }
   checkHeaderSubgraphs(config, seen, ctx);
   checkRateLimitReferences(config, seen, ctx);
+  checkCacheStore(config, ctx);
   if (config.supergraph === undefined && subgraphs.length === 0) {
     ctx.addIssue({
       code: 'custom',
@@ -291,6 +292,16 @@ function crossCheck(
       message: 'add at least one subgraph, or point `supergraph` at a composed supergraph file',
     });
   }
+}
+
+/** `cache.store: redis` needs the `redis` connection. */
+function checkCacheStore(config: { cache?: unknown; redis?: unknown }, ctx: z.RefinementCtx): void {
+  if (isPlain(config.cache) && config.cache.store === 'redis' && config.redis === undefined)
+    ctx.addIssue({
+      code: 'custom',
+      path: ['cache', 'store'],
+      message: 'is "redis" but no `redis` connection is configured; add `redis: { url: redis://... }`',
+    });
 }
 
 /** `rateLimit.store: redis` needs the `redis` connection; `rateLimit.subgraphs` names subgraphs. */

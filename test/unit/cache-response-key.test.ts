@@ -11,7 +11,7 @@ import { responseKey, stableJson } from '../../gateway/cache/response-key.ts';
 const document = parse('query Q($f: JSON) { items(filter: $f) { id } }');
 const key = (over: Partial<Parameters<typeof responseKey>[0]> = {}) =>
   responseKey({
-    schema: 1,
+    schema: 's1',
     document,
     operationName: 'Q',
     variables: {},
@@ -34,7 +34,7 @@ describe('response cache key', () => {
     );
     const base = key();
     for (const other of [
-      key({ schema: 2 }),
+      key({ schema: 's2' }),
       key({ operationName: 'R' }),
       key({ variables: { f: null } }),
       key({ vary: ['fr'] }),

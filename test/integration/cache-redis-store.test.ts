@@ -1,0 +1,356 @@
+/**
+ * The Redis cache store against a real redis-server (no mock): entries come back as stored, large
+ * ones compressed in Redis; entries and tag sets expire; a purge drops exactly its tags' entries
+ * and counts them; a lock is held by one holder until released or expired, and a stale release
+ * frees nobody else's; a paused Redis makes calls reject within the deadline. Behind its guard, a
+ * stopped Redis turns the cache off (one warning, one 'down') and a restarted one brings it back
+ * (one info, one 'up'). On a Cluster (one node: slots are checked all the same), every call works:
+ * no command spans two keys.
+ */
+import assert from 'node:assert/strict';
+import { subscribe, unsubscribe } from 'node:diagnostics_channel';
+import { rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { Redis } from 'ioredis';
+import { GatehouseError } from '../../core/errors.ts';
+import { CACHE_STORE_CHANNEL, guardCacheStore } from '../../gateway/cache/store/guarded-store.ts';
+import { createRedisCacheStore } from '../../gateway/cache/store/redis-store.ts';
+import type { CacheEntry, CacheStore } from '../../gateway/cache/store/types.ts';
+import { createRedisConnection, type RedisConnection } from '../../gateway/redis/index.ts';
+import { type RedisServer, redisMissing, startRedis } from '../helpers/redis-server.ts';
+
+const RELAXED = 2_000; // deadline of the stores that test contents, not deadlines (a busy CI machine)
+const MINUTE = 60_000;
+let unique = 0;
+const keyOf = (name: string) => `${name}:${process.pid}:${++unique}`;
+
+const entry = (body: string, over: Partial<CacheEntry> = {}): CacheEntry => ({
+  body,
+  storedAt: 1_712_345_678_901,
+  maxAge: 30,
+  etag: 'W/"abc-é"',
+  ...over,
+});
+
+/** A JSON answer of about `bytes` bytes, repetitive as real lists are (compresses well). */
+function bigBody(bytes: number): string {
+  const items: unknown[] = [];
+  for (let i = 0; JSON.stringify(items).length < bytes; i++)
+    items.push({ __typename: 'Product', upc: String(1000 + i), name: `Product ${i} — ☕`, price: i % 97 });
+  return JSON.stringify({ data: { products: items } });
+}
+
+/** A logger that keeps its lines. */
+function recordingLogger() {
+  const lines: Array<{ level: string; message: string }> = [];
+  const log = (level: string) => (message: string) => void lines.push({ level, message });
+  return { lines, debug: log('debug'), info: log('info'), warn: log('warn'), error: log('error') };
+}
+
+async function connect(url: string): Promise<RedisConnection> {
+  const connection = createRedisConnection({ url, logger: recordingLogger() });
+  await connection.ready();
+  return connection;
+}
+
+/** Until `probe` resolves truthy, every 50 ms, at most `ms`. */
+async function eventually<T>(probe: () => Promise<T | undefined>, ms: number): Promise<T> {
+  for (let waited = 0; waited <= ms; waited += 50) {
+    const value = await probe().catch(() => undefined);
+    if (value) return value;
+    await sleep(50);
+  }
+  throw new Error(`not within ${ms} ms`);
+}
+
+describe('redis cache store', { skip: redisMissing }, () => {
+  let server: RedisServer;
+  let connection: RedisConnection;
+  let observer: Redis;
+  let store: CacheStore;
+  const prefix = `test:${process.pid}:`;
+
+  before(async () => {
+    server = await startRedis();
+    connection = await connect(server.url);
+    observer = new Redis(server.url);
+    store = createRedisCacheStore(connection.client, { prefix, deadlineMs: RELAXED });
+  });
+  after(async () => {
+    await connection?.close();
+    observer?.disconnect();
+    await server?.stop();
+  });
+
+  it('gives back a small entry as stored, uncompressed, under <prefix>e:<key>', async () => {
+    const key = keyOf('small');
+    const stored = entry('{"data":{"me":{"name":"Zoë ☕"}}}');
+    await store.set(key, stored, MINUTE, []);
+    assert.deepEqual(await store.get(key), stored);
+    const raw = await observer.getBuffer(`${prefix}e:${key}`);
+    assert.ok(raw?.includes(Buffer.from(stored.body)), 'the body is kept as is');
+    const ttl = await observer.pttl(`${prefix}e:${key}`);
+    assert.ok(ttl > MINUTE - 5_000 && ttl <= MINUTE, String(ttl));
+    assert.equal(await store.get(keyOf('absent')), undefined);
+  });
+
+  it('compresses a large body in Redis and gives it back whole', async () => {
+    const key = keyOf('big');
+    const stored = entry(bigBody(100_000));
+    assert.ok(Buffer.byteLength(stored.body) >= 100_000);
+    await store.set(key, stored, MINUTE, ['type:Product']);
+    assert.deepEqual(await store.get(key), stored);
+    const size = await observer.strlen(`${prefix}e:${key}`);
+    assert.ok(size < Buffer.byteLength(stored.body) / 5, `kept in ${size} bytes`);
+    // Just above the threshold (in bytes, not characters: ☕ is 3 bytes) is compressed too.
+    const edge = createRedisCacheStore(connection.client, { prefix, deadlineMs: RELAXED, compressAbove: 64 });
+    const small = entry(`{"data":"${'☕'.repeat(30)}"}`);
+    await edge.set(key, small, MINUTE, []);
+    assert.deepEqual(await edge.get(key), small);
+    assert.ok((await observer.strlen(`${prefix}e:${key}`)) < Buffer.byteLength(small.body));
+  });
+
+  it('reads a value it cannot decode as a miss', async () => {
+    const key = keyOf('foreign');
+    await observer.set(`${prefix}e:${key}`, Buffer.from([9, 1, 2, 3]));
+    assert.equal(await store.get(key), undefined);
+    const damaged = Buffer.alloc(40);
+    damaged.writeUInt8(2, 0); // said to be compressed
+    await observer.set(`${prefix}e:${key}`, damaged);
+    assert.equal(await store.get(key), undefined);
+  });
+
+  it('forgets an entry once its time to live is over, and its tag set with its last entry', async () => {
+    const [key, tag, shared] = [keyOf('short'), keyOf('tag'), keyOf('shared')];
+    const [tagKey, sharedKey] = [`${prefix}t:${tag}`, `${prefix}t:${shared}`];
+    await store.set(keyOf('long'), entry('{}'), MINUTE, [shared]);
+    await store.set(key, entry('{"data":1}'), 100, [tag, shared]);
+    assert.ok(await store.get(key));
+    // Listed a second longer than the entry lives (it is written after its listings).
+    const ttl = await observer.pttl(tagKey);
+    assert.ok(ttl > 100 && ttl <= 1_100, String(ttl));
+    const sharedTtl = await observer.pttl(sharedKey);
+    assert.ok(sharedTtl > MINUTE, `not lowered by a shorter entry: ${sharedTtl}`);
+    await sleep(200);
+    assert.equal(await store.get(key), undefined);
+    assert.equal(await observer.exists(`${prefix}e:${key}`), 0);
+    await sleep(1_000);
+    assert.equal(await observer.exists(tagKey), 0);
+    // The next entry listed under the shared tag takes the expired one off.
+    await store.set(keyOf('next'), entry('{}'), 1_000, [shared]);
+    assert.equal(await observer.zcard(sharedKey), 2);
+  });
+
+  it('purges the entries of the tags named, counting each once, and no others', async () => {
+    const [t1, t2] = [keyOf('t1'), keyOf('t2')];
+    const [a, b, c] = [keyOf('a'), keyOf('b'), keyOf('c')];
+    await store.set(a, entry('{"a":1}'), MINUTE, [t1]);
+    await store.set(b, entry(bigBody(10_000)), MINUTE, [t1, t2]);
+    await store.set(c, entry('{"c":1}'), MINUTE, [t2]);
+    assert.equal(await store.purge([t1]), 2);
+    assert.equal(await store.get(a), undefined);
+    assert.equal(await store.get(b), undefined);
+    assert.ok(await store.get(c));
+    assert.equal(await store.purge([t1]), 0);
+    assert.equal(await observer.exists(`${prefix}t:${t1}`), 0);
+    // c is listed under t2 still; b, listed there too, is gone and not counted.
+    assert.equal(await store.purge([t2, t1, keyOf('unknown')]), 1);
+    assert.equal(await store.get(c), undefined);
+    const d = keyOf('d');
+    await store.set(d, entry('{}'), MINUTE, [t1, t2]);
+    assert.equal(await store.purge([t1, t2]), 1, 'an entry under both tags counts once');
+    assert.equal(await store.purge([]), 0);
+  });
+
+  it('replaces an entry with set; a purge of a tag it had drops the new one (a miss, not stale)', async () => {
+    const [old, fresh, key] = [keyOf('old'), keyOf('fresh'), keyOf('moved')];
+    await store.set(key, entry('{"v":1}'), MINUTE, [old]);
+    await store.set(key, entry('{"v":2}'), MINUTE, [fresh]);
+    assert.equal((await store.get(key))?.body, '{"v":2}');
+    assert.equal(await store.purge([old]), 1);
+    assert.equal(await store.get(key), undefined);
+    // A time to live of nothing replaces the entry with none.
+    await store.set(key, entry('{"v":3}'), MINUTE, []);
+    await store.set(key, entry('{"v":4}'), 0, []);
+    assert.equal(await store.get(key), undefined);
+  });
+
+  it('holds a lock for one holder until it is released', async () => {
+    const name = keyOf('lock');
+    const first = await store.lock(name, MINUTE);
+    assert.ok(first);
+    assert.equal(await store.lock(name, MINUTE), undefined);
+    const other = createRedisCacheStore(connection.client, { prefix, deadlineMs: RELAXED });
+    assert.equal(await other.lock(name, MINUTE), undefined, 'held for every replica');
+    await first.release();
+    const second = await other.lock(name, MINUTE);
+    assert.ok(second);
+    await second.release();
+  });
+
+  it('lets an expired lock be taken again, and a stale release frees nobody else', async () => {
+    const name = keyOf('expiring');
+    const stale = await store.lock(name, 100);
+    assert.ok(stale);
+    await sleep(200);
+    const current = await store.lock(name, MINUTE);
+    assert.ok(current, 'taken again once expired');
+    await stale.release();
+    assert.equal(await store.lock(name, MINUTE), undefined, 'still held by the current holder');
+    await current.release();
+    assert.ok(await store.lock(name, 100));
+  });
+
+  it('rejects within its deadline when Redis is paused, then answers again', async () => {
+    const quick = createRedisCacheStore(connection.client, { prefix }); // the default deadline, 50 ms
+    const key = keyOf('paused');
+    await quick.set(key, entry('{}'), MINUTE, [keyOf('tag')]); // scripts loaded
+    await observer.client('PAUSE', 1_000, 'ALL');
+    try {
+      for (const call of [async () => quick.get(key), async () => quick.lock(keyOf('l'), 1_000)]) {
+        const started = performance.now();
+        await assert.rejects(call(), /within 50 ms/);
+        const took = performance.now() - started;
+        // Well before the pause ends (a late answer would take 1 s); the margin is for a busy machine.
+        assert.ok(took < 500, `rejected after ${took} ms`);
+      }
+    } finally {
+      await observer.client('UNPAUSE');
+    }
+    assert.ok(await eventually(async () => quick.get(key), 2_000));
+  });
+});
+
+describe('redis cache store on a Redis Cluster (one node)', { skip: redisMissing }, () => {
+  let server: RedisServer;
+  let connection: RedisConnection;
+  const nodesFile = join(tmpdir(), `gatehouse-cache-cluster-${process.pid}-${Date.now()}.conf`);
+  before(async () => {
+    server = await startRedis([
+      '--cluster-enabled',
+      'yes',
+      '--cluster-config-file',
+      nodesFile,
+      // Else a lone node announces an empty host in CLUSTER SLOTS.
+      '--cluster-announce-ip',
+      '127.0.0.1',
+    ]);
+    const admin = new Redis(server.url);
+    try {
+      await admin.call('CLUSTER', 'ADDSLOTSRANGE', '0', '16383');
+      await eventually(
+        async () => /cluster_state:ok/.test(String(await admin.call('CLUSTER', 'INFO'))),
+        5_000,
+      );
+    } finally {
+      admin.disconnect();
+    }
+    connection = createRedisConnection({ cluster: { nodes: [server.url] } });
+    await connection.ready();
+  });
+  after(async () => {
+    await connection?.close();
+    await server?.stop();
+    rmSync(nodesFile, { force: true });
+  });
+
+  it('sets, gets, purges and locks without a cross-slot error', async () => {
+    const store = createRedisCacheStore(connection.client, { deadlineMs: RELAXED });
+    const [t1, t2] = [keyOf('t1'), keyOf('t2')];
+    const keys = ['a', 'b', 'c', 'd', 'e'].map(keyOf);
+    for (const [i, key] of keys.entries()) await store.set(key, entry(bigBody(i * 2_000)), MINUTE, [t1, t2]);
+    assert.equal((await store.get(keys[4]!))?.body, bigBody(8_000));
+    assert.equal(await store.purge([t1, t2]), keys.length);
+    for (const key of keys) assert.equal(await store.get(key), undefined);
+    const lock = await store.lock('refresh', MINUTE);
+    assert.ok(lock);
+    assert.equal(await store.lock('refresh', MINUTE), undefined);
+    await lock.release();
+    assert.ok(await store.lock('refresh', 100));
+  });
+});
+
+describe('guarded redis cache store: Redis stopped and back', { skip: redisMissing }, () => {
+  let server: RedisServer;
+  let connection: RedisConnection;
+  const logger = recordingLogger();
+  const published: Array<{ kind: string; state: string; error?: unknown }> = [];
+  const onMessage = (message: unknown) => void published.push(message as (typeof published)[number]);
+
+  before(async () => {
+    server = await startRedis();
+    connection = await connect(server.url);
+    subscribe(CACHE_STORE_CHANNEL, onMessage);
+  });
+  after(async () => {
+    unsubscribe(CACHE_STORE_CHANNEL, onMessage);
+    await connection?.close();
+    await server?.stop();
+  });
+
+  it('serves without the cache while Redis is away, and with it once Redis is back', async () => {
+    const unhandled: unknown[] = [];
+    const onUnhandled = (reason: unknown) => void unhandled.push(reason);
+    process.on('unhandledRejection', onUnhandled);
+    try {
+      const retryAfterMs = 300;
+      const store = guardCacheStore(createRedisCacheStore(connection.client, { deadlineMs: RELAXED }), {
+        logger,
+        retryAfterMs,
+      });
+      const key = keyOf('guarded');
+      await store.set(key, entry('{"data":1}'), MINUTE, ['type:A']);
+      assert.equal((await store.get(key))?.body, '{"data":1}');
+
+      await server.stop();
+      assert.equal(await store.get(key), undefined);
+      await store.set(keyOf('dropped'), entry('{}'), MINUTE, ['type:A']);
+      assert.equal(await store.lock(keyOf('lock'), MINUTE), undefined);
+      const refused = await Promise.resolve()
+        .then(() => store.purge(['type:A']))
+        .then(
+          () => assert.fail('a purge of a store that is out should reject'),
+          (error: unknown) => error,
+        );
+      assert.ok(refused instanceof GatehouseError, String(refused));
+      assert.equal(refused.code, 'CACHE_STORE_UNAVAILABLE');
+      // Left alone meanwhile: each call answers "no cache" at once.
+      const started = performance.now();
+      for (let i = 0; i < 50; i++) assert.equal(await store.get(key), undefined);
+      assert.ok(performance.now() - started < 100);
+      assert.deepEqual(
+        logger.lines.map((l) => l.level),
+        ['warn'],
+      );
+      assert.deepEqual(
+        published.map((m) => [m.kind, m.state, m.error instanceof Error]),
+        [['redis', 'down', true]],
+      );
+
+      await server.restart(); // empty: nothing was saved
+      await eventually(async () => {
+        await store.set(key, entry('{"data":2}'), MINUTE, ['type:A']);
+        return store.get(key);
+      }, 5_000);
+      assert.deepEqual(
+        logger.lines.map((l) => l.level),
+        ['warn', 'info'],
+      );
+      assert.deepEqual(
+        published.map((m) => [m.kind, m.state]),
+        [
+          ['redis', 'down'],
+          ['redis', 'up'],
+        ],
+      );
+      assert.equal(await store.purge(['type:A']), 1);
+      await sleep(20);
+      assert.deepEqual(unhandled, []);
+    } finally {
+      process.off('unhandledRejection', onUnhandled);
+    }
+  });
+});
