@@ -292,6 +292,9 @@ export function createGateway(options: GatewayOptions): Gateway {
     // Subgraph stage: every room's `headers` hook, before dedup, whose key holds every header a
     // call carries (forwarded identities never share a call).
     { name: 'call-headers', subgraph: (info) => callHeaders(stages.headerRules(info)) },
+    // Subgraph stage, before dedup (a call whose entities are all kept is never sent): the entity
+    // cache (`cache.entities`); calls carry the headers of the rule above, part of its keys.
+    cache.entityRoom,
     // Subgraph stage: identical queries in flight are sent once (per subgraph: across operations,
     // within one, or off); every step below sees one call, retries included.
     { name: 'dedup', subgraph: ({ name }) => dedupRequests(name, dedupModes.get(name)) },

@@ -20,7 +20,7 @@
  *   changed (invalidation.ts). Every answer says what it may be cached for (`Cache-Control`,
  *   `ETag`, `Age` on answers from the cache, `no-store` otherwise).
  */
-import type { ExecutionArgs, ExecutionResult } from 'graphql';
+import type { ExecutionArgs, ExecutionResult, GraphQLSchema } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import { GatehouseError } from '../../core/errors.ts';
 import { identityOf, requestOf } from '../../core/identity.ts';
@@ -31,14 +31,17 @@ import type { Logger } from '../logger/index.ts';
 import type { RedisConnection } from '../redis/index.ts';
 import type { Room } from '../room.ts';
 import { type PrepareSchema, prepareFromConfig } from '../supergraph/index.ts';
+import { entityCacheStep } from './entity-cache.ts';
 import { type ForwardedInputs, forwardedValues } from './forwarded.ts';
 import { cacheHeaders, etagOf, type HttpPolicy, NO_STORE } from './http.ts';
 import { type PurgeSelector, selectorTags } from './invalidation.ts';
 import type { CachePolicy } from './operation-policy.ts';
 import { createOperations, type OperationFacts } from './operations.ts';
+import { backendFailed, isCacheable } from './outcome.ts';
+import { NO_OWNER, ownerFor } from './owner.ts';
 import { buildCachePolicyIndex } from './policy-index.ts';
 import { createRefresher } from './refresh.ts';
-import { ownerOf, responseKey } from './response-key.ts';
+import { responseKey } from './response-key.ts';
 import { fromEntry, staleAnswer } from './served.ts';
 import type { CacheEntry, CacheStore } from './store/types.ts';
 import { createCacheStore } from './stores.ts';
@@ -73,6 +76,8 @@ export interface Cache {
   room: Room;
   /** Operation stage, right after the engine: runs the refreshes of stale answers. */
   refreshRoom: Room;
+  /** Subgraph stage, before dedup: the entity cache (`cache.entities`); no step when it is off. */
+  entityRoom: Room;
   /**
    * Drops the kept answers `selector` names; answers how many. Rejects with BAD_USER_INPUT for a
    * selector that names nothing, CACHE_STORE_UNAVAILABLE when the store could not be reached.
@@ -81,10 +86,6 @@ export interface Cache {
 }
 
 type ExecuteHooks = Awaited<ReturnType<NonNullable<Plugin['onExecute']>>>;
-
-const NO_OWNER = Symbol('no owner');
-/** The owner of the answers made for anonymous callers when answers are kept per caller. */
-const ANONYMOUS = 'anonymous';
 
 export function createCache(options: CacheOptions): Cache {
   const { config, logger } = options;
@@ -106,19 +107,21 @@ export function createCache(options: CacheOptions): Cache {
   // of a failed run.
   const staleFor = Math.max(config.staleWhileRevalidate, config.staleIfError);
 
-  /**
-   * Whose entry an answer is: its caller's when the policy is `PRIVATE`, or when a header rule
-   * sends subgraphs a value of the caller (then an anonymous caller's answers are shared by
-   * anonymous callers only); undefined for an answer every caller shares; NO_OWNER when it
-   * belongs to a caller with no subject to key it by (never kept).
-   */
-  const ownerFor = (policy: CachePolicy, request: Request): string | undefined | typeof NO_OWNER => {
-    const { perCaller } = options.forwarded;
-    if (policy.scope !== 'PRIVATE' && !perCaller) return undefined;
-    const identity = identityOf(request);
-    if (identity === undefined && policy.scope !== 'PRIVATE') return ANONYMOUS;
-    return ownerOf(identity, perCaller) ?? NO_OWNER;
+  // The schema each operation runs on, by its context: the entity cache's calls carry the context.
+  const schemas = new WeakMap<object, GraphQLSchema>();
+  const entityOptions = {
+    config,
+    store,
+    operations,
+    schemaOf: (context: unknown) =>
+      typeof context === 'object' && context !== null ? schemas.get(context) : undefined,
+    forwarded: options.forwarded,
+    logger,
+    now,
   };
+
+  const ownerOfAnswer = (policy: CachePolicy, request: Request) =>
+    ownerFor(options.forwarded, policy, request);
 
   /** The `Vary` of every cacheable answer: the configured headers and those forwarded by name. */
   const vary = [...new Set([...config.response.vary, ...options.forwarded.named])];
@@ -177,16 +180,19 @@ export function createCache(options: CacheOptions): Cache {
       setResponse(new fetchAPI.Response(null, { status: 304, headers }));
     },
     onExecute({ args, setResultAndStopExecution }) {
-      if (!config.response.enabled) return undefined;
+      if (config.entities.enabled && typeof args.contextValue === 'object' && args.contextValue !== null)
+        schemas.set(args.contextValue, args.schema);
+      if (!config.response.enabled && !config.entities.enabled) return undefined;
       const facts = operations.facts(args);
       if (facts.mutation) return invalidating(args);
+      if (!config.response.enabled) return undefined;
       const { policy } = facts;
       if (policy.maxAge <= 0) return noStore;
       const request = requestOf(args.contextValue);
       // An operation the field policies (or field limits) took fields out of is this caller's,
       // patched after it runs: never kept, nor answered from the cache.
       if (request === undefined || isRewritten(request)) return noStore;
-      const owner = ownerFor(policy, request);
+      const owner = ownerOfAnswer(policy, request);
       // A private answer without a caller to key it by is never kept, nor served from the cache.
       if (owner === NO_OWNER) return noStore;
       const forwarded = forwardedValues(options.forwarded, request);
@@ -213,7 +219,7 @@ export function createCache(options: CacheOptions): Cache {
             return;
           }
           const single = result as ExecutionResult;
-          if (cacheable(single)) setResult(keepAnswer(single));
+          if (isCacheable(single)) setResult(keepAnswer(single));
           else if (
             stale !== undefined &&
             backendFailed(single) &&
@@ -232,7 +238,7 @@ export function createCache(options: CacheOptions): Cache {
             refresher.schedule(args.contextValue as object, { answer, keep: (r) => void keepIf(r) }, release);
           return undefined;
         };
-        const keepIf = (result: ExecutionResult) => cacheable(result) && keepAnswer(result);
+        const keepIf = (result: ExecutionResult) => isCacheable(result) && keepAnswer(result);
         const claimed = refresher.claim(key);
         return claimed instanceof Promise ? claimed.then(start) : start(claimed);
       };
@@ -290,6 +296,9 @@ export function createCache(options: CacheOptions): Cache {
     // The JSON fast path writes its own 304s: the `onResponse` above is for the other requests.
     room: { name: 'response-cache', plugin, passesJsonPosts: true, close: () => store.close() },
     refreshRoom: refresher.room,
+    entityRoom: config.entities.enabled
+      ? { name: 'entity-cache', subgraph: (info) => entityCacheStep(entityOptions, info) }
+      : { name: 'entity-cache' },
     async purge(selector) {
       const tags = selectorTags(selector);
       try {
@@ -307,28 +316,6 @@ export function createCache(options: CacheOptions): Cache {
       }
     },
   };
-}
-
-/** An answer with data and no errors (partial data is not kept: the next request tries again). */
-function cacheable(result: ExecutionResult): boolean {
-  return (
-    result.data !== undefined &&
-    result.data !== null &&
-    (result.errors === undefined || result.errors.length === 0)
-  );
-}
-
-/** Codes of a backend that failed (rather than answered): an answer kept may stand in for it. */
-const BACKEND_FAILURES = new Set([
-  'SUBGRAPH_UNAVAILABLE',
-  'GATEWAY_TIMEOUT',
-  'SUBGRAPH_BAD_RESPONSE',
-  'REST_HTTP_ERROR',
-  'SUBGRAPH_NOT_LOADED',
-]);
-
-function backendFailed(result: ExecutionResult): boolean {
-  return (result.errors ?? []).some((error) => BACKEND_FAILURES.has(String(error.extensions?.code)));
 }
 
 function isAsyncIterable(value: unknown): value is AsyncIterable<ExecutionResult> {

@@ -46,23 +46,62 @@ export const NOT_CACHEABLE: CachePolicy = Object.freeze({ maxAge: 0, scope: 'PUB
 /** Fields visited (fragments expanded) before an operation is taken as not cacheable. */
 const MAX_VISITED = 50_000;
 
-class TooLarge extends Error {}
-
 export function operationPolicy(
   schema: GraphQLSchema,
   index: CachePolicyIndex,
   defaultMaxAge: number,
   document: DocumentNode,
   operationName: string | undefined,
+  options: { strict?: boolean } = {},
 ): CachePolicy {
   const operation = getOperationAST(document, operationName);
   if (operation === null || operation === undefined || operation.operation !== 'query') return NOT_CACHEABLE;
   const root = schema.getQueryType();
   if (root === null || root === undefined) return NOT_CACHEABLE;
+  const walker = policyWalker(schema, index, defaultMaxAge, fragmentsOf(document), options.strict === true);
+  return walker.run(() => walker.walk(operation.selectionSet, root, true));
+}
+
+/**
+ * The policy of entities of `typeName` fetched with `selectionSet` (an `_entities` call's
+ * fragment on that type): the entity counts as a root field returning its type (its type's hint,
+ * else `defaultMaxAge`), then every field selected. `strict`: always (a field the schema in
+ * service does not know, as a subgraph may select, makes it not cacheable).
+ */
+export function entityPolicy(
+  schema: GraphQLSchema,
+  index: CachePolicyIndex,
+  defaultMaxAge: number,
+  typeName: string,
+  selectionSet: SelectionSetNode,
+  document: DocumentNode,
+): CachePolicy {
+  const type = schema.getType(typeName);
+  if (type === undefined || !isObjectType(type)) return NOT_CACHEABLE;
+  const walker = policyWalker(schema, index, defaultMaxAge, fragmentsOf(document), true);
+  return walker.run(() => {
+    walker.entity(type);
+    walker.walk(selectionSet, type, false);
+  });
+}
+
+function fragmentsOf(document: DocumentNode): Map<string, FragmentDefinitionNode> {
   const fragments = new Map<string, FragmentDefinitionNode>();
   for (const definition of document.definitions)
     if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments.set(definition.name.value, definition);
+  return fragments;
+}
 
+/** Unknown fields (`strict`) or too many: not cacheable. */
+class NotCacheable extends Error {}
+
+function policyWalker(
+  schema: GraphQLSchema,
+  index: CachePolicyIndex,
+  defaultMaxAge: number,
+  fragments: ReadonlyMap<string, FragmentDefinitionNode>,
+  strict: boolean,
+) {
   let maxAge = Number.POSITIVE_INFINITY;
   let scope: CacheScope = 'PUBLIC';
   let visited = 0;
@@ -123,7 +162,7 @@ export function operationPolicy(
       if (selection.kind === Kind.FIELD) {
         const name = selection.name.value;
         if (name === '__typename') continue;
-        if (++visited > MAX_VISITED) throw new TooLarge();
+        if (++visited > MAX_VISITED) throw new NotCacheable();
         const parents = isAbstractType(parentType)
           ? schema.getPossibleTypes(parentType)
           : isObjectType(parentType)
@@ -136,6 +175,7 @@ export function operationPolicy(
               ? undefined
               : (parent.getFields()[name] as GraphQLField<unknown, unknown> | undefined);
           if (field === undefined) {
+            if (strict) throw new NotCacheable();
             // Introspection (`__schema`, `__type`: root fields) lives by the default.
             if (isRoot) maxAge = Math.min(maxAge, defaultMaxAge);
             continue;
@@ -149,23 +189,37 @@ export function operationPolicy(
           ? schema.getType(selection.typeCondition.name.value)
           : parentType;
         if (type !== undefined && type !== null) walk(selection.selectionSet, type, isRoot);
+        else if (strict) throw new NotCacheable();
       } else {
         const fragment = fragments.get(selection.name.value);
         const type = fragment && schema.getType(fragment.typeCondition.name.value);
         if (fragment !== undefined && type !== undefined && type !== null)
           walk(fragment.selectionSet, type, isRoot);
+        else if (strict) throw new NotCacheable();
       }
     }
   };
 
-  try {
-    walk(operation.selectionSet, root, true);
-  } catch (error) {
-    if (error instanceof TooLarge) return NOT_CACHEABLE;
-    throw error;
-  }
-  if (!Number.isFinite(maxAge) || maxAge <= 0) return NOT_CACHEABLE;
-  return { maxAge, scope };
+  return {
+    walk,
+    /** An entity of `type` counts as a root field returning it. */
+    entity(type: GraphQLObjectType) {
+      const hint = typeHintOf(type);
+      maxAge = Math.min(maxAge, hint?.maxAge ?? defaultMaxAge);
+      if (hint?.scope === 'PRIVATE') scope = 'PRIVATE';
+    },
+    /** The policy after `body` walked what it walks. */
+    run(body: () => void): CachePolicy {
+      try {
+        body();
+      } catch (error) {
+        if (error instanceof NotCacheable) return NOT_CACHEABLE;
+        throw error;
+      }
+      if (!Number.isFinite(maxAge) || maxAge <= 0) return NOT_CACHEABLE;
+      return { maxAge, scope };
+    },
+  };
 }
 
 /** `policy` with what `hint` sets replacing it (scope and maxAge, each when set). */

@@ -109,6 +109,23 @@ export const cacheSchema = z
       .describe(
         'Seconds past its maxAge a kept answer is still served, at once, while one request per key runs the operation again in the background to refresh it (across replicas with the Redis store); 0: never',
       ),
+    entities: z
+      .strictObject({
+        enabled: z
+          .boolean()
+          .default(false)
+          .describe(
+            "Keep each subgraph's entities one by one (from `_entities` calls, and the lookups of REST and plain GraphQL backends): a call is sent with only the representations not kept, or not at all",
+          ),
+        rootFields: z
+          .boolean()
+          .default(true)
+          .describe("With `enabled`: keep each subgraph's answers to root-field calls too, whole"),
+      })
+      .prefault({})
+      .describe(
+        'The entity cache (subgraph stage): entities per subgraph, type, key and selection, for the maxAge of their type and fields',
+      ),
     response: z
       .strictObject({
         enabled: z

@@ -1,0 +1,308 @@
+/**
+ * The entity cache (stage: subgraph, before dedup; `cache.entities`). Each subgraph's entities are
+ * kept one by one, keyed by the subgraph, the selection fetched, the representation (type and
+ * key), the headers forwarded to the subgraph and, for `PRIVATE` ones, the caller; each for the
+ * maxAge of its type and fields (`entityPolicy`). An `_entities` call (of a federation subgraph,
+ * or of a REST or plain GraphQL backend's lookups) is sent with only the representations not kept,
+ * and its answer is the kept and fetched ones in the order asked; a call whose every entity is
+ * kept is not sent. Calls of root fields are kept whole the same way (`rootFields`).
+ *
+ * Entities answered null or with an error at their path are not kept; nor is anything of a call
+ * whose answer has an error without a path. Entries are tagged like answers (`type:`, `key:`): a
+ * purge or a mutation drops them too. Within `staleIfError` past its maxAge, a kept entity stands
+ * in when its backend fails, if every entity the call needs is kept.
+ */
+import { createHash } from 'node:crypto';
+import type { GraphQLError, GraphQLSchema } from 'graphql';
+import { requestOf } from '../../core/identity.ts';
+import { outgoingHeaders, withHeaders } from '../../core/outgoing-headers.ts';
+import type {
+  ExecutorWrapper,
+  SubgraphInfo,
+  SubgraphRequest,
+  SubgraphResult,
+} from '../../core/subgraph-call.ts';
+import { callKind } from '../../core/subgraph-call.ts';
+import type { CacheConfig } from '../config/cache-schema.ts';
+import type { Logger } from '../logger/index.ts';
+import {
+  type CallShape,
+  callShape,
+  type EntityField,
+  entityFieldPolicy,
+  rootCallPolicy,
+} from './call-shape.ts';
+import { type ForwardedInputs, forwardedValues } from './forwarded.ts';
+import type { Operations } from './operations.ts';
+import { backendFailed, backendThrew, isCacheable } from './outcome.ts';
+import { NO_OWNER, ownerFor } from './owner.ts';
+import { stableJson } from './response-key.ts';
+import type { CacheEntry, CacheStore } from './store/types.ts';
+import { answerTags, keyTag, keyValue, typeTag, typeTags } from './tags.ts';
+
+export interface EntityCacheOptions {
+  config: CacheConfig;
+  store: CacheStore;
+  operations: Operations;
+  /** The schema the operation of a call's context runs on (recorded by the response cache room). */
+  schemaOf(context: unknown): GraphQLSchema | undefined;
+  forwarded: ForwardedInputs;
+  logger: Logger;
+  now: () => number;
+}
+
+/** Changes when what a key covers changes: entries of older gateways are then never read. */
+const KEY_VERSION = 'gatehouse-entity-1';
+
+/** One entity a call asks for, when it may be kept. */
+interface Slot {
+  key: string;
+  maxAge: number;
+  tags: string[];
+  /** The entry found, fresh or stale. */
+  entry?: CacheEntry;
+}
+
+export function entityCacheStep(options: EntityCacheOptions, subgraph: SubgraphInfo): ExecutorWrapper {
+  const { config, store, operations, now, logger } = options;
+  const staleFor = Math.max(config.staleWhileRevalidate, config.staleIfError);
+  const fresh = (entry: CacheEntry) => now() - entry.storedAt < entry.maxAge * 1000;
+  const usable = (entry: CacheEntry) => now() - entry.storedAt < (entry.maxAge + config.staleIfError) * 1000;
+
+  const keep = (slot: Slot, value: unknown) => {
+    const body = JSON.stringify(value);
+    if (Buffer.byteLength(body) > config.response.maxEntryBytes) return;
+    const entry: CacheEntry = { body, storedAt: now(), maxAge: slot.maxAge, etag: '' };
+    const written = store.set(slot.key, entry, (slot.maxAge + staleFor) * 1000, slot.tags);
+    if (written instanceof Promise)
+      written.catch((error: unknown) => logger.warn('cache: an entity could not be kept', { error }));
+  };
+
+  const lookUp = async (slots: readonly (Slot | undefined)[]): Promise<void> => {
+    const found = slots.map((slot) => (slot === undefined ? undefined : store.get(slot.key)));
+    const entries = found.some((f) => f instanceof Promise) ? await Promise.all(found) : found;
+    entries.forEach((entry, i) => {
+      const slot = slots[i];
+      if (slot !== undefined && entry !== undefined) slot.entry = entry as CacheEntry;
+    });
+  };
+
+  /** The parts of every key of this call but the entity's own. */
+  const callParts = (schema: GraphQLSchema, client: Request) =>
+    `${KEY_VERSION}\0${operations.schemaId(schema)}\0${subgraph.name}\0${JSON.stringify(
+      forwardedValues(options.forwarded, client),
+    )}`;
+  const hashOf = (...parts: string[]) => createHash('sha256').update(parts.join('\0')).digest('base64url');
+
+  async function entities(
+    next: (request: SubgraphRequest) => Promise<SubgraphResult>,
+    request: SubgraphRequest,
+    shape: Extract<CallShape, { kind: 'entities' }>,
+    schema: GraphQLSchema,
+    client: Request,
+  ): Promise<SubgraphResult> {
+    const index = operations.index(schema)!;
+    const variables = request.variables ?? {};
+    const lists = shape.fields.map((field) => variables[field.variable]);
+    if (!lists.every(Array.isArray)) return next(request);
+    const representationVariables = new Set(shape.fields.map((f) => f.variable));
+    const others = stableJson(
+      Object.fromEntries(Object.entries(variables).filter(([name]) => !representationVariables.has(name))),
+    );
+    const base = callParts(schema, client);
+    const slotsOf = (field: EntityField, list: readonly unknown[]): (Slot | undefined)[] =>
+      list.map((representation) => {
+        const typeName = (representation as { __typename?: unknown } | null)?.__typename;
+        if (typeof typeName !== 'string') return undefined;
+        const policy = entityFieldPolicy(schema, index, config.defaultMaxAge, shape, field, typeName);
+        if (policy.maxAge <= 0) return undefined;
+        const owner = ownerFor(options.forwarded, policy, client);
+        if (owner === NO_OWNER) return undefined;
+        const key = `entity:${hashOf(base, field.selectionHash, others, stableJson(representation), owner ?? 'shared')}`;
+        const tags = [typeTag(typeName)];
+        for (const selection of index.keys.get(typeName) ?? []) {
+          const value = keyValue(selection, representation as Record<string, unknown>);
+          if (value !== undefined) tags.push(keyTag(typeName, value));
+        }
+        return { key, maxAge: policy.maxAge, tags };
+      });
+    const slots = shape.fields.map((field, i) => slotsOf(field, lists[i] as unknown[]));
+    await lookUp(slots.flat());
+
+    // Per field, the indexes of the representations to fetch.
+    const missing = slots.map((list) =>
+      list.flatMap((slot, i) => (slot?.entry !== undefined && fresh(slot.entry) ? [] : [i])),
+    );
+    const fromCache = (field: number, i: number) => JSON.parse(slots[field]![i]!.entry!.body) as unknown;
+    if (missing.every((m) => m.length === 0)) {
+      const data = Object.fromEntries(
+        shape.fields.map((field, f) => [field.responseKey, slots[f]!.map((_, i) => fromCache(f, i))]),
+      );
+      return { data };
+    }
+    /** Every entity to fetch is kept (stale): the answer when the backend fails. */
+    const staleAnswer = (): SubgraphResult | undefined => {
+      const covered = missing.every((list, f) =>
+        list.every((i) => slots[f]![i]?.entry !== undefined && usable(slots[f]![i]!.entry!)),
+      );
+      if (!covered) return undefined;
+      return {
+        data: Object.fromEntries(
+          shape.fields.map((field, f) => [field.responseKey, slots[f]!.map((_, i) => fromCache(f, i))]),
+        ),
+      };
+    };
+
+    const sent: Record<string, unknown> = { ...variables };
+    shape.fields.forEach((field, f) => {
+      sent[field.variable] = missing[f]!.map((i) => (lists[f] as unknown[])[i]);
+    });
+    let result: SubgraphResult;
+    try {
+      result = await next(withVariables(request, sent));
+    } catch (error) {
+      const stale = backendThrew(error) ? staleAnswer() : undefined;
+      if (stale !== undefined) return stale;
+      throw error;
+    }
+    if ((result.data === undefined || result.data === null) && backendFailed(result)) {
+      const stale = staleAnswer();
+      if (stale !== undefined) return stale;
+    }
+    return merged(shape, slots, missing, result, fromCache, keep);
+  }
+
+  async function rootCall(
+    next: (request: SubgraphRequest) => Promise<SubgraphResult>,
+    request: SubgraphRequest,
+    shape: Extract<CallShape, { kind: 'root' }>,
+    schema: GraphQLSchema,
+    client: Request,
+  ): Promise<SubgraphResult> {
+    const index = operations.index(schema)!;
+    const policy = rootCallPolicy(schema, index, config.defaultMaxAge, shape);
+    if (policy.maxAge <= 0) return next(request);
+    const owner = ownerFor(options.forwarded, policy, client);
+    if (owner === NO_OWNER) return next(request);
+    const key = `root:${hashOf(callParts(schema, client), shape.hash, stableJson(request.variables ?? {}), owner ?? 'shared')}`;
+    const slot: Slot = { key, maxAge: policy.maxAge, tags: [] };
+    await lookUp([slot]);
+    const entry = slot.entry;
+    if (entry !== undefined && fresh(entry))
+      return { data: JSON.parse(entry.body) as Record<string, unknown> };
+    const stale = entry !== undefined && usable(entry) ? entry : undefined;
+    let result: SubgraphResult;
+    try {
+      result = await next(request);
+    } catch (error) {
+      if (stale !== undefined && backendThrew(error))
+        return { data: JSON.parse(stale.body) as Record<string, unknown> };
+      throw error;
+    }
+    if (isCacheable(result)) {
+      const name = shape.operation.name?.value;
+      slot.tags = answerTags(
+        schema,
+        index.keys,
+        shape.document,
+        name,
+        result.data,
+        typeTags(schema, shape.document, name),
+      );
+      keep(slot, result.data);
+    } else if (
+      stale !== undefined &&
+      backendFailed(result) &&
+      (result.data === null || result.data === undefined)
+    )
+      return { data: JSON.parse(stale.body) as Record<string, unknown> };
+    return result;
+  }
+
+  return (next) =>
+    async function entityCache(request) {
+      if (callKind(request) !== 'operation') return next(request);
+      const schema = options.schemaOf(request.context);
+      const client = requestOf(request.context);
+      if (schema === undefined || client === undefined || operations.index(schema) === undefined)
+        return next(request);
+      const shape = callShape(request.document, request.operationName);
+      if (shape.kind === 'entities') return entities(next, request, shape, schema, client);
+      if (shape.kind === 'root' && config.entities.rootFields)
+        return rootCall(next, request, shape, schema, client);
+      return next(request);
+    };
+}
+
+/**
+ * The call's answer: per field, the kept entities and the fetched ones in the order asked, errors
+ * moved to the index of their entity. Fetched entities without an error at their path are kept.
+ */
+function merged(
+  shape: Extract<CallShape, { kind: 'entities' }>,
+  slots: readonly (readonly (Slot | undefined)[])[],
+  missing: readonly (readonly number[])[],
+  result: SubgraphResult,
+  fromCache: (field: number, i: number) => unknown,
+  keep: (slot: Slot, value: unknown) => void,
+): SubgraphResult {
+  const byKey = new Map(shape.fields.map((field, f) => [field.responseKey, f]));
+  const failedAt = new Set<string>();
+  let pathless = false;
+  const errors = result.errors?.map((error: GraphQLError) => {
+    const path = error.path;
+    const f = path === undefined ? undefined : byKey.get(String(path[0]));
+    if (path === undefined || f === undefined || typeof path[1] !== 'number') {
+      pathless = true;
+      return error;
+    }
+    const original = missing[f]![path[1]];
+    if (original === undefined) return error;
+    failedAt.add(`${f}:${original}`);
+    return relocated(error, [path[0]!, original, ...path.slice(2)]);
+  });
+  const data: Record<string, unknown> = { ...(result.data ?? {}) };
+  shape.fields.forEach((field, f) => {
+    const fetched = result.data?.[field.responseKey];
+    const toFetch = new Set(missing[f]);
+    const list = slots[f]!.map((_, i) => (toFetch.has(i) ? null : fromCache(f, i)));
+    missing[f]!.forEach((i, j) => {
+      const value = Array.isArray(fetched) ? fetched[j] : null;
+      list[i] = value ?? null;
+      const slot = slots[f]![i];
+      if (
+        slot !== undefined &&
+        value !== null &&
+        value !== undefined &&
+        !pathless &&
+        !failedAt.has(`${f}:${i}`)
+      )
+        keep(slot, value);
+    });
+    data[field.responseKey] = result.data === null || result.data === undefined ? null : list;
+  });
+  const answer: SubgraphResult = {
+    ...result,
+    data: result.data === null || result.data === undefined ? result.data : data,
+  };
+  if (errors !== undefined) answer.errors = errors;
+  return answer;
+}
+
+/**
+ * A copy of `request` with other variables: a new request (its body is built from them, not read
+ * from the original's), which carries the original's headers and kind.
+ */
+function withVariables(request: SubgraphRequest, variables: Record<string, unknown>): SubgraphRequest {
+  return withHeaders({ ...request, variables }, { ...outgoingHeaders(request) });
+}
+
+/** `error` at another path (a copy: errors may be shared by dedup). */
+function relocated(error: GraphQLError, path: readonly (string | number)[]): GraphQLError {
+  const copy = Object.create(
+    Object.getPrototypeOf(error) as object,
+    Object.getOwnPropertyDescriptors(error),
+  ) as GraphQLError;
+  Object.defineProperty(copy, 'path', { value: path, enumerable: true });
+  return copy;
+}

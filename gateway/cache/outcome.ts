@@ -1,0 +1,36 @@
+/**
+ * What a run's answer says to the cache: whether it may be kept (data and no errors: partial data
+ * is not kept, the next request tries again), and whether it failed because a backend did (then
+ * a kept answer may stand in for it, `staleIfError`).
+ */
+import type { ExecutionResult } from 'graphql';
+import { isGatewayError } from '../../core/errors.ts';
+
+/** Codes of a backend that failed (rather than answered): an answer kept may stand in for it. */
+const BACKEND_FAILURES = new Set([
+  'SUBGRAPH_UNAVAILABLE',
+  'GATEWAY_TIMEOUT',
+  'SUBGRAPH_BAD_RESPONSE',
+  'REST_HTTP_ERROR',
+  'SUBGRAPH_NOT_LOADED',
+]);
+
+export function isCacheable(result: ExecutionResult): boolean {
+  return (
+    result.data !== undefined &&
+    result.data !== null &&
+    (result.errors === undefined || result.errors.length === 0)
+  );
+}
+
+export function backendFailed(result: ExecutionResult): boolean {
+  return (result.errors ?? []).some((error) => BACKEND_FAILURES.has(String(error.extensions?.code)));
+}
+
+/**
+ * A call that threw because its backend failed: the transport's errors, before the outermost step
+ * makes them data (anything else thrown there becomes SUBGRAPH_UNAVAILABLE).
+ */
+export function backendThrew(error: unknown): boolean {
+  return !isGatewayError(error) || BACKEND_FAILURES.has(String(error.extensions.code));
+}
