@@ -64,8 +64,9 @@ export function operationPolicy(
 
 /**
  * The policy of entities of `typeName` fetched with `selectionSet` (an `_entities` call's
- * fragment on that type): the entity counts as a root field returning its type (its type's hint,
- * else `defaultMaxAge`), then every field selected. `strict`: always (a field the schema in
+ * fragment on that type): its type's hint when it sets a maxAge, which the fields selected without
+ * a hint of their own take; without one, each field selected on the entity is a root field (its
+ * own hint, else `defaultMaxAge`). Then every field below, by the rules of operations. `strict`: always (a field the schema in
  * service does not know, as a subgraph may select, makes it not cacheable).
  */
 export function entityPolicy(
@@ -80,8 +81,10 @@ export function entityPolicy(
   if (type === undefined || !isObjectType(type)) return NOT_CACHEABLE;
   const walker = policyWalker(schema, index, defaultMaxAge, fragmentsOf(document), true);
   return walker.run(() => {
-    walker.entity(type);
-    walker.walk(selectionSet, type, false);
+    // With a maxAge on its type, the entity's fields without their own live as long; without,
+    // each is a root field: its own hint, else `defaultMaxAge`.
+    const typed = walker.entity(type);
+    walker.walk(selectionSet, type, !typed);
   });
 }
 
@@ -202,11 +205,12 @@ function policyWalker(
 
   return {
     walk,
-    /** An entity of `type` counts as a root field returning it. */
-    entity(type: GraphQLObjectType) {
+    /** Applies the hint of an entity's type; answers whether it sets a maxAge. */
+    entity(type: GraphQLObjectType): boolean {
       const hint = typeHintOf(type);
-      maxAge = Math.min(maxAge, hint?.maxAge ?? defaultMaxAge);
+      if (hint?.maxAge !== undefined) maxAge = Math.min(maxAge, hint.maxAge);
       if (hint?.scope === 'PRIVATE') scope = 'PRIVATE';
+      return hint?.maxAge !== undefined;
     },
     /** The policy after `body` walked what it walks. */
     run(body: () => void): CachePolicy {
