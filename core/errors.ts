@@ -123,9 +123,13 @@ export const ErrorCodes = {
    * (or the reverse), or a `__typename` that is not a possible type of its abstract type.
    */
   RESULT_SHAPE_INVALID: { status: 502, upstream: false },
+  /** No such route on the admin endpoint. */
+  NOT_FOUND: { status: 404, upstream: false },
+  /** An admin route asked with another HTTP method than its own (the `Allow` header says which). */
+  METHOD_NOT_ALLOWED: { status: 405, upstream: false },
   /**
    * A cache purge (the admin endpoint, `gatehouse cache purge`) could not reach the shared cache
-   * store (Redis): nothing was purged. HTTP 503; try again.
+   * store (Redis), or not all of it: some entries may remain. HTTP 503; try again.
    */
   CACHE_STORE_UNAVAILABLE: { status: 503, upstream: false },
   /** Anything unexpected; the message is masked, the details are logged. */

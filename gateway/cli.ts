@@ -133,14 +133,18 @@ async function main(argv: string[], commands: CliCommands): Promise<number> {
         return 2;
       }
       const { runCachePurge } = await import('./admin/purge-command.ts');
-      const purged = await runCachePurge({
+      const { purged, store, scope } = await runCachePurge({
         type: values.type,
         key: values.key,
         operation: values.operation,
         url: values.url,
         configFile: values.config,
       });
-      process.stdout.write(`purged ${purged} cached answer${purged === 1 ? '' : 's'}\n`);
+      const where =
+        store === 'memory'
+          ? ` (memory store: ${scope ?? 'this replica'} only; other replicas keep theirs)`
+          : '';
+      process.stdout.write(`purged ${purged} cached answer${purged === 1 ? '' : 's'}${where}\n`);
       return 0;
     }
     default:

@@ -114,6 +114,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     subgraphs: new Map(config.subgraphs.map((s) => [s.name, s.cacheControl ?? {}])),
     logger,
     forwarded: forwardedInputs(config.headers),
+    shapedBy: config.headers,
     redis,
   });
   const policies = createFieldPolicies({
@@ -194,6 +195,8 @@ export function createGateway(options: GatewayOptions): Gateway {
               path: config.admin.path,
               token: adminToken(config.admin, options.env ?? process.env),
               purge: cache.purge,
+              store: config.cache.store,
+              logger,
             }),
             requestPaths: [config.admin.path],
           },

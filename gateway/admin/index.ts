@@ -5,9 +5,13 @@
  * `{ errors: [{ message, extensions: { code } }] }` with the code's HTTP status.
  *
  *   POST <path>/cache/purge   { "type": "Product", "key": "42" } | { "type": "Product" }
- *                             | { "operation": "TopProducts" }   →  { "purged": <entries dropped> }
+ *                             | { "operation": "TopProducts" }
+ *        →  { "purged": <entries dropped>, "store": "memory" | "redis", "scope": "this replica" | "all replicas" }
  *
  * With the memory cache store a purge reaches the replica that answers it; with Redis, all.
+ * Every purge is logged (info), every refused request too (warn). Failed tokens are not throttled
+ * here: the token is long and random (16 characters or more); keep the path off the public
+ * network where you can (a reverse proxy rule).
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { Plugin } from 'graphql-yoga';
@@ -15,6 +19,7 @@ import { type ErrorCode, ErrorCodes, GatehouseError } from '../../core/errors.ts
 import type { PurgeSelector } from '../cache/index.ts';
 import { type AdminConfig, MIN_TOKEN_LENGTH } from '../config/admin-schema.ts';
 import { readSecret } from '../config/secret.ts';
+import type { Logger } from '../logger/index.ts';
 
 export interface AdminOptions {
   /** Where the endpoint answers (`/admin`). */
@@ -23,6 +28,10 @@ export interface AdminOptions {
   token: string;
   /** Drops the kept answers a selector names (the cache room's `purge`). */
   purge(selector: PurgeSelector): Promise<number>;
+  /** Where the cache keeps answers: a purge of the memory store reaches this replica only. */
+  store: 'memory' | 'redis';
+  /** Every purge (info) and refused request (warn) is logged. */
+  logger: Pick<Logger, 'info' | 'warn'>;
 }
 
 /** The token of `admin.token`, read at startup; CONFIG_INVALID when it is unset or short. */
@@ -51,7 +60,17 @@ export function useAdmin(options: AdminOptions): Plugin {
   const routes: Record<string, { method: string; run(body: unknown): Promise<unknown> }> = {
     'cache/purge': {
       method: 'POST',
-      run: async (body) => ({ purged: await options.purge(selectorOf(body)) }),
+      run: async (body) => {
+        const selector = selectorOf(body);
+        const purged = await options.purge(selector);
+        options.logger.info('admin: cache purged', { selector, purged, store: options.store });
+        // With the memory store, other replicas keep their answers: said, so a script can tell.
+        return {
+          purged,
+          store: options.store,
+          scope: options.store === 'redis' ? 'all replicas' : 'this replica',
+        };
+      },
     },
   };
 
@@ -67,6 +86,10 @@ export function useAdmin(options: AdminOptions): Plugin {
     async onRequest({ request, url, endResponse, fetchAPI }) {
       if (url.pathname !== options.path && !url.pathname.startsWith(prefix)) return;
       if (!authorized(request.headers.get('authorization'), expected)) {
+        options.logger.warn('admin: a request without the admin token was refused', {
+          method: request.method,
+          path: url.pathname,
+        });
         endResponse(
           failure(
             fetchAPI,
@@ -81,13 +104,13 @@ export function useAdmin(options: AdminOptions): Plugin {
       }
       const route = routes[url.pathname.slice(prefix.length)];
       if (route === undefined) {
-        endResponse(answer(fetchAPI, 404, { errors: [{ message: `no admin route ${url.pathname}` }] }));
+        endResponse(
+          failure(fetchAPI, 'NOT_FOUND', `no admin route ${url.pathname}; there is ${prefix}cache/purge`),
+        );
         return;
       }
       if (request.method !== route.method) {
-        endResponse(
-          answer(fetchAPI, 405, { errors: [{ message: `use ${route.method}` }] }, { allow: route.method }),
-        );
+        endResponse(failure(fetchAPI, 'METHOD_NOT_ALLOWED', `use ${route.method}`, { allow: route.method }));
         return;
       }
       try {

@@ -5,7 +5,7 @@
  * wildcard host is reached on 127.0.0.1); the token is `$GATEHOUSE_ADMIN_TOKEN`, else the
  * config's `admin.token`. A key starting with `{` is read as JSON: a compound key's fields.
  */
-import { GatehouseError } from '../../core/errors.ts';
+import { type ErrorCode, ErrorCodes, GatehouseError } from '../../core/errors.ts';
 import type { PurgeSelector } from '../cache/index.ts';
 import { loadConfig } from '../config/index.ts';
 import { readSecret } from '../config/secret.ts';
@@ -23,8 +23,16 @@ export interface PurgeCommand {
 /** Longest wait for the gateway's answer. */
 const TIMEOUT_MS = 10_000;
 
-/** Sends the purge; answers the number of entries dropped, or throws what the gateway said. */
-export async function runCachePurge(command: PurgeCommand): Promise<number> {
+/** What the gateway answered a purge. */
+export interface PurgeOutcome {
+  purged: number;
+  store?: string;
+  /** `this replica` with the memory store: other replicas keep their answers. */
+  scope?: string;
+}
+
+/** Sends the purge; answers what the gateway did, or throws what it said (with its code). */
+export async function runCachePurge(command: PurgeCommand): Promise<PurgeOutcome> {
   const env = command.env ?? process.env;
   const selector: PurgeSelector = {
     ...(command.type !== undefined && { type: command.type }),
@@ -48,6 +56,8 @@ export async function runCachePurge(command: PurgeCommand): Promise<number> {
       'set GATEHOUSE_ADMIN_TOKEN, or `admin.token` in the config',
     ]);
   const endpoint = `${url.replace(/\/+$/, '')}/cache/purge`;
+  if (endpoint.startsWith('http://') && !isLoopback(new URL(endpoint).hostname))
+    process.stderr.write(`gatehouse: warning: the admin token goes to ${endpoint} unencrypted; use https\n`);
   let response: Response;
   try {
     response = await fetch(endpoint, {
@@ -64,15 +74,22 @@ export async function runCachePurge(command: PurgeCommand): Promise<number> {
     );
   }
   const text = await response.text();
-  let body: { purged?: number; errors?: { message?: string }[] } = {};
+  let body: PurgeOutcome & { errors?: { message?: string; extensions?: { code?: string } }[] } = {
+    purged: Number.NaN,
+  };
   try {
     body = JSON.parse(text) as typeof body;
   } catch {
     // not JSON: said below with the status
   }
-  if (response.ok && typeof body.purged === 'number') return body.purged;
-  const message = body.errors?.[0]?.message ?? (text.slice(0, 200) || response.statusText);
-  throw new GatehouseError('BAD_REQUEST', `cache purge: ${endpoint} answered ${response.status}: ${message}`);
+  if (response.ok && typeof body.purged === 'number') return body;
+  const error = body.errors?.[0];
+  const message = error?.message ?? (text.slice(0, 200) || response.statusText);
+  const code = error?.extensions?.code;
+  throw new GatehouseError(
+    typeof code === 'string' && Object.hasOwn(ErrorCodes, code) ? (code as ErrorCode) : 'BAD_REQUEST',
+    `cache purge: ${endpoint} answered ${response.status}${code ? ` ${code}` : ''}: ${message}`,
+  );
 }
 
 function keyOf(key: string): string | Record<string, unknown> {
@@ -88,4 +105,8 @@ function keyOf(key: string): string | Record<string, unknown> {
     'BAD_USER_INPUT',
     `--key ${key}: a compound key is a JSON object, e.g. '{"upc":"1","sku":"a"}'`,
   );
+}
+
+function isLoopback(host: string): boolean {
+  return host === 'localhost' || host === '[::1]' || host === '::1' || /^127\./.test(host);
 }

@@ -23,6 +23,12 @@ import type {
   SubgraphResult,
 } from '../../core/subgraph-call.ts';
 import { callKind } from '../../core/subgraph-call.ts';
+import {
+  cacheControlOf,
+  operationCacheControl,
+  strictestCacheControl,
+  type UpstreamCacheControl,
+} from '../../core/upstream-cache-control.ts';
 import type { CacheConfig } from '../config/cache-schema.ts';
 import type { Logger } from '../logger/index.ts';
 import {
@@ -39,6 +45,7 @@ import { NO_OWNER, ownerFor } from './owner.ts';
 import { stableJson } from './response-key.ts';
 import type { CacheEntry, CacheStore } from './store/types.ts';
 import { answerTags, keyTag, keyValue, typeTag, typeTags } from './tags.ts';
+import { cappedMaxAge } from './upstream-cap.ts';
 
 export interface EntityCacheOptions {
   config: CacheConfig;
@@ -58,6 +65,8 @@ const KEY_VERSION = 'gatehouse-entity-1';
 interface Slot {
   key: string;
   maxAge: number;
+  /** Kept for every caller (not a caller's own). */
+  shared: boolean;
   tags: string[];
   /** The entry found, fresh or stale. */
   entry?: CacheEntry;
@@ -69,11 +78,23 @@ export function entityCacheStep(options: EntityCacheOptions, subgraph: SubgraphI
   const fresh = (entry: CacheEntry) => now() - entry.storedAt < entry.maxAge * 1000;
   const usable = (entry: CacheEntry) => now() - entry.storedAt < (entry.maxAge + config.staleIfError) * 1000;
 
-  const keep = (slot: Slot, value: unknown) => {
+  /** What the subgraph said of an answer (`subgraphCacheControl: cap`), else nothing. */
+  const saidOf = (result: SubgraphResult, context: unknown): UpstreamCacheControl | undefined => {
+    if (config.subgraphCacheControl !== 'cap') return undefined;
+    // The call's own header (a federation subgraph's); with what the operation's calls said so
+    // far, which covers a plain GraphQL service's delegated calls (stricter: never laxer).
+    const operation = operationCacheControl(context);
+    const own = cacheControlOf(result);
+    return own === undefined ? operation : strictestCacheControl(operation, own);
+  };
+
+  const keep = (slot: Slot, value: unknown, startedAt: number, said: UpstreamCacheControl | undefined) => {
+    const maxAge = cappedMaxAge(slot.maxAge, said, slot.shared);
+    if (maxAge <= 0) return;
     const body = JSON.stringify(value);
     if (Buffer.byteLength(body) > config.response.maxEntryBytes) return;
-    const entry: CacheEntry = { body, storedAt: now(), maxAge: slot.maxAge, etag: '' };
-    const written = store.set(slot.key, entry, (slot.maxAge + staleFor) * 1000, slot.tags);
+    const entry: CacheEntry = { body, storedAt: now(), maxAge, etag: '' };
+    const written = store.set(slot.key, entry, (maxAge + staleFor) * 1000, slot.tags, startedAt);
     if (written instanceof Promise)
       written.catch((error: unknown) => logger.warn('cache: an entity could not be kept', { error }));
   };
@@ -124,7 +145,7 @@ export function entityCacheStep(options: EntityCacheOptions, subgraph: SubgraphI
           const value = keyValue(selection, representation as Record<string, unknown>);
           if (value !== undefined) tags.push(keyTag(typeName, value));
         }
-        return { key, maxAge: policy.maxAge, tags };
+        return { key, maxAge: policy.maxAge, shared: owner === undefined, tags };
       });
     const slots = shape.fields.map((field, i) => slotsOf(field, lists[i] as unknown[]));
     await lookUp(slots.flat());
@@ -158,6 +179,7 @@ export function entityCacheStep(options: EntityCacheOptions, subgraph: SubgraphI
       sent[field.variable] = missing[f]!.map((i) => (lists[f] as unknown[])[i]);
     });
     let result: SubgraphResult;
+    const startedAt = now();
     try {
       result = await next(withVariables(request, sent));
     } catch (error) {
@@ -169,7 +191,10 @@ export function entityCacheStep(options: EntityCacheOptions, subgraph: SubgraphI
       const stale = staleAnswer();
       if (stale !== undefined) return stale;
     }
-    return merged(shape, slots, missing, result, fromCache, keep);
+    const said = saidOf(result, request.context);
+    return merged(shape, slots, missing, result, fromCache, (slot, value) =>
+      keep(slot, value, startedAt, said),
+    );
   }
 
   async function rootCall(
@@ -185,13 +210,14 @@ export function entityCacheStep(options: EntityCacheOptions, subgraph: SubgraphI
     const owner = ownerFor(options.forwarded, policy, client);
     if (owner === NO_OWNER) return next(request);
     const key = `root:${hashOf(callParts(schema, client), shape.hash, stableJson(request.variables ?? {}), owner ?? 'shared')}`;
-    const slot: Slot = { key, maxAge: policy.maxAge, tags: [] };
+    const slot: Slot = { key, maxAge: policy.maxAge, shared: owner === undefined, tags: [] };
     await lookUp([slot]);
     const entry = slot.entry;
     if (entry !== undefined && fresh(entry))
       return { data: JSON.parse(entry.body) as Record<string, unknown> };
     const stale = entry !== undefined && usable(entry) ? entry : undefined;
     let result: SubgraphResult;
+    const startedAt = now();
     try {
       result = await next(request);
     } catch (error) {
@@ -209,7 +235,7 @@ export function entityCacheStep(options: EntityCacheOptions, subgraph: SubgraphI
         result.data,
         typeTags(schema, shape.document, name),
       );
-      keep(slot, result.data);
+      keep(slot, result.data, startedAt, saidOf(result, request.context));
     } else if (
       stale !== undefined &&
       backendFailed(result) &&

@@ -26,6 +26,7 @@ import { GatehouseError } from '../../core/errors.ts';
 import { identityOf, requestOf } from '../../core/identity.ts';
 import { isRewritten } from '../../core/operation-rewrite.ts';
 import { withResponseHeaders } from '../../core/response-headers.ts';
+import { operationCacheControl } from '../../core/upstream-cache-control.ts';
 import type { CacheConfig, SubgraphCacheControlConfig } from '../config/cache-schema.ts';
 import type { Logger } from '../logger/index.ts';
 import type { RedisConnection } from '../redis/index.ts';
@@ -41,11 +42,12 @@ import { backendFailed, isCacheable } from './outcome.ts';
 import { NO_OWNER, ownerFor } from './owner.ts';
 import { buildCachePolicyIndex } from './policy-index.ts';
 import { createRefresher } from './refresh.ts';
-import { responseKey } from './response-key.ts';
+import { responseKey, stableJson } from './response-key.ts';
 import { fromEntry, staleAnswer } from './served.ts';
 import type { CacheEntry, CacheStore } from './store/types.ts';
 import { createCacheStore } from './stores.ts';
-import { answerTags, changedTags } from './tags.ts';
+import { answerTags, changedTags, purgeTags } from './tags.ts';
+import { cappedMaxAge } from './upstream-cap.ts';
 
 export type { CacheConfig } from '../config/cache-schema.ts';
 export { forwardedInputs } from './forwarded.ts';
@@ -59,6 +61,11 @@ export interface CacheOptions {
   logger: Logger;
   /** What the header rules send subgraphs from the client's request (part of every key). */
   forwarded: ForwardedInputs;
+  /**
+   * Config that shapes answers beyond the schema (the header rules, constants included): part of
+   * every key, so that differently configured gateways sharing a store never share entries.
+   */
+  shapedBy?: unknown;
   /** The shared connection, for `cache.store: redis`. */
   redis?: RedisConnection;
   /** The store (tests pass one with a fake clock). @default the one `config.store` names */
@@ -91,7 +98,7 @@ export function createCache(options: CacheOptions): Cache {
   const { config, logger } = options;
   const now = options.now ?? Date.now;
   const store = options.store ?? createCacheStore(config, logger, options.redis, now);
-  const operations = createOperations(config.defaultMaxAge);
+  const operations = createOperations(config.defaultMaxAge, stableJson(options.shapedBy ?? null));
   const refresher = createRefresher(store, logger, now);
   const perSchema = prepareFromConfig(
     'the cache policies of this schema cannot be read; it is not put in service',
@@ -160,7 +167,7 @@ export function createCache(options: CacheOptions): Cache {
       const tags = changedTags(args.schema, index.keys, args.document, args.operationName ?? undefined, data);
       if (tags.length === 0) return;
       try {
-        await store.purge(tags);
+        await store.purge(purgeTags(tags));
       } catch (error) {
         logger.warn('cache: the answers a mutation changed could not be purged', { error, tags });
       }
@@ -210,7 +217,9 @@ export function createCache(options: CacheOptions): Cache {
         vary: [...config.response.vary.map((name) => request.headers.get(name)), ...forwarded],
         owner,
       });
-      const keepAnswer = (answer: ExecutionResult) => keep(key, answer, facts, args, http);
+      // When the run began: an entry it makes is not kept if a purge of its tags came since.
+      const startedAt = now();
+      const keepAnswer = (answer: ExecutionResult) => keep(key, answer, facts, args, http, startedAt, owner);
       /** Runs the operation; with `stale`, answers from it if a backend fails (`staleIfError`). */
       const miss = (stale: CacheEntry | undefined): ExecuteHooks => ({
         onExecuteDone({ result, setResult }) {
@@ -268,9 +277,15 @@ export function createCache(options: CacheOptions): Cache {
     facts: OperationFacts,
     args: ExecutionArgs,
     http: HttpPolicy,
+    startedAt: number,
+    owner: string | undefined,
   ): ExecutionResult {
     const body = JSON.stringify({ data: answer.data });
     const etag = etagOf(body);
+    const said = config.subgraphCacheControl === 'cap' ? operationCacheControl(args.contextValue) : undefined;
+    const maxAge = cappedMaxAge(facts.policy.maxAge, said, owner === undefined);
+    // A subgraph said its answer is not to be kept (`subgraphCacheControl: cap`).
+    if (maxAge <= 0) return withResponseHeaders(answer, NO_STORE) as ExecutionResult;
     if (Buffer.byteLength(body) <= config.response.maxEntryBytes) {
       const index = operations.index(args.schema);
       const tags = index
@@ -283,12 +298,15 @@ export function createCache(options: CacheOptions): Cache {
             facts.types,
           )
         : [];
-      const entry: CacheEntry = { body, storedAt: now(), maxAge: facts.policy.maxAge, etag };
-      const written = store.set(key, entry, (facts.policy.maxAge + staleFor) * 1000, tags);
+      const entry: CacheEntry = { body, storedAt: now(), maxAge, etag };
+      const written = store.set(key, entry, (maxAge + staleFor) * 1000, tags, startedAt);
       if (written instanceof Promise)
         written.catch((error: unknown) => logger.warn('cache: an answer could not be kept', { error }));
     }
-    return withResponseHeaders(answer, cacheHeaders(http, etag, undefined, vary)) as ExecutionResult;
+    return withResponseHeaders(
+      answer,
+      cacheHeaders({ ...http, maxAge }, etag, undefined, vary),
+    ) as ExecutionResult;
   }
 
   return {
@@ -300,7 +318,10 @@ export function createCache(options: CacheOptions): Cache {
       ? { name: 'entity-cache', subgraph: (info) => entityCacheStep(entityOptions, info) }
       : { name: 'entity-cache' },
     async purge(selector) {
-      const tags = selectorTags(selector);
+      const served = operations.latest();
+      const tags = purgeTags(
+        selectorTags(selector, served && { schema: served.schema, keys: served.index.keys }),
+      );
       try {
         return await store.purge(tags);
       } catch (error) {

@@ -21,6 +21,8 @@ export interface OperationFacts {
 export interface Operations {
   /** Indexes a schema's policies (when it is put in service), with its supergraph SDL. */
   add(schema: GraphQLSchema, index: CachePolicyIndex, supergraphSdl: string): void;
+  /** The schema added last (the one in service) with its index; undefined before the first. */
+  latest(): { schema: GraphQLSchema; index: CachePolicyIndex } | undefined;
   /** The schema's index, or undefined for a schema the cache never saw. */
   index(schema: GraphQLSchema): CachePolicyIndex | undefined;
   /** The id of a schema added (part of every key): a hash of its supergraph SDL. */
@@ -30,9 +32,15 @@ export interface Operations {
 
 const NOTHING: OperationFacts = Object.freeze({ policy: NOT_CACHEABLE, types: [], mutation: false });
 
-export function createOperations(defaultMaxAge: number): Operations {
+/**
+ * `shapedBy`: what else makes the answers of one schema differ between deployments (the header
+ * rules' config): part of every schema id, so that gateways configured differently never share
+ * entries in one store.
+ */
+export function createOperations(defaultMaxAge: number, shapedBy = ''): Operations {
   const indexes = new WeakMap<GraphQLSchema, CachePolicyIndex>();
   const ids = new WeakMap<GraphQLSchema, string>();
+  let latest: { schema: GraphQLSchema; index: CachePolicyIndex } | undefined;
   const known = new WeakMap<GraphQLSchema, WeakMap<DocumentNode, Map<string, OperationFacts>>>();
 
   const work = (args: ExecutionArgs, index: CachePolicyIndex): OperationFacts => {
@@ -48,8 +56,13 @@ export function createOperations(defaultMaxAge: number): Operations {
   return {
     add(schema, index, supergraphSdl) {
       indexes.set(schema, index);
-      ids.set(schema, createHash('sha256').update(supergraphSdl).digest('base64url'));
+      latest = { schema, index };
+      ids.set(
+        schema,
+        createHash('sha256').update(supergraphSdl).update('\0').update(shapedBy).digest('base64url'),
+      );
     },
+    latest: () => latest,
     index: (schema) => indexes.get(schema),
     schemaId: (schema) => ids.get(schema) ?? '',
     facts(args) {

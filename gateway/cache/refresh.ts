@@ -16,6 +16,10 @@ import type { CacheLock, CacheStore } from './store/types.ts';
 
 /** How long one refresh may hold its key (a run longer than this may be doubled). */
 export const REFRESH_LOCK_MS = 30_000;
+/** How long a key another replica refreshes is not asked for again from here. */
+const HELD_ELSEWHERE_MS = 1_000;
+/** Claims kept before lapsed ones are swept. */
+const MAX_CLAIMS = 10_000;
 
 /** A refresh to start once the engine is known. */
 export interface RefreshJob {
@@ -44,21 +48,31 @@ export function createRefresher(store: CacheStore, logger: Logger, now: () => nu
   const claimed = new Map<string, number>();
   const jobs = new WeakMap<object, { job: RefreshJob; release: () => void }>();
 
-  const claimHere = (key: string): boolean => {
+  /** Claims `key` here: the claim's deadline (its token), or undefined when it is claimed. */
+  const claimHere = (key: string): number | undefined => {
     const at = now();
     const until = claimed.get(key);
-    if (until !== undefined && until > at) return false;
-    claimed.set(key, at + REFRESH_LOCK_MS);
-    return true;
+    if (until !== undefined && until > at) return undefined;
+    // Lapsed claims (keys refreshed elsewhere, runs that never ended) are swept once they are many.
+    if (claimed.size >= MAX_CLAIMS)
+      for (const [held, lapse] of claimed) if (lapse <= at) claimed.delete(held);
+    const mine = at + REFRESH_LOCK_MS;
+    claimed.set(key, mine);
+    return mine;
+  };
+  /** Gives the claim back, unless it lapsed and another request claimed the key since. */
+  const unclaim = (key: string, mine: number) => {
+    if (claimed.get(key) === mine) claimed.delete(key);
   };
 
-  const withLock = (key: string, lock: CacheLock | undefined): (() => void) | undefined => {
+  const withLock = (key: string, mine: number, lock: CacheLock | undefined): (() => void) | undefined => {
     if (lock === undefined) {
-      claimed.delete(key);
+      // Refreshed elsewhere (or the store is out): not asked again from here for a moment.
+      if (claimed.get(key) === mine) claimed.set(key, now() + HELD_ELSEWHERE_MS);
       return undefined;
     }
     return () => {
-      claimed.delete(key);
+      unclaim(key, mine);
       const released = lock.release();
       if (released instanceof Promise)
         released.catch((error: unknown) =>
@@ -81,20 +95,21 @@ export function createRefresher(store: CacheStore, logger: Logger, now: () => nu
 
   return {
     claim(key) {
-      if (!claimHere(key)) return undefined;
+      const mine = claimHere(key);
+      if (mine === undefined) return undefined;
       let lock: ReturnType<CacheStore['lock']>;
       try {
         lock = store.lock(`refresh:${key}`, REFRESH_LOCK_MS);
       } catch (error) {
-        claimed.delete(key);
+        unclaim(key, mine);
         throw error;
       }
       if (lock instanceof Promise)
         return lock.then(
-          (taken) => withLock(key, taken),
-          () => withLock(key, undefined),
+          (taken) => withLock(key, mine, taken),
+          () => withLock(key, mine, undefined),
         );
-      return withLock(key, lock);
+      return withLock(key, mine, lock);
     },
     schedule(context, job, release) {
       jobs.set(context, { job, release });

@@ -29,6 +29,8 @@ export function createCacheStore(
     prefix: `${redis.keyPrefix}cache:`,
     deadlineMs: config.storeTimeout,
     compressAbove: config.compressAbove,
+    // Nothing larger is ever kept: a larger value in Redis is not ours to decompress.
+    maxBodyBytes: Math.max(config.response.maxEntryBytes, 1),
   });
   return guardCacheStore(store, { logger });
 }

@@ -7,10 +7,14 @@
  *   with the fields of one of its keys selected: `<key>` is the value of a key of one scalar field
  *   (`key:Product:42`), else the key's fields as JSON with sorted names
  *   (`key:Product:{"sku":"a","upc":"1"}`);
+ * - `nokey:<Type>` when it holds an entity of that type without all of its keys selected (or more
+ *   entities than are tagged by key, `MAX_KEY_TAGS`): a purge by key cannot name it, so every
+ *   purge of a key of that type purges it too (`purgeTags`);
  * - `op:<name>` for a named operation.
  *
- * A mutation's answer names what it changed: each entity it holds with a key, and the type of each
- * entity it holds without one (its entries are all purged, since which one changed is unknown).
+ * A mutation's answer names what it changed: the entities its root fields return (not those
+ * nested below them, which it only reads), by key, and by type those returned without a key
+ * (which one changed is unknown: every answer that may hold one is purged).
  *
  * Values are read from the answer as the client asked for it: aliases are followed, and the
  * concrete type of an interface or union value is its `__typename` when selected (else the value
@@ -40,6 +44,21 @@ export type EntityKeys = ReadonlyMap<string, readonly SelectionSetNode[]>;
 export const typeTag = (type: string) => `type:${type}`;
 export const keyTag = (type: string, key: string) => `key:${type}:${key}`;
 export const operationTag = (name: string) => `op:${name}`;
+export const keylessTag = (type: string) => `nokey:${type}`;
+
+/** Key tags an answer is kept under, at most: past them, its entities are tagged `nokey:`. */
+export const MAX_KEY_TAGS = 256;
+
+/** What a purge of `tags` drops: with each key of a type, the answers holding it keyless. */
+export function purgeTags(tags: readonly string[]): string[] {
+  const all = new Set(tags);
+  for (const tag of tags) {
+    if (!tag.startsWith('key:')) continue;
+    const type = tag.slice(4, tag.indexOf(':', 4));
+    all.add(keylessTag(type));
+  }
+  return [...all];
+}
 
 /** The keys of every entity type of a supergraph (`@join__type(key:)`), parsed once per schema. */
 export function entityKeysOf(supergraph: DocumentNode): EntityKeys {
@@ -109,9 +128,12 @@ interface Walk {
   keys: EntityKeys;
   fragments: Map<string, FragmentDefinitionNode>;
   tags: Set<string>;
-  /** Entities without a selected key: tag their type (a mutation's answer), or not (kept answers). */
-  typeWithoutKey: boolean;
+  /** A mutation's answer: entities without a key tag their type; kept answers tag them `nokey:`. */
+  changes: boolean;
+  /** How deep entities are tagged: 1 for a mutation (its root fields' values), else unbounded. */
+  maxDepth: number;
   visited: number;
+  keyTags: number;
 }
 
 /** Values visited before the rest of an answer is left untagged by key. */
@@ -131,7 +153,7 @@ export function answerTags(
   if (operation?.name !== undefined) tags.add(operationTag(operation.name.value));
   const root = operation ? schema.getRootType(operation.operation) : undefined;
   if (operation && root)
-    walkObject(walkOf(schema, keys, document, tags, false), root, operation.selectionSet, data);
+    walkObject(walkOf(schema, keys, document, tags, false), root, operation.selectionSet, data, 0);
   return [...tags];
 }
 
@@ -147,7 +169,7 @@ export function changedTags(
   const operation = getOperationAST(document, operationName);
   const root = operation ? schema.getRootType(operation.operation) : undefined;
   if (operation && root)
-    walkObject(walkOf(schema, keys, document, tags, true), root, operation.selectionSet, data);
+    walkObject(walkOf(schema, keys, document, tags, true), root, operation.selectionSet, data, 0);
   return [...tags];
 }
 
@@ -195,9 +217,10 @@ function walkOf(
   keys: EntityKeys,
   document: DocumentNode,
   tags: Set<string>,
-  typeWithoutKey: boolean,
+  changes: boolean,
 ): Walk {
-  return { schema, keys, fragments: fragmentsOf(document), tags, typeWithoutKey, visited: 0 };
+  const maxDepth = changes ? 1 : Number.POSITIVE_INFINITY;
+  return { schema, keys, fragments: fragmentsOf(document), tags, changes, maxDepth, visited: 0, keyTags: 0 };
 }
 
 function fragmentsOf(document: DocumentNode): Map<string, FragmentDefinitionNode> {
@@ -207,19 +230,24 @@ function fragmentsOf(document: DocumentNode): Map<string, FragmentDefinitionNode
   return fragments;
 }
 
-/** Walks one value of type `type` (any composite) selected with `selectionSet`. */
+/** Walks one value of type `type` (any composite) selected with `selectionSet`, `depth` below the root. */
 function walkObject(
   walk: Walk,
   type: GraphQLCompositeType,
   selectionSet: SelectionSetNode,
   value: unknown,
+  depth: number,
 ): void {
   if (value === null || typeof value !== 'object') return;
   if (Array.isArray(value)) {
-    for (const item of value) walkObject(walk, type, selectionSet, item);
+    for (const item of value) walkObject(walk, type, selectionSet, item, depth);
     return;
   }
-  if (++walk.visited > MAX_VISITED) return;
+  if (++walk.visited > MAX_VISITED) {
+    // The rest is not tagged by key: what it may hold is purged with any key of its types.
+    for (const possible of possibleEntities(walk, type)) walk.tags.add(keylessTag(possible));
+    return;
+  }
   const object = value as Record<string, unknown>;
   const fields = new Map<string, FieldNode>();
   let concrete: GraphQLCompositeType = type;
@@ -230,20 +258,29 @@ function walkObject(
     if (named !== undefined && isObjectType(named)) {
       concrete = named;
       fields.clear();
-    } else if (walk.typeWithoutKey) {
-      for (const possible of walk.schema.getPossibleTypes(type))
-        if (walk.keys.has(possible.name)) walk.tags.add(typeTag(possible.name));
+    } else {
+      // Which entity it is cannot be told: it may be any of them, by any key.
+      for (const possible of possibleEntities(walk, type))
+        walk.tags.add(walk.changes ? typeTag(possible) : keylessTag(possible));
     }
   }
   if (fields.size === 0) collect(walk, concrete, selectionSet, fields, concrete.name);
-  if (isObjectType(concrete)) tagEntity(walk, concrete.name, fields, object);
+  if (isObjectType(concrete) && depth > 0) tagEntity(walk, concrete.name, fields, object);
+  if (depth >= walk.maxDepth) return;
   const definitions = 'getFields' in concrete ? concrete.getFields() : undefined;
   for (const [responseKey, field] of fields) {
     if (field.selectionSet === undefined || definitions === undefined) continue;
     const definition = definitions[field.name.value];
     const named = definition ? getNamedType(definition.type) : undefined;
-    if (named && isCompositeType(named)) walkObject(walk, named, field.selectionSet, object[responseKey]);
+    if (named && isCompositeType(named))
+      walkObject(walk, named, field.selectionSet, object[responseKey], depth + 1);
   }
+}
+
+/** The entity types a value of `type` may be. */
+function possibleEntities(walk: Walk, type: GraphQLCompositeType): string[] {
+  const types = isAbstractType(type) ? walk.schema.getPossibleTypes(type) : isObjectType(type) ? [type] : [];
+  return types.filter((t) => walk.keys.has(t.name)).map((t) => t.name);
 }
 
 /** The fields selected on a value of `type` (`concrete`: its object type's name, when known). */
@@ -302,12 +339,22 @@ function tagEntity(
   const byName: Record<string, unknown> = {};
   for (const [responseKey, field] of fields)
     if (!(field.name.value in byName)) byName[field.name.value] = object[responseKey];
-  let found = false;
-  for (const key of keys) {
-    const value = keyValue(key, byName);
-    if (value === undefined) continue;
-    walk.tags.add(keyTag(type, value));
-    found = true;
+  const values = keys.map((key) => keyValue(key, byName));
+  const found = values.filter((value): value is string => value !== undefined);
+  if (walk.changes) {
+    for (const value of found) walk.tags.add(keyTag(type, value));
+    if (found.length === 0) walk.tags.add(typeTag(type));
+    return;
   }
-  if (!found && walk.typeWithoutKey) walk.tags.add(typeTag(type));
+  // A kept answer: tagged by each key it holds, and keyless unless it holds them all.
+  if (found.length < keys.length || walk.keyTags + found.length > MAX_KEY_TAGS) {
+    walk.tags.add(keylessTag(type));
+    if (walk.keyTags + found.length > MAX_KEY_TAGS) return;
+  }
+  for (const value of found) {
+    const tag = keyTag(type, value);
+    if (walk.tags.has(tag)) continue;
+    walk.tags.add(tag);
+    walk.keyTags++;
+  }
 }

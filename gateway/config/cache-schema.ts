@@ -109,6 +109,12 @@ export const cacheSchema = z
       .describe(
         'Seconds past its maxAge a kept answer is still served, at once, while one request per key runs the operation again in the background to refresh it (across replicas with the Redis store); 0: never',
       ),
+    subgraphCacheControl: z
+      .enum(['ignore', 'cap'])
+      .default('ignore')
+      .describe(
+        "`cap`: a subgraph's `Cache-Control` answer header caps what is kept from its answers (the smaller `max-age`, `s-maxage` first; nothing for `no-store`, `no-cache`, or `private` of a shared answer); `ignore`: only the policies count",
+      ),
     entities: z
       .strictObject({
         enabled: z

@@ -243,6 +243,9 @@ function crossCheck(
     loading?: unknown;
     subgraphErrors?: unknown;
     rateLimit?: unknown;
+    cache?: unknown;
+    admin?: unknown;
+    server?: unknown;
     redis?: unknown;
   },
   ctx: z.RefinementCtx,
@@ -285,11 +288,32 @@ function crossCheck(
   checkHeaderSubgraphs(config, seen, ctx);
   checkRateLimitReferences(config, seen, ctx);
   checkCacheStore(config, ctx);
+  checkAdminPath(config, ctx);
   if (config.supergraph === undefined && subgraphs.length === 0) {
     ctx.addIssue({
       code: 'custom',
       path: ['subgraphs'],
       message: 'add at least one subgraph, or point `supergraph` at a composed supergraph file',
+    });
+  }
+}
+
+/** `admin.path` may not hold the GraphQL endpoint or a health path (they would need the admin token). */
+function checkAdminPath(config: { admin?: unknown; server?: unknown }, ctx: z.RefinementCtx): void {
+  if (!isPlain(config.admin) || config.admin.enabled !== true) return;
+  const path = typeof config.admin.path === 'string' ? config.admin.path : '/admin';
+  const server = isPlain(config.server) ? config.server : {};
+  const others = [
+    ['server.graphqlPath', server.graphqlPath ?? '/graphql'],
+    ['server.healthPath', server.healthPath ?? '/healthz'],
+    ['server.readyPath', server.readyPath ?? '/readyz'],
+  ] as const;
+  for (const [name, other] of others) {
+    if (typeof other !== 'string' || (other !== path && !other.startsWith(`${path}/`))) continue;
+    ctx.addIssue({
+      code: 'custom',
+      path: ['admin', 'path'],
+      message: `"${path}" holds ${name} ("${other}"), which would then need the admin token; pick another path, e.g. /admin`,
     });
   }
 }

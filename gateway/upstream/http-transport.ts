@@ -2,6 +2,7 @@ import { clientSignal } from '../../core/client-signal.ts';
 import type { UpstreamClient } from '../../core/http-client.ts';
 import { NO_HEADERS, outgoingHeaders } from '../../core/outgoing-headers.ts';
 import { callKind, type SubgraphExecutor } from '../../core/subgraph-call.ts';
+import { recordCacheControl } from '../../core/upstream-cache-control.ts';
 import { parseGraphQLResponse } from './parse-response.ts';
 import { requestBody } from './request-body.ts';
 
@@ -39,6 +40,9 @@ export function createHttpTransport(options: HttpTransportOptions): SubgraphExec
       signal: clientSignal(request),
       kind: callKind(request),
     });
-    return parseGraphQLResponse(serviceName, response.status, response.body);
+    const result = parseGraphQLResponse(serviceName, response.status, response.body);
+    // For the cache (`cache.subgraphCacheControl: cap`): what the subgraph says of its answer.
+    recordCacheControl(result, response.headers['cache-control'], request.context);
+    return result;
   };
 }

@@ -71,13 +71,14 @@ export const USAGE = `Usage: npm run bench -- [options]
                        rate limit that never trips on every field TestQuery selects, memory store) and
                        gatehouse-limited-redis (the same in a redis-server the harness starts; skipped
                        when redis-server is not installed) run only testquery-50-unique and testquery-1;
-                       so does gatehouse-cached (every field TestQuery selects cacheable: after the
-                       first, every answer comes from the response cache)
+                       so do gatehouse-cached (every field TestQuery selects cacheable: after the
+                       first, every answer comes from the response cache) and gatehouse-entity-cached
+                       (the same with the entity cache alone: each operation sends its root fetches only)
   --loader <name>      wrk | autocannon | node (default: wrk when installed, else autocannon)
   --out <dir>          results folder (default bench-results/<timestamp>)
-  --cpu-prof           profile gatehouse, gatehouse-secured, gatehouse-limited(-redis) and gatehouse-cached with node --cpu-prof (slows them down: numbers are not comparable)
+  --cpu-prof           profile gatehouse, gatehouse-secured, gatehouse-limited(-redis) and gatehouse-(entity-)cached with node --cpu-prof (slows them down: numbers are not comparable)
   --compare <dir>      also run the Gatehouse checkout in <dir> as target gatehouse-b (an A/B)
-  --node-flags=<flags> extra node flags for gatehouse, gatehouse-secured, gatehouse-limited(-redis) and gatehouse-cached only, e.g. --node-flags=--max-semi-space-size=32
+  --node-flags=<flags> extra node flags for gatehouse, gatehouse-secured, gatehouse-limited(-redis) and gatehouse-(entity-)cached only, e.g. --node-flags=--max-semi-space-size=32
   --no-pin             do not pin processes to cores with taskset
 `;
 

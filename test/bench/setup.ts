@@ -42,6 +42,8 @@ export interface BenchEnvironment {
   limits: LimitedConfigs;
   /** Config of `gatehouse-cached` (a warm response cache). */
   cachedConfigFile: string;
+  /** Config of `gatehouse-entity-cached` (a warm entity cache, no response cache). */
+  entityCachedConfigFile: string;
   /** The Redis of `gatehouse-limited-redis`, when asked for and installed. */
   redis?: BenchRedis;
   /** Why there is no Redis although one was asked for: the Redis target is skipped. */
@@ -114,6 +116,13 @@ export async function startEnvironment(
       supergraph,
       (JSON.parse(workloads.testquery.body) as { query: string }).query,
     );
+    const entityCachedConfigFile = writeCachedConfig(
+      workDir,
+      subgraphUrls,
+      supergraph,
+      (JSON.parse(workloads.testquery.body) as { query: string }).query,
+      'entities',
+    );
     const bodyFiles = {} as Record<WorkloadName, string>;
     for (const w of Object.values(workloads)) {
       bodyFiles[w.name] = join(workDir, `${w.name}.json`);
@@ -129,6 +138,7 @@ export async function startEnvironment(
       jwt,
       limits,
       cachedConfigFile,
+      entityCachedConfigFile,
       ...(redis !== undefined && { redis }),
       ...(redisMissing !== undefined && { redisMissing }),
       workloads,
@@ -226,6 +236,7 @@ export async function startTarget(
     securedConfigFile: env.jwt.securedConfigFile,
     limitedConfigFile: env.limits.memoryFile,
     cachedConfigFile: env.cachedConfigFile,
+    entityCachedConfigFile: env.entityCachedConfigFile,
     ...(env.limits.redisFile !== undefined && { limitedRedisConfigFile: env.limits.redisFile }),
     ...(cpuProfDir !== undefined && { cpuProfDir }),
     ...(options.nodeFlags !== undefined && tuned && { nodeFlags: options.nodeFlags }),

@@ -13,6 +13,7 @@ export const targetNames = [
   'gatehouse-limited',
   'gatehouse-limited-redis',
   'gatehouse-cached',
+  'gatehouse-entity-cached',
   'gatehouse-stitching',
   'gatehouse-b',
   'apollo',
@@ -30,6 +31,7 @@ export const PROFILED_TARGETS: readonly TargetName[] = [
   'gatehouse-limited',
   'gatehouse-limited-redis',
   'gatehouse-cached',
+  'gatehouse-entity-cached',
 ];
 
 /**
@@ -57,6 +59,8 @@ export interface TargetContext {
   limitedRedisConfigFile?: string;
   /** The plain one with a cache policy on every field TestQuery selects (`cached.ts`). */
   cachedConfigFile: string;
+  /** The same with the entity cache alone (`cached.ts`). */
+  entityCachedConfigFile: string;
   /** When set, Gatehouse runs under `node --cpu-prof` and writes its profile here. */
   cpuProfDir?: string;
   /** Extra Node flags for Gatehouse. */
@@ -146,6 +150,14 @@ export const targets: Record<TargetName, TargetSpec> = {
     workloads: ['testquery'],
     scenarios: LIMITED_SCENARIOS,
     command: (c) => targets.gatehouse.command({ ...c, gatehouseConfigFile: c.cachedConfigFile }),
+  },
+  'gatehouse-entity-cached': {
+    name: 'gatehouse-entity-cached',
+    label: 'Gatehouse with a warm entity cache (no response cache: root fetches only)',
+    peer: false,
+    workloads: ['testquery'],
+    scenarios: LIMITED_SCENARIOS,
+    command: (c) => targets.gatehouse.command({ ...c, gatehouseConfigFile: c.entityCachedConfigFile }),
   },
   'gatehouse-stitching': {
     name: 'gatehouse-stitching',

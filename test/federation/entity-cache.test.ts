@@ -12,26 +12,16 @@ import { fileURLToPath } from 'node:url';
 import { serveGraphQL } from '../../subgraphs/lib/serve-graphql.ts';
 import { startRestServer } from '../fixtures/rest/rest-server.ts';
 import { shopApi } from '../fixtures/rest/shop-api.ts';
+import { CACHE_CONTROL_HEADER } from '../helpers/cache-control.ts';
 import { as, startPolicyCase } from '../helpers/policies.ts';
 import { type ApolloResolvers, apolloSubgraph, ENGINES, type Engine } from './harness.ts';
 
-const cacheLink = `@link(url: "https://gatehouse.dev/cacheControl/v0.1", import: ["@cacheControl"])
-  @composeDirective(name: "@cacheControl")
-enum CacheControlScope { PUBLIC PRIVATE }
-directive @cacheControl(maxAge: Int, scope: CacheControlScope, inheritMaxAge: Boolean) on FIELD_DEFINITION | OBJECT | INTERFACE | UNION`;
-
-const catalogSdl = `extend schema
-  @link(url: "https://specs.apollo.dev/federation/v2.9", import: ["@key", "@composeDirective"])
-  ${cacheLink}
-type Query { products(ids: [ID!]!): [Product!]! @cacheControl(maxAge: 60) }
+const catalogSdl = `${CACHE_CONTROL_HEADER}type Query { products(ids: [ID!]!): [Product!]! @cacheControl(maxAge: 60) }
 type Mutation { rename(id: ID!, name: String!): Product }
 type Product @key(fields: "id") @cacheControl(maxAge: 60) { id: ID! name: String }
 `;
 
-const reviewsSdl = `extend schema
-  @link(url: "https://specs.apollo.dev/federation/v2.9", import: ["@key", "@composeDirective"])
-  ${cacheLink}
-type Product @key(fields: "id") @cacheControl(maxAge: 1) {
+const reviewsSdl = `${CACHE_CONTROL_HEADER}type Product @key(fields: "id") @cacheControl(maxAge: 1) {
   id: ID!
   rating: Int
   mine: String @cacheControl(scope: PRIVATE)

@@ -8,6 +8,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { makeExecutableSchema } from '@graphql-tools/schema';
 import { serveGraphQL } from '../../subgraphs/lib/serve-graphql.ts';
+import { CACHE_CONTROL_HEADER } from '../helpers/cache-control.ts';
 import { startPolicyCase } from '../helpers/policies.ts';
 import { type ApolloResolvers, apolloSubgraph } from './harness.ts';
 
@@ -23,6 +24,32 @@ async function until(check: () => boolean, ms = 5_000): Promise<boolean> {
   return check();
 }
 
+/**
+ * A plain GraphQL service whose `Query.motd` (maxAge 1 s) answers with `motd`, and a gateway with
+ * `staleWhileRevalidate: 30` in front of it.
+ */
+async function startMotd(motd: () => unknown) {
+  const hr = await serveGraphQL({
+    schema: makeExecutableSchema({ typeDefs: 'type Query { motd: String }', resolvers: { Query: { motd } } }),
+  });
+  const running = await startPolicyCase(
+    {},
+    {
+      subgraphs: [
+        { kind: 'graphql', name: 'hr', url: hr.url, cacheControl: { 'Query.motd': { maxAge: 1 } } },
+      ],
+      cache: { staleWhileRevalidate: 30 },
+    },
+  );
+  return {
+    gateway: running.gateway,
+    async [Symbol.asyncDispose]() {
+      await running[Symbol.asyncDispose]();
+      await hr.close();
+    },
+  };
+}
+
 describe('response cache: stale-while-revalidate', () => {
   it('50 concurrent requests on an expired key get the stale answer at once; one refresh runs', async () => {
     let motd = 'v1';
@@ -30,29 +57,11 @@ describe('response cache: stale-while-revalidate', () => {
     // Once armed, the backend holds its answer until released: the stale answers cannot wait on it.
     let gate: Promise<void> | undefined;
     let open = () => {};
-    const hr = await serveGraphQL({
-      schema: makeExecutableSchema({
-        typeDefs: 'type Query { motd: String }',
-        resolvers: {
-          Query: {
-            motd: async () => {
-              calls++;
-              await gate;
-              return motd;
-            },
-          },
-        },
-      }),
+    await using running = await startMotd(async () => {
+      calls++;
+      await gate;
+      return motd;
     });
-    await using running = await startPolicyCase(
-      {},
-      {
-        subgraphs: [
-          { kind: 'graphql', name: 'hr', url: hr.url, cacheControl: { 'Query.motd': { maxAge: 1 } } },
-        ],
-        cache: { staleWhileRevalidate: 30 },
-      },
-    );
     const { gateway } = running;
     try {
       const first = await gateway.query('{ motd }');
@@ -80,62 +89,33 @@ describe('response cache: stale-while-revalidate', () => {
       assert.equal(calls, 2, 'the refreshed answer is served from the cache');
     } finally {
       open();
-      await hr.close();
     }
   });
 
   it('a refresh that fails leaves the stale answer, and the next request tries again', async () => {
     let fail = false;
     let calls = 0;
-    const hr = await serveGraphQL({
-      schema: makeExecutableSchema({
-        typeDefs: 'type Query { motd: String }',
-        resolvers: {
-          Query: {
-            motd: () => {
-              calls++;
-              if (fail) throw new Error('down for a moment');
-              return `call ${calls}`;
-            },
-          },
-        },
-      }),
+    await using running = await startMotd(() => {
+      calls++;
+      if (fail) throw new Error('down for a moment');
+      return `call ${calls}`;
     });
-    await using running = await startPolicyCase(
-      {},
-      {
-        subgraphs: [
-          { kind: 'graphql', name: 'hr', url: hr.url, cacheControl: { 'Query.motd': { maxAge: 1 } } },
-        ],
-        cache: { staleWhileRevalidate: 30 },
-      },
-    );
     const { gateway } = running;
-    try {
-      assert.deepEqual((await gateway.query('{ motd }')).body, { data: { motd: 'call 1' } });
-      await sleep(1_100);
-      fail = true;
-      assert.deepEqual((await gateway.query('{ motd }')).body, { data: { motd: 'call 1' } });
-      assert.ok(await until(() => calls === 2));
-      await sleep(50);
-      fail = false;
-      assert.deepEqual((await gateway.query('{ motd }')).body, { data: { motd: 'call 1' } });
-      assert.ok(await until(() => calls === 3));
-      await sleep(100);
-      assert.deepEqual((await gateway.query('{ motd }')).body, { data: { motd: 'call 3' } });
-    } finally {
-      await hr.close();
-    }
+    assert.deepEqual((await gateway.query('{ motd }')).body, { data: { motd: 'call 1' } });
+    await sleep(1_100);
+    fail = true;
+    assert.deepEqual((await gateway.query('{ motd }')).body, { data: { motd: 'call 1' } });
+    assert.ok(await until(() => calls === 2));
+    await sleep(50);
+    fail = false;
+    assert.deepEqual((await gateway.query('{ motd }')).body, { data: { motd: 'call 1' } });
+    assert.ok(await until(() => calls === 3));
+    await sleep(100);
+    assert.deepEqual((await gateway.query('{ motd }')).body, { data: { motd: 'call 3' } });
   });
 });
 
-const catalogSdl = `extend schema
-  @link(url: "https://specs.apollo.dev/federation/v2.9", import: ["@key", "@composeDirective"])
-  @link(url: "https://gatehouse.dev/cacheControl/v0.1", import: ["@cacheControl"])
-  @composeDirective(name: "@cacheControl")
-enum CacheControlScope { PUBLIC PRIVATE }
-directive @cacheControl(maxAge: Int, scope: CacheControlScope, inheritMaxAge: Boolean) on FIELD_DEFINITION | OBJECT | INTERFACE | UNION
-type Query {
+const catalogSdl = `${CACHE_CONTROL_HEADER}type Query {
   products: [Product!]! @cacheControl(maxAge: 60)
   product(id: ID!): Product @cacheControl(maxAge: 60)
   names: [String!]! @cacheControl(maxAge: 60)
@@ -196,6 +176,12 @@ describe('response cache: invalidation by mutations', () => {
       assert.equal(catalog.requests(), 1, 'the list holding p1 was purged');
       await gateway.query(p2);
       assert.equal(catalog.requests(), 1, 'the answer holding only p2 was not');
+
+      // An answer holding p1 without its key is purged by any key of its type.
+      const keyless = '{ product(id: "p1") { name } }';
+      await gateway.query(keyless);
+      await gateway.query('mutation { rename(id: "p1", name: "Bench") { id } }');
+      assert.deepEqual((await gateway.query(keyless)).body.data, { product: { name: 'Bench' } });
 
       // A mutation answering the entity without its key purges every answer of its type, and
       // only those: `names` holds no Product.

@@ -8,17 +8,12 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { createLogger } from '../../gateway/logger/index.ts';
 import { type RunningServer, serveGraphQL } from '../../subgraphs/lib/serve-graphql.ts';
+import { CACHE_CONTROL_HEADER } from '../helpers/cache-control.ts';
 import { as, type PolicyCase, startPolicyCase } from '../helpers/policies.ts';
 import { type RedisServer, redisMissing, startRedis } from '../helpers/redis-server.ts';
 import { type ApolloResolvers, apolloSubgraph } from './harness.ts';
 
-const catalogSdl = `extend schema
-  @link(url: "https://specs.apollo.dev/federation/v2.9", import: ["@key", "@composeDirective"])
-  @link(url: "https://gatehouse.dev/cacheControl/v0.1", import: ["@cacheControl"])
-  @composeDirective(name: "@cacheControl")
-enum CacheControlScope { PUBLIC PRIVATE }
-directive @cacheControl(maxAge: Int, scope: CacheControlScope, inheritMaxAge: Boolean) on FIELD_DEFINITION | OBJECT | INTERFACE | UNION
-type Query {
+const catalogSdl = `${CACHE_CONTROL_HEADER}type Query {
   products: [Product!]! @cacheControl(maxAge: 60)
   me: Account @cacheControl(maxAge: 1, scope: PRIVATE)
   motd: String @cacheControl(maxAge: 1)

@@ -1,8 +1,9 @@
 /**
  * The Redis cache store against a real redis-server (no mock): entries come back as stored, large
- * ones compressed in Redis; entries and tag sets expire; a purge drops exactly its tags' entries
- * and counts them; a lock is held by one holder until released or expired, and a stale release
- * frees nobody else's; a paused Redis makes calls reject within the deadline. Behind its guard, a
+ * ones compressed in Redis, none beyond maxBodyBytes; entries and tag sets expire; a purge drops
+ * exactly its tags' entries and counts them (its fencing, batching and paging:
+ * cache-redis-fencing.test.ts); a lock is held by one holder until released or expired, and a stale release frees
+ * nobody else's; a paused Redis makes calls reject within the deadline. Behind its guard, a
  * stopped Redis turns the cache off (one warning, one 'down') and a restarted one brings it back
  * (one info, one 'up'). On a Cluster (one node: slots are checked all the same), every call works:
  * no command spans two keys.
@@ -17,54 +18,23 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { Redis } from 'ioredis';
 import { GatehouseError } from '../../core/errors.ts';
 import { CACHE_STORE_CHANNEL, guardCacheStore } from '../../gateway/cache/store/guarded-store.ts';
+import { decode, encode, FORMAT } from '../../gateway/cache/store/redis-codec.ts';
+import { PURGED } from '../../gateway/cache/store/redis-scripts.ts';
 import { createRedisCacheStore } from '../../gateway/cache/store/redis-store.ts';
-import type { CacheEntry, CacheStore } from '../../gateway/cache/store/types.ts';
+import type { CacheStore } from '../../gateway/cache/store/types.ts';
 import { createRedisConnection, type RedisConnection } from '../../gateway/redis/index.ts';
+import {
+  begun,
+  bigBody,
+  connect,
+  entry,
+  eventually,
+  keyOf,
+  MINUTE,
+  RELAXED,
+  recordingLogger,
+} from '../helpers/cache-redis.ts';
 import { type RedisServer, redisMissing, startRedis } from '../helpers/redis-server.ts';
-
-const RELAXED = 2_000; // deadline of the stores that test contents, not deadlines (a busy CI machine)
-const MINUTE = 60_000;
-let unique = 0;
-const keyOf = (name: string) => `${name}:${process.pid}:${++unique}`;
-
-const entry = (body: string, over: Partial<CacheEntry> = {}): CacheEntry => ({
-  body,
-  storedAt: 1_712_345_678_901,
-  maxAge: 30,
-  etag: 'W/"abc-é"',
-  ...over,
-});
-
-/** A JSON answer of about `bytes` bytes, repetitive as real lists are (compresses well). */
-function bigBody(bytes: number): string {
-  const items: unknown[] = [];
-  for (let i = 0; JSON.stringify(items).length < bytes; i++)
-    items.push({ __typename: 'Product', upc: String(1000 + i), name: `Product ${i} — ☕`, price: i % 97 });
-  return JSON.stringify({ data: { products: items } });
-}
-
-/** A logger that keeps its lines. */
-function recordingLogger() {
-  const lines: Array<{ level: string; message: string }> = [];
-  const log = (level: string) => (message: string) => void lines.push({ level, message });
-  return { lines, debug: log('debug'), info: log('info'), warn: log('warn'), error: log('error') };
-}
-
-async function connect(url: string): Promise<RedisConnection> {
-  const connection = createRedisConnection({ url, logger: recordingLogger() });
-  await connection.ready();
-  return connection;
-}
-
-/** Until `probe` resolves truthy, every 50 ms, at most `ms`. */
-async function eventually<T>(probe: () => Promise<T | undefined>, ms: number): Promise<T> {
-  for (let waited = 0; waited <= ms; waited += 50) {
-    const value = await probe().catch(() => undefined);
-    if (value) return value;
-    await sleep(50);
-  }
-  throw new Error(`not within ${ms} ms`);
-}
 
 describe('redis cache store', { skip: redisMissing }, () => {
   let server: RedisServer;
@@ -88,7 +58,7 @@ describe('redis cache store', { skip: redisMissing }, () => {
   it('gives back a small entry as stored, uncompressed, under <prefix>e:<key>', async () => {
     const key = keyOf('small');
     const stored = entry('{"data":{"me":{"name":"Zoë ☕"}}}');
-    await store.set(key, stored, MINUTE, []);
+    await store.set(key, stored, MINUTE, [], Date.now());
     assert.deepEqual(await store.get(key), stored);
     const raw = await observer.getBuffer(`${prefix}e:${key}`);
     assert.ok(raw?.includes(Buffer.from(stored.body)), 'the body is kept as is');
@@ -101,14 +71,14 @@ describe('redis cache store', { skip: redisMissing }, () => {
     const key = keyOf('big');
     const stored = entry(bigBody(100_000));
     assert.ok(Buffer.byteLength(stored.body) >= 100_000);
-    await store.set(key, stored, MINUTE, ['type:Product']);
+    await store.set(key, stored, MINUTE, ['type:Product'], Date.now());
     assert.deepEqual(await store.get(key), stored);
     const size = await observer.strlen(`${prefix}e:${key}`);
     assert.ok(size < Buffer.byteLength(stored.body) / 5, `kept in ${size} bytes`);
     // Just above the threshold (in bytes, not characters: ☕ is 3 bytes) is compressed too.
     const edge = createRedisCacheStore(connection.client, { prefix, deadlineMs: RELAXED, compressAbove: 64 });
     const small = entry(`{"data":"${'☕'.repeat(30)}"}`);
-    await edge.set(key, small, MINUTE, []);
+    await edge.set(key, small, MINUTE, [], Date.now());
     assert.deepEqual(await edge.get(key), small);
     assert.ok((await observer.strlen(`${prefix}e:${key}`)) < Buffer.byteLength(small.body));
   });
@@ -118,7 +88,7 @@ describe('redis cache store', { skip: redisMissing }, () => {
     await observer.set(`${prefix}e:${key}`, Buffer.from([9, 1, 2, 3]));
     assert.equal(await store.get(key), undefined);
     const damaged = Buffer.alloc(40);
-    damaged.writeUInt8(2, 0); // said to be compressed
+    damaged.writeUInt8(FORMAT.brotli, 0); // said to be compressed
     await observer.set(`${prefix}e:${key}`, damaged);
     assert.equal(await store.get(key), undefined);
   });
@@ -126,8 +96,8 @@ describe('redis cache store', { skip: redisMissing }, () => {
   it('forgets an entry once its time to live is over, and its tag set with its last entry', async () => {
     const [key, tag, shared] = [keyOf('short'), keyOf('tag'), keyOf('shared')];
     const [tagKey, sharedKey] = [`${prefix}t:${tag}`, `${prefix}t:${shared}`];
-    await store.set(keyOf('long'), entry('{}'), MINUTE, [shared]);
-    await store.set(key, entry('{"data":1}'), 100, [tag, shared]);
+    await store.set(keyOf('long'), entry('{}'), MINUTE, [shared], Date.now());
+    await store.set(key, entry('{"data":1}'), 100, [tag, shared], Date.now());
     assert.ok(await store.get(key));
     // Listed a second longer than the entry lives (it is written after its listings).
     const ttl = await observer.pttl(tagKey);
@@ -140,42 +110,54 @@ describe('redis cache store', { skip: redisMissing }, () => {
     await sleep(1_000);
     assert.equal(await observer.exists(tagKey), 0);
     // The next entry listed under the shared tag takes the expired one off.
-    await store.set(keyOf('next'), entry('{}'), 1_000, [shared]);
+    await store.set(keyOf('next'), entry('{}'), 1_000, [shared], Date.now());
     assert.equal(await observer.zcard(sharedKey), 2);
   });
 
   it('purges the entries of the tags named, counting each once, and no others', async () => {
     const [t1, t2] = [keyOf('t1'), keyOf('t2')];
     const [a, b, c] = [keyOf('a'), keyOf('b'), keyOf('c')];
-    await store.set(a, entry('{"a":1}'), MINUTE, [t1]);
-    await store.set(b, entry(bigBody(10_000)), MINUTE, [t1, t2]);
-    await store.set(c, entry('{"c":1}'), MINUTE, [t2]);
+    await store.set(a, entry('{"a":1}'), MINUTE, [t1], Date.now());
+    await store.set(b, entry(bigBody(10_000)), MINUTE, [t1, t2], Date.now());
+    await store.set(c, entry('{"c":1}'), MINUTE, [t2], Date.now());
     assert.equal(await store.purge([t1]), 2);
     assert.equal(await store.get(a), undefined);
     assert.equal(await store.get(b), undefined);
     assert.ok(await store.get(c));
     assert.equal(await store.purge([t1]), 0);
-    assert.equal(await observer.exists(`${prefix}t:${t1}`), 0);
+    // What remains of t1 is its purge time, kept for an hour.
+    const [member, score] = await observer.zrange(`${prefix}t:${t1}`, 0, -1, 'WITHSCORES');
+    assert.equal(member, PURGED);
+    assert.ok(Math.abs(Number(score) - Date.now()) < 1_000, String(score));
+    assert.ok((await observer.pttl(`${prefix}t:${t1}`)) > 3_590_000);
     // c is listed under t2 still; b, listed there too, is gone and not counted.
     assert.equal(await store.purge([t2, t1, keyOf('unknown')]), 1);
     assert.equal(await store.get(c), undefined);
     const d = keyOf('d');
-    await store.set(d, entry('{}'), MINUTE, [t1, t2]);
+    await store.set(d, entry('{}'), MINUTE, [t1, t2], await begun());
     assert.equal(await store.purge([t1, t2]), 1, 'an entry under both tags counts once');
     assert.equal(await store.purge([]), 0);
   });
 
-  it('replaces an entry with set; a purge of a tag it had drops the new one (a miss, not stale)', async () => {
-    const [old, fresh, key] = [keyOf('old'), keyOf('fresh'), keyOf('moved')];
-    await store.set(key, entry('{"v":1}'), MINUTE, [old]);
-    await store.set(key, entry('{"v":2}'), MINUTE, [fresh]);
-    assert.equal((await store.get(key))?.body, '{"v":2}');
-    assert.equal(await store.purge([old]), 1);
-    assert.equal(await store.get(key), undefined);
-    // A time to live of nothing replaces the entry with none.
-    await store.set(key, entry('{"v":3}'), MINUTE, []);
-    await store.set(key, entry('{"v":4}'), 0, []);
-    assert.equal(await store.get(key), undefined);
+  it('reads a body beyond maxBodyBytes as a miss, and keeps none', async () => {
+    const key = keyOf('large');
+    await store.set(key, entry(bigBody(50_000)), MINUTE, [], Date.now());
+    const small = createRedisCacheStore(connection.client, {
+      prefix,
+      deadlineMs: RELAXED,
+      maxBodyBytes: 10_000,
+    });
+    assert.equal(await small.get(key), undefined, 'compressed, larger once decompressed');
+    await small.set(key, entry(bigBody(20_000)), MINUTE, [], Date.now());
+    assert.equal(await observer.exists(`${prefix}e:${key}`), 0, 'replaced with none');
+    const plain = createRedisCacheStore(connection.client, {
+      prefix,
+      deadlineMs: RELAXED,
+      compressAbove: 1e9,
+    });
+    await plain.set(key, entry(bigBody(20_000)), MINUTE, [], Date.now());
+    assert.ok(await plain.get(key));
+    assert.equal(await small.get(key), undefined, 'kept plain, larger');
   });
 
   it('holds a lock for one holder until it is released', async () => {
@@ -207,7 +189,7 @@ describe('redis cache store', { skip: redisMissing }, () => {
   it('rejects within its deadline when Redis is paused, then answers again', async () => {
     const quick = createRedisCacheStore(connection.client, { prefix }); // the default deadline, 50 ms
     const key = keyOf('paused');
-    await quick.set(key, entry('{}'), MINUTE, [keyOf('tag')]); // scripts loaded
+    await quick.set(key, entry('{}'), MINUTE, [keyOf('tag')], Date.now()); // scripts loaded
     await observer.client('PAUSE', 1_000, 'ALL');
     try {
       for (const call of [async () => quick.get(key), async () => quick.lock(keyOf('l'), 1_000)]) {
@@ -261,7 +243,8 @@ describe('redis cache store on a Redis Cluster (one node)', { skip: redisMissing
     const store = createRedisCacheStore(connection.client, { deadlineMs: RELAXED });
     const [t1, t2] = [keyOf('t1'), keyOf('t2')];
     const keys = ['a', 'b', 'c', 'd', 'e'].map(keyOf);
-    for (const [i, key] of keys.entries()) await store.set(key, entry(bigBody(i * 2_000)), MINUTE, [t1, t2]);
+    for (const [i, key] of keys.entries())
+      await store.set(key, entry(bigBody(i * 2_000)), MINUTE, [t1, t2], Date.now());
     assert.equal((await store.get(keys[4]!))?.body, bigBody(8_000));
     assert.equal(await store.purge([t1, t2]), keys.length);
     for (const key of keys) assert.equal(await store.get(key), undefined);
@@ -302,12 +285,12 @@ describe('guarded redis cache store: Redis stopped and back', { skip: redisMissi
         retryAfterMs,
       });
       const key = keyOf('guarded');
-      await store.set(key, entry('{"data":1}'), MINUTE, ['type:A']);
+      await store.set(key, entry('{"data":1}'), MINUTE, ['type:A'], Date.now());
       assert.equal((await store.get(key))?.body, '{"data":1}');
 
       await server.stop();
       assert.equal(await store.get(key), undefined);
-      await store.set(keyOf('dropped'), entry('{}'), MINUTE, ['type:A']);
+      await store.set(keyOf('dropped'), entry('{}'), MINUTE, ['type:A'], Date.now());
       assert.equal(await store.lock(keyOf('lock'), MINUTE), undefined);
       const refused = await Promise.resolve()
         .then(() => store.purge(['type:A']))
@@ -332,7 +315,7 @@ describe('guarded redis cache store: Redis stopped and back', { skip: redisMissi
 
       await server.restart(); // empty: nothing was saved
       await eventually(async () => {
-        await store.set(key, entry('{"data":2}'), MINUTE, ['type:A']);
+        await store.set(key, entry('{"data":2}'), MINUTE, ['type:A'], Date.now());
         return store.get(key);
       }, 5_000);
       assert.deepEqual(
@@ -352,5 +335,16 @@ describe('guarded redis cache store: Redis stopped and back', { skip: redisMissi
     } finally {
       process.off('unhandledRejection', onUnhandled);
     }
+  });
+});
+
+describe('redis cache store codec', () => {
+  it('stops decompressing at maxBodyBytes (a Brotli bomb reads as a miss)', async () => {
+    const bomb = await encode(entry('0'.repeat(32 * 1024 * 1024)), 0);
+    assert.ok(bomb.length < 64 * 1024, `32 MiB kept in ${bomb.length} bytes`);
+    const started = performance.now();
+    assert.equal(await decode(bomb, 16 * 1024 * 1024), undefined);
+    console.log(`bomb of ${bomb.length} bytes refused in ${(performance.now() - started).toFixed(0)} ms`);
+    assert.equal((await decode(bomb, 32 * 1024 * 1024))?.body.length, 32 * 1024 * 1024);
   });
 });

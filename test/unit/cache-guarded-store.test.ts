@@ -1,7 +1,8 @@
 /**
  * The cache store's outage mode: a store that throws turns the cache off (a miss, a dropped set,
- * no lock, a purge that rejects with a catalogue code) and is left alone for `retryAfterMs`, then
- * tried by one call at a time; each change is logged and published once. A purge is always tried.
+ * no lock) and is left alone for `retryAfterMs`, then tried by one call at a time; each change is
+ * logged and published once. A purge is always tried, rejects with a catalogue code when it fails,
+ * and its failure leaves the store in service.
  */
 import assert from 'node:assert/strict';
 import { subscribe, unsubscribe } from 'node:diagnostics_channel';
@@ -31,7 +32,7 @@ function switchable() {
   const store: CacheStore = {
     kind: 'redis',
     get: (key) => call(() => inner.get(key)),
-    set: (key, value, ttlMs, tags) => call(() => inner.set(key, value, ttlMs, tags)),
+    set: (key, value, ttlMs, tags, startedAt) => call(() => inner.set(key, value, ttlMs, tags, startedAt)),
     purge: (tags) => call(() => inner.purge(tags)),
     lock: (name, ttlMs) =>
       call(() => {
@@ -67,7 +68,7 @@ describe('guarded cache store', () => {
     const { lines, logger } = recordingLogger();
     const guarded = guardCacheStore(store, { logger });
     assert.equal(guarded.kind, 'redis');
-    await guarded.set('a', entry('{"a":1}'), 60_000, ['t']);
+    await guarded.set('a', entry('{"a":1}'), 60_000, ['t'], Date.now());
     assert.equal((await guarded.get('a'))?.body, '{"a":1}');
     const lock = await guarded.lock('l', 1_000);
     assert.ok(lock);
@@ -84,14 +85,14 @@ describe('guarded cache store', () => {
     const { store, state, inner } = switchable();
     const { lines, logger } = recordingLogger();
     const guarded = guardCacheStore(store, { logger, retryAfterMs: 1_000, now: () => now });
-    await guarded.set('kept', entry('{"kept":1}'), 60_000, ['t']);
+    await guarded.set('kept', entry('{"kept":1}'), 60_000, ['t'], Date.now());
     state.up = false;
     state.calls = 0;
 
     assert.equal(await guarded.get('kept'), undefined);
     assert.equal(state.calls, 1);
     // Within retryAfterMs: nothing reaches the store, everything answers "no cache".
-    await guarded.set('dropped', entry('{}'), 60_000, ['t']);
+    await guarded.set('dropped', entry('{}'), 60_000, ['t'], Date.now());
     assert.equal(await guarded.lock('l', 1_000), undefined);
     assert.equal(await guarded.get('kept'), undefined);
     assert.equal(state.calls, 1);
@@ -161,12 +162,12 @@ describe('guarded cache store', () => {
     );
   });
 
-  it('always tries a purge: rejects with a catalogue code while out, answers once back', async () => {
-    const now = 0;
+  it('always tries a purge: rejects with a catalogue code, and leaves the store in service', async () => {
+    let now = 0;
     const { store, state } = switchable();
     const { lines, logger } = recordingLogger();
     const guarded = guardCacheStore(store, { logger, now: () => now });
-    await guarded.set('a', entry('{}'), 60_000, ['t']);
+    await guarded.set('a', entry('{}'), 60_000, ['t'], Date.now());
     state.up = false;
     state.calls = 0;
     for (let i = 0; i < 2; i++) {
@@ -180,13 +181,22 @@ describe('guarded cache store', () => {
         },
       );
     }
-    assert.equal(state.calls, 2, 'each purge reached the store, back-off or not');
-    assert.deepEqual(
-      lines.map((l) => l.level),
-      ['warn'],
-    );
+    assert.equal(state.calls, 2, 'each purge reached the store');
+    assert.equal(lines.length, 0, 'a failed purge does not turn the cache off');
+    assert.equal(published.length, 0);
     state.up = true;
+    assert.ok(await guarded.get('a'), 'reads still reach the store');
+    assert.equal(state.calls, 3);
     assert.equal(await guarded.purge(['t']), 1);
+
+    // A store out for reads is put back by a purge that answers.
+    state.up = false;
+    assert.equal(await guarded.get('a'), undefined);
+    state.up = true;
+    assert.equal(await guarded.purge(['t']), 0);
+    now += 1; // within retryAfterMs: only the purge's answer can have put it back
+    await guarded.set('b', entry('{}'), 60_000, ['u'], Date.now());
+    assert.ok(await guarded.get('b'));
     assert.deepEqual(
       published.map((m) => m.state),
       ['down', 'up'],

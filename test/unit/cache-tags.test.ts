@@ -7,7 +7,14 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { buildSchema, parse } from 'graphql';
-import { answerTags, changedTags, entityKeysOf, typeTags } from '../../gateway/cache/tags.ts';
+import {
+  answerTags,
+  changedTags,
+  entityKeysOf,
+  MAX_KEY_TAGS,
+  purgeTags,
+  typeTags,
+} from '../../gateway/cache/tags.ts';
 
 const sdl = `
   directive @join__type(graph: String, key: String) repeatable on OBJECT | INTERFACE
@@ -56,8 +63,11 @@ describe('cache tags', () => {
     ]);
   });
 
-  it('tags every type an empty list may hold, and no key of an entity whose key is not selected', () => {
-    assert.deepEqual(tagsOf('{ products { name } }', { products: [{ name: 'a' }] }), ['type:Product']);
+  it('tags every type an empty list may hold, and an entity held without its key as keyless', () => {
+    assert.deepEqual(tagsOf('{ products { name } }', { products: [{ name: 'a' }] }), [
+      'nokey:Product',
+      'type:Product',
+    ]);
     assert.deepEqual(tagsOf('{ search { ... on Review { id } } }', { search: [] }), [
       'type:Product',
       'type:Review',
@@ -83,6 +93,36 @@ describe('cache tags', () => {
       ship: { sku: 's', upc: 'u', owner: { id: 'o' } },
     }).sort();
     assert.deepEqual(changed, ['key:Shipment:{"owner":{"id":"o"}}', 'key:Shipment:{"sku":"s","upc":"u"}']);
+  });
+
+  it('an interface value without __typename is keyless for every entity type it may be', () => {
+    const tags = tagsOf('{ node(id: "1") { id } }', { node: { id: '1' } });
+    assert.ok(tags.includes('nokey:Product') && tags.includes('nokey:Review'));
+    assert.ok(!tags.some((t) => t.startsWith('key:')));
+  });
+
+  it('tags at most MAX_KEY_TAGS keys; past them, the type is keyless', () => {
+    const many = Array.from({ length: MAX_KEY_TAGS + 10 }, (_, i) => ({ id: String(i) }));
+    const tags = tagsOf('{ products { id } }', { products: many });
+    assert.equal(tags.filter((t) => t.startsWith('key:')).length, MAX_KEY_TAGS);
+    assert.ok(tags.includes('nokey:Product'));
+  });
+
+  it('a purge by key purges the answers holding that type keyless too', () => {
+    assert.deepEqual(purgeTags(['key:Product:1', 'type:Review', 'op:A']).sort(), [
+      'key:Product:1',
+      'nokey:Product',
+      'op:A',
+      'type:Review',
+    ]);
+  });
+
+  it('a mutation names the entities its root fields return, not those nested below', () => {
+    const document = parse('mutation { rename(id: "1", name: "x") { id reviews { id } } }');
+    assert.deepEqual(
+      changedTags(schema, keys, document, undefined, { rename: { id: '1', reviews: [{ id: 'r1' }] } }),
+      ['key:Product:1'],
+    );
   });
 
   it('names what a mutation changed: its entities by key, by type when held without one', () => {

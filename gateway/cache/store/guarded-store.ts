@@ -4,14 +4,17 @@
  * miss: the subgraphs answer), `set` drops the entry, `lock` answers undefined (no refresh is
  * started) and a lock's `release` is dropped (the lock expires by itself). `purge` rejects with a
  * `GatehouseError` (`CACHE_STORE_UNAVAILABLE`): its caller must know the entries were not all
- * dropped (some may have been: a purge is several commands).
+ * dropped (some may have been: a purge is several commands) and retry.
  *
- * After a failure the store is left alone for `retryAfterMs` (requests do not each wait for its
- * deadline), then tried again by one call at a time; the first answer puts it back in service.
- * A purge is always tried (it is rare, and an operator's retry should not wait for the back-off);
- * its answer moves the state like any other. Each change is logged once (warn when down, info
- * when back) and published on the `gatehouse:cache:store` diagnostics channel
- * (`{ kind, state: 'down' | 'up', error? }`), where metrics pick it up.
+ * After a failure of `get`, `set`, `lock` or a release the store is left alone for
+ * `retryAfterMs` (requests do not each wait for its deadline), then tried again by one call at a
+ * time; the first answer puts it back in service. A purge is always tried (it is rare, and an
+ * operator's retry should not wait for the back-off), and its failure does not take the store out
+ * of service: a purge of a large tag may outlast its deadline while reads answer in time, and
+ * should not turn the cache off for everyone. Its answer does put a store that was out back in.
+ * Each change is logged once (warn when down, info when back) and published on the
+ * `gatehouse:cache:store` diagnostics channel (`{ kind, state: 'down' | 'up', error? }`), where
+ * metrics pick it up.
  */
 import { channel } from 'node:diagnostics_channel';
 import { GatehouseError } from '../../../core/errors.ts';
@@ -87,7 +90,8 @@ export function guardCacheStore(store: CacheStore, options: GuardCacheStoreOptio
   return {
     kind: store.kind,
     get: (key) => guarded(() => store.get(key), undefined),
-    set: (key, entry, ttlMs, tags) => guarded(() => store.set(key, entry, ttlMs, tags), undefined),
+    set: (key, entry, ttlMs, tags, startedAt) =>
+      guarded(() => store.set(key, entry, ttlMs, tags, startedAt), undefined),
     async lock(name, ttlMs) {
       const lock = await guarded(() => store.lock(name, ttlMs), undefined);
       return lock && safe(lock);
@@ -98,10 +102,9 @@ export function guardCacheStore(store: CacheStore, options: GuardCacheStoreOptio
         markUp();
         return dropped;
       } catch (error) {
-        markDown(error);
         throw new GatehouseError(
           'CACHE_STORE_UNAVAILABLE',
-          `cache: the ${store.kind} store failed to purge ${tags.length} tag(s); their entries may remain`,
+          `cache: the ${store.kind} store failed to purge ${tags.length} tag(s); some entries may remain; retry`,
           [],
           { cause: error },
         );

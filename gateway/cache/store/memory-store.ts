@@ -6,6 +6,14 @@
  *
  * Use order is kept in links (the least recently used first): a read moves its entry to the end
  * without touching the Map, and eviction takes the first entry without walking anything.
+ *
+ * Purges are fenced (the port's `startedAt` contract): each tag's last purge time is remembered,
+ * and `set` refuses an entry from a run begun at or before a purge of one of its tags (`set` and
+ * `purge` are synchronous, so a check is never overtaken). Purge times are remembered for
+ * `PURGES_REMEMBERED_MS` (1 h) and `MAX_PURGES` (100,000) at most, the oldest forgotten first
+ * (about 100 bytes each, outside `maxBytes`); forgetting one raises a floor that refuses every
+ * run begun at or before it, so a forgotten purge never lets an older run's entry in. An entry
+ * with tags from a run begun an hour ago or more is refused outright, as by the Redis store.
  */
 import { type Linked, UseOrder } from '../../../core/use-order.ts';
 import type { CacheEntry, CacheLock, CacheStore } from './types.ts';
@@ -19,12 +27,15 @@ export interface MemoryCacheStoreOptions {
 /** The memory store answers at once. */
 export interface MemoryCacheStore extends CacheStore {
   get(key: string): CacheEntry | undefined;
-  set(key: string, entry: CacheEntry, ttlMs: number, tags?: readonly string[]): void;
+  /** As `CacheStore.set`; `tags` default to none, `startedAt` to now. */
+  set(key: string, entry: CacheEntry, ttlMs: number, tags?: readonly string[], startedAt?: number): void;
   purge(tags: readonly string[]): number;
   lock(name: string, ttlMs: number): CacheLock | undefined;
   /** Bytes counted for the entries kept. */
   readonly bytes: number;
   readonly size: number;
+  /** Purge times remembered (one per tag; `MAX_PURGES` at most). */
+  readonly purges: number;
 }
 
 interface Kept extends Linked<Kept> {
@@ -41,6 +52,10 @@ const OVERHEAD = 200;
 const TAG_OVERHEAD = 64;
 /** Locks held before expired ones are swept. */
 const MAX_LOCKS = 1024;
+/** How long a tag's purge time is remembered, in ms (as in the Redis store). */
+export const PURGES_REMEMBERED_MS = 3_600_000; // 1 h
+/** Purge times remembered at most (one per tag). */
+export const MAX_PURGES = 100_000;
 
 export function createMemoryCacheStore(options: MemoryCacheStoreOptions): MemoryCacheStore {
   const { maxBytes } = options;
@@ -51,7 +66,18 @@ export function createMemoryCacheStore(options: MemoryCacheStoreOptions): Memory
   const order = new UseOrder<Kept>();
   const tagged = new Map<string, Set<string>>();
   const locks = new Map<string, number>();
+  /** Each tag's last purge time, in the order they were made (a tag purged again moves last). */
+  const purged = new Map<string, number>();
+  /** The latest purge time forgotten: runs begun at or before it are refused. */
+  let floor = Number.NEGATIVE_INFINITY;
   let bytes = 0;
+
+  /** Whether a run begun at `startedAt` may have missed a purge of one of `tags`. */
+  const fenced = (tags: readonly string[], startedAt: number, at: number) => {
+    if (startedAt <= floor || at - startedAt >= PURGES_REMEMBERED_MS) return tags.length > 0;
+    for (const tag of tags) if ((purged.get(tag) ?? Number.NEGATIVE_INFINITY) >= startedAt) return true;
+    return false;
+  };
 
   const drop = (item: Kept) => {
     order.unlink(item);
@@ -73,6 +99,9 @@ export function createMemoryCacheStore(options: MemoryCacheStoreOptions): Memory
     get size() {
       return kept.size;
     },
+    get purges() {
+      return purged.size;
+    },
     get(key) {
       const item = kept.get(key);
       if (item === undefined) return undefined;
@@ -83,7 +112,8 @@ export function createMemoryCacheStore(options: MemoryCacheStoreOptions): Memory
       order.touch(item);
       return item.entry;
     },
-    set(key, entry, ttlMs, tags = []) {
+    set(key, entry, ttlMs, tags = [], startedAt = now()) {
+      if (fenced(tags, startedAt, now())) return;
       let size = OVERHEAD + 2 * (key.length + entry.body.length + entry.etag.length);
       for (const tag of tags) size += TAG_OVERHEAD + 2 * tag.length;
       const known = kept.get(key);
@@ -112,6 +142,16 @@ export function createMemoryCacheStore(options: MemoryCacheStoreOptions): Memory
       }
     },
     purge(tags) {
+      const at = now();
+      for (const tag of tags) {
+        purged.delete(tag);
+        purged.set(tag, at);
+      }
+      for (const [tag, time] of purged) {
+        if (purged.size <= MAX_PURGES && time > at - PURGES_REMEMBERED_MS) break;
+        purged.delete(tag);
+        floor = Math.max(floor, time);
+      }
       let dropped = 0;
       for (const tag of tags) {
         const keys = tagged.get(tag);
@@ -144,6 +184,8 @@ export function createMemoryCacheStore(options: MemoryCacheStoreOptions): Memory
       order.clear();
       tagged.clear();
       locks.clear();
+      purged.clear();
+      floor = Number.NEGATIVE_INFINITY;
       bytes = 0;
     },
   };

@@ -4,9 +4,10 @@
  * and keys, the operation an answer holds: purges name them); it never interprets them. It also
  * holds short locks, so that one refresh of an entry runs at a time (across replicas with Redis).
  *
- * Reads and writes never throw for a store that is out (a shared store degrades to "no cache"):
- * `get` answers undefined, `set` drops, `lock` answers undefined (nobody refreshes), `purge`
- * rejects (its caller must know the purge did not happen).
+ * A shared store is used through its guard (guarded-store.ts), whose reads and writes never throw
+ * while it is out (the cache degrades to "no cache"): `get` answers undefined, `set` drops, `lock`
+ * answers undefined (nobody refreshes), `purge` rejects (its caller must know the purge may not
+ * have happened, or not all of it).
  */
 
 /** One cached answer, as the response cache keeps it. */
@@ -34,9 +35,17 @@ export interface CacheStore {
   get(key: string): CacheEntry | undefined | Promise<CacheEntry | undefined>;
   /**
    * Keeps `entry` under `key` for `ttlMs`, listed under each of `tags` (replacing what `key`
-   * held, and its tags).
+   * held, and its tags), unless one of its tags was purged at or after `startedAt` (ms since the
+   * epoch: when the run that made the entry began, so it may hold what the purge removed). Once
+   * a purge of a tag has returned, no entry made by a run begun before it is ever served.
    */
-  set(key: string, entry: CacheEntry, ttlMs: number, tags: readonly string[]): void | Promise<void>;
+  set(
+    key: string,
+    entry: CacheEntry,
+    ttlMs: number,
+    tags: readonly string[],
+    startedAt: number,
+  ): void | Promise<void>;
   /** Drops every entry listed under any of `tags`; answers how many were dropped. */
   purge(tags: readonly string[]): number | Promise<number>;
   /**

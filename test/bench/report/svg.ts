@@ -13,6 +13,7 @@ const COLORS: Record<TargetName, string> = {
   'gatehouse-limited': '#0e7490',
   'gatehouse-limited-redis': '#155e75',
   'gatehouse-cached': '#047857',
+  'gatehouse-entity-cached': '#0d9488',
   'gatehouse-stitching': '#93c5fd',
   'gatehouse-b': '#60a5fa',
   apollo: '#7c3aed',
