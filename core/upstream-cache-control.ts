@@ -53,6 +53,19 @@ export function recordCacheControl(
     byOperation.set(context, strictestCacheControl(byOperation.get(context), said));
 }
 
+/** Gives `copy` (of a shared call's answer) what `result`'s answer said. */
+export function copyCacheControl(result: object, copy: object): void {
+  const said = recorded.get(result);
+  if (said !== undefined) recorded.set(copy, said);
+}
+
+/** Folds what `result`'s answer said into the operation of `context` (a caller sharing a call). */
+export function foldCacheControl(result: object, context: unknown): void {
+  const said = recorded.get(result);
+  if (said !== undefined && typeof context === 'object' && context !== null)
+    byOperation.set(context, strictestCacheControl(byOperation.get(context), said));
+}
+
 /** What the calls of the operation of `context` said, folded; undefined when none said anything. */
 export function operationCacheControl(context: unknown): UpstreamCacheControl | undefined {
   return typeof context === 'object' && context !== null ? byOperation.get(context) : undefined;

@@ -6,7 +6,7 @@
 import type { RequestListener, Server } from 'node:http';
 import { createYoga, type Plugin, type YogaServerInstance } from 'graphql-yoga';
 import type { ListSizeEstimate } from '../core/operation-cost.ts';
-import { adminToken, useAdmin } from './admin/index.ts';
+import { adminRooms } from './admin/index.ts';
 import { createAuth } from './auth/index.ts';
 import { createCache, forwardedInputs } from './cache/index.ts';
 import type { GatehouseConfig } from './config/index.ts';
@@ -187,21 +187,7 @@ export function createGateway(options: GatewayOptions): Gateway {
       requestPaths: [config.server.healthPath, config.server.readyPath],
     },
     // Request stage, before anything GraphQL: the admin endpoint (authenticated by its token).
-    ...(config.admin.enabled
-      ? [
-          {
-            name: 'admin',
-            plugin: useAdmin({
-              path: config.admin.path,
-              token: adminToken(config.admin, options.env ?? process.env),
-              purge: cache.purge,
-              store: config.cache.store,
-              logger,
-            }),
-            requestPaths: [config.admin.path],
-          },
-        ]
-      : []),
+    ...adminRooms(config.admin, { purge: cache.purge, store: config.cache.store, logger, env: options.env }),
     // Request stage: GraphiQL's script and stylesheet, before anything GraphQL.
     ...(graphiql ? [{ name: 'graphiql', plugin: graphiql.plugin, requestPaths: [graphiql.assetsPath] }] : []),
     // Request stage, before any body is read: POSTs a browser may send cross-site without a

@@ -20,6 +20,7 @@ import type { PurgeSelector } from '../cache/index.ts';
 import { type AdminConfig, MIN_TOKEN_LENGTH } from '../config/admin-schema.ts';
 import { readSecret } from '../config/secret.ts';
 import type { Logger } from '../logger/index.ts';
+import type { Room } from '../room.ts';
 
 export interface AdminOptions {
   /** Where the endpoint answers (`/admin`). */
@@ -49,6 +50,17 @@ export function adminToken(config: AdminConfig, env: NodeJS.ProcessEnv): string 
       `${where} is ${token.length} characters: use ${MIN_TOKEN_LENGTH} or more`,
     );
   return token;
+}
+
+/** The admin room (request stage, before anything GraphQL), when `admin.enabled`; else none. */
+export function adminRooms(
+  config: AdminConfig,
+  options: Omit<AdminOptions, 'path' | 'token'> & { env: NodeJS.ProcessEnv | undefined },
+): Room[] {
+  if (!config.enabled) return [];
+  const { env, ...rest } = options;
+  const plugin = useAdmin({ ...rest, path: config.path, token: adminToken(config, env ?? process.env) });
+  return [{ name: 'admin', plugin, requestPaths: [config.path] }];
 }
 
 /** Largest admin request body read, in bytes. */
@@ -94,7 +106,9 @@ export function useAdmin(options: AdminOptions): Plugin {
           failure(
             fetchAPI,
             'UNAUTHENTICATED',
-            'the admin endpoint needs `Authorization: Bearer <admin token>`',
+            request.headers.has('authorization')
+              ? 'the admin token sent is not the admin token'
+              : 'the admin endpoint needs `Authorization: Bearer <admin token>`',
             {
               'www-authenticate': 'Bearer realm="gatehouse-admin"',
             },

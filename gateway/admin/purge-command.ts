@@ -45,6 +45,10 @@ export async function runCachePurge(command: PurgeCommand): Promise<PurgeOutcome
     ]);
   let url = command.url;
   let token = env.GATEHOUSE_ADMIN_TOKEN || undefined;
+  if (url !== undefined && token === undefined && command.configFile === undefined)
+    throw new GatehouseError('CONFIG_INVALID', 'cache purge: no admin token', [
+      'set GATEHOUSE_ADMIN_TOKEN, or pass --config <file> whose admin.token is the token',
+    ]);
   if (url === undefined || token === undefined) {
     const config = await loadConfig(command.configFile, env);
     const host = ['0.0.0.0', '::', ''].includes(config.server.host) ? '127.0.0.1' : config.server.host;

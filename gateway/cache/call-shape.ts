@@ -4,8 +4,8 @@
  *
  * - `entities`: a query whose root fields are all `_entities(representations: $variable)` (one,
  *   or several under aliases: a batch); each field's selection has a hash, part of the key of
- *   every entity it fetches, and a policy per entity type (`entityPolicy`), worked out on first use
- *   per schema.
+ *   every entity it fetches, and per entity type its policy (`entityPolicy`) and tags, worked out
+ *   on first use per schema.
  * - `root`: a query without `_entities`: its root fields, cached as a whole (`cache.entities.rootFields`).
  * - `other`: anything else (mutations, mixed calls), never cached.
  */
@@ -13,6 +13,7 @@ import { createHash } from 'node:crypto';
 import {
   type DocumentNode,
   type FragmentDefinitionNode,
+  type GraphQLObjectType,
   type GraphQLSchema,
   getOperationAST,
   isAbstractType,
@@ -25,6 +26,7 @@ import {
 } from 'graphql';
 import { type CachePolicy, entityPolicy, operationPolicy } from './operation-policy.ts';
 import type { CachePolicyIndex } from './policy-index.ts';
+import { selectionTypeTags } from './tags.ts';
 
 export interface EntityField {
   /** Its response key (`_entities`, or a batch alias). */
@@ -105,28 +107,45 @@ function spreadNames(
   return names;
 }
 
-const policies = new WeakMap<GraphQLSchema, WeakMap<object, Map<string, CachePolicy>>>();
+const policies = new WeakMap<GraphQLSchema, WeakMap<object, Map<string, unknown>>>();
 
-/** The policy of entities of `typeName` fetched by `field` (once per schema, field and type). */
-export function entityFieldPolicy(
+/** What the cache knows of the entities of one type fetched by one `_entities` field. */
+export interface EntityFacts {
+  policy: CachePolicy;
+  type: GraphQLObjectType;
+  /** The field's selection that applies to the type. */
+  selectionSet: SelectionSetNode;
+  /** `type:` tags of the type and every type its selection may return. */
+  types: readonly string[];
+}
+
+/** The facts of entities of `typeName` fetched by `field` (once per schema, field and type). */
+export function entityFieldFacts(
   schema: GraphQLSchema,
   index: CachePolicyIndex,
   defaultMaxAge: number,
   shape: Extract<CallShape, { kind: 'entities' }>,
   field: EntityField,
   typeName: string,
-): CachePolicy {
-  const byType = memo(schema, field);
-  let policy = byType.get(typeName);
-  if (policy === undefined) {
+): EntityFacts | undefined {
+  const byType = memo(schema, field) as Map<string, EntityFacts | undefined>;
+  if (byType.has(typeName)) return byType.get(typeName);
+  const type = schema.getType(typeName);
+  let facts: EntityFacts | undefined;
+  if (isObjectType(type)) {
     const selectionSet: SelectionSetNode = {
       kind: Kind.SELECTION_SET,
       selections: field.selectionSet.selections.filter((s) => applies(schema, s, shape.document, typeName)),
     };
-    policy = entityPolicy(schema, index, defaultMaxAge, typeName, selectionSet, shape.document);
-    byType.set(typeName, policy);
+    facts = {
+      policy: entityPolicy(schema, index, defaultMaxAge, typeName, selectionSet, shape.document),
+      type,
+      selectionSet,
+      types: selectionTypeTags(schema, shape.document, type, selectionSet, true),
+    };
   }
-  return policy;
+  byType.set(typeName, facts);
+  return facts;
 }
 
 /** The policy of a root call (strict: a field the schema in service does not know is not cached). */
@@ -136,7 +155,7 @@ export function rootCallPolicy(
   defaultMaxAge: number,
   shape: Extract<CallShape, { kind: 'root' }>,
 ): CachePolicy {
-  const byKey = memo(schema, shape);
+  const byKey = memo(schema, shape) as Map<string, CachePolicy>;
   let policy = byKey.get('');
   if (policy === undefined) {
     policy = operationPolicy(schema, index, defaultMaxAge, shape.document, shape.operation.name?.value, {
@@ -147,7 +166,7 @@ export function rootCallPolicy(
   return policy;
 }
 
-function memo(schema: GraphQLSchema, owner: object): Map<string, CachePolicy> {
+function memo(schema: GraphQLSchema, owner: object): Map<string, unknown> {
   let bySchema = policies.get(schema);
   if (bySchema === undefined) {
     bySchema = new WeakMap();

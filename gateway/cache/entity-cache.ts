@@ -12,7 +12,7 @@
  * purge or a mutation drops them too. Within `staleIfError` past its maxAge, a kept entity stands
  * in when its backend fails, if every entity the call needs is kept.
  */
-import { createHash } from 'node:crypto';
+import { createHash, type Hash } from 'node:crypto';
 import type { GraphQLError, GraphQLSchema } from 'graphql';
 import { requestOf } from '../../core/identity.ts';
 import { outgoingHeaders, withHeaders } from '../../core/outgoing-headers.ts';
@@ -35,16 +35,17 @@ import {
   type CallShape,
   callShape,
   type EntityField,
-  entityFieldPolicy,
+  entityFieldFacts,
   rootCallPolicy,
 } from './call-shape.ts';
 import { type ForwardedInputs, forwardedValues } from './forwarded.ts';
+import { recordServed } from './freshness.ts';
 import type { Operations } from './operations.ts';
 import { backendFailed, backendThrew, isCacheable } from './outcome.ts';
 import { NO_OWNER, ownerFor } from './owner.ts';
 import { stableJson } from './response-key.ts';
 import type { CacheEntry, CacheStore } from './store/types.ts';
-import { answerTags, keyTag, keyValue, typeTag, typeTags } from './tags.ts';
+import { answerTags, entityTags, typeTags } from './tags.ts';
 import { cappedMaxAge } from './upstream-cap.ts';
 
 export interface EntityCacheOptions {
@@ -67,15 +68,19 @@ interface Slot {
   maxAge: number;
   /** Kept for every caller (not a caller's own). */
   shared: boolean;
-  tags: string[];
+  /** Its tags, worked out when it is kept (from what was fetched). */
+  tags: (value: unknown) => string[];
   /** The entry found, fresh or stale. */
   entry?: CacheEntry;
 }
 
 export function entityCacheStep(options: EntityCacheOptions, subgraph: SubgraphInfo): ExecutorWrapper {
   const { config, store, operations, now, logger } = options;
-  const staleFor = Math.max(config.staleWhileRevalidate, config.staleIfError);
+  // Entities are never refreshed in the background: kept past maxAge for staleIfError only.
+  const staleFor = config.staleIfError;
   const fresh = (entry: CacheEntry) => now() - entry.storedAt < entry.maxAge * 1000;
+  /** Seconds of freshness `entry` has left (negative once stale). */
+  const remaining = (entry: CacheEntry) => entry.maxAge - (now() - entry.storedAt) / 1000;
   const usable = (entry: CacheEntry) => now() - entry.storedAt < (entry.maxAge + config.staleIfError) * 1000;
 
   /** What the subgraph said of an answer (`subgraphCacheControl: cap`), else nothing. */
@@ -93,8 +98,9 @@ export function entityCacheStep(options: EntityCacheOptions, subgraph: SubgraphI
     if (maxAge <= 0) return;
     const body = JSON.stringify(value);
     if (Buffer.byteLength(body) > config.response.maxEntryBytes) return;
-    const entry: CacheEntry = { body, storedAt: now(), maxAge, etag: '' };
-    const written = store.set(slot.key, entry, (maxAge + staleFor) * 1000, slot.tags, startedAt);
+    // Fresh from when it was asked for: never longer than its maxAge allows.
+    const entry: CacheEntry = { body, storedAt: startedAt, maxAge, etag: '' };
+    const written = store.set(slot.key, entry, (maxAge + staleFor) * 1000, slot.tags(value), startedAt);
     if (written instanceof Promise)
       written.catch((error: unknown) => logger.warn('cache: an entity could not be kept', { error }));
   };
@@ -108,12 +114,21 @@ export function entityCacheStep(options: EntityCacheOptions, subgraph: SubgraphI
     });
   };
 
-  /** The parts of every key of this call but the entity's own. */
-  const callParts = (schema: GraphQLSchema, client: Request) =>
-    `${KEY_VERSION}\0${operations.schemaId(schema)}\0${subgraph.name}\0${JSON.stringify(
-      forwardedValues(options.forwarded, client),
-    )}`;
-  const hashOf = (...parts: string[]) => createHash('sha256').update(parts.join('\0')).digest('base64url');
+  /** A hash of the parts of every key of this call but the entity's own (`copy()` it per key). */
+  const callHash = (schema: GraphQLSchema, client: Request, ...parts: string[]) =>
+    createHash('sha256')
+      .update(KEY_VERSION)
+      .update('\0')
+      .update(operations.schemaId(schema))
+      .update('\0')
+      .update(subgraph.name)
+      .update('\0')
+      .update(JSON.stringify(forwardedValues(options.forwarded, client)))
+      .update('\0')
+      .update(parts.join('\0'));
+  /** The key of the entry of `parts` (the last ones) under `base`. */
+  const keyOf = (base: Hash, ...parts: string[]) =>
+    base.copy().update('\0').update(parts.join('\0')).digest('base64url');
 
   async function entities(
     next: (request: SubgraphRequest) => Promise<SubgraphResult>,
@@ -130,22 +145,29 @@ export function entityCacheStep(options: EntityCacheOptions, subgraph: SubgraphI
     const others = stableJson(
       Object.fromEntries(Object.entries(variables).filter(([name]) => !representationVariables.has(name))),
     );
-    const base = callParts(schema, client);
+    const base = callHash(schema, client, others);
     const slotsOf = (field: EntityField, list: readonly unknown[]): (Slot | undefined)[] =>
       list.map((representation) => {
         const typeName = (representation as { __typename?: unknown } | null)?.__typename;
         if (typeof typeName !== 'string') return undefined;
-        const policy = entityFieldPolicy(schema, index, config.defaultMaxAge, shape, field, typeName);
-        if (policy.maxAge <= 0) return undefined;
-        const owner = ownerFor(options.forwarded, policy, client);
+        const facts = entityFieldFacts(schema, index, config.defaultMaxAge, shape, field, typeName);
+        if (facts === undefined || facts.policy.maxAge <= 0) return undefined;
+        const owner = ownerFor(options.forwarded, facts.policy, client);
         if (owner === NO_OWNER) return undefined;
-        const key = `entity:${hashOf(base, field.selectionHash, others, stableJson(representation), owner ?? 'shared')}`;
-        const tags = [typeTag(typeName)];
-        for (const selection of index.keys.get(typeName) ?? []) {
-          const value = keyValue(selection, representation as Record<string, unknown>);
-          if (value !== undefined) tags.push(keyTag(typeName, value));
-        }
-        return { key, maxAge: policy.maxAge, shared: owner === undefined, tags };
+        // The representation as sent (not key-sorted): another order of the same fields is a miss.
+        const key = `entity:${keyOf(base, field.selectionHash, JSON.stringify(representation), owner ?? 'shared')}`;
+        const tags = (value: unknown) =>
+          entityTags(
+            schema,
+            index.keys,
+            shape.document,
+            facts.type,
+            facts.selectionSet,
+            representation as Record<string, unknown>,
+            value,
+            facts.types,
+          );
+        return { key, maxAge: facts.policy.maxAge, shared: owner === undefined, tags };
       });
     const slots = shape.fields.map((field, i) => slotsOf(field, lists[i] as unknown[]));
     await lookUp(slots.flat());
@@ -154,7 +176,12 @@ export function entityCacheStep(options: EntityCacheOptions, subgraph: SubgraphI
     const missing = slots.map((list) =>
       list.flatMap((slot, i) => (slot?.entry !== undefined && fresh(slot.entry) ? [] : [i])),
     );
-    const fromCache = (field: number, i: number) => JSON.parse(slots[field]![i]!.entry!.body) as unknown;
+    /** A kept entity served: how fresh it is goes to the response cache (freshness.ts). */
+    const fromCache = (field: number, i: number): unknown => {
+      const entry = slots[field]![i]!.entry!;
+      recordServed(request.context, remaining(entry));
+      return JSON.parse(entry.body);
+    };
     if (missing.every((m) => m.length === 0)) {
       const data = Object.fromEntries(
         shape.fields.map((field, f) => [field.responseKey, slots[f]!.map((_, i) => fromCache(f, i))]),
@@ -209,39 +236,31 @@ export function entityCacheStep(options: EntityCacheOptions, subgraph: SubgraphI
     if (policy.maxAge <= 0) return next(request);
     const owner = ownerFor(options.forwarded, policy, client);
     if (owner === NO_OWNER) return next(request);
-    const key = `root:${hashOf(callParts(schema, client), shape.hash, stableJson(request.variables ?? {}), owner ?? 'shared')}`;
-    const slot: Slot = { key, maxAge: policy.maxAge, shared: owner === undefined, tags: [] };
+    const key = `root:${keyOf(callHash(schema, client), shape.hash, stableJson(request.variables ?? {}), owner ?? 'shared')}`;
+    const name = shape.operation.name?.value;
+    const tags = (data: unknown) =>
+      answerTags(schema, index.keys, shape.document, name, data, typeTags(schema, shape.document, name));
+    const slot: Slot = { key, maxAge: policy.maxAge, shared: owner === undefined, tags };
     await lookUp([slot]);
     const entry = slot.entry;
-    if (entry !== undefined && fresh(entry))
-      return { data: JSON.parse(entry.body) as Record<string, unknown> };
+    /** The kept answer served: how fresh it is goes to the response cache (freshness.ts). */
+    const served = (kept: CacheEntry) => {
+      recordServed(request.context, remaining(kept));
+      return { data: JSON.parse(kept.body) as Record<string, unknown> };
+    };
+    if (entry !== undefined && fresh(entry)) return served(entry);
     const stale = entry !== undefined && usable(entry) ? entry : undefined;
     let result: SubgraphResult;
     const startedAt = now();
     try {
       result = await next(request);
     } catch (error) {
-      if (stale !== undefined && backendThrew(error))
-        return { data: JSON.parse(stale.body) as Record<string, unknown> };
+      if (stale !== undefined && backendThrew(error)) return served(stale);
       throw error;
     }
-    if (isCacheable(result)) {
-      const name = shape.operation.name?.value;
-      slot.tags = answerTags(
-        schema,
-        index.keys,
-        shape.document,
-        name,
-        result.data,
-        typeTags(schema, shape.document, name),
-      );
-      keep(slot, result.data, startedAt, saidOf(result, request.context));
-    } else if (
-      stale !== undefined &&
-      backendFailed(result) &&
-      (result.data === null || result.data === undefined)
-    )
-      return { data: JSON.parse(stale.body) as Record<string, unknown> };
+    if (isCacheable(result)) keep(slot, result.data, startedAt, saidOf(result, request.context));
+    // A backend failed (a plain GraphQL service answers data with its fields null): kept stands in.
+    else if (stale !== undefined && backendFailed(result)) return served(stale);
     return result;
   }
 

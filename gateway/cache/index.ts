@@ -26,6 +26,7 @@ import { GatehouseError } from '../../core/errors.ts';
 import { identityOf, requestOf } from '../../core/identity.ts';
 import { isRewritten } from '../../core/operation-rewrite.ts';
 import { withResponseHeaders } from '../../core/response-headers.ts';
+import type { ExecutorWrapper, SubgraphInfo } from '../../core/subgraph-call.ts';
 import { operationCacheControl } from '../../core/upstream-cache-control.ts';
 import type { CacheConfig, SubgraphCacheControlConfig } from '../config/cache-schema.ts';
 import type { Logger } from '../logger/index.ts';
@@ -34,6 +35,7 @@ import type { Room } from '../room.ts';
 import { type PrepareSchema, prepareFromConfig } from '../supergraph/index.ts';
 import { entityCacheStep } from './entity-cache.ts';
 import { type ForwardedInputs, forwardedValues } from './forwarded.ts';
+import { servedFreshness } from './freshness.ts';
 import { cacheHeaders, etagOf, type HttpPolicy, NO_STORE } from './http.ts';
 import { type PurgeSelector, selectorTags } from './invalidation.ts';
 import type { CachePolicy } from './operation-policy.ts';
@@ -41,13 +43,14 @@ import { createOperations, type OperationFacts } from './operations.ts';
 import { backendFailed, isCacheable } from './outcome.ts';
 import { NO_OWNER, ownerFor } from './owner.ts';
 import { buildCachePolicyIndex } from './policy-index.ts';
+import { createPurgeRetry } from './purge-retry.ts';
 import { createRefresher } from './refresh.ts';
 import { responseKey, stableJson } from './response-key.ts';
 import { fromEntry, staleAnswer } from './served.ts';
 import type { CacheEntry, CacheStore } from './store/types.ts';
 import { createCacheStore } from './stores.ts';
 import { answerTags, changedTags, purgeTags } from './tags.ts';
-import { cappedMaxAge } from './upstream-cap.ts';
+import { cappedMaxAge, foldUpstreamCacheControl } from './upstream-cap.ts';
 
 export type { CacheConfig } from '../config/cache-schema.ts';
 export { forwardedInputs } from './forwarded.ts';
@@ -100,6 +103,11 @@ export function createCache(options: CacheOptions): Cache {
   const store = options.store ?? createCacheStore(config, logger, options.redis, now);
   const operations = createOperations(config.defaultMaxAge, stableJson(options.shapedBy ?? null));
   const refresher = createRefresher(store, logger, now);
+  const retries = createPurgeRetry(store, logger);
+  if (options.forwarded.perCaller && (config.response.enabled || config.entities.enabled))
+    logger.info(
+      'cache: a header rule sends subgraphs values of the caller (insert identity or claim): every answer and entity is kept per caller, and answers are sent private',
+    );
   const perSchema = prepareFromConfig(
     'the cache policies of this schema cannot be read; it is not put in service',
     (served) =>
@@ -148,10 +156,23 @@ export function createCache(options: CacheOptions): Cache {
     // Headers forwarded by a pattern are not in `Vary`: an answer made with one is the caller's.
     forwarded.length === options.forwarded.named.length;
 
+  /** An answer not kept: `no-store`, and a warning when stale entities stand in it. */
+  const notKept = (result: ExecutionResult, context: unknown): ExecutionResult =>
+    servedFreshness(context)?.stale
+      ? staleEntities(result)
+      : (withResponseHeaders(result, NO_STORE) as ExecutionResult);
+
   const noStore: ExecuteHooks = {
-    onExecuteDone({ result, setResult }) {
-      const marked = withResponseHeaders(result as ExecutionResult, NO_STORE);
-      if (marked !== undefined) setResult(marked as ExecutionResult);
+    onExecuteDone({ args, result, setResult }) {
+      if (isAsyncIterable(result)) setResult(withResponseHeaders(result, NO_STORE) as typeof result);
+      else setResult(notKept(result as ExecutionResult, args.contextValue));
+    },
+  };
+
+  const entitiesOnly: ExecuteHooks = {
+    onExecuteDone({ args, result, setResult }) {
+      if (!isAsyncIterable(result) && servedFreshness(args.contextValue)?.stale)
+        setResult(staleEntities(result as ExecutionResult));
     },
   };
 
@@ -166,10 +187,24 @@ export function createCache(options: CacheOptions): Cache {
       if (data === null || data === undefined || index === undefined) return;
       const tags = changedTags(args.schema, index.keys, args.document, args.operationName ?? undefined, data);
       if (tags.length === 0) return;
+      const purged = purgeTags(tags);
       try {
-        await store.purge(purgeTags(tags));
+        await store.purge(purged);
       } catch (error) {
-        logger.warn('cache: the answers a mutation changed could not be purged', { error, tags });
+        // Tried again until the store is back; the client is told its next reads may be stale.
+        logger.warn('cache: the answers a mutation changed could not be purged; retrying', {
+          error: error instanceof Error ? error.message : String(error),
+          tags: purged.length,
+        });
+        retries.add(purged);
+        const answer = (marked ?? result) as ExecutionResult;
+        const warning = {
+          code: 'CACHE_PURGE_FAILED',
+          message:
+            'the cache could not drop the answers this mutation changed: reads may be stale for a while',
+        };
+        const warnings = [...((answer.extensions?.warnings as unknown[] | undefined) ?? []), warning];
+        setResult({ ...answer, extensions: { ...answer.extensions, warnings } });
       }
     },
   });
@@ -192,7 +227,8 @@ export function createCache(options: CacheOptions): Cache {
       if (!config.response.enabled && !config.entities.enabled) return undefined;
       const facts = operations.facts(args);
       if (facts.mutation) return invalidating(args);
-      if (!config.response.enabled) return undefined;
+      // The entity cache alone: only what stale entities standing in an answer call for.
+      if (!config.response.enabled) return entitiesOnly;
       const { policy } = facts;
       if (policy.maxAge <= 0) return noStore;
       const request = requestOf(args.contextValue);
@@ -235,7 +271,7 @@ export function createCache(options: CacheOptions): Cache {
             ageOf(stale) < stale.maxAge + config.staleIfError
           )
             setResult(staleAnswer(stale, http, vary, now()));
-          else setResult(withResponseHeaders(single, NO_STORE) as ExecutionResult);
+          else setResult(notKept(single, args.contextValue));
         },
       });
       /** A stale answer within `staleWhileRevalidate`: sent, and run again unless a run is on. */
@@ -283,8 +319,14 @@ export function createCache(options: CacheOptions): Cache {
     const body = JSON.stringify({ data: answer.data });
     const etag = etagOf(body);
     const said = config.subgraphCacheControl === 'cap' ? operationCacheControl(args.contextValue) : undefined;
-    const maxAge = cappedMaxAge(facts.policy.maxAge, said, owner === undefined);
-    // A subgraph said its answer is not to be kept (`subgraphCacheControl: cap`).
+    // No fresher than the kept entities it was made of (the entity cache), nor than a subgraph
+    // allows (`subgraphCacheControl: cap`).
+    const entities = servedFreshness(args.contextValue);
+    if (entities?.stale) return staleEntities(answer);
+    const maxAge = Math.min(
+      cappedMaxAge(facts.policy.maxAge, said, owner === undefined),
+      entities?.remaining ?? Number.POSITIVE_INFINITY,
+    );
     if (maxAge <= 0) return withResponseHeaders(answer, NO_STORE) as ExecutionResult;
     if (Buffer.byteLength(body) <= config.response.maxEntryBytes) {
       const index = operations.index(args.schema);
@@ -309,14 +351,42 @@ export function createCache(options: CacheOptions): Cache {
     ) as ExecutionResult;
   }
 
+  /** An answer made with stale entities (their backend failed): sent with a warning, never kept. */
+  function staleEntities(answer: ExecutionResult): ExecutionResult {
+    const warning = {
+      code: 'STALE_IF_ERROR',
+      message: 'a backend failed: parts of this answer are from the cache, past their maxAge',
+    };
+    const warnings = [...((answer.extensions?.warnings as unknown[] | undefined) ?? []), warning];
+    const marked = { ...answer, extensions: { ...answer.extensions, warnings } };
+    return withResponseHeaders(marked, NO_STORE) as ExecutionResult;
+  }
+
+  /** The entity cache (outer: a call it answers is not sent) over the header fold (`cap`). */
+  const cap = config.subgraphCacheControl === 'cap' && (config.response.enabled || config.entities.enabled);
+  const subgraphStep =
+    config.entities.enabled || cap
+      ? (info: SubgraphInfo): ExecutorWrapper => {
+          if (!config.entities.enabled) return foldUpstreamCacheControl;
+          const entities = entityCacheStep(entityOptions, info);
+          return cap ? (next) => entities(foldUpstreamCacheControl(next)) : entities;
+        }
+      : undefined;
+
   return {
     ...perSchema,
     // The JSON fast path writes its own 304s: the `onResponse` above is for the other requests.
-    room: { name: 'response-cache', plugin, passesJsonPosts: true, close: () => store.close() },
+    room: {
+      name: 'response-cache',
+      plugin,
+      passesJsonPosts: true,
+      close: () => {
+        retries.close();
+        return store.close();
+      },
+    },
     refreshRoom: refresher.room,
-    entityRoom: config.entities.enabled
-      ? { name: 'entity-cache', subgraph: (info) => entityCacheStep(entityOptions, info) }
-      : { name: 'entity-cache' },
+    entityRoom: { name: 'entity-cache', ...(subgraphStep !== undefined && { subgraph: subgraphStep }) },
     async purge(selector) {
       const served = operations.latest();
       const tags = purgeTags(

@@ -7,8 +7,9 @@
  */
 import { type GraphQLSchema, isCompositeType, type SelectionSetNode } from 'graphql';
 import { GatehouseError } from '../../core/errors.ts';
+import { type EntityKeys, keyValue } from './entity-keys.ts';
 import { stableJson } from './response-key.ts';
-import { type EntityKeys, keyTag, keyValue, operationTag, typeTag } from './tags.ts';
+import { keyTag, operationTag, typeTag } from './tags.ts';
 
 /** What to purge: `type` alone, `type` and `key`, or `operation`. */
 export interface PurgeSelector {

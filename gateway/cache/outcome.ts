@@ -4,10 +4,10 @@
  * a kept answer may stand in for it, `staleIfError`).
  */
 import type { ExecutionResult } from 'graphql';
-import { isGatewayError } from '../../core/errors.ts';
+import { type ErrorCode, isGatewayError } from '../../core/errors.ts';
 
 /** Codes of a backend that failed (rather than answered): an answer kept may stand in for it. */
-const BACKEND_FAILURES = new Set([
+const BACKEND_FAILURES = new Set<ErrorCode>([
   'SUBGRAPH_UNAVAILABLE',
   'GATEWAY_TIMEOUT',
   'SUBGRAPH_BAD_RESPONSE',
@@ -24,7 +24,7 @@ export function isCacheable(result: ExecutionResult): boolean {
 }
 
 export function backendFailed(result: ExecutionResult): boolean {
-  return (result.errors ?? []).some((error) => BACKEND_FAILURES.has(String(error.extensions?.code)));
+  return (result.errors ?? []).some((error) => BACKEND_FAILURES.has(error.extensions?.code as ErrorCode));
 }
 
 /**
@@ -32,5 +32,5 @@ export function backendFailed(result: ExecutionResult): boolean {
  * makes them data (anything else thrown there becomes SUBGRAPH_UNAVAILABLE).
  */
 export function backendThrew(error: unknown): boolean {
-  return !isGatewayError(error) || BACKEND_FAILURES.has(String(error.extensions.code));
+  return !isGatewayError(error) || BACKEND_FAILURES.has(error.extensions.code as ErrorCode);
 }

@@ -19,7 +19,7 @@ import {
   type SubgraphCacheControlConfig,
 } from '../config/cache-schema.ts';
 import { directiveArguments } from '../config/directive-arguments.ts';
-import { type EntityKeys, entityKeysOf } from './tags.ts';
+import { type EntityKeys, entityKeysOf } from './entity-keys.ts';
 
 /** One declared policy (any argument may be absent). */
 export type CacheHint = CacheControlConfig;

@@ -12,9 +12,10 @@
  *   purge of a key of that type purges it too (`purgeTags`);
  * - `op:<name>` for a named operation.
  *
- * A mutation's answer names what it changed: the entities its root fields return (not those
- * nested below them, which it only reads), by key, and by type those returned without a key
- * (which one changed is unknown: every answer that may hold one is purged).
+ * A mutation's answer names what it changed: the first entities on each path of its answer (those
+ * its root fields return, or hold in a payload object: `{ renameProduct { product { id } } }`),
+ * not those nested below them, which it only reads; by key, and by type those returned without a
+ * key (which one changed is unknown: every answer that may hold one is purged).
  *
  * Values are read from the answer as the client asked for it: aliases are followed, and the
  * concrete type of an interface or union value is its `__typename` when selected (else the value
@@ -26,6 +27,7 @@ import {
   type FieldNode,
   type FragmentDefinitionNode,
   type GraphQLCompositeType,
+  type GraphQLObjectType,
   type GraphQLSchema,
   getNamedType,
   getOperationAST,
@@ -33,13 +35,9 @@ import {
   isCompositeType,
   isObjectType,
   Kind,
-  parse,
   type SelectionSetNode,
 } from 'graphql';
-import { stableJson } from './response-key.ts';
-
-/** Each entity type's keys: for each key, the selection of its fields. */
-export type EntityKeys = ReadonlyMap<string, readonly SelectionSetNode[]>;
+import { type EntityKeys, keyValue } from './entity-keys.ts';
 
 export const typeTag = (type: string) => `type:${type}`;
 export const keyTag = (type: string, key: string) => `key:${type}:${key}`;
@@ -60,69 +58,6 @@ export function purgeTags(tags: readonly string[]): string[] {
   return [...all];
 }
 
-/** The keys of every entity type of a supergraph (`@join__type(key:)`), parsed once per schema. */
-export function entityKeysOf(supergraph: DocumentNode): EntityKeys {
-  const keys = new Map<string, SelectionSetNode[]>();
-  const seen = new Set<string>();
-  for (const definition of supergraph.definitions) {
-    if (!('name' in definition) || definition.name === undefined || !('directives' in definition)) continue;
-    for (const directive of definition.directives ?? []) {
-      if (directive.name.value !== 'join__type') continue;
-      const key = directive.arguments?.find((a) => a.name.value === 'key')?.value;
-      if (key?.kind !== Kind.STRING) continue;
-      const type = definition.name.value;
-      const text = key.value.trim();
-      if (seen.has(`${type}\n${text}`)) continue;
-      seen.add(`${type}\n${text}`);
-      const selection = parseKey(text);
-      if (selection === undefined) continue;
-      const list = keys.get(type) ?? [];
-      list.push(selection);
-      keys.set(type, list);
-    }
-  }
-  return keys;
-}
-
-function parseKey(text: string): SelectionSetNode | undefined {
-  try {
-    const document = parse(`{${text}}`, { noLocation: true });
-    const operation = document.definitions[0];
-    return operation?.kind === Kind.OPERATION_DEFINITION ? operation.selectionSet : undefined;
-  } catch {
-    return undefined; // composition checked the keys: one it cannot read tags nothing
-  }
-}
-
-/** A key's value in an entity as answered, or undefined when the client did not select it all. */
-export function keyValue(selection: SelectionSetNode, entity: Record<string, unknown>): string | undefined {
-  const only = selection.selections.length === 1 ? selection.selections[0] : undefined;
-  if (only?.kind === Kind.FIELD && only.selectionSet === undefined) {
-    const value = entity[only.name.value];
-    if (value === undefined || value === null || typeof value === 'object') return undefined;
-    return String(value);
-  }
-  const projected = project(selection, entity);
-  return projected === undefined ? undefined : stableJson(projected);
-}
-
-function project(selection: SelectionSetNode, value: Record<string, unknown>): unknown {
-  const out: Record<string, unknown> = {};
-  for (const field of selection.selections) {
-    if (field.kind !== Kind.FIELD) return undefined;
-    const inner = value[field.name.value];
-    if (inner === undefined) return undefined;
-    if (field.selectionSet === undefined || inner === null) out[field.name.value] = inner;
-    else {
-      if (typeof inner !== 'object' || Array.isArray(inner)) return undefined;
-      const nested = project(field.selectionSet, inner as Record<string, unknown>);
-      if (nested === undefined) return undefined;
-      out[field.name.value] = nested;
-    }
-  }
-  return out;
-}
-
 interface Walk {
   schema: GraphQLSchema;
   keys: EntityKeys;
@@ -130,8 +65,6 @@ interface Walk {
   tags: Set<string>;
   /** A mutation's answer: entities without a key tag their type; kept answers tag them `nokey:`. */
   changes: boolean;
-  /** How deep entities are tagged: 1 for a mutation (its root fields' values), else unbounded. */
-  maxDepth: number;
   visited: number;
   keyTags: number;
 }
@@ -182,6 +115,20 @@ export function typeTags(
   const operation = getOperationAST(document, operationName);
   const root = operation ? schema.getRootType(operation.operation) : undefined;
   if (!operation || !root) return [];
+  return selectionTypeTags(schema, document, root, operation.selectionSet, false);
+}
+
+/**
+ * `type:` tags of every object type a selection on `parent` may return (`self`: `parent` too, an
+ * entity fetched with it).
+ */
+export function selectionTypeTags(
+  schema: GraphQLSchema,
+  document: DocumentNode,
+  parent: GraphQLCompositeType,
+  selectionSet: SelectionSetNode,
+  self: boolean,
+): string[] {
   const fragments = fragmentsOf(document);
   const types = new Set<string>();
   const done = new Set<SelectionSetNode>();
@@ -208,8 +155,47 @@ export function typeTags(
     else if (isAbstractType(type)) for (const t of schema.getPossibleTypes(type)) types.add(typeTag(t.name));
     if (isCompositeType(type)) visit(type, selectionSet);
   };
-  visit(root, operation.selectionSet);
+  if (self) visitType(parent, selectionSet);
+  else visit(parent, selectionSet);
   return [...types];
+}
+
+/**
+ * The tags of one kept entity of `type`, fetched with `selectionSet`: its types (`types`, from
+ * `selectionTypeTags`), its key from its representation (keyless when that lacks one of the type's
+ * keys), and the entities nested in the fetched `value`, as an answer's are tagged.
+ */
+export function entityTags(
+  schema: GraphQLSchema,
+  keys: EntityKeys,
+  document: DocumentNode,
+  type: GraphQLObjectType,
+  selectionSet: SelectionSetNode,
+  representation: Record<string, unknown>,
+  value: unknown,
+  types: readonly string[],
+): string[] {
+  const tags = new Set(types);
+  const walk = walkOf(schema, keys, document, tags, false);
+  const own = keys.get(type.name) ?? [];
+  const found = own.map((key) => keyValue(key, representation)).filter((v): v is string => v !== undefined);
+  for (const value of found) tags.add(keyTag(type.name, value));
+  if (found.length < own.length) tags.add(keylessTag(type.name));
+  // The entity itself is tagged from its representation: its fields below, at depth 1 and on.
+  if (value !== null && typeof value === 'object' && !Array.isArray(value)) {
+    const fields = new Map<string, FieldNode>();
+    collect(walk, type, selectionSet, fields, type.name);
+    const definitions = type.getFields();
+    for (const [responseKey, field] of fields) {
+      if (field.selectionSet === undefined) continue;
+      const named = definitions[field.name.value]
+        ? getNamedType(definitions[field.name.value]!.type)
+        : undefined;
+      if (named && isCompositeType(named))
+        walkObject(walk, named, field.selectionSet, (value as Record<string, unknown>)[responseKey], 1);
+    }
+  }
+  return [...tags];
 }
 
 function walkOf(
@@ -219,8 +205,7 @@ function walkOf(
   tags: Set<string>,
   changes: boolean,
 ): Walk {
-  const maxDepth = changes ? 1 : Number.POSITIVE_INFINITY;
-  return { schema, keys, fragments: fragmentsOf(document), tags, changes, maxDepth, visited: 0, keyTags: 0 };
+  return { schema, keys, fragments: fragmentsOf(document), tags, changes, visited: 0, keyTags: 0 };
 }
 
 function fragmentsOf(document: DocumentNode): Map<string, FragmentDefinitionNode> {
@@ -266,7 +251,9 @@ function walkObject(
   }
   if (fields.size === 0) collect(walk, concrete, selectionSet, fields, concrete.name);
   if (isObjectType(concrete) && depth > 0) tagEntity(walk, concrete.name, fields, object);
-  if (depth >= walk.maxDepth) return;
+  // A mutation changed the first entities on each path (under payload objects, if any): what is
+  // nested below them it only reads.
+  if (walk.changes && depth > 0 && possibleEntities(walk, concrete).length > 0) return;
   const definitions = 'getFields' in concrete ? concrete.getFields() : undefined;
   for (const [responseKey, field] of fields) {
     if (field.selectionSet === undefined || definitions === undefined) continue;

@@ -8,7 +8,19 @@
  * when one says `no-store` (or `no-cache`), nor when one says `private` of an entry every caller
  * would share. REST backends' headers are not read.
  */
-import type { UpstreamCacheControl } from '../../core/upstream-cache-control.ts';
+import type { ExecutorWrapper } from '../../core/subgraph-call.ts';
+import { foldCacheControl, type UpstreamCacheControl } from '../../core/upstream-cache-control.ts';
+
+/**
+ * Before dedup: each caller's operation gets what the answer of its call said, a call it shared
+ * with another operation included (the transport records it for the leader's only).
+ */
+export const foldUpstreamCacheControl: ExecutorWrapper = (next) =>
+  async function upstreamCacheControl(request) {
+    const result = await next(request);
+    foldCacheControl(result, request.context);
+    return result;
+  };
 
 /** `maxAge` capped by `said`: 0 (not kept) for `no-store`, and for `private` of a shared entry. */
 export function cappedMaxAge(

@@ -67,9 +67,9 @@ export const cacheSchema = z
       .number()
       .int()
       .positive()
-      .default(50)
+      .default(100)
       .describe(
-        'With `store: redis`: longest wait for one answer of Redis, in ms, before the cache steps aside',
+        'With `store: redis`: longest time one read, write or lock may take in Redis (all its round trips), in ms, before the cache steps aside for that request; a purge has 5 s',
       ),
     compressAbove: z
       .number()

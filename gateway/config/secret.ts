@@ -6,12 +6,20 @@
 import { z } from 'zod';
 
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+/** `$NAME` or `${NAME}` written as a secret: a shell habit; the value would be those characters. */
+const ENV_REFERENCE = /^\$\{?[A-Za-z_][A-Za-z0-9_]*\}?$/;
 
 /** A secret written in the config, or the name of the environment variable that holds it. */
 export const secretValue = (what: string) =>
   z
     .union([
-      z.string().min(1),
+      z
+        .string()
+        .min(1)
+        .refine((value) => !ENV_REFERENCE.test(value), {
+          message:
+            'looks like an environment variable, which the config does not expand: write `{ env: NAME }`',
+        }),
       z.strictObject({
         env: z
           .string()

@@ -10,10 +10,12 @@
  * - `done` runs once, when the call settles or when its last caller leaves, whichever is first:
  *   the dedup step then forgets it, so a later caller never joins a call that is settled or abandoned.
  */
+
 import type { ExecutionResult } from '@graphql-tools/utils';
 import { GraphQLError } from 'graphql';
 import { cloneJson } from '../../core/clone-json.ts';
 import { copyError } from '../../core/errors.ts';
+import { copyCacheControl } from '../../core/upstream-cache-control.ts';
 
 export interface SharedCallOptions {
   /** Sends the call; `signal` aborts when every caller has gone. */
@@ -108,6 +110,8 @@ export function copyResult(result: ExecutionResult): ExecutionResult {
   const copy: ExecutionResult = { ...result, data: cloneJson(result.data) };
   if (result.errors) copy.errors = result.errors.map((e) => copyError(e));
   if (result.extensions) copy.extensions = cloneJson(result.extensions);
+  // What the subgraph said of its answer (`Cache-Control`) goes with every copy.
+  copyCacheControl(result, copy);
   return copy;
 }
 

@@ -10,7 +10,11 @@ import type { AddressInfo } from 'node:net';
 import { describe, it } from 'node:test';
 import { makeExecutableSchema } from '@graphql-tools/schema';
 import { graphql } from 'graphql';
+import { serveGraphQL } from '../../subgraphs/lib/serve-graphql.ts';
+import { CACHE_CONTROL_HEADER } from '../helpers/cache-control.ts';
+import { startTestGateway } from '../helpers/gateway.ts';
 import { startPolicyCase } from '../helpers/policies.ts';
+import { type ApolloResolvers, apolloSubgraph } from './harness.ts';
 
 /** A plain GraphQL service over HTTP that answers with the `Cache-Control` header `header()`. */
 async function serviceSaying(header: () => string | undefined) {
@@ -108,5 +112,69 @@ describe('subgraph Cache-Control headers', () => {
     assert.equal(first.headers.get('cache-control'), 'max-age=60, public');
     await graph.gateway.query('{ motd }');
     assert.equal(graph.asked.count, 1);
+  });
+});
+
+describe('subgraph Cache-Control headers: calls shared by operations', () => {
+  it("cap: an operation that joined another one's call gets what its answer said", async () => {
+    const catalog = await serveGraphQL({
+      schema: apolloSubgraph(
+        `${CACHE_CONTROL_HEADER}type Query { products(ids: [ID!]!): [Product!]! @cacheControl(maxAge: 60) }
+         type Product @key(fields: "id") @cacheControl(maxAge: 60) { id: ID! name: String }`,
+        {
+          Query: {
+            products: (_: unknown, { ids }: { ids: string[] }) => ids.map((id) => ({ id, name: id })),
+          },
+        } as unknown as ApolloResolvers,
+      ),
+    });
+    const reviews = apolloSubgraph(
+      `${CACHE_CONTROL_HEADER}type Product @key(fields: "id") @cacheControl(maxAge: 60) { id: ID! rating: Int }`,
+      {
+        Product: { __resolveReference: (r: { id: string }) => r, rating: () => 1 },
+      } as unknown as ApolloResolvers,
+    );
+    // Slow enough for the second operation's call to join the first one's in flight.
+    const server = createServer((req, res) => {
+      let body = '';
+      req.on('data', (chunk: Buffer) => {
+        body += chunk.toString();
+      });
+      req.on('end', async () => {
+        const { query, variables } = JSON.parse(body) as {
+          query: string;
+          variables?: Record<string, unknown>;
+        };
+        const result = await graphql({ schema: reviews, source: query, variableValues: variables });
+        await new Promise((resolve) => setTimeout(resolve, 300));
+        res.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'no-store' });
+        res.end(JSON.stringify(result));
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const gateway = await startTestGateway({
+      subgraphs: [
+        { kind: 'federation', name: 'catalog', url: catalog.url },
+        {
+          kind: 'federation',
+          name: 'reviews',
+          url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/graphql`,
+        },
+      ],
+      cache: { subgraphCacheControl: 'cap' },
+    });
+    try {
+      const [a, b] = await Promise.all([
+        gateway.query('{ products(ids: ["p1"]) { id rating } }'),
+        gateway.query('{ x: products(ids: ["p1"]) { id rating } }'),
+      ]);
+      assert.equal(a.headers.get('cache-control'), 'no-store');
+      assert.equal(b.headers.get('cache-control'), 'no-store');
+    } finally {
+      await gateway.close();
+      await catalog.close();
+      server.closeAllConnections();
+      server.close();
+    }
   });
 });

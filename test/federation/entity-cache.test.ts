@@ -34,6 +34,7 @@ async function startGraph(
   entities: { rootFields?: boolean } = {},
   staleIfError = 0,
   engine: Engine = 'plan',
+  response = false,
 ) {
   const names: Record<string, string> = { p1: 'Table', p2: 'Chair', p3: 'Lamp' };
   const fetched: string[] = [];
@@ -77,7 +78,7 @@ async function startGraph(
         { kind: 'federation', name: 'reviews', url: reviews.url },
       ],
       headers: { all: { request: [{ propagate: { named: 'x-test-identity' } }] } },
-      cache: { response: { enabled: false }, entities: { enabled: true, ...entities }, staleIfError },
+      cache: { response: { enabled: response }, entities: { enabled: true, ...entities }, staleIfError },
       engine,
     },
   );
@@ -177,17 +178,46 @@ describe('entity cache', () => {
     await sleep(1_100); // past the entities' maxAge (1 s)
     await reviews.close();
     const stale = await gateway.query(query);
-    assert.deepEqual(stale.body, {
-      data: {
-        products: [
-          { id: 'p1', rating: 1 },
-          { id: 'p2', rating: 2 },
-        ],
-      },
+    assert.deepEqual(stale.body.data, {
+      products: [
+        { id: 'p1', rating: 1 },
+        { id: 'p2', rating: 2 },
+      ],
     });
+    assert.equal(stale.body.errors, undefined);
+    const warnings = (stale.body as { extensions?: { warnings?: { code: string }[] } }).extensions?.warnings;
+    assert.equal(warnings?.[0]?.code, 'STALE_IF_ERROR', 'the client is told parts are stale');
     // An entity never kept cannot stand in: the failure is the answer for it.
     const partly = await gateway.query('{ products(ids: ["p1", "p3"]) { id rating } }');
     assert.equal(partly.body.errors?.[0]?.extensions?.code, 'SUBGRAPH_UNAVAILABLE');
+  });
+});
+
+describe('entity cache with the response cache', () => {
+  it('an answer made of kept entities is kept no longer than they are fresh', async () => {
+    await using graph = await startGraph({ rootFields: false }, 0, 'plan', true);
+    const { gateway } = graph;
+    const first = await gateway.query('{ products(ids: ["p1"]) { id rating } }');
+    // Query.products says 60 s (a field's policy overrides its type's, Apollo's rule) ...
+    assert.equal(first.headers.get('cache-control'), 'max-age=60, public');
+    await sleep(600);
+    // ... but reviews' Product entities live 1 s: another operation, made of the entity kept
+    // 0.6 s ago, is fresh for 0.4 s more at most (under a second: not kept).
+    const second = await gateway.query('{ products(ids: ["p1"]) { rating } }');
+    assert.deepEqual(second.body.data, { products: [{ rating: 1 }] });
+    assert.equal(second.headers.get('cache-control'), 'no-store');
+  });
+
+  it('a mutation purges the kept entities holding what it changed, nested ones included', async () => {
+    await using graph = await startGraph({ rootFields: false }, 0, 'plan', true);
+    const { gateway, fetched } = graph;
+    await gateway.query('{ products(ids: ["p1"]) { id rating } }');
+    fetched.length = 0;
+    await gateway.query('query Again { products(ids: ["p1"]) { id rating } }');
+    assert.deepEqual(fetched, [], 'kept');
+    await gateway.query('mutation { rename(id: "p1", name: "Desk") { id } }');
+    await gateway.query('query Third { products(ids: ["p1"]) { id rating } }');
+    assert.deepEqual(fetched, ['p1'], "the entity p1 of reviews was purged with p1's key");
   });
 });
 

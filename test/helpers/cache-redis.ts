@@ -43,7 +43,8 @@ export function recordingLogger() {
 }
 
 export async function connect(url: string): Promise<RedisConnection> {
-  const connection = createRedisConnection({ url, logger: recordingLogger() });
+  // A long command timeout: a loaded test machine must not turn a slow answer into a failure.
+  const connection = createRedisConnection({ url, logger: recordingLogger(), commandTimeout: 10_000 });
   await connection.ready();
   return connection;
 }

@@ -187,22 +187,22 @@ describe('redis cache store', { skip: redisMissing }, () => {
   });
 
   it('rejects within its deadline when Redis is paused, then answers again', async () => {
-    const quick = createRedisCacheStore(connection.client, { prefix }); // the default deadline, 50 ms
+    const quick = createRedisCacheStore(connection.client, { prefix }); // the default deadline, 100 ms
     const key = keyOf('paused');
     await quick.set(key, entry('{}'), MINUTE, [keyOf('tag')], Date.now()); // scripts loaded
-    await observer.client('PAUSE', 1_000, 'ALL');
+    await observer.client('PAUSE', 3_000, 'ALL');
     try {
       for (const call of [async () => quick.get(key), async () => quick.lock(keyOf('l'), 1_000)]) {
         const started = performance.now();
-        await assert.rejects(call(), /within 50 ms/);
+        await assert.rejects(call(), /within 100 ms/);
         const took = performance.now() - started;
-        // Well before the pause ends (a late answer would take 1 s); the margin is for a busy machine.
-        assert.ok(took < 500, `rejected after ${took} ms`);
+        // Well before the pause ends (a late answer would take 3 s); the margin is for a busy machine.
+        assert.ok(took < 2_000, `rejected after ${took} ms`);
       }
     } finally {
       await observer.client('UNPAUSE');
     }
-    assert.ok(await eventually(async () => quick.get(key), 2_000));
+    assert.ok(await eventually(async () => quick.get(key), 5_000));
   });
 });
 

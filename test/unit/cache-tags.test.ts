@@ -7,19 +7,14 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { buildSchema, parse } from 'graphql';
-import {
-  answerTags,
-  changedTags,
-  entityKeysOf,
-  MAX_KEY_TAGS,
-  purgeTags,
-  typeTags,
-} from '../../gateway/cache/tags.ts';
+import { entityKeysOf } from '../../gateway/cache/entity-keys.ts';
+import { answerTags, changedTags, MAX_KEY_TAGS, purgeTags, typeTags } from '../../gateway/cache/tags.ts';
 
 const sdl = `
   directive @join__type(graph: String, key: String) repeatable on OBJECT | INTERFACE
   type Query { products: [Product!]! node(id: ID!): Node search: [Result!]! }
-  type Mutation { rename(id: ID!, name: String!): Product ship: Shipment }
+  type Mutation { rename(id: ID!, name: String!): Product ship: Shipment renamed: RenamePayload }
+  type RenamePayload { product: Product ok: Boolean }
   interface Node { id: ID! }
   union Result = Product | Review
   type Product implements Node @join__type(graph: "A", key: "id") @join__type(graph: "B", key: "id") {
@@ -122,6 +117,16 @@ describe('cache tags', () => {
     assert.deepEqual(
       changedTags(schema, keys, document, undefined, { rename: { id: '1', reviews: [{ id: 'r1' }] } }),
       ['key:Product:1'],
+    );
+  });
+
+  it('a mutation answering a payload object names the entities in it', () => {
+    const document = parse('mutation { renamed { ok product { id reviews { id } } } }');
+    assert.deepEqual(
+      changedTags(schema, keys, document, undefined, {
+        renamed: { ok: true, product: { id: '7', reviews: [{ id: 'r1' }] } },
+      }),
+      ['key:Product:7'],
     );
   });
 

@@ -61,9 +61,9 @@ export interface RedisCacheStoreOptions {
   prefix?: string;
   /**
    * Longest wait for Redis in a `get`, `lock` or `set`, in ms, all its round trips together. A
-   * cache read must cost less than the subgraph call it saves; 50 ms leaves room for a 100 KB
-   * value and a busy event loop.
-   * @default 50
+   * cache read must cost less than the subgraph call it saves; 100 ms leaves room for a 100 KB
+   * value, a `set` of three round trips and a busy event loop.
+   * @default 100
    */
   deadlineMs?: number;
   /** Longest wait for Redis in a `purge`, in ms, all its round trips together. @default 5000 */
@@ -79,7 +79,7 @@ export interface RedisCacheStoreOptions {
 }
 
 export const DEFAULT_CACHE_PREFIX = 'gatehouse:cache:';
-export const DEFAULT_CACHE_DEADLINE_MS = 50;
+export const DEFAULT_CACHE_DEADLINE_MS = 100;
 export const DEFAULT_PURGE_DEADLINE_MS = 5_000; // 5 s
 export const DEFAULT_COMPRESS_ABOVE = 4_096; // bytes
 export const DEFAULT_MAX_BODY_BYTES = 16 * 1024 * 1024; // 16 MiB

@@ -12,7 +12,10 @@
 
 /** One cached answer, as the response cache keeps it. */
 export interface CacheEntry {
-  /** The answer's JSON (`{"data":...}`: answers with errors are not kept). */
+  /**
+   * The kept JSON: an answer's (`{"data":...}`: answers with errors are not kept), a subgraph's
+   * entity or root-call data (the entity cache).
+   */
   body: string;
   /** When it was stored, in ms since the epoch (its `Age`). */
   storedAt: number;
