@@ -12,6 +12,7 @@ import { createConnection, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { Redis } from 'ioredis';
 
 export const REDIS_SERVER = process.env.REDIS_SERVER ?? 'redis-server';
 
@@ -101,6 +102,45 @@ export function startSentinel(
   if (options.password !== undefined) lines.push(`requirepass ${options.password}`);
   return startRedis(['--sentinel'], { config: `${lines.join('\n')}\n` });
 }
+
+/**
+ * A Redis Cluster of one node holding every slot, once its state is ok (the adapters' commands
+ * are checked for slots all the same); `stop()` removes its nodes file too.
+ */
+export async function startRedisCluster(): Promise<RedisServer> {
+  const nodesFile = join(tmpdir(), `gatehouse-cluster-${process.pid}-${Date.now()}-${++clusters}.conf`);
+  const server = await startRedis([
+    '--cluster-enabled',
+    'yes',
+    '--cluster-config-file',
+    nodesFile,
+    // Else a lone node announces an empty host in CLUSTER SLOTS.
+    '--cluster-announce-ip',
+    '127.0.0.1',
+  ]);
+  const admin = new Redis(server.url);
+  try {
+    await admin.call('CLUSTER', 'ADDSLOTSRANGE', '0', '16383');
+    for (
+      let waited = 0;
+      !/cluster_state:ok/.test(String(await admin.call('CLUSTER', 'INFO')));
+      waited += 50
+    ) {
+      if (waited > 5_000) throw new Error('the one-node cluster is not ok within 5 s');
+      await sleep(50);
+    }
+  } finally {
+    admin.disconnect();
+  }
+  return {
+    ...server,
+    async stop() {
+      await server.stop();
+      rmSync(nodesFile, { force: true });
+    },
+  };
+}
+let clusters = 0;
 
 /** A port nothing listens on: bound on port 0, then closed. */
 export function freePort(): Promise<number> {

@@ -10,9 +10,6 @@
  */
 import assert from 'node:assert/strict';
 import { subscribe, unsubscribe } from 'node:diagnostics_channel';
-import { rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Redis } from 'ioredis';
@@ -34,7 +31,7 @@ import {
   RELAXED,
   recordingLogger,
 } from '../helpers/cache-redis.ts';
-import { type RedisServer, redisMissing, startRedis } from '../helpers/redis-server.ts';
+import { type RedisServer, redisMissing, startRedis, startRedisCluster } from '../helpers/redis-server.ts';
 
 describe('redis cache store', { skip: redisMissing }, () => {
   let server: RedisServer;
@@ -209,34 +206,14 @@ describe('redis cache store', { skip: redisMissing }, () => {
 describe('redis cache store on a Redis Cluster (one node)', { skip: redisMissing }, () => {
   let server: RedisServer;
   let connection: RedisConnection;
-  const nodesFile = join(tmpdir(), `gatehouse-cache-cluster-${process.pid}-${Date.now()}.conf`);
   before(async () => {
-    server = await startRedis([
-      '--cluster-enabled',
-      'yes',
-      '--cluster-config-file',
-      nodesFile,
-      // Else a lone node announces an empty host in CLUSTER SLOTS.
-      '--cluster-announce-ip',
-      '127.0.0.1',
-    ]);
-    const admin = new Redis(server.url);
-    try {
-      await admin.call('CLUSTER', 'ADDSLOTSRANGE', '0', '16383');
-      await eventually(
-        async () => /cluster_state:ok/.test(String(await admin.call('CLUSTER', 'INFO'))),
-        5_000,
-      );
-    } finally {
-      admin.disconnect();
-    }
+    server = await startRedisCluster();
     connection = createRedisConnection({ cluster: { nodes: [server.url] } });
     await connection.ready();
   });
   after(async () => {
     await connection?.close();
     await server?.stop();
-    rmSync(nodesFile, { force: true });
   });
 
   it('sets, gets, purges and locks without a cross-slot error', async () => {

@@ -5,9 +5,6 @@
  * the Sentinel passwords read from the environment (`{ env: NAME }`).
  */
 import assert from 'node:assert/strict';
-import { rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Redis } from 'ioredis';
@@ -16,7 +13,13 @@ import { resolveConfig } from '../../gateway/config/index.ts';
 import { createRedisStore } from '../../gateway/rate-limit/store/redis-store.ts';
 import type { LimitRule } from '../../gateway/rate-limit/store/types.ts';
 import { createRedisConnection, type RedisConnection } from '../../gateway/redis/index.ts';
-import { type RedisServer, redisMissing, startRedis, startSentinel } from '../helpers/redis-server.ts';
+import {
+  type RedisServer,
+  redisMissing,
+  startRedis,
+  startRedisCluster,
+  startSentinel,
+} from '../helpers/redis-server.ts';
 
 const HOUR = 3_600_000;
 const RELAXED = 2_000; // deadline of stores that test counting, not deadlines
@@ -24,7 +27,7 @@ let unique = 0;
 const keyOf = (name: string) => `${name}:${process.pid}:${++unique}`;
 
 /** Until `probe` resolves truthy, every 50 ms, at most `ms`. */
-async function eventually<T>(probe: () => Promise<T | undefined>, ms: number): Promise<T> {
+async function _eventually<T>(probe: () => Promise<T | undefined>, ms: number): Promise<T> {
   for (let waited = 0; waited <= ms; waited += 50) {
     const value = await probe().catch(() => undefined);
     if (value) return value;
@@ -36,34 +39,14 @@ async function eventually<T>(probe: () => Promise<T | undefined>, ms: number): P
 describe('redis rate-limit store on a Redis Cluster (one node)', { skip: redisMissing }, () => {
   let server: RedisServer;
   let connection: RedisConnection;
-  const nodesFile = join(tmpdir(), `gatehouse-cluster-${process.pid}-${Date.now()}.conf`);
   before(async () => {
-    server = await startRedis([
-      '--cluster-enabled',
-      'yes',
-      '--cluster-config-file',
-      nodesFile,
-      // Else a lone node announces an empty host in CLUSTER SLOTS.
-      '--cluster-announce-ip',
-      '127.0.0.1',
-    ]);
-    const admin = new Redis(server.url);
-    try {
-      await admin.call('CLUSTER', 'ADDSLOTSRANGE', '0', '16383');
-      await eventually(
-        async () => /cluster_state:ok/.test(String(await admin.call('CLUSTER', 'INFO'))),
-        5_000,
-      );
-    } finally {
-      admin.disconnect();
-    }
+    server = await startRedisCluster();
     connection = createRedisConnection({ cluster: { nodes: [server.url] } });
     await connection.ready();
   });
   after(async () => {
     await connection?.close();
     await server?.stop();
-    rmSync(nodesFile, { force: true });
   });
 
   it('admits exactly the limit across many keys in one check (one command per key, no cross-slot error)', async () => {
