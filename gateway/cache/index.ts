@@ -17,12 +17,12 @@
  *   `maxAge` (and the stale windows past it), under the tags of what it holds (tags.ts); within
  *   `staleIfError`, a kept answer stands in for a run that fails because a backend did (with a
  *   warning instead of the errors); a mutation's answer purges the answers holding what it
- *   changed (invalidation.ts). Every answer says what it may be cached for (`Cache-Control`,
+ *   changed (purges.ts). Every answer says what it may be cached for (`Cache-Control`,
  *   `ETag`, `Age` on answers from the cache, `no-store` otherwise).
  */
+import { isAsyncIterable } from '@graphql-tools/utils';
 import type { ExecutionArgs, ExecutionResult, GraphQLSchema } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
-import { GatehouseError } from '../../core/errors.ts';
 import { identityOf, requestOf } from '../../core/identity.ts';
 import { isRewritten } from '../../core/operation-rewrite.ts';
 import { withResponseHeaders } from '../../core/response-headers.ts';
@@ -37,19 +37,19 @@ import { entityCacheStep } from './entity-cache.ts';
 import { type ForwardedInputs, forwardedValues } from './forwarded.ts';
 import { servedFreshness } from './freshness.ts';
 import { cacheHeaders, etagOf, type HttpPolicy, NO_STORE } from './http.ts';
-import { type PurgeSelector, selectorTags } from './invalidation.ts';
+import type { PurgeSelector } from './invalidation.ts';
 import type { CachePolicy } from './operation-policy.ts';
 import { createOperations, type OperationFacts } from './operations.ts';
 import { backendFailed, isCacheable } from './outcome.ts';
 import { NO_OWNER, ownerFor } from './owner.ts';
 import { buildCachePolicyIndex } from './policy-index.ts';
-import { createPurgeRetry } from './purge-retry.ts';
+import { createPurges } from './purges.ts';
 import { createRefresher } from './refresh.ts';
 import { responseKey, stableJson } from './response-key.ts';
-import { fromEntry, staleAnswer } from './served.ts';
+import { fromEntry, staleAnswer, withWarning } from './served.ts';
 import type { CacheEntry, CacheStore } from './store/types.ts';
 import { createCacheStore } from './stores.ts';
-import { answerTags, changedTags, purgeTags } from './tags.ts';
+import { answerTags } from './tags.ts';
 import { cappedMaxAge, foldUpstreamCacheControl } from './upstream-cap.ts';
 
 export type { CacheConfig } from '../config/cache-schema.ts';
@@ -103,7 +103,7 @@ export function createCache(options: CacheOptions): Cache {
   const store = options.store ?? createCacheStore(config, logger, options.redis, now);
   const operations = createOperations(config.defaultMaxAge, stableJson(options.shapedBy ?? null));
   const refresher = createRefresher(store, logger, now);
-  const retries = createPurgeRetry(store, logger);
+  const purges = createPurges(store, operations, logger);
   if (options.forwarded.perCaller && (config.response.enabled || config.entities.enabled))
     logger.info(
       'cache: a header rule sends subgraphs values of the caller (insert identity or claim): every answer and entity is kept per caller, and answers are sent private',
@@ -179,33 +179,12 @@ export function createCache(options: CacheOptions): Cache {
   /** A mutation: once it has run, the answers holding what it changed are purged. */
   const invalidating = (args: ExecutionArgs): ExecuteHooks => ({
     async onExecuteDone({ result, setResult }) {
-      const marked = withResponseHeaders(result as ExecutionResult, NO_STORE);
-      if (marked !== undefined) setResult(marked as ExecutionResult);
-      if (isAsyncIterable(result)) return;
-      const data = (result as ExecutionResult).data;
-      const index = operations.index(args.schema);
-      if (data === null || data === undefined || index === undefined) return;
-      const tags = changedTags(args.schema, index.keys, args.document, args.operationName ?? undefined, data);
-      if (tags.length === 0) return;
-      const purged = purgeTags(tags);
-      try {
-        await store.purge(purged);
-      } catch (error) {
-        // Tried again until the store is back; the client is told its next reads may be stale.
-        logger.warn('cache: the answers a mutation changed could not be purged; retrying', {
-          error: error instanceof Error ? error.message : String(error),
-          tags: purged.length,
-        });
-        retries.add(purged);
-        const answer = (marked ?? result) as ExecutionResult;
-        const warning = {
-          code: 'CACHE_PURGE_FAILED',
-          message:
-            'the cache could not drop the answers this mutation changed: reads may be stale for a while',
-        };
-        const warnings = [...((answer.extensions?.warnings as unknown[] | undefined) ?? []), warning];
-        setResult({ ...answer, extensions: { ...answer.extensions, warnings } });
+      if (isAsyncIterable(result)) {
+        setResult(withResponseHeaders(result, NO_STORE) as typeof result);
+        return;
       }
+      const marked = withResponseHeaders(result as ExecutionResult, NO_STORE) as ExecutionResult;
+      setResult(await purges.afterMutation(args, marked));
     },
   });
 
@@ -316,8 +295,6 @@ export function createCache(options: CacheOptions): Cache {
     startedAt: number,
     owner: string | undefined,
   ): ExecutionResult {
-    const body = JSON.stringify({ data: answer.data });
-    const etag = etagOf(body);
     const said = config.subgraphCacheControl === 'cap' ? operationCacheControl(args.contextValue) : undefined;
     // No fresher than the kept entities it was made of (the entity cache), nor than a subgraph
     // allows (`subgraphCacheControl: cap`).
@@ -328,6 +305,8 @@ export function createCache(options: CacheOptions): Cache {
       entities?.remaining ?? Number.POSITIVE_INFINITY,
     );
     if (maxAge <= 0) return withResponseHeaders(answer, NO_STORE) as ExecutionResult;
+    const body = JSON.stringify({ data: answer.data });
+    const etag = etagOf(body);
     if (Buffer.byteLength(body) <= config.response.maxEntryBytes) {
       const index = operations.index(args.schema);
       const tags = index
@@ -353,12 +332,10 @@ export function createCache(options: CacheOptions): Cache {
 
   /** An answer made with stale entities (their backend failed): sent with a warning, never kept. */
   function staleEntities(answer: ExecutionResult): ExecutionResult {
-    const warning = {
+    const marked = withWarning(answer, {
       code: 'STALE_IF_ERROR',
       message: 'a backend failed: parts of this answer are from the cache, past their maxAge',
-    };
-    const warnings = [...((answer.extensions?.warnings as unknown[] | undefined) ?? []), warning];
-    const marked = { ...answer, extensions: { ...answer.extensions, warnings } };
+    });
     return withResponseHeaders(marked, NO_STORE) as ExecutionResult;
   }
 
@@ -381,34 +358,12 @@ export function createCache(options: CacheOptions): Cache {
       plugin,
       passesJsonPosts: true,
       close: () => {
-        retries.close();
+        purges.close();
         return store.close();
       },
     },
     refreshRoom: refresher.room,
     entityRoom: { name: 'entity-cache', ...(subgraphStep !== undefined && { subgraph: subgraphStep }) },
-    async purge(selector) {
-      const served = operations.latest();
-      const tags = purgeTags(
-        selectorTags(selector, served && { schema: served.schema, keys: served.index.keys }),
-      );
-      try {
-        return await store.purge(tags);
-      } catch (error) {
-        if (error instanceof GatehouseError) throw error;
-        throw new GatehouseError(
-          'CACHE_STORE_UNAVAILABLE',
-          'the cache store could not be reached: nothing was purged',
-          [],
-          {
-            cause: error,
-          },
-        );
-      }
-    },
+    purge: (selector) => purges.purge(selector),
   };
-}
-
-function isAsyncIterable(value: unknown): value is AsyncIterable<ExecutionResult> {
-  return typeof value === 'object' && value !== null && Symbol.asyncIterator in value;
 }

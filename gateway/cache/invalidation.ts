@@ -1,9 +1,7 @@
 /**
- * Purging kept answers by what they hold (tags.ts): by entity type, by entity key, or by operation
- * name, from the admin endpoint and `gatehouse cache purge`, and by the answer of each mutation
- * (the entities it holds, before the mutation's answer is sent: the client's next query sees the
- * change). With the memory store a purge reaches this replica only; with the Redis store, every
- * replica.
+ * What a purge names (the admin endpoint, `gatehouse cache purge`): an entity type, an entity key,
+ * or an operation name, read as the tags kept answers carry (tags.ts). purges.ts makes the purges.
+ * With the memory store a purge reaches this replica only; with the Redis store, every replica.
  */
 import { type GraphQLSchema, isCompositeType, type SelectionSetNode } from 'graphql';
 import { GatehouseError } from '../../core/errors.ts';

@@ -9,6 +9,7 @@
  * run, with the client's context (its identity, the headers forwarded to subgraphs), once the
  * answer is on its way. A run that fails leaves the stale entry; the next request tries again.
  */
+import { isAsyncIterable } from '@graphql-tools/utils';
 import type { ExecutionArgs, ExecutionResult } from 'graphql';
 import type { Logger } from '../logger/index.ts';
 import type { Room } from '../room.ts';
@@ -129,8 +130,4 @@ export function createRefresher(store: CacheStore, logger: Logger, now: () => nu
       },
     },
   };
-}
-
-function isAsyncIterable(value: unknown): value is AsyncIterable<unknown> {
-  return typeof value === 'object' && value !== null && Symbol.asyncIterator in value;
 }

@@ -45,6 +45,15 @@ export function staleAnswer(
   return servedFrom(entry.body, headers, { warnings: [warning] });
 }
 
+/** `result` with `warning` added to its `extensions.warnings` (a copy). */
+export function withWarning(
+  result: ExecutionResult,
+  warning: { code: string; message: string },
+): ExecutionResult {
+  const warnings = [...((result.extensions?.warnings as unknown[] | undefined) ?? []), warning];
+  return { ...result, extensions: { ...result.extensions, warnings } };
+}
+
 /**
  * An answer from the cache, written as it was kept: Yoga serialises a result through its own
  * `stringify` when it has one, so the kept JSON is sent without being parsed and serialised again.

@@ -3,11 +3,15 @@
  * bodies, a logger that keeps its lines, a connection, a client whose steps a test overtakes on
  * purpose, and polling.
  */
+
+import { after, before } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { Redis } from 'ioredis';
+import { Redis } from 'ioredis';
 import { COMMANDS } from '../../gateway/cache/store/redis-scripts.ts';
-import type { CacheEntry } from '../../gateway/cache/store/types.ts';
+import { createRedisCacheStore } from '../../gateway/cache/store/redis-store.ts';
+import type { CacheEntry, CacheStore } from '../../gateway/cache/store/types.ts';
 import { createRedisConnection, type RedisConnection } from '../../gateway/redis/index.ts';
+import { type RedisServer, startRedis } from './redis-server.ts';
 
 export const RELAXED = 2_000; // deadline of the stores that test contents, not deadlines (a busy CI machine)
 export const MINUTE = 60_000;
@@ -91,4 +95,50 @@ export async function eventually<T>(probe: () => Promise<T | undefined>, ms: num
     await sleep(50);
   }
   throw new Error(`not within ${ms} ms`);
+}
+
+/**
+ * A redis-server of the test's own, a connection to it, an observer client and a store with a
+ * relaxed deadline, for one `describe` (started in its `before`, stopped in its `after`).
+ */
+export function redisStoreCase(): {
+  readonly server: RedisServer;
+  readonly connection: RedisConnection;
+  readonly observer: Redis;
+  readonly store: CacheStore;
+  readonly prefix: string;
+} {
+  const state = {} as {
+    server: RedisServer;
+    connection: RedisConnection;
+    observer: Redis;
+    store: CacheStore;
+  };
+  const prefix = `test:${process.pid}:`;
+  before(async () => {
+    state.server = await startRedis();
+    state.connection = await connect(state.server.url);
+    state.observer = new Redis(state.server.url);
+    state.store = createRedisCacheStore(state.connection.client, { prefix, deadlineMs: RELAXED });
+  });
+  after(async () => {
+    await state.connection?.close();
+    state.observer?.disconnect();
+    await state.server?.stop();
+  });
+  return {
+    get server() {
+      return state.server;
+    },
+    get connection() {
+      return state.connection;
+    },
+    get observer() {
+      return state.observer;
+    },
+    get store() {
+      return state.store;
+    },
+    prefix,
+  };
 }

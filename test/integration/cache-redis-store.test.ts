@@ -12,13 +12,11 @@ import assert from 'node:assert/strict';
 import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import { after, before, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { Redis } from 'ioredis';
 import { GatehouseError } from '../../core/errors.ts';
 import { CACHE_STORE_CHANNEL, guardCacheStore } from '../../gateway/cache/store/guarded-store.ts';
 import { decode, encode, FORMAT } from '../../gateway/cache/store/redis-codec.ts';
 import { PURGED } from '../../gateway/cache/store/redis-scripts.ts';
 import { createRedisCacheStore } from '../../gateway/cache/store/redis-store.ts';
-import type { CacheStore } from '../../gateway/cache/store/types.ts';
 import { createRedisConnection, type RedisConnection } from '../../gateway/redis/index.ts';
 import {
   begun,
@@ -30,125 +28,114 @@ import {
   MINUTE,
   RELAXED,
   recordingLogger,
+  redisStoreCase,
 } from '../helpers/cache-redis.ts';
 import { type RedisServer, redisMissing, startRedis, startRedisCluster } from '../helpers/redis-server.ts';
 
 describe('redis cache store', { skip: redisMissing }, () => {
-  let server: RedisServer;
-  let connection: RedisConnection;
-  let observer: Redis;
-  let store: CacheStore;
-  const prefix = `test:${process.pid}:`;
-
-  before(async () => {
-    server = await startRedis();
-    connection = await connect(server.url);
-    observer = new Redis(server.url);
-    store = createRedisCacheStore(connection.client, { prefix, deadlineMs: RELAXED });
-  });
-  after(async () => {
-    await connection?.close();
-    observer?.disconnect();
-    await server?.stop();
-  });
+  const redis = redisStoreCase();
 
   it('gives back a small entry as stored, uncompressed, under <prefix>e:<key>', async () => {
     const key = keyOf('small');
     const stored = entry('{"data":{"me":{"name":"Zoë ☕"}}}');
-    await store.set(key, stored, MINUTE, [], Date.now());
-    assert.deepEqual(await store.get(key), stored);
-    const raw = await observer.getBuffer(`${prefix}e:${key}`);
+    await redis.store.set(key, stored, MINUTE, [], Date.now());
+    assert.deepEqual(await redis.store.get(key), stored);
+    const raw = await redis.observer.getBuffer(`${redis.prefix}e:${key}`);
     assert.ok(raw?.includes(Buffer.from(stored.body)), 'the body is kept as is');
-    const ttl = await observer.pttl(`${prefix}e:${key}`);
+    const ttl = await redis.observer.pttl(`${redis.prefix}e:${key}`);
     assert.ok(ttl > MINUTE - 5_000 && ttl <= MINUTE, String(ttl));
-    assert.equal(await store.get(keyOf('absent')), undefined);
+    assert.equal(await redis.store.get(keyOf('absent')), undefined);
   });
 
   it('compresses a large body in Redis and gives it back whole', async () => {
     const key = keyOf('big');
     const stored = entry(bigBody(100_000));
     assert.ok(Buffer.byteLength(stored.body) >= 100_000);
-    await store.set(key, stored, MINUTE, ['type:Product'], Date.now());
-    assert.deepEqual(await store.get(key), stored);
-    const size = await observer.strlen(`${prefix}e:${key}`);
+    await redis.store.set(key, stored, MINUTE, ['type:Product'], Date.now());
+    assert.deepEqual(await redis.store.get(key), stored);
+    const size = await redis.observer.strlen(`${redis.prefix}e:${key}`);
     assert.ok(size < Buffer.byteLength(stored.body) / 5, `kept in ${size} bytes`);
     // Just above the threshold (in bytes, not characters: ☕ is 3 bytes) is compressed too.
-    const edge = createRedisCacheStore(connection.client, { prefix, deadlineMs: RELAXED, compressAbove: 64 });
+    const edge = createRedisCacheStore(redis.connection.client, {
+      prefix: redis.prefix,
+      deadlineMs: RELAXED,
+      compressAbove: 64,
+    });
     const small = entry(`{"data":"${'☕'.repeat(30)}"}`);
     await edge.set(key, small, MINUTE, [], Date.now());
     assert.deepEqual(await edge.get(key), small);
-    assert.ok((await observer.strlen(`${prefix}e:${key}`)) < Buffer.byteLength(small.body));
+    assert.ok((await redis.observer.strlen(`${redis.prefix}e:${key}`)) < Buffer.byteLength(small.body));
   });
 
   it('reads a value it cannot decode as a miss', async () => {
     const key = keyOf('foreign');
-    await observer.set(`${prefix}e:${key}`, Buffer.from([9, 1, 2, 3]));
-    assert.equal(await store.get(key), undefined);
+    await redis.observer.set(`${redis.prefix}e:${key}`, Buffer.from([9, 1, 2, 3]));
+    assert.equal(await redis.store.get(key), undefined);
     const damaged = Buffer.alloc(40);
     damaged.writeUInt8(FORMAT.brotli, 0); // said to be compressed
-    await observer.set(`${prefix}e:${key}`, damaged);
-    assert.equal(await store.get(key), undefined);
+    await redis.observer.set(`${redis.prefix}e:${key}`, damaged);
+    assert.equal(await redis.store.get(key), undefined);
   });
 
   it('forgets an entry once its time to live is over, and its tag set with its last entry', async () => {
     const [key, tag, shared] = [keyOf('short'), keyOf('tag'), keyOf('shared')];
-    const [tagKey, sharedKey] = [`${prefix}t:${tag}`, `${prefix}t:${shared}`];
-    await store.set(keyOf('long'), entry('{}'), MINUTE, [shared], Date.now());
-    await store.set(key, entry('{"data":1}'), 100, [tag, shared], Date.now());
-    assert.ok(await store.get(key));
+    const [tagKey, sharedKey] = [`${redis.prefix}t:${tag}`, `${redis.prefix}t:${shared}`];
+    await redis.store.set(keyOf('long'), entry('{}'), MINUTE, [shared], Date.now());
+    await redis.store.set(key, entry('{"data":1}'), 100, [tag, shared], Date.now());
+    assert.ok(await redis.store.get(key));
     // Listed a second longer than the entry lives (it is written after its listings).
-    const ttl = await observer.pttl(tagKey);
+    const ttl = await redis.observer.pttl(tagKey);
     assert.ok(ttl > 100 && ttl <= 1_100, String(ttl));
-    const sharedTtl = await observer.pttl(sharedKey);
+    const sharedTtl = await redis.observer.pttl(sharedKey);
     assert.ok(sharedTtl > MINUTE, `not lowered by a shorter entry: ${sharedTtl}`);
     await sleep(200);
-    assert.equal(await store.get(key), undefined);
-    assert.equal(await observer.exists(`${prefix}e:${key}`), 0);
+    assert.equal(await redis.store.get(key), undefined);
+    assert.equal(await redis.observer.exists(`${redis.prefix}e:${key}`), 0);
     await sleep(1_000);
-    assert.equal(await observer.exists(tagKey), 0);
+    assert.equal(await redis.observer.exists(tagKey), 0);
     // The next entry listed under the shared tag takes the expired one off.
-    await store.set(keyOf('next'), entry('{}'), 1_000, [shared], Date.now());
-    assert.equal(await observer.zcard(sharedKey), 2);
+    await redis.store.set(keyOf('next'), entry('{}'), 1_000, [shared], Date.now());
+    assert.equal(await redis.observer.zcard(sharedKey), 2);
   });
 
   it('purges the entries of the tags named, counting each once, and no others', async () => {
     const [t1, t2] = [keyOf('t1'), keyOf('t2')];
     const [a, b, c] = [keyOf('a'), keyOf('b'), keyOf('c')];
-    await store.set(a, entry('{"a":1}'), MINUTE, [t1], Date.now());
-    await store.set(b, entry(bigBody(10_000)), MINUTE, [t1, t2], Date.now());
-    await store.set(c, entry('{"c":1}'), MINUTE, [t2], Date.now());
-    assert.equal(await store.purge([t1]), 2);
-    assert.equal(await store.get(a), undefined);
-    assert.equal(await store.get(b), undefined);
-    assert.ok(await store.get(c));
-    assert.equal(await store.purge([t1]), 0);
+    await redis.store.set(a, entry('{"a":1}'), MINUTE, [t1], Date.now());
+    await redis.store.set(b, entry(bigBody(10_000)), MINUTE, [t1, t2], Date.now());
+    await redis.store.set(c, entry('{"c":1}'), MINUTE, [t2], Date.now());
+    assert.equal(await redis.store.purge([t1]), 2);
+    assert.equal(await redis.store.get(a), undefined);
+    assert.equal(await redis.store.get(b), undefined);
+    assert.ok(await redis.store.get(c));
+    assert.equal(await redis.store.purge([t1]), 0);
     // What remains of t1 is its purge time, kept for an hour.
-    const [member, score] = await observer.zrange(`${prefix}t:${t1}`, 0, -1, 'WITHSCORES');
+    const [member, score] = await redis.observer.zrange(`${redis.prefix}t:${t1}`, 0, -1, 'WITHSCORES');
     assert.equal(member, PURGED);
     assert.ok(Math.abs(Number(score) - Date.now()) < 1_000, String(score));
-    assert.ok((await observer.pttl(`${prefix}t:${t1}`)) > 3_590_000);
+    assert.ok((await redis.observer.pttl(`${redis.prefix}t:${t1}`)) > 3_590_000);
     // c is listed under t2 still; b, listed there too, is gone and not counted.
-    assert.equal(await store.purge([t2, t1, keyOf('unknown')]), 1);
-    assert.equal(await store.get(c), undefined);
+    assert.equal(await redis.store.purge([t2, t1, keyOf('unknown')]), 1);
+    assert.equal(await redis.store.get(c), undefined);
     const d = keyOf('d');
-    await store.set(d, entry('{}'), MINUTE, [t1, t2], await begun());
-    assert.equal(await store.purge([t1, t2]), 1, 'an entry under both tags counts once');
-    assert.equal(await store.purge([]), 0);
+    await redis.store.set(d, entry('{}'), MINUTE, [t1, t2], await begun());
+    assert.equal(await redis.store.purge([t1, t2]), 1, 'an entry under both tags counts once');
+    assert.equal(await redis.store.purge([]), 0);
   });
 
   it('reads a body beyond maxBodyBytes as a miss, and keeps none', async () => {
     const key = keyOf('large');
-    await store.set(key, entry(bigBody(50_000)), MINUTE, [], Date.now());
-    const small = createRedisCacheStore(connection.client, {
-      prefix,
+    await redis.store.set(key, entry(bigBody(50_000)), MINUTE, [], Date.now());
+    const small = createRedisCacheStore(redis.connection.client, {
+      prefix: redis.prefix,
       deadlineMs: RELAXED,
       maxBodyBytes: 10_000,
     });
     assert.equal(await small.get(key), undefined, 'compressed, larger once decompressed');
     await small.set(key, entry(bigBody(20_000)), MINUTE, [], Date.now());
-    assert.equal(await observer.exists(`${prefix}e:${key}`), 0, 'replaced with none');
-    const plain = createRedisCacheStore(connection.client, {
-      prefix,
+    assert.equal(await redis.observer.exists(`${redis.prefix}e:${key}`), 0, 'replaced with none');
+    const plain = createRedisCacheStore(redis.connection.client, {
+      prefix: redis.prefix,
       deadlineMs: RELAXED,
       compressAbove: 1e9,
     });
@@ -159,10 +146,13 @@ describe('redis cache store', { skip: redisMissing }, () => {
 
   it('holds a lock for one holder until it is released', async () => {
     const name = keyOf('lock');
-    const first = await store.lock(name, MINUTE);
+    const first = await redis.store.lock(name, MINUTE);
     assert.ok(first);
-    assert.equal(await store.lock(name, MINUTE), undefined);
-    const other = createRedisCacheStore(connection.client, { prefix, deadlineMs: RELAXED });
+    assert.equal(await redis.store.lock(name, MINUTE), undefined);
+    const other = createRedisCacheStore(redis.connection.client, {
+      prefix: redis.prefix,
+      deadlineMs: RELAXED,
+    });
     assert.equal(await other.lock(name, MINUTE), undefined, 'held for every replica');
     await first.release();
     const second = await other.lock(name, MINUTE);
@@ -172,22 +162,22 @@ describe('redis cache store', { skip: redisMissing }, () => {
 
   it('lets an expired lock be taken again, and a stale release frees nobody else', async () => {
     const name = keyOf('expiring');
-    const stale = await store.lock(name, 100);
+    const stale = await redis.store.lock(name, 100);
     assert.ok(stale);
     await sleep(200);
-    const current = await store.lock(name, MINUTE);
+    const current = await redis.store.lock(name, MINUTE);
     assert.ok(current, 'taken again once expired');
     await stale.release();
-    assert.equal(await store.lock(name, MINUTE), undefined, 'still held by the current holder');
+    assert.equal(await redis.store.lock(name, MINUTE), undefined, 'still held by the current holder');
     await current.release();
-    assert.ok(await store.lock(name, 100));
+    assert.ok(await redis.store.lock(name, 100));
   });
 
   it('rejects within its deadline when Redis is paused, then answers again', async () => {
-    const quick = createRedisCacheStore(connection.client, { prefix }); // the default deadline, 100 ms
+    const quick = createRedisCacheStore(redis.connection.client, { prefix: redis.prefix }); // the default deadline, 100 ms
     const key = keyOf('paused');
     await quick.set(key, entry('{}'), MINUTE, [keyOf('tag')], Date.now()); // scripts loaded
-    await observer.client('PAUSE', 3_000, 'ALL');
+    await redis.observer.client('PAUSE', 3_000, 'ALL');
     try {
       for (const call of [async () => quick.get(key), async () => quick.lock(keyOf('l'), 1_000)]) {
         const started = performance.now();
@@ -197,7 +187,7 @@ describe('redis cache store', { skip: redisMissing }, () => {
         assert.ok(took < 2_000, `rejected after ${took} ms`);
       }
     } finally {
-      await observer.client('UNPAUSE');
+      await redis.observer.client('UNPAUSE');
     }
     assert.ok(await eventually(async () => quick.get(key), 5_000));
   });
