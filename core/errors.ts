@@ -31,6 +31,22 @@ export const ErrorCodes = {
   REST_HTTP_ERROR: { status: 502, upstream: true },
   /** A field was queried whose subgraph is not loaded (failed at startup, still retrying). */
   SUBGRAPH_NOT_LOADED: { status: 503, upstream: true },
+  /**
+   * A subgraph's circuit breaker is open (it kept failing or hanging), or none of its URLs is
+   * healthy: the call failed at once, without being sent. `extensions.retryAfter` is the seconds
+   * until the breaker lets a probe through.
+   */
+  SUBGRAPH_CIRCUIT_OPEN: { status: 503, upstream: true },
+  /**
+   * A subgraph's bulkhead is full: its maximum of calls in flight and its queue are taken (or the
+   * call waited in the queue past its deadline). The call was not sent.
+   */
+  SUBGRAPH_OVERLOADED: { status: 503, upstream: true },
+  /**
+   * The gateway's budget of bytes for upstream bodies being read (`upstream.maxBodyBytesInFlight`)
+   * is spent by other answers: this one was dropped rather than exhaust memory.
+   */
+  UPSTREAM_MEMORY_EXHAUSTED: { status: 503, upstream: true },
   /** No schema has been built yet: every subgraph failed to load. */
   SCHEMA_NOT_READY: { status: 503, upstream: false },
   /** Subgraph schemas do not compose into one supergraph. */
@@ -123,6 +139,11 @@ export const ErrorCodes = {
    * (or the reverse), or a `__typename` that is not a possible type of its abstract type.
    */
   RESULT_SHAPE_INVALID: { status: 502, upstream: false },
+  /**
+   * The gateway is over its concurrency limit and shed this request (lowest priority first), or
+   * the request's deadline passed before it could be served. HTTP 503 with `Retry-After`.
+   */
+  GATEWAY_OVERLOADED: { status: 503, upstream: false },
   /** No such route on the admin endpoint. */
   NOT_FOUND: { status: 404, upstream: false },
   /** An admin route asked with another HTTP method than its own (the `Allow` header says which). */

@@ -13,6 +13,9 @@ const BACKEND_FAILURES = new Set<ErrorCode>([
   'SUBGRAPH_BAD_RESPONSE',
   'REST_HTTP_ERROR',
   'SUBGRAPH_NOT_LOADED',
+  'SUBGRAPH_CIRCUIT_OPEN',
+  'SUBGRAPH_OVERLOADED',
+  'UPSTREAM_MEMORY_EXHAUSTED',
 ]);
 
 export function isCacheable(result: ExecutionResult): boolean {
