@@ -40,3 +40,10 @@ export const HEALTH_PATH = '/healthz';
 
 /** Readiness endpoint. */
 export const READY_PATH = '/readyz';
+
+/**
+ * The default budget (`upstream.maxBodyBytesInFlight`): 256 MiB, four answers of the largest size
+ * allowed (`upstream.maxResponseSize`, 64 MiB) or thousands of ordinary ones at once. With what
+ * the strings and parsed answers add, it keeps a gateway under load well inside a 2 GiB heap.
+ */
+export const DEFAULT_MAX_BODY_BYTES_IN_FLIGHT = 256 * 1024 * 1024; // 256 MiB

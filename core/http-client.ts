@@ -23,6 +23,11 @@ export interface UpstreamRequest {
    * readiness probes. Interceptors may treat them differently. @default 'operation'
    */
   kind?: UpstreamCallKind;
+  /**
+   * Whether sending it twice does no harm, so it may be retried: true for a GraphQL query, false
+   * for a mutation. Undefined: the method says (`upstream.retry.methods`; never POST).
+   */
+  idempotent?: boolean;
 }
 
 /** The kind of an upstream request: a subgraph call's kind, or a readiness probe. */

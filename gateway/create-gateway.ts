@@ -24,11 +24,14 @@ import { createUpstreamClient, type UpstreamClient } from './http/index.ts';
 import { useIncrementalDelivery } from './incremental/index.ts';
 import { useIntrospectionControl } from './introspection-control/index.ts';
 import { boundedParseCaches, useOperationLimits } from './limits/index.ts';
+import { createLoadBalancing } from './load-balancing/index.ts';
+import { createLoadShedding } from './load-shedding/index.ts';
 import { createLogger, type Logger } from './logger/index.ts';
 import { yogaLogging } from './logger/yoga.ts';
 import { createFieldPolicies } from './policies/index.ts';
 import { createRateLimits, type RateLimits } from './rate-limit/index.ts';
 import { createRedisConnection, type RedisConnection } from './redis/index.ts';
+import { createResilience } from './resilience/index.ts';
 import { type Room, roomsHookingPath, stagesOf } from './room.ts';
 import { createRequestListener } from './server/fast-path.ts';
 import { type Listening, listen } from './server/index.ts';
@@ -167,8 +170,17 @@ export function createGateway(options: GatewayOptions): Gateway {
   // GraphiQL from local files, not a CDN: the page (renderGraphiQL below) and its assets (plugin).
   const graphiql = devDefault(config.server.graphiql) ? createGraphiQL() : undefined;
 
+  // Breakers, retries, bulkheads and deadlines, per subgraph from `upstream` and its own entry.
+  const resilience = createResilience(config, logger);
   // Subgraphs of a supergraph file have no entry: they get the default (`shared`).
   const dedupModes = new Map(config.subgraphs.map((s) => [s.name, s.dedup]));
+  // Subgraphs with several URLs (`loadBalancing`); undefined when none has any.
+  // A target whose circuit breaker is open is skipped.
+  const loadBalancing = createLoadBalancing({
+    subgraphs: config.subgraphs,
+    logger,
+    isOpen: resilience.breakers.isOpen,
+  });
   const rooms: Room[] = [
     // First in the list, so closed last (the list closes in reverse): the pooled connections,
     // once every other room has stopped using them.
@@ -183,6 +195,7 @@ export function createGateway(options: GatewayOptions): Gateway {
         readyPath: config.server.readyPath,
         readyDetails: config.server.readyDetails,
         status: () => supergraph.status(),
+        circuitBreakers: () => resilience.breakers.snapshot(),
       }),
       requestPaths: [config.server.healthPath, config.server.readyPath],
     },
@@ -203,10 +216,18 @@ export function createGateway(options: GatewayOptions): Gateway {
       }),
       passesJsonPosts: true,
     },
+    // Request stage, first of the GraphQL requests' rooms: the request's deadline starts here
+    // (`deadline`; shortened by the client's header), before identity (a slow JWKS fetch spends it).
+    resilience.deadlineRoom,
     // Request stage, after health and GraphiQL (they answer with no caller), before any GraphQL
     // work: who is calling (`onParams`, so the fast path stays on). An invalid credential, or none
     // where `auth.required`, is a 401 here; every later stage reads the caller (`identityOf`).
     createAuth(config.auth, { logger, env: options.env ?? process.env }),
+    // Request stage, after auth (classes may read the caller's plan, tenant, claims), before the
+    // rate limits (a shed request spends no limit) and any GraphQL work: over the concurrency
+    // limit, the lowest priority class is shed with 503 (`onParams`, so the fast path stays on).
+    // Response stage: an admitted request counts in flight until its response closes.
+    ...[createLoadShedding(config.loadShedding, { logger })].filter((room) => room !== undefined),
     // Request stage, after auth (limits count per subject, tenant, API key, plan), before any
     // GraphQL work: a request over a limit ends with 429 (`onParams`, so the fast path stays on).
     // Response stage: the RateLimit headers.
@@ -287,16 +308,28 @@ export function createGateway(options: GatewayOptions): Gateway {
     // Subgraph stage: identical queries in flight are sent once (per subgraph: across operations,
     // within one, or off); every step below sees one call, retries included.
     { name: 'dedup', subgraph: ({ name }) => dedupRequests(name, dedupModes.get(name)) },
+    // HTTP stage, outermost: retries (idempotent calls, within the budget and the deadline), then
+    // the deadline of each attempt, then the subgraph's bulkhead (calls in flight, bounded queue).
+    resilience.room,
     // Subgraph stage, inside dedup (a shared call spends once), outside the caller's rooms: a
     // call over its subgraph's limit is never sent.
     ...(rateLimits.subgraphs ? [rateLimits.subgraphs] : []),
+    // HTTP stage, outside the caller's rooms (per-origin breakers see the chosen URL): a call to a
+    // subgraph with several URLs goes to one that may take it. Its `headers` hook (the pin header)
+    // runs in `call-headers`, before dedup.
+    ...(loadBalancing ? [loadBalancing] : []),
     // The caller's rooms: inside dedup, so metrics, breakers and retries see one upstream call.
     ...(options.rooms ?? []),
     // Subgraph stage, next to the answer: `_entities` must answer one entry per representation.
     { name: 'entity-count', subgraph: ({ name }) => checkEntityCount(name) },
+    // HTTP stage, innermost (after load balancing picked the URL): the circuit breaker of the
+    // call's subgraph and origin; an open one fails the call at once (SUBGRAPH_CIRCUIT_OPEN).
+    resilience.breakerRoom,
   ];
   const stages = stagesOf(rooms);
   client = createUpstreamClient(config.upstream, logger, stages.interceptors);
+  // Active health checks of load-balanced URLs go through the client; the room's close stops them.
+  loadBalancing?.start(client);
   const plugins: Plugin[] = stages.plugins;
 
   const maskError = createMaskError(logger, config.subgraphErrors);

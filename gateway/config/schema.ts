@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import {
+  DEFAULT_MAX_BODY_BYTES_IN_FLIGHT,
   HEALTH_CHECK_INTERVAL,
   HEALTH_CHECK_TIMEOUT,
   HEALTH_PATH,
@@ -21,9 +22,11 @@ import { demandControlSchema } from './demand-control-schema.ts';
 import { duration, durationMs } from './duration.ts';
 import { checkHeaderSubgraphs, headersSchema } from './headers-schema.ts';
 import { limitsSchema, serverSecurityKeys } from './limits-schema.ts';
+import { loadSheddingSchema } from './load-shedding-schema.ts';
 import { policiesSchema } from './policies-schema.ts';
 import { rateLimitSchema } from './rate-limit-schema.ts';
 import { redisSchema } from './redis-schema.ts';
+import { bulkheadSchema, circuitBreakerSchema, deadlineSchema, retrySchema } from './resilience-schema.ts';
 import {
   type federationSubgraphSchema,
   type graphqlSubgraphSchema,
@@ -58,6 +61,17 @@ export const upstreamSchema = z
       .positive()
       .default(64 * 1024 * 1024)
       .describe('Largest upstream response body, in bytes; a larger one is SUBGRAPH_BAD_RESPONSE'),
+    maxBodyBytesInFlight: z
+      .number()
+      .int()
+      .positive()
+      .default(DEFAULT_MAX_BODY_BYTES_IN_FLIGHT)
+      .describe(
+        'Most bytes of upstream response bodies being read at once, across every subgraph (256 MiB by default: four answers of maxResponseSize); an answer that does not fit in what is left is dropped with UPSTREAM_MEMORY_EXHAUSTED rather than exhaust memory',
+      ),
+    circuitBreaker: circuitBreakerSchema.prefault({}),
+    retry: retrySchema.prefault({}),
+    bulkhead: bulkheadSchema.prefault({}),
   })
   .describe('Upstream HTTP client, shared by every subgraph');
 
@@ -176,6 +190,7 @@ export const configSchema = z
     $schema: z.string().optional().describe('Path to gatehouse.schema.json, for editors'),
     server: serverSchema.prefault({}),
     upstream: upstreamSchema.prefault({}),
+    deadline: deadlineSchema.prefault({}),
     loading: pollSchema.prefault({}),
     subgraphErrors: subgraphErrorsSchema.prefault({}),
     auth: authSchema.prefault({}),
@@ -222,6 +237,7 @@ export const configSchema = z
       ),
     subgraphs: z.array(subgraphSchema).default([]).describe('The backends to compose into one graph'),
     policies: policiesSchema.prefault({}),
+    loadShedding: loadSheddingSchema.prefault({}),
     rateLimit: rateLimitSchema.prefault({}),
     demandControl: demandControlSchema.prefault({}),
     cache: cacheSchema.prefault({}),

@@ -7,8 +7,10 @@ import { LOOKUP_CONCURRENCY } from '../../core/defaults.ts';
 import { subgraphCacheControlSchema } from './cache-schema.ts';
 import { subgraphCostSchema } from './demand-control-schema.ts';
 import { duration } from './duration.ts';
+import { loadBalancingSchema } from './load-balancing-schema.ts';
 import { subgraphPoliciesSchema } from './policies-schema.ts';
 import { subgraphFieldLimitsSchema } from './rate-limit-schema.ts';
+import { subgraphResilienceKeys } from './resilience-schema.ts';
 
 const name = z
   .string()
@@ -57,6 +59,8 @@ const common = {
   cost: subgraphCostSchema,
   rateLimits: subgraphFieldLimitsSchema,
   cacheControl: subgraphCacheControlSchema,
+  loadBalancing: loadBalancingSchema.optional(),
+  ...subgraphResilienceKeys,
 };
 
 /** An Apollo Federation subgraph (v1 or v2). */

@@ -3,7 +3,7 @@
  * `/readyz` answers 200 when the supergraph is ready (a schema in service, every required
  * subgraph part of it and answering its health check; optional subgraphs do not count) and
  * 503 otherwise; its `status` says `degraded` when ready with an optional subgraph out (not
- * loaded, set aside, or failing its health check). Its JSON body says, per subgraph, whether it is loaded and in service, why its
+ * loaded, set aside, or failing its health check) or with a circuit breaker not closed. Its JSON body says, per subgraph, whether it is loaded and in service, why its
  * last load failed and when it is retried, and the problems of a composition that failed; those
  * details go only to the requests `readyDetails` allows, others get the status alone.
  *
@@ -31,6 +31,22 @@ export interface HealthOptions {
   readyDetails?: ReadyDetails;
   /** Current status of the supergraph. */
   status: () => SupergraphStatus;
+  /**
+   * The circuit breakers this replica has made (one per subgraph and origin called): shown in the
+   * details, and an open or half-open one makes the status `degraded` (still 200: every replica
+   * sees the same backend, so taking this one out of rotation would help no one).
+   * @default () => []
+   */
+  circuitBreakers?: () => readonly CircuitBreakerStatus[];
+}
+
+/** One circuit breaker as `/readyz` shows it. */
+export interface CircuitBreakerStatus {
+  serviceName: string;
+  origin: string;
+  state: 'closed' | 'open' | 'half-open';
+  /** Times it opened since the gateway started. */
+  opened: number;
 }
 
 export function useHealth(options: HealthOptions): Plugin {
@@ -43,18 +59,20 @@ export function useHealth(options: HealthOptions): Plugin {
         endResponse(new fetchAPI.Response('{"status":"ok"}', { status: 200, headers: jsonHeaders() }));
       } else if (url.pathname === readyPath) {
         const status = options.status();
+        const breakers = options.circuitBreakers?.() ?? [];
         // Without a Node socket (another adapter, `yoga.fetch`) the caller is unknown: no details.
         const req = (serverContext as { req?: IncomingMessage } | undefined)?.req;
         const details =
           readyDetails === 'always' ||
           (readyDetails === 'loopback' && isLoopback(req?.socket?.remoteAddress));
         const body = {
-          status: readiness(status),
+          status: readiness(status, breakers),
           ...(details && {
             schema: status.hasSchema,
             subgraphs: status.subgraphs,
             compositionProblems:
               status.compositionProblems.length > 0 ? status.compositionProblems : undefined,
+            circuitBreakers: breakers.length > 0 ? breakers : undefined,
           }),
         };
         endResponse(
@@ -70,14 +88,19 @@ export function useHealth(options: HealthOptions): Plugin {
 
 /**
  * `ready`; `degraded` when ready but serving less than configured (an optional subgraph not
- * loaded, failing its health check, or set aside because it does not compose): still 200, so an optional backend never takes the
+ * loaded, failing its health check, or set aside because it does not compose; a circuit breaker
+ * open or half-open): still 200, so an optional backend never takes the
  * gateway out of rotation, but visible to whoever watches the body; `not ready` (503).
  */
-function readiness(status: SupergraphStatus): 'ready' | 'degraded' | 'not ready' {
+function readiness(
+  status: SupergraphStatus,
+  breakers: readonly CircuitBreakerStatus[],
+): 'ready' | 'degraded' | 'not ready' {
   if (!status.ready) return 'not ready';
   const partial =
     status.compositionProblems.length > 0 ||
-    status.subgraphs.some((s) => !s.inService || s.reachable === false);
+    status.subgraphs.some((s) => !s.inService || s.reachable === false) ||
+    breakers.some((b) => b.state !== 'closed');
   return partial ? 'degraded' : 'ready';
 }
 

@@ -2,11 +2,12 @@
  * What a failed upstream call becomes: a catalogue error naming the service. Timeouts (the
  * request deadline, undici's connect, headers and body timeouts) are GATEWAY_TIMEOUT; a response
  * too large is SUBGRAPH_BAD_RESPONSE; anything else on the wire (refused, reset, DNS) is
- * SUBGRAPH_UNAVAILABLE. The cause is kept for the logs, never shown to clients.
+ * SUBGRAPH_UNAVAILABLE. A catalogue error raised while reading (UPSTREAM_MEMORY_EXHAUSTED) stays as
+ * it is. The cause is kept for the logs, never shown to clients.
  */
 import type { GraphQLError } from 'graphql';
 import { errors as undiciErrors } from 'undici';
-import { gatewayError } from '../../core/errors.ts';
+import { gatewayError, isGatewayError } from '../../core/errors.ts';
 
 const TIMEOUT_CODES = new Set(['UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT']);
 
@@ -15,6 +16,7 @@ const TIMEOUT_CODES = new Set(['UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEO
  * milliseconds when the request's own deadline fired.
  */
 export function toUpstreamError(cause: unknown, serviceName: string, timedOutAfter?: number): GraphQLError {
+  if (isGatewayError(cause)) return cause;
   const code = (cause as { code?: string } | null)?.code;
   if (timedOutAfter !== undefined) {
     return gatewayError('GATEWAY_TIMEOUT', `${serviceName} did not answer within ${timedOutAfter} ms`, {

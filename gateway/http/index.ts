@@ -2,9 +2,11 @@
  * The pooled upstream HTTP client (stage: subgraph). Every call to every backend, whatever its
  * kind, goes through one of these: an undici `Agent` keeps one keep-alive pool per origin with a
  * connection limit, and each request has an end-to-end deadline on top of undici's connect,
- * headers and body timeouts. Failures become catalogue errors carrying the service name.
+ * headers and body timeouts. Bodies are read within one budget of bytes in flight for the whole
+ * client (`body-budget.ts`). Failures become catalogue errors carrying the service name.
  */
 import { Agent } from 'undici';
+import { DEFAULT_MAX_BODY_BYTES_IN_FLIGHT } from '../../core/defaults.ts';
 import { gatewayError } from '../../core/errors.ts';
 import {
   composeInterceptors,
@@ -14,8 +16,10 @@ import {
 } from '../../core/http-client.ts';
 import type { UpstreamConfig } from '../config/index.ts';
 import type { Logger } from '../logger/index.ts';
+import { type BodyBudgetUsage, createBodyBudget } from './body-budget.ts';
 import { toUpstreamError } from './errors.ts';
 import { createFailureLog } from './failure-log.ts';
+import { declaredLength, readBody } from './read-body.ts';
 
 export type {
   HttpInterceptor,
@@ -24,6 +28,7 @@ export type {
   UpstreamRequest,
   UpstreamResponse,
 } from '../../core/http-client.ts';
+export type { BodyBudgetUsage } from './body-budget.ts';
 export { toUpstreamError } from './errors.ts';
 
 export type UpstreamClientOptions = Pick<
@@ -36,7 +41,14 @@ export type UpstreamClientOptions = Pick<
   | 'keepAliveTimeout'
   | 'requestTimeout'
   | 'maxResponseSize'
->;
+> &
+  Partial<Pick<UpstreamConfig, 'maxBodyBytesInFlight'>>;
+
+/** The pooled client, with its body budget in view for diagnostics and tests. */
+export interface PooledUpstreamClient extends UpstreamClient {
+  /** The bytes of upstream bodies being read now, and the most there were at once. */
+  readonly bodyBudget: BodyBudgetUsage;
+}
 
 /**
  * Creates the pooled client. One per gateway; pools are per origin inside it. Failures are
@@ -47,8 +59,9 @@ export function createUpstreamClient(
   options: UpstreamClientOptions,
   logger?: Logger,
   interceptors: readonly HttpInterceptor[] = [],
-): UpstreamClient {
+): PooledUpstreamClient {
   const failures = logger ? createFailureLog(logger) : undefined;
+  const budget = createBodyBudget(options.maxBodyBytesInFlight ?? DEFAULT_MAX_BODY_BYTES_IN_FLIGHT);
   const agent = new Agent({
     connections: options.connections,
     pipelining: options.pipelining,
@@ -100,7 +113,8 @@ export function createUpstreamClient(
         body: request.body,
         signal: controller.signal,
       });
-      const body = await response.body.text();
+      const expected = declaredLength(request.method, response.statusCode, response.headers);
+      const body = await readBody(response.body, budget, expected, request.serviceName);
       return { status: response.statusCode, headers: response.headers, body };
     } catch (cause) {
       const error = toUpstreamError(cause, request.serviceName, timedOut ? timeout : undefined);
@@ -115,5 +129,6 @@ export function createUpstreamClient(
   return {
     request: composeInterceptors(interceptors, send),
     close: () => (closing ??= agent.close()),
+    bodyBudget: budget,
   };
 }

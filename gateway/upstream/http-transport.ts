@@ -39,6 +39,8 @@ export function createHttpTransport(options: HttpTransportOptions): SubgraphExec
       timeout,
       signal: clientSignal(request),
       kind: callKind(request),
+      // A query may be sent again (a retry); a mutation never is.
+      idempotent: request.operationType === 'query',
     });
     const result = parseGraphQLResponse(serviceName, response.status, response.body);
     // For the cache (`cache.subgraphCacheControl: cap`): what the subgraph says of its answer.

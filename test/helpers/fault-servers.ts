@@ -24,7 +24,12 @@ export type Fault =
   /** A GraphQL response: `data` with the field null and an `errors` list (code `FORBIDDEN`). */
   | 'graphql-errors'
   /** `data: null` and one error with no path and no code, as a crashed resolver layer sends. */
-  | 'graphql-errors-no-data';
+  | 'graphql-errors-no-data'
+  /**
+   * 200 with a valid GraphQL answer of `options.bytes` bytes (`{"data":{"<field>":"xxx..."}}`),
+   * streamed in chunks of 64 KiB; with `content-length` unless `options.contentLength` is false.
+   */
+  | 'huge';
 
 export interface FaultServer {
   /** The endpoint, `http://127.0.0.1:<port>/graphql`. */
@@ -36,19 +41,37 @@ export interface FaultServer {
   connections(): number;
   /** Requests whose connection closed before they were answered (the client gave up). */
   aborted(): number;
+  /** A `huge` server with `holdHalfway`: sends the rest of the answers held, and holds no more. */
+  resume(): void;
   close(): Promise<void>;
 }
 
 /** The error a `graphql-errors` server returns; the field it names is set to null. */
 export const SUBGRAPH_ERROR_CODE = 'FORBIDDEN';
 
-/**
- * Starts a server with the given fault. `field` is the root field a `graphql-errors` server
- * answers null (with an error at its path).
- */
-export async function startFaultServer(fault: Fault, options: { field?: string } = {}): Promise<FaultServer> {
+export interface FaultOptions {
+  /** The root field a `graphql-errors` server answers null, and a `huge` server fills. @default 'broken' */
+  field?: string;
+  /** The size in bytes of a `huge` server's answers (at least the JSON around the string). @default 1 MiB */
+  bytes?: number;
+  /** Whether a `huge` server announces its answers' length (else they are chunked). @default true */
+  contentLength?: boolean;
+  /**
+   * A `huge` server sends the first half of each answer, then holds the rest until `resume()`,
+   * so that answers are in flight together however fast the client reads. @default false
+   */
+  holdHalfway?: boolean;
+}
+
+/** Starts a server with the given fault. */
+export async function startFaultServer(fault: Fault, options: FaultOptions = {}): Promise<FaultServer> {
   if (fault === 'down') return closedPort();
   const field = options.field ?? 'broken';
+  const huge = fault === 'huge' ? hugeAnswer(field, options.bytes ?? 1024 * 1024) : undefined;
+  const contentLength = options.contentLength ?? true;
+  let held: Array<() => void> | undefined = options.holdHalfway ? [] : undefined;
+  /** Keeps `rest` for `resume()`; false once resumed. */
+  const hold = (rest: () => void) => held?.push(rest) !== undefined;
   let requests = 0;
   let connections = 0;
   let aborted = 0;
@@ -61,7 +84,11 @@ export async function startFaultServer(fault: Fault, options: { field?: string }
     // Read the whole request first so that the answer is not racing the upload.
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    req.on('end', () => answer(fault, field, Buffer.concat(chunks).toString('utf8'), res));
+    req.on('end', () => {
+      if (fault === 'huge')
+        return streamHuge(huge!, contentLength, options.holdHalfway ? hold : undefined, res);
+      answer(fault, field, Buffer.concat(chunks).toString('utf8'), res);
+    });
   });
   server.on('connection', (socket) => {
     connections++;
@@ -75,15 +102,21 @@ export async function startFaultServer(fault: Fault, options: { field?: string }
     requests: () => requests,
     connections: () => connections,
     aborted: () => aborted,
+    resume() {
+      const rest = held ?? [];
+      held = undefined;
+      for (const send of rest) send();
+    },
     close: () =>
       new Promise<void>((resolve) => {
+        held = undefined;
         server.close(() => resolve());
         for (const socket of sockets) socket.destroy();
       }),
   };
 }
 
-function answer(fault: Exclude<Fault, 'down'>, field: string, body: string, res: ServerResponse) {
+function answer(fault: Exclude<Fault, 'down' | 'huge'>, field: string, body: string, res: ServerResponse) {
   switch (fault) {
     case 'slow':
       return; // never answers; the socket is destroyed on close()
@@ -129,6 +162,48 @@ function graphqlErrors(field: string, body: string) {
   return { data: { [field]: null }, errors: [{ message: 'not allowed', path: [field], extensions }] };
 }
 
+const HUGE_CHUNK = 64 * 1024; // 64 KiB
+
+/** A GraphQL answer of exactly `bytes` bytes (ASCII), built once per server. */
+function hugeAnswer(field: string, bytes: number): Buffer {
+  const head = `{"data":{${JSON.stringify(field)}:"`;
+  const tail = '"}}';
+  const fill = Math.max(0, bytes - head.length - tail.length);
+  return Buffer.from(`${head}${'x'.repeat(fill)}${tail}`);
+}
+
+/**
+ * Writes `body` in 64 KiB chunks, one per turn of the event loop, waiting for the socket to
+ * drain; with `hold`, gives it the rest once half is written (it returns false to go on at once).
+ * Stops when the client goes away.
+ */
+function streamHuge(
+  body: Buffer,
+  contentLength: boolean,
+  hold: ((rest: () => void) => boolean) | undefined,
+  res: ServerResponse,
+) {
+  const headers: Record<string, string | number> = { 'content-type': 'application/json' };
+  if (contentLength) headers['content-length'] = body.length;
+  res.writeHead(200, headers);
+  let half = hold ? Math.floor(body.length / 2) : -1;
+  let offset = 0;
+  const write = () => {
+    if (res.destroyed) return;
+    if (offset === half) {
+      half = -1;
+      if (hold?.(write)) return;
+    }
+    const end = offset < half ? Math.min(offset + HUGE_CHUNK, half) : offset + HUGE_CHUNK;
+    const chunk = body.subarray(offset, end);
+    offset += chunk.length;
+    if (offset >= body.length) res.end(chunk);
+    else if (res.write(chunk)) setImmediate(write);
+    else res.once('drain', write);
+  };
+  write();
+}
+
 function send(res: ServerResponse, status: number, type: string, body: string) {
   res.writeHead(status, { 'content-type': type, 'content-length': Buffer.byteLength(body) });
   res.end(body);
@@ -167,6 +242,7 @@ async function closedPort(): Promise<FaultServer> {
     requests: () => 0,
     connections: () => 0,
     aborted: () => 0,
+    resume: () => {},
     close: async () => {},
   };
 }

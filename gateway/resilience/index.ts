@@ -1,0 +1,57 @@
+/**
+ * Resilience (stages: request and HTTP): what keeps the gateway's promises when backends misbehave.
+ *
+ * - `deadlineRoom` (request stage): each request's deadline (`deadline`), from its arrival.
+ * - `room` (HTTP stage, outer): retries within the deadline and the budget, then the deadline
+ *   applied to each attempt, then the subgraph's bulkhead.
+ * - `breakerRoom` (HTTP stage, inner, after load balancing has picked the URL): the circuit
+ *   breaker of the call's subgraph and origin.
+ *
+ * Every step acts on the pooled client's calls, so federation subgraphs, REST APIs and plain
+ * GraphQL services get the same treatment. Settings: `upstream.*`, overridden per subgraph.
+ */
+import type { HttpInterceptor } from '../../core/http-client.ts';
+import type { GatehouseConfig } from '../config/index.ts';
+import type { Logger } from '../logger/index.ts';
+import type { Room } from '../room.ts';
+import { type Breakers, createBreakers } from './breakers.ts';
+import { type Bulkheads, createBulkheads } from './bulkhead.ts';
+import { useDeadline, withDeadline } from './deadline.ts';
+import { createRetries, type Retries } from './retry.ts';
+import { resilienceSettings } from './settings.ts';
+
+export type { BreakerSnapshot } from './breakers.ts';
+export { deadlineOf } from './deadline.ts';
+
+export interface Resilience {
+  deadlineRoom: Room;
+  room: Room;
+  breakerRoom: Room;
+  breakers: Breakers;
+  retries: Retries;
+  bulkheads: Bulkheads;
+}
+
+export function createResilience(
+  config: Pick<GatehouseConfig, 'upstream' | 'subgraphs' | 'deadline'>,
+  logger: Logger,
+): Resilience {
+  const settings = resilienceSettings(config.upstream, config.subgraphs);
+  const breakers = createBreakers(settings, logger);
+  const retries = createRetries(settings);
+  const bulkheads = createBulkheads(settings, config.upstream.requestTimeout);
+  const defaultTimeout = config.upstream.requestTimeout;
+  const deadline: HttpInterceptor = (next) =>
+    async function deadline(request) {
+      return next(withDeadline(request, defaultTimeout, Date.now()));
+    };
+  const outer: HttpInterceptor = (next) => retries.interceptor(deadline(bulkheads.interceptor(next)));
+  return {
+    deadlineRoom: { name: 'deadline', plugin: useDeadline(config.deadline) },
+    room: { name: 'resilience', http: outer },
+    breakerRoom: { name: 'circuit-breaker', http: breakers.interceptor },
+    breakers,
+    retries,
+    bulkheads,
+  };
+}

@@ -1,0 +1,80 @@
+/**
+ * Retries (stage: HTTP, outermost of the resilience steps): an idempotent call (a GraphQL query;
+ * a REST call whose method `retry.methods` lists) that could not reach its backend, timed out on
+ * its own timeout, or got one of `retry.statuses` is sent again, after a backoff with full jitter
+ * (or the backend's `Retry-After` when longer), while the request's deadline leaves time for it
+ * and the subgraph's retry budget allows. A mutation, a REST POST, a schema load and a readiness
+ * probe are never retried. The last attempt's answer or error is what the caller gets.
+ */
+import type { HttpInterceptor, UpstreamRequest, UpstreamResponse } from '../../core/http-client.ts';
+import { backoffDelay, retryAfterMs, sleep } from './backoff.ts';
+import { deadlineOf } from './deadline.ts';
+import { errorOutcome } from './outcome.ts';
+import { RetryBudget } from './retry-budget.ts';
+import type { ResilienceSettings } from './settings.ts';
+
+export interface Retries {
+  interceptor: HttpInterceptor;
+  /** Retries sent since the gateway started, per subgraph (for metrics and tests). */
+  retried(serviceName: string): number;
+}
+
+export function createRetries(settings: ResilienceSettings): Retries {
+  const budgets = new Map<string, RetryBudget>();
+  const counts = new Map<string, number>();
+  const budgetOf = (serviceName: string) => {
+    let budget = budgets.get(serviceName);
+    if (budget === undefined) {
+      budget = new RetryBudget(settings(serviceName).retry);
+      budgets.set(serviceName, budget);
+    }
+    return budget;
+  };
+
+  const interceptor: HttpInterceptor = (next) =>
+    async function retry(request) {
+      if (request.kind !== undefined && request.kind !== 'operation') return next(request);
+      const config = settings(request.serviceName).retry;
+      const budget = budgetOf(request.serviceName);
+      budget.called(performance.now());
+      const method = (request.method ?? 'GET').toUpperCase();
+      const idempotent =
+        request.idempotent ?? (method !== 'POST' && (config.methods as string[]).includes(method));
+      if (!config.enabled || config.attempts < 2 || !idempotent) return next(request);
+
+      for (let attempt = 1; ; attempt++) {
+        let wait: number | undefined;
+        let failure: { error: unknown } | undefined;
+        let response: UpstreamResponse | undefined;
+        try {
+          response = await next(request);
+          if (!config.statuses.includes(response.status)) return response;
+          wait = retryAfterMs(response.headers['retry-after']);
+        } catch (error) {
+          if (errorOutcome(error, request) !== 'failed') throw error;
+          failure = { error };
+        }
+        const delay = Math.max(wait ?? 0, backoffDelay(attempt, config.baseDelay, config.maxDelay));
+        if (attempt >= config.attempts || !roomFor(request, delay) || !budget.tryRetry(performance.now())) {
+          if (failure) throw failure.error;
+          return response as UpstreamResponse;
+        }
+        counts.set(request.serviceName, (counts.get(request.serviceName) ?? 0) + 1);
+        await sleep(delay, request.signal);
+        if (request.signal?.aborted) {
+          if (failure) throw failure.error;
+          return response as UpstreamResponse;
+        }
+      }
+    };
+  return { interceptor, retried: (serviceName) => counts.get(serviceName) ?? 0 };
+}
+
+/** Whether the request's deadline leaves time to wait `delay` and try again (a tenth of it at least). */
+function roomFor(request: UpstreamRequest, delay: number): boolean {
+  if (request.signal?.aborted) return false;
+  const deadline = deadlineOf(request.signal);
+  if (deadline === undefined) return true;
+  const left = deadline - Date.now() - delay;
+  return left > 0 && left >= (deadline - Date.now()) / 10;
+}

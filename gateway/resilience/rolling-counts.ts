@@ -1,0 +1,56 @@
+/**
+ * Calls and failures over a rolling window, in buckets: a breaker's and a retry budget's memory of
+ * the recent past. Counting and reading cost a few array operations, whatever the traffic.
+ */
+
+const BUCKETS = 10;
+
+export class RollingCounts {
+  readonly #bucketMs: number;
+  readonly #calls = new Float64Array(BUCKETS);
+  readonly #failures = new Float64Array(BUCKETS);
+  // The bucket number (time / bucketMs) each slot holds; a slot of an older number is stale.
+  readonly #stamps = new Float64Array(BUCKETS).fill(Number.NEGATIVE_INFINITY);
+
+  /** `windowMs` is split into ten buckets; the window slides one bucket at a time. */
+  constructor(windowMs: number) {
+    this.#bucketMs = Math.max(1, windowMs / BUCKETS);
+  }
+
+  /** Counts `calls` and `failures` at `now` (a call that failed is one of each). */
+  add(now: number, calls: number, failures: number): void {
+    const slot = this.#slot(now);
+    this.#calls[slot] = (this.#calls[slot] as number) + calls;
+    this.#failures[slot] = (this.#failures[slot] as number) + failures;
+  }
+
+  /** Calls and failures counted in the window that ends at `now`. */
+  read(now: number): { calls: number; failures: number } {
+    const current = Math.floor(now / this.#bucketMs);
+    let calls = 0;
+    let failures = 0;
+    for (let slot = 0; slot < BUCKETS; slot++) {
+      if ((this.#stamps[slot] as number) > current - BUCKETS) {
+        calls += this.#calls[slot] as number;
+        failures += this.#failures[slot] as number;
+      }
+    }
+    return { calls, failures };
+  }
+
+  /** Forgets everything counted. */
+  clear(): void {
+    this.#stamps.fill(Number.NEGATIVE_INFINITY);
+  }
+
+  #slot(now: number): number {
+    const bucket = Math.floor(now / this.#bucketMs);
+    const slot = bucket % BUCKETS;
+    if (this.#stamps[slot] !== bucket) {
+      this.#stamps[slot] = bucket;
+      this.#calls[slot] = 0;
+      this.#failures[slot] = 0;
+    }
+    return slot;
+  }
+}
