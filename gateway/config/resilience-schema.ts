@@ -21,10 +21,13 @@ const circuitBreakerKeys = {
     .positive()
     .describe('Calls in the window before the failure rate is judged (fewer never open the breaker)'),
   failureRate: ratio(
-    'Share of calls in the window that failed (unreachable, timed out, HTTP 5xx, or slower than `slowCallThreshold`) at which the breaker opens',
+    'Share of calls in the window that failed (unreachable, timed out on their own timeout, HTTP 5xx) at which the breaker opens',
   ),
   slowCallThreshold: duration(
-    'A call in flight longer than this counts as failed, from that moment on (a hung backend opens the breaker before its calls time out)',
+    'A call longer than this is slow; one in flight that long counts as slow from that moment (a hung backend opens the breaker before its calls time out)',
+  ),
+  slowCallRate: ratio(
+    'Share of slow calls in the window at which the breaker opens (1: every call slow, as when the backend hangs)',
   ),
   openDuration: duration('How long the breaker stays open the first time, before it lets probes through'),
   maxOpenDuration: duration(
@@ -35,7 +38,7 @@ const circuitBreakerKeys = {
     .int()
     .positive()
     .describe(
-      'Probe calls let through while half-open; all must succeed to close it, one failure reopens it',
+      'Probe calls let through while half-open; all must succeed to close it, one failed or slow probe reopens it',
     ),
 };
 
@@ -46,6 +49,7 @@ export const circuitBreakerSchema = z
     minimumCalls: circuitBreakerKeys.minimumCalls.default(10),
     failureRate: circuitBreakerKeys.failureRate.default(0.5),
     slowCallThreshold: circuitBreakerKeys.slowCallThreshold.default(10_000),
+    slowCallRate: circuitBreakerKeys.slowCallRate.default(1),
     openDuration: circuitBreakerKeys.openDuration.default(5_000),
     maxOpenDuration: circuitBreakerKeys.maxOpenDuration.default(60_000),
     halfOpenCalls: circuitBreakerKeys.halfOpenCalls.default(3),

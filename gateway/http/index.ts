@@ -6,6 +6,7 @@
  * client (`body-budget.ts`). Failures become catalogue errors carrying the service name.
  */
 import { Agent } from 'undici';
+import { deadlineOf, markDeadlineError } from '../../core/deadline.ts';
 import { DEFAULT_MAX_BODY_BYTES_IN_FLIGHT } from '../../core/defaults.ts';
 import { gatewayError } from '../../core/errors.ts';
 import {
@@ -75,7 +76,23 @@ export function createUpstreamClient(
 
   let closing: Promise<void> | undefined;
   const send: SendRequest = async function sendOverPool(request) {
-    const timeout = request.timeout ?? options.requestTimeout;
+    // Its own timeout, or what is left of its request's deadline when that comes first.
+    const own = request.timeout ?? options.requestTimeout;
+    const deadline = deadlineOf(request.signal);
+    const left = deadline === undefined ? own : deadline - Date.now();
+    const byDeadline = left < own;
+    if (left <= 0) {
+      throw markDeadlineError(
+        gatewayError(
+          'GATEWAY_TIMEOUT',
+          `The request's deadline passed before ${request.serviceName} was called`,
+          {
+            serviceName: request.serviceName,
+          },
+        ),
+      );
+    }
+    const timeout = byDeadline ? Math.ceil(left) : own;
     let url: URL;
     try {
       url = typeof request.url === 'string' ? new URL(request.url) : request.url;
@@ -118,6 +135,8 @@ export function createUpstreamClient(
       return { status: response.statusCode, headers: response.headers, body };
     } catch (cause) {
       const error = toUpstreamError(cause, request.serviceName, timedOut ? timeout : undefined);
+      // Cut by its request's deadline: nothing to say of the backend (breakers, retries).
+      if (timedOut && byDeadline) markDeadlineError(error);
       if (!callerSignal?.aborted)
         failures?.report(request.serviceName, String(error.extensions.code), error.message, cause);
       throw error;

@@ -2,9 +2,10 @@
  * Passive outlier ejection: a target whose calls fail `consecutiveFailures` times in a row
  * (unreachable, timed out, HTTP 502/503/504; never a call its caller gave up on) is taken out for
  * `baseEjectionTime` × the number of ejections in a row, at most `maxEjectionTime`; a success
- * resets the count. It rejoins by itself when its time is up (checked when a call looks at it);
+ * resets the count. The last target not ejected and healthy is never ejected. It rejoins by itself when its time is up (checked when a call looks at it);
  * a target that then stays in for `maxEjectionTime` starts again from `baseEjectionTime`.
  */
+import { isDeadlineError } from '../../core/deadline.ts';
 import { isGatewayError } from '../../core/errors.ts';
 import type { UpstreamResponse } from '../../core/http-client.ts';
 import type { OutlierDetectionConfig } from '../config/load-balancing-schema.ts';
@@ -28,6 +29,12 @@ export interface OutlierDetector {
 
 export interface OutlierOptions {
   serviceName: string;
+  /**
+   * False when ejecting `target` would leave no target to send calls to: the last one standing
+   * is never ejected by this (its circuit breaker still judges it), so a short blip on every URL
+   * cannot take the subgraph out for `baseEjectionTime`. @default () => true
+   */
+  canEject?: (target: Target) => boolean;
   config: OutlierDetectionConfig;
   logger: Logger;
   /** The clock, in milliseconds. */
@@ -46,6 +53,7 @@ export function createOutlierDetector(options: OutlierOptions): OutlierDetector 
     if (!config.enabled || target.ejectedUntil !== 0) return;
     target.failures++;
     if (target.failures < config.consecutiveFailures) return;
+    if (options.canEject?.(target) === false) return;
     const at = now();
     if (target.ejections > 0 && at - target.rejoinedAt >= config.maxEjectionTime) target.ejections = 0;
     target.ejections++;
@@ -67,7 +75,12 @@ export function createOutlierDetector(options: OutlierOptions): OutlierDetector 
       else target.failures = 0;
     },
     threw(target, error) {
-      if (isGatewayError(error) && FAILING_CODES.has(String(error.extensions.code))) {
+      // A timeout of the request's deadline (a client may ask for a few ms) says nothing of it.
+      if (
+        isGatewayError(error) &&
+        FAILING_CODES.has(String(error.extensions.code)) &&
+        !isDeadlineError(error)
+      ) {
         failed(target, String(error.extensions.code));
       }
     },

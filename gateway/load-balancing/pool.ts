@@ -56,6 +56,9 @@ export function createPool(options: PoolOptions): Pool {
     config: config.outlierDetection,
     logger: options.logger,
     now,
+    // Another target must be left to take the calls.
+    canEject: (target) =>
+      targets.some((other) => other !== target && other.healthy && !(other.ejectedUntil > now())),
   });
   const pick: Picker = createPicker(config.strategy, targets);
   const pickOther: Picker = roundRobin(targets);

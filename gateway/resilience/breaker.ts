@@ -1,14 +1,15 @@
 /**
  * One circuit breaker: the state of one backend origin as this replica sees it.
  *
- * - **closed**: calls pass. Each one's outcome is counted over a rolling window; a call in flight
- *   longer than `slowCallThreshold` counts as failed from that moment (so a hung backend opens the
- *   breaker before its calls time out). With at least `minimumCalls` in the window and a share of
- *   failures at or over `failureRate`, it opens.
+ * - **closed**: calls pass. Each one's outcome is counted over a rolling window: failed or not,
+ *   slow or not (longer than `slowCallThreshold`; a call in flight that long counts as slow from
+ *   that moment, so a hung backend opens the breaker before its calls time out). With at least
+ *   `minimumCalls` in the window and a share of failures at or over `failureRate`, or of slow calls
+ *   at or over `slowCallRate`, it opens.
  * - **open**: calls are refused at once, for `openDuration`, doubled each time it opens again
  *   without having closed, up to `maxOpenDuration`.
  * - **half-open**: once the wait is over, `halfOpenCalls` probes pass (others are refused). One
- *   failed probe opens it again; when all have succeeded it closes and forgets the window.
+ *   failed or slow probe opens it again; when all have succeeded it closes and forgets the window.
  */
 import type { CircuitBreakerConfig } from '../config/resilience-schema.ts';
 import { RollingCounts } from './rolling-counts.ts';
@@ -25,9 +26,10 @@ export interface BreakerTicket {
 export interface BreakerTransition {
   from: BreakerState;
   to: BreakerState;
-  /** Calls and failures in the window when it opened from closed. */
+  /** Calls, failures and slow calls in the window when it opened from closed. */
   calls?: number;
   failures?: number;
+  slow?: number;
   /** How long it stays open (when it opens). */
   openFor?: number;
 }
@@ -54,6 +56,11 @@ export class CircuitBreaker {
 
   get state(): BreakerState {
     return this.#state;
+  }
+
+  /** The state as an observer sees it at `now`: an open breaker whose wait is over is half-open. */
+  stateAt(now: number): BreakerState {
+    return this.#state === 'open' && now >= this.#openUntil ? 'half-open' : this.#state;
   }
 
   /** Milliseconds until an open breaker lets a probe through; 0 when it is not open. */
@@ -93,14 +100,27 @@ export class CircuitBreaker {
     return ticket;
   }
 
-  /** Records how a call ended; a call slower than `slowCallThreshold` failed whatever it answered. */
+  /** Records how a call ended; one slower than `slowCallThreshold` is slow whatever it answered. */
   settle(ticket: BreakerTicket, failed: boolean, now: number): void {
     if (!this.#inFlight.delete(ticket)) return;
-    const outcomeFailed = failed || now - ticket.start >= this.config.slowCallThreshold;
+    this.#record(ticket, failed, now - ticket.start >= this.config.slowCallThreshold, now);
+  }
+
+  /**
+   * Forgets a call whose end says nothing of the backend (its client went away, its request's
+   * deadline cut it); one that had already been slow for `slowCallThreshold` is counted as slow.
+   */
+  release(ticket: BreakerTicket, now: number): void {
+    if (!this.#inFlight.delete(ticket)) return;
+    if (now - ticket.start >= this.config.slowCallThreshold) this.#record(ticket, false, true, now);
+    else if (ticket.probe) this.#probesInFlight--;
+  }
+
+  #record(ticket: BreakerTicket, failed: boolean, slow: boolean, now: number): void {
     if (ticket.probe) {
       this.#probesInFlight--;
       if (this.#state !== 'half-open') return;
-      if (outcomeFailed) {
+      if (failed || slow) {
         this.#open(now);
         return;
       }
@@ -108,26 +128,21 @@ export class CircuitBreaker {
       if (this.#probeSuccesses >= this.config.halfOpenCalls) this.#close();
       return;
     }
-    this.#counts.add(now, 1, outcomeFailed ? 1 : 0);
-    if (outcomeFailed && this.#state === 'closed') this.#judge(now);
-  }
-
-  /** Forgets a call whose outcome says nothing of the backend (the client went away). */
-  release(ticket: BreakerTicket): void {
-    if (!this.#inFlight.delete(ticket)) return;
-    if (ticket.probe) this.#probesInFlight--;
+    this.#counts.add(now, 1, failed ? 1 : 0, slow ? 1 : 0);
+    if ((failed || slow) && this.#state === 'closed') this.#judge(now);
   }
 
   #judge(now: number): void {
-    const slow = this.#slowInFlight(now);
-    const { calls, failures } = this.#counts.read(now);
-    const total = calls + slow;
+    const slowInFlight = this.#slowInFlight(now);
+    const { calls, failures, slow } = this.#counts.read(now);
+    const total = calls + slowInFlight;
     if (total < this.config.minimumCalls) return;
-    if ((failures + slow) / total < this.config.failureRate) return;
-    this.#open(now, { calls: total, failures: failures + slow });
+    const slowCalls = slow + slowInFlight;
+    if (failures / total < this.config.failureRate && slowCalls / total < this.config.slowCallRate) return;
+    this.#open(now, { calls: total, failures, slow: slowCalls });
   }
 
-  #open(now: number, window?: { calls: number; failures: number }): void {
+  #open(now: number, window?: { calls: number; failures: number; slow: number }): void {
     const wait = Math.min(this.config.openDuration * 2 ** this.#opens, this.config.maxOpenDuration);
     this.#opens++;
     this.opened++;

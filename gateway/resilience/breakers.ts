@@ -5,11 +5,11 @@
  * them: schema loads and readiness probes are never refused nor counted. State is per replica;
  * every change is logged and counted.
  */
+import { errorOutcome, statusOutcome } from '../../core/call-outcome.ts';
 import { gatewayError } from '../../core/errors.ts';
 import type { HttpInterceptor, UpstreamRequest } from '../../core/http-client.ts';
 import type { Logger } from '../logger/index.ts';
 import { type BreakerState, type BreakerTransition, CircuitBreaker } from './breaker.ts';
-import { errorOutcome, statusOutcome } from './outcome.ts';
 import type { ResilienceSettings } from './settings.ts';
 
 /** One breaker as metrics and `/readyz` show it. */
@@ -60,8 +60,8 @@ export function createBreakers(settings: ResilienceSettings, logger: Logger): Br
       try {
         response = await next(request);
       } catch (error) {
-        const outcome = errorOutcome(error, request);
-        if (outcome === 'unknown') breaker.release(ticket);
+        // An end that says nothing of the backend is forgotten, unless the call was slow by then.
+        if (errorOutcome(error, request.signal) === 'unknown') breaker.release(ticket, now());
         else breaker.settle(ticket, true, now());
         throw error;
       }
@@ -74,7 +74,9 @@ export function createBreakers(settings: ResilienceSettings, logger: Logger): Br
     isOpen: (serviceName, origin) => breakers.get(`${serviceName}\0${origin}`)?.refuses(now()) ?? false,
     snapshot: () =>
       [...breakers].flatMap(([key, breaker]) =>
-        breaker === null ? [] : [{ ...snapshots.get(key)!, state: breaker.state, opened: breaker.opened }],
+        breaker === null
+          ? []
+          : [{ ...snapshots.get(key)!, state: breaker.stateAt(now()), opened: breaker.opened }],
       ),
   };
 }
@@ -94,7 +96,7 @@ function logTransition(logger: Logger, serviceName: string, origin: string, chan
     const why =
       change.from === 'half-open'
         ? 'a probe failed'
-        : `${change.failures} of ${change.calls} calls failed or hung`;
+        : `of ${change.calls} calls, ${change.failures} failed and ${change.slow} were slow or hung`;
     logger.warn(`${where} opened: ${why}; its calls fail at once for ${change.openFor} ms`);
   } else if (change.to === 'half-open') {
     logger.info(`${where} half-open: probe calls pass`);

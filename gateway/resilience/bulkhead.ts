@@ -4,9 +4,9 @@
  * past the queue a call fails at once with SUBGRAPH_OVERLOADED. One slow subgraph then holds its
  * own slots, never every connection and every request of the gateway. Readiness probes pass.
  */
+import { deadlineOf } from '../../core/deadline.ts';
 import { gatewayError } from '../../core/errors.ts';
 import type { HttpInterceptor, UpstreamRequest } from '../../core/http-client.ts';
-import { deadlineOf } from './deadline.ts';
 import type { ResilienceSettings } from './settings.ts';
 
 interface Waiter {

@@ -2,8 +2,8 @@
  * Resilience (stages: request and HTTP): what keeps the gateway's promises when backends misbehave.
  *
  * - `deadlineRoom` (request stage): each request's deadline (`deadline`), from its arrival.
- * - `room` (HTTP stage, outer): retries within the deadline and the budget, then the deadline
- *   applied to each attempt, then the subgraph's bulkhead.
+ * - `room` (HTTP stage, outer): retries within the deadline and the budget, then the subgraph's
+ *   bulkhead. The pooled client cuts each attempt's timeout to what is left of the deadline.
  * - `breakerRoom` (HTTP stage, inner, after load balancing has picked the URL): the circuit
  *   breaker of the call's subgraph and origin.
  *
@@ -16,12 +16,11 @@ import type { Logger } from '../logger/index.ts';
 import type { Room } from '../room.ts';
 import { type Breakers, createBreakers } from './breakers.ts';
 import { type Bulkheads, createBulkheads } from './bulkhead.ts';
-import { useDeadline, withDeadline } from './deadline.ts';
+import { useDeadline } from './deadline.ts';
 import { createRetries, type Retries } from './retry.ts';
 import { resilienceSettings } from './settings.ts';
 
 export type { BreakerSnapshot } from './breakers.ts';
-export { deadlineOf } from './deadline.ts';
 
 export interface Resilience {
   deadlineRoom: Room;
@@ -40,12 +39,7 @@ export function createResilience(
   const breakers = createBreakers(settings, logger);
   const retries = createRetries(settings);
   const bulkheads = createBulkheads(settings, config.upstream.requestTimeout);
-  const defaultTimeout = config.upstream.requestTimeout;
-  const deadline: HttpInterceptor = (next) =>
-    async function deadline(request) {
-      return next(withDeadline(request, defaultTimeout, Date.now()));
-    };
-  const outer: HttpInterceptor = (next) => retries.interceptor(deadline(bulkheads.interceptor(next)));
+  const outer: HttpInterceptor = (next) => retries.interceptor(bulkheads.interceptor(next));
   return {
     deadlineRoom: { name: 'deadline', plugin: useDeadline(config.deadline) },
     room: { name: 'resilience', http: outer },

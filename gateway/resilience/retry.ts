@@ -6,10 +6,10 @@
  * and the subgraph's retry budget allows. A mutation, a REST POST, a schema load and a readiness
  * probe are never retried. The last attempt's answer or error is what the caller gets.
  */
+import { errorOutcome } from '../../core/call-outcome.ts';
+import { deadlineOf } from '../../core/deadline.ts';
 import type { HttpInterceptor, UpstreamRequest, UpstreamResponse } from '../../core/http-client.ts';
 import { backoffDelay, retryAfterMs, sleep } from './backoff.ts';
-import { deadlineOf } from './deadline.ts';
-import { errorOutcome } from './outcome.ts';
 import { RetryBudget } from './retry-budget.ts';
 import type { ResilienceSettings } from './settings.ts';
 
@@ -51,7 +51,7 @@ export function createRetries(settings: ResilienceSettings): Retries {
           if (!config.statuses.includes(response.status)) return response;
           wait = retryAfterMs(response.headers['retry-after']);
         } catch (error) {
-          if (errorOutcome(error, request) !== 'failed') throw error;
+          if (errorOutcome(error, request.signal) !== 'failed') throw error;
           failure = { error };
         }
         const delay = Math.max(wait ?? 0, backoffDelay(attempt, config.baseDelay, config.maxDelay));
@@ -77,4 +77,10 @@ function roomFor(request: UpstreamRequest, delay: number): boolean {
   if (deadline === undefined) return true;
   const left = deadline - Date.now() - delay;
   return left > 0 && left >= (deadline - Date.now()) / 10;
+}
+
+/** A REST call's method is in `methods` (never POST). */
+function isIdempotentMethod(method: string | undefined, methods: readonly string[]): boolean {
+  const name = (method ?? 'GET').toUpperCase();
+  return name !== 'POST' && methods.includes(name);
 }

@@ -16,11 +16,13 @@
  * beyond the flight: the entry is dropped when the call settles (or when every caller has gone),
  * so a query sent after a mutation sees its effect. The steps inside this one (retries, metrics,
  * the entity check, the transport and HTTP interceptors) see one call, made with the first
- * caller's request and deadline and with its own abort signal (see `shared-call.ts`).
+ * caller's request and with its own abort signal and no deadline: each caller leaves at its own
+ * request's deadline, and the call is aborted once every caller has left (see `shared-call.ts`).
  */
 import type { ExecutionRequest } from '@graphql-tools/utils';
 import { getOperationAST } from 'graphql';
 import { clientSignal } from '../../core/client-signal.ts';
+import { deadlineOf, markDeadlineError } from '../../core/deadline.ts';
 import { gatewayError } from '../../core/errors.ts';
 import { markShared, outgoingHeaders, sharingKey } from '../../core/outgoing-headers.ts';
 import { deriveRequest } from '../../core/request-table.ts';
@@ -53,15 +55,17 @@ export function dedupRequests(serviceName: string, mode: DedupMode = 'shared'): 
       if (inflight === undefined) return next(request);
       const key = callKey(request);
       const signal = clientSignal(request);
+      const deadline = deadlineOf(signal);
       let call = inflight.get(key);
       if (call === undefined) {
-        if (signal?.aborted) return next(request);
+        // Gone, or past its deadline: the HTTP client refuses it without sending anything.
+        if (signal?.aborted || (deadline !== undefined && deadline <= Date.now())) return next(request);
         call = startCall(serviceName, next, request, () => {
           if (inflight.get(key) === call) inflight.delete(key);
         });
         inflight.set(key, call);
       }
-      return call.join(signal);
+      return call.join(signal, deadline);
     };
   };
 }
@@ -78,6 +82,12 @@ function startCall(
     done,
     abortError: (cause) =>
       gatewayError('SUBGRAPH_UNAVAILABLE', `${serviceName}: the client went away`, { serviceName, cause }),
+    deadlineError: () =>
+      markDeadlineError(
+        gatewayError('GATEWAY_TIMEOUT', `${serviceName} did not answer by the request's deadline`, {
+          serviceName,
+        }),
+      ),
   });
 }
 

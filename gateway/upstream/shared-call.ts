@@ -5,8 +5,8 @@
  *   other one gets a structural copy (data, errors, extensions), made before any caller resumes,
  *   so nobody sees another's changes in place. A failure is shared the same way: one copy of the
  *   error per caller.
- * - A caller whose signal aborts leaves at once with its own error; the call goes on for the
- *   others. When the last caller leaves, the call's own signal aborts it upstream.
+ * - A caller whose signal aborts, or whose request's deadline comes, leaves at once with its own
+ *   error; the call goes on for the others. When the last caller leaves, the call's own signal aborts it upstream.
  * - `done` runs once, when the call settles or when its last caller leaves, whichever is first:
  *   the dedup step then forgets it, so a later caller never joins a call that is settled or abandoned.
  */
@@ -24,11 +24,17 @@ export interface SharedCallOptions {
   done(): void;
   /** The error a caller gets when its own signal aborts. */
   abortError(reason: unknown): unknown;
+  /** The error a caller gets when its request's deadline comes first. */
+  deadlineError(): unknown;
 }
 
 export interface SharedCall {
-  /** Waits for the call's answer, or for `signal` to abort (this caller only). */
-  join(signal: AbortSignal | undefined): Promise<ExecutionResult>;
+  /**
+   * Waits for the call's answer, or for `signal` to abort or `deadline` (epoch ms) to come (this
+   * caller only: the call goes on for the others, and its own timeout is not any caller's
+   * deadline, so a client asking for a short one never cuts a call it shares with others).
+   */
+  join(signal: AbortSignal | undefined, deadline?: number): Promise<ExecutionResult>;
 }
 
 interface Caller {
@@ -69,16 +75,20 @@ export function startSharedCall(options: SharedCallOptions): SharedCall {
     },
   );
   return {
-    join(signal) {
+    join(signal, deadline) {
       return new Promise<ExecutionResult>((resolve, reject) => {
-        const leave = () => {
-          callers.delete(caller);
-          reject(options.abortError(signal?.reason));
+        let timer: ReturnType<typeof setTimeout> | undefined;
+        const leaveWith = (error: unknown) => {
+          if (!callers.delete(caller)) return;
+          if (timer !== undefined) clearTimeout(timer);
+          signal?.removeEventListener('abort', leave);
+          reject(error);
           if (callers.size === 0 && open) {
             close();
             controller.abort(signal?.reason);
           }
         };
+        const leave = () => leaveWith(options.abortError(signal?.reason));
         // Already gone (the rest of a deferred plan after its client left): never a caller.
         if (signal?.aborted) {
           reject(options.abortError(signal.reason));
@@ -90,16 +100,21 @@ export function startSharedCall(options: SharedCallOptions): SharedCall {
         }
         const caller: Caller = {
           resolve(result) {
+            if (timer !== undefined) clearTimeout(timer);
             signal?.removeEventListener('abort', leave);
             resolve(result);
           },
           reject(error) {
+            if (timer !== undefined) clearTimeout(timer);
             signal?.removeEventListener('abort', leave);
             reject(error);
           },
         };
         callers.add(caller);
         signal?.addEventListener('abort', leave, { once: true });
+        if (deadline !== undefined) {
+          timer = setTimeout(() => leaveWith(options.deadlineError()), Math.max(0, deadline - Date.now()));
+        }
       });
     },
   };

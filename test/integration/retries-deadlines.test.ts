@@ -118,6 +118,42 @@ describe('retries, deadlines and bulkheads', () => {
     assert.deepEqual(capped.data, { hello: 'world' });
   });
 
+  it('with calls shared by dedup (the default), each caller leaves at its own deadline', TEST, async () => {
+    const { flaky, gateway } = await setup({ dedup: 'shared' }, { deadline: { timeout: 20_000 } });
+    flaky.set({ kind: 'slow', ms: 1_500 });
+    const started = performance.now();
+    const [short, long] = await Promise.all([
+      gateway.query('{ hello flaky }', undefined, { 'x-request-timeout': '200' }),
+      (async () => {
+        // Joins the call the first request leads.
+        await waitFor(() => flaky.requests() >= 1, 'the shared call');
+        return gateway.query('{ hello flaky }');
+      })(),
+    ]);
+    assert.equal(short.body.errors?.[0]?.extensions?.code, 'GATEWAY_TIMEOUT');
+    assert.deepEqual(short.body.data, { hello: 'world', flaky: null });
+    assert.deepEqual(
+      long.body,
+      { data: { hello: 'world', flaky: 'fine' } },
+      'a short deadline never cuts a shared call',
+    );
+    assert.equal(flaky.requests(), 1, 'one call, shared');
+    assert.ok(performance.now() - started >= 1_400);
+  });
+
+  it('a timeout of a client deadline opens no breaker', TEST, async () => {
+    const { flaky, gateway } = await setup(
+      { circuitBreaker: { minimumCalls: 2, slowCallThreshold: 5_000 } },
+      { deadline: { timeout: 20_000 } },
+    );
+    flaky.set({ kind: 'slow', ms: 300 });
+    for (let i = 0; i < 6; i++) {
+      const { body } = await gateway.query('{ flaky }', undefined, { 'x-request-timeout': '30' });
+      assert.equal(body.errors?.[0]?.extensions?.code, 'GATEWAY_TIMEOUT');
+    }
+    assert.deepEqual((await gateway.query('{ flaky }')).body, { data: { flaky: 'fine' } });
+  });
+
   for (const engine of ['plan', 'stitching'] as const) {
     it(`the deadline holds over HTTP, on the JSON fast path (${engine} engine)`, TEST, async () => {
       const { flaky, gateway } = await setup({}, { engine, deadline: { timeout: 400 } });

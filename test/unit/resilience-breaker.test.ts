@@ -12,6 +12,7 @@ const CONFIG = {
   minimumCalls: 10,
   failureRate: 0.5,
   slowCallThreshold: 1_000,
+  slowCallRate: 1,
   openDuration: 5_000,
   maxOpenDuration: 12_000,
   halfOpenCalls: 2,
@@ -45,7 +46,14 @@ describe('circuit breaker', () => {
     assert.equal(b.state, 'closed');
     calls(b, 20, 1, true);
     assert.equal(b.state, 'open');
-    assert.deepEqual(changes[0], { from: 'closed', to: 'open', calls: 10, failures: 5, openFor: 5_000 });
+    assert.deepEqual(changes[0], {
+      from: 'closed',
+      to: 'open',
+      calls: 10,
+      failures: 5,
+      slow: 0,
+      openFor: 5_000,
+    });
     assert.equal(b.admit(30), undefined);
     assert.equal(b.refuses(30), true);
     assert.equal(b.retryIn(30), 4_990);
@@ -58,7 +66,27 @@ describe('circuit breaker', () => {
     assert.equal(b.state, 'closed');
   });
 
-  it('counts a call in flight past the slow threshold as failed before it ends', () => {
+  it('judges slow calls by their own rate: some slow calls do not open it', () => {
+    const { breaker: b } = breaker();
+    for (let i = 0; i < 9; i++) b.settle(b.admit(0)!, false, 1_500);
+    b.settle(b.admit(2_000)!, false, 2_010);
+    assert.equal(b.state, 'closed', '9 of 10 slow: under a slowCallRate of 1');
+    const { breaker: half } = breaker({ slowCallRate: 0.5 });
+    for (let i = 0; i < 5; i++) half.settle(half.admit(0)!, false, 10);
+    for (let i = 0; i < 5; i++) half.settle(half.admit(100)!, false, 1_500);
+    assert.equal(half.state, 'open');
+  });
+
+  it('a released call that had been slow counts as slow', () => {
+    const { breaker: b } = breaker({ minimumCalls: 2 });
+    b.release(b.admit(0)!, 500);
+    assert.equal(b.state, 'closed');
+    b.release(b.admit(0)!, 1_500);
+    b.release(b.admit(0)!, 1_600);
+    assert.equal(b.state, 'open', 'two calls cut after being slow');
+  });
+
+  it('counts a call in flight past the slow threshold as slow before it ends', () => {
     const { breaker: b } = breaker({ minimumCalls: 5 });
     const hung = Array.from({ length: 5 }, () => b.admit(0));
     assert.ok(hung.every(Boolean));
@@ -114,7 +142,7 @@ describe('circuit breaker', () => {
     assert.equal(b.state, 'open', 'a probe slower than the threshold failed');
     const next = b.admit(20_000);
     assert.ok(next);
-    b.release(next);
+    b.release(next, 20_000);
     const again = b.admit(20_001);
     assert.ok(again, 'the released probe freed its place');
   });

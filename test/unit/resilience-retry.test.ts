@@ -62,26 +62,29 @@ describe('backoff', () => {
   });
 });
 
-describe('deadline of one call', () => {
-  it('cuts its timeout to what is left, and refuses it once the deadline has passed', async () => {
-    const { useDeadline, withDeadline, wasCutByDeadline } = await import(
-      '../../gateway/resilience/deadline.ts'
-    );
+describe('deadline of a request', () => {
+  it('the header shortens it, never lengthens it; a batch keeps the first', async () => {
+    const { useDeadline } = await import('../../gateway/resilience/deadline.ts');
+    const { deadlineOf } = await import('../../core/deadline.ts');
     const plugin = useDeadline({ timeout: 1_000, header: 'x-request-timeout' });
-    const controller = new AbortController();
-    const request = new Request('http://gateway/graphql', {
-      headers: { 'x-request-timeout': '500' },
-      signal: controller.signal,
-    });
     const onParams = plugin.onParams as (hook: unknown) => void;
+    const run = (value?: string) => {
+      const request = new Request('http://gateway/graphql', {
+        headers: value === undefined ? {} : { 'x-request-timeout': value },
+      });
+      const before = Date.now();
+      onParams({ request, params: {}, setParams() {}, setResult() {} });
+      const at = deadlineOf(request.signal);
+      assert.ok(at !== undefined);
+      return { left: at - before, request };
+    };
+    const asked = run('500').left;
+    assert.ok(asked >= 500 && asked < 600, `500 ms asked, ${asked} left`);
+    assert.ok(run('2s').left < 1_100, 'never longer than deadline.timeout');
+    assert.ok(run().left > 900);
+    const { request } = run('300ms');
+    const first = deadlineOf(request.signal);
     onParams({ request, params: {}, setParams() {}, setResult() {} });
-    const now = Date.now();
-    const call = { serviceName: 'a', url: 'http://127.0.0.1:1/', signal: request.signal, timeout: 10_000 };
-    const cut = withDeadline(call, 30_000, now);
-    assert.ok(cut.timeout! <= 500 && cut.timeout! > 400);
-    assert.equal(wasCutByDeadline(cut), true);
-    assert.equal(withDeadline({ ...call, timeout: 100 }, 30_000, now).timeout, 100);
-    assert.throws(() => withDeadline(call, 30_000, now + 600), /deadline passed/);
-    assert.equal(withDeadline({ ...call, signal: undefined }, 30_000, now + 600).timeout, 10_000);
+    assert.equal(deadlineOf(request.signal), first, 'the second operation of a batch keeps it');
   });
 });
