@@ -3,9 +3,8 @@
  * ordered list of rooms, from which each stage's list is derived (Yoga plugins, the subgraph
  * pipeline, the HTTP client's interceptors, close hooks). Only this file knows all the rooms.
  */
-import type { RequestListener, Server } from 'node:http';
+import type { Server } from 'node:http';
 import { createYoga, type Plugin, type YogaServerInstance } from 'graphql-yoga';
-import type { ListSizeEstimate } from '../core/operation-cost.ts';
 import { adminRooms } from './admin/index.ts';
 import { createAuth } from './auth/index.ts';
 import { createCache, forwardedInputs } from './cache/index.ts';
@@ -29,12 +28,13 @@ import { createLoadShedding } from './load-shedding/index.ts';
 import { createLogger, type Logger } from './logger/index.ts';
 import { yogaLogging } from './logger/yoga.ts';
 import { createFieldPolicies } from './policies/index.ts';
-import { createRateLimits, type RateLimits } from './rate-limit/index.ts';
-import { createRedisConnection, type RedisConnection } from './redis/index.ts';
+import { createRateLimits } from './rate-limit/index.ts';
+import { createRedisConnection } from './redis/index.ts';
 import { createResilience } from './resilience/index.ts';
-import { type Room, roomsHookingPath, stagesOf } from './room.ts';
-import { createRequestListener } from './server/fast-path.ts';
+import { type Room, stagesOf } from './room.ts';
 import { type Listening, listen } from './server/index.ts';
+import { productionDefaults } from './server/production.ts';
+import { requestListener } from './server/request-listener.ts';
 import { createSupergraph, type Supergraph, subgraphSources } from './supergraph/index.ts';
 import { useSupergraphSchema } from './supergraph/plugin.ts';
 import { createTrustedDocuments } from './trusted-documents/index.ts';
@@ -111,7 +111,13 @@ export function createGateway(options: GatewayOptions): Gateway {
     ? createRedisConnection({ ...config.redis, logger, env: options.env })
     : undefined;
   // Always made: field limits may come with any subgraph's SDL (`@rateLimit`).
-  const rateLimits = createRateLimitRooms(config, redis, logger, demandControl.listSize);
+  const rateLimits = createRateLimits({
+    config: config.rateLimit,
+    redis,
+    logger,
+    subgraphFieldLimits: new Map(config.subgraphs.map((s) => [s.name, s.rateLimits ?? {}])),
+    listSize: demandControl.listSize,
+  });
   const cache = createCache({
     config: config.cache,
     subgraphs: new Map(config.subgraphs.map((s) => [s.name, s.cacheControl ?? {}])),
@@ -150,23 +156,8 @@ export function createGateway(options: GatewayOptions): Gateway {
     env: options.env,
   });
 
-  // Production mode (`server.production`, else NODE_ENV) turns off by default what helps a
-  // developer and an attacker alike: GraphiQL, introspection, "Did you mean ...?".
-  const production = config.server.production ?? (options.env ?? process.env).NODE_ENV === 'production';
-  const devDefault = (value: boolean | undefined) => value ?? !production;
-  if (production) {
-    const off = (
-      [
-        ['GraphiQL', config.server.graphiql],
-        ['introspection', config.server.introspection],
-        ['field suggestions', config.server.fieldSuggestions],
-      ] as const
-    )
-      .filter(([, value]) => value === undefined)
-      .map(([name]) => name);
-    if (off.length > 0)
-      logger.info(`production mode: ${off.join(', ')} off (turn one on with its server.* key)`);
-  }
+  // Production mode: GraphiQL, introspection and suggestions off unless their keys say.
+  const devDefault = productionDefaults(config.server, options.env ?? process.env, logger);
   // GraphiQL from local files, not a CDN: the page (renderGraphiQL below) and its assets (plugin).
   const graphiql = devDefault(config.server.graphiql) ? createGraphiQL() : undefined;
 
@@ -227,7 +218,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     // rate limits (a shed request spends no limit) and any GraphQL work: over the concurrency
     // limit, the lowest priority class is shed with 503 (`onParams`, so the fast path stays on).
     // Response stage: an admitted request counts in flight until its response closes.
-    ...[createLoadShedding(config.loadShedding, { logger })].filter((room) => room !== undefined),
+    ...optional(createLoadShedding(config.loadShedding, { logger })),
     // Request stage, after auth (limits count per subject, tenant, API key, plan), before any
     // GraphQL work: a request over a limit ends with 429 (`onParams`, so the fast path stays on).
     // Response stage: the RateLimit headers.
@@ -355,22 +346,6 @@ export function createGateway(options: GatewayOptions): Gateway {
       : false,
   });
 
-  /** The JSON fast path in front of Yoga, unless it is off or a room must see every request. */
-  const requestListener = (): RequestListener => {
-    if (!config.server.fastPath) return yoga;
-    const hooking = roomsHookingPath(rooms, config.server.graphqlPath);
-    if (hooking.length > 0) {
-      logger.debug(`the JSON fast path is off: rooms ${hooking.join(', ')} hook every request`);
-      return yoga;
-    }
-    return createRequestListener(yoga, {
-      graphqlPath: config.server.graphqlPath,
-      cors: config.server.cors !== undefined,
-      maxRequestBodySize: config.limits.maxRequestBodySize || Number.POSITIVE_INFINITY,
-      maskError,
-    });
-  };
-
   let listening: Listening | undefined;
   let started: Promise<void> | undefined;
   // A first schema kept out of service because its policies cannot be enforced (or its config
@@ -392,7 +367,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     client: client!,
     start,
     async listen() {
-      listening = await listen(requestListener(), config.server);
+      listening = await listen(requestListener(yoga, rooms, config, maskError, logger), config.server);
       // Bound first, loaded second: /healthz answers (and /readyz says "not ready") while the
       // subgraphs load, so an orchestrator's liveness probe does not kill a slow start.
       await start();
@@ -407,18 +382,7 @@ export function createGateway(options: GatewayOptions): Gateway {
   };
 }
 
-/** The rate-limit rooms; they pick their store (memory, or Redis with a memory fallback). */
-function createRateLimitRooms(
-  config: GatehouseConfig,
-  redis: RedisConnection | undefined,
-  logger: Logger,
-  listSize: ListSizeEstimate,
-): RateLimits {
-  return createRateLimits({
-    config: config.rateLimit,
-    redis,
-    logger,
-    subgraphFieldLimits: new Map(config.subgraphs.map((s) => [s.name, s.rateLimits ?? {}])),
-    listSize,
-  });
+/** A room that may be off, as a list of none or one. */
+function optional(room: Room | undefined): Room[] {
+  return room === undefined ? [] : [room];
 }

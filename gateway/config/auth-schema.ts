@@ -5,6 +5,7 @@
  * so that every problem is reported with the others, at startup.
  */
 import { z } from 'zod';
+import { HEADER_NAME } from '../../core/header-name.ts';
 import { duration } from './duration.ts';
 import { secretValue } from './secret.ts';
 
@@ -34,7 +35,7 @@ export const isHmac = (algorithm: string) => algorithm.startsWith('HS');
 
 const stringOrList = z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]);
 
-const headerName = z.string().regex(/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/, 'is not a valid HTTP header name');
+const headerName = z.string().regex(HEADER_NAME, 'is not a valid HTTP header name');
 
 const algorithmProblem = (input: unknown) =>
   input === 'none'
@@ -138,7 +139,7 @@ const authObject = z.strictObject({
       header: headerName.optional().describe('Also read the token from this header (after `Authorization`)'),
       cookie: z
         .string()
-        .regex(/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/, 'is not a valid cookie name')
+        .regex(HEADER_NAME, 'is not a valid cookie name')
         .optional()
         .describe('Also read the token from this cookie (after the headers)'),
     })

@@ -5,6 +5,7 @@
  * so. docs/caching.md says what each one does.
  */
 import { z } from 'zod';
+import { HEADER_NAME } from '../../core/header-name.ts';
 
 /** `Type` or `Type.field`. */
 const cacheCoordinate = z
@@ -16,7 +17,7 @@ const cacheCoordinate = z
 
 const headerName = z
   .string()
-  .regex(/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/, 'must be an HTTP header name')
+  .regex(HEADER_NAME, 'must be an HTTP header name')
   .transform((name) => name.toLowerCase());
 
 /** What `@cacheControl` says of one field or type (Apollo's arguments). */

@@ -5,6 +5,7 @@
  * default is what it is.
  */
 import { z } from 'zod';
+import { HEADER_NAME } from '../../core/header-name.ts';
 
 /** A limit: a positive whole number, or `0` / `false` for none (resolved to 0). */
 const limit = (fallback: number, what: string) =>
@@ -82,7 +83,7 @@ export const serverSecurityKeys = {
           'Media types of POST bodies that are executed; others get UNSUPPORTED_MEDIA_TYPE (HTTP 415) before the body is read. Adding one a browser may send cross-site without a preflight (`application/x-www-form-urlencoded`, `multipart/form-data`, `text/plain`) lets any web page run mutations as the user',
         ),
       preflightHeaders: z
-        .array(z.string().regex(/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/, 'is not a valid HTTP header name'))
+        .array(z.string().regex(HEADER_NAME, 'is not a valid HTTP header name'))
         .min(1)
         .default(['graphql-preflight', 'apollo-require-preflight', 'x-graphql-yoga-csrf'])
         .describe(

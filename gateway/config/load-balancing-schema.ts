@@ -5,13 +5,14 @@
  * config schema through `subgraphs-schema.ts`; docs/resilience.md says what each key does.
  */
 import { z } from 'zod';
+import { HEADER_NAME } from '../../core/header-name.ts';
 import { duration } from './duration.ts';
 
 const httpUrl = z.url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' });
 
 const headerName = z
   .string()
-  .regex(/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/, 'is not a valid HTTP header name')
+  .regex(HEADER_NAME, 'is not a valid HTTP header name')
   .transform((name) => name.toLowerCase());
 
 /** One URL the subgraph's calls may be sent to. */
@@ -31,7 +32,7 @@ export const loadBalancingTargetSchema = z
       ),
     version: z
       .string()
-      .regex(/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/, 'must be a token: letters, digits and `-._~!#$%&*+^`|`')
+      .regex(HEADER_NAME, 'must be a token: letters, digits and `-._~!#$%&*+^`|`')
       .optional()
       .describe(
         'A name for this URL (`v2`): a client request whose `pinHeader` holds it sends its calls to this URL only',
@@ -98,6 +99,14 @@ export const outlierDetectionSchema = z
     maxEjectionTime: duration(
       'The longest ejection; a target that stayed in this long since it rejoined starts again at `baseEjectionTime`',
     ).default(300_000),
+    maxEjectionPercent: z
+      .number()
+      .min(0)
+      .max(100)
+      .default(50)
+      .describe(
+        'Most of the targets ejected at once, in percent of them (50: one of two); a target failing past it stays in, judged by its circuit breaker. 100 lets every target be ejected',
+      ),
   })
   .refine((o) => o.maxEjectionTime >= o.baseEjectionTime, {
     message: 'must be at least `baseEjectionTime`',

@@ -5,10 +5,10 @@
  * what a shed request is told (503, `Retry-After`). docs/resilience.md says what each one does.
  */
 import { z } from 'zod';
+import { HEADER_NAME } from '../../core/header-name.ts';
 import { duration } from './duration.ts';
 
 /** Header names as Fetch's `Headers` reads them: lower case tokens. */
-const HEADER = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 const CLASS = /^[A-Za-z0-9_.-]{1,64}$/;
 const DEFAULT_CLASSES = ['critical', 'high', 'normal', 'low'];
 /** Most requests in flight a limit may allow (far above what one process serves). */
@@ -111,7 +111,7 @@ export const loadSheddingSchema = z
       ),
     rules: z.array(loadSheddingRuleSchema).default([]).describe('Which requests get which class, in order'),
     clientNameHeaders: z
-      .array(z.string().regex(HEADER, 'must be an HTTP header name'))
+      .array(z.string().regex(HEADER_NAME, 'must be an HTTP header name'))
       .min(1)
       .default(['graphql-client-name', 'x-graphql-client-name', 'apollographql-client-name'])
       .transform((names) => names.map((n) => n.toLowerCase()))

@@ -5,6 +5,7 @@
  * config schema (`schema.ts`); the rooms are in gateway/resilience/.
  */
 import { z } from 'zod';
+import { HEADER_NAME } from '../../core/header-name.ts';
 import { duration } from './duration.ts';
 
 const ratio = (what: string) => z.number().min(0).max(1).describe(what);
@@ -80,7 +81,12 @@ const retryKeys = {
     .array(z.number().int().min(500).max(599))
     .describe('HTTP statuses that are retried (connection errors and timeouts always are)'),
   methods: z
-    .array(z.enum(RETRY_METHODS))
+    .array(
+      z.enum(RETRY_METHODS, {
+        error: (issue) =>
+          `must be one of ${RETRY_METHODS.join(', ')}, not ${JSON.stringify(issue.input)} (a POST is never retried: it may not be idempotent)`,
+      }),
+    )
     .describe(
       'HTTP methods of REST calls that may be retried; GraphQL queries always may, mutations never are',
     ),
@@ -150,9 +156,9 @@ export const deadlineSchema = z
       'Deadline of a whole request: its subgraph calls get what is left of it as their timeout, and none is sent past it',
     ).default(30_000),
     header: z
-      .string()
-      .regex(/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/, 'is not a valid HTTP header name')
-      .or(z.literal(false))
+      .union([z.string().regex(HEADER_NAME, 'is not a valid HTTP header name'), z.literal(false)], {
+        error: (issue) => `must be a header name, or false to read none; not ${JSON.stringify(issue.input)}`,
+      })
       .default('x-request-timeout')
       .describe(
         'Client header with a shorter deadline for its request (milliseconds, or "500ms", "2s"); never longer than `timeout`. false: not read',

@@ -73,6 +73,11 @@ export const upstreamSchema = z
     retry: retrySchema.prefault({}),
     bulkhead: bulkheadSchema.prefault({}),
   })
+  .refine((upstream) => upstream.maxBodyBytesInFlight >= upstream.maxResponseSize, {
+    path: ['maxBodyBytesInFlight'],
+    message:
+      'must be at least `maxResponseSize` (an answer larger than the budget could never be read); raise it or lower `maxResponseSize`',
+  })
   .describe('Upstream HTTP client, shared by every subgraph');
 
 export const serverSchema = z

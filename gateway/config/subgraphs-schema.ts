@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { LOOKUP_CONCURRENCY } from '../../core/defaults.ts';
+import { HEADER_NAME } from '../../core/header-name.ts';
 import { subgraphCacheControlSchema } from './cache-schema.ts';
 import { subgraphCostSchema } from './demand-control-schema.ts';
 import { duration } from './duration.ts';
@@ -29,7 +30,7 @@ const RESERVED_HEADERS = new Set([
 ]);
 const headerName = z
   .string()
-  .regex(/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/, 'is not a valid HTTP header name')
+  .regex(HEADER_NAME, 'is not a valid HTTP header name')
   .refine((h) => !RESERVED_HEADERS.has(h.toLowerCase()), 'is set by the gateway for each request; remove it');
 
 export const httpUrl = z.url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' });

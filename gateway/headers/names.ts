@@ -45,7 +45,7 @@ export const ALWAYS_FORWARDED: ReadonlySet<string> = CORRELATION_HEADERS;
 export const GATEWAY_PREFIX = 'x-gatehouse-';
 
 /** A token of RFC 9110: what a header name may hold. */
-export const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+export { HEADER_NAME } from '../../core/header-name.ts';
 
 /**
  * Credentials: never forwarded by a `propagate: { matching }` rule (a rule that names one with

@@ -28,9 +28,9 @@ export function declaredLength(
 }
 
 /**
- * The whole of `body` as UTF-8 (a leading BOM skipped, as undici's `text()` does). Reserves
- * `expected` bytes up front (`declaredLength`), so that an answer that cannot fit fails before a
- * byte of it is read, then whatever arrives past what is reserved. Rejects with
+ * The whole of `body` as UTF-8 (a leading BOM skipped, as undici's `text()` does). An answer
+ * whose `expected` length (`declaredLength`) does not fit in what is left fails before a byte of
+ * it is read; each chunk is reserved as it arrives. Rejects with
  * `UPSTREAM_MEMORY_EXHAUSTED` when a reservation does not fit, after destroying the body: the
  * upstream connection is dropped and nothing more of it is buffered.
  */
@@ -42,10 +42,10 @@ export async function readBody(
 ): Promise<string> {
   let reserved = 0;
   try {
-    if (expected > 0) {
-      if (!budget.tryReserve(expected)) throw exhausted(serviceName);
-      reserved = expected;
-    }
+    // An answer that cannot fit in what is left fails before a byte of it is read. Nothing is
+    // reserved ahead, though: a slow answer announcing a large body holds only what it has sent,
+    // so one slow subgraph cannot spend the budget of every other.
+    if (expected > budget.limit - budget.inUse) throw exhausted(serviceName);
     const chunks: Buffer[] = [];
     let length = 0;
     for await (const chunk of body as AsyncIterable<Buffer>) {

@@ -162,6 +162,7 @@ async function sendBalanced(
   const suffix = pool.suffix(typeof request.url === 'string' ? request.url : request.url.href);
   if (suffix === undefined) return next(request);
   const kind = request.kind ?? 'operation';
+  if (kind === 'health-check') return probeAny(pool, request, suffix, next);
   const target = pool.choose(kind, request.headers);
   // Only client traffic judges a target: a schema load may reach one that is coming back.
   const judged = kind === 'operation';
@@ -177,4 +178,32 @@ async function sendBalanced(
   }
   if (judged) pool.outliers.answered(target, response);
   return response;
+}
+
+/**
+ * A readiness probe of a balanced subgraph (`/readyz`): it is up while any of its targets is, so
+ * the targets are tried in turn (those that may take calls first) until one answers below 500.
+ * A probe that landed on the one target down would take the gateway out of rotation while its
+ * calls all succeed on the others.
+ */
+async function probeAny(
+  pool: Pool,
+  request: UpstreamRequest,
+  suffix: string,
+  next: SendRequest,
+): Promise<UpstreamResponse> {
+  const first = pool.choose('health-check', request.headers);
+  let last: { error: unknown } | { response: UpstreamResponse } = { error: undefined };
+  for (const target of [first, ...pool.targets.filter((other) => other !== first)]) {
+    try {
+      const response = await next({ ...request, url: targetUrl(target, suffix) });
+      if (response.status < 500) return response;
+      last = { response };
+    } catch (error) {
+      if (request.signal?.aborted) throw error;
+      last = { error };
+    }
+  }
+  if ('response' in last) return last.response;
+  throw last.error;
 }

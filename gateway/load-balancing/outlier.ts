@@ -2,7 +2,7 @@
  * Passive outlier ejection: a target whose calls fail `consecutiveFailures` times in a row
  * (unreachable, timed out, HTTP 502/503/504; never a call its caller gave up on) is taken out for
  * `baseEjectionTime` × the number of ejections in a row, at most `maxEjectionTime`; a success
- * resets the count. The last target not ejected and healthy is never ejected. It rejoins by itself when its time is up (checked when a call looks at it);
+ * resets the count. At most `maxEjectionPercent` of the targets are out at once. It rejoins by itself when its time is up (checked when a call looks at it);
  * a target that then stays in for `maxEjectionTime` starts again from `baseEjectionTime`.
  */
 import { isDeadlineError } from '../../core/deadline.ts';
@@ -30,9 +30,9 @@ export interface OutlierDetector {
 export interface OutlierOptions {
   serviceName: string;
   /**
-   * False when ejecting `target` would leave no target to send calls to: the last one standing
-   * is never ejected by this (its circuit breaker still judges it), so a short blip on every URL
-   * cannot take the subgraph out for `baseEjectionTime`. @default () => true
+   * False when ejecting `target` would take more than `maxEjectionPercent` of the targets out:
+   * it stays in (its circuit breaker still judges it), so a short blip on every URL cannot take
+   * the subgraph out for `baseEjectionTime`. @default () => true
    */
   canEject?: (target: Target) => boolean;
   config: OutlierDetectionConfig;

@@ -56,9 +56,12 @@ export function createPool(options: PoolOptions): Pool {
     config: config.outlierDetection,
     logger: options.logger,
     now,
-    // Another target must be left to take the calls.
-    canEject: (target) =>
-      targets.some((other) => other !== target && other.healthy && !(other.ejectedUntil > now())),
+    // At most `maxEjectionPercent` of the targets out at once.
+    canEject: (target) => {
+      const at = now();
+      const out = targets.filter((other) => other !== target && other.ejectedUntil > at).length;
+      return out + 1 <= Math.floor((targets.length * config.outlierDetection.maxEjectionPercent) / 100);
+    },
   });
   const pick: Picker = createPicker(config.strategy, targets);
   const pickOther: Picker = roundRobin(targets);

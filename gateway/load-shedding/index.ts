@@ -11,8 +11,9 @@
  * - response: an admitted request holds its slot until its answer is done: until the node
  *   response closes (written, or the client gone), whatever happened on the way (refused by a
  *   later room, an error, a stream). In process (`yoga.fetch`, no node response) the slot is
- *   given back with the result (`onExecutionResult`). A result with GATEWAY_TIMEOUT counts as
- *   too slow for the adaptive limit.
+ *   given back with the result (`onExecutionResult`), or with the response (`onResponse`) when no
+ *   result came. The adaptive limit judges by latency alone: a GATEWAY_TIMEOUT may be the
+ *   client's own short deadline, which says nothing of the gateway's load.
  *
  * Limit changes are logged at debug; shed requests at warn, at most once a second (shed-log.ts).
  */
@@ -43,7 +44,6 @@ interface Held {
   byResponse: boolean;
   /** Operations of the request (a batch has several) whose result has not come yet. */
   pending: number;
-  timedOut: boolean;
 }
 
 type Decision = Held | { refusal: ExecutionResult };
@@ -56,6 +56,7 @@ export function createLoadShedding(
   if (!config.enabled) return undefined;
   const { logger } = options;
   const classes = createClasses(config);
+  warnClaimableClasses(config, logger);
   const limiter = createAimdLimiter({
     ...config.limit,
     latencyTarget: config.latencyTarget,
@@ -109,18 +110,26 @@ export function createLoadShedding(
         }
         const res = (context as { res?: ServerResponse }).res;
         const byResponse = typeof res?.once === 'function';
-        const held: Held = { slot, byResponse, pending: 1, timedOut: false };
+        const held: Held = { slot, byResponse, pending: 1 };
         decisions.set(request, held);
         if (byResponse) releaseOnClose(res!, held);
       },
-      onExecutionResult({ request, result }) {
+      onExecutionResult({ request }) {
         const held = decisions.get(request);
         if (held === undefined || 'refusal' in held) return;
-        if (timedOut(result)) held.timedOut = true;
         if (held.byResponse || --held.pending > 0) return;
-        held.slot.release({ timedOut: held.timedOut });
+        held.slot.release({});
+      },
+      // Yoga's path without a node response (in process, other adapters): whatever happened on the
+      // way (a later room or Yoga's own parameter check threw, and no result came), the response
+      // is made; the slot is given back then at the latest. Releasing twice does nothing.
+      onResponse({ request }) {
+        const held = decisions.get(request);
+        if (held !== undefined && !('refusal' in held) && !held.byResponse) held.slot.release({});
       },
     },
+    // Its `onResponse` is for requests without a node response; the fast path always has one.
+    passesJsonPosts: true,
     close: () => shedLog.close(),
   };
 }
@@ -132,13 +141,7 @@ function releaseOnClose(res: ServerResponse, held: Held): void {
     held.slot.release({ abandoned: !res.writableFinished });
     return;
   }
-  res.once('close', () => held.slot.release({ timedOut: held.timedOut, abandoned: !res.writableFinished }));
-}
-
-/** The result holds a GATEWAY_TIMEOUT (a subgraph did not answer in time). */
-function timedOut(result: unknown): boolean {
-  const errors = (result as ExecutionResult | undefined)?.errors;
-  return Array.isArray(errors) && errors.some((e) => e.extensions?.code === 'GATEWAY_TIMEOUT');
+  res.once('close', () => held.slot.release({ abandoned: !res.writableFinished }));
 }
 
 /** The error of a shed request: 503, `Retry-After`. */
@@ -149,4 +152,20 @@ function overloaded(retryAfter: number) {
       http: { status: 503, headers: { 'Retry-After': String(retryAfter) } },
     },
   });
+}
+
+/**
+ * Warns of rules that give a class never shed by what the client says of itself alone (its
+ * operation or client name): any client can claim it and push everyone else out.
+ */
+function warnClaimableClasses(config: LoadSheddingConfig, logger: Logger): void {
+  const neverShed = new Set(config.neverShed ?? (config.classes.includes('critical') ? ['critical'] : []));
+  for (const [index, rule] of config.rules.entries()) {
+    const verified = rule.plan !== undefined || rule.tenant !== undefined || rule.claim !== undefined;
+    if (neverShed.has(rule.class) && !verified) {
+      logger.warn(
+        `loadShedding.rules[${index}] gives "${rule.class}" (never shed) by the operation or client name alone: any client can claim it; add a plan, tenant or claim condition`,
+      );
+    }
+  }
 }

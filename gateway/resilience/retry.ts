@@ -8,6 +8,7 @@
  */
 import { errorOutcome } from '../../core/call-outcome.ts';
 import { deadlineOf } from '../../core/deadline.ts';
+import { isGatewayError } from '../../core/errors.ts';
 import type { HttpInterceptor, UpstreamRequest, UpstreamResponse } from '../../core/http-client.ts';
 import { backoffDelay, retryAfterMs, sleep } from './backoff.ts';
 import { RetryBudget } from './retry-budget.ts';
@@ -37,34 +38,38 @@ export function createRetries(settings: ResilienceSettings): Retries {
       const config = settings(request.serviceName).retry;
       const budget = budgetOf(request.serviceName);
       budget.called(performance.now());
-      const method = (request.method ?? 'GET').toUpperCase();
-      const idempotent =
-        request.idempotent ?? (method !== 'POST' && (config.methods as string[]).includes(method));
+      const idempotent = request.idempotent ?? isIdempotentMethod(request.method, config.methods);
       if (!config.enabled || config.attempts < 2 || !idempotent) return next(request);
 
+      // What the caller gets when no retry is sent, or when a retry is refused before it is sent.
+      let last: { error: unknown } | { response: UpstreamResponse } | undefined;
+      const giveUp = () => {
+        if (last !== undefined && 'error' in last) throw last.error;
+        return (last as { response: UpstreamResponse }).response;
+      };
       for (let attempt = 1; ; attempt++) {
-        let wait: number | undefined;
-        let failure: { error: unknown } | undefined;
-        let response: UpstreamResponse | undefined;
+        let wait = 0;
         try {
-          response = await next(request);
+          const response = await next(request);
           if (!config.statuses.includes(response.status)) return response;
-          wait = retryAfterMs(response.headers['retry-after']);
+          wait = retryAfterMs(response.headers['retry-after']) ?? 0;
+          last = { response };
         } catch (error) {
-          if (errorOutcome(error, request.signal) !== 'failed') throw error;
-          failure = { error };
+          if (errorOutcome(error, request.signal) !== 'failed') {
+            // A retry refused before it was sent (an open breaker, a full bulkhead): the caller
+            // gets what the call it retried got, not the refusal of a call never made.
+            if (last !== undefined && isRefusal(error)) return giveUp();
+            throw error;
+          }
+          last = { error };
         }
-        const delay = Math.max(wait ?? 0, backoffDelay(attempt, config.baseDelay, config.maxDelay));
+        const delay = Math.max(wait, backoffDelay(attempt, config.baseDelay, config.maxDelay));
         if (attempt >= config.attempts || !roomFor(request, delay) || !budget.tryRetry(performance.now())) {
-          if (failure) throw failure.error;
-          return response as UpstreamResponse;
+          return giveUp();
         }
         counts.set(request.serviceName, (counts.get(request.serviceName) ?? 0) + 1);
         await sleep(delay, request.signal);
-        if (request.signal?.aborted) {
-          if (failure) throw failure.error;
-          return response as UpstreamResponse;
-        }
+        if (request.signal?.aborted) return giveUp();
       }
     };
   return { interceptor, retried: (serviceName) => counts.get(serviceName) ?? 0 };
@@ -83,4 +88,14 @@ function roomFor(request: UpstreamRequest, delay: number): boolean {
 function isIdempotentMethod(method: string | undefined, methods: readonly string[]): boolean {
   const name = (method ?? 'GET').toUpperCase();
   return name !== 'POST' && methods.includes(name);
+}
+
+/** A call refused by the gateway before it was sent. */
+function isRefusal(error: unknown): boolean {
+  const code = codeOf(error);
+  return code === 'SUBGRAPH_CIRCUIT_OPEN' || code === 'SUBGRAPH_OVERLOADED';
+}
+
+function codeOf(error: unknown): string | undefined {
+  return isGatewayError(error) ? error.extensions.code : undefined;
 }

@@ -12,6 +12,10 @@
  * - `operation`: only within one client operation (the map lives per operation context).
  * - `off`: every call is sent.
  *
+ * A call in flight for more than `MAX_JOIN_AGE` (1 s) takes no new callers: a newcomer sends its
+ * own, so a hung call does not hold every identical query until its timeout, nor hide the
+ * backend's state from its circuit breaker (which counts calls).
+ *
  * Only queries are shared; a mutation or subscription is always sent as asked. Nothing is cached
  * beyond the flight: the entry is dropped when the call settles (or when every caller has gone),
  * so a query sent after a mutation sees its effect. The steps inside this one (retries, metrics,
@@ -31,6 +35,9 @@ import { requestBody } from './request-body.ts';
 import { type SharedCall, startSharedCall } from './shared-call.ts';
 
 export type DedupMode = 'shared' | 'operation' | 'off';
+
+/** A caller joins a call in flight for less than this; after it, it sends its own. */
+export const MAX_JOIN_AGE = 1_000; // 1 s
 
 export function dedupRequests(serviceName: string, mode: DedupMode = 'shared'): ExecutorWrapper {
   if (mode === 'off') return (next) => next;
@@ -57,6 +64,9 @@ export function dedupRequests(serviceName: string, mode: DedupMode = 'shared'): 
       const signal = clientSignal(request);
       const deadline = deadlineOf(signal);
       let call = inflight.get(key);
+      // A call in flight for long is likely hung: a newcomer sends its own (which a breaker counts,
+      // and which reaches a backend that has recovered) rather than wait on it.
+      if (call !== undefined && performance.now() - call.startedAt > MAX_JOIN_AGE) call = undefined;
       if (call === undefined) {
         // Gone, or past its deadline: the HTTP client refuses it without sending anything.
         if (signal?.aborted || (deadline !== undefined && deadline <= Date.now())) return next(request);

@@ -29,6 +29,8 @@ export interface SharedCallOptions {
 }
 
 export interface SharedCall {
+  /** When it was sent (`performance.now()`). */
+  readonly startedAt: number;
   /**
    * Waits for the call's answer, or for `signal` to abort or `deadline` (epoch ms) to come (this
    * caller only: the call goes on for the others, and its own timeout is not any caller's
@@ -45,6 +47,7 @@ interface Caller {
 export function startSharedCall(options: SharedCallOptions): SharedCall {
   const controller = new AbortController();
   const callers = new Set<Caller>();
+  const startedAt = performance.now();
   let open = true;
   const close = () => {
     if (!open) return;
@@ -75,6 +78,7 @@ export function startSharedCall(options: SharedCallOptions): SharedCall {
     },
   );
   return {
+    startedAt,
     join(signal, deadline) {
       return new Promise<ExecutionResult>((resolve, reject) => {
         let timer: ReturnType<typeof setTimeout> | undefined;

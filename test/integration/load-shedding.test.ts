@@ -304,6 +304,27 @@ describe('load shedding slots', () => {
     }
   });
 
+  it('gives the slot back in process when no result comes (Yoga refuses the parameters)', async () => {
+    const gateway = await startTestGateway({
+      loadShedding: loadShedding(1),
+      subgraphs: [{ name: 'slow', kind: 'federation', url: slow.url }],
+    });
+    try {
+      for (let i = 0; i < 3; i++) {
+        const refused = await gateway.yoga.fetch('http://gateway/graphql', {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ query: '{ fast }', variables: 'not-an-object' }),
+        });
+        assert.equal(refused.status, 400);
+      }
+      const answer = await gateway.query('query Dashboard { fast }');
+      assert.equal(answer.status, 200, JSON.stringify(answer.body));
+    } finally {
+      await gateway.close();
+    }
+  });
+
   it('refuses a bad loadShedding config with CONFIG_INVALID naming the path', async () => {
     await assert.rejects(
       listening({ loadShedding: { enabled: true, rules: [{ class: 'urgent', operationName: ['X'] }] } }),

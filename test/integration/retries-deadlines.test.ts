@@ -141,6 +141,28 @@ describe('retries, deadlines and bulkheads', () => {
     assert.ok(performance.now() - started >= 1_400);
   });
 
+  it('a hung call shared by dedup takes no newcomers after a second: a recovery is seen', TEST, async () => {
+    const { flaky, gateway } = await setup({ dedup: 'shared' }, { deadline: { timeout: 800 } });
+    flaky.set({ kind: 'hang' });
+    const pending: Array<Promise<unknown>> = [];
+    for (let i = 0; i < 6; i++) {
+      pending.push(gateway.query('{ flaky }'));
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+    assert.ok(flaky.requests() >= 2, `newcomers sent their own call (${flaky.requests()})`);
+    flaky.set({ kind: 'ok' });
+    let answer: unknown;
+    const recovered = performance.now();
+    while (answer === undefined && performance.now() - recovered < 5_000) {
+      const { body } = await gateway.query('{ flaky }');
+      if ((body.data as { flaky?: string } | null)?.flaky === 'fine') answer = body.data;
+      else await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    assert.deepEqual(answer, { flaky: 'fine' });
+    assert.ok(performance.now() - recovered < 3_000, 'seen within about a second');
+    await Promise.allSettled(pending);
+  });
+
   it('a timeout of a client deadline opens no breaker', TEST, async () => {
     const { flaky, gateway } = await setup(
       { circuitBreaker: { minimumCalls: 2, slowCallThreshold: 5_000 } },

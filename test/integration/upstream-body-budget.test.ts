@@ -163,7 +163,7 @@ describe('a gateway whose subgraph sends large answers at once', () => {
       holdHalfway: true,
     });
     const gateway = await startTestGateway({
-      upstream: { maxBodyBytesInFlight: 8 * MiB },
+      upstream: { maxBodyBytesInFlight: 8 * MiB, maxResponseSize: 4 * MiB },
       subgraphs: [
         { name: 'healthy', kind: 'federation', url: healthy.url },
         // dedup off: twenty identical queries make twenty calls.

@@ -23,6 +23,7 @@ describe('loadBalancing config', () => {
         consecutiveFailures: 5,
         baseEjectionTime: 30_000,
         maxEjectionTime: 300_000,
+        maxEjectionPercent: 50,
       },
     });
   });

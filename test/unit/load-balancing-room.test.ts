@@ -24,7 +24,12 @@ function setup(lb: Record<string, unknown> = {}, isOpen?: IsOpen) {
       { url: A, version: 'v1' },
       { url: B, version: 'v2' },
     ],
-    outlierDetection: { consecutiveFailures: 2, baseEjectionTime: 1_000, maxEjectionTime: 2_500 },
+    outlierDetection: {
+      consecutiveFailures: 2,
+      baseEjectionTime: 1_000,
+      maxEjectionTime: 2_500,
+      maxEjectionPercent: 100,
+    },
     ...lb,
   });
   const room = createLoadBalancing({
@@ -109,7 +114,13 @@ describe('load-balancing room', () => {
     assert.deepEqual(
       [1, 2, 3, 4].map((n) =>
         ejectionTime(
-          { enabled: true, consecutiveFailures: 1, baseEjectionTime: 1_000, maxEjectionTime: 2_500 },
+          {
+            enabled: true,
+            consecutiveFailures: 1,
+            baseEjectionTime: 1_000,
+            maxEjectionTime: 2_500,
+            maxEjectionPercent: 100,
+          },
           n,
         ),
       ),
@@ -139,6 +150,19 @@ describe('load-balancing room', () => {
     assert.equal(await ejectedFor(), 1_000);
   });
 
+  it('ejects at most maxEjectionPercent of the targets (50 by default: one of two)', async () => {
+    const { down, calls } = setup({
+      outlierDetection: { consecutiveFailures: 2, baseEjectionTime: 1_000, maxEjectionTime: 2_500 },
+    });
+    down.add(A);
+    down.add(B);
+    const codes = await calls(10);
+    assert.ok(
+      codes.every((code) => code === 'SUBGRAPH_UNAVAILABLE'),
+      `one target stays in, and its calls say what is wrong: ${codes.join(',')}`,
+    );
+  });
+
   it('answers SUBGRAPH_CIRCUIT_OPEN with retryAfter when no target can take the call', async () => {
     const { down, call, calls, sent, advance } = setup();
     down.add(A);
@@ -162,7 +186,12 @@ describe('load-balancing room', () => {
 
   it('says in retryAfter when the soonest target comes back', async () => {
     const { down, call, calls, advance } = setup({
-      outlierDetection: { consecutiveFailures: 1, baseEjectionTime: 5_000, maxEjectionTime: 10_000 },
+      outlierDetection: {
+        consecutiveFailures: 1,
+        baseEjectionTime: 5_000,
+        maxEjectionTime: 10_000,
+        maxEjectionPercent: 100,
+      },
     });
     down.add(A);
     down.add(B);
@@ -186,7 +215,7 @@ describe('load-balancing room', () => {
           url: SUBGRAPH,
           loadBalancing: loadBalancingSchema.parse({
             targets: [{ url: A }],
-            outlierDetection: { consecutiveFailures: 2 },
+            outlierDetection: { consecutiveFailures: 2, maxEjectionPercent: 100 },
           }),
         },
       ],
