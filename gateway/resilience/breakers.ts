@@ -31,19 +31,22 @@ export interface Breakers {
 const now = () => performance.now();
 
 export function createBreakers(settings: ResilienceSettings, logger: Logger): Breakers {
-  const breakers = new Map<string, CircuitBreaker | null>();
-  const snapshots = new Map<string, { serviceName: string; origin: string }>();
+  // Per subgraph, then per origin: two lookups, no key built per call.
+  const breakers = new Map<string, Map<string, CircuitBreaker | null>>();
 
   const breakerOf = (serviceName: string, origin: string): CircuitBreaker | undefined => {
-    const key = `${serviceName}\0${origin}`;
-    let breaker = breakers.get(key);
+    let ofService = breakers.get(serviceName);
+    if (ofService === undefined) {
+      ofService = new Map();
+      breakers.set(serviceName, ofService);
+    }
+    let breaker = ofService.get(origin);
     if (breaker === undefined) {
       const config = settings(serviceName).circuitBreaker;
       breaker = config.enabled
         ? new CircuitBreaker(config, (change) => logTransition(logger, serviceName, origin, change))
         : null;
-      breakers.set(key, breaker);
-      snapshots.set(key, { serviceName, origin });
+      ofService.set(origin, breaker);
     }
     return breaker ?? undefined;
   };
@@ -71,13 +74,17 @@ export function createBreakers(settings: ResilienceSettings, logger: Logger): Br
 
   return {
     interceptor,
-    isOpen: (serviceName, origin) => breakers.get(`${serviceName}\0${origin}`)?.refuses(now()) ?? false,
-    snapshot: () =>
-      [...breakers].flatMap(([key, breaker]) =>
-        breaker === null
-          ? []
-          : [{ ...snapshots.get(key)!, state: breaker.stateAt(now()), opened: breaker.opened }],
-      ),
+    isOpen: (serviceName, origin) => breakers.get(serviceName)?.get(origin)?.refuses(now()) ?? false,
+    snapshot: () => {
+      const at = now();
+      return [...breakers].flatMap(([serviceName, ofService]) =>
+        [...ofService].flatMap(([origin, breaker]) =>
+          breaker === null
+            ? []
+            : [{ serviceName, origin, state: breaker.stateAt(at), opened: breaker.opened }],
+        ),
+      );
+    },
   };
 }
 
