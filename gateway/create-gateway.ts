@@ -187,6 +187,7 @@ export function createGateway(options: GatewayOptions): Gateway {
         readyDetails: config.server.readyDetails,
         status: () => supergraph.status(),
         circuitBreakers: () => resilience.breakers.snapshot(),
+        loadBalancing: loadBalancing && (() => loadBalancing.status()),
       }),
       requestPaths: [config.server.healthPath, config.server.readyPath],
     },

@@ -38,6 +38,20 @@ export interface HealthOptions {
    * @default () => []
    */
   circuitBreakers?: () => readonly CircuitBreakerStatus[];
+  /**
+   * The targets of each load-balanced subgraph (`loadBalancing`): shown in the details; one
+   * ejected or unhealthy makes the status `degraded` (still 200). @default undefined
+   */
+  loadBalancing?: () => Readonly<Record<string, readonly TargetStatus[]>>;
+}
+
+/** One load-balancing target as `/readyz` shows it. */
+export interface TargetStatus {
+  url: string;
+  version: string | undefined;
+  healthy: boolean;
+  ejected: boolean;
+  inFlight: number;
 }
 
 /** One circuit breaker as `/readyz` shows it. */
@@ -60,19 +74,21 @@ export function useHealth(options: HealthOptions): Plugin {
       } else if (url.pathname === readyPath) {
         const status = options.status();
         const breakers = options.circuitBreakers?.() ?? [];
+        const targets = options.loadBalancing?.();
         // Without a Node socket (another adapter, `yoga.fetch`) the caller is unknown: no details.
         const req = (serverContext as { req?: IncomingMessage } | undefined)?.req;
         const details =
           readyDetails === 'always' ||
           (readyDetails === 'loopback' && isLoopback(req?.socket?.remoteAddress));
         const body = {
-          status: readiness(status, breakers),
+          status: readiness(status, breakers, targets),
           ...(details && {
             schema: status.hasSchema,
             subgraphs: status.subgraphs,
             compositionProblems:
               status.compositionProblems.length > 0 ? status.compositionProblems : undefined,
             circuitBreakers: breakers.length > 0 ? breakers : undefined,
+            loadBalancing: targets,
           }),
         };
         endResponse(
@@ -89,18 +105,20 @@ export function useHealth(options: HealthOptions): Plugin {
 /**
  * `ready`; `degraded` when ready but serving less than configured (an optional subgraph not
  * loaded, failing its health check, or set aside because it does not compose; a circuit breaker
- * open or half-open): still 200, so an optional backend never takes the
+ * open or half-open; a load-balancing target ejected or unhealthy): still 200, so an optional backend never takes the
  * gateway out of rotation, but visible to whoever watches the body; `not ready` (503).
  */
 function readiness(
   status: SupergraphStatus,
   breakers: readonly CircuitBreakerStatus[],
+  targets: Readonly<Record<string, readonly TargetStatus[]>> | undefined,
 ): 'ready' | 'degraded' | 'not ready' {
   if (!status.ready) return 'not ready';
   const partial =
     status.compositionProblems.length > 0 ||
     status.subgraphs.some((s) => !s.inService || s.reachable === false) ||
-    breakers.some((b) => b.state !== 'closed');
+    breakers.some((b) => b.state !== 'closed') ||
+    Object.values(targets ?? {}).some((list) => list.some((t) => !t.healthy || t.ejected));
   return partial ? 'degraded' : 'ready';
 }
 

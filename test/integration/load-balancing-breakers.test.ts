@@ -14,6 +14,53 @@ describe('load balancing with circuit breakers', () => {
     for (const thing of opened.reverse()) await thing.close();
   });
 
+  it('/readyz shows each target, and says degraded while one is ejected', { timeout: 30_000 }, async () => {
+    const [a, b] = (await Promise.all([startSwitchServer(), startSwitchServer()])) as [
+      SwitchServer,
+      SwitchServer,
+    ];
+    opened.push(a, b);
+    const gateway = await startTestGateway({
+      server: { readyDetails: 'always' },
+      upstream: { circuitBreaker: { enabled: false } },
+      subgraphs: [
+        {
+          name: 'flaky',
+          kind: 'federation',
+          url: a.url,
+          schemaFile: a.schemaFile,
+          dedup: 'off',
+          retry: { enabled: false },
+          loadBalancing: {
+            targets: [{ url: a.url }, { url: b.url }],
+            outlierDetection: { consecutiveFailures: 2 },
+          },
+        },
+      ],
+    });
+    opened.push(gateway);
+    const readiness = async () => {
+      const response = await gateway.yoga.fetch('http://gateway/readyz');
+      assert.equal(response.status, 200);
+      return (await response.json()) as {
+        status: string;
+        loadBalancing: Record<string, Array<{ url: string; ejected: boolean; healthy: boolean }>>;
+      };
+    };
+    assert.equal((await readiness()).status, 'ready');
+    a.set({ kind: 'status', status: 503 });
+    for (let i = 0; i < 6; i++) await gateway.query('{ flaky }');
+    const ready = await readiness();
+    assert.equal(ready.status, 'degraded');
+    assert.deepEqual(
+      ready.loadBalancing.flaky?.map((t) => [t.url, t.ejected, t.healthy]),
+      [
+        [a.url, true, true],
+        [b.url, false, true],
+      ],
+    );
+  });
+
   it('skips a target whose breaker is open, and takes it back once it closes', {
     timeout: 30_000,
   }, async () => {
