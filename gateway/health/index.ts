@@ -14,6 +14,7 @@
 import type { IncomingMessage } from 'node:http';
 import type { Plugin } from 'graphql-yoga';
 import { HEALTH_PATH, READY_PATH } from '../../core/defaults.ts';
+import type { CircuitBreakerStatus, TargetStatus } from '../../core/readiness.ts';
 import type { SupergraphStatus } from '../supergraph/index.ts';
 
 export type ReadyDetails = 'loopback' | 'always' | 'never';
@@ -43,24 +44,6 @@ export interface HealthOptions {
    * ejected or unhealthy makes the status `degraded` (still 200). @default undefined
    */
   loadBalancing?: () => Readonly<Record<string, readonly TargetStatus[]>>;
-}
-
-/** One load-balancing target as `/readyz` shows it. */
-export interface TargetStatus {
-  url: string;
-  version: string | undefined;
-  healthy: boolean;
-  ejected: boolean;
-  inFlight: number;
-}
-
-/** One circuit breaker as `/readyz` shows it. */
-export interface CircuitBreakerStatus {
-  serviceName: string;
-  origin: string;
-  state: 'closed' | 'open' | 'half-open';
-  /** Times it opened since the gateway started. */
-  opened: number;
 }
 
 export function useHealth(options: HealthOptions): Plugin {

@@ -12,6 +12,7 @@
  * Active health checks (health-check.ts) start when the composition root hands the room the
  * pooled client (`start`), and stop at `close`.
  */
+
 import type {
   HttpInterceptor,
   SendRequest,
@@ -19,6 +20,7 @@ import type {
   UpstreamRequest,
   UpstreamResponse,
 } from '../../core/http-client.ts';
+import type { TargetStatus } from '../../core/readiness.ts';
 import type { LoadBalancingConfig } from '../config/load-balancing-schema.ts';
 import type { Logger } from '../logger/index.ts';
 import type { Room } from '../room.ts';
@@ -52,14 +54,7 @@ export interface LoadBalancingOptions {
   now?: () => number;
 }
 
-/** What one target looks like now (`status()`). */
-export interface TargetStatus {
-  url: string;
-  version: string | undefined;
-  healthy: boolean;
-  ejected: boolean;
-  inFlight: number;
-}
+export type { TargetStatus } from '../../core/readiness.ts';
 
 /** The room, plus what the composition root calls on it. */
 export interface LoadBalancingRoom extends Room {

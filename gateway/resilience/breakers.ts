@@ -8,18 +8,13 @@
 import { errorOutcome, statusOutcome } from '../../core/call-outcome.ts';
 import { gatewayError } from '../../core/errors.ts';
 import type { HttpInterceptor, UpstreamRequest } from '../../core/http-client.ts';
+import type { CircuitBreakerStatus } from '../../core/readiness.ts';
 import type { Logger } from '../logger/index.ts';
 import { type BreakerState, type BreakerTransition, CircuitBreaker } from './breaker.ts';
 import type { ResilienceSettings } from './settings.ts';
 
 /** One breaker as metrics and `/readyz` show it. */
-export interface BreakerSnapshot {
-  serviceName: string;
-  origin: string;
-  state: BreakerState;
-  /** Times it opened since the gateway started. */
-  opened: number;
-}
+export type BreakerSnapshot = CircuitBreakerStatus;
 
 export interface Breakers {
   interceptor: HttpInterceptor;
