@@ -1,7 +1,8 @@
 /**
  * What an upstream call's end says of its backend, for the circuit breakers, outlier ejection
  * and retries alike. `failed`: it could not be reached, it timed out on its own timeout, or it
- * answered 5xx. `unknown`: its client went away, its request's deadline cut it short, or the
+ * answered 5xx (or the gateway's own deadline cut it). `unknown`: its client went away, a deadline
+ * its client asked for (shorter than the gateway's) cut it short, or the
  * gateway dropped it (memory budget, a body over `maxResponseSize`): none of that is the
  * backend's doing.
  */

@@ -7,12 +7,28 @@
  */
 
 const deadlines = new WeakMap<object, number>();
+// Signals of requests whose client asked for a shorter deadline than the gateway's.
+const askedByClient = new WeakSet<object>();
 // GATEWAY_TIMEOUT errors raised because a request's deadline came (not a call's own timeout).
 const deadlineErrors = new WeakSet<object>();
 
-/** Sets the epoch milliseconds by which the request of `signal` must be answered, unless set. */
-export function setDeadline(signal: AbortSignal, at: number): void {
-  if (!deadlines.has(signal)) deadlines.set(signal, at);
+/**
+ * Sets the epoch milliseconds by which the request of `signal` must be answered, unless set;
+ * `askedByClient` when a client header made it shorter than the gateway's own.
+ */
+export function setDeadline(signal: AbortSignal, at: number, asked = false): void {
+  if (deadlines.has(signal)) return;
+  deadlines.set(signal, at);
+  if (asked) askedByClient.add(signal);
+}
+
+/**
+ * True when the client of `signal` asked for a shorter deadline than the gateway's: a call its
+ * deadline cut says nothing of the backend then (the client may ask for a few milliseconds). A
+ * call cut by the gateway's own deadline was too slow, and counts as a timeout.
+ */
+export function isClientDeadline(signal: AbortSignal | undefined): boolean {
+  return signal !== undefined && askedByClient.has(signal);
 }
 
 /** The epoch milliseconds by which the request whose signal this is must be answered. */

@@ -105,7 +105,7 @@ export const outlierDetectionSchema = z
       .max(100)
       .default(50)
       .describe(
-        'Most of the targets ejected at once, in percent of them (50: one of two); a target failing past it stays in, judged by its circuit breaker. 100 lets every target be ejected',
+        'Most of the targets ejected at once, in percent of them (50: one of two; one of two or more may always be); a target failing past it stays in, judged by its circuit breaker. 100 lets every target be ejected',
       ),
   })
   .refine((o) => o.maxEjectionTime >= o.baseEjectionTime, {

@@ -79,7 +79,7 @@ export const loadSheddingSchema = z
         'Requests in flight the gateway admits: a number for a fixed limit, or `{ initial, min, max }` (default `{ initial: 64, min: 4, max: 1024 }`) for a limit that grows by one while requests answer within `latencyTarget` and shrinks by `backoff` when they do not',
       ),
     latencyTarget: duration(
-      'Adaptive limit: a request answered slower than this (or with GATEWAY_TIMEOUT) shrinks the limit; faster ones let it grow',
+      'Adaptive limit: a request answered slower than this shrinks the limit; faster ones let it grow',
     ).default(1_000),
     backoff: z
       .number()

@@ -1,9 +1,9 @@
 /**
  * The budget of bytes for upstream bodies being read (stage: subgraph), one per pooled client
  * (`upstream.maxBodyBytesInFlight`): twenty large answers at once must not exhaust the gateway's
- * memory. A body reserves its bytes before it holds them (all of them up front when it announces
- * a `content-length`, else chunk by chunk as they arrive) and gives them back once it has been
- * read and decoded, or when its request fails or is aborted (`read-body.ts`).
+ * memory. A body reserves its bytes chunk by chunk as they arrive (one that announces a
+ * `content-length` larger than what is left fails before it is read) and gives them back once it
+ * has been read and decoded, or when its request fails or is aborted (`read-body.ts`).
  *
  * A reservation that does not fit fails at once; it never waits for room:
  * - a body read chunk by chunk already holds part of the budget when it asks for more; waiting
@@ -36,6 +36,8 @@ export interface BodyBudgetUsage {
 }
 
 export interface BodyBudget extends BodyBudgetUsage {
+  /** True when `bytes` fit in what is left now; reserves nothing (false counts as a refusal). */
+  fits(bytes: number): boolean;
   /**
    * Reserves `bytes` when they fit in what is left and returns true; returns false (and reserves
    * nothing) when they do not. Never waits.
@@ -69,6 +71,11 @@ export function createBodyBudget(limit: number): BodyBudget {
     },
     resetPeak() {
       peak = inUse;
+    },
+    fits(bytes) {
+      if (inUse + bytes <= limit) return true;
+      refused++;
+      return false;
     },
     tryReserve(bytes) {
       if (inUse + bytes > limit) {

@@ -6,7 +6,7 @@
  * client (`body-budget.ts`). Failures become catalogue errors carrying the service name.
  */
 import { Agent } from 'undici';
-import { deadlineOf, markDeadlineError } from '../../core/deadline.ts';
+import { deadlineOf, isClientDeadline, markDeadlineError } from '../../core/deadline.ts';
 import { DEFAULT_MAX_BODY_BYTES_IN_FLIGHT } from '../../core/defaults.ts';
 import { gatewayError } from '../../core/errors.ts';
 import {
@@ -135,8 +135,9 @@ export function createUpstreamClient(
       return { status: response.statusCode, headers: response.headers, body };
     } catch (cause) {
       const error = toUpstreamError(cause, request.serviceName, timedOut ? timeout : undefined);
-      // Cut by its request's deadline: nothing to say of the backend (breakers, retries).
-      if (timedOut && byDeadline) markDeadlineError(error);
+      // Cut by a deadline its client asked for: nothing to say of the backend (breakers,
+      // retries, outlier ejection leave it). One cut by the gateway's own deadline was too slow.
+      if (timedOut && byDeadline && isClientDeadline(callerSignal)) markDeadlineError(error);
       if (!callerSignal?.aborted)
         failures?.report(request.serviceName, String(error.extensions.code), error.message, cause);
       throw error;

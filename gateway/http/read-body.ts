@@ -45,7 +45,7 @@ export async function readBody(
     // An answer that cannot fit in what is left fails before a byte of it is read. Nothing is
     // reserved ahead, though: a slow answer announcing a large body holds only what it has sent,
     // so one slow subgraph cannot spend the budget of every other.
-    if (expected > budget.limit - budget.inUse) throw exhausted(serviceName);
+    if (expected > 0 && !budget.fits(expected)) throw exhausted(serviceName);
     const chunks: Buffer[] = [];
     let length = 0;
     for await (const chunk of body as AsyncIterable<Buffer>) {

@@ -177,28 +177,36 @@ async function sendBalanced(
 
 /**
  * A readiness probe of a balanced subgraph (`/readyz`): it is up while any of its targets is, so
- * the targets are tried in turn (those that may take calls first) until one answers below 500.
- * A probe that landed on the one target down would take the gateway out of rotation while its
- * calls all succeed on the others.
+ * every target is probed at once (one timeout for all) and the first answer below 500 wins. A
+ * probe that landed on the one target down would take the gateway out of rotation while its calls
+ * all succeed on the others.
  */
-async function probeAny(
+function probeAny(
   pool: Pool,
   request: UpstreamRequest,
   suffix: string,
   next: SendRequest,
 ): Promise<UpstreamResponse> {
-  const first = pool.choose('health-check', request.headers);
-  let last: { error: unknown } | { response: UpstreamResponse } = { error: undefined };
-  for (const target of [first, ...pool.targets.filter((other) => other !== first)]) {
-    try {
-      const response = await next({ ...request, url: targetUrl(target, suffix) });
-      if (response.status < 500) return response;
-      last = { response };
-    } catch (error) {
-      if (request.signal?.aborted) throw error;
-      last = { error };
+  return new Promise((resolve, reject) => {
+    let pending = pool.targets.length;
+    let last: { error: unknown } | { response: UpstreamResponse } = { error: undefined };
+    const settled = () => {
+      if (--pending > 0) return;
+      if ('response' in last) resolve(last.response);
+      else reject(last.error);
+    };
+    for (const target of pool.targets) {
+      next({ ...request, url: targetUrl(target, suffix) }).then(
+        (response) => {
+          if (response.status < 500) resolve(response);
+          else last = { response };
+          settled();
+        },
+        (error: unknown) => {
+          last = { error };
+          settled();
+        },
+      );
     }
-  }
-  if ('response' in last) return last.response;
-  throw last.error;
+  });
 }

@@ -60,7 +60,9 @@ export function createPool(options: PoolOptions): Pool {
     canEject: (target) => {
       const at = now();
       const out = targets.filter((other) => other !== target && other.ejectedUntil > at).length;
-      return out + 1 <= Math.floor((targets.length * config.outlierDetection.maxEjectionPercent) / 100);
+      // As Envoy: one target of two or more may always be ejected, whatever the percent.
+      const most = Math.floor((targets.length * config.outlierDetection.maxEjectionPercent) / 100);
+      return out + 1 <= Math.max(targets.length >= 2 ? 1 : 0, most);
     },
   });
   const pick: Picker = createPicker(config.strategy, targets);

@@ -10,8 +10,6 @@ import type { Limiter } from './limiter.ts';
 
 /** How a slot's request ended. */
 export interface ReleaseOutcome {
-  /** It failed with a timeout (GATEWAY_TIMEOUT): the limiter counts it as too slow. */
-  timedOut?: boolean;
   /**
    * The client left before its answer was written: its latency says nothing of the gateway's
    * (nor is it a success), so the limiter is not told.
@@ -62,11 +60,7 @@ export function createGate(limiter: Limiter, now: () => number = () => performan
           const finishing = inFlight;
           inFlight--;
           if (outcome.abandoned) return;
-          limiter.sample({
-            latencyMs: now() - start,
-            inFlight: finishing,
-            timedOut: outcome.timedOut === true,
-          });
+          limiter.sample({ latencyMs: now() - start, inFlight: finishing });
         },
       };
     },

@@ -2,7 +2,7 @@
  * The gateway's concurrency limit, adaptive by AIMD (additive increase, multiplicative decrease)
  * driven by latency, as TCP's congestion window and Netflix's `AIMDLimit` are: each request that
  * answers within the latency target while the limit is in use (at least half of it in flight)
- * adds one; one that answers slower, or with a timeout, multiplies it by `backoff`, at most once
+ * adds one; one that answers slower multiplies it by `backoff`, at most once
  * per `latencyTarget` (the requests admitted under the old limit all come back slow together, and
  * must not shrink it once each). The limit stays within `[min, max]`; with `min == max` it is
  * fixed and samples change nothing.
@@ -32,8 +32,6 @@ export interface LimiterSample {
   latencyMs: number;
   /** Requests in flight when it finished, itself included. */
   inFlight: number;
-  /** It failed with a timeout (GATEWAY_TIMEOUT): counts as too slow, whatever its latency. */
-  timedOut: boolean;
 }
 
 /** The concurrency limit: read `limit`, report each finished request with `sample`. */
@@ -59,9 +57,9 @@ export function createAimdLimiter(options: LimiterOptions): Limiter {
     get limit() {
       return limit;
     },
-    sample({ latencyMs, inFlight, timedOut }) {
+    sample({ latencyMs, inFlight }) {
       if (min === max) return;
-      if (timedOut || latencyMs > latencyTarget) {
+      if (latencyMs > latencyTarget) {
         const at = now();
         if (at - lastDecrease < latencyTarget) return;
         lastDecrease = at;

@@ -10,7 +10,7 @@ import { gatewayError } from '../../core/errors.ts';
 import type { HttpInterceptor, UpstreamRequest } from '../../core/http-client.ts';
 import type { CircuitBreakerStatus } from '../../core/readiness.ts';
 import type { Logger } from '../logger/index.ts';
-import { type BreakerState, type BreakerTransition, CircuitBreaker } from './breaker.ts';
+import { type BreakerTransition, CircuitBreaker } from './breaker.ts';
 import type { ResilienceSettings } from './settings.ts';
 
 /** One breaker as metrics and `/readyz` show it. */

@@ -21,6 +21,7 @@ export function useDeadline(config: DeadlineConfig): Plugin {
       const { request } = hook;
       if (isRequestEnded(request)) return;
       let timeout = config.timeout;
+      let shortened = false;
       const asked = header === undefined ? null : request.headers.get(header);
       if (asked !== null) {
         const ms = askedMs(asked);
@@ -35,10 +36,11 @@ export function useDeadline(config: DeadlineConfig): Plugin {
           });
           return;
         }
+        shortened = ms < timeout;
         timeout = Math.min(timeout, ms);
       }
       // A batch's operations share their request's deadline: the first one sets it.
-      setDeadline(request.signal, Date.now() + timeout);
+      setDeadline(request.signal, Date.now() + timeout, shortened);
     },
   };
 }

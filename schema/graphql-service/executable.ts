@@ -17,8 +17,9 @@ import {
   OperationTypeNode,
   parse,
 } from 'graphql';
+import { clientSignal, setRootSignal } from '../../core/client-signal.ts';
 import { rootWithHeaders } from '../../core/outgoing-headers.ts';
-import type { SubgraphExecutor } from '../../core/subgraph-call.ts';
+import type { SubgraphExecutor, SubgraphRequest } from '../../core/subgraph-call.ts';
 import { createEntitiesResolver } from './entities.ts';
 import { asRemoteResult, mergedFieldResolver } from './errors.ts';
 import type { ResolvedLookup } from './lookups.ts';
@@ -97,6 +98,13 @@ function rootResolvers(
  * Runs the subgraph in process. The request's context goes through to the delegations, so
  * per-operation state keyed on it is shared by the calls of one client operation.
  */
+/** The root value of one call: its headers and its signal, for the service's own requests. */
+function rootOf(request: SubgraphRequest): object {
+  const root = rootWithHeaders(request);
+  setRootSignal(root, clientSignal(request));
+  return root;
+}
+
 export function createServiceExecutor(schema: GraphQLSchema): SubgraphExecutor {
   return async function executeServiceSubgraph(request) {
     const result = await execute({
@@ -104,8 +112,8 @@ export function createServiceExecutor(schema: GraphQLSchema): SubgraphExecutor {
       document: request.document,
       variableValues: request.variables,
       operationName: request.operationName,
-      // The call's headers (header rules) ride on the root value; delegations pass it on.
-      rootValue: rootWithHeaders(request),
+      // The call's headers (header rules) and signal ride on the root value; delegations pass it on.
+      rootValue: rootOf(request),
       contextValue: request.context ?? {},
       fieldResolver: mergedFieldResolver,
     });

@@ -9,6 +9,7 @@
  */
 import { Subschema } from '@graphql-tools/delegate';
 import { print } from 'graphql';
+import { signalOfRoot } from '../../core/client-signal.ts';
 import { headersOfRoot, NO_HEADERS, withHeaders } from '../../core/outgoing-headers.ts';
 import { type SubgraphExecutor, toToolsExecutor } from '../../core/subgraph-call.ts';
 import type { GraphqlServiceOptions } from '../options.ts';
@@ -18,11 +19,16 @@ import { configLookups, directiveLookups, resolveLookups } from './lookups.ts';
 import { introspectService, readServiceSchema } from './source.ts';
 import { federationServiceSdl, normalisedServiceSdl } from './subgraph-sdl.ts';
 
-/** Each delegated request carries the headers of the subgraph call it belongs to (its root value's). */
+/**
+ * Each delegated request carries the headers and the signal of the subgraph call it belongs to
+ * (its root value's): the call's deadline and departure, not the first client operation's.
+ */
 function withCallHeaders(transport: SubgraphExecutor): SubgraphExecutor {
   return function serviceTransport(request) {
     const values = headersOfRoot(request.rootValue);
-    return transport(values === NO_HEADERS ? request : withHeaders(request, values));
+    const withValues = values === NO_HEADERS ? request : withHeaders(request, values);
+    const signal = request.signal === undefined ? signalOfRoot(request.rootValue) : undefined;
+    return transport(signal === undefined ? withValues : { ...withValues, signal });
   };
 }
 
