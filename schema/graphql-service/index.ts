@@ -11,6 +11,7 @@ import { Subschema } from '@graphql-tools/delegate';
 import { print } from 'graphql';
 import { signalOfRoot } from '../../core/client-signal.ts';
 import { headersOfRoot, NO_HEADERS, withHeaders } from '../../core/outgoing-headers.ts';
+import { deriveRequest } from '../../core/request-table.ts';
 import { type SubgraphExecutor, toToolsExecutor } from '../../core/subgraph-call.ts';
 import type { GraphqlServiceOptions } from '../options.ts';
 import type { SubgraphDefinition, SubgraphLoader } from '../types.ts';
@@ -28,7 +29,8 @@ function withCallHeaders(transport: SubgraphExecutor): SubgraphExecutor {
     const values = headersOfRoot(request.rootValue);
     const withValues = values === NO_HEADERS ? request : withHeaders(request, values);
     const signal = request.signal === undefined ? signalOfRoot(request.rootValue) : undefined;
-    return transport(signal === undefined ? withValues : { ...withValues, signal });
+    // Derived, so that what is kept beside the request (its headers, its kind) reads through.
+    return transport(signal === undefined ? withValues : deriveRequest(withValues, { signal }));
   };
 }
 
