@@ -5,7 +5,7 @@
  * resets the count. At most `maxEjectionPercent` of the targets are out at once. It rejoins by itself when its time is up (checked when a call looks at it);
  * a target that then stays in for `maxEjectionTime` starts again from `baseEjectionTime`.
  */
-import { isDeadlineError } from '../../core/deadline.ts';
+import { errorOutcome } from '../../core/call-outcome.ts';
 import { isGatewayError } from '../../core/errors.ts';
 import type { UpstreamResponse } from '../../core/http-client.ts';
 import type { OutlierDetectionConfig } from '../config/load-balancing-schema.ts';
@@ -14,8 +14,6 @@ import type { Target } from './target.ts';
 
 /** Answers that say the target (or the proxy in front of it) cannot serve. */
 const FAILING_STATUSES = new Set([502, 503, 504]);
-/** Errors of the pooled client that say the target cannot be reached or did not answer. */
-const FAILING_CODES = new Set(['SUBGRAPH_UNAVAILABLE', 'GATEWAY_TIMEOUT']);
 
 /** Outlier ejection of one subgraph's targets. */
 export interface OutlierDetector {
@@ -75,14 +73,9 @@ export function createOutlierDetector(options: OutlierOptions): OutlierDetector 
       else target.failures = 0;
     },
     threw(target, error) {
-      // A timeout of the request's deadline (a client may ask for a few ms) says nothing of it.
-      if (
-        isGatewayError(error) &&
-        FAILING_CODES.has(String(error.extensions.code)) &&
-        !isDeadlineError(error)
-      ) {
-        failed(target, String(error.extensions.code));
-      }
+      // The same judgement as the breakers': unreachable or timed out (never a deadline the
+      // client asked for, nor a call its caller gave up on, checked by the caller).
+      if (errorOutcome(error, undefined) === 'failed') failed(target, String(codeOf(error)));
     },
     ejected(target) {
       if (target.ejectedUntil === 0) return false;
@@ -97,4 +90,8 @@ export function createOutlierDetector(options: OutlierOptions): OutlierDetector 
       return false;
     },
   };
+}
+
+function codeOf(error: unknown): string | undefined {
+  return isGatewayError(error) ? error.extensions.code : undefined;
 }

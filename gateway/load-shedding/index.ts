@@ -25,7 +25,7 @@ import { endRequest, isRequestEnded } from '../../core/request-outcome.ts';
 import type { LoadSheddingConfig } from '../config/load-shedding-schema.ts';
 import type { Logger } from '../logger/index.ts';
 import type { Room } from '../room.ts';
-import { createClasses, operationNameOf, type PriorityClass } from './classes.ts';
+import { type Classes, createClasses, operationNameOf, type PriorityClass } from './classes.ts';
 import { createGate, type Slot } from './gate.ts';
 import { createAimdLimiter } from './limiter.ts';
 import { createShedLog } from './shed-log.ts';
@@ -56,7 +56,7 @@ export function createLoadShedding(
   if (!config.enabled) return undefined;
   const { logger } = options;
   const classes = createClasses(config);
-  warnClaimableClasses(config, logger);
+  warnClaimableClasses(config.rules, classes, logger);
   const limiter = createAimdLimiter({
     ...config.limit,
     latencyTarget: config.latencyTarget,
@@ -158,9 +158,11 @@ function overloaded(retryAfter: number) {
  * Warns of rules that give a class never shed by what the client says of itself alone (its
  * operation or client name): any client can claim it and push everyone else out.
  */
-function warnClaimableClasses(config: LoadSheddingConfig, logger: Logger): void {
-  const neverShed = new Set(config.neverShed ?? (config.classes.includes('critical') ? ['critical'] : []));
-  for (const [index, rule] of config.rules.entries()) {
+function warnClaimableClasses(rules: LoadSheddingConfig['rules'], classes: Classes, logger: Logger): void {
+  const neverShed = new Set(
+    classes.all.filter((c) => c.share === Number.POSITIVE_INFINITY).map((c) => c.name),
+  );
+  for (const [index, rule] of rules.entries()) {
     const verified = rule.plan !== undefined || rule.tenant !== undefined || rule.claim !== undefined;
     if (neverShed.has(rule.class) && !verified) {
       logger.warn(

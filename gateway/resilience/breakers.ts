@@ -13,14 +13,11 @@ import type { Logger } from '../logger/index.ts';
 import { type BreakerTransition, CircuitBreaker } from './breaker.ts';
 import type { ResilienceSettings } from './settings.ts';
 
-/** One breaker as metrics and `/readyz` show it. */
-export type BreakerSnapshot = CircuitBreakerStatus;
-
 export interface Breakers {
   interceptor: HttpInterceptor;
   /** True when calls of `serviceName` to `origin` are refused now (a load balancer skips it). */
   isOpen(serviceName: string, origin: string): boolean;
-  snapshot(): BreakerSnapshot[];
+  snapshot(): CircuitBreakerStatus[];
 }
 
 const now = () => performance.now();

@@ -32,14 +32,8 @@ class Compartment {
   }
 }
 
-export interface Bulkheads {
-  interceptor: HttpInterceptor;
-  /** Calls in flight and waiting, per subgraph (for metrics and tests). */
-  load(serviceName: string): { inFlight: number; queued: number };
-}
-
 /** `defaultTimeout` bounds a wait in the queue for a call with no timeout of its own (`upstream.requestTimeout`). */
-export function createBulkheads(settings: ResilienceSettings, defaultTimeout: number): Bulkheads {
+export function createBulkheads(settings: ResilienceSettings, defaultTimeout: number): HttpInterceptor {
   const compartments = new Map<string, Compartment>();
   const compartmentOf = (serviceName: string) => {
     let compartment = compartments.get(serviceName);
@@ -51,7 +45,7 @@ export function createBulkheads(settings: ResilienceSettings, defaultTimeout: nu
     return compartment;
   };
 
-  const interceptor: HttpInterceptor = (next) =>
+  return (next) =>
     async function bulkhead(request) {
       if (request.kind === 'health-check') return next(request);
       const compartment = compartmentOf(request.serviceName);
@@ -63,13 +57,6 @@ export function createBulkheads(settings: ResilienceSettings, defaultTimeout: nu
         compartment.release();
       }
     };
-  return {
-    interceptor,
-    load: (serviceName) => {
-      const compartment = compartments.get(serviceName);
-      return { inFlight: compartment?.inFlight ?? 0, queued: compartment?.queue.size ?? 0 };
-    },
-  };
 }
 
 function waitForSlot(

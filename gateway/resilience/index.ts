@@ -15,20 +15,17 @@ import type { GatehouseConfig } from '../config/index.ts';
 import type { Logger } from '../logger/index.ts';
 import type { Room } from '../room.ts';
 import { type Breakers, createBreakers } from './breakers.ts';
-import { type Bulkheads, createBulkheads } from './bulkhead.ts';
+import { createBulkheads } from './bulkhead.ts';
 import { useDeadline } from './deadline.ts';
-import { createRetries, type Retries } from './retry.ts';
+import { createRetries } from './retry.ts';
 import { resilienceSettings } from './settings.ts';
-
-export type { BreakerSnapshot } from './breakers.ts';
 
 export interface Resilience {
   deadlineRoom: Room;
   room: Room;
   breakerRoom: Room;
+  /** Whether a breaker refuses (for load balancing), and each one's state (for `/readyz`). */
   breakers: Breakers;
-  retries: Retries;
-  bulkheads: Bulkheads;
 }
 
 export function createResilience(
@@ -37,15 +34,13 @@ export function createResilience(
 ): Resilience {
   const settings = resilienceSettings(config.upstream, config.subgraphs);
   const breakers = createBreakers(settings, logger);
-  const retries = createRetries(settings);
-  const bulkheads = createBulkheads(settings, config.upstream.requestTimeout);
-  const outer: HttpInterceptor = (next) => retries.interceptor(bulkheads.interceptor(next));
+  const retry = createRetries(settings);
+  const bulkhead = createBulkheads(settings, config.upstream.requestTimeout);
+  const outer: HttpInterceptor = (next) => retry(bulkhead(next));
   return {
     deadlineRoom: { name: 'deadline', plugin: useDeadline(config.deadline) },
     room: { name: 'resilience', http: outer },
     breakerRoom: { name: 'circuit-breaker', http: breakers.interceptor },
     breakers,
-    retries,
-    bulkheads,
   };
 }

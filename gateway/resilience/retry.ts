@@ -14,15 +14,9 @@ import { backoffDelay, retryAfterMs, sleep } from './backoff.ts';
 import { RetryBudget } from './retry-budget.ts';
 import type { ResilienceSettings } from './settings.ts';
 
-export interface Retries {
-  interceptor: HttpInterceptor;
-  /** Retries sent since the gateway started, per subgraph (for metrics and tests). */
-  retried(serviceName: string): number;
-}
-
-export function createRetries(settings: ResilienceSettings): Retries {
+/** The retry step; each subgraph has its own budget. */
+export function createRetries(settings: ResilienceSettings): HttpInterceptor {
   const budgets = new Map<string, RetryBudget>();
-  const counts = new Map<string, number>();
   const budgetOf = (serviceName: string) => {
     let budget = budgets.get(serviceName);
     if (budget === undefined) {
@@ -32,7 +26,7 @@ export function createRetries(settings: ResilienceSettings): Retries {
     return budget;
   };
 
-  const interceptor: HttpInterceptor = (next) =>
+  return (next) =>
     async function retry(request) {
       if (request.kind !== undefined && request.kind !== 'operation') return next(request);
       const config = settings(request.serviceName).retry;
@@ -67,12 +61,10 @@ export function createRetries(settings: ResilienceSettings): Retries {
         if (attempt >= config.attempts || !roomFor(request, delay) || !budget.tryRetry(performance.now())) {
           return giveUp();
         }
-        counts.set(request.serviceName, (counts.get(request.serviceName) ?? 0) + 1);
         await sleep(delay, request.signal);
         if (request.signal?.aborted) return giveUp();
       }
     };
-  return { interceptor, retried: (serviceName) => counts.get(serviceName) ?? 0 };
 }
 
 /** Whether the request's deadline leaves time to wait `delay` and try again (a tenth of it at least). */
@@ -92,10 +84,7 @@ function isIdempotentMethod(method: string | undefined, methods: readonly string
 
 /** A call refused by the gateway before it was sent. */
 function isRefusal(error: unknown): boolean {
-  const code = codeOf(error);
+  if (!isGatewayError(error)) return false;
+  const { code } = error.extensions;
   return code === 'SUBGRAPH_CIRCUIT_OPEN' || code === 'SUBGRAPH_OVERLOADED';
-}
-
-function codeOf(error: unknown): string | undefined {
-  return isGatewayError(error) ? error.extensions.code : undefined;
 }

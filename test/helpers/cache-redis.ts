@@ -11,7 +11,10 @@ import { COMMANDS } from '../../gateway/cache/store/redis-scripts.ts';
 import { createRedisCacheStore } from '../../gateway/cache/store/redis-store.ts';
 import type { CacheEntry, CacheStore } from '../../gateway/cache/store/types.ts';
 import { createRedisConnection, type RedisConnection } from '../../gateway/redis/index.ts';
+import { recordingLogger } from './logger.ts';
 import { type RedisServer, startRedis } from './redis-server.ts';
+
+export { recordingLogger } from './logger.ts';
 
 export const RELAXED = 2_000; // deadline of the stores that test contents, not deadlines (a busy CI machine)
 export const MINUTE = 60_000;
@@ -37,13 +40,6 @@ export function bigBody(bytes: number): string {
   for (let i = 0; JSON.stringify(items).length < bytes; i++)
     items.push({ __typename: 'Product', upc: String(1000 + i), name: `Product ${i} — ☕`, price: i % 97 });
   return JSON.stringify({ data: { products: items } });
-}
-
-/** A logger that keeps its lines. */
-export function recordingLogger() {
-  const lines: Array<{ level: string; message: string }> = [];
-  const log = (level: string) => (message: string) => void lines.push({ level, message });
-  return { lines, debug: log('debug'), info: log('info'), warn: log('warn'), error: log('error') };
 }
 
 export async function connect(url: string): Promise<RedisConnection> {

@@ -7,23 +7,14 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { GatehouseConfigInput } from '../../gateway/config/index.ts';
-import type { LogLevel } from '../../gateway/logger/index.ts';
 import { type HealthySubgraph, startHealthySubgraph, waitFor } from '../helpers/fault-graph.ts';
 import { startTestGateway, type TestGateway } from '../helpers/gateway.ts';
+import { recordingLogger } from '../helpers/logger.ts';
 import { startSwitchServer } from '../helpers/switch-server.ts';
 
 const TEST = { timeout: 30_000 };
 
 type Breaker = NonNullable<GatehouseConfigInput['upstream']>['circuitBreaker'];
-
-function recordingLogger() {
-  const lines: Array<{ level: LogLevel; message: string }> = [];
-  const log = (level: LogLevel) => (message: string) => void lines.push({ level, message });
-  return {
-    lines,
-    logger: { debug: log('debug'), info: log('info'), warn: log('warn'), error: log('error') },
-  };
-}
 
 for (const engine of ['plan', 'stitching'] as const) {
   describe(`circuit breaker (${engine} engine)`, () => {
@@ -44,7 +35,8 @@ for (const engine of ['plan', 'stitching'] as const) {
     ) => {
       const flaky = await startSwitchServer();
       opened.push(flaky);
-      const { logger, lines } = recordingLogger();
+      const logger = recordingLogger();
+      const { lines } = logger;
       const gateway: TestGateway = await startTestGateway(
         {
           ...extra,

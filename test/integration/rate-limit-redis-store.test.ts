@@ -20,6 +20,7 @@ import {
   type RateLimitStore,
 } from '../../gateway/rate-limit/store/types.ts';
 import { createRedisConnection, type RedisConnection } from '../../gateway/redis/index.ts';
+import { recordingLogger } from '../helpers/logger.ts';
 import { type RedisServer, redisMissing, startRedis } from '../helpers/redis-server.ts';
 
 const ALGORITHMS: RateLimitAlgorithm[] = ['token-bucket', 'sliding-window', 'fixed-window', 'gcra'];
@@ -27,13 +28,6 @@ const HOUR = 3_600_000; // long windows: a window boundary during a test is negl
 const RELAXED = 2_000; // deadline of the stores that test counting, not deadlines (a busy CI machine)
 let unique = 0;
 const keyOf = (name: string) => `${name}:${process.pid}:${++unique}`;
-
-/** A logger that keeps its lines. */
-function recordingLogger() {
-  const lines: Array<{ level: string; message: string }> = [];
-  const log = (level: string) => (message: string) => void lines.push({ level, message });
-  return { lines, info: log('info'), warn: log('warn'), error: log('error') };
-}
 
 async function connect(url: string, logger = recordingLogger()): Promise<RedisConnection> {
   const connection = createRedisConnection({ url, logger });
