@@ -4,7 +4,7 @@
  * pipeline, the HTTP client's interceptors, close hooks). Only this file knows all the rooms.
  */
 import type { Server } from 'node:http';
-import { createYoga, type Plugin, type YogaServerInstance } from 'graphql-yoga';
+import type { Plugin } from 'graphql-yoga';
 import { adminRooms } from './admin/index.ts';
 import { createAuth } from './auth/index.ts';
 import { createCache, forwardedInputs } from './cache/index.ts';
@@ -22,11 +22,10 @@ import { useHealth } from './health/index.ts';
 import { createUpstreamClient, type UpstreamClient } from './http/index.ts';
 import { useIncrementalDelivery } from './incremental/index.ts';
 import { useIntrospectionControl } from './introspection-control/index.ts';
-import { boundedParseCaches, useOperationLimits } from './limits/index.ts';
+import { useOperationLimits } from './limits/index.ts';
 import { createLoadBalancing } from './load-balancing/index.ts';
 import { createLoadShedding } from './load-shedding/index.ts';
 import { createLogger, type Logger } from './logger/index.ts';
-import { yogaLogging } from './logger/yoga.ts';
 import { createFieldPolicies } from './policies/index.ts';
 import { createRateLimits } from './rate-limit/index.ts';
 import { createRedisConnection } from './redis/index.ts';
@@ -35,6 +34,7 @@ import { type Room, stagesOf } from './room.ts';
 import { type Listening, listen } from './server/index.ts';
 import { productionDefaults } from './server/production.ts';
 import { requestListener } from './server/request-listener.ts';
+import { createGatewayYoga, type GatewayYoga } from './server/yoga.ts';
 import { createSupergraph, type Supergraph, subgraphSources } from './supergraph/index.ts';
 import { useSupergraphSchema } from './supergraph/plugin.ts';
 import { createTrustedDocuments } from './trusted-documents/index.ts';
@@ -46,9 +46,6 @@ import {
   dedupRequests,
   errorsAsData,
 } from './upstream/index.ts';
-
-// Documents longer than this are parsed each time rather than cached (limits/index.ts).
-const PARSE_CACHE_MAX_CHARS = 32 * 1024; // 32 KiB
 
 export interface GatewayOptions {
   config: GatehouseConfig;
@@ -71,7 +68,7 @@ export interface GatewayOptions {
 
 export interface Gateway {
   /** The Yoga server; `gateway.yoga.fetch(url, init)` runs the whole pipeline in process. */
-  yoga: YogaServerInstance<Record<string, unknown>, Record<string, unknown>>;
+  yoga: GatewayYoga;
   supergraph: Supergraph;
   client: UpstreamClient;
   /** Loads the subgraphs (first round). Called by `listen()`; call it yourself for in-process use. */
@@ -325,27 +322,7 @@ export function createGateway(options: GatewayOptions): Gateway {
   const plugins: Plugin[] = stages.plugins;
 
   const maskError = createMaskError(logger, config.subgraphErrors);
-  const yoga = createYoga<Record<string, unknown>>({
-    graphqlEndpoint: config.server.graphqlPath,
-    plugins,
-    maskedErrors: { maskError },
-    maxRequestBodySize: config.limits.maxRequestBodySize,
-    // Parse caches that keep no long text (their keys), so 1024 entries stay small.
-    parserAndValidationCache: boundedParseCaches(PARSE_CACHE_MAX_CHARS),
-    multipart: config.server.uploads,
-    graphiql: graphiql ? { title: 'Gatehouse', defaultQuery: config.server.exampleQuery } : false,
-    renderGraphiQL: graphiql?.render,
-    logging: yogaLogging(logger),
-    landingPage: false,
-    // No CORS headers unless origins are configured: Yoga's default reflects any origin, with
-    // credentials, which would let any website read the graph as the signed-in user.
-    cors: config.server.cors
-      ? {
-          origin: config.server.cors.origins.includes('*') ? '*' : [...config.server.cors.origins],
-          credentials: config.server.cors.credentials,
-        }
-      : false,
-  });
+  const yoga = createGatewayYoga({ config, plugins, maskError, graphiql, logger });
 
   let listening: Listening | undefined;
   let started: Promise<void> | undefined;
