@@ -2,6 +2,7 @@
  * The hot swap: the schema in service and the listeners told of each new one. A supergraph SDL
  * that fails to build never replaces the schema in service; a listener that throws is logged.
  */
+import { createHash } from 'node:crypto';
 import type { GraphQLSchema } from 'graphql';
 import { GatehouseError } from '../../core/errors.ts';
 import type { SubgraphExecutor } from '../../core/subgraph-call.ts';
@@ -15,6 +16,8 @@ export interface ServedSchema {
   /** The public (API) schema, executable by the stitching engine. */
   schema: GraphQLSchema;
   supergraphSdl: string;
+  /** The schema's version: the first 12 hex digits of the SHA-256 of its supergraph SDL. */
+  version: string;
   /** Each subgraph's executor (wrapped in the pipeline), by its name in `join__graph(name:)`. */
   executors: ReadonlyMap<string, SubgraphExecutor>;
 }
@@ -25,10 +28,27 @@ export interface ServedSchema {
  */
 export type PrepareSchema = (served: ServedSchema) => void;
 
+/** What became of the supergraphs offered to the hot swap. */
+export interface ReloadCounts {
+  /** Schemas put in service (the first included). */
+  succeeded: number;
+  /** Schemas that failed to build or be prepared, and were kept out of service. */
+  failed: number;
+  /** The last attempt, when there was one. */
+  last?: { at: string; ok: boolean; version: string; problem?: string };
+}
+
+/** The version of a supergraph SDL: the first 12 hex digits of its SHA-256. */
+export function schemaVersion(sdl: string): string {
+  return createHash('sha256').update(sdl).digest('hex').slice(0, 12);
+}
+
 export interface SchemaInService {
   readonly schema: GraphQLSchema | undefined;
   readonly supergraphSdl: string | undefined;
   readonly served: ServedSchema | undefined;
+  /** Schemas put in service and kept out, and the last attempt. */
+  reloads(): ReloadCounts;
   /** Builds `sdl` and puts it in service; returns the build error when it fails. */
   put(sdl: string, executorFor: ExecutorFor): { ok: true } | { ok: false; problem: string };
   /** Called with each new schema put in service. Returns an unsubscribe function. */
@@ -38,6 +58,12 @@ export interface SchemaInService {
 export function createSchemaInService(logger: Logger, prepare?: PrepareSchema): SchemaInService {
   const listeners = new Set<(schema: GraphQLSchema) => void>();
   let served: ServedSchema | undefined;
+  const counts: ReloadCounts = { succeeded: 0, failed: 0 };
+  const failed = (version: string, problem: string) => {
+    counts.failed++;
+    counts.last = { at: new Date().toISOString(), ok: false, version, problem };
+    return { ok: false as const, problem };
+  };
   return {
     get schema() {
       return served?.schema;
@@ -48,7 +74,9 @@ export function createSchemaInService(logger: Logger, prepare?: PrepareSchema): 
     get served() {
       return served;
     },
+    reloads: () => ({ ...counts, last: counts.last && { ...counts.last } }),
     put(sdl, executorFor) {
+      const version = schemaVersion(sdl);
       let next: GraphQLSchema;
       const executors = new Map<string, SubgraphExecutor>();
       try {
@@ -59,9 +87,9 @@ export function createSchemaInService(logger: Logger, prepare?: PrepareSchema): 
         });
       } catch (error) {
         logger.error('the new supergraph could not be built; the schema in service is kept', { error });
-        return { ok: false, problem: `building the executable schema failed: ${(error as Error).message}` };
+        return failed(version, `building the executable schema failed: ${(error as Error).message}`);
       }
-      const candidate: ServedSchema = { schema: next, supergraphSdl: sdl, executors };
+      const candidate: ServedSchema = { schema: next, supergraphSdl: sdl, version, executors };
       try {
         prepare?.(candidate);
       } catch (error) {
@@ -72,9 +100,11 @@ export function createSchemaInService(logger: Logger, prepare?: PrepareSchema): 
           logger.error(`the new supergraph cannot be served; ${kept}: ${error.message}`);
         else
           logger.error(`the new supergraph cannot be served (engine or field policies); ${kept}`, { error });
-        return { ok: false, problem: `this supergraph cannot be served: ${(error as Error).message}` };
+        return failed(version, `this supergraph cannot be served: ${(error as Error).message}`);
       }
       served = candidate;
+      counts.succeeded++;
+      counts.last = { at: new Date().toISOString(), ok: true, version };
       for (const listener of listeners) {
         // One listener that throws neither stops the others nor undoes the swap.
         try {

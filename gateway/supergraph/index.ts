@@ -13,7 +13,12 @@ import { unusedSubgraphUrlVariables } from '../config/env.ts';
 import type { Logger } from '../logger/index.ts';
 import { createConfigSource } from './config-source.ts';
 import { createFileSource } from './file-source.ts';
-import { createSchemaInService, type PrepareSchema, type ServedSchema } from './in-service.ts';
+import {
+  createSchemaInService,
+  type PrepareSchema,
+  type ReloadCounts,
+  type ServedSchema,
+} from './in-service.ts';
 import type { SubgraphSource, SubgraphStatus } from './loading.ts';
 import { createProbes } from './probe.ts';
 import { createRetryScheduler } from './retry.ts';
@@ -22,7 +27,13 @@ import type { SupergraphSource } from './source.ts';
 export type { SubgraphPipeline } from '../../core/subgraph-call.ts';
 export { type ComposeOutcome, composeOnce } from './compose.ts';
 export { subgraphSources } from './config-source.ts';
-export { type PrepareSchema, prepareFromConfig, type ServedSchema } from './in-service.ts';
+export {
+  type PrepareSchema,
+  prepareFromConfig,
+  type ReloadCounts,
+  type ServedSchema,
+  schemaVersion,
+} from './in-service.ts';
 export type { SubgraphKind, SubgraphSource, SubgraphStatus } from './loading.ts';
 export type { ProbeTarget, SupergraphSource } from './source.ts';
 
@@ -66,6 +77,10 @@ export interface SupergraphStatus {
   subgraphs: SubgraphStatus[];
   /** Problems of the last composition that failed, if the last attempt failed. */
   compositionProblems: string[];
+  /** The version of the schema in service (`schemaVersion` of its supergraph SDL), if one is. */
+  version?: string;
+  /** Schemas put in service and kept out of it (failed builds), and the last attempt. */
+  reloads: ReloadCounts;
 }
 
 export interface Supergraph {
@@ -164,6 +179,8 @@ export function createSupergraph(options: SupergraphOptions): Supergraph {
           ),
         subgraphs,
         compositionProblems: source.compositionProblems(),
+        version: inService.served?.version,
+        reloads: inService.reloads(),
       };
     },
     onSchema: (listener) => inService.onSchema(listener),

@@ -95,6 +95,7 @@ describe('demand control: a schema whose config costs cannot be read', () => {
   const served = {
     supergraphSdl,
     schema: buildGatewaySchema(supergraphSdl, () => async () => ({ data: null })),
+    version: 'test',
     executors: new Map(),
   };
 
