@@ -13,6 +13,9 @@ export const RETRY_INITIAL_DELAY = 1_000; // 1 s
 /** Longest delay between two loads of a failed subgraph (the delay doubles up to it), in milliseconds. */
 export const RETRY_MAX_DELAY = 30_000; // 30 s
 
+/** Time between two `stat` checks of a watched supergraph file (the directory watch's backstop), in milliseconds. */
+export const RELOAD_POLL_INTERVAL = 1_000; // 1 s
+
 /** Time between two health checks of the required subgraphs in service, in milliseconds. */
 export const HEALTH_CHECK_INTERVAL = 10_000; // 10 s
 

@@ -153,6 +153,14 @@ export const ErrorCodes = {
    * store (Redis), or not all of it: some entries may remain. HTTP 503; try again.
    */
   CACHE_STORE_UNAVAILABLE: { status: 503, upstream: false },
+  /**
+   * The registry refused a publish (admin API, `gatehouse publish`): the subgraph does not
+   * compose with the others, or its check found breaking changes. HTTP 409; the answer holds the
+   * check report. `--force` publishes anyway.
+   */
+  SCHEMA_CHECK_FAILED: { status: 409, upstream: false },
+  /** The registry's store (its directory, its Redis) could not be read or written. HTTP 503; try again. */
+  REGISTRY_UNAVAILABLE: { status: 503, upstream: false },
   /** Anything unexpected; the message is masked, the details are logged. */
   INTERNAL_SERVER_ERROR: { status: 500, upstream: false },
 } as const satisfies Record<string, { status: number; upstream: boolean }>;

@@ -5,7 +5,7 @@
  * the dedup step keys shared calls on them, so two callers with different headers never share.
  */
 import type { ExecutionRequest } from '@graphql-tools/utils';
-import { requestTable } from './request-table.ts';
+import { deriveRequest, requestTable } from './request-table.ts';
 
 /** Headers one call carries, from its request (and its context: the client's request). */
 export type HeaderRule = (request: ExecutionRequest) => Record<string, string> | undefined;
@@ -57,6 +57,17 @@ export const CORRELATION_HEADERS: ReadonlySet<string> = new Set([
   'tracestate',
   'x-request-id',
 ]);
+
+/**
+ * A copy of `request` whose call carries `traceparent` (the tracing room: the W3C trace context
+ * naming the call's own span). Allowed after dedup, on a call shared by several operations, since
+ * the correlation headers are no part of the sharing key; the other headers read through.
+ */
+export function withTraceparent<T extends ExecutionRequest>(request: T, traceparent: string): T {
+  const derived = deriveRequest(request, { signal: request.signal }) as T;
+  headers.set(derived, { ...headers.get(request), traceparent });
+  return derived;
+}
 
 /** The headers that decide whether two calls may be shared, in name order; '' for none. */
 export function sharingKey(values: Readonly<Record<string, string>>): string {

@@ -5,6 +5,7 @@
  *   gatehouse compose [--config <file>] [--output <file>]
  *   gatehouse demo [--port <n>]
  *   gatehouse cache purge [--type <T>] [--key <K>] [--operation <name>] [--url <admin url>] [--config <file>]
+ *   gatehouse check | publish | rollback | subgraphs ...   (gateway/registry/cli)
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
@@ -33,6 +34,14 @@ const USAGE = `Usage:
       Drop the cached answers holding entity <T> (with <K>: the one of that key; a compound key as
       JSON) or answering operation <name>, through a running gateway's admin endpoint (--url, or
       the config's server and admin.path). The token: $GATEHOUSE_ADMIN_TOKEN, or admin.token.
+  gatehouse check --name <n> --url <subgraph url> (--schema <file> | --introspect) [--kind <k>]
+  gatehouse publish --name <n> --url <subgraph url> (--schema <file> | --introspect) [--kind <k>] [--force]
+  gatehouse rollback <name> [--to <version>]
+  gatehouse subgraphs
+      The schema registry (docs/registry.md): check a subgraph against the graph, publish it
+      (served without a restart), roll it back, list. Through a gateway's admin endpoint
+      (--admin <url>, token $GATEHOUSE_ADMIN_TOKEN) or the store (--registry <dir>, --config).
+      Exit codes: 0 ok, 1 check failed or publish refused, 2 usage error, 3 unreachable.
 
 Options:
   -c, --config <file>      configuration file
@@ -62,6 +71,11 @@ function packageVersion(): string {
 }
 
 async function main(argv: string[], commands: CliCommands): Promise<number> {
+  // The registry commands take options of their own (gateway/registry/cli).
+  if (['check', 'publish', 'rollback', 'subgraphs'].includes(argv[0] ?? '') && !argv.includes('--help')) {
+    const { runRegistryCommand } = await import('./registry/cli/index.ts');
+    return runRegistryCommand(argv);
+  }
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,

@@ -1,14 +1,7 @@
-/**
- * The composition root: builds every piece from the resolved config and wires them through one
- * ordered list of rooms, from which each stage's list is derived (Yoga plugins, the subgraph
- * pipeline, the HTTP client's interceptors, close hooks). Only this file knows all the rooms.
- */
-import type { Server } from 'node:http';
 import type { Plugin } from 'graphql-yoga';
 import { adminRooms } from './admin/index.ts';
 import { createAuth } from './auth/index.ts';
 import { createCache, forwardedInputs } from './cache/index.ts';
-import type { GatehouseConfig } from './config/index.ts';
 import { useCsrfPrevention } from './csrf/index.ts';
 import { createDemandControl } from './demand-control/index.ts';
 import { createEngine } from './engine/index.ts';
@@ -16,6 +9,7 @@ import { useCollapseErrors } from './errors/collapse.ts';
 import { createMaskError } from './errors/mask.ts';
 import { useOperationErrorCodes } from './errors/operation-errors.ts';
 import { useErrorStatus } from './errors/status.ts';
+import type { Gateway, GatewayOptions } from './gateway.ts';
 import { createGraphiQL } from './graphiql/index.ts';
 import { createHeaderRules } from './headers/index.ts';
 import { useHealth } from './health/index.ts';
@@ -25,18 +19,24 @@ import { useIntrospectionControl } from './introspection-control/index.ts';
 import { useOperationLimits } from './limits/index.ts';
 import { createLoadBalancing } from './load-balancing/index.ts';
 import { createLoadShedding } from './load-shedding/index.ts';
-import { createLogger, type Logger } from './logger/index.ts';
+import { accessLogFor, loggerOptions } from './logger/config.ts';
+import { createLogger } from './logger/index.ts';
+import { createMetrics } from './metrics/index.ts';
+import { createObserve } from './observe/index.ts';
 import { createFieldPolicies } from './policies/index.ts';
 import { createRateLimits } from './rate-limit/index.ts';
 import { createRedisConnection } from './redis/index.ts';
+import { createRegistryStore } from './registry/index.ts';
 import { createResilience } from './resilience/index.ts';
-import { type Room, stagesOf } from './room.ts';
+import { optional, type Room, stagesOf } from './room.ts';
 import { type Listening, listen } from './server/index.ts';
+import { observeRequests, requestDone } from './server/observe.ts';
 import { productionDefaults } from './server/production.ts';
 import { requestListener } from './server/request-listener.ts';
-import { createGatewayYoga, type GatewayYoga } from './server/yoga.ts';
-import { createSupergraph, type Supergraph, subgraphSources } from './supergraph/index.ts';
+import { createGatewayYoga } from './server/yoga.ts';
+import { supergraphFromConfig } from './supergraph/from-config.ts';
 import { useSupergraphSchema } from './supergraph/plugin.ts';
+import { createTracing } from './tracing/index.ts';
 import { createTrustedDocuments } from './trusted-documents/index.ts';
 import {
   callHeaders,
@@ -46,56 +46,44 @@ import {
   dedupRequests,
   errorsAsData,
 } from './upstream/index.ts';
+import { createUsage } from './usage/index.ts';
 
-export interface GatewayOptions {
-  config: GatehouseConfig;
-  /** @default createLogger() */
-  logger?: Logger;
-  /** Environment for URL overrides of a supergraph file. @default process.env */
-  env?: NodeJS.ProcessEnv;
-  /**
-   * More rooms (metrics, a breaker, retries, header rules...), placed in the list after the
-   * gateway's request and operation rooms and inside `errorsAsData`: their plugins run after the
-   * schema is chosen; their `headers` hooks run on every call before dedup (so they are part of its
-   * key); their subgraph steps run inside dedup, so they see each upstream call once (a call shared
-   * by several callers once, with its leader's request), operations and schema loads alike, so
-   * anything that differs per caller (identity, tenant) belongs in `headers`, never in a subgraph
-   * step (`withHeaders` there throws); their HTTP interceptors see every call of the pooled
-   * client. @default []
-   */
-  rooms?: readonly Room[];
-}
-
-export interface Gateway {
-  /** The Yoga server; `gateway.yoga.fetch(url, init)` runs the whole pipeline in process. */
-  yoga: GatewayYoga;
-  supergraph: Supergraph;
-  client: UpstreamClient;
-  /** Loads the subgraphs (first round). Called by `listen()`; call it yourself for in-process use. */
-  start(): Promise<void>;
-  /** Starts the HTTP server, then loads the subgraphs; resolves with its address once both are done. */
-  listen(): Promise<{ url: string; port: number; server: Server }>;
-  /**
-   * Stops accepting connections, lets in-flight requests finish (for at most
-   * `server.shutdownTimeout`), closes upstream pools.
-   */
-  close(): Promise<void>;
-}
+export type { Gateway, GatewayOptions } from './gateway.ts';
 
 export function createGateway(options: GatewayOptions): Gateway {
   const { config } = options;
-  const logger = options.logger ?? createLogger();
+  const logger = options.logger ?? createLogger(loggerOptions(config, options.env));
+  // Prometheus metrics; undefined when `metrics.enabled` is false. What they read at scrape time
+  // comes from rooms built below.
+  const metrics = createMetrics({
+    config: config.metrics,
+    graphqlPath: config.server.graphqlPath,
+    host: config.server.host,
+    logger,
+    sources: {
+      schema: () => supergraph.status(),
+      breakers: () => resilience.breakers.snapshot(),
+      plansCached: () => engine.plansCached(supergraph.schema),
+    },
+  });
   // First: a bad manifest is a startup error before anything else is built.
   const trustedDocuments = createTrustedDocuments(config.trustedDocuments);
   // The supergraph loads through the client, the client's interceptors come from the rooms, and
   // one room serves the supergraph: the load context reads the client when a load runs.
   let client: UpstreamClient | undefined;
   const pipeline = createPipeline((subgraph) => stages.wrappers(subgraph));
+  // Spans of operations, plans and subgraph calls; undefined when tracing is off.
+  const tracing = createTracing({
+    config: config.tracing,
+    tracerProvider: options.tracerProvider,
+    env: options.env,
+  });
   const engine = createEngine({
     mode: config.engine,
     planCache: config.planCache,
     overrideLabels: config.overrideLabels,
     planTimeout: config.planTimeout,
+    onPlan: tracing?.onPlan,
     logger,
   });
   const demandControl = createDemandControl({
@@ -107,6 +95,8 @@ export function createGateway(options: GatewayOptions): Gateway {
   const redis = config.redis
     ? createRedisConnection({ ...config.redis, logger, env: options.env })
     : undefined;
+  // Operations and the coordinates they use, counted (`usage.enabled`); read by `gatehouse check`.
+  const usage = createUsage({ config: config.usage, redis, logger });
   // Always made: field limits may come with any subgraph's SDL (`@rateLimit`).
   const rateLimits = createRateLimits({
     config: config.rateLimit,
@@ -114,6 +104,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     logger,
     subgraphFieldLimits: new Map(config.subgraphs.map((s) => [s.name, s.rateLimits ?? {}])),
     listSize: demandControl.listSize,
+    events: metrics?.events,
   });
   const cache = createCache({
     config: config.cache,
@@ -122,6 +113,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     forwarded: forwardedInputs(config.headers),
     shapedBy: config.headers,
     redis,
+    events: metrics?.events,
   });
   const policies = createFieldPolicies({
     policies: config.policies,
@@ -131,25 +123,20 @@ export function createGateway(options: GatewayOptions): Gateway {
     logger,
     gate: rateLimits.fields.gate,
   });
-  const supergraph = createSupergraph({
-    subgraphs: subgraphSources(config.subgraphs),
-    supergraphFile: config.supergraph,
+  // The schema registry's store (`registry.enabled`): its subgraphs are served beside the config's.
+  const registryStore = config.registry.enabled
+    ? createRegistryStore(config.registry, { redis, logger })
+    : undefined;
+  const supergraph = supergraphFromConfig(config, {
+    registry: registryStore,
     context: createLoadContext(() => client!, pipeline),
     pipeline,
     // Policies first: a schema whose policies cannot be enforced is never planned nor served;
     // nor one whose config costs name coordinates it does not have.
     prepare: (served) => {
-      policies.prepare(served);
-      rateLimits.fields.prepare(served);
-      cache.prepare(served);
-      demandControl.prepare(served);
-      engine.prepare(served);
+      for (const room of [policies, rateLimits.fields, cache, demandControl, engine]) room.prepare(served);
     },
     logger,
-    retryInitialDelay: config.loading.retryInitialDelay,
-    retryMaxDelay: config.loading.retryMaxDelay,
-    healthCheckInterval: config.loading.healthCheckInterval,
-    healthCheckTimeout: config.loading.healthCheckTimeout,
     env: options.env,
   });
 
@@ -157,6 +144,16 @@ export function createGateway(options: GatewayOptions): Gateway {
   const devDefault = productionDefaults(config.server, options.env ?? process.env, logger);
   // GraphiQL from local files, not a CDN: the page (renderGraphiQL below) and its assets (plugin).
   const graphiql = devDefault(config.server.graphiql) ? createGraphiQL() : undefined;
+  // The access log (a line per request once answered); health, readiness, metrics and GraphiQL's
+  // files at debug.
+  const accessLog = accessLogFor(config, logger, options.env, [
+    config.server.healthPath,
+    config.server.readyPath,
+    config.metrics.path,
+    ...(graphiql ? [`${graphiql.assetsPath}/`] : []),
+  ]);
+  // Each request's record (operation, subgraph calls) for metrics and the access log.
+  const observe = metrics || accessLog ? createObserve({ calls: accessLog !== undefined }) : undefined;
 
   // Breakers, retries, bulkheads and deadlines, per subgraph from `upstream` and its own entry.
   const resilience = createResilience(config, logger);
@@ -175,6 +172,8 @@ export function createGateway(options: GatewayOptions): Gateway {
     { name: 'upstream-client', close: () => client?.close() },
     // Closed after every room that uses it (the list closes in reverse).
     ...(redis ? [{ name: 'redis', close: () => redis.close() }] : []),
+    // Closed after the supergraph room stops reading it (the list closes in reverse).
+    ...(registryStore ? [{ name: 'registry', close: () => registryStore.close() }] : []),
     // Request stage, first: health answers without touching GraphQL.
     {
       name: 'health',
@@ -188,8 +187,21 @@ export function createGateway(options: GatewayOptions): Gateway {
       }),
       requestPaths: [config.server.healthPath, config.server.readyPath],
     },
+    // Request stage, right after health (it answers with no caller): `GET <metrics.path>`.
+    ...(metrics ? [metrics.endpoint] : []),
     // Request stage, before anything GraphQL: the admin endpoint (authenticated by its token).
-    ...adminRooms(config.admin, { purge: cache.purge, store: config.cache.store, logger, env: options.env }),
+    ...adminRooms(config.admin, {
+      purge: cache.purge,
+      store: config.cache.store,
+      logger,
+      env: options.env,
+      registry: supergraph.registry && {
+        graph: supergraph.registry,
+        status: () => supergraph.status(),
+        usage: usage?.reader,
+      },
+      ...(usage && { usage: usage.reader }),
+    }),
     // Request stage: GraphiQL's script and stylesheet, before anything GraphQL.
     ...(graphiql ? [{ name: 'graphiql', plugin: graphiql.plugin, requestPaths: [graphiql.assetsPath] }] : []),
     // Request stage, before any body is read: POSTs a browser may send cross-site without a
@@ -205,6 +217,13 @@ export function createGateway(options: GatewayOptions): Gateway {
       }),
       passesJsonPosts: true,
     },
+    // Operation stage, before any room that may answer without running (the response cache): the
+    // operation's name and type in the request's record, for metrics and the access log.
+    ...(observe ? [observe.operations] : []),
+    // Request stage, first of the GraphQL requests' rooms: the operation's span starts at
+    // `onParams` (so it covers identity, admission and limits), the client's traceparent its
+    // parent; parse, validate and execute spans under it. Closed late: spans flushed at the end.
+    ...(tracing ? [tracing.operations] : []),
     // Request stage, first of the GraphQL requests' rooms: the request's deadline starts here
     // (`deadline`; shortened by the client's header), before identity (a slow JWKS fetch spends it).
     resilience.deadlineRoom,
@@ -216,7 +235,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     // rate limits (a shed request spends no limit) and any GraphQL work: over the concurrency
     // limit, the lowest priority class is shed with 503 (`onParams`, so the fast path stays on).
     // Response stage: an admitted request counts in flight until its response closes.
-    ...optional(createLoadShedding(config.loadShedding, { logger })),
+    ...optional(createLoadShedding(config.loadShedding, { logger, events: metrics?.events })),
     // Request stage, after auth (limits count per subject, tenant, API key, plan), before any
     // GraphQL work: a request over a limit ends with 429 (`onParams`, so the fast path stays on).
     // Response stage: the RateLimit headers.
@@ -246,6 +265,10 @@ export function createGateway(options: GatewayOptions): Gateway {
     { name: 'error-status', plugin: useErrorStatus() },
     // Operation stage: errors raised before execution (variables; a subscription) get a code.
     { name: 'operation-errors', plugin: useOperationErrorCodes() },
+    // Operation stage (`onExecute`, so the fast path stays on), once validated and before any room
+    // that may refuse it (cost, policies) or answer it (the response cache): every operation a
+    // client sends is a use of what it selects. Closed before Redis: its last counts are written.
+    ...optional(usage?.room),
     // Operation stage, after the request stage set the caller's identity: an operation whose
     // headers cannot be sent is refused before it is planned. Subgraph stage: its `headers` hook
     // (config `headers`, and traceparent and the request id) runs in `call-headers`, before dedup.
@@ -294,9 +317,16 @@ export function createGateway(options: GatewayOptions): Gateway {
     // Subgraph stage, before dedup (a call whose entities are all kept is never sent): the entity
     // cache (`cache.entities`); calls carry the headers of the rule above, part of its keys.
     cache.entityRoom,
+    // Subgraph stage, before dedup (each caller's calls, shared or not): the access log's calls.
+    ...optional(observe?.calls),
     // Subgraph stage: identical queries in flight are sent once (per subgraph: across operations,
     // within one, or off); every step below sees one call, retries included.
     { name: 'dedup', subgraph: ({ name }) => dedupRequests(name, dedupModes.get(name)) },
+    // Subgraph stage, inside dedup (a shared call counts once): call durations and failures.
+    ...(metrics ? [metrics.calls] : []),
+    // Subgraph stage, right inside dedup (a shared call has one span): a span per call, whose
+    // traceparent the call carries; its HTTP interceptor, outermost, records the final status.
+    ...(tracing ? [tracing.subgraphs] : []),
     // HTTP stage, outermost: retries (idempotent calls, within the budget and the deadline), then
     // the deadline of each attempt, then the subgraph's bulkhead (calls in flight, bounded queue).
     resilience.room,
@@ -323,6 +353,10 @@ export function createGateway(options: GatewayOptions): Gateway {
 
   const maskError = createMaskError(logger, config.subgraphErrors);
   const yoga = createGatewayYoga({ config, plugins, maskError, graphiql, logger });
+  // Metrics and the access log are told of each request once answered (fast path and Yoga).
+  const done = requestDone(metrics?.requestDone, accessLog);
+  const listener = requestListener(yoga, rooms, config, maskError, logger);
+  const handler = done ? observeRequests(listener, done, logger) : listener;
 
   let listening: Listening | undefined;
   let started: Promise<void> | undefined;
@@ -332,7 +366,7 @@ export function createGateway(options: GatewayOptions): Gateway {
   // requests are counted in it; a Redis that is down delays nothing more (its limits fail as set).
   const redisReady = () => redis?.ready(config.redis?.connectTimeout).catch(() => undefined);
   const start = () =>
-    (started ??= Promise.all([supergraph.start(), redisReady()]).then(() => {
+    (started ??= Promise.all([supergraph.start(), redisReady(), tracing?.ready]).then(() => {
       policies.checkStarted(supergraph.schema !== undefined);
       demandControl.checkStarted(supergraph.schema !== undefined);
       rateLimits.fields.checkStarted(supergraph.schema !== undefined);
@@ -344,8 +378,13 @@ export function createGateway(options: GatewayOptions): Gateway {
     supergraph,
     client: client!,
     start,
+    handler,
+    ...(metrics && config.metrics.port !== undefined && { metricsHandler: metrics.portHandler }),
+    closeRooms: () => stages.close(),
+    ...(usage && { usage: usage.reader }),
     async listen() {
-      listening = await listen(requestListener(yoga, rooms, config, maskError, logger), config.server);
+      listening = await listen(handler, config.server);
+      await metrics?.listen();
       // Bound first, loaded second: /healthz answers (and /readyz says "not ready") while the
       // subgraphs load, so an orchestrator's liveness probe does not kill a slow start.
       await start();
@@ -358,9 +397,4 @@ export function createGateway(options: GatewayOptions): Gateway {
       await stages.close();
     },
   };
-}
-
-/** A room that may be off, as a list of none or one. */
-function optional(room: Room | undefined): Room[] {
-  return room === undefined ? [] : [room];
 }

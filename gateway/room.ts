@@ -108,3 +108,8 @@ export function stagesOf(rooms: readonly Room[]) {
     },
   };
 }
+
+/** A room that may be off, as a list of none or one. */
+export function optional(room: Room | undefined): Room[] {
+  return room === undefined ? [] : [room];
+}

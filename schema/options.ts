@@ -19,6 +19,8 @@ export interface FederationSubgraphOptions extends CommonOptions {
   kind: 'federation';
   /** Read the SDL from this file instead of asking `{ _service { sdl } }`. @default undefined */
   schemaFile?: string;
+  /** The SDL itself (a registry entry's), instead of `schemaFile` or the service. @default undefined */
+  sdl?: string;
 }
 
 /** A lookup field that resolves an entity of a plain GraphQL service by its key. */
@@ -35,6 +37,8 @@ export interface GraphqlServiceOptions extends CommonOptions {
   kind: 'graphql';
   /** Read the SDL from this file instead of introspecting. @default undefined */
   schemaFile?: string;
+  /** The SDL itself (a registry entry's), instead of `schemaFile` or introspection. @default undefined */
+  sdl?: string;
   /** @default [] */
   lookups: readonly LookupOptions[];
 }
@@ -50,8 +54,10 @@ export interface RestEntityOptions {
 
 export interface RestSubgraphOptions extends CommonOptions {
   kind: 'rest';
-  /** SDL with `@rest` directives; exactly one of `schemaFile` and `openapi`. */
+  /** SDL with `@rest` directives; exactly one of `schemaFile`, `sdl` and `openapi`. */
   schemaFile?: string;
+  /** The same SDL given inline (a registry entry's). */
+  sdl?: string;
   /** OpenAPI 3 document (JSON or YAML file). */
   openapi?: string;
   /** @default [] */

@@ -23,6 +23,7 @@ import type {
   SubgraphResult,
 } from '../../core/subgraph-call.ts';
 import { callKind } from '../../core/subgraph-call.ts';
+import type { TelemetryEvents } from '../../core/telemetry.ts';
 import {
   cacheControlOf,
   operationCacheControl,
@@ -57,6 +58,8 @@ export interface EntityCacheOptions {
   forwarded: ForwardedInputs;
   logger: Logger;
   now: () => number;
+  /** Told each lookup's outcome (metrics), when set. @default undefined */
+  events?: TelemetryEvents;
 }
 
 /** Changes when what a key covers changes: entries of older gateways are then never read. */
@@ -176,6 +179,7 @@ export function entityCacheStep(options: EntityCacheOptions, subgraph: SubgraphI
     const missing = slots.map((list) =>
       list.flatMap((slot, i) => (slot?.entry !== undefined && fresh(slot.entry) ? [] : [i])),
     );
+    if (options.events?.cacheLookup !== undefined) countLookups(options.events, slots, missing);
     /** A kept entity served: how fresh it is goes to the response cache (freshness.ts). */
     const fromCache = (field: number, i: number): unknown => {
       const entry = slots[field]![i]!.entry!;
@@ -243,6 +247,7 @@ export function entityCacheStep(options: EntityCacheOptions, subgraph: SubgraphI
     const slot: Slot = { key, maxAge: policy.maxAge, shared: owner === undefined, tags };
     await lookUp([slot]);
     const entry = slot.entry;
+    options.events?.cacheLookup?.('entity', entry !== undefined && fresh(entry) ? 'hit' : 'miss');
     /** The kept answer served: how fresh it is goes to the response cache (freshness.ts). */
     const served = (kept: CacheEntry) => {
       recordServed(request.context, remaining(kept));
@@ -350,4 +355,20 @@ function relocated(error: GraphQLError, path: readonly (string | number)[]): Gra
   ) as GraphQLError;
   Object.defineProperty(copy, 'path', { value: path, enumerable: true });
   return copy;
+}
+
+/** Tells `events` the hits (kept and fresh) and misses (to fetch) of an `_entities` call's slots. */
+function countLookups(
+  events: TelemetryEvents,
+  slots: readonly (readonly (Slot | undefined)[])[],
+  missing: readonly (readonly number[])[],
+): void {
+  let cacheable = 0;
+  let misses = 0;
+  slots.forEach((list, f) => {
+    for (const slot of list) if (slot !== undefined) cacheable++;
+    for (const i of missing[f]!) if (list[i] !== undefined) misses++;
+  });
+  if (cacheable - misses > 0) events.cacheLookup?.('entity', 'hit', cacheable - misses);
+  if (misses > 0) events.cacheLookup?.('entity', 'miss', misses);
 }

@@ -27,6 +27,7 @@ import { identityOf, requestOf } from '../../core/identity.ts';
 import { isRewritten } from '../../core/operation-rewrite.ts';
 import { withResponseHeaders } from '../../core/response-headers.ts';
 import type { ExecutorWrapper, SubgraphInfo } from '../../core/subgraph-call.ts';
+import type { TelemetryEvents } from '../../core/telemetry.ts';
 import { operationCacheControl } from '../../core/upstream-cache-control.ts';
 import type { CacheConfig, SubgraphCacheControlConfig } from '../config/cache-schema.ts';
 import type { Logger } from '../logger/index.ts';
@@ -75,6 +76,8 @@ export interface CacheOptions {
   store?: CacheStore;
   /** The clock, in ms (entries' `Age`). @default Date.now */
   now?: () => number;
+  /** Told each lookup's outcome (metrics), when set. @default undefined */
+  events?: TelemetryEvents;
 }
 
 export interface Cache {
@@ -133,6 +136,7 @@ export function createCache(options: CacheOptions): Cache {
     forwarded: options.forwarded,
     logger,
     now,
+    events: options.events,
   };
 
   const ownerOfAnswer = (policy: CachePolicy, request: Request) =>
@@ -268,13 +272,22 @@ export function createCache(options: CacheOptions): Cache {
       };
       /** A kept answer: served when fresh; past its maxAge, served while refreshed, or a fallback. */
       const answerFrom = (entry: CacheEntry | undefined) => {
-        if (entry === undefined) return miss(undefined);
+        const events = options.events;
+        if (entry === undefined) {
+          events?.cacheLookup?.('response', 'miss');
+          return miss(undefined);
+        }
         const age = ageOf(entry);
         if (age < entry.maxAge) {
+          events?.cacheLookup?.('response', 'hit');
           setResultAndStopExecution(fromEntry(entry, request, http, vary, now()));
           return undefined;
         }
-        if (age < entry.maxAge + config.staleWhileRevalidate) return revalidate(entry);
+        if (age < entry.maxAge + config.staleWhileRevalidate) {
+          events?.cacheLookup?.('response', 'stale');
+          return revalidate(entry);
+        }
+        events?.cacheLookup?.('response', 'miss');
         return miss(entry);
       };
       const found = store.get(key);

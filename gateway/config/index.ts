@@ -104,6 +104,7 @@ export function checkConfig(input: unknown, options: ResolveOptions = {}): Confi
     if (subgraph.schemaFile !== undefined) subgraph.schemaFile = abs(subgraph.schemaFile);
     if (subgraph.kind === 'rest' && subgraph.openapi !== undefined) subgraph.openapi = abs(subgraph.openapi);
   }
+  config.registry.directory = abs(config.registry.directory);
   const { trustedDocuments } = config;
   if (trustedDocuments.manifest !== undefined) trustedDocuments.manifest = abs(trustedDocuments.manifest);
   const jwks = config.auth.jwt?.jwks;

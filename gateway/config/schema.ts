@@ -18,14 +18,19 @@ import {
 import { adminSchema } from './admin-schema.ts';
 import { authSchema } from './auth-schema.ts';
 import { cacheSchema } from './cache-schema.ts';
+import { crossCheck, isPlain } from './cross-checks.ts';
 import { demandControlSchema } from './demand-control-schema.ts';
-import { duration, durationMs } from './duration.ts';
-import { checkHeaderSubgraphs, headersSchema } from './headers-schema.ts';
+import { duration } from './duration.ts';
+import { headersSchema } from './headers-schema.ts';
 import { limitsSchema, serverSecurityKeys } from './limits-schema.ts';
 import { loadSheddingSchema } from './load-shedding-schema.ts';
+import { loggingSchema } from './logging-schema.ts';
+import { metricsSchema } from './metrics-schema.ts';
 import { policiesSchema } from './policies-schema.ts';
 import { rateLimitSchema } from './rate-limit-schema.ts';
 import { redisSchema } from './redis-schema.ts';
+import { registrySchema } from './registry-schema.ts';
+import { reloadSchema } from './reload-schema.ts';
 import { bulkheadSchema, circuitBreakerSchema, deadlineSchema, retrySchema } from './resilience-schema.ts';
 import {
   type federationSubgraphSchema,
@@ -34,7 +39,9 @@ import {
   type restSubgraphSchema,
   subgraphSchema,
 } from './subgraphs-schema.ts';
+import { tracingSchema } from './tracing-schema.ts';
 import { trustedDocumentsSchema } from './trusted-documents-schema.ts';
+import { usageSchema } from './usage-schema.ts';
 
 export { durationMs } from './duration.ts';
 export {
@@ -148,6 +155,9 @@ export const pollSchema = z
     healthCheckTimeout: duration('Deadline of one health check; past it the subgraph counts as down').default(
       HEALTH_CHECK_TIMEOUT,
     ),
+    pollInterval: duration(
+      "Load each subgraph's schema again at this interval (schema polling; a subgraph's own `pollInterval` overrides it) and recompose when one changed; a change that does not compose leaves the schema in service and is reported on /readyz; off when absent",
+    ).optional(),
   })
   .describe('Loading subgraphs');
 
@@ -234,6 +244,7 @@ export const configSchema = z
       })
       .prefault({})
       .describe("The plan engine's cache of prepared operations, one per schema in service"),
+    reload: reloadSchema.prefault({}),
     supergraph: z
       .string()
       .optional()
@@ -248,139 +259,15 @@ export const configSchema = z
     cache: cacheSchema.prefault({}),
     admin: adminSchema.prefault({}),
     redis: redisSchema.optional(),
+    metrics: metricsSchema.prefault({}),
+    logging: loggingSchema.prefault({}),
+    registry: registrySchema.prefault({}),
+    tracing: tracingSchema.prefault({}),
+    usage: usageSchema.prefault({}),
   })
   // Runs even when other parts of the config are wrong, so that every problem is reported at once.
   .superRefine(crossCheck, { when: (payload) => isPlain(payload.value) });
 
-/**
- * Rules across fields: retry delays in order, unique subgraph names, `subgraphErrors.subgraphs`
- * naming configured subgraphs, `supergraph` or `subgraphs` (at least one; with both, the file is
- * served and `subgraphs` says how to run and reach the subgraphs it names).
- */
-function crossCheck(
-  config: {
-    supergraph?: unknown;
-    subgraphs?: unknown;
-    loading?: unknown;
-    subgraphErrors?: unknown;
-    rateLimit?: unknown;
-    cache?: unknown;
-    admin?: unknown;
-    server?: unknown;
-    redis?: unknown;
-  },
-  ctx: z.RefinementCtx,
-): void {
-  const loading = isPlain(config.loading) ? config.loading : {};
-  const initialDelay = durationMs(loading.retryInitialDelay);
-  const maxDelay = durationMs(loading.retryMaxDelay);
-  if (initialDelay !== undefined && maxDelay !== undefined && initialDelay > maxDelay) {
-    ctx.addIssue({
-      code: 'custom',
-      path: ['loading', 'retryInitialDelay'],
-      message: `must not be longer than loading.retryMaxDelay (${maxDelay} ms); lower it or raise retryMaxDelay`,
-    });
-  }
-  const subgraphs = Array.isArray(config.subgraphs) ? (config.subgraphs as unknown[]) : [];
-  const seen = new Map<string, number>();
-  subgraphs.forEach((subgraph, index) => {
-    const name = isPlain(subgraph) ? subgraph.name : undefined;
-    if (typeof name !== 'string') return;
-    const first = seen.get(name);
-    if (first !== undefined) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['subgraphs', index, 'name'],
-        message: `duplicate subgraph name "${name}" (also subgraphs[${first}]); give each subgraph its own name`,
-      });
-    } else seen.set(name, index);
-  });
-  const errorPolicies = isPlain(config.subgraphErrors) ? config.subgraphErrors.subgraphs : undefined;
-  if (isPlain(errorPolicies) && subgraphs.length > 0) {
-    for (const name of Object.keys(errorPolicies)) {
-      if (seen.has(name)) continue;
-      ctx.addIssue({
-        code: 'custom',
-        path: ['subgraphErrors', 'subgraphs', name],
-        message: `names no subgraph; use one of ${[...seen.keys()].join(', ')}`,
-      });
-    }
-  }
-  checkHeaderSubgraphs(config, seen, ctx);
-  checkRateLimitReferences(config, seen, ctx);
-  checkCacheStore(config, ctx);
-  checkAdminPath(config, ctx);
-  if (config.supergraph === undefined && subgraphs.length === 0) {
-    ctx.addIssue({
-      code: 'custom',
-      path: ['subgraphs'],
-      message: 'add at least one subgraph, or point `supergraph` at a composed supergraph file',
-    });
-  }
-}
-
-/** `admin.path` may not hold the GraphQL endpoint or a health path (they would need the admin token). */
-function checkAdminPath(config: { admin?: unknown; server?: unknown }, ctx: z.RefinementCtx): void {
-  if (!isPlain(config.admin) || config.admin.enabled !== true) return;
-  const path = typeof config.admin.path === 'string' ? config.admin.path : '/admin';
-  const server = isPlain(config.server) ? config.server : {};
-  const others = [
-    ['server.graphqlPath', server.graphqlPath ?? '/graphql'],
-    ['server.healthPath', server.healthPath ?? '/healthz'],
-    ['server.readyPath', server.readyPath ?? '/readyz'],
-  ] as const;
-  for (const [name, other] of others) {
-    if (typeof other !== 'string' || (other !== path && !other.startsWith(`${path}/`))) continue;
-    ctx.addIssue({
-      code: 'custom',
-      path: ['admin', 'path'],
-      message: `"${path}" holds ${name} ("${other}"), which would then need the admin token; pick another path, e.g. /admin`,
-    });
-  }
-}
-
-/** `cache.store: redis` needs the `redis` connection. */
-function checkCacheStore(config: { cache?: unknown; redis?: unknown }, ctx: z.RefinementCtx): void {
-  if (isPlain(config.cache) && config.cache.store === 'redis' && config.redis === undefined)
-    ctx.addIssue({
-      code: 'custom',
-      path: ['cache', 'store'],
-      message: 'is "redis" but no `redis` connection is configured; add `redis: { url: redis://... }`',
-    });
-}
-
-/** `rateLimit.store: redis` needs the `redis` connection; `rateLimit.subgraphs` names subgraphs. */
-function checkRateLimitReferences(
-  config: { supergraph?: unknown; rateLimit?: unknown; redis?: unknown },
-  subgraphs: ReadonlyMap<string, number>,
-  ctx: z.RefinementCtx,
-): void {
-  if (!isPlain(config.rateLimit)) return;
-  if (config.rateLimit.store === 'redis' && config.redis === undefined) {
-    ctx.addIssue({
-      code: 'custom',
-      path: ['rateLimit', 'store'],
-      message: 'is "redis" but no `redis` connection is configured; add `redis: { url: redis://... }`',
-    });
-  }
-  const limited = config.rateLimit.subgraphs;
-  // With a supergraph file, the subgraphs it names are known only once it is read.
-  if (!isPlain(limited) || config.supergraph !== undefined) return;
-  for (const name of Object.keys(limited)) {
-    if (subgraphs.has(name)) continue;
-    ctx.addIssue({
-      code: 'custom',
-      path: ['rateLimit', 'subgraphs', name],
-      message: `names no subgraph; use one of ${[...subgraphs.keys()].join(', ')}`,
-    });
-  }
-}
-
-function isPlain(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-/** The configuration as written by a user (defaults optional). */
 export type GatehouseConfigInput = z.input<typeof configSchema>;
 /** The configuration once checked and resolved (every default filled in). */
 export type GatehouseConfig = z.output<typeof configSchema>;

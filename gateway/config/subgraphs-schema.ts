@@ -13,9 +13,12 @@ import { subgraphPoliciesSchema } from './policies-schema.ts';
 import { subgraphFieldLimitsSchema } from './rate-limit-schema.ts';
 import { subgraphResilienceKeys } from './resilience-schema.ts';
 
+/** A subgraph's name: a letter, then letters, digits, `_` or `-` (also a registry folder or key). */
+export const SUBGRAPH_NAME = /^[A-Za-z][A-Za-z0-9_-]*$/;
+
 const name = z
   .string()
-  .regex(/^[A-Za-z][A-Za-z0-9_-]*$/, 'must start with a letter and hold only letters, digits, "_" and "-"');
+  .regex(SUBGRAPH_NAME, 'must start with a letter and hold only letters, digits, "_" and "-"');
 
 // Set by the HTTP client for each request; undici refuses most of them, which would fail every call.
 const RESERVED_HEADERS = new Set([
@@ -32,6 +35,13 @@ const headerName = z
   .string()
   .regex(HEADER_NAME, 'is not a valid HTTP header name')
   .refine((h) => !RESERVED_HEADERS.has(h.toLowerCase()), 'is set by the gateway for each request; remove it');
+
+/** An SDL given inline (registry entries carry their schema this way). */
+const inlineSdl = (description: string) =>
+  z.string().min(1, 'must not be empty').optional().describe(description);
+const ONE_SCHEMA = 'set at most one of `schemaFile` and `sdl`';
+const atMostOneSchema = (s: { schemaFile?: string; sdl?: string }) =>
+  s.schemaFile === undefined || s.sdl === undefined;
 
 export const httpUrl = z.url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' });
 
@@ -61,19 +71,25 @@ const common = {
   rateLimits: subgraphFieldLimitsSchema,
   cacheControl: subgraphCacheControlSchema,
   loadBalancing: loadBalancingSchema.optional(),
+  pollInterval: duration(
+    "Load this subgraph's schema again at this interval and recompose when it changed (overrides loading.pollInterval)",
+  ).optional(),
   ...subgraphResilienceKeys,
 };
 
 /** An Apollo Federation subgraph (v1 or v2). */
-export const federationSubgraphSchema = z.strictObject({
-  ...common,
-  kind: z.literal('federation').describe('An Apollo Federation subgraph (v1 or v2)'),
-  url: httpUrl.describe('GraphQL endpoint of the subgraph'),
-  schemaFile: z
-    .string()
-    .optional()
-    .describe('Read the subgraph SDL from this file instead of querying `{ _service { sdl } }`'),
-});
+export const federationSubgraphSchema = z
+  .strictObject({
+    ...common,
+    kind: z.literal('federation').describe('An Apollo Federation subgraph (v1 or v2)'),
+    url: httpUrl.describe('GraphQL endpoint of the subgraph'),
+    schemaFile: z
+      .string()
+      .optional()
+      .describe('Read the subgraph SDL from this file instead of querying `{ _service { sdl } }`'),
+    sdl: inlineSdl('The subgraph SDL itself, instead of `schemaFile` or `{ _service { sdl } }`'),
+  })
+  .refine(atMostOneSchema, { message: ONE_SCHEMA, path: ['sdl'] });
 
 /** A lookup field that resolves an entity of a plain GraphQL service by its key. */
 export const lookupSchema = z.strictObject({
@@ -91,16 +107,19 @@ export const lookupSchema = z.strictObject({
 });
 
 /** A GraphQL service that knows nothing of federation. */
-export const graphqlSubgraphSchema = z.strictObject({
-  ...common,
-  kind: z.literal('graphql').describe('A GraphQL service that knows nothing of federation'),
-  url: httpUrl.describe('GraphQL endpoint of the service; its schema is introspected'),
-  schemaFile: z.string().optional().describe('Read the SDL from this file instead of introspecting'),
-  lookups: z
-    .array(lookupSchema)
-    .default([])
-    .describe('Lookup fields that make the service types entities other subgraphs can join'),
-});
+export const graphqlSubgraphSchema = z
+  .strictObject({
+    ...common,
+    kind: z.literal('graphql').describe('A GraphQL service that knows nothing of federation'),
+    url: httpUrl.describe('GraphQL endpoint of the service; its schema is introspected'),
+    schemaFile: z.string().optional().describe('Read the SDL from this file instead of introspecting'),
+    sdl: inlineSdl('The service SDL itself, instead of `schemaFile` or introspection'),
+    lookups: z
+      .array(lookupSchema)
+      .default([])
+      .describe('Lookup fields that make the service types entities other subgraphs can join'),
+  })
+  .refine(atMostOneSchema, { message: ONE_SCHEMA, path: ['sdl'] });
 
 /** A REST API, described in SDL with `@rest` directives or imported from OpenAPI 3. */
 export const restSubgraphSchema = z
@@ -109,6 +128,7 @@ export const restSubgraphSchema = z
     kind: z.literal('rest').describe('A REST API described in SDL with @rest, or by an OpenAPI 3 document'),
     url: httpUrl.describe('Base URL that `@rest(path:)` templates are resolved against'),
     schemaFile: z.string().optional().describe('SDL file with `@rest` / `@restLookup` mapping directives'),
+    sdl: inlineSdl('The SDL with `@rest` / `@restLookup` mapping directives itself, instead of `schemaFile`'),
     openapi: z.string().optional().describe('OpenAPI 3 document (JSON or YAML file path) to import'),
     entities: z
       .array(
@@ -135,8 +155,9 @@ export const restSubgraphSchema = z
       .default(LOOKUP_CONCURRENCY)
       .describe('Parallel calls per lookup batch without a batch endpoint'),
   })
-  .refine((s) => (s.schemaFile === undefined) !== (s.openapi === undefined), {
-    message: 'set exactly one of `schemaFile` (SDL with @rest) or `openapi` (OpenAPI 3 document)',
+  .refine((s) => [s.schemaFile, s.sdl, s.openapi].filter((v) => v !== undefined).length === 1, {
+    message:
+      'set exactly one of `schemaFile` (SDL with @rest), `sdl` (the same, inline) or `openapi` (OpenAPI 3 document)',
     path: ['schemaFile'],
   });
 

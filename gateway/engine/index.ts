@@ -14,10 +14,12 @@ import { GatehouseError } from '../../core/errors.ts';
 import { withOverride } from '../../core/override-draw.ts';
 import type { Logger } from '../logger/index.ts';
 import type { PrepareSchema } from '../supergraph/index.ts';
-import { fetchThrough, type PlanState, type Prepared, runOperation } from './operation.ts';
+import { fetchThrough, type PlanObserver, type PlanState, type Prepared, runOperation } from './operation.ts';
 import { sortedPercentages } from './override.ts';
 import { createPlanCache, type PlanCacheOptions } from './plan-cache.ts';
 import { loadQueryPlanner } from './planner.ts';
+
+export type { PlanEvent, PlanObserver } from './operation.ts';
 
 export type EngineMode = 'auto' | 'plan' | 'stitching';
 
@@ -30,6 +32,11 @@ export interface EngineOptions {
   overrideLabels?: readonly string[];
   /** Most time one operation's planning may take, in ms. @default 5000 */
   planTimeout?: number;
+  /**
+   * Told of each operation's plan once it is found or made (tracing wires it from the composition
+   * root; the engine knows nothing of spans). @default undefined
+   */
+  onPlan?: PlanObserver;
   logger: Logger;
 }
 
@@ -41,6 +48,8 @@ export interface Engine {
   plugin: Plugin;
   /** Whether operations on `schema` run on the plan engine (which delivers `@defer` incrementally). */
   runsPlans(schema: GraphQLSchema): boolean;
+  /** How many plans the cache of `schema` holds (0 on the stitching engine), for metrics. */
+  plansCached(schema: GraphQLSchema | undefined): number;
 }
 
 const PLAN_TIMEOUT = 5_000; // 5 s
@@ -96,6 +105,7 @@ export function createEngine(options: EngineOptions): Engine {
         labels,
         planning: new Map(),
         planTimeout: options.planTimeout ?? PLAN_TIMEOUT,
+        onPlan: options.onPlan,
       });
       const unknown = [...labels].filter((label) => !planner.overrideLabels.includes(label));
       if (unknown.length > 0) {
@@ -107,6 +117,7 @@ export function createEngine(options: EngineOptions): Engine {
       }
     },
     runsPlans: (schema) => states.has(schema),
+    plansCached: (schema) => (schema === undefined ? 0 : (states.get(schema)?.cache.size ?? 0)),
     plugin: {
       onExecute({ args, executeFn, setExecuteFn }) {
         const state = states.get(args.schema);

@@ -61,7 +61,26 @@ export interface PlanState {
   planning: Map<string, Promise<Prepared>>;
   /** Most time one operation's planning may take (ms); past it the operation is refused. */
   planTimeout: number;
+  /** Told of each operation's plan once found or made (EngineOptions.onPlan). */
+  onPlan?: PlanObserver;
 }
+
+/** What an observer of planning learns of one operation (stage: plan). */
+export interface PlanEvent {
+  /** The operation's context (Yoga's: `request` is the client's request). */
+  context: unknown;
+  /** When the lookup began, in ms since the epoch (`performance.timeOrigin + performance.now()`). */
+  startTime: number;
+  /** Found in the plan cache at once: neither planned nor waited for. */
+  cached: boolean;
+  /** How the operation runs: on its plan, on graphql-js (introspection), stitching, or refused. */
+  route: Prepared['route'];
+  /** The catalogue code of a refusal (`route: 'error'`). */
+  code?: string;
+}
+
+/** Called once per operation on the plan engine, once its plan is known. */
+export type PlanObserver = (event: PlanEvent) => void;
 
 type Execute = (args: ExecutionArgs) => unknown;
 
@@ -77,8 +96,19 @@ export async function runOperation(
   if (!operation || operation.operation === 'subscription' || !args.schema.getRootType(operation.operation))
     return fallback(args);
   const bucket = state.percentages.length === 0 ? 0 : overrideBucket(state.percentages, Math.random() * 100);
+  const startTime = state.onPlan && performance.timeOrigin + performance.now();
   const made = prepare(state, args.document, args.operationName ?? undefined, operation, bucket);
   const prepared = made instanceof Promise ? await made : made;
+  if (state.onPlan) {
+    const code = prepared.route === 'error' ? prepared.error.extensions.code : undefined;
+    state.onPlan({
+      context: args.contextValue,
+      startTime: startTime as number,
+      cached: !(made instanceof Promise),
+      route: prepared.route,
+      code: typeof code === 'string' ? code : undefined,
+    });
+  }
   if (prepared.route === 'stitching') return fallback(args);
   if (prepared.route === 'introspection') return executeWithGraphQLJs(args);
   if (prepared.route === 'error') return { errors: [copyError(prepared.error)] };

@@ -67,6 +67,8 @@ export function useHealth(options: HealthOptions): Plugin {
           status: readiness(status, breakers, targets),
           ...(details && {
             schema: status.hasSchema,
+            version: status.version,
+            reloads: status.reloads,
             subgraphs: status.subgraphs,
             compositionProblems:
               status.compositionProblems.length > 0 ? status.compositionProblems : undefined,

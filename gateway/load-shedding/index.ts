@@ -22,6 +22,7 @@ import type { ExecutionResult } from 'graphql';
 import { gatewayError } from '../../core/errors.ts';
 import { identityOf } from '../../core/identity.ts';
 import { endRequest, isRequestEnded } from '../../core/request-outcome.ts';
+import type { TelemetryEvents } from '../../core/telemetry.ts';
 import type { LoadSheddingConfig } from '../config/load-shedding-schema.ts';
 import type { Logger } from '../logger/index.ts';
 import type { Room } from '../room.ts';
@@ -35,6 +36,8 @@ export type { LoadSheddingConfig } from '../config/load-shedding-schema.ts';
 /** What the room needs besides its config. */
 export interface LoadSheddingOptions {
   logger: Logger;
+  /** Told each decision (metrics). @default undefined */
+  events?: TelemetryEvents;
 }
 
 /** An admitted request: its slot, and what its results said so far. */
@@ -102,6 +105,7 @@ export function createLoadShedding(
           identity: identityOf(request),
         });
         const slot = gate.admit(priority);
+        options.events?.loadShedding?.(priority.name, slot !== undefined);
         if (slot === undefined) {
           const refusal = shed(priority);
           decisions.set(request, { refusal });

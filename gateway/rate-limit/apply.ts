@@ -5,6 +5,7 @@
  */
 import type { ExecutionResult } from 'graphql';
 import { gatewayError } from '../../core/errors.ts';
+import type { RateLimitScope, TelemetryEvents } from '../../core/telemetry.ts';
 import type { GuardedCheck, GuardedStore } from './guarded-store.ts';
 import { type Applied, rateLimitHeaders, retryAfterSeconds } from './headers.ts';
 import type { KeyInput } from './keys.ts';
@@ -19,6 +20,8 @@ export interface ApplyOptions {
    * `headers`); returns them all.
    */
   record(request: Request, answers: readonly Applied[]): readonly Applied[];
+  /** Told each limit's decision (metrics), when set. @default undefined */
+  events?: TelemetryEvents;
 }
 
 /** The refusal, or undefined when every limit admitted the request (or none applied). */
@@ -47,6 +50,11 @@ export async function applyLimits(
     decision,
   }));
   const all = options.record(request, answers);
+  const told = options.events?.rateLimit;
+  if (told !== undefined) {
+    const scope: RateLimitScope = cost === undefined ? 'request' : 'operation';
+    for (const a of answers) told(a.name, scope, a.decision.allowed);
+  }
   const refused = answers.filter((a) => !a.decision.allowed);
   return refused.length === 0 ? undefined : refusalResult(refused, all, options.headers);
 }

@@ -23,6 +23,7 @@ import type { ListSizeEstimate } from '../../core/operation-cost.ts';
 import { operationCostOf } from '../../core/operation-cost.ts';
 import { endRequest, isRequestEnded } from '../../core/request-outcome.ts';
 import { withResponseHeaders } from '../../core/response-headers.ts';
+import type { TelemetryEvents } from '../../core/telemetry.ts';
 import type { RateLimitConfig, SubgraphFieldLimitsConfig } from '../config/rate-limit-schema.ts';
 import type { Logger } from '../logger/index.ts';
 import type { RedisConnection } from '../redis/index.ts';
@@ -49,6 +50,8 @@ export interface RateLimitsOptions {
   subgraphFieldLimits?: ReadonlyMap<string, SubgraphFieldLimitsConfig>;
   /** Sizes lists for field limits with `countListItems` (demand control's estimate). */
   listSize?: ListSizeEstimate;
+  /** Told each decision of a request, operation or subgraph limit (metrics). @default undefined */
+  events?: TelemetryEvents;
 }
 
 /**
@@ -81,7 +84,7 @@ export function createRateLimits(options: RateLimitsOptions): RateLimits {
     if (config.headers) applied.set(request, all);
     return all;
   };
-  const applyOptions = { store, headers: config.headers, record };
+  const applyOptions = { store, headers: config.headers, record, events: options.events };
   // The key input of a request, made once: both rounds (request, operation) use it.
   const inputs = new WeakMap<Request, KeyInput>();
   const inputOf = (request: Request, req: IncomingMessage | undefined): KeyInput => {
@@ -138,7 +141,10 @@ export function createRateLimits(options: RateLimitsOptions): RateLimits {
   };
 
   const subgraphLimits = new Map(
-    Object.entries(config.subgraphs).map(([name, limit]) => [name, subgraphLimit(name, limit, store)]),
+    Object.entries(config.subgraphs).map(([name, limit]) => [
+      name,
+      subgraphLimit(name, limit, store, options.events),
+    ]),
   );
   const fields = createFieldLimits({
     config: config.fields,

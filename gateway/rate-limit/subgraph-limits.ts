@@ -6,6 +6,7 @@
  */
 import { gatewayError } from '../../core/errors.ts';
 import { callKind, type ExecutorWrapper } from '../../core/subgraph-call.ts';
+import type { TelemetryEvents } from '../../core/telemetry.ts';
 import type { SubgraphLimitConfig } from '../config/rate-limit-schema.ts';
 import type { GuardedStore } from './guarded-store.ts';
 import type { LimitRule } from './store/types.ts';
@@ -14,6 +15,7 @@ export function subgraphLimit(
   name: string,
   config: SubgraphLimitConfig,
   store: GuardedStore,
+  events?: TelemetryEvents,
 ): ExecutorWrapper {
   const rule: LimitRule = { algorithm: config.algorithm, limit: config.limit, windowMs: config.window };
   const check = {
@@ -27,6 +29,7 @@ export function subgraphLimit(
     async function subgraphRateLimitExecutor(request) {
       if (callKind(request) !== 'operation') return next(request);
       const [decision] = await store.check([check]);
+      events?.rateLimit?.(`subgraph:${name}`, 'subgraph', decision?.allowed !== false);
       if (decision?.allowed !== false) return next(request);
       throw gatewayError('RATE_LIMITED', `calls to subgraph "${name}" are over its rate limit`, {
         serviceName: name,

@@ -24,12 +24,14 @@ export interface Listening {
   server: Server;
   /** Stops accepting, drains, and resolves once every connection is closed. */
   close(): Promise<void>;
+  /** Resolves once the requests in flight now are answered, or after `timeout` ms (`drain.ts`). */
+  settled(timeout: number): Promise<void>;
 }
 
 export async function listen(handler: RequestListener, options: ListenOptions): Promise<Listening> {
   const server = createServer(handler);
   server.keepAliveTimeout = 65_000; // longer than common load balancers' idle timeout (60 s)
-  const drain = closeConnectionsOnceAnswered(server);
+  const inFlight = closeConnectionsOnceAnswered(server);
   await new Promise<void>((resolve, reject) => {
     const onError = (error: NodeJS.ErrnoException) => reject(listenError(error, options));
     server.once('error', onError);
@@ -45,9 +47,10 @@ export async function listen(handler: RequestListener, options: ListenOptions): 
     url: `http://${host}:${port}${options.graphqlPath}`,
     port,
     server,
+    settled: (timeout) => inFlight.settled(timeout),
     async close() {
       const closing = new Promise<void>((resolve) => server.close(() => resolve()));
-      drain();
+      inFlight.drain();
       // Orchestrators kill a process that takes too long to stop: past the grace period, the
       // requests still in flight lose their connections rather than the whole process.
       const deadline = setTimeout(() => server.closeAllConnections(), options.shutdownTimeout);

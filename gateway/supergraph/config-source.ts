@@ -4,13 +4,16 @@
  * recomposed. One that does not compose with the graph in service is set aside and loaded again
  * later. At startup, when the whole set does not compose, subgraphs are added in config order and
  * each one that does not compose with those before it is set aside. A set-aside subgraph holds
- * readiness back only if it is required.
+ * readiness back only if it is required. With schema polling (`schema-poll.ts`), a subgraph whose
+ * schema changed is recomposed with the others; a change that does not compose leaves the schema
+ * in service and is reported (`compositionProblems`) until one composes.
  */
 import { composeSubgraphs, formatCompositionProblems } from '../../schema/compose.ts';
 import { subgraphLoader } from '../../schema/loaders.ts';
 import type { SubgraphDefinition } from '../../schema/types.ts';
 import type { SubgraphConfig } from '../config/index.ts';
 import { createSubgraphLoads, retryUntilLoaded, type SubgraphSource, throwStartupErrors } from './loading.ts';
+import { type SchemaPoll, startSchemaPoll } from './schema-poll.ts';
 import type { ProbeTarget, SupergraphSource, SupergraphSourceContext } from './source.ts';
 
 /** The sources of the config's subgraphs. */
@@ -22,6 +25,7 @@ export function subgraphSources(subgraphs: readonly SubgraphConfig[]): SubgraphS
     url: s.url,
     timeout: s.timeout,
     headers: s.headers,
+    pollInterval: s.pollInterval,
     load: subgraphLoader(s),
   }));
 }
@@ -49,9 +53,13 @@ export function probeTargetsOf(sources: readonly SubgraphSource[]): ProbeTarget[
 export function createConfigSource(
   sources: readonly SubgraphSource[],
   { inService, retry, context, logger, pipeline }: SupergraphSourceContext,
+  /** Schema polling of subgraphs without their own `pollInterval`, in milliseconds. @default off */
+  pollInterval?: number,
 ): SupergraphSource {
   const loads = createSubgraphLoads({ sources, context, logger, pipeline });
   let compositionProblems: string[] = [];
+  let poll: SchemaPoll | undefined;
+  let stopped = false;
 
   /** Composes every loaded subgraph and puts the result in service; false when it fails. */
   const recompose = (): boolean => {
@@ -130,6 +138,29 @@ export function createConfigSource(
         if ('error' in outcomes[i]!) scheduleRetry(source, retry.initialDelay);
       });
       if (!recompose()) composeWhatComposes();
+      if (stopped) return;
+      poll = startSchemaPoll({
+        sources,
+        interval: pollInterval,
+        loads,
+        context,
+        logger,
+        pipeline,
+        onChanged(changed) {
+          // Set aside while it was being polled: its retries load it again.
+          const fresh = [...changed].filter(([name]) => loads.loaded.has(name));
+          const previous = fresh.map(([name]) => [name, loads.loaded.get(name)!] as const);
+          for (const [name, definition] of fresh) loads.replace(name, definition);
+          if (fresh.length === 0 || recompose()) return true;
+          // The definitions in service stay, for the retries of others to compose with.
+          for (const [name, definition] of previous) loads.replace(name, definition);
+          return false;
+        },
+      });
+    },
+    async stop() {
+      stopped = true;
+      await poll?.stop();
     },
     subgraphs: () => [...loads.states.values()].map((s) => ({ ...s })),
     compositionProblems: () => compositionProblems,

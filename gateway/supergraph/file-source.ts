@@ -5,6 +5,10 @@
  * process through their loaders, matched by name; a file marked by `gatehouse compose` as having
  * in-process subgraphs is refused without a config that defines them. A file that cannot be read,
  * parsed or built is a startup error: waiting would not fix it.
+ *
+ * With `watch`, the file is watched (`file-watch.ts`) and each new version is put in service the
+ * way the first was (its new in-process subgraphs loaded first); a version that cannot be served
+ * leaves the schema in service, is logged and reported, and the next change is tried again.
  */
 import { readFile } from 'node:fs/promises';
 import { type DocumentNode, parse } from 'graphql';
@@ -13,8 +17,11 @@ import type { SubgraphExecutor } from '../../core/subgraph-call.ts';
 import { type SupergraphSubgraph, supergraphSubgraphs } from '../../schema/supergraph.ts';
 import { subgraphUrlEnvName } from '../config/env.ts';
 import { probeTargetsOf } from './config-source.ts';
+import { contentHash, type FileWatch, watchFile } from './file-watch.ts';
 import {
   createSubgraphLoads,
+  isStartupError,
+  type LoadOutcome,
   retryUntilLoaded,
   type SubgraphSource,
   type SubgraphStatus,
@@ -29,6 +36,8 @@ export interface FileSourceOptions {
   subgraphs: readonly SubgraphSource[];
   /** For `GATEHOUSE_SUBGRAPH_<NAME>_URL` overrides of the file's URLs. */
   env: NodeJS.ProcessEnv;
+  /** Watch the file and serve each new version. @default not watched */
+  watch?: { pollInterval: number; debounce?: number };
 }
 
 /** Reads and checks a supergraph file; throws CONFIG_INVALID naming the file and the problem. */
@@ -41,6 +50,12 @@ export async function readSupergraphFile(file: string): Promise<string> {
       `${(cause as Error).message}; check the --supergraph path (or \`supergraph\` in the config)`,
     ]);
   }
+  checkSupergraphSdl(file, sdl);
+  return sdl;
+}
+
+/** Throws CONFIG_INVALID when `sdl` (read from `file`) does not parse or is not a supergraph. */
+function checkSupergraphSdl(file: string, sdl: string): void {
   let document: DocumentNode;
   try {
     document = parse(sdl, { noLocation: true });
@@ -54,7 +69,6 @@ export async function readSupergraphFile(file: string): Promise<string> {
       `it names no subgraph (no join__Graph enum); compose one with \`gatehouse compose -o ${file}\``,
     ]);
   }
-  return sdl;
 }
 
 const inProcessKind = (s: SubgraphSource | undefined) => s?.kind === 'rest' || s?.kind === 'graphql';
@@ -67,10 +81,15 @@ export function createFileSource(
   const configured = new Map(options.subgraphs.map((s) => [s.name, s]));
   const inProcess = options.subgraphs.filter(inProcessKind);
   const loads = createSubgraphLoads({ sources: inProcess, context, logger, pipeline });
+  // In-process subgraphs whose loading has begun (loaded, or retried until they load).
+  const begun = new Set<string>();
   let sdl = '';
   let fileSubgraphs: SupergraphSubgraph[] = [];
-  const remotes = new Map<string, SubgraphExecutor>();
+  // Remote executors by name and URL: a new version of the file may move a subgraph.
+  let remotes = new Map<string, SubgraphExecutor>();
   let problems: string[] = [];
+  let watcher: FileWatch | undefined;
+  let stopped = false;
 
   const notLoaded = (name: string): SubgraphExecutor =>
     async function notLoadedExecutor() {
@@ -85,9 +104,10 @@ export function createFileSource(
   const executorFor = (subgraph: SupergraphSubgraph): SubgraphExecutor => {
     const source = configured.get(subgraph.name);
     if (inProcessKind(source)) return loads.loaded.get(subgraph.name)?.executor ?? notLoaded(subgraph.name);
-    let remote = remotes.get(subgraph.name);
+    const url = env[subgraphUrlEnvName(subgraph.name)] ?? source?.url ?? subgraph.url;
+    const key = `${subgraph.name} ${url}`;
+    let remote = remotes.get(key);
     if (remote === undefined) {
-      const url = env[subgraphUrlEnvName(subgraph.name)] ?? source?.url ?? subgraph.url;
       const executor = context.transport({
         name: subgraph.name,
         url,
@@ -95,15 +115,28 @@ export function createFileSource(
         headers: source?.headers,
       });
       remote = pipeline({ name: subgraph.name, url }, executor);
-      remotes.set(subgraph.name, remote);
+      remotes.set(key, remote);
     }
     return remote;
   };
 
-  const rebuild = (): boolean => {
-    const put = inService.put(sdl, executorFor);
+  /** Puts `next` in service; on success it is the file's version in service. */
+  const putInService = (next: string): boolean => {
+    const put = inService.put(next, executorFor);
     problems = put.ok ? [] : [put.problem];
-    return put.ok;
+    if (!put.ok) return false;
+    if (next !== sdl) {
+      sdl = next;
+      fileSubgraphs = supergraphSubgraphs(next);
+      const names = new Set(fileSubgraphs.map((s) => s.name));
+      // Remotes of subgraphs the file no longer names are not kept for later versions.
+      const kept = new Map<string, SubgraphExecutor>();
+      for (const [key, remote] of remotes)
+        if (names.has(key.slice(0, key.indexOf(' ')))) kept.set(key, remote);
+      remotes = kept;
+      for (const state of loads.states.values()) state.inService = state.loaded && names.has(state.name);
+    }
+    return true;
   };
 
   const scheduleRetry = (source: SubgraphSource, delay: number) =>
@@ -113,8 +146,9 @@ export function createFileSource(
         retry,
         logger,
         onLoaded(loaded, after) {
-          if (rebuild()) {
-            loads.states.get(loaded.name)!.inService = true;
+          if (sdl === '') return; // the first version never went in service: the start failed
+          if (putInService(sdl)) {
+            loads.states.get(loaded.name)!.inService = fileSubgraphs.some((s) => s.name === loaded.name);
             return;
           }
           // The schema in service stays; the newcomer is loaded and tried again later.
@@ -127,8 +161,10 @@ export function createFileSource(
       delay,
     );
 
-  const checkInProcessMarks = () => {
-    const missing = readInProcessMarker(sdl).filter((mark) => !inProcessKind(configured.get(mark.name)));
+  const checkInProcessMarks = (candidate: string) => {
+    const missing = readInProcessMarker(candidate).filter(
+      (mark) => !inProcessKind(configured.get(mark.name)),
+    );
     if (missing.length === 0) return;
     throw new GatehouseError(
       'CONFIG_INVALID',
@@ -139,29 +175,72 @@ export function createFileSource(
     );
   };
 
+  /**
+   * Loads the in-process subgraphs `candidate` names that were never loaded (those that failed
+   * are retried); throws the startup errors (a schema file that cannot be read).
+   */
+  const loadNewcomers = async (candidate: SupergraphSubgraph[]) => {
+    const names = new Set(candidate.map((s) => s.name));
+    const newcomers = inProcess.filter((s) => names.has(s.name) && !begun.has(s.name));
+    const outcomes: LoadOutcome[] = await Promise.all(newcomers.map((s) => loads.load(s)));
+    throwStartupErrors(outcomes);
+    newcomers.forEach((source, i) => {
+      begun.add(source.name);
+      if ('error' in outcomes[i]!) scheduleRetry(source, retry.initialDelay);
+    });
+  };
+
+  /** A new version of the watched file: served like the first, or reported and left out. */
+  const reload = async (candidate: string) => {
+    if (stopped) return;
+    const kept = inService.schema ? 'the schema in service is kept' : 'no schema is in service';
+    try {
+      checkSupergraphSdl(file, candidate);
+      checkInProcessMarks(candidate);
+      const subgraphs = supergraphSubgraphs(candidate);
+      await loadNewcomers(subgraphs);
+      if (stopped) return;
+      if (!putInService(candidate)) {
+        logger.error(`the new version of ${file} cannot be served; ${kept}: ${problems.join('; ')}`);
+        return;
+      }
+      logger.info(
+        `supergraph file ${file} reloaded: version ${inService.served?.version} (${subgraphs.map((s) => s.name).join(', ')})`,
+      );
+    } catch (error) {
+      if (!isStartupError(error)) throw error;
+      problems = [error.message.replace(/\n {2}- /g, '; ')];
+      logger.error(`the new version of ${file} cannot be served; ${kept}: ${problems.join('; ')}`);
+    }
+  };
+
   return {
     async start() {
-      sdl = await readSupergraphFile(file);
-      fileSubgraphs = supergraphSubgraphs(sdl);
-      checkInProcessMarks();
-      const names = new Set(fileSubgraphs.map((s) => s.name));
+      const first = await readSupergraphFile(file);
+      const subgraphs = supergraphSubgraphs(first);
+      checkInProcessMarks(first);
+      const names = new Set(subgraphs.map((s) => s.name));
       for (const s of options.subgraphs) {
         if (!names.has(s.name))
           logger.warn(`subgraph ${s.name} of the config is not in ${file}; it is not served`);
       }
-      const served = inProcess.filter((s) => names.has(s.name));
-      const outcomes = await Promise.all(served.map((s) => loads.load(s)));
-      throwStartupErrors(outcomes);
-      if (!rebuild()) {
+      await loadNewcomers(subgraphs);
+      if (!putInService(first)) {
         throw new GatehouseError('CONFIG_INVALID', `the supergraph file ${file} is not a valid supergraph`, [
           `${problems.join('; ')}; compose it again with \`gatehouse compose -o ${file}\``,
         ]);
       }
-      served.forEach((source, i) => {
-        if ('error' in outcomes[i]!) scheduleRetry(source, retry.initialDelay);
-        else loads.states.get(source.name)!.inService = true;
-      });
-      logger.info(`serving supergraph ${file}: ${fileSubgraphs.map((s) => s.name).join(', ')}`);
+      logger.info(`serving supergraph ${file}: ${subgraphs.map((s) => s.name).join(', ')}`);
+      if (options.watch && !stopped) {
+        watcher = watchFile({
+          file,
+          initialHash: contentHash(first),
+          pollInterval: options.watch.pollInterval,
+          debounce: options.watch.debounce,
+          logger,
+          onContents: reload,
+        });
+      }
     },
     subgraphs(): SubgraphStatus[] {
       return fileSubgraphs.map((s) => {
@@ -175,6 +254,10 @@ export function createFileSource(
     probeTargets: () => {
       const names = new Set(fileSubgraphs.map((s) => s.name));
       return probeTargetsOf(options.subgraphs.filter((s) => names.has(s.name)));
+    },
+    async stop() {
+      stopped = true;
+      await watcher?.close();
     },
   };
 }

@@ -11,6 +11,8 @@ import type { SubgraphPipeline } from '../../core/subgraph-call.ts';
 import type { SubgraphLoadContext } from '../../schema/types.ts';
 import { unusedSubgraphUrlVariables } from '../config/env.ts';
 import type { Logger } from '../logger/index.ts';
+import type { RegistryGraph } from '../registry/graph.ts';
+import type { RegistryStore } from '../registry/index.ts';
 import { createConfigSource } from './config-source.ts';
 import { createFileSource } from './file-source.ts';
 import {
@@ -21,6 +23,7 @@ import {
 } from './in-service.ts';
 import type { SubgraphSource, SubgraphStatus } from './loading.ts';
 import { createProbes } from './probe.ts';
+import { createRegistrySource } from './registry-source.ts';
 import { createRetryScheduler } from './retry.ts';
 import type { SupergraphSource } from './source.ts';
 
@@ -61,6 +64,14 @@ export interface SupergraphOptions {
   pipeline?: SubgraphPipeline;
   /** Readies each new schema before it goes in service (the engine plans on it); throwing keeps the old one. */
   prepare?: PrepareSchema;
+  /** Serve the subgraphs published to this registry store too (`registry.enabled`). @default none */
+  registry?: RegistryStore;
+  /** Config subgraphs a registry entry may replace (`registry.allowOverride`). @default none */
+  registryAllowOverride?: readonly string[];
+  /** Watch `supergraphFile` and serve each new version (`reload.watch`). @default not watched */
+  watch?: { pollInterval: number };
+  /** Load the config subgraphs' schemas again at this interval (`loading.pollInterval`). @default off */
+  pollInterval?: number;
 }
 
 export interface SupergraphStatus {
@@ -101,6 +112,8 @@ export interface Supergraph {
   onSchema(listener: (schema: GraphQLSchema) => void): () => void;
   /** Stops retries and health checks. */
   stop(): Promise<void>;
+  /** With a registry: what the admin API and checks need of the graph in service. */
+  readonly registry?: RegistryGraph;
 }
 
 export function createSupergraph(options: SupergraphOptions): Supergraph {
@@ -119,13 +132,21 @@ export function createSupergraph(options: SupergraphOptions): Supergraph {
     pipeline: options.pipeline ?? ((_subgraph, executor) => executor),
   };
   const subgraphs = options.subgraphs ?? [];
+  const registrySource =
+    options.registry === undefined
+      ? undefined
+      : createRegistrySource(
+          { store: options.registry, sources: subgraphs, allowOverride: options.registryAllowOverride },
+          sourceContext,
+        );
   const source: SupergraphSource =
-    options.supergraphFile !== undefined
+    registrySource ??
+    (options.supergraphFile !== undefined
       ? createFileSource(
-          { file: options.supergraphFile, subgraphs, env: options.env ?? process.env },
+          { file: options.supergraphFile, subgraphs, env: options.env ?? process.env, watch: options.watch },
           sourceContext,
         )
-      : createConfigSource(subgraphs, sourceContext);
+      : createConfigSource(subgraphs, sourceContext, options.pollInterval));
   let probes: ReturnType<typeof createProbes> | undefined;
   let stopped = false;
 
@@ -184,10 +205,11 @@ export function createSupergraph(options: SupergraphOptions): Supergraph {
       };
     },
     onSchema: (listener) => inService.onSchema(listener),
+    registry: registrySource?.graph,
     async stop() {
       stopped = true;
       retry.stop();
-      await probes?.stop();
+      await Promise.all([probes?.stop(), source.stop?.()]);
     },
   };
 }

@@ -25,6 +25,8 @@ export interface SubgraphSource {
   timeout?: number;
   /** Headers sent with every request (probes included). */
   headers?: Readonly<Record<string, string>>;
+  /** Load its schema again at this interval, in milliseconds (schema polling). @default loading.pollInterval */
+  pollInterval?: number;
 }
 
 export interface SubgraphStatus {
@@ -58,6 +60,8 @@ export interface SubgraphLoads {
   load(source: SubgraphSource): Promise<LoadOutcome>;
   /** Takes a loaded subgraph out (it does not compose), with the reason. */
   setAside(name: string, reason: string): void;
+  /** Replaces the definition of a loaded subgraph (a new version found by schema polling). */
+  replace(name: string, definition: SubgraphDefinition): void;
 }
 
 export function createSubgraphLoads(options: {
@@ -104,6 +108,9 @@ export function createSubgraphLoads(options: {
       const state = states.get(name)!;
       state.loaded = false;
       state.error = reason;
+    },
+    replace(name, definition) {
+      loaded.set(name, definition);
     },
   };
 }

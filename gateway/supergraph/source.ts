@@ -37,4 +37,6 @@ export interface SupergraphSource {
   compositionProblems(): string[];
   /** The subgraphs with a URL (required or not) to health-check while they are in service. */
   probeTargets(): ProbeTarget[];
+  /** Stops what the source runs after its start (a file watch, schema polling). */
+  stop?(): Promise<void>;
 }

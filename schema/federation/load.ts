@@ -36,12 +36,14 @@ export async function fetchSubgraphSdl(name: string, executor: SubgraphExecutor)
 export function federationSubgraphLoader(config: FederationSubgraphOptions): SubgraphLoader {
   return async function loadFederationSubgraph(context): Promise<SubgraphDefinition> {
     const typeDefs =
-      config.schemaFile !== undefined
-        ? await readSchemaFile(config.name, config.schemaFile)
-        : parseServiceSdl(
-            config.name,
-            await fetchSubgraphSdl(config.name, (request) => context.load(config, request)),
-          );
+      config.sdl !== undefined
+        ? parseInlineSdl(config.name, config.sdl)
+        : config.schemaFile !== undefined
+          ? await readSchemaFile(config.name, config.schemaFile)
+          : parseServiceSdl(
+              config.name,
+              await fetchSubgraphSdl(config.name, (request) => context.load(config, request)),
+            );
     return { name: config.name, typeDefs, executor: context.transport(config), url: config.url };
   };
 }
@@ -51,6 +53,20 @@ function parseServiceSdl(name: string, sdl: string): DocumentNode {
     return parse(sdl);
   } catch (cause) {
     throw loadFailed(name, `the SDL of ${name} does not parse: ${(cause as Error).message}`, cause);
+  }
+}
+
+/** Parses an SDL given inline (a registry entry's); CONFIG_INVALID when it does not parse. */
+function parseInlineSdl(name: string, sdl: string): DocumentNode {
+  try {
+    return parse(sdl);
+  } catch (cause) {
+    throw new GatehouseError(
+      'CONFIG_INVALID',
+      `the sdl of ${name} does not parse: ${(cause as Error).message}`,
+      [],
+      { cause },
+    );
   }
 }
 

@@ -17,7 +17,7 @@ import type { GraphqlServiceOptions } from '../options.ts';
 import type { SubgraphDefinition, SubgraphLoader } from '../types.ts';
 import { buildServiceSubgraphSchema, createServiceExecutor } from './executable.ts';
 import { configLookups, directiveLookups, resolveLookups } from './lookups.ts';
-import { introspectService, readServiceSchema } from './source.ts';
+import { buildServiceSchema, introspectService, readServiceSchema } from './source.ts';
 import { federationServiceSdl, normalisedServiceSdl } from './subgraph-sdl.ts';
 
 /**
@@ -37,9 +37,11 @@ function withCallHeaders(transport: SubgraphExecutor): SubgraphExecutor {
 export function graphqlServiceLoader(config: GraphqlServiceOptions): SubgraphLoader {
   return async function loadGraphqlService(context): Promise<SubgraphDefinition> {
     const schema =
-      config.schemaFile !== undefined
-        ? await readServiceSchema(config.name, config.schemaFile)
-        : await introspectService(config.name, (request) => context.load(config, request));
+      config.sdl !== undefined
+        ? buildServiceSchema(config.name, config.sdl, 'sdl')
+        : config.schemaFile !== undefined
+          ? await readServiceSchema(config.name, config.schemaFile)
+          : await introspectService(config.name, (request) => context.load(config, request));
     const lookups = resolveLookups(config.name, schema, [
       ...configLookups(config.lookups),
       ...directiveLookups(schema),

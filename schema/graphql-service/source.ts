@@ -65,13 +65,32 @@ export async function introspectService(name: string, executor: SubgraphExecutor
  * Rejects with CONFIG_INVALID naming the file.
  */
 export async function readServiceSchema(name: string, file: string): Promise<GraphQLSchema> {
-  let document: DocumentNode;
+  let text: string;
   try {
-    document = parse(await readFile(file, 'utf8'));
+    text = await readFile(file, 'utf8');
   } catch (cause) {
     throw new GatehouseError(
       'CONFIG_INVALID',
       `cannot read the schemaFile of GraphQL service ${name} (${file}): ${(cause as Error).message}`,
+      [],
+      { cause },
+    );
+  }
+  return buildServiceSchema(name, text, `schemaFile (${file})`);
+}
+
+/**
+ * Builds an SDL (read from `schemaFile`, or given inline as `sdl`); `@lookup` is declared for it
+ * when it does not. Throws CONFIG_INVALID naming `origin`.
+ */
+export function buildServiceSchema(name: string, sdl: string, origin: string): GraphQLSchema {
+  let document: DocumentNode;
+  try {
+    document = parse(sdl);
+  } catch (cause) {
+    throw new GatehouseError(
+      'CONFIG_INVALID',
+      `the ${origin} of GraphQL service ${name} does not parse: ${(cause as Error).message}`,
       [],
       { cause },
     );
@@ -90,7 +109,7 @@ export async function readServiceSchema(name: string, file: string): Promise<Gra
   } catch (cause) {
     throw new GatehouseError(
       'CONFIG_INVALID',
-      `the schemaFile of GraphQL service ${name} (${file}) is not a valid schema: ${(cause as Error).message}`,
+      `the ${origin} of GraphQL service ${name} is not a valid schema: ${(cause as Error).message}`,
       [],
       { cause },
     );

@@ -17,11 +17,14 @@ export { buildRestSubgraph } from './build.ts';
 /** The loader of a `kind: rest` subgraph: reads its SDL or OpenAPI document, then builds it. */
 export function restSubgraphLoader(config: RestSubgraphOptions): SubgraphLoader {
   return async function loadRestSubgraph(context): Promise<SubgraphDefinition> {
-    const source = config.openapi ?? config.schemaFile ?? '(no schemaFile)';
+    const source =
+      config.openapi ?? config.schemaFile ?? (config.sdl !== undefined ? 'sdl' : '(no schemaFile)');
     const sdl =
-      config.openapi !== undefined
-        ? await openApiSubgraphSdl(config.name, config.openapi, config.entities)
-        : await readSdl(config.name, source);
+      config.sdl !== undefined
+        ? config.sdl
+        : config.openapi !== undefined
+          ? await openApiSubgraphSdl(config.name, config.openapi, config.entities)
+          : await readSdl(config.name, source);
     try {
       return buildRestSubgraph({
         sdl,

@@ -302,7 +302,20 @@ stopOnSignal('SIGTERM');
 try {
   const options = parseBenchOptions(process.argv.slice(2));
   if (options === 'help') process.stdout.write(USAGE);
-  else process.exitCode = await bench(options);
+  else {
+    process.exitCode = await bench(options);
+    // Then the reload drill (`npm run bench:reload`): 60 s of load while the supergraph file is
+    // swapped every second; its report lands beside the others.
+    if (!options.quick && options.targets.includes('gatehouse')) {
+      progress.log('reload drill: 60 s of load while the supergraph file is swapped every second');
+      const drill = spawnSync(
+        process.execPath,
+        ['--import', 'tsx', join(REPO_ROOT, 'test/bench/reload.ts'), '--out', options.outDir],
+        { cwd: REPO_ROOT, stdio: 'inherit' },
+      );
+      if (drill.status !== 0) process.exitCode ||= 1;
+    }
+  }
 } catch (error) {
   progress.done();
   process.stderr.write(`bench: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);

@@ -1,0 +1,85 @@
+/**
+ * The `metrics` section (the metrics room, `gateway/metrics/`): Prometheus metrics at a path of
+ * the gateway's server or on a port of their own. docs/observability.md lists every metric.
+ */
+import { z } from 'zod';
+
+/** Request and subgraph call latency buckets, in seconds (prom-client's defaults). */
+export const DEFAULT_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
+
+export const metricsSchema = z
+  .strictObject({
+    enabled: z
+      .boolean()
+      .default(true)
+      .describe('Serve Prometheus metrics; false records nothing and costs nothing per request'),
+    path: z
+      .string()
+      .startsWith('/')
+      .default('/metrics')
+      .describe('Path the metrics are served at (on the gateway server, or on `port` when set)'),
+    port: z
+      .number()
+      .int()
+      .min(0)
+      .max(65_535)
+      .optional()
+      .describe(
+        'Serve the metrics on this port of `server.host` instead of the gateway server (0 picks a free one); absent: on the gateway server',
+      ),
+    maxOperationNames: z
+      .number()
+      .int()
+      .positive()
+      .default(100)
+      .describe(
+        'Most distinct operation names used as label values; operations of other names are counted under `__other` (and operations without a name under `__anonymous`)',
+      ),
+    buckets: z
+      .array(z.number().positive())
+      .min(1)
+      .default(DEFAULT_BUCKETS)
+      .refine((b) => b.every((v, i) => i === 0 || v > b[i - 1]!), {
+        message: 'must be in increasing order, each once; e.g. [0.01, 0.1, 1]',
+      })
+      .describe('Upper bounds of the latency histograms (requests, subgraph calls), in seconds'),
+    processMetrics: z
+      .boolean()
+      .default(true)
+      .describe('Also export the process metrics (CPU, memory, event loop lag, GC), prefixed `gatehouse_`'),
+  })
+  .describe('Prometheus metrics (docs/observability.md)');
+
+/**
+ * Without `metrics.port`, `metrics.path` is served by the gateway server: it may not be the
+ * GraphQL endpoint nor a health path.
+ */
+export function checkMetricsPath(
+  config: { metrics?: unknown; server?: unknown },
+  ctx: z.RefinementCtx,
+): void {
+  const metrics = isPlain(config.metrics) ? config.metrics : {};
+  if (metrics.enabled === false || metrics.port !== undefined) return;
+  const path = typeof metrics.path === 'string' ? metrics.path : '/metrics';
+  const server = isPlain(config.server) ? config.server : {};
+  const others = [
+    ['server.graphqlPath', server.graphqlPath ?? '/graphql'],
+    ['server.healthPath', server.healthPath ?? '/healthz'],
+    ['server.readyPath', server.readyPath ?? '/readyz'],
+  ] as const;
+  for (const [name, other] of others) {
+    if (other !== path) continue;
+    ctx.addIssue({
+      code: 'custom',
+      path: ['metrics', 'path'],
+      message: `"${path}" is also ${name}; pick another path, e.g. /metrics, or serve metrics on their own \`metrics.port\``,
+    });
+  }
+}
+
+function isPlain(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** The `metrics` section once checked and resolved. */
+export type MetricsConfig = z.output<typeof metricsSchema>;

@@ -1,0 +1,19 @@
+/**
+ * The registry commands' exit codes, for CI:
+ *   0  done (check passed, published, rolled back, listed)
+ *   1  the check failed, or the publish was refused (or a rollback target does not exist)
+ *   2  usage error: bad arguments, an entry that is not valid, a refused token
+ *   3  the gateway or the store could not be reached
+ */
+export const EXIT = { ok: 0, failed: 1, usage: 2, unreachable: 3 } as const;
+
+/** A failure with its exit code (and, for a refused publish, the check report). */
+export class CliFailure extends Error {
+  constructor(
+    readonly exitCode: number,
+    message: string,
+    readonly report?: unknown,
+  ) {
+    super(message);
+  }
+}
