@@ -61,6 +61,7 @@ const QUICK_SCENARIOS = ['testquery-50-unique', 'testquery-50-jwt', 'testquery-1
 
 export const USAGE = `Usage: npm run bench -- [options]
   --quick              one short round, gatehouse, gatehouse-secured, gatehouse-limited and monolith only, no peer install; exits 1 on a wrong answer or a run that completed no request
+  (a full run, without --quick, --compare or --scenarios, ends with the reload drill: npm run bench:reload)
   --rounds <n>         rounds, the first discarded as warm-up (default 5)
   --duration <s>       seconds of load per target, scenario and round (default 4)
   --only <a,b>         run only these targets (${targetNames.join(', ')})

@@ -305,8 +305,11 @@ try {
   else {
     process.exitCode = await bench(options);
     // Then the reload drill (`npm run bench:reload`): 60 s of load while the supergraph file is
-    // swapped every second; its report lands beside the others.
-    if (!options.quick && options.targets.includes('gatehouse')) {
+    // swapped every second; its report lands beside the others. Only in a full run: not with
+    // --quick, an A/B (--compare), a choice of scenarios, or without the gatehouse target.
+    const fullRun =
+      !options.quick && options.compareDir === undefined && options.scenarios.length === scenarios.length;
+    if (fullRun && options.targets.includes('gatehouse')) {
       progress.log('reload drill: 60 s of load while the supergraph file is swapped every second');
       const drill = spawnSync(
         process.execPath,
