@@ -4,7 +4,9 @@
  * listed highest first; those never shed may always enter; the others share the limit from 1
  * (the highest) down to `lowestShare` (the lowest), evenly, so the lowest is shed first.
  */
+
 import type { Identity } from '../../core/identity.ts';
+import { leadingOperationName } from '../../core/operation-name.ts';
 import type { LoadSheddingRule } from '../config/load-shedding-schema.ts';
 
 /** What a request is classed by. */
@@ -67,10 +69,6 @@ export function createClasses(options: ClassesOptions): Classes {
   };
 }
 
-// An operation at the start of a document (after blanks and comments): `query Name`.
-const LEADING_OPERATION =
-  /^(?:[\s,\uFEFF]|#[^\n\r]*)*(?:query|mutation|subscription)\s+([_A-Za-z][_0-9A-Za-z]*)/;
-
 /**
  * The operation's name: the `operationName` sent, else the name of the operation the document
  * begins with (clients that send one operation often leave `operationName` out). Both come from
@@ -82,7 +80,7 @@ export function operationNameOf(params: {
 }): string | undefined {
   if (typeof params.operationName === 'string' && params.operationName !== '') return params.operationName;
   if (typeof params.query !== 'string') return undefined;
-  return LEADING_OPERATION.exec(params.query)?.[1];
+  return leadingOperationName(params.query);
 }
 
 type Matcher = (input: ClassInput) => boolean;

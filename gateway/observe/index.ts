@@ -11,6 +11,7 @@
  *   shared or not): each call's subgraph, duration and outcome.
  */
 import { getOperationAST } from 'graphql';
+import { leadingOperationName } from '../../core/operation-name.ts';
 import { addCall, callOutcome, recordOfContext } from '../../core/request-record.ts';
 import { callKind, type ExecutorWrapper, type SubgraphInfo } from '../../core/subgraph-call.ts';
 import type { Room } from '../room.ts';
@@ -39,8 +40,7 @@ export function createObserve(options: ObserveOptions = {}): Observe {
         if (typeof params.operationName === 'string' && params.operationName !== '')
           record.operationName = params.operationName;
         // A request refused before parsing (a rate limit) is still told by its operation's name.
-        else if (typeof params.query === 'string')
-          record.operationName = LEADING_OPERATION.exec(params.query)?.[1];
+        else if (typeof params.query === 'string') record.operationName = leadingOperationName(params.query);
       },
       onExecute({ args }) {
         const record = recordOfContext(args.contextValue);
@@ -57,9 +57,6 @@ export function createObserve(options: ObserveOptions = {}): Observe {
     calls: options.calls === true ? { name: 'observe-calls', subgraph: recordCalls } : undefined,
   };
 }
-
-// The name of the operation a document begins with (`query Name`, after comments and spaces).
-const LEADING_OPERATION = /^(?:\s|,|#[^\n\r]*)*(?:query|mutation|subscription)\s+([_A-Za-z][_0-9A-Za-z]*)/;
 
 /** Subgraph stage: each call of an operation added to its request's record. */
 function recordCalls({ name }: SubgraphInfo): ExecutorWrapper {

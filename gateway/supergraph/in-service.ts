@@ -8,6 +8,7 @@ import { GatehouseError } from '../../core/errors.ts';
 import type { SubgraphExecutor } from '../../core/subgraph-call.ts';
 import { buildGatewaySchema, type SupergraphSubgraph } from '../../schema/supergraph.ts';
 import type { Logger } from '../logger/index.ts';
+import { supergraphProblems } from './servable.ts';
 
 export type ExecutorFor = (subgraph: SupergraphSubgraph) => SubgraphExecutor;
 
@@ -88,6 +89,14 @@ export function createSchemaInService(logger: Logger, prepare?: PrepareSchema): 
       } catch (error) {
         logger.error('the new supergraph could not be built; the schema in service is kept', { error });
         return failed(version, `building the executable schema failed: ${(error as Error).message}`);
+      }
+      // Before the engine sees it: the query planner (native code) aborts the process on some
+      // invalid supergraphs, such as a file cut short after its join definitions (no Query type).
+      const invalid = supergraphProblems(sdl, next);
+      if (invalid.length > 0) {
+        const problem = invalid.join('; ');
+        logger.error(`${problem}; ${served ? 'the schema in service is kept' : 'no schema is in service'}`);
+        return failed(version, problem);
       }
       const candidate: ServedSchema = { schema: next, supergraphSdl: sdl, version, executors };
       try {

@@ -1,0 +1,55 @@
+/**
+ * What a supergraph must be before the engine sees it. The query planner is native code that
+ * aborts the whole process on some invalid supergraphs (a file cut short after its join
+ * definitions, with no Query type), and a `join__*` directive naming a graph the `join__Graph`
+ * enum does not list makes fields resolve silently to null: both are refused here, for every
+ * source (a file, the registry, polling, a config reload).
+ */
+import {
+  buildASTSchema,
+  type DocumentNode,
+  type GraphQLSchema,
+  Kind,
+  parse,
+  validateSchema,
+  visit,
+} from 'graphql';
+
+/** The problems that keep `sdl` (whose public schema is `schema`) out of service; none when servable. */
+export function supergraphProblems(sdl: string, schema: GraphQLSchema): string[] {
+  let document: DocumentNode;
+  try {
+    document = parse(sdl, { noLocation: true });
+    // The supergraph itself, as SDL and as a schema: every type and directive it uses is
+    // defined, every object type has fields, every root type exists.
+    const invalid = validateSchema(buildASTSchema(document));
+    if (invalid.length > 0)
+      return [`the supergraph is not a valid schema: ${invalid.map((e) => e.message).join('; ')}`];
+  } catch (error) {
+    return [`the supergraph SDL is not valid: ${(error as Error).message}`];
+  }
+  const graphs = graphNames(document);
+  if (graphs.size === 0) return ['the supergraph names no subgraph (no join__Graph enum, or an empty one)'];
+  const problems = validateSchema(schema).map((e) => `the public schema is not valid: ${e.message}`);
+  const unknown = new Set<string>();
+  visit(document, {
+    Directive(directive) {
+      if (!directive.name.value.startsWith('join__')) return;
+      for (const argument of directive.arguments ?? []) {
+        if (argument.name.value !== 'graph' || argument.value.kind !== Kind.ENUM) continue;
+        if (!graphs.has(argument.value.value)) unknown.add(argument.value.value);
+      }
+    },
+  });
+  if (unknown.size > 0)
+    problems.push(`join__ directives name graphs that join__Graph does not list: ${[...unknown].join(', ')}`);
+  return problems;
+}
+
+function graphNames(document: DocumentNode): Set<string> {
+  for (const definition of document.definitions) {
+    if (definition.kind === Kind.ENUM_TYPE_DEFINITION && definition.name.value === 'join__Graph')
+      return new Set((definition.values ?? []).map((v) => v.name.value));
+  }
+  return new Set();
+}
