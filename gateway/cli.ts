@@ -5,7 +5,7 @@
  *   gatehouse compose [--config <file>] [--output <file>]
  *   gatehouse demo [--port <n>]
  *   gatehouse cache purge [--type <T>] [--key <K>] [--operation <name>] [--url <admin url>] [--config <file>]
- *   gatehouse check | publish | rollback | subgraphs ...   (gateway/registry/cli)
+ *   gatehouse check | publish | rollback | subgraphs | versions ...   (gateway/registry/cli)
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
@@ -38,10 +38,13 @@ const USAGE = `Usage:
   gatehouse publish --name <n> --url <subgraph url> (--schema <file> | --introspect) [--kind <k>] [--force]
   gatehouse rollback <name> [--to <version>]
   gatehouse subgraphs
+  gatehouse versions <name>
       The schema registry (docs/registry.md): check a subgraph against the graph, publish it
-      (served without a restart), roll it back, list. Through a gateway's admin endpoint
-      (--admin <url>, token $GATEHOUSE_ADMIN_TOKEN) or the store (--registry <dir>, --config).
-      Exit codes: 0 ok, 1 check failed or publish refused, 2 usage error, 3 unreachable.
+      (served without a restart), roll it back, list the subgraphs (version in service, newest,
+      reachable) or one's versions. Through a gateway's admin endpoint (--admin <url>, token
+      $GATEHOUSE_ADMIN_TOKEN) or the store (--registry <dir>, --config). Exit codes: 0 ok, 1 check
+      failed, publish refused or published but not in service, 2 usage error (bad arguments, an
+      entry or schema that is not valid), 3 gateway, store or service to introspect unreachable.
 
 Options:
   -c, --config <file>      configuration file
@@ -72,7 +75,10 @@ function packageVersion(): string {
 
 async function main(argv: string[], commands: CliCommands): Promise<number> {
   // The registry commands take options of their own (gateway/registry/cli).
-  if (['check', 'publish', 'rollback', 'subgraphs'].includes(argv[0] ?? '') && !argv.includes('--help')) {
+  if (
+    ['check', 'publish', 'rollback', 'subgraphs', 'versions'].includes(argv[0] ?? '') &&
+    !argv.includes('--help')
+  ) {
     const { runRegistryCommand } = await import('./registry/cli/index.ts');
     return runRegistryCommand(argv);
   }

@@ -23,6 +23,7 @@ export function cacheRoutes(options: CacheRoutesOptions): AdminRoute[] {
     {
       method: 'POST',
       pattern: /^cache\/purge$/,
+      template: 'cache/purge',
       maxBody: 16 * 1024,
       async run({ body }) {
         const selector = selectorOf(body);

@@ -112,7 +112,7 @@ export function useAdmin(options: AdminOptions): Plugin {
           failure(
             fetchAPI,
             'NOT_FOUND',
-            `no admin route ${url.pathname}; there are ${[...new Set(routes.map((r) => `${prefix}${r.pattern.source.replace(/^\^|\$$/g, '')}`))].join(', ')}`,
+            `no admin route ${url.pathname}; there are ${routes.map((r) => `${r.method} ${prefix}${r.template}`).join(', ')}`,
           ),
         );
         return;

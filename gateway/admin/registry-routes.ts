@@ -48,22 +48,30 @@ export function registryRoutes(options: RegistryRoutesOptions): AdminRoute[] {
     {
       method: 'GET',
       pattern: /^subgraphs$/,
+      template: 'subgraphs',
       maxBody: 0,
       async run() {
         const listed = new Map((await graph.store.list()).map((v) => [v.name, v]));
         const inService = graph.inService();
+        const configured = new Map(graph.configSubgraphs().map((c) => [c.name, c]));
         const subgraphs = options.status().subgraphs.map((s) => {
           const version = listed.get(s.name);
+          const config = configured.get(s.name);
+          // Labelled by what is served: a config subgraph stays `config` while no registry
+          // version of it is (one refused, or kept out).
+          const fromRegistry = inService.has(s.name) || config === undefined;
+          const served = fromRegistry
+            ? version && { kind: version.entry.kind, url: version.entry.url }
+            : config;
           return {
             ...s,
-            source: version ? 'registry' : 'config',
+            source: fromRegistry ? 'registry' : 'config',
+            ...(served && { kind: served.kind, url: served.url }),
             ...(version && {
               version: version.version,
               versionInService: inService.get(s.name),
               author: version.author,
               publishedAt: version.publishedAt,
-              kind: version.entry.kind,
-              url: version.entry.url,
             }),
           };
         });
@@ -73,6 +81,7 @@ export function registryRoutes(options: RegistryRoutesOptions): AdminRoute[] {
     {
       method: 'GET',
       pattern: /^subgraphs\/([^/]+)\/versions$/,
+      template: 'subgraphs/<name>/versions',
       maxBody: 0,
       async run({ params }) {
         const name = subgraphName(params[0]);
@@ -89,6 +98,7 @@ export function registryRoutes(options: RegistryRoutesOptions): AdminRoute[] {
     {
       method: 'POST',
       pattern: /^check$/,
+      template: 'check',
       maxBody: MAX_ENTRY,
       async run({ body }) {
         const { entry, failOn } = withFailOn(body);
@@ -98,6 +108,7 @@ export function registryRoutes(options: RegistryRoutesOptions): AdminRoute[] {
     {
       method: 'POST',
       pattern: /^subgraphs$/,
+      template: 'subgraphs',
       maxBody: MAX_ENTRY,
       async run(request) {
         const force = ['1', 'true'].includes(request.query.get('force') ?? '');
@@ -113,7 +124,7 @@ export function registryRoutes(options: RegistryRoutesOptions): AdminRoute[] {
         if (!outcome.published || outcome.version === undefined)
           throw new AdminRefusal(
             'SCHEMA_CHECK_FAILED',
-            'the check failed: not published (force it with ?force=true)',
+            'the check failed: not published (publish anyway with ?force=true)',
             {
               report: outcome.report,
             },
@@ -131,6 +142,7 @@ export function registryRoutes(options: RegistryRoutesOptions): AdminRoute[] {
     {
       method: 'POST',
       pattern: /^subgraphs\/([^/]+)\/rollback$/,
+      template: 'subgraphs/<name>/rollback',
       maxBody: 16 * 1024,
       async run(request) {
         const name = subgraphName(request.params[0]);

@@ -18,6 +18,8 @@ export interface AdminRoute {
   method: 'GET' | 'POST';
   /** Matched against the path after `<admin.path>/`; its groups are the route's parameters. */
   pattern: RegExp;
+  /** The pattern as people read it, for messages: `subgraphs/<name>/versions`. */
+  template: string;
   /** Largest body read, in bytes. */
   maxBody: number;
   /** Answers the JSON body of a 200, or throws a GatehouseError (its code's status), or answers a Response. */

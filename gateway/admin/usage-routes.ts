@@ -27,6 +27,7 @@ export function usageRoutes(reader: UsageSummaryReader): AdminRoute[] {
     {
       method: 'GET',
       pattern: /^usage\/operations$/,
+      template: 'usage/operations',
       maxBody: 0,
       async run({ query }) {
         const limit = limitOf(query);
@@ -37,6 +38,7 @@ export function usageRoutes(reader: UsageSummaryReader): AdminRoute[] {
     {
       method: 'GET',
       pattern: /^usage\/coordinates\/(.+)$/,
+      template: 'usage/coordinates/<coordinate>',
       maxBody: 0,
       async run({ params, query }) {
         const coordinate = params[0]!;

@@ -1,6 +1,7 @@
 /**
  * The `admin` section (the admin room, `gateway/admin/`): the authenticated endpoint where the
- * platform team acts on a running gateway (purging cached answers). Off by default; on, it needs a
+ * platform team acts on a running gateway (purging cached answers) and backend teams publish to
+ * the registry. Off by default; on, it needs a
  * token, so it never answers an anonymous caller.
  */
 import { z } from 'zod';
@@ -13,7 +14,9 @@ export const adminSchema = z
       .string()
       .regex(/^\/[A-Za-z0-9._~\-/]*[A-Za-z0-9._~-]$/, 'must be a URL path such as `/admin` (no trailing `/`)')
       .default('/admin')
-      .describe('Where the admin endpoint answers: `POST <path>/cache/purge`'),
+      .describe(
+        'Where the admin endpoint answers: `POST <path>/cache/purge`; with the registry, `<path>/subgraphs`, `<path>/subgraphs/<name>/versions`, `<path>/check`, `<path>/subgraphs/<name>/rollback` (docs/registry.md); with usage, `<path>/usage/operations`, `<path>/usage/coordinates/<coordinate>` (docs/usage.md)',
+      ),
     token: secretValue(
       'The bearer token admin requests carry (`Authorization: Bearer ...`), 16 characters or more',
     ).optional(),
@@ -33,7 +36,9 @@ export const adminSchema = z
         message: `is ${admin.token.length} characters: use ${MIN_TOKEN_LENGTH} or more (e.g. \`openssl rand -hex 32\`)`,
       });
   })
-  .describe('The admin endpoint (docs/caching.md, "Purging")');
+  .describe(
+    'The admin endpoint: purging cached answers (docs/caching.md, "Purging"), the schema registry (docs/registry.md), recorded usage (docs/usage.md)',
+  );
 export type AdminConfig = z.output<typeof adminSchema>;
 
 /** The shortest admin token accepted. */

@@ -21,4 +21,6 @@ export interface RegistryGraph {
   refresh(): Promise<void>;
   /** Whether `name` is a config subgraph the registry may not replace (`registry.allowOverride`). */
   configOwned(name: string): boolean;
+  /** The config's subgraphs (served unless a registry version of theirs is). */
+  configSubgraphs(): readonly { name: string; kind: 'federation' | 'graphql' | 'rest'; url?: string }[];
 }

@@ -32,7 +32,7 @@ const MAX_ATTEMPTS = 3;
 
 /**
  * Checks `input` (an entry) against `target`. Throws BAD_USER_INPUT for an entry that is not
- * valid or names a config subgraph; REGISTRY_UNAVAILABLE when the check cannot run.
+ * valid (its schema included: one that does not parse or build) or names a config subgraph; REGISTRY_UNAVAILABLE when the check cannot run.
  */
 export async function checkEntry(
   target: CheckTarget,
@@ -46,12 +46,10 @@ export async function checkEntry(
   try {
     candidate = await target.load(config);
   } catch (error) {
-    return {
-      ok: false,
-      compositionErrors: [`[LOAD] (${config.name}) ${(error as Error).message}`],
-      changes: [],
-      failOn: failOn ?? 'breaking',
-    };
+    // An inline schema that does not parse or build: a bad entry, not a failed check.
+    throw new GatehouseError('BAD_USER_INPUT', `the registry entry ${config.name} is not valid`, [
+      `sdl: the schema cannot be loaded: ${(error as Error).message}`,
+    ]);
   }
   try {
     return await checkCandidate({

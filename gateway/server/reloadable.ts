@@ -134,16 +134,11 @@ export async function serveReloadable<G extends ServableGateway>(
     return { ok: true, problems: [], version };
   };
 
-  let running: Promise<ReloadOutcome> | undefined;
-  let queued: Promise<ReloadOutcome> | undefined;
-  let queuedConfig: GatehouseConfig | undefined;
-  const start = (given: GatehouseConfig | undefined) => {
-    const run = swap(given).finally(() => {
-      if (running === run) running = undefined;
-    });
-    running = run;
-    return run;
-  };
+  // Every reload runs on one chain: `last` is the last reload asked for (running or waiting), so
+  // a new one starts only after it, even one asked for from a continuation of the one before.
+  // At most one waits; the reloads asked for while it waits join it, and the last config wins.
+  let last: Promise<ReloadOutcome> = Promise.resolve({ ok: true, problems: [] });
+  let waiting: { config: GatehouseConfig | undefined; outcome: Promise<ReloadOutcome> } | undefined;
 
   return {
     get current() {
@@ -151,19 +146,25 @@ export async function serveReloadable<G extends ServableGateway>(
     },
     listening: served,
     reload(given) {
-      if (running === undefined) return start(given);
-      // One at a time: the reloads asked for meanwhile are done once, with the last config.
-      queuedConfig = given;
-      queued ??= running.then(() => {
-        queued = undefined;
-        return start(queuedConfig);
-      });
-      return queued;
+      if (waiting) {
+        waiting.config = given;
+        return waiting.outcome;
+      }
+      const entry: { config: GatehouseConfig | undefined; outcome: Promise<ReloadOutcome> } = {
+        config: given,
+        outcome: last.then(() => {
+          // Running from now on: a reload asked for from here waits for this one.
+          if (waiting === entry) waiting = undefined;
+          return swap(entry.config).catch((error: unknown) => kept(problemsOf('the reload failed', error)));
+        }),
+      };
+      waiting = entry;
+      last = entry.outcome;
+      return entry.outcome;
     },
     async close() {
       closed = true;
-      await queued;
-      await running;
+      await last;
       await served.close();
       await Promise.all(retiring);
       await current.closeRooms();

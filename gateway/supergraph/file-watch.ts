@@ -3,10 +3,13 @@
  * while it is half written) or replaced by a rename (a new inode, which `fs.watch` on the file
  * alone would lose). The file's directory is watched, and its `stat` polled as a backstop (some
  * file systems and editors send no event); both only schedule a check after a debounce. A check
- * reads the file and hashes it: contents seen before (a touch, a copy of the same bytes) do
+ * reads the file only once it holds still: its size and mtime the same in two `stat`s one
+ * debounce apart (a writer that pauses mid-write is not read; one that pauses longer than that
+ * can be, which is why the contents are then parsed and checked and atomic renames are the way to
+ * publish). It hashes what it read: contents seen before (a touch, a copy of the same bytes) do
  * nothing, new contents are handed to `onContents` once. A file that is missing for a moment
  * (between an unlink and a rename) is checked again on the next event or poll. Checks never run
- * two at a time.
+ * two at a time, nor do the backstop's `stat`s (a hung mount skips ticks, it does not pile them).
  */
 import { createHash } from 'node:crypto';
 import { type FSWatcher, type Stats, watch } from 'node:fs';
@@ -20,7 +23,10 @@ export interface FileWatchOptions {
   initialHash: string;
   /** Time between two `stat` calls of the backstop, in milliseconds. */
   pollInterval: number;
-  /** Quiet time after an event before the file is read, in milliseconds. @default 50 */
+  /**
+   * Quiet time after an event before the file is looked at, and between the two `stat`s that must
+   * agree before it is read, in milliseconds. @default 50
+   */
   debounce?: number;
   logger: Logger;
   /** Called with each new contents, one call at a time; a throw is logged. */
@@ -40,6 +46,8 @@ export function contentHash(contents: string): string {
 /** What tells two versions of a file apart without reading it. */
 const signature = (stats: Stats) => `${stats.ino}:${stats.size}:${stats.mtimeMs}:${stats.ctimeMs}`;
 
+const pause = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms).unref());
+
 export function watchFile(options: FileWatchOptions): FileWatch {
   const { file, logger } = options;
   const name = basename(file);
@@ -55,8 +63,16 @@ export function watchFile(options: FileWatchOptions): FileWatch {
   const check = async (): Promise<void> => {
     let contents: string;
     try {
-      const stats = await stat(file);
-      seenSignature = signature(stats);
+      const before = signature(await stat(file));
+      // A file being written changes between two looks: it is looked at again, not read.
+      await pause(debounce);
+      if (closed) return;
+      const now = signature(await stat(file));
+      if (now !== before) {
+        again = true;
+        return;
+      }
+      seenSignature = now;
       contents = await readFile(file, 'utf8');
     } catch (error) {
       // Between an unlink and a rename, or deleted: the next event or poll looks again.
@@ -113,13 +129,21 @@ export function watchFile(options: FileWatchOptions): FileWatch {
     logger.warn(`cannot watch the directory of ${file}; its changes are seen by polling only`, { error });
   }
 
+  // One backstop `stat` at a time: a tick while one is in flight (a hung network mount) is skipped.
+  let statting = false;
   const poll = setInterval(() => {
-    stat(file).then(
-      (stats) => {
-        if (signature(stats) !== seenSignature) schedule();
-      },
-      () => undefined, // missing for now: looked at again on the next poll
-    );
+    if (statting) return;
+    statting = true;
+    stat(file)
+      .then(
+        (stats) => {
+          if (signature(stats) !== seenSignature) schedule();
+        },
+        () => undefined, // missing for now: looked at again on the next poll
+      )
+      .finally(() => {
+        statting = false;
+      });
   }, options.pollInterval);
   poll.unref();
   // The file may have changed between its first reading and this watch: one look now.

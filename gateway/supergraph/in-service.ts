@@ -8,7 +8,7 @@ import { GatehouseError } from '../../core/errors.ts';
 import type { SubgraphExecutor } from '../../core/subgraph-call.ts';
 import { buildGatewaySchema, type SupergraphSubgraph } from '../../schema/supergraph.ts';
 import type { Logger } from '../logger/index.ts';
-import { supergraphProblems } from './servable.ts';
+import { firstLine, publicSchemaProblems, supergraphProblems } from './servable.ts';
 
 export type ExecutorFor = (subgraph: SupergraphSubgraph) => SubgraphExecutor;
 
@@ -65,6 +65,11 @@ export function createSchemaInService(logger: Logger, prepare?: PrepareSchema): 
     counts.last = { at: new Date().toISOString(), ok: false, version, problem };
     return { ok: false as const, problem };
   };
+  const refuse = (version: string, problems: string[]) => {
+    const problem = problems.join('; ');
+    logger.error(`${problem}; ${served ? 'the schema in service is kept' : 'no schema is in service'}`);
+    return failed(version, problem);
+  };
   return {
     get schema() {
       return served?.schema;
@@ -78,6 +83,10 @@ export function createSchemaInService(logger: Logger, prepare?: PrepareSchema): 
     reloads: () => ({ ...counts, last: counts.last && { ...counts.last } }),
     put(sdl, executorFor) {
       const version = schemaVersion(sdl);
+      // Before anything is built or the engine sees it: the query planner (native code) aborts
+      // the process on some invalid supergraphs, such as a file cut short (no Query type).
+      const invalid = supergraphProblems(sdl);
+      if (invalid.length > 0) return refuse(version, invalid);
       let next: GraphQLSchema;
       const executors = new Map<string, SubgraphExecutor>();
       try {
@@ -88,16 +97,10 @@ export function createSchemaInService(logger: Logger, prepare?: PrepareSchema): 
         });
       } catch (error) {
         logger.error('the new supergraph could not be built; the schema in service is kept', { error });
-        return failed(version, `building the executable schema failed: ${(error as Error).message}`);
+        return failed(version, `building the executable schema failed: ${firstLine(error)}`);
       }
-      // Before the engine sees it: the query planner (native code) aborts the process on some
-      // invalid supergraphs, such as a file cut short after its join definitions (no Query type).
-      const invalid = supergraphProblems(sdl, next);
-      if (invalid.length > 0) {
-        const problem = invalid.join('; ');
-        logger.error(`${problem}; ${served ? 'the schema in service is kept' : 'no schema is in service'}`);
-        return failed(version, problem);
-      }
+      const publicProblems = publicSchemaProblems(next);
+      if (publicProblems.length > 0) return refuse(version, publicProblems);
       const candidate: ServedSchema = { schema: next, supergraphSdl: sdl, version, executors };
       try {
         prepare?.(candidate);

@@ -89,7 +89,9 @@ export function createRegistrySource(
       state.inService = byName.has(state.name) && !registry.has(state.name);
     for (const [name, state] of states) {
       state.inService = registry.has(name);
-      if (state.inService) delete state.error;
+      // Cleared only when the version last tried is the one served: a newer one kept out keeps
+      // its error (`/readyz`, the admin list) while the version before it serves.
+      if (state.inService && registry.get(name)!.version.version === state.tried) delete state.error;
     }
     const versions = [...registry.values()].map((r) => `${r.version.name}@v${r.version.version}`);
     logger.info(
@@ -245,7 +247,8 @@ export function createRegistrySource(
         onLoaded(loaded, after) {
           if (put(served)) {
             // A registry version kept out may compose now that this one is back.
-            for (const state of states.values()) if (!state.inService) delete state.tried;
+            for (const [name, state] of states)
+              if (served.get(name)?.version.version !== state.tried) delete state.tried;
             void refresh();
             return;
           }
@@ -265,11 +268,17 @@ export function createRegistrySource(
     load,
     refresh,
     configOwned: (name) => owned.has(name),
+    configSubgraphs: () => sources.map((s) => ({ name: s.name, kind: s.kind ?? 'federation', url: s.url })),
   };
 
   return {
     graph,
     async start() {
+      for (const name of options.allowOverride ?? [])
+        if (!sources.some((s) => s.name === name))
+          logger.warn(
+            `registry.allowOverride names ${name}, which is not a subgraph of the config: it has no effect (a registry subgraph needs no override; remove it, or fix the name)`,
+          );
       const outcomes = await Promise.all(sources.map((s) => loads.load(s)));
       throwStartupErrors(outcomes);
       sources.forEach((source, i) => {

@@ -15,8 +15,11 @@ import {
   visit,
 } from 'graphql';
 
-/** The problems that keep `sdl` (whose public schema is `schema`) out of service; none when servable. */
-export function supergraphProblems(sdl: string, schema: GraphQLSchema): string[] {
+/**
+ * The problems that keep `sdl` out of service, before anything is built from it (so its errors
+ * are GraphQL's own short messages); none when it may be built.
+ */
+export function supergraphProblems(sdl: string): string[] {
   let document: DocumentNode;
   try {
     document = parse(sdl, { noLocation: true });
@@ -30,7 +33,7 @@ export function supergraphProblems(sdl: string, schema: GraphQLSchema): string[]
   }
   const graphs = graphNames(document);
   if (graphs.size === 0) return ['the supergraph names no subgraph (no join__Graph enum, or an empty one)'];
-  const problems = validateSchema(schema).map((e) => `the public schema is not valid: ${e.message}`);
+  const problems: string[] = [];
   const unknown = new Set<string>();
   visit(document, {
     Directive(directive) {
@@ -52,4 +55,15 @@ function graphNames(document: DocumentNode): Set<string> {
       return new Set((definition.values ?? []).map((v) => v.name.value));
   }
   return new Set();
+}
+
+/** The problems of the public schema built from a supergraph; none when it may be served. */
+export function publicSchemaProblems(schema: GraphQLSchema): string[] {
+  return validateSchema(schema).map((e) => `the public schema is not valid: ${e.message}`);
+}
+
+/** The first line of an error's message: some libraries put their cause's stack in it. */
+export function firstLine(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  return message.split('\n', 1)[0]!;
 }

@@ -1,7 +1,7 @@
 /**
  * The reload drill (`npm run bench:reload`, and the last step of `npm run bench`): 60 s of load
  * at 50 connections on a real gateway process while its supergraph file is swapped every second
- * (two versions, in-place rewrites and renames alternating). Prints a Markdown report and writes
+ * (two versions; in-place rewrites, renames and partial writes in two chunks in turn). Prints a Markdown report and writes
  * it to bench-results/reload.md (or `--out <dir>`/reload.md); exits 1 when a request failed, an
  * answer matched neither version, or the last version was not served.
  *
@@ -29,14 +29,14 @@ function markdown(f: ReloadDrillFigures, machine: string): string {
     '',
     `${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC · ${machine} · load average before ${loadavg()[0]?.toFixed(2)}`,
     '',
-    `${f.seconds} s at ${f.connections} connections; the supergraph file swapped every ${f.swapEvery} ms (versions A and B, in place and by rename).`,
+    `${f.seconds} s at ${f.connections} connections; the supergraph file swapped every ${f.swapEvery} ms (versions A and B, in place, by rename, and in place in two chunks with a pause).`,
     '',
     '| figure | value |',
     '| --- | --- |',
     `| requests | ${f.requests} (${(f.requests / f.seconds).toFixed(0)}/s) |`,
     `| failed (not 200, or an answer of neither version) | ${f.failures} |`,
     `| answers of version A / B | ${f.answersA} / ${f.answersB} |`,
-    `| swaps written (in place / renamed) | ${f.swaps.written} (${f.swaps.inPlace} / ${f.swaps.renamed}) |`,
+    `| swaps written (in place / renamed / two chunks) | ${f.swaps.written} (${f.swaps.inPlace} / ${f.swaps.renamed} / ${f.swaps.partial}) |`,
     `| new schemas put in service / kept out | ${f.reloads.succeeded} / ${f.reloads.failed} |`,
     `| versions read half written (logged, not served) | ${f.unservable} |`,
     `| last version served at the end | ${f.lastVersionServed ? 'yes' : 'NO'} |`,

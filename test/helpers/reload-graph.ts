@@ -4,7 +4,7 @@
  * `Product.price` (the products server always answers it); version A leaves it out. A query of
  * `QUERY` answers the same on both; `__type(name: "Product")` tells which version served it.
  */
-import { rename, writeFile } from 'node:fs/promises';
+import { appendFile, rename, writeFile } from 'node:fs/promises';
 import { parse } from 'graphql';
 import { composeSubgraphs } from '../../schema/compose.ts';
 import { buildSubgraphSchema } from '../../schema/federation/build-subgraph-schema.ts';
@@ -105,4 +105,24 @@ export async function replaceByRename(file: string, contents: string): Promise<v
   const temporary = `${file}.${process.pid}.${Date.now()}.tmp`;
   await writeFile(temporary, contents);
   await rename(temporary, file);
+}
+
+/**
+ * Writes `contents` to `file` in place in two chunks, cut at `cut`, with `pause` ms between them:
+ * a writer that stalls mid-write. With a pause longer than the watch's debounce, the gateway may
+ * read the first chunk alone (a prefix of a valid file), which it must not serve.
+ */
+export async function writeInTwoChunks(file: string, contents: string, cut: number, pause: number) {
+  await writeFile(file, contents.slice(0, cut));
+  await new Promise((resolve) => setTimeout(resolve, pause));
+  await appendFile(file, contents.slice(cut));
+}
+
+/**
+ * Where to cut a supergraph for a partial write: just before its `type Query` (the prefix, all
+ * join definitions and no Query type, that once aborted the query planner) or halfway.
+ */
+export function partialCut(sdl: string, halfway: boolean): number {
+  const query = sdl.indexOf('type Query');
+  return halfway || query === -1 ? Math.floor(sdl.length / 2) : query;
 }

@@ -21,6 +21,10 @@ const REVIEWS = `${fed2('@key')}
 type Query { topReview: String }
 type Product @key(fields: "id") { id: ID! reviews: [String!]! }`;
 const REVIEWS_RATED = `${REVIEWS}\nextend type Product { rating: Int }`;
+/** `Product.id` a String: does not compose with products (where it is an ID). */
+const REVIEWS_CLASH = `${fed2('@key')}
+type Query { topReview: String }
+type Product @key(fields: "id") { id: String! reviews: [String!]! }`;
 /** `Product.reviews` removed: breaking. */
 const REVIEWS_BROKEN = `${fed2('@key')}
 type Query { topReview: String }
@@ -57,6 +61,9 @@ describe('registry: check and publish from the CLI, served without a restart', (
     join(dir, file),
   ];
 
+  const adminGet = async (path: string) =>
+    (await fetch(`${admin}/${path}`, { headers: { authorization: `Bearer ${TOKEN}` } })).json();
+
   before(async () => {
     dir = mkdtempSync(join(tmpdir(), 'gatehouse-registry-e2e-'));
     products = await serveGraphQL({
@@ -77,6 +84,8 @@ describe('registry: check and publish from the CLI, served without a restart', (
     writeFileSync(join(dir, 'reviews.graphql'), REVIEWS);
     writeFileSync(join(dir, 'reviews-rated.graphql'), REVIEWS_RATED);
     writeFileSync(join(dir, 'reviews-broken.graphql'), REVIEWS_BROKEN);
+    writeFileSync(join(dir, 'reviews-clash.graphql'), REVIEWS_CLASH);
+    writeFileSync(join(dir, 'reviews-syntax.graphql'), `${REVIEWS}\ntype Broken {`);
     writeFileSync(
       join(dir, 'gatehouse.yaml'),
       [
@@ -126,6 +135,9 @@ describe('registry: check and publish from the CLI, served without a restart', (
 
     const publish = await registry(['publish', ...reviewsArgs('reviews-broken.graphql')]);
     assert.equal(publish.code, 1, publish.stderr + publish.stdout);
+    // The CLI's way to force it, not the admin API's.
+    assert.match(publish.stderr, /--force publishes anyway/);
+    assert.doesNotMatch(publish.stderr, /\?force=true/);
     const answer = await query(graphql, '{ products { reviews } }');
     assert.deepEqual(answer.data, { products: [{ reviews: ['review of 1'] }] });
   });
@@ -143,13 +155,77 @@ describe('registry: check and publish from the CLI, served without a restart', (
 
     const list = await registry(['subgraphs']);
     assert.equal(list.code, 0, list.stderr);
-    assert.match(list.stdout, /^reviews\tregistry; v3 by team-reviews/m);
-    assert.match(list.stdout, /^products\tconfig; in service/m);
+    assert.match(list.stdout, /^reviews\tregistry; v3 in service; v3 by team-reviews at \S+; reachable$/m);
+    assert.match(list.stdout, /^products\tconfig; in service; reachable$/m);
+  });
+
+  it('a forced version that does not compose: published, not in service, exit 1; listed and on /readyz', async () => {
+    const forced = await registry(['publish', ...reviewsArgs('reviews-clash.graphql'), '--force']);
+    assert.equal(forced.code, 1, forced.stderr + forced.stdout);
+    assert.match(forced.stdout, /published reviews version 4 \(NOT in service/);
+
+    const list = await registry(['subgraphs']);
+    assert.equal(list.code, 0, list.stderr);
+    assert.match(
+      list.stdout,
+      /^reviews\tregistry; v3 in service; newest v4 NOT in service; .*error: version 4 does not compose/m,
+    );
+    const listed = (await adminGet('subgraphs')) as { subgraphs: Record<string, unknown>[] };
+    const byName = new Map(listed.subgraphs.map((s) => [s.name, s]));
+    assert.deepEqual([byName.get('reviews')?.version, byName.get('reviews')?.versionInService], [4, 3]);
+    assert.deepEqual(
+      [byName.get('products')?.source, byName.get('products')?.kind, byName.get('products')?.url],
+      ['config', 'federation', products.url],
+    );
+
+    const ready = (await (await fetch(`${new URL(graphql).origin}/readyz`)).json()) as {
+      compositionProblems?: string[];
+      subgraphs?: { name: string; error?: string }[];
+    };
+    assert.ok((ready.compositionProblems ?? []).length > 0, JSON.stringify(ready));
+    assert.match(
+      ready.subgraphs?.find((s) => s.name === 'reviews')?.error ?? '',
+      /version 4 does not compose/,
+    );
+
+    const versions = await registry(['versions', 'reviews']);
+    assert.equal(versions.code, 0, versions.stderr);
+    assert.deepEqual(
+      versions.stdout
+        .trim()
+        .split('\n')
+        .map((line) => line.replace(/\tby \S+ at [^;\s]+/, '')),
+      ['v4', 'v3; restores v1; in service', 'v2', 'v1'],
+    );
+  });
+
+  it('a schema that does not parse is a bad entry (exit 2), named with its file', async () => {
+    for (const command of ['check', 'publish']) {
+      const bad = await registry([command, ...reviewsArgs('reviews-syntax.graphql')]);
+      assert.equal(bad.code, 2, bad.stderr + bad.stdout);
+      assert.match(bad.stderr, /reviews-syntax\.graphql: Syntax Error/);
+    }
+  });
+
+  it('says the admin routes as templates on a 404', async () => {
+    const response = await fetch(`${admin}/nowhere`, { headers: { authorization: `Bearer ${TOKEN}` } });
+    assert.equal(response.status, 404);
+    const { errors } = (await response.json()) as { errors: { message: string }[] };
+    assert.match(errors[0]!.message, /GET \/admin\/subgraphs\/<name>\/versions/);
+    assert.doesNotMatch(errors[0]!.message, /\\/);
   });
 
   it('answers usage errors with 2 and an unreachable gateway with 3', async () => {
     const missing = await registry(['publish', '--name', 'reviews']);
     assert.equal(missing.code, 2, missing.stderr);
+    for (const args of [
+      ['subgraphs', 'reviews'],
+      ['check', '--force', ...reviewsArgs('reviews.graphql')],
+      ['versions'],
+    ]) {
+      const refused = await registry(args);
+      assert.equal(refused.code, 2, `${args.join(' ')}: ${refused.stderr}`);
+    }
     const closed = await runGatehouse(['subgraphs', '--admin', 'http://127.0.0.1:1/admin'], { env });
     assert.equal(closed.code, 3, closed.stderr);
   });

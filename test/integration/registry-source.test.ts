@@ -18,6 +18,7 @@ import { useAdmin } from '../../gateway/admin/index.ts';
 import { createLogger, type Logger } from '../../gateway/logger/index.ts';
 import { createChangeWatch } from '../../gateway/registry/change-watch.ts';
 import { createDirectoryStore } from '../../gateway/registry/directory-store.ts';
+import type { RegistryGraph } from '../../gateway/registry/graph.ts';
 import type { RegistryEntry, RegistryStore } from '../../gateway/registry/index.ts';
 import { publishEntry } from '../../gateway/registry/publish.ts';
 import { createSupergraph, type SubgraphSource, type Supergraph } from '../../gateway/supergraph/index.ts';
@@ -39,6 +40,8 @@ const entry = (name: string, fields: string, more: Partial<RegistryEntry> = {}):
 const configSubgraph = (name: string, fields: string): SubgraphSource => ({
   name,
   required: false,
+  kind: 'federation',
+  url: `http://127.0.0.1:1/${name}`,
   load: async () => ({
     name,
     url: `http://127.0.0.1:1/${name}`,
@@ -59,9 +62,16 @@ after(async () => {
   for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
 });
 
-function recordingLogger(): Logger & { errors: string[] } {
+function recordingLogger(): Logger & { errors: string[]; warnings: string[] } {
   const errors: string[] = [];
-  return { ...createLogger({ level: 'silent' }), error: (message) => void errors.push(message), errors };
+  const warnings: string[] = [];
+  return {
+    ...createLogger({ level: 'silent' }),
+    error: (message) => void errors.push(message),
+    warn: (message) => void warnings.push(message),
+    errors,
+    warnings,
+  };
 }
 
 async function eventually(check: () => boolean, what: string, limit = 5_000): Promise<void> {
@@ -167,8 +177,24 @@ describe('registry source', () => {
     assert.ok(fields?.fromConfig);
     assert.equal(fields?.fromRegistry, undefined);
 
+    // Listed by what is served: the config's products, with its kind and url.
+    const listed = (await adminCall({ graph, supergraph }, 'GET', '/admin/subgraphs')).json as {
+      subgraphs: Record<string, unknown>[];
+    };
+    const products = listed.subgraphs.find((s) => s.name === 'products');
+    assert.deepEqual(
+      [products?.source, products?.kind, products?.url, products?.version, products?.versionInService],
+      ['config', 'federation', 'http://127.0.0.1:1/products', 1, undefined],
+    );
+
     const open = createDirectoryStore({ directory: tempDir(), pollInterval: 100 });
-    const allowed = await serve(open, [configSubgraph('products', 'fromConfig: Int')], ['products']);
+    const allowed = await serve(open, [configSubgraph('products', 'fromConfig: Int')], ['products', 'typo']);
+    assert.deepEqual(
+      allowed.logger.warnings.filter((w) => /allowOverride/.test(w)).length,
+      1,
+      'an allowOverride name that is not a config subgraph is warned about',
+    );
+    assert.match(allowed.logger.warnings.join('\n'), /typo/);
     const outcome = await publishEntry(allowed.graph, open, {
       entry: entry('products', 'fromConfig: Int fromRegistry: Int'),
       author: 'team',
@@ -206,6 +232,33 @@ describe('registry source', () => {
   });
 });
 
+/** One admin request to a gateway serving `graph`. */
+async function adminCall(
+  served: { graph: RegistryGraph; supergraph: Supergraph },
+  method: string,
+  path: string,
+  body?: unknown,
+) {
+  const yoga = createYoga({
+    plugins: [
+      useAdmin({
+        path: '/admin',
+        token: TOKEN,
+        logger: createLogger({ level: 'silent' }),
+        purge: async () => 0,
+        registry: { graph: served.graph, status: () => served.supergraph.status() },
+        store: 'memory',
+      }),
+    ],
+  });
+  const response = await yoga.fetch(`http://gateway${path}`, {
+    method,
+    headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  return { status: response.status, json: (await response.json()) as Record<string, unknown> };
+}
+
 describe('registry admin routes', () => {
   it('refuses names that are not subgraph names, malformed escapes; redacts header values', async () => {
     const directory = tempDir();
@@ -213,27 +266,8 @@ describe('registry admin routes', () => {
     await store.publish(entry('reviews', 'a: Int', { headers: { authorization: 'Bearer s3cret' } }), {
       author: 'ann',
     });
-    const { supergraph, graph } = await serve(store, [configSubgraph('products', 'p: Int')]);
-    const yoga = createYoga({
-      plugins: [
-        useAdmin({
-          path: '/admin',
-          token: TOKEN,
-          logger: createLogger({ level: 'silent' }),
-          purge: async () => 0,
-          registry: { graph, status: () => supergraph.status() },
-          store: 'memory',
-        }),
-      ],
-    });
-    const call = async (method: string, path: string, body?: unknown) => {
-      const response = await yoga.fetch(`http://gateway${path}`, {
-        method,
-        headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' },
-        body: body === undefined ? undefined : JSON.stringify(body),
-      });
-      return { status: response.status, json: (await response.json()) as Record<string, unknown> };
-    };
+    const served = await serve(store, [configSubgraph('products', 'p: Int')]);
+    const call = (method: string, path: string, body?: unknown) => adminCall(served, method, path, body);
     const codeOf = (json: Record<string, unknown>) =>
       (json.errors as { extensions: { code: string } }[] | undefined)?.[0]?.extensions.code;
     for (const [method, path] of [
@@ -268,6 +302,23 @@ describe('registry admin routes', () => {
     assert.deepEqual([owned.status, codeOf(owned.json)], [400, 'BAD_USER_INPUT']);
     const check = await call('POST', '/admin/check', entry('products', 'p: Int'));
     assert.deepEqual([check.status, codeOf(check.json)], [400, 'BAD_USER_INPUT']);
+
+    // An unknown key, and a config key the registry does not apply: one message each.
+    const keys = await call('POST', '/admin/check', {
+      ...entry('reviews', 'a: Int'),
+      bogus: 1,
+      dedup: 'off',
+    });
+    assert.equal(keys.status, 400);
+    const message = (keys.json.errors as { message: string }[])[0]!.message;
+    assert.match(message, /bogus: unknown key/);
+    assert.match(message, /dedup: a config key not applied to registry entries/);
+    assert.doesNotMatch(message, /Unrecognized key|bogus: not applied/);
+    assert.equal(message.match(/bogus/g)?.length, 1, message);
+
+    // A schema that does not parse: a bad entry, not a failed check.
+    const syntax = await call('POST', '/admin/check', { ...entry('reviews', 'a: Int'), sdl: 'type Query {' });
+    assert.deepEqual([syntax.status, codeOf(syntax.json)], [400, 'BAD_USER_INPUT']);
   });
 });
 
@@ -304,7 +355,9 @@ describe('registry CLI on the store itself', () => {
       '--registry',
       registry,
     ]);
-    assert.equal(forced.code, 0, forced.stderr + forced.stdout);
+    // Written, but a gateway would not serve it: exit 1, so CI does not go green.
+    assert.equal(forced.code, 1, forced.stderr + forced.stdout);
+    assert.match(forced.stderr, /NOT in service/);
     const check = await runGatehouse([
       'check',
       ...args('reviews', sdl('r2', 'type Query { a: Int b: Int }')),

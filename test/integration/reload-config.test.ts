@@ -4,7 +4,8 @@
  * completes on the gateway it started on; a config that does not check keeps the gateway in
  * service and says why. In process, `serve().reload()`: a gateway that cannot start (no schema)
  * is kept out, a host or port change is warned of and not applied, concurrent reloads run one
- * at a time with the last config winning.
+ * at a time with the last config winning, even one asked for from a continuation of the one
+ * before.
  */
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -12,7 +13,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { type GatehouseConfigInput, resolveConfig } from '../../gateway/config/index.ts';
+import { createGateway } from '../../gateway/create-gateway.ts';
+import { silentLogger } from '../../gateway/logger/index.ts';
 import { serve } from '../../gateway/main.ts';
+import { type ReloadOutcome, serveReloadable } from '../../gateway/server/reloadable.ts';
 import { type GatehouseProcess, spawnGatehouse } from '../helpers/cli.ts';
 import { type GatedSubgraph, startGatedSubgraph } from '../helpers/gated-subgraph.ts';
 import { type ReloadGraph, startReloadGraph } from '../helpers/reload-graph.ts';
@@ -167,6 +171,53 @@ describe('serve().reload()', () => {
       assert.equal((await post(url, REVIEWS_QUERY)).status, 200);
     } finally {
       await gateway.close();
+    }
+  });
+
+  it('never overlaps two swaps, even a reload asked for from the .then of the one before', async () => {
+    // Swaps in progress: from a gateway's creation until its first round of loading is done.
+    let building = 0;
+    let most = 0;
+    const built: number[] = [];
+    const server = await serveReloadable({
+      config: config([['products', graph.products.url]]),
+      logger: silentLogger,
+      create(next) {
+        const gateway = createGateway({ config: next, logger: silentLogger });
+        building++;
+        most = Math.max(most, building);
+        built.push(next.subgraphs.length);
+        const start = gateway.start.bind(gateway);
+        gateway.start = () => start().finally(() => building--);
+        return gateway;
+      },
+    });
+    try {
+      const one = config([['products', graph.products.url]]);
+      const both = config([
+        ['products', graph.products.url],
+        ['reviews', graph.reviews.url],
+      ]);
+      // A reload waits while the first runs; another is asked for from the first's continuation,
+      // as the first settles (where the old queue let it start beside the waiting one): it
+      // joins the waiting one, and its config, the last asked for, wins.
+      let fromContinuation: Promise<ReloadOutcome> | undefined;
+      const first = server.reload(one).then((outcome) => {
+        fromContinuation = server.reload(both);
+        return outcome;
+      });
+      await new Promise((resolve) => setImmediate(resolve));
+      assert.equal(building, 1, 'the first reload runs');
+      const waiting = server.reload(one);
+      assert.ok((await first).ok);
+      const outcome = await waiting;
+      assert.ok(outcome.ok);
+      assert.equal(await fromContinuation, outcome); // folded into one swap
+      assert.equal(most, 1, 'two swaps ran at once');
+      assert.deepEqual(built, [1, 1, 2]); // the first gateway, the first reload, the folded one
+      assert.equal((await post(server.listening.url, REVIEWS_QUERY)).status, 200);
+    } finally {
+      await server.close();
     }
   });
 });

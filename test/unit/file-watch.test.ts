@@ -1,10 +1,11 @@
 /**
  * `watchFile`: new contents are handed over once, whether the file is rewritten in place or
  * replaced by a rename (several times: the watch follows the path, not the inode); the same bytes
- * again (a touch) are not; a file missing for a while is read again once it is back.
+ * again (a touch) are not; a file missing for a while is read again once it is back; a file
+ * still being written (its size or mtime moving between two stats) is not read.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, unlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, rmSync, unlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { rename, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -45,6 +46,33 @@ it('hands over each new contents once, in place or renamed, and ignores a touch'
     writeFileSync(file, 'five');
     await waitFor(() => seen.at(-1) === 'five', 'the file back');
     assert.deepEqual(seen, ['two', 'three', 'four', 'five']);
+  } finally {
+    await watch.close();
+  }
+});
+
+it('does not read a file whose writer pauses mid-write for longer than the debounce', async () => {
+  const file = join(dir, 'paused.txt');
+  writeFileSync(file, 'one');
+  const seen: string[] = [];
+  const debounce = 250;
+  const watch = watchFile({
+    file,
+    initialHash: contentHash('one'),
+    pollInterval: 60_000,
+    debounce,
+    logger: silentLogger,
+    onContents: (contents) => void seen.push(contents),
+  });
+  try {
+    // The first half, a pause past the debounce (the check's first stat comes in it), the rest:
+    // the two stats of that check disagree, so the half is never read.
+    writeFileSync(file, 'first half, ');
+    await new Promise((resolve) => setTimeout(resolve, debounce + 50));
+    appendFileSync(file, 'second half');
+    await waitFor(() => seen.length > 0, 'the whole file read');
+    await new Promise((resolve) => setTimeout(resolve, debounce * 3));
+    assert.deepEqual(seen, ['first half, second half']);
   } finally {
     await watch.close();
   }

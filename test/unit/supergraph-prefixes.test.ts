@@ -49,4 +49,15 @@ describe('a supergraph cut short (a file read while it is written)', () => {
     assert.match(put.ok ? '' : put.problem, /join__Graph does not list: NOPE/);
     assert.equal(inService.reloads().failed, 1);
   });
+
+  it('an unknown type is refused with a one-line problem (no stack in /readyz)', () => {
+    const inService = createSchemaInService(silentLogger);
+    const put = inService.put(SUPERGRAPH.replace('body: String', 'body: Strin'), () => async () => ({
+      data: null,
+    }));
+    assert.equal(put.ok, false);
+    const problem = put.ok ? '' : put.problem;
+    assert.match(problem, /Unknown type "Strin"/);
+    assert.doesNotMatch(problem, /\n|node_modules/);
+  });
 });

@@ -18,6 +18,8 @@ import {
   isInputObjectType,
   isInterfaceType,
   isObjectType,
+  isSpecifiedScalarType,
+  specifiedScalarTypes,
 } from 'graphql';
 import { affectedBy } from './affects.ts';
 
@@ -103,14 +105,29 @@ function argument(m: string[]): string {
   return `${m[1]}.${m[2]}(${m[3]}:)`;
 }
 
+/**
+ * The built-in scalars (Int, Float, String, Boolean, ID): a schema holds those it references,
+ * so one "removed" or "added" only says that no field (or a first field) uses it now; never a
+ * change for clients.
+ */
+const BUILT_IN_SCALARS = new Set(specifiedScalarTypes.map((t) => t.name));
+
 /** Every change from `before` to `after`: breaking first, then dangerous, then safe. */
 export function diffSchemas(before: GraphQLSchema, after: GraphQLSchema): SchemaChange[] {
-  const breaking = findBreakingChanges(before, after).map((c) => {
-    const change = located('breaking', c.type, c.description);
-    if (change.coordinate !== '')
-      change.usageCoordinates = affectedBy(c.type, change.coordinate, change.usageCoordinates, before, after);
-    return change;
-  });
+  const breaking = findBreakingChanges(before, after)
+    .filter((c) => !(c.type === BreakingChangeType.TYPE_REMOVED && builtInScalarNamed(c.description)))
+    .map((c) => {
+      const change = located('breaking', c.type, c.description);
+      if (change.coordinate !== '')
+        change.usageCoordinates = affectedBy(
+          c.type,
+          change.coordinate,
+          change.usageCoordinates,
+          before,
+          after,
+        );
+      return change;
+    });
   const dangerous = findDangerousChanges(before, after).map((c) =>
     located('dangerous', c.type, c.description),
   );
@@ -119,6 +136,12 @@ export function diffSchemas(before: GraphQLSchema, after: GraphQLSchema): Schema
     ...dangerous,
     ...safeChanges(before, after, new Set(breaking.map((c) => c.coordinate))),
   ];
+}
+
+/** Whether a TYPE_REMOVED text names a built-in scalar (`Standard scalar Int was removed...`). */
+function builtInScalarNamed(description: string): boolean {
+  const name = new RegExp(`^(?:Standard scalar )?${NAME}`).exec(description)?.[1];
+  return name !== undefined && BUILT_IN_SCALARS.has(name);
 }
 
 function located(kind: ChangeKind, type: string, message: string): SchemaChange {
@@ -143,10 +166,10 @@ function safeChanges(
     changes.push({ kind: 'safe', type, coordinate, message, usageCoordinates: [] });
   const oldTypes = before.getTypeMap();
   for (const [name, type] of Object.entries(after.getTypeMap())) {
-    if (name.startsWith('__')) continue;
+    if (name.startsWith('__') || isSpecifiedScalarType(type)) continue;
     const old = oldTypes[name];
     if (old === undefined) {
-      safe('TYPE_ADDED', name, `${name} was added.`);
+      safe('TYPE_ADDED', name, `${name} was added${fieldCount(type)}.`);
       continue;
     }
     if (old.constructor !== type.constructor) continue;
@@ -175,6 +198,13 @@ function safeChanges(
     if (isEnumType(type) && isEnumType(old)) deprecations(old, type, safe);
   }
   return changes;
+}
+
+/** ` (3 fields)` for a type with fields, else nothing. */
+function fieldCount(type: GraphQLNamedType): string {
+  if (!(isObjectType(type) || isInterfaceType(type) || isInputObjectType(type))) return '';
+  const count = Object.keys(type.getFields()).length;
+  return ` (${count} field${count === 1 ? '' : 's'})`;
 }
 
 type Safe = (type: string, coordinate: string, message: string) => void;

@@ -6,6 +6,7 @@
  * (diff.ts), and, when recorded usage is given, each breaking or dangerous change lists the
  * operations that use what it changes. docs/usage.md says how `ok` is decided.
  */
+import { GraphQLSchema } from 'graphql';
 import { GatehouseError } from '../../../core/errors.ts';
 import type { OperationUse, UsageReader } from '../../../core/usage.ts';
 import { apiSchemaOf } from '../../../schema/api-schema.ts';
@@ -44,7 +45,11 @@ export async function checkCandidate(input: CheckInput): Promise<CheckReport> {
     };
   }
   const base = baseSupergraph(input);
-  const found = base === undefined ? [] : diffSchemas(apiSchemaOf(base), apiSchemaOf(composed.supergraphSdl));
+  // The first subgraph of an empty graph: everything it adds, against a schema with nothing.
+  const found = diffSchemas(
+    base === undefined ? new GraphQLSchema({}) : apiSchemaOf(base),
+    apiSchemaOf(composed.supergraphSdl),
+  );
   const usage = await readUsage(
     input.usage,
     found.filter((c) => c.kind !== 'safe'),

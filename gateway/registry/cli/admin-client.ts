@@ -1,6 +1,9 @@
 /** Calls to a gateway's admin API for the registry commands; failures are `CliFailure`s with their exit code. */
 import { CliFailure, EXIT } from './exit.ts';
 
+/** A refused publish, as the CLI says it. */
+export const NOT_PUBLISHED = 'not published: the check failed (--force publishes anyway)';
+
 /** Longest wait for the gateway's answer (a publish waits for the new schema to be served). */
 const TIMEOUT_MS = 30_000;
 
@@ -41,7 +44,8 @@ export async function adminRequest(
   const error = json?.errors?.[0];
   const code = error?.extensions?.code;
   const message = `${endpoint} answered ${response.status}${code ? ` ${code}` : ''}: ${error?.message ?? (text.slice(0, 200) || response.statusText)}`;
-  if (code === 'SCHEMA_CHECK_FAILED') throw new CliFailure(EXIT.failed, message, json?.report);
+  // The admin API's own hint (`?force=true`) is not the CLI's.
+  if (code === 'SCHEMA_CHECK_FAILED') throw new CliFailure(EXIT.failed, NOT_PUBLISHED, json?.report);
   if (response.status === 503 || response.status === 502 || response.status === 504)
     throw new CliFailure(EXIT.unreachable, message);
   if (code === 'NOT_FOUND' && /no admin route/.test(message))

@@ -1,9 +1,11 @@
 /**
  * The registry commands' exit codes, for CI:
- *   0  done (check passed, published, rolled back, listed)
- *   1  the check failed, or the publish was refused (or a rollback target does not exist)
- *   2  usage error: bad arguments, an entry that is not valid, a refused token
- *   3  the gateway or the store could not be reached
+ *   0  done (check passed, published and in service, rolled back, listed)
+ *   1  the check failed, the publish was refused, or a forced publish is not in service (or a
+ *      rollback target or a subgraph to list does not exist)
+ *   2  usage error: bad arguments, an entry that is not valid (a schema that does not parse), a
+ *      refused token
+ *   3  the gateway, the store, or the service to introspect could not be reached
  */
 export const EXIT = { ok: 0, failed: 1, usage: 2, unreachable: 3 } as const;
 

@@ -6,6 +6,7 @@
  *   gatehouse publish (the same) [--force] [--author <who>]
  *   gatehouse rollback <name> [--to <version>]
  *   gatehouse subgraphs
+ *   gatehouse versions <name>
  *
  * Each acts on a running gateway's admin API (`--admin <url>` or $GATEHOUSE_ADMIN_URL, token in
  * $GATEHOUSE_ADMIN_TOKEN) or on the store itself (`--registry <dir>`, or `--config <file>` with a
@@ -14,30 +15,50 @@
 import { readFile } from 'node:fs/promises';
 import { userInfo } from 'node:os';
 import { parseArgs } from 'node:util';
+import { parse } from 'graphql';
 import { GatehouseError } from '../../../core/errors.ts';
 import { type CheckReport, formatCheckReport, parseFailOn } from '../check/index.ts';
+import { NOT_PUBLISHED } from './admin-client.ts';
 import { CliFailure, EXIT } from './exit.ts';
 import { introspectSdl } from './introspect.ts';
+import { served, subgraphLine, versionLine } from './output.ts';
 import { adminTarget, type RegistryTarget, storeTarget } from './targets.ts';
 
-export const REGISTRY_COMMANDS = ['check', 'publish', 'rollback', 'subgraphs'] as const;
+export const REGISTRY_COMMANDS = ['check', 'publish', 'rollback', 'subgraphs', 'versions'] as const;
+
+/** Where every command acts. */
+const WHERE = ['admin', 'registry', 'config'];
+const ENTRY = ['name', 'url', 'schema', 'kind', 'introspect', 'fail-on'];
+/** Per command: the options it takes, and how many positional arguments. */
+const COMMANDS: Record<string, { options: string[]; positionals: [number, number] }> = {
+  check: { options: ENTRY, positionals: [0, 0] },
+  publish: { options: [...ENTRY, 'force', 'author'], positionals: [0, 0] },
+  rollback: { options: ['name', 'to', 'author'], positionals: [0, 1] },
+  subgraphs: { options: [], positionals: [0, 0] },
+  versions: { options: ['name'], positionals: [0, 1] },
+};
 
 export const REGISTRY_USAGE = `  gatehouse check --name <n> --url <subgraph url> (--schema <file> | --introspect) [--kind <k>]
       Check a subgraph against the graph: composition errors and breaking changes (with the
       operations they affect, where usage is recorded). Exit 1 when it fails.
   gatehouse publish --name <n> --url <subgraph url> (--schema <file> | --introspect) [--kind <k>] [--force]
       Check, then publish to the registry: the gateway serves it without a restart. Exit 1 when
-      refused (--force publishes anyway).
+      refused (--force publishes anyway), or when published but not in service (it does not compose).
   gatehouse rollback <name> [--to <version>]
       Publish again the version before the current one (or version <version>).
   gatehouse subgraphs
-      List the subgraphs: version, author, in service, reachable.
+      List the subgraphs: source, version in service (and the newest when it is another),
+      author, reachable, error.
+  gatehouse versions <name>
+      List the versions of a registry subgraph kept, newest first: author, date, in service.
       Registry commands act on --admin <url> (a gateway's admin endpoint; $GATEHOUSE_ADMIN_URL;
       token: $GATEHOUSE_ADMIN_TOKEN), or on the store: --registry <dir>, or --config <file>.
       --kind federation|graphql|rest (default federation); --author <who> (default $USER).
       --fail-on breaking|used (check, publish): which breaking changes fail: every one, or only
       those recorded operations use (the default when usage has recorded traffic; docs/usage.md).
-      Exit codes: 0 ok, 1 check failed or publish refused, 2 usage error, 3 gateway or store unreachable.
+      Exit codes: 0 ok; 1 check failed, publish refused or not in service; 2 usage error (bad
+      arguments, an entry or schema that is not valid); 3 the gateway, the store or the service
+      to introspect could not be reached.
 `;
 
 /** Runs one registry command; answers its exit code. */
@@ -88,28 +109,54 @@ async function run(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
       'fail-on': { type: 'string' },
     },
   });
-  const failOn = parseFailOnOption(values['fail-on']);
   const [command, ...rest] = positionals;
+  const accepted = command === undefined ? undefined : COMMANDS[command];
+  if (accepted === undefined) throw badArguments(`unknown registry command "${command}"`);
+  for (const [option, value] of Object.entries(values))
+    if (value !== undefined && !WHERE.includes(option) && !accepted.options.includes(option)) {
+      const takers = Object.keys(COMMANDS).filter((c) => COMMANDS[c]!.options.includes(option));
+      throw badArguments(
+        `--${option} applies to ${takers.length > 0 ? takers.join(', ') : 'no registry command'}, not ${command}`,
+      );
+    }
+  const [, most] = accepted.positionals;
+  if (rest.length > most)
+    throw badArguments(
+      `${command} takes ${most === 0 ? 'no argument' : 'one argument'}; got ${rest.map((r) => JSON.stringify(r)).join(' ')}`,
+    );
+  const failOn = parseFailOnOption(values['fail-on']);
   const author = values.author ?? env.USER ?? safeUser();
+  const entry = command === 'check' || command === 'publish' ? await entryOf(values) : undefined;
   const target = await targetOf(values, env, author);
   try {
     switch (command) {
       case 'check': {
-        const report = await target.check(await entryOf(values), failOn);
+        const report = await target.check(entry, failOn).catch(naming(values));
         process.stdout.write(formatCheckReport(report));
         return report.ok ? EXIT.ok : EXIT.failed;
       }
       case 'publish': {
-        const outcome = await target.publish(await entryOf(values), values.force === true, failOn);
+        const outcome = await target.publish(entry, values.force === true, failOn).catch(naming(values));
         if (outcome.report.changes.length > 0 || !outcome.report.ok)
           process.stdout.write(formatCheckReport(outcome.report));
         if (outcome.version === undefined) {
-          process.stderr.write('gatehouse: not published: the check failed (--force publishes anyway)\n');
+          process.stderr.write(`gatehouse: ${NOT_PUBLISHED}\n`);
           return EXIT.failed;
         }
-        process.stdout.write(
-          `published ${outcome.version.name} version ${outcome.version.version}${served(outcome.inService)}\n`,
-        );
+        const { name, version } = outcome.version;
+        process.stdout.write(`published ${name} version ${version}${served(outcome.inService)}\n`);
+        // Forced in, but not served: CI must not go green on a subgraph the graph leaves out.
+        // Through a gateway, `inService` says so; on the store, a version that does not compose
+        // is one a gateway will not serve.
+        const notServed =
+          outcome.inService === false ||
+          (outcome.inService === undefined && outcome.report.compositionErrors.length > 0);
+        if (notServed) {
+          process.stderr.write(
+            `gatehouse: ${name} version ${version} is published but NOT in service: it does not compose with the rest of the graph, so the gateway keeps serving what it served (see its log and /readyz)\n`,
+          );
+          return EXIT.failed;
+        }
         return EXIT.ok;
       }
       case 'rollback': {
@@ -126,25 +173,35 @@ async function run(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
         return EXIT.ok;
       }
       case 'subgraphs': {
-        for (const s of await target.list()) {
-          const facts = [
-            s.source,
-            s.version !== undefined && `v${s.version} by ${s.author} at ${s.publishedAt}`,
-            s.inService !== undefined && (s.inService ? 'in service' : 'not in service'),
-            s.reachable === false && 'unreachable',
-            s.error,
-          ].filter(Boolean);
-          process.stdout.write(`${s.name}\t${facts.join('; ')}\n`);
-        }
+        for (const s of await target.list()) process.stdout.write(`${subgraphLine(s)}\n`);
         return EXIT.ok;
       }
-      default:
-        throw usage(`unknown registry command "${command}"`);
+      default: {
+        const name = rest[0] ?? values.name;
+        if (name === undefined) throw usage('versions: name the subgraph: gatehouse versions <name>');
+        for (const v of await target.versions(name)) process.stdout.write(`${versionLine(v)}\n`);
+        return EXIT.ok;
+      }
     }
   } finally {
     await target.close();
   }
 }
+
+/** A refused entry (exit 2) says which file it was read from. */
+const naming =
+  (values: Values) =>
+  (error: unknown): never => {
+    const bad =
+      (error instanceof CliFailure && error.exitCode === EXIT.usage) ||
+      (error instanceof GatehouseError && error.code === 'BAD_USER_INPUT');
+    if (bad && values.schema !== undefined)
+      throw new CliFailure(
+        EXIT.usage,
+        `${(error as Error).message}\n  (the entry of --schema ${values.schema})`,
+      );
+    throw error;
+  };
 
 type Values = Record<string, string | boolean | undefined>;
 
@@ -185,15 +242,14 @@ async function entryOf(values: Values): Promise<Record<string, unknown>> {
       throw usage('--introspect works for GraphQL services; a REST subgraph needs --schema');
     sdl = await introspectSdl(url, kind as 'federation' | 'graphql');
   }
+  try {
+    parse(sdl);
+  } catch (error) {
+    // Not a schema at all: a bad entry (exit 2), not a failed check.
+    throw usage(`${values.schema ?? `--introspect ${url}`}: ${(error as Error).message}`);
+  }
   return { name, kind, url, sdl };
 }
-
-const served = (inService: boolean | undefined) =>
-  inService === undefined
-    ? ''
-    : inService
-      ? ' (in service)'
-      : ' (NOT in service: see the gateway log and /readyz)';
 
 function parseFailOnOption(value: string | undefined) {
   try {
@@ -205,6 +261,11 @@ function parseFailOnOption(value: string | undefined) {
 
 function usage(message: string): CliFailure {
   return new CliFailure(EXIT.usage, message);
+}
+
+/** Arguments the commands do not take: said, with the usage. */
+function badArguments(message: string): CliFailure {
+  return new CliFailure(EXIT.usage, `${message}\n\n${REGISTRY_USAGE}`);
 }
 
 function safeUser(): string {

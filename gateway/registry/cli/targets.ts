@@ -13,6 +13,7 @@ import { createRedisConnection } from '../../redis/index.ts';
 import { createLoadContext } from '../../upstream/index.ts';
 import type { CheckReport, FailOn } from '../check/index.ts';
 import { createRegistryStore } from '../index.ts';
+import { subgraphName } from '../names.ts';
 import { checkEntry, publishEntry } from '../publish.ts';
 import { redactVersion } from '../redact.ts';
 import type { RegistryVersion } from '../store.ts';
@@ -23,7 +24,10 @@ import { storeGraph } from './store-graph.ts';
 export interface ListedSubgraph {
   name: string;
   source: 'registry' | 'config';
+  /** The newest version in the store. */
   version?: number;
+  /** The version the gateway serves, when one is (admin only). */
+  versionInService?: number;
   author?: string;
   publishedAt?: string;
   inService?: boolean;
@@ -40,6 +44,8 @@ export interface RegistryTarget {
   ): Promise<{ report: CheckReport; version?: RegistryVersion; inService?: boolean }>;
   rollback(name: string, to: number | undefined): Promise<{ version: RegistryVersion; inService?: boolean }>;
   list(): Promise<ListedSubgraph[]>;
+  /** The versions of one subgraph kept, newest first (`inService` through a gateway); NOT_FOUND when none. */
+  versions(name: string): Promise<(RegistryVersion & { inService?: boolean })[]>;
   close(): Promise<void>;
 }
 
@@ -68,6 +74,12 @@ export function adminTarget(url: string, token: string, author: string): Registr
       };
     },
     list: async () => ((await call('GET', 'subgraphs')) as { subgraphs: ListedSubgraph[] }).subgraphs,
+    versions: async (name) =>
+      (
+        (await call('GET', `subgraphs/${encodeURIComponent(name)}/versions`)) as {
+          versions: (RegistryVersion & { inService?: boolean })[];
+        }
+      ).versions,
     close: async () => undefined,
   };
 }
@@ -137,6 +149,11 @@ export async function storeTarget(options: {
         publishedAt: v.publishedAt,
         ...(broken.has(v.name) && { error: broken.get(v.name) }),
       }));
+    },
+    async versions(name) {
+      const versions = await store.versions(subgraphName(name));
+      if (versions.length === 0) throw new GatehouseError('NOT_FOUND', `no subgraph ${name} in the registry`);
+      return versions.map(redactVersion);
     },
     async close() {
       await store.close();

@@ -2,7 +2,9 @@
  * The reload-under-load drill: a real `gatehouse start --supergraph <file>` process over two
  * loopback subgraphs, `connections` clients (an undici pool) sending a query in a bounded loop
  * while the supergraph file is swapped every `swapEvery` ms between two versions (B adds a field),
- * alternating in-place rewrites (a reader may see them half written) and renames. Every answer
+ * in turn by in-place rewrites (a reader may see them half written), renames, and partial writes
+ * (in place in two chunks with a pause longer than the watch's debounce between them, so the
+ * gateway can read a prefix of a valid file, which it must not serve). Every answer
  * must be a 200 whose body is exactly the answer of one of the two versions. It reports the
  * answers, the swaps written and put in service (`/readyz` `reloads`), and the gateway's resident
  * memory over time. `npm run bench:reload` runs it for 60 s; the CI test for a few seconds.
@@ -16,11 +18,16 @@ import { schemaVersion } from '../../../gateway/supergraph/index.ts';
 import { type GatehouseProcess, spawnGatehouse } from '../../helpers/cli.ts';
 import {
   expectedAnswer,
+  partialCut,
   QUERY,
   replaceByRename,
   rewriteInPlace,
   startReloadGraph,
+  writeInTwoChunks,
 } from '../../helpers/reload-graph.ts';
+
+/** The pause of a partial write, in ms: longer than the gateway's debounce (50 ms), twice over. */
+const PARTIAL_PAUSE = 150;
 
 export interface ReloadDrillOptions {
   /** Seconds of load. */
@@ -44,8 +51,8 @@ export interface ReloadDrillFigures {
   failureSamples: string[];
   answersA: number;
   answersB: number;
-  /** New versions written to the file, and how (in place / by rename). */
-  swaps: { written: number; inPlace: number; renamed: number };
+  /** New versions written to the file, and how (in place / by rename / in place in two chunks). */
+  swaps: { written: number; inPlace: number; renamed: number; partial: number };
   /** Schemas the gateway put in service after the first, and kept out (`/readyz` `reloads`). */
   reloads: { succeeded: number; failed: number };
   /** Versions the gateway read and could not serve (seen half written), from its error log lines. */
@@ -120,7 +127,7 @@ export async function runReloadDrill(options: ReloadDrillOptions): Promise<Reloa
       }
     };
 
-    const swaps = { written: 0, inPlace: 0, renamed: 0 };
+    const swaps = { written: 0, inPlace: 0, renamed: 0, partial: 0 };
     let last = graph.versions.a;
     let swapping = true;
     const swapper = (async () => {
@@ -128,13 +135,19 @@ export async function runReloadDrill(options: ReloadDrillOptions): Promise<Reloa
         await new Promise((resolve) => setTimeout(resolve, options.swapEvery));
         if (!swapping) break;
         last = swaps.written % 2 === 0 ? graph.versions.b : graph.versions.a;
-        // Each version is written both ways: in place twice, then renamed twice.
-        if (Math.floor(swaps.written / 2) % 2 === 0) {
+        // Each version is written every way in turn: in place, renamed, then in two chunks
+        // (cut before its Query type, or halfway, in turn).
+        const way = Math.floor(swaps.written / 2) % 3;
+        if (way === 0) {
           await rewriteInPlace(file, last);
           swaps.inPlace++;
-        } else {
+        } else if (way === 1) {
           await replaceByRename(file, last);
           swaps.renamed++;
+        } else {
+          const cut = partialCut(last, swaps.partial % 4 >= 2);
+          await writeInTwoChunks(file, last, cut, Math.min(PARTIAL_PAUSE, options.swapEvery / 2));
+          swaps.partial++;
         }
         swaps.written++;
       }
