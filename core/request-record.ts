@@ -5,7 +5,11 @@
  * and it is kept against the node request (`IncomingMessage`), which both the JSON fast path and
  * Yoga hand to every hook as `context.req`. In process (`yoga.fetch`) there is no node request,
  * so nothing is recorded. A leaf but for the error catalogue.
+ *
+ * The record is a symbol-keyed field of the node request, not a `WeakMap` entry: a WeakMap entry
+ * per request costs about 0.7 µs more (measured on Node 20: set then three reads).
  */
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { isGatewayError } from './errors.ts';
 import type { SubgraphResult } from './subgraph-call.ts';
 
@@ -33,9 +37,26 @@ export interface RequestRecord {
   /** Calls made for the request; at most MAX_CALLS_LISTED listed. */
   calls: SubgraphCallRecord[] | undefined;
   callCount: number;
+  /**
+   * The request id it was answered with (`x-request-id`): filled by the server once the response
+   * is closed, when the access log is on (gateway/server/observe.ts).
+   */
+  requestId: string | undefined;
 }
 
-const records = new WeakMap<object, RequestRecord>();
+/**
+ * Told of each request once its response is closed. `res.headersSent` is false when the client
+ * left before any answer (metrics count it as 499), `res.writableFinished` false when it left
+ * before the whole answer.
+ */
+export type RequestDone = (record: RequestRecord, req: IncomingMessage, res: ServerResponse) => void;
+
+/** The status a closed response counts as: 499 (nginx's "client closed request") when none was sent. */
+export const CLIENT_CLOSED = 499;
+
+const RECORD = Symbol('gatehouse.requestRecord');
+
+type Recorded = { [RECORD]?: RequestRecord };
 
 /** Starts the record of node request `req`. */
 export function startRecord(req: object, start: number): RequestRecord {
@@ -46,21 +67,22 @@ export function startRecord(req: object, start: number): RequestRecord {
     request: undefined,
     calls: undefined,
     callCount: 0,
+    requestId: undefined,
   };
-  records.set(req, record);
+  (req as Recorded)[RECORD] = record;
   return record;
 }
 
 /** The record of node request `req`, if one was started. */
 export function recordOf(req: object | undefined): RequestRecord | undefined {
-  return req === undefined ? undefined : records.get(req);
+  return req === undefined ? undefined : (req as Recorded)[RECORD];
 }
 
 /** The record of the request a GraphQL (or server) context belongs to (`context.req`). */
 export function recordOfContext(context: unknown): RequestRecord | undefined {
   if (typeof context !== 'object' || context === null) return undefined;
   const req = (context as { req?: unknown }).req;
-  return typeof req === 'object' && req !== null ? records.get(req) : undefined;
+  return typeof req === 'object' && req !== null ? (req as Recorded)[RECORD] : undefined;
 }
 
 /** Adds a call to `record` (listed while under MAX_CALLS_LISTED). */

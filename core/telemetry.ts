@@ -6,8 +6,11 @@
  * nothing, so every room may depend on it.
  */
 
-/** Which cache answered (or not): the response cache, or the entity cache of the subgraph stage. */
-export type CacheKind = 'response' | 'entity';
+/**
+ * Which cache answered (or not): the response cache; the entity cache of the subgraph stage, for
+ * entities (`entity`, one lookup per entity) or for root-field calls kept whole (`root`).
+ */
+export type CacheKind = 'response' | 'entity' | 'root';
 
 /**
  * `hit`: fresh, served; `stale`: past its maxAge, served (while refreshed, or standing in for a

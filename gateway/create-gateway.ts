@@ -1,5 +1,5 @@
 import type { Plugin } from 'graphql-yoga';
-import { adminRooms } from './admin/index.ts';
+import { createAdmin } from './admin/index.ts';
 import { createAuth } from './auth/index.ts';
 import { createCache, forwardedInputs } from './cache/index.ts';
 import { useCsrfPrevention } from './csrf/index.ts';
@@ -166,6 +166,23 @@ export function createGateway(options: GatewayOptions): Gateway {
     logger,
     isOpen: resilience.breakers.isOpen,
   });
+  // Who is calling; its JWT verifier (one JWKS cache) also admits admin requests (`admin.scope`).
+  const auth = createAuth(config.auth, { logger, env: options.env ?? process.env });
+  // The admin endpoint (`admin.enabled`): at `admin.path`, or on its own `admin.port`.
+  const admin = createAdmin(config.admin, {
+    purge: cache.purge,
+    store: config.cache.store,
+    logger,
+    env: options.env,
+    host: config.server.host,
+    verifyBearer: auth.verifyBearer,
+    registry: supergraph.registry && {
+      graph: supergraph.registry,
+      status: () => supergraph.status(),
+      usage: usage?.reader,
+    },
+    ...(usage && { usage: usage.reader }),
+  });
   const rooms: Room[] = [
     // First in the list, so closed last (the list closes in reverse): the pooled connections,
     // once every other room has stopped using them.
@@ -189,19 +206,8 @@ export function createGateway(options: GatewayOptions): Gateway {
     },
     // Request stage, right after health (it answers with no caller): `GET <metrics.path>`.
     ...(metrics ? [metrics.endpoint] : []),
-    // Request stage, before anything GraphQL: the admin endpoint (authenticated by its token).
-    ...adminRooms(config.admin, {
-      purge: cache.purge,
-      store: config.cache.store,
-      logger,
-      env: options.env,
-      registry: supergraph.registry && {
-        graph: supergraph.registry,
-        status: () => supergraph.status(),
-        usage: usage?.reader,
-      },
-      ...(usage && { usage: usage.reader }),
-    }),
+    // Request stage, before anything GraphQL: the admin endpoint (its token or a JWT scope).
+    ...optional(admin?.room),
     // Request stage: GraphiQL's script and stylesheet, before anything GraphQL.
     ...(graphiql ? [{ name: 'graphiql', plugin: graphiql.plugin, requestPaths: [graphiql.assetsPath] }] : []),
     // Request stage, before any body is read: POSTs a browser may send cross-site without a
@@ -230,7 +236,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     // Request stage, after health and GraphiQL (they answer with no caller), before any GraphQL
     // work: who is calling (`onParams`, so the fast path stays on). An invalid credential, or none
     // where `auth.required`, is a 401 here; every later stage reads the caller (`identityOf`).
-    createAuth(config.auth, { logger, env: options.env ?? process.env }),
+    auth,
     // Request stage, after auth (classes may read the caller's plan, tenant, claims), before the
     // rate limits (a shed request spends no limit) and any GraphQL work: over the concurrency
     // limit, the lowest priority class is shed with 503 (`onParams`, so the fast path stays on).
@@ -356,7 +362,9 @@ export function createGateway(options: GatewayOptions): Gateway {
   // Metrics and the access log are told of each request once answered (fast path and Yoga).
   const done = requestDone(metrics?.requestDone, accessLog);
   const listener = requestListener(yoga, rooms, config, maskError, logger);
-  const handler = done ? observeRequests(listener, done, logger) : listener;
+  const handler = done
+    ? observeRequests(listener, done, logger, { requestIds: accessLog !== undefined })
+    : listener;
 
   let listening: Listening | undefined;
   let started: Promise<void> | undefined;
@@ -380,15 +388,22 @@ export function createGateway(options: GatewayOptions): Gateway {
     start,
     handler,
     ...(metrics && config.metrics.port !== undefined && { metricsHandler: metrics.portHandler }),
+    ...(admin?.portHandler && { adminHandler: admin.portHandler }),
     closeRooms: () => stages.close(),
     ...(usage && { usage: usage.reader }),
     async listen() {
       listening = await listen(handler, config.server);
       await metrics?.listen();
+      const adminUrl = await admin?.listen();
       // Bound first, loaded second: /healthz answers (and /readyz says "not ready") while the
       // subgraphs load, so an orchestrator's liveness probe does not kill a slow start.
       await start();
-      return { url: listening.url, port: listening.port, server: listening.server };
+      return {
+        url: listening.url,
+        port: listening.port,
+        server: listening.server,
+        ...(adminUrl !== undefined && { adminUrl }),
+      };
     },
     async close() {
       // The server first (in-flight requests finish), then every room in reverse order: the

@@ -44,8 +44,11 @@ export interface Gateway {
   client: UpstreamClient;
   /** Loads the subgraphs (first round). Called by `listen()`; call it yourself for in-process use. */
   start(): Promise<void>;
-  /** Starts the HTTP server, then loads the subgraphs; resolves with its address once both are done. */
-  listen(): Promise<{ url: string; port: number; server: Server }>;
+  /**
+   * Starts the HTTP server (and the listeners of `metrics.port` and `admin.port`), then loads the
+   * subgraphs; resolves with its address once both are done (`adminUrl`: with `admin.port`).
+   */
+  listen(): Promise<{ url: string; port: number; server: Server; adminUrl?: string }>;
   /** What a node:http server runs for each request (the JSON fast path in front of Yoga); `listen()` serves it. */
   handler: RequestListener;
   /**
@@ -53,6 +56,11 @@ export interface Gateway {
    * @default undefined
    */
   metricsHandler?: RequestListener;
+  /**
+   * With `admin.port`: what the admin listener runs (`listen()` starts one on that port).
+   * @default undefined
+   */
+  adminHandler?: RequestListener;
   /**
    * Closes every room (reloads, health checks, Redis, the upstream pools) but not a server: for
    * a gateway served by another's listener (`server/reloadable.ts`), once its requests are done.

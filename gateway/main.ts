@@ -3,6 +3,7 @@
  * down gracefully on SIGINT/SIGTERM (stop accepting, finish in-flight requests, close pools);
  * SIGHUP reloads the config without dropping a request (`server/reloadable.ts`).
  */
+import { type AdminListening, httpOrigin, listenAdmin } from './admin/index.ts';
 import { type GatehouseConfig, loadConfig } from './config/index.ts';
 import { type StartOptions, startConfig } from './config/start-options.ts';
 import { createGateway, type Gateway } from './create-gateway.ts';
@@ -95,6 +96,21 @@ export async function serve(
     }
     logger.info(`metrics at http://${config.server.host}:${metrics.port}${config.metrics.path}`);
   }
+  // `admin.port`: one listener for the process too, serving the admin endpoint of the gateway in service.
+  let admin: AdminListening | undefined;
+  let adminUrl: string | undefined;
+  if (config.admin.enabled && config.admin.port !== undefined) {
+    try {
+      admin = await listenAdmin(config.server.host, config.admin.port, () => served.current.adminHandler);
+    } catch (error) {
+      removeSignalHandlers();
+      await metrics?.close();
+      await served.close();
+      throw error;
+    }
+    adminUrl = `${httpOrigin(config.server.host, admin.port)}${config.admin.path}`;
+    logger.info(`admin endpoint at ${adminUrl}`);
+  }
   const gateway: ServedGateway = {
     get yoga() {
       return served.current.yoga;
@@ -109,12 +125,13 @@ export async function serve(
       return served.current.handler;
     },
     start: () => served.current.start(),
-    listen: async () => ({ url, port, server: httpServer }),
+    listen: async () => ({ url, port, server: httpServer, ...(adminUrl !== undefined && { adminUrl }) }),
     closeRooms: () => served.current.closeRooms(),
     reload: (next) => served.reload(next),
     async close() {
       removeSignalHandlers();
       await metrics?.close();
+      await admin?.close();
       await served.close();
     },
   };

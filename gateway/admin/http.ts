@@ -1,5 +1,5 @@
-/** The admin endpoint's HTTP helpers: JSON answers, errors with their code, bounded bodies, the token. */
-import { createHash, timingSafeEqual } from 'node:crypto';
+/** The admin endpoint's HTTP helpers: JSON answers, errors with their code, bounded bodies, the token's digest. */
+import { createHash } from 'node:crypto';
 import { type ErrorCode, ErrorCodes, GatehouseError } from '../../core/errors.ts';
 
 export type FetchApi = { Response: typeof Response };
@@ -28,14 +28,9 @@ export function failure(
   );
 }
 
+/** SHA-256 of `value`: tokens are compared by digest, so in constant time whatever their lengths. */
 export function digest(value: string): Buffer {
   return createHash('sha256').update(value).digest();
-}
-
-/** Whether `header` is `Bearer <token>` for the expected token (compared by digest, in constant time). */
-export function authorized(header: string | null, expected: Buffer): boolean {
-  const match = header === null ? null : /^Bearer[ \t]+(\S+)[ \t]*$/i.exec(header);
-  return match !== null && timingSafeEqual(digest(match[1] ?? ''), expected);
 }
 
 /** Reads the body as JSON, at most `maxBody` bytes; an empty body is `undefined`. */

@@ -1,8 +1,8 @@
 /**
  * `gatehouse cache purge`: asks a running gateway's admin endpoint to drop the cached answers a
  * selector names (`--type Product --key 42`, `--type Product`, `--operation TopProducts`). The
- * endpoint's URL is `--url`, else the config's (`server.host`, `server.port`, `admin.path`; a
- * wildcard host is reached on 127.0.0.1); the token is `$GATEHOUSE_ADMIN_TOKEN`, else the
+ * endpoint's URL is `--url`, else the config's (`server.host`, `admin.port` or else `server.port`,
+ * `admin.path`; a wildcard host is reached on 127.0.0.1); the token is `$GATEHOUSE_ADMIN_TOKEN`, else the
  * config's `admin.token`. A key starting with `{` is read as JSON: a compound key's fields.
  */
 import { type ErrorCode, ErrorCodes, GatehouseError } from '../../core/errors.ts';
@@ -52,7 +52,14 @@ export async function runCachePurge(command: PurgeCommand): Promise<PurgeOutcome
   if (url === undefined || token === undefined) {
     const config = await loadConfig(command.configFile, env);
     const host = ['0.0.0.0', '::', ''].includes(config.server.host) ? '127.0.0.1' : config.server.host;
-    url ??= `http://${host.includes(':') ? `[${host}]` : host}:${config.server.port}${config.admin.path}`;
+    if (url === undefined && config.admin.port === 0)
+      throw new GatehouseError(
+        'CONFIG_INVALID',
+        'cache purge: admin.port is 0 (a free port picked at start)',
+        ['pass --url with the admin URL the gateway logged at startup (`admin endpoint at ...`)'],
+      );
+    const port = config.admin.port ?? config.server.port;
+    url ??= `http://${host.includes(':') ? `[${host}]` : host}:${port}${config.admin.path}`;
     token ??= config.admin.token === undefined ? undefined : readSecret(config.admin.token, env);
   }
   if (token === undefined)

@@ -10,8 +10,9 @@
  *   POST <path>/subgraphs/<name>/rollback  body: {} or { "to": 3 } → { version, inService }
  *
  * Names in paths are checked (`names.ts`: 400 BAD_USER_INPUT); header values of entries are
- * shown as `[redacted]` (`redact.ts`). The author recorded is the `x-gatehouse-author` header (the CLI sends `--author` or $USER),
- * else `admin`. A publish or rollback answers once the gateway has tried to serve it.
+ * shown as `[redacted]` (`redact.ts`). The author recorded is the JWT's `sub` when a JWT with
+ * `admin.scope` was used; else the `x-gatehouse-author` header (the CLI sends `--author` or
+ * $USER), else `admin`. A publish or rollback answers once the gateway has tried to serve it.
  */
 import { GatehouseError } from '../../core/errors.ts';
 import type { UsageReader } from '../../core/usage.ts';
@@ -36,7 +37,9 @@ export interface RegistryRoutesOptions {
 const MAX_ENTRY = 4 * 1024 * 1024; // 4 MiB
 
 const authorOf = (request: AdminRequest) =>
-  (request.headers.get('x-gatehouse-author') ?? '').slice(0, 200).trim() || 'admin';
+  request.subject?.slice(0, 200) ||
+  (request.headers.get('x-gatehouse-author') ?? '').slice(0, 200).trim() ||
+  'admin';
 
 export function registryRoutes(options: RegistryRoutesOptions): AdminRoute[] {
   const { graph, logger } = options;

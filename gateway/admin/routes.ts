@@ -33,6 +33,8 @@ export interface AdminRequest {
   params: string[];
   query: URLSearchParams;
   headers: Headers;
+  /** With a JWT (`admin.scope`): its `sub`, who acts. @default undefined (the admin token) */
+  subject?: string;
 }
 
 /** A path parameter, %-decoded; BAD_USER_INPUT for a malformed escape (`%E0`). */

@@ -11,11 +11,13 @@ import type { AuthConfig } from '../config/auth-schema.ts';
 import type { Logger } from '../logger/index.ts';
 import type { Room } from '../room.ts';
 import { createAuthenticate } from './authenticate.ts';
+import { type BearerVerifier, bearerVerifier } from './bearer.ts';
 import { normalizeAuth } from './config.ts';
 import { useAuthPlugin } from './plugin.ts';
 
 export { hashApiKey } from './api-keys.ts';
 export { VERIFY_CHANNEL } from './authenticate.ts';
+export type { BearerOutcome, BearerVerifier } from './bearer.ts';
 
 /** The resolved `auth` section of the config (every default filled in). */
 export type AuthOptions = AuthConfig;
@@ -26,8 +28,17 @@ export interface AuthContext {
   env?: NodeJS.ProcessEnv;
 }
 
+/** The auth room, and its JWT verifier for other endpoints (the admin endpoint's `admin.scope`). */
+export interface AuthRoom extends Room {
+  /**
+   * With `auth.jwt`: verifies a bearer JWT as the room does (same keys, one JWKS cache), for an
+   * endpoint outside GraphQL. @default undefined without `auth.jwt`
+   */
+  verifyBearer?: BearerVerifier;
+}
+
 /** The auth room; without `jwt`, `apiKeys` or `introspection` it has no plugin (everyone is anonymous). */
-export function createAuth(options: AuthOptions, context: AuthContext): Room {
+export function createAuth(options: AuthOptions, context: AuthContext): AuthRoom {
   if (!options.jwt && !options.apiKeys && !options.introspection && !options.required)
     return { name: 'auth' };
   const closing = new AbortController();
@@ -39,6 +50,7 @@ export function createAuth(options: AuthOptions, context: AuthContext): Room {
   return {
     name: 'auth',
     close: () => closing.abort(),
+    ...(auth.jwt && { verifyBearer: bearerVerifier(auth.jwt) }),
     plugin: useAuthPlugin({
       authenticate: createAuthenticate(auth),
       required: auth.required,

@@ -179,7 +179,10 @@ export function entityCacheStep(options: EntityCacheOptions, subgraph: SubgraphI
     const missing = slots.map((list) =>
       list.flatMap((slot, i) => (slot?.entry !== undefined && fresh(slot.entry) ? [] : [i])),
     );
-    if (options.events?.cacheLookup !== undefined) countLookups(options.events, slots, missing);
+    // Told once the call is decided: the entities to fetch are misses, or stale when kept ones stood in.
+    const counted = (missedAs: 'miss' | 'stale') => {
+      if (options.events?.cacheLookup !== undefined) countLookups(options.events, slots, missing, missedAs);
+    };
     /** A kept entity served: how fresh it is goes to the response cache (freshness.ts). */
     const fromCache = (field: number, i: number): unknown => {
       const entry = slots[field]![i]!.entry!;
@@ -187,6 +190,7 @@ export function entityCacheStep(options: EntityCacheOptions, subgraph: SubgraphI
       return JSON.parse(entry.body);
     };
     if (missing.every((m) => m.length === 0)) {
+      counted('miss');
       const data = Object.fromEntries(
         shape.fields.map((field, f) => [field.responseKey, slots[f]!.map((_, i) => fromCache(f, i))]),
       );
@@ -215,13 +219,18 @@ export function entityCacheStep(options: EntityCacheOptions, subgraph: SubgraphI
       result = await next(withVariables(request, sent));
     } catch (error) {
       const stale = backendThrew(error) ? staleAnswer() : undefined;
+      counted(stale === undefined ? 'miss' : 'stale');
       if (stale !== undefined) return stale;
       throw error;
     }
     if ((result.data === undefined || result.data === null) && backendFailed(result)) {
       const stale = staleAnswer();
-      if (stale !== undefined) return stale;
+      if (stale !== undefined) {
+        counted('stale');
+        return stale;
+      }
     }
+    counted('miss');
     const said = saidOf(result, request.context);
     return merged(shape, slots, missing, result, fromCache, (slot, value) =>
       keep(slot, value, startedAt, said),
@@ -247,25 +256,36 @@ export function entityCacheStep(options: EntityCacheOptions, subgraph: SubgraphI
     const slot: Slot = { key, maxAge: policy.maxAge, shared: owner === undefined, tags };
     await lookUp([slot]);
     const entry = slot.entry;
-    options.events?.cacheLookup?.('entity', entry !== undefined && fresh(entry) ? 'hit' : 'miss');
+    // The answer of a root-field call, kept whole: `root`; told once decided (a kept answer that
+    // stands in for a failed backend is `stale`).
+    const counted = (outcome: 'hit' | 'miss' | 'stale') => options.events?.cacheLookup?.('root', outcome);
     /** The kept answer served: how fresh it is goes to the response cache (freshness.ts). */
     const served = (kept: CacheEntry) => {
       recordServed(request.context, remaining(kept));
       return { data: JSON.parse(kept.body) as Record<string, unknown> };
     };
-    if (entry !== undefined && fresh(entry)) return served(entry);
+    if (entry !== undefined && fresh(entry)) {
+      counted('hit');
+      return served(entry);
+    }
     const stale = entry !== undefined && usable(entry) ? entry : undefined;
     let result: SubgraphResult;
     const startedAt = now();
     try {
       result = await next(request);
     } catch (error) {
-      if (stale !== undefined && backendThrew(error)) return served(stale);
+      const standIn = stale !== undefined && backendThrew(error);
+      counted(standIn ? 'stale' : 'miss');
+      if (standIn) return served(stale);
       throw error;
     }
     if (isCacheable(result)) keep(slot, result.data, startedAt, saidOf(result, request.context));
     // A backend failed (a plain GraphQL service answers data with its fields null): kept stands in.
-    else if (stale !== undefined && backendFailed(result)) return served(stale);
+    else if (stale !== undefined && backendFailed(result)) {
+      counted('stale');
+      return served(stale);
+    }
+    counted('miss');
     return result;
   }
 
@@ -357,11 +377,15 @@ function relocated(error: GraphQLError, path: readonly (string | number)[]): Gra
   return copy;
 }
 
-/** Tells `events` the hits (kept and fresh) and misses (to fetch) of an `_entities` call's slots. */
+/**
+ * Tells `events` the hits (kept and fresh) and the others of an `_entities` call's slots: misses
+ * (fetched), or `stale` when kept entities stood in for a failed backend.
+ */
 function countLookups(
   events: TelemetryEvents,
   slots: readonly (readonly (Slot | undefined)[])[],
   missing: readonly (readonly number[])[],
+  missedAs: 'miss' | 'stale',
 ): void {
   let cacheable = 0;
   let misses = 0;
@@ -370,5 +394,5 @@ function countLookups(
     for (const i of missing[f]!) if (list[i] !== undefined) misses++;
   });
   if (cacheable - misses > 0) events.cacheLookup?.('entity', 'hit', cacheable - misses);
-  if (misses > 0) events.cacheLookup?.('entity', 'miss', misses);
+  if (misses > 0) events.cacheLookup?.('entity', missedAs, misses);
 }

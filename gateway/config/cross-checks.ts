@@ -4,6 +4,7 @@
  * that must not collide.
  */
 import type { z } from 'zod';
+import { checkAdminAuth } from './admin-schema.ts';
 import { durationMs } from './duration.ts';
 import { checkHeaderSubgraphs } from './headers-schema.ts';
 import { checkMetricsPath } from './metrics-schema.ts';
@@ -23,6 +24,7 @@ export function crossCheck(
     rateLimit?: unknown;
     cache?: unknown;
     admin?: unknown;
+    auth?: unknown;
     server?: unknown;
     redis?: unknown;
     metrics?: unknown;
@@ -70,6 +72,7 @@ export function crossCheck(
   checkRateLimitReferences(config, seen, ctx);
   checkCacheStore(config, ctx);
   checkAdminPath(config, ctx);
+  checkAdminAuth(config, ctx);
   checkMetricsPath(config, ctx);
   checkRegistry(config, ctx);
   checkUsageStore(config, ctx);
@@ -84,9 +87,12 @@ export function crossCheck(
   }
 }
 
-/** `admin.path` may not hold the GraphQL endpoint or a health path (they would need the admin token). */
+/**
+ * `admin.path` may not hold the GraphQL endpoint or a health path (they would need the admin
+ * token), unless the admin endpoint has a port of its own.
+ */
 function checkAdminPath(config: { admin?: unknown; server?: unknown }, ctx: z.RefinementCtx): void {
-  if (!isPlain(config.admin) || config.admin.enabled !== true) return;
+  if (!isPlain(config.admin) || config.admin.enabled !== true || config.admin.port !== undefined) return;
   const path = typeof config.admin.path === 'string' ? config.admin.path : '/admin';
   const server = isPlain(config.server) ? config.server : {};
   const others = [

@@ -50,29 +50,39 @@ export const metricsSchema = z
   })
   .describe('Prometheus metrics (docs/observability.md)');
 
+/** Where GraphiQL's files are served (gateway/graphiql/index.ts, not configurable). */
+const GRAPHIQL_ASSETS = '/graphiql/assets';
+
 /**
- * Without `metrics.port`, `metrics.path` is served by the gateway server: it may not be the
- * GraphQL endpoint nor a health path.
+ * Without `metrics.port`, `metrics.path` is served by the gateway server, before the admin
+ * endpoint and GraphiQL's files: it may not be the GraphQL endpoint nor a health path, nor the
+ * admin path (when the admin endpoint is on) or a path under it, nor a path of GraphiQL's files,
+ * which it would hide.
  */
 export function checkMetricsPath(
-  config: { metrics?: unknown; server?: unknown },
+  config: { metrics?: unknown; server?: unknown; admin?: unknown },
   ctx: z.RefinementCtx,
 ): void {
   const metrics = isPlain(config.metrics) ? config.metrics : {};
   if (metrics.enabled === false || metrics.port !== undefined) return;
   const path = typeof metrics.path === 'string' ? metrics.path : '/metrics';
   const server = isPlain(config.server) ? config.server : {};
-  const others = [
-    ['server.graphqlPath', server.graphqlPath ?? '/graphql'],
-    ['server.healthPath', server.healthPath ?? '/healthz'],
-    ['server.readyPath', server.readyPath ?? '/readyz'],
-  ] as const;
-  for (const [name, other] of others) {
-    if (other !== path) continue;
+  const admin = isPlain(config.admin) && config.admin.enabled === true ? config.admin : undefined;
+  const others: [string, unknown, 'exact' | 'prefix'][] = [
+    ['server.graphqlPath', server.graphqlPath ?? '/graphql', 'exact'],
+    ['server.healthPath', server.healthPath ?? '/healthz', 'exact'],
+    ['server.readyPath', server.readyPath ?? '/readyz', 'exact'],
+    ["GraphiQL's files", GRAPHIQL_ASSETS, 'prefix'],
+  ];
+  if (admin !== undefined) others.push(['admin.path', admin.path ?? '/admin', 'prefix']);
+  for (const [name, other, match] of others) {
+    if (typeof other !== 'string') continue;
+    const taken = other === path || (match === 'prefix' && path.startsWith(`${other.replace(/\/+$/, '')}/`));
+    if (!taken) continue;
     ctx.addIssue({
       code: 'custom',
       path: ['metrics', 'path'],
-      message: `"${path}" is also ${name}; pick another path, e.g. /metrics, or serve metrics on their own \`metrics.port\``,
+      message: `"${path}" is ${other === path ? 'also' : 'under'} ${name} ("${other}"); pick another path, e.g. /metrics, or serve metrics on their own \`metrics.port\``,
     });
   }
 }

@@ -4,15 +4,13 @@
  * and type, HTTP status, duration in ms, the subgraph calls (how many, and each one's subgraph,
  * duration and outcome, at most 20 listed) and the client's address. Requests to `quietPaths`
  * (health, readiness, metrics, GraphiQL's files: polled all day) are logged at `debug`.
- * A response whose client left before it was written says `aborted: true`.
+ * A client that left before any answer is logged with `status: 499` (nginx's "client closed
+ * request") and `aborted: true`; one that left during the answer with the status written and
+ * `aborted: true`. The request id comes in the record (the server fills it).
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { RequestRecord } from '../../core/request-record.ts';
-import { requestIdOf as idOfRequest } from '../headers/correlation.ts';
-import type { RequestDone } from '../server/observe.ts';
+import { CLIENT_CLOSED, type RequestDone, type RequestRecord } from '../../core/request-record.ts';
 import type { Logger } from './index.ts';
-
-const REQUEST_ID = /^[\x21-\x7e]{1,200}$/;
 
 /** What to do with each answered request; `quietPaths` are exact paths or prefixes ending in `/`. */
 export function createAccessLog(logger: Logger, quietPaths: readonly string[]): RequestDone {
@@ -34,10 +32,10 @@ export function accessLine(
   path: string,
 ): Record<string, unknown> {
   const line: Record<string, unknown> = {
-    requestId: record.request === undefined ? requestIdOf(req, res) : idOfRequest(record.request),
+    requestId: record.requestId,
     method: req.method,
     path,
-    status: res.statusCode,
+    status: res.headersSent ? res.statusCode : CLIENT_CLOSED,
     durationMs: Math.round((performance.now() - record.start) * 10) / 10,
   };
   if (record.operationName !== undefined) line.operationName = record.operationName;
@@ -49,18 +47,6 @@ export function accessLine(
   line.clientAddress = req.socket?.remoteAddress;
   if (!res.writableFinished) line.aborted = true;
   return line;
-}
-
-/**
- * A request that never reached the operation stage: the id its response carries, else the one
- * the client sent when it is well formed (operations take theirs from the header rules' record,
- * the one they answer in `x-request-id`).
- */
-function requestIdOf(req: IncomingMessage, res: ServerResponse): string | undefined {
-  const answered = res.getHeader('x-request-id');
-  if (typeof answered === 'string') return answered;
-  const sent = req.headers['x-request-id'];
-  return typeof sent === 'string' && REQUEST_ID.test(sent) ? sent : undefined;
 }
 
 function pathOf(url: string | undefined): string {

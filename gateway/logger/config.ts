@@ -2,8 +2,9 @@
  * The logger options of a resolved config: `logging` (format, level, redaction) and the headers
  * auth reads credentials from (always redacted); whether the access log is on.
  */
+
+import type { RequestDone } from '../../core/request-record.ts';
 import type { GatehouseConfig } from '../config/index.ts';
-import type { RequestDone } from '../server/observe.ts';
 import { createAccessLog } from './access-log.ts';
 import { type Logger, type LoggerOptions, logFormat } from './index.ts';
 

@@ -3,10 +3,13 @@
  * two gateways in one process keep their own counts). Names follow Prometheus conventions: the
  * `gatehouse_` prefix, `_total` counters, `_seconds` histograms. The gauges of state kept
  * elsewhere (breakers, the schema in service, reloads, plans cached) are read at scrape time.
+ * The request families are request-series.ts; the process metrics are process-wide
+ * (process-metrics.ts).
  */
-import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { CircuitBreakerStatus } from '../../core/readiness.ts';
 import type { ReloadCounts } from '../supergraph/index.ts';
+import { createRequestSeries } from './request-series.ts';
 
 export const PREFIX = 'gatehouse_';
 
@@ -20,25 +23,12 @@ export interface ScrapeSources {
 
 const BREAKER_STATES = ['closed', 'half-open', 'open'] as const;
 
-export function createFamilies(buckets: readonly number[], sources: ScrapeSources, processMetrics: boolean) {
+export function createFamilies(buckets: readonly number[], sources: ScrapeSources) {
   const registry = new Registry();
   const registers = [registry];
-  if (processMetrics) collectDefaultMetrics({ register: registry, prefix: PREFIX });
   const families = {
     registry,
-    requests: new Counter({
-      name: `${PREFIX}graphql_requests_total`,
-      help: 'Requests to the GraphQL endpoint, by operation name and type and HTTP status',
-      labelNames: ['operation_name', 'operation_type', 'status'] as const,
-      registers,
-    }),
-    requestDuration: new Histogram({
-      name: `${PREFIX}graphql_request_duration_seconds`,
-      help: 'Time from a request to the GraphQL endpoint coming in to its response being written, by operation',
-      labelNames: ['operation_name', 'operation_type'] as const,
-      buckets: [...buckets],
-      registers,
-    }),
+    requests: createRequestSeries(registry, PREFIX, buckets),
     subgraphDuration: new Histogram({
       name: `${PREFIX}subgraph_request_duration_seconds`,
       help: 'Duration of calls to subgraphs (each upstream call once, retries included), by subgraph',
@@ -54,7 +44,7 @@ export function createFamilies(buckets: readonly number[], sources: ScrapeSource
     }),
     cache: new Counter({
       name: `${PREFIX}cache_lookups_total`,
-      help: 'Lookups of the response cache and of the entity cache (one per entity), by result: hit, stale (served while refreshed), miss',
+      help: 'Lookups of the response cache, of the entity cache (`entity`: one per entity) and of root-field calls kept whole (`root`: one per call), by result: hit, stale (served past its maxAge: while refreshed, or for a failed backend), miss',
       labelNames: ['cache', 'result'] as const,
       registers,
     }),

@@ -15,16 +15,16 @@
  */
 import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import type { RequestListener } from 'node:http';
-import { callOutcome } from '../../core/request-record.ts';
+import { CLIENT_CLOSED, callOutcome, type RequestDone } from '../../core/request-record.ts';
 import { callKind, type ExecutorWrapper, type SubgraphInfo } from '../../core/subgraph-call.ts';
 import type { TelemetryEvents } from '../../core/telemetry.ts';
 import type { MetricsConfig } from '../config/metrics-schema.ts';
 import type { Logger } from '../logger/index.ts';
 import type { Room } from '../room.ts';
-import type { RequestDone } from '../server/observe.ts';
-import { createFamilies, type Families, type ScrapeSources } from './families.ts';
+import { createFamilies, type Families, PREFIX, type ScrapeSources } from './families.ts';
 import { createOperationNames } from './operation-names.ts';
 import { listenMetrics, type MetricsListening } from './port.ts';
+import { processRegistry } from './process-metrics.ts';
 
 export type { MetricsConfig } from '../config/metrics-schema.ts';
 export type { ScrapeSources } from './families.ts';
@@ -66,9 +66,14 @@ const seconds = (ms: number) => ms / 1000;
 export function createMetrics(options: MetricsOptions): Metrics | undefined {
   const { config, graphqlPath } = options;
   if (!config.enabled) return undefined;
-  const families = createFamilies(config.buckets, options.sources, config.processMetrics);
+  const families = createFamilies(config.buckets, options.sources);
   const names = createOperationNames(config.maxOperationNames);
-  const scrape = () => families.registry.metrics();
+  // The gateway's families, then the process-wide process metrics (process-metrics.ts).
+  const processMetrics = config.processMetrics ? processRegistry(PREFIX) : undefined;
+  const scrape = async () => {
+    const own = await families.registry.metrics();
+    return processMetrics === undefined ? own : `${own}\n${await processMetrics.metrics()}`;
+  };
   let listening: MetricsListening | undefined;
   const unsubscribeChannels = subscribeChannels(families);
 
@@ -77,10 +82,9 @@ export function createMetrics(options: MetricsOptions): Metrics | undefined {
     if (url !== graphqlPath && !(url.startsWith(graphqlPath) && url[graphqlPath.length] === '?')) return;
     const operationType = record.operationType ?? 'unknown';
     const operationName = names.label(record.operationName, record.operationType !== undefined);
-    families.requests.labels(operationName, operationType, String(res.statusCode)).inc();
-    families.requestDuration
-      .labels(operationName, operationType)
-      .observe(seconds(performance.now() - record.start));
+    // A client that left before any answer: 499, nginx's "client closed request".
+    const status = res.headersSent ? res.statusCode : CLIENT_CLOSED;
+    families.requests.record(operationName, operationType, status, seconds(performance.now() - record.start));
   };
 
   const endpoint: Room = {

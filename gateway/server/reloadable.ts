@@ -19,7 +19,11 @@ export interface ServableGateway {
   handler: RequestListener;
   start(): Promise<void>;
   closeRooms(): Promise<void>;
-  supergraph: { readonly served: { version: string } | undefined };
+  supergraph: {
+    readonly served: { version: string } | undefined;
+    /** Counts a failed reload on the gateway in service (its `/readyz` reloads and metric). */
+    refused?(problem: string, source?: 'reload'): void;
+  };
 }
 
 export interface ReloadableOptions<G extends ServableGateway> {
@@ -79,6 +83,7 @@ export async function serveReloadable<G extends ServableGateway>(
 
   const kept = (problems: string[]): ReloadOutcome => {
     logger.error(`reload failed; the gateway in service is kept:\n  ${problems.join('\n  ')}`);
+    current.supergraph.refused?.(`config reload failed: ${problems.join('; ')}`, 'reload');
     return { ok: false, problems, version: current.supergraph.served?.version };
   };
 
@@ -105,7 +110,7 @@ export async function serveReloadable<G extends ServableGateway>(
     const { host, port } = config.server;
     if (next.server.host !== host || next.server.port !== port) {
       logger.warn(
-        `reload: server.host and server.port cannot change without a restart; still listening on ${host}:${port}`,
+        `reload: server.host and server.port cannot change without a restart; still listening on ${boundAddress(served)}`,
       );
     }
     let gateway: G | undefined;
@@ -170,6 +175,14 @@ export async function serveReloadable<G extends ServableGateway>(
       await current.closeRooms();
     },
   };
+}
+
+/** The address the server is bound to (`127.0.0.1:41234`, `[::1]:41234`), not the one configured (port 0). */
+function boundAddress(listening: Listening): string {
+  const address = listening.server.address();
+  if (address === null || typeof address === 'string') return listening.url;
+  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  return `${host}:${address.port}`;
 }
 
 /** The lines that say why: a config error's problems, else its message. */

@@ -12,6 +12,7 @@ import { composeSubgraphs, formatCompositionProblems } from '../../schema/compos
 import { subgraphLoader } from '../../schema/loaders.ts';
 import type { SubgraphDefinition } from '../../schema/types.ts';
 import type { SubgraphConfig } from '../config/index.ts';
+import type { ReloadSource } from './in-service.ts';
 import { createSubgraphLoads, retryUntilLoaded, type SubgraphSource, throwStartupErrors } from './loading.ts';
 import { type SchemaPoll, startSchemaPoll } from './schema-poll.ts';
 import type { ProbeTarget, SupergraphSource, SupergraphSourceContext } from './source.ts';
@@ -61,8 +62,11 @@ export function createConfigSource(
   let poll: SchemaPoll | undefined;
   let stopped = false;
 
-  /** Composes every loaded subgraph and puts the result in service; false when it fails. */
-  const recompose = (): boolean => {
+  /**
+   * Composes every loaded subgraph and puts the result in service; false when it fails (counted
+   * as a failed reload from `source`: a poll, or the config's loading and retries).
+   */
+  const recompose = (source: ReloadSource = 'config'): boolean => {
     const definitions = inOrder(sources, loads.loaded);
     if (definitions.length === 0) return true;
     const result = composeSubgraphs(definitions);
@@ -71,10 +75,11 @@ export function createConfigSource(
       logger.error(
         `composition failed; ${inService.schema ? 'the schema in service is kept' : 'no schema is in service'}:\n  ${compositionProblems.join('\n  ')}`,
       );
+      inService.refused(`composition failed: ${compositionProblems.join('; ')}`, source);
       return false;
     }
     const byName = new Map(definitions.map((d) => [d.name, d]));
-    const put = inService.put(result.supergraphSdl, (s) => byName.get(s.name)!.executor);
+    const put = inService.put(result.supergraphSdl, (s) => byName.get(s.name)!.executor, { source });
     if (!put.ok) {
       compositionProblems = [put.problem];
       return false;
@@ -84,6 +89,8 @@ export function createConfigSource(
       state.inService = byName.has(state.name);
       if (state.inService) delete state.incompatible;
     }
+    // The same supergraph as in service (a change that composes to the same graph): nothing new.
+    if (put.unchanged) return true;
     const missing = sources.filter((s) => !loads.loaded.has(s.name)).map((s) => s.name);
     logger.info(
       `schema in service: ${definitions.map((d) => d.name).join(', ')}${missing.length ? `; not loaded: ${missing.join(', ')}` : ''}`,
@@ -149,11 +156,13 @@ export function createConfigSource(
         onChanged(changed) {
           // Set aside while it was being polled: its retries load it again.
           const fresh = [...changed].filter(([name]) => loads.loaded.has(name));
-          const previous = fresh.map(([name]) => [name, loads.loaded.get(name)!] as const);
-          for (const [name, definition] of fresh) loads.replace(name, definition);
-          if (fresh.length === 0 || recompose()) return true;
+          const previous = fresh.map(
+            ([name]) => [name, loads.loaded.get(name)!, loads.versions.get(name)!] as const,
+          );
+          for (const [name, polled] of fresh) loads.replace(name, polled.definition, polled.version);
+          if (fresh.length === 0 || recompose('poll')) return true;
           // The definitions in service stay, for the retries of others to compose with.
-          for (const [name, definition] of previous) loads.replace(name, definition);
+          for (const [name, definition, version] of previous) loads.replace(name, definition, version);
           return false;
         },
       });

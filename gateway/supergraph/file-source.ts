@@ -18,6 +18,7 @@ import { type SupergraphSubgraph, supergraphSubgraphs } from '../../schema/super
 import { subgraphUrlEnvName } from '../config/env.ts';
 import { probeTargetsOf } from './config-source.ts';
 import { contentHash, type FileWatch, watchFile } from './file-watch.ts';
+import { schemaVersion } from './in-service.ts';
 import {
   createSubgraphLoads,
   isStartupError,
@@ -120,9 +121,12 @@ export function createFileSource(
     return remote;
   };
 
-  /** Puts `next` in service; on success it is the file's version in service. */
-  const putInService = (next: string): boolean => {
-    const put = inService.put(next, executorFor);
+  /**
+   * Puts `next` in service; on success it is the file's version in service. `rebuild`: the
+   * version in service again, with an in-process subgraph that has loaded since.
+   */
+  const putInService = (next: string, rebuild = false): boolean => {
+    const put = inService.put(next, executorFor, { source: 'file', rebuild });
     problems = put.ok ? [] : [put.problem];
     if (!put.ok) return false;
     if (next !== sdl) {
@@ -147,7 +151,7 @@ export function createFileSource(
         logger,
         onLoaded(loaded, after) {
           if (sdl === '') return; // the first version never went in service: the start failed
-          if (putInService(sdl)) {
+          if (putInService(sdl, true)) {
             loads.states.get(loaded.name)!.inService = fileSubgraphs.some((s) => s.name === loaded.name);
             return;
           }
@@ -211,6 +215,9 @@ export function createFileSource(
       if (!isStartupError(error)) throw error;
       problems = [error.message.replace(/\n {2}- /g, '; ')];
       logger.error(`the new version of ${file} cannot be served; ${kept}: ${problems.join('; ')}`);
+      // The watch reads a file only once it holds still and hands each contents once: this
+      // version is really the file's, and is counted once.
+      inService.refused(problems.join('; '), 'file', schemaVersion(candidate));
     }
   };
 

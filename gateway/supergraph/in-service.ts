@@ -29,14 +29,44 @@ export interface ServedSchema {
  */
 export type PrepareSchema = (served: ServedSchema) => void;
 
+/**
+ * Where a supergraph candidate came from: the config's subgraphs (their first loading and
+ * retries), schema polling, a supergraph file, the registry, or a config reload (SIGHUP).
+ */
+export type ReloadSource = 'config' | 'poll' | 'file' | 'registry' | 'reload';
+
 /** What became of the supergraphs offered to the hot swap. */
 export interface ReloadCounts {
-  /** Schemas put in service (the first included). */
+  /** Schemas put in service (the first included); the schema in service offered again is not counted. */
   succeeded: number;
-  /** Schemas that failed to build or be prepared, and were kept out of service. */
+  /**
+   * Candidates refused, the schema in service kept: a supergraph that failed to build or be
+   * prepared, and what a source refused before offering it (a composition that failed, a file
+   * that does not parse or is no supergraph, a config reload that failed).
+   */
   failed: number;
   /** The last attempt, when there was one. */
-  last?: { at: string; ok: boolean; version: string; problem?: string };
+  last?: {
+    at: string;
+    ok: boolean;
+    /** The candidate's supergraph version; none when it never became a supergraph (composition failed). */
+    version?: string;
+    problem?: string;
+    /** Where it came from, when the source said. */
+    source?: ReloadSource;
+  };
+}
+
+/** How a candidate is offered to `put`. */
+export interface PutOptions {
+  /** Where it came from (`ReloadCounts.last.source`). */
+  source?: ReloadSource;
+  /**
+   * Build it even when it is the version in service: its executors changed (an in-process
+   * subgraph that was not loaded when the version went in service has loaded since).
+   * @default false: the version in service offered again changes nothing
+   */
+  rebuild?: boolean;
 }
 
 /** The version of a supergraph SDL: the first 12 hex digits of its SHA-256. */
@@ -50,8 +80,23 @@ export interface SchemaInService {
   readonly served: ServedSchema | undefined;
   /** Schemas put in service and kept out, and the last attempt. */
   reloads(): ReloadCounts;
-  /** Builds `sdl` and puts it in service; returns the build error when it fails. */
-  put(sdl: string, executorFor: ExecutorFor): { ok: true } | { ok: false; problem: string };
+  /**
+   * Builds `sdl` and puts it in service; returns the build error when it fails. The version in
+   * service offered again is a no-op (`unchanged`: nothing built, no listener called, not
+   * counted) unless `rebuild`: the executors depend only on the supergraph (its `join__graph`
+   * names and URLs) and on the gateway's config, which does not change while it runs (a config
+   * reload builds a new gateway), so the same SDL makes the same schema.
+   */
+  put(
+    sdl: string,
+    executorFor: ExecutorFor,
+    options?: PutOptions,
+  ): { ok: true; unchanged?: true } | { ok: false; problem: string };
+  /**
+   * Counts a candidate a source refused before offering it (a composition that failed, a file
+   * that does not parse); the schema in service stays. Logging it is the source's.
+   */
+  refused(problem: string, source?: ReloadSource, version?: string): void;
   /** Called with each new schema put in service. Returns an unsubscribe function. */
   onSchema(listener: (schema: GraphQLSchema) => void): () => void;
 }
@@ -60,15 +105,17 @@ export function createSchemaInService(logger: Logger, prepare?: PrepareSchema): 
   const listeners = new Set<(schema: GraphQLSchema) => void>();
   let served: ServedSchema | undefined;
   const counts: ReloadCounts = { succeeded: 0, failed: 0 };
-  const failed = (version: string, problem: string) => {
+  const failed = (version: string | undefined, problem: string, source: ReloadSource | undefined) => {
     counts.failed++;
-    counts.last = { at: new Date().toISOString(), ok: false, version, problem };
+    counts.last = { at: new Date().toISOString(), ok: false, version, problem, source };
+    if (version === undefined) delete counts.last.version;
+    if (source === undefined) delete counts.last.source;
     return { ok: false as const, problem };
   };
-  const refuse = (version: string, problems: string[]) => {
+  const refuse = (version: string, problems: string[], source: ReloadSource | undefined) => {
     const problem = problems.join('; ');
     logger.error(`${problem}; ${served ? 'the schema in service is kept' : 'no schema is in service'}`);
-    return failed(version, problem);
+    return failed(version, problem, source);
   };
   return {
     get schema() {
@@ -81,12 +128,14 @@ export function createSchemaInService(logger: Logger, prepare?: PrepareSchema): 
       return served;
     },
     reloads: () => ({ ...counts, last: counts.last && { ...counts.last } }),
-    put(sdl, executorFor) {
+    put(sdl, executorFor, options = {}) {
+      const { source } = options;
       const version = schemaVersion(sdl);
+      if (served?.version === version && !options.rebuild) return { ok: true, unchanged: true };
       // Before anything is built or the engine sees it: the query planner (native code) aborts
       // the process on some invalid supergraphs, such as a file cut short (no Query type).
       const invalid = supergraphProblems(sdl);
-      if (invalid.length > 0) return refuse(version, invalid);
+      if (invalid.length > 0) return refuse(version, invalid, source);
       let next: GraphQLSchema;
       const executors = new Map<string, SubgraphExecutor>();
       try {
@@ -97,10 +146,10 @@ export function createSchemaInService(logger: Logger, prepare?: PrepareSchema): 
         });
       } catch (error) {
         logger.error('the new supergraph could not be built; the schema in service is kept', { error });
-        return failed(version, `building the executable schema failed: ${firstLine(error)}`);
+        return failed(version, `building the executable schema failed: ${firstLine(error)}`, source);
       }
       const publicProblems = publicSchemaProblems(next);
-      if (publicProblems.length > 0) return refuse(version, publicProblems);
+      if (publicProblems.length > 0) return refuse(version, publicProblems, source);
       const candidate: ServedSchema = { schema: next, supergraphSdl: sdl, version, executors };
       try {
         prepare?.(candidate);
@@ -112,11 +161,12 @@ export function createSchemaInService(logger: Logger, prepare?: PrepareSchema): 
           logger.error(`the new supergraph cannot be served; ${kept}: ${error.message}`);
         else
           logger.error(`the new supergraph cannot be served (engine or field policies); ${kept}`, { error });
-        return failed(version, `this supergraph cannot be served: ${(error as Error).message}`);
+        return failed(version, `this supergraph cannot be served: ${(error as Error).message}`, source);
       }
       served = candidate;
       counts.succeeded++;
       counts.last = { at: new Date().toISOString(), ok: true, version };
+      if (source !== undefined) counts.last.source = source;
       for (const listener of listeners) {
         // One listener that throws neither stops the others nor undoes the swap.
         try {
@@ -128,6 +178,9 @@ export function createSchemaInService(logger: Logger, prepare?: PrepareSchema): 
         }
       }
       return { ok: true };
+    },
+    refused(problem, source, version) {
+      failed(version, problem, source);
     },
     onSchema(listener) {
       listeners.add(listener);

@@ -19,6 +19,7 @@ import {
   createSchemaInService,
   type PrepareSchema,
   type ReloadCounts,
+  type ReloadSource,
   type ServedSchema,
 } from './in-service.ts';
 import type { SubgraphSource, SubgraphStatus } from './loading.ts';
@@ -34,6 +35,7 @@ export {
   type PrepareSchema,
   prepareFromConfig,
   type ReloadCounts,
+  type ReloadSource,
   type ServedSchema,
   schemaVersion,
 } from './in-service.ts';
@@ -110,6 +112,11 @@ export interface Supergraph {
   status(): SupergraphStatus;
   /** Called with each new schema put in service. Returns an unsubscribe function. */
   onSchema(listener: (schema: GraphQLSchema) => void): () => void;
+  /**
+   * Counts a reload refused outside this supergraph's sources (a config reload that failed: the
+   * gateway in service stays): `status().reloads` and the reload metric show it.
+   */
+  refused(problem: string, source?: ReloadSource): void;
   /** Stops retries and health checks. */
   stop(): Promise<void>;
   /** With a registry: what the admin API and checks need of the graph in service. */
@@ -205,6 +212,7 @@ export function createSupergraph(options: SupergraphOptions): Supergraph {
       };
     },
     onSchema: (listener) => inService.onSchema(listener),
+    refused: (problem, source) => inService.refused(problem, source),
     registry: registrySource?.graph,
     async stop() {
       stopped = true;

@@ -4,11 +4,32 @@
  * `gatehouse compose` all load through here, so they load, fail and report alike.
  */
 
+import { print } from 'graphql';
 import { GatehouseError } from '../../core/errors.ts';
 import type { SubgraphPipeline } from '../../core/subgraph-call.ts';
 import type { SubgraphDefinition, SubgraphLoadContext, SubgraphLoader } from '../../schema/types.ts';
 import type { Logger } from '../logger/index.ts';
+import { contentHash } from './file-watch.ts';
 import type { RetryScheduler } from './retry.ts';
+
+/**
+ * What tells two loads of a subgraph apart: the hash of its URL and printed SDL, taken as soon as
+ * it is loaded. Composition normalises the documents it is given in place (it drops `_service`
+ * and `_entities` from an SDL served by `_service { sdl }`), so a version taken after the
+ * definition was composed would differ from a fresh load of the same bytes. The executor is not
+ * part of it: it is made from the same config (URL, headers, timeout) at every load, and for the
+ * in-process kinds from the schema this SDL is derived from.
+ */
+export function definitionVersion(definition: SubgraphDefinition): string {
+  let sdl: string;
+  try {
+    sdl = print(definition.typeDefs);
+  } catch {
+    // Not a document (a loader bug): composing it throws, and is reported there, not here.
+    sdl = '(not a document)';
+  }
+  return contentHash(`${definition.url}\n${sdl}`);
+}
 
 /** How a backend runs: federation subgraphs over HTTP, the other kinds in process. */
 export type SubgraphKind = 'federation' | 'graphql' | 'rest';
@@ -56,12 +77,17 @@ export type LoadOutcome = { definition: SubgraphDefinition } | { error: unknown 
 export interface SubgraphLoads {
   readonly states: ReadonlyMap<string, SubgraphStatus>;
   readonly loaded: ReadonlyMap<string, SubgraphDefinition>;
+  /** The version (`definitionVersion`, taken when it was loaded) of each loaded definition. */
+  readonly versions: ReadonlyMap<string, string>;
   /** One attempt; the definition's executor is wrapped by the pipeline. */
   load(source: SubgraphSource): Promise<LoadOutcome>;
   /** Takes a loaded subgraph out (it does not compose), with the reason. */
   setAside(name: string, reason: string): void;
-  /** Replaces the definition of a loaded subgraph (a new version found by schema polling). */
-  replace(name: string, definition: SubgraphDefinition): void;
+  /**
+   * Replaces the definition of a loaded subgraph (a new version found by schema polling), with its
+   * version taken when it was loaded.
+   */
+  replace(name: string, definition: SubgraphDefinition, version: string): void;
 }
 
 export function createSubgraphLoads(options: {
@@ -72,6 +98,7 @@ export function createSubgraphLoads(options: {
 }): SubgraphLoads {
   const { context, logger, pipeline } = options;
   const loaded = new Map<string, SubgraphDefinition>();
+  const versions = new Map<string, string>();
   const states = new Map<string, SubgraphStatus>(
     options.sources.map((s) => [
       s.name,
@@ -81,17 +108,21 @@ export function createSubgraphLoads(options: {
   return {
     states,
     loaded,
+    versions,
     async load(source) {
       const state = states.get(source.name)!;
       state.attempts++;
       delete state.retryDelay;
       try {
         const definition = await source.load(context);
+        // Before anything composes it (composition changes the document in place).
+        const version = definitionVersion(definition);
         const inService = {
           ...definition,
           executor: pipeline({ name: definition.name, url: definition.url }, definition.executor),
         };
         loaded.set(source.name, inService);
+        versions.set(source.name, version);
         state.loaded = true;
         delete state.error;
         return { definition: inService };
@@ -105,12 +136,14 @@ export function createSubgraphLoads(options: {
     },
     setAside(name, reason) {
       loaded.delete(name);
+      versions.delete(name);
       const state = states.get(name)!;
       state.loaded = false;
       state.error = reason;
     },
-    replace(name, definition) {
+    replace(name, definition, version) {
       loaded.set(name, definition);
+      versions.set(name, version);
     },
   };
 }

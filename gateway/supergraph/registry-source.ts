@@ -68,17 +68,29 @@ export function createRegistrySource(
       .map((r) => r.definition),
   ];
 
-  /** Composes the config's loaded subgraphs with `registry`, and serves it; false when it fails. */
-  const put = (registry: ReadonlyMap<string, Registered>): boolean => {
+  /**
+   * Composes the config's loaded subgraphs with `registry`, and serves it; false when it fails.
+   * A composition that fails is counted as a failed reload unless `count` is false (a set that is
+   * then tried version by version, each version that does not compose counted on its own).
+   */
+  const put = (registry: ReadonlyMap<string, Registered>, count = true): boolean => {
     const definitions = definitionsWith(registry);
     if (definitions.length === 0) return true;
     const result = composeSubgraphs(definitions);
     if (result.problems) {
       compositionProblems = formatCompositionProblems(result.problems);
+      if (count) inService.refused(`composition failed: ${compositionProblems.join('; ')}`, 'registry');
       return false;
     }
     const byName = new Map(definitions.map((d) => [d.name, d]));
-    const outcome = inService.put(result.supergraphSdl, (s) => byName.get(s.name)!.executor);
+    // A new registry version may keep the SDL and URL but change what its executor sends (its
+    // `headers`, `timeout`): the same supergraph is built again when a registry entry changed.
+    const rebuild =
+      registry.size !== served.size || [...registry].some(([name, r]) => served.get(name) !== r);
+    const outcome = inService.put(result.supergraphSdl, (s) => byName.get(s.name)!.executor, {
+      source: 'registry',
+      rebuild,
+    });
     if (!outcome.ok) {
       compositionProblems = [outcome.problem];
       return false;
@@ -196,7 +208,7 @@ export function createRegistrySource(
     }
     for (const registered of changed) next.set(registered.version.name, registered);
     if (changed.length === 0 && next.size === served.size) return;
-    if (put(next)) return;
+    if (put(next, false)) return;
     // Not all together: each change on top of what is in service, in name order.
     const problems = compositionProblems;
     const accepted = new Map(served);
@@ -207,6 +219,7 @@ export function createRegistrySource(
       if (ok.problems) {
         const state = states.get(registered.version.name)!;
         state.error = `version ${registered.version.version} does not compose: ${formatCompositionProblems(ok.problems).join('; ')}`;
+        inService.refused(`registry: ${registered.version.name} ${state.error}`, 'registry');
         logger.error(
           `registry: ${registered.version.name} version ${registered.version.version} does not compose; it is not served`,
           {

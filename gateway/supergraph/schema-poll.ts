@@ -2,18 +2,17 @@
  * Schema polling of the config's subgraphs (`loading.pollInterval`, a subgraph's own
  * `pollInterval`): each loaded subgraph's schema (SDL file, `_service { sdl }`, introspection, REST
  * mapping) is loaded again at its interval; when a definition changed (its printed SDL or URL
- * hashes differently), `onChanged` recomposes with it. A change that was tried and did not
+ * hashes differently from the version taken when the one in service was loaded:
+ * `definitionVersion`), `onChanged` recomposes with it. The same SDL again recomposes nothing. A change that was tried and did not
  * compose is not tried again until the subgraph changes once more. Subgraphs polled at the same
  * interval are polled together (one recomposition for all of them); a round never starts while
  * the previous one of its interval runs. A load that fails changes nothing (the health checks
  * report a subgraph that is down).
  */
-import { print } from 'graphql';
 import type { SubgraphPipeline } from '../../core/subgraph-call.ts';
 import type { SubgraphDefinition, SubgraphLoadContext } from '../../schema/types.ts';
 import type { Logger } from '../logger/index.ts';
-import { contentHash } from './file-watch.ts';
-import type { SubgraphLoads, SubgraphSource } from './loading.ts';
+import { definitionVersion, type SubgraphLoads, type SubgraphSource } from './loading.ts';
 
 export interface SchemaPollOptions {
   sources: readonly SubgraphSource[];
@@ -27,7 +26,7 @@ export interface SchemaPollOptions {
    * Puts the changed definitions (by subgraph name) in service beside the others; false when the
    * graph with them cannot be composed or served (the definitions in service are kept).
    */
-  onChanged(changed: ReadonlyMap<string, SubgraphDefinition>): boolean;
+  onChanged(changed: ReadonlyMap<string, PolledDefinition>): boolean;
 }
 
 export interface SchemaPoll {
@@ -35,16 +34,11 @@ export interface SchemaPoll {
   stop(): Promise<void>;
 }
 
-const fingerprints = new WeakMap<SubgraphDefinition, string>();
-
-/** What tells two versions of a definition apart: its SDL and its URL. */
-function fingerprint(definition: SubgraphDefinition): string {
-  let known = fingerprints.get(definition);
-  if (known === undefined) {
-    known = contentHash(`${definition.url}\n${print(definition.typeDefs)}`);
-    fingerprints.set(definition, known);
-  }
-  return known;
+/** A new version of a polled subgraph: its definition (executor in the pipeline) and version. */
+export interface PolledDefinition {
+  definition: SubgraphDefinition;
+  /** `definitionVersion`, taken before anything composed it. */
+  version: string;
 }
 
 /** Starts polling; returns undefined when no subgraph is polled. */
@@ -64,10 +58,10 @@ export function startSchemaPoll(options: SchemaPollOptions): SchemaPoll | undefi
   let stopped = false;
 
   /** The new definition of `source`, when it changed and was not refused before. */
-  const changedDefinition = async (source: SubgraphSource): Promise<SubgraphDefinition | undefined> => {
-    const current = loads.loaded.get(source.name);
+  const changedDefinition = async (source: SubgraphSource): Promise<PolledDefinition | undefined> => {
+    const current = loads.versions.get(source.name);
     // Not loaded (failing, or set aside): its retries load it again.
-    if (current === undefined) return undefined;
+    if (current === undefined || !loads.loaded.has(source.name)) return undefined;
     let fresh: SubgraphDefinition;
     try {
       fresh = await source.load(context);
@@ -77,21 +71,23 @@ export function startSchemaPoll(options: SchemaPollOptions): SchemaPoll | undefi
       });
       return undefined;
     }
-    const version = fingerprint(fresh);
-    if (version === fingerprint(current)) {
+    // Taken now, before composition changes the document in place.
+    const version = definitionVersion(fresh);
+    if (version === current) {
       refused.delete(source.name);
       return undefined;
     }
     if (refused.get(source.name) === version) return undefined;
     refused.set(source.name, version);
     logger.info(`subgraph ${source.name} has a new schema; recomposing`);
-    return { ...fresh, executor: pipeline({ name: fresh.name, url: fresh.url }, fresh.executor) };
+    const executor = pipeline({ name: fresh.name, url: fresh.url }, fresh.executor);
+    return { definition: { ...fresh, executor }, version };
   };
 
   const round = async (sources: readonly SubgraphSource[]) => {
     const found = await Promise.all(sources.map(changedDefinition));
     if (stopped) return;
-    const changed = new Map<string, SubgraphDefinition>();
+    const changed = new Map<string, PolledDefinition>();
     sources.forEach((source, i) => {
       const definition = found[i];
       if (definition !== undefined) changed.set(source.name, definition);

@@ -13,7 +13,9 @@ import { serveGraphQL } from '../../subgraphs/lib/serve-graphql.ts';
 import { startRestServer } from '../fixtures/rest/rest-server.ts';
 import { shopApi } from '../fixtures/rest/shop-api.ts';
 import { CACHE_CONTROL_HEADER } from '../helpers/cache-control.ts';
+import type { TestGateway } from '../helpers/gateway.ts';
 import { as, startPolicyCase } from '../helpers/policies.ts';
+import { parseMetrics, total } from '../helpers/prometheus-text.ts';
 import { type ApolloResolvers, apolloSubgraph, ENGINES, type Engine } from './harness.ts';
 
 const catalogSdl = `${CACHE_CONTROL_HEADER}type Query { products(ids: [ID!]!): [Product!]! @cacheControl(maxAge: 60) }
@@ -27,6 +29,12 @@ const reviewsSdl = `${CACHE_CONTROL_HEADER}type Product @key(fields: "id") @cach
   mine: String @cacheControl(scope: PRIVATE)
 }
 `;
+
+/** The entity cache's lookups in the gateway's metrics, by `cache` and `result`. */
+async function lookups(gateway: TestGateway, cache: 'entity' | 'root', result: string): Promise<number> {
+  const text = await (await gateway.yoga.fetch('http://gateway/metrics')).text();
+  return total(parseMetrics(text), 'gatehouse_cache_lookups_total', { cache, result });
+}
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -138,6 +146,12 @@ describe('entity cache', () => {
     reviews.resetRequests();
     await gateway.query(query);
     assert.equal(catalog.requests() + reviews.requests(), 0, 'root call and entities kept');
+    // Counted in metrics as `root` lookups (one per call), apart from entities (one per entity).
+    assert.deepEqual([await lookups(gateway, 'root', 'miss'), await lookups(gateway, 'root', 'hit')], [1, 1]);
+    assert.deepEqual(
+      [await lookups(gateway, 'entity', 'miss'), await lookups(gateway, 'entity', 'hit')],
+      [2, 2],
+    );
     const renamed = await gateway.query('mutation { rename(id: "p1", name: "Desk") { id name } }');
     assert.deepEqual(renamed.body.data, { rename: { id: 'p1', name: 'Desk' } });
     catalog.resetRequests();
@@ -190,6 +204,9 @@ describe('entity cache', () => {
     // An entity never kept cannot stand in: the failure is the answer for it.
     const partly = await gateway.query('{ products(ids: ["p1", "p3"]) { id rating } }');
     assert.equal(partly.body.errors?.[0]?.extensions?.code, 'SUBGRAPH_UNAVAILABLE');
+    // Metrics: kept entities served for the failed backend are `stale`, not misses.
+    assert.equal(await lookups(gateway, 'entity', 'stale'), 2);
+    assert.equal(await lookups(gateway, 'entity', 'miss'), 4);
   });
 });
 

@@ -3,7 +3,7 @@
  * directory stores: a publish during the watch's baseline is served; a version file that cannot
  * be read is reported and the version before it served; a config subgraph is not replaced unless
  * `allowOverride` says so; a publish whose base moved is checked again; admin paths are checked
- * and header values redacted. And the CLI on the store itself: a forced version that does not
+ * and header values redacted; a version that does not compose is counted as a failed reload. And the CLI on the store itself: a forced version that does not
  * compose does not break later checks; an unreachable config subgraph is exit 3.
  */
 import assert from 'node:assert/strict';
@@ -160,6 +160,24 @@ describe('registry source', () => {
     assert.equal(supergraph.status().subgraphs.find((s) => s.name === 'products')?.error, undefined);
     await graph.refresh();
     assert.equal(logger.errors.filter((e) => /v000002/.test(e)).length, 1, 'logged once');
+  });
+
+  it('counts a version that does not compose as a failed reload, once', async () => {
+    const store = createDirectoryStore({ directory: tempDir(), pollInterval: 100 });
+    await store.publish(entry('reviews', 'a: Int'), { author: 'ann' });
+    const { supergraph, graph } = await serve(store);
+    assert.deepEqual([supergraph.status().reloads.succeeded, supergraph.status().reloads.failed], [1, 0]);
+    // `a` as a String beside reviews' Int: does not compose (published to the store as is).
+    await store.publish(entry('clash', 'a: String'), { author: 'bob' });
+    await eventually(() => supergraph.status().reloads.failed > 0, 'the failed reload counted');
+    await graph.refresh();
+    const { reloads } = supergraph.status();
+    assert.equal(reloads.failed, 1);
+    assert.equal(reloads.succeeded, 1);
+    assert.equal(reloads.last?.ok, false);
+    assert.equal(reloads.last?.source, 'registry');
+    assert.match(reloads.last?.problem ?? '', /clash/);
+    assert.equal(graph.inService().has('clash'), false);
   });
 
   it('does not let the registry replace a config subgraph unless allowOverride names it', async () => {

@@ -3,7 +3,8 @@
  * a subgraph added to the file is served without a restart; a request in flight across the swap
  * completes on the gateway it started on; a config that does not check keeps the gateway in
  * service and says why. In process, `serve().reload()`: a gateway that cannot start (no schema)
- * is kept out, a host or port change is warned of and not applied, concurrent reloads run one
+ * is kept out and counted as a failed reload (`/readyz`), a host or port change is warned of
+ * (with the address bound) and not applied, concurrent reloads run one
  * at a time with the last config winning, even one asked for from a continuation of the one
  * before.
  */
@@ -19,6 +20,7 @@ import { serve } from '../../gateway/main.ts';
 import { type ReloadOutcome, serveReloadable } from '../../gateway/server/reloadable.ts';
 import { type GatehouseProcess, spawnGatehouse } from '../helpers/cli.ts';
 import { type GatedSubgraph, startGatedSubgraph } from '../helpers/gated-subgraph.ts';
+import { recordingLogger } from '../helpers/logger.ts';
 import { type ReloadGraph, startReloadGraph } from '../helpers/reload-graph.ts';
 
 const REVIEWS_QUERY = '{ products { id reviews { body } } }';
@@ -142,6 +144,19 @@ describe('serve().reload()', () => {
       assert.equal(down.ok, false);
       assert.match(down.problems.join('\n'), /no schema/);
       assert.equal(gateway.supergraph, before);
+      // Counted on the gateway in service: its /readyz reloads (and the reload metric).
+      const readyz = (await (await fetch(new URL('/readyz', url))).json()) as {
+        reloads?: {
+          succeeded: number;
+          failed: number;
+          last?: { ok: boolean; source?: string; problem?: string };
+        };
+      };
+      assert.equal(readyz.reloads?.succeeded, 1);
+      assert.equal(readyz.reloads?.failed, 1);
+      assert.equal(readyz.reloads?.last?.ok, false);
+      assert.equal(readyz.reloads?.last?.source, 'reload');
+      assert.match(readyz.reloads?.last?.problem ?? '', /no schema/);
 
       const moved = await gateway.reload(config([['products', graph.products.url]], { port: 1 }));
       assert.equal(moved.ok, true); // applied, but on the listener it had
@@ -149,6 +164,27 @@ describe('serve().reload()', () => {
       assert.equal((await post(url, '{ products { id } }')).status, 200);
     } finally {
       await gateway.close();
+    }
+  });
+
+  it('warns of a host or port change with the address it is bound to', async () => {
+    const logger = recordingLogger();
+    const server = await serveReloadable({
+      config: config([['products', graph.products.url]]),
+      logger,
+      create: (next) => createGateway({ config: next, logger: silentLogger }),
+    });
+    try {
+      const moved = await server.reload(config([['products', graph.products.url]], { port: 1 }));
+      assert.equal(moved.ok, true);
+      const warning = logger.lines.find((l) => l.level === 'warn' && /cannot change/.test(l.message));
+      assert.ok(warning, 'no warning');
+      assert.ok(
+        warning.message.endsWith(`still listening on 127.0.0.1:${server.listening.port}`),
+        warning.message,
+      );
+    } finally {
+      await server.close();
     }
   });
 

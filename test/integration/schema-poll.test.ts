@@ -92,6 +92,13 @@ describe('schema polling', () => {
     const failures = gateway.supergraph.status().compositionProblems;
     await new Promise((resolve) => setTimeout(resolve, POLL * 4));
     assert.equal(gateway.supergraph.status().compositionProblems, failures);
+    // Counted once, as a failed reload from polling (/readyz `reloads`, the reload metric).
+    const { reloads } = gateway.supergraph.status();
+    assert.equal(reloads.failed, 1);
+    assert.equal(reloads.succeeded, 2);
+    assert.equal(reloads.last?.ok, false);
+    assert.equal(reloads.last?.source, 'poll');
+    assert.match(reloads.last?.problem ?? '', /Review\.body/);
 
     writeFileSync(schemaFile, products('name: String!'));
     await waitFor(() => gateway.supergraph.status().version === first, 'the fixed schema in service');

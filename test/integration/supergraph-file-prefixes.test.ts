@@ -74,6 +74,8 @@ it('serves no prefix of a supergraph file, lives on and answers throughout', asy
     assert.deepEqual(answer.body, expectedAnswer('a'), `after the prefix of ${prefix.length} bytes`);
   }
   assert.equal(served.supergraph.status().reloads.succeeded, 1);
+  // Each prefix refused is a failed reload (whether it did not parse or failed the checks), once.
+  assert.equal(served.supergraph.status().reloads.failed, prefixes.length);
   assert.ok(served.supergraph.status().compositionProblems.length > 0);
 
   await replaceByRename(file, graph.versions.b);

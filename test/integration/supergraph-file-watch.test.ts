@@ -90,10 +90,17 @@ describe('a watched supergraph file', () => {
     assert.equal(versionOf(gateway), schemaVersion(graph.versions.a));
     assert.deepEqual((await gateway.query(QUERY)).body, expectedAnswer('a'));
     assert.ok(logger.lines.some((l) => l.level === 'error' && /cannot be served/.test(l.message)));
+    // Counted once (a failed reload from the file), not at every look at the same contents.
+    await new Promise((resolve) => setTimeout(resolve, POLL * 5));
+    const { reloads } = gateway.supergraph.status();
+    assert.equal(reloads.failed, 1);
+    assert.equal(reloads.last?.ok, false);
+    assert.equal(reloads.last?.source, 'file');
 
     await rewriteInPlace(file, graph.versions.b);
     await waitFor(() => versionOf(gateway) === schemaVersion(graph.versions.b), 'the complete file served');
     assert.deepEqual(gateway.supergraph.status().compositionProblems, []);
+    assert.equal(gateway.supergraph.status().reloads.failed, 1);
   });
 
   it('is not watched with reload.watch false', async () => {

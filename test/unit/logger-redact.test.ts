@@ -72,6 +72,75 @@ describe('redaction', () => {
     assert.equal(details.token, 't');
     assert.doesNotThrow(() => JSON.stringify(out));
   });
+  it('masks the userinfo of URLs in strings', () => {
+    const redactor = createRedactor();
+    assert.equal(
+      redactor.text('calling https://user:hunter2@subgraph.internal/graphql'),
+      'calling https://***@subgraph.internal/graphql',
+    );
+    assert.equal(redactor.text('redis://:redispass@redis:6379/0'), 'redis://***@redis:6379/0');
+    const out = redactor.details({ url: 'postgres://app:pw@db/x', plain: 'mail a@b.c at http://host/x' });
+    assert.deepEqual(out, { url: 'postgres://***@db/x', plain: 'mail a@b.c at http://host/x' });
+  });
+
+  it('masks the values of credential query parameters, and only those', () => {
+    const redactor = createRedactor();
+    const names = ['token', 'access_token', 'id_token', 'refresh_token', 'api_key', 'apikey', 'key'];
+    for (const name of [...names, 'sig', 'signature', 'password', 'secret', 'code', 'Access_Token'])
+      assert.equal(
+        redactor.text(`GET /x?page=2&${name}=opaque-1&b=3`),
+        `GET /x?page=2&${name}=${REDACTED}&b=3`,
+        name,
+      );
+    assert.equal(
+      redactor.text('https://h/cb?state=s;code=abc#frag'),
+      `https://h/cb?state=s;code=${REDACTED}#frag`,
+    );
+    assert.equal(redactor.text('?monkey=1&keys=2&a=token=3'), '?monkey=1&keys=2&a=token=3');
+  });
+
+  it('redacts the value after a credential header name in arrays (raw headers, tuples)', () => {
+    const out = createRedactor(['x-tenant']).details({
+      rawHeaders: ['Host', 'h', 'Cookie', 'sid=abc', 'X-Api-Key', 'k-1', 'x-tenant', 't', 'Accept', '*/*'],
+      tuples: [
+        ['cookie', 'sid=abc'],
+        ['accept', 'x'],
+      ],
+    });
+    assert.deepEqual(out, {
+      rawHeaders: [
+        'Host',
+        'h',
+        'Cookie',
+        REDACTED,
+        'X-Api-Key',
+        REDACTED,
+        'x-tenant',
+        REDACTED,
+        'Accept',
+        '*/*',
+      ],
+      tuples: [
+        ['cookie', REDACTED],
+        ['accept', 'x'],
+      ],
+    });
+  });
+
+  it('redacts keys naming sessions, private keys and credentials', () => {
+    const keys = [
+      'sessionId',
+      'session',
+      'session_id',
+      'privateKey',
+      'private_key',
+      'clientSecret',
+      'credentials',
+    ];
+    const out = createRedactor().details(Object.fromEntries([...keys, 'sessions'].map((k) => [k, 'v'])));
+    for (const key of keys) assert.equal(out[key], REDACTED, key);
+    assert.equal(out.sessions, 'v');
+  });
 });
 
 describe('logger options', () => {

@@ -1,11 +1,16 @@
-/** The pure parts of metrics: bounded operation names, subgraph call outcomes, the config's checks. */
+/**
+ * The pure parts of metrics: bounded operation names, subgraph call outcomes, the request series
+ * (the same text as prom-client's), the config's checks.
+ */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { GraphQLError } from 'graphql';
+import { Counter, Histogram, Registry } from 'prom-client';
 import { gatewayError } from '../../core/errors.ts';
 import { addCall, callOutcome, MAX_CALLS_LISTED, startRecord } from '../../core/request-record.ts';
 import { resolveConfig } from '../../gateway/config/index.ts';
 import { ANONYMOUS, createOperationNames, OTHER } from '../../gateway/metrics/operation-names.ts';
+import { createRequestSeries } from '../../gateway/metrics/request-series.ts';
 
 describe('operation names as labels', () => {
   it('keeps the first names of operations that ran, then counts the rest as __other', () => {
@@ -73,5 +78,55 @@ describe('metrics and logging config', () => {
     assert.match(problems({ metrics: { path: '/healthz' } }), /metrics\.path.*server\.healthPath/);
     assert.equal(problems({ metrics: { path: '/graphql', port: 9464 } }), '');
     assert.match(problems({ logging: { format: 'xml' } }), /logging\.format/);
+  });
+
+  it('refuses a metrics path that would hide the admin endpoint or GraphiQL files', () => {
+    const admin = { enabled: true, token: 'a-long-enough-admin-token-0123456789' };
+    assert.match(problems({ admin, metrics: { path: '/admin' } }), /metrics\.path.*admin\.path/);
+    assert.match(
+      problems({ admin, metrics: { path: '/admin/metrics' } }),
+      /metrics\.path.*under admin\.path/,
+    );
+    assert.match(problems({ admin: { ...admin, path: '/ops' }, metrics: { path: '/ops/m' } }), /admin\.path/);
+    assert.doesNotMatch(problems({ admin, metrics: { path: '/administration' } }), /metrics\.path/);
+    // Admin off: its path is free.
+    assert.equal(problems({ metrics: { path: '/admin' } }), '');
+    assert.match(problems({ metrics: { path: '/graphiql/assets/x.js' } }), /metrics\.path.*GraphiQL/);
+    assert.equal(problems({ admin, metrics: { path: '/admin', port: 9464 } }), '');
+  });
+});
+
+describe('request series', () => {
+  it('writes the same text as prom-client counters and histograms fed the same requests', async () => {
+    const bounds = [0.01, 0.1, 1];
+    const ours = new Registry();
+    const series = createRequestSeries(ours, 'g_', bounds);
+    const theirs = new Registry();
+    const counter = new Counter({
+      name: 'g_graphql_requests_total',
+      help: 'Requests to the GraphQL endpoint, by operation name and type and HTTP status (499: the client left before any answer)',
+      labelNames: ['operation_name', 'operation_type', 'status'],
+      registers: [theirs],
+    });
+    const histogram = new Histogram({
+      name: 'g_graphql_request_duration_seconds',
+      help: 'Time from a request to the GraphQL endpoint coming in to its response being written, by operation',
+      labelNames: ['operation_name', 'operation_type'],
+      buckets: bounds,
+      registers: [theirs],
+    });
+    const requests: [string, string, number, number][] = [
+      ['A', 'query', 200, 0.005],
+      ['A', 'query', 200, 0.01],
+      ['A', 'query', 499, 2],
+      ['B "x"\\', 'mutation', 500, 0.5],
+      ['__anonymous', 'unknown', 400, 0.1],
+    ];
+    for (const [name, type, status, seconds] of requests) {
+      series.record(name, type, status, seconds);
+      counter.labels(name, type, String(status)).inc();
+      histogram.labels(name, type).observe(seconds);
+    }
+    assert.equal(await ours.metrics(), await theirs.metrics());
   });
 });

@@ -1,0 +1,106 @@
+/**
+ * The listener of `admin.port`: the admin endpoint on a port of its own, so that the gateway's
+ * port can be public while the admin endpoint stays internal (the gateway's port then answers
+ * 404 at `admin.path`). It runs whatever handler `current()` gives when a request comes in, so a
+ * process whose gateway is replaced by a reload keeps one listener and serves the admin endpoint
+ * of the gateway in service. `portHandler` adapts node's request to the fetch API the admin
+ * handler speaks, and back.
+ */
+import { createServer, type IncomingMessage, type RequestListener, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { Readable } from 'node:stream';
+import { GatehouseError } from '../../core/errors.ts';
+import type { Logger } from '../logger/index.ts';
+import { type FetchApi, failure } from './http.ts';
+
+export interface AdminListening {
+  port: number;
+  close(): Promise<void>;
+}
+
+/** Answers a request under the admin path (undefined: not the admin endpoint's). */
+export type AdminFetch = (request: Request, url: URL, fetchAPI: FetchApi) => Promise<Response | undefined>;
+
+/** What a listener of `admin.port` runs: `handle` at `path` and under it, 404 elsewhere. */
+export function portHandler(
+  path: string,
+  handle: AdminFetch,
+  logger: Pick<Logger, 'error'>,
+): RequestListener {
+  const fetchAPI = { Response };
+  return function adminPortRequest(req, res) {
+    const url = new URL(req.url ?? '/', 'http://admin.invalid');
+    const request = toRequest(req, url);
+    handle(request, url, fetchAPI)
+      .then((response) =>
+        send(res, response ?? failure(fetchAPI, 'NOT_FOUND', `the admin endpoint is at ${path}`)),
+      )
+      .catch((error: unknown) => {
+        logger.error('admin: a request failed', { error });
+        if (!res.headersSent) void send(res, failure(fetchAPI, 'INTERNAL_SERVER_ERROR', 'internal error'));
+        else res.destroy();
+      });
+  };
+}
+
+function toRequest(req: IncomingMessage, url: URL): Request {
+  const headers = new Headers();
+  for (let i = 0; i + 1 < req.rawHeaders.length; i += 2)
+    headers.append(req.rawHeaders[i]!, req.rawHeaders[i + 1]!);
+  const method = req.method ?? 'GET';
+  const hasBody = method !== 'GET' && method !== 'HEAD';
+  return new Request(url, {
+    method,
+    headers,
+    ...(hasBody && { body: Readable.toWeb(req) as ReadableStream<Uint8Array>, duplex: 'half' }),
+  } as RequestInit);
+}
+
+async function send(res: ServerResponse, response: Response): Promise<void> {
+  const body = Buffer.from(await response.arrayBuffer());
+  res.writeHead(response.status, Object.fromEntries(response.headers)).end(body);
+}
+
+/** Listens on `host:port`, serving `current()` (503 when there is none). */
+export async function listenAdmin(
+  host: string,
+  port: number,
+  current: () => RequestListener | undefined,
+): Promise<AdminListening> {
+  const server = createServer(function adminRequest(req, res) {
+    const handler = current();
+    if (handler === undefined) res.writeHead(503).end();
+    else handler(req, res);
+  });
+  await new Promise<void>((resolve, reject) => {
+    const onError = (error: NodeJS.ErrnoException) =>
+      reject(
+        new GatehouseError(
+          'CONFIG_INVALID',
+          `cannot serve the admin endpoint on ${host}:${port} (${error.code ?? error.message})`,
+          [
+            'choose another `admin.port`, or leave it out to serve the admin endpoint at `admin.path` of the gateway',
+          ],
+          { cause: error },
+        ),
+      );
+    server.once('error', onError);
+    server.listen(port, host, () => {
+      server.off('error', onError);
+      resolve();
+    });
+  });
+  return {
+    port: (server.address() as AddressInfo).port,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
+}
+
+/** `http://host:port` for a listener on `host` (IPv6 in brackets). */
+export function httpOrigin(host: string, port: number): string {
+  return `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+}
