@@ -56,6 +56,12 @@ export function createLogger(options: LoggerOptions = {}): Logger {
       `GATEHOUSE_LOG_LEVEL=${JSON.stringify(envLevel)} is not a level; using ${options.defaultLevel ?? 'info'}. Use one of: ${Object.keys(ORDER).join(', ')}`,
     );
   }
+  const envFormat = env.GATEHOUSE_LOG_FORMAT;
+  if (envFormat !== undefined && envFormat !== '' && envFormat !== 'json' && envFormat !== 'pretty') {
+    logger.warn(
+      `GATEHOUSE_LOG_FORMAT=${JSON.stringify(envFormat)} is not a format; using ${logFormat(options)}. Use json or pretty`,
+    );
+  }
   return logger;
 }
 

@@ -36,6 +36,15 @@ describe('GATEHOUSE_LOG_LEVEL', () => {
     assert.equal(lines.length, 2);
   });
 
+  it('warns about a GATEHOUSE_LOG_FORMAT that is not a format, and keeps the configured one', () => {
+    const { lines, write } = capture();
+    const logger = createLogger({ write, format: 'pretty', env: { GATEHOUSE_LOG_FORMAT: 'JSON' } });
+    assert.equal(lines.length, 1);
+    assert.match(lines[0] ?? '', /WARN .*GATEHOUSE_LOG_FORMAT="JSON" is not a format; using pretty/);
+    logger.info('kept');
+    assert.match(lines[1] ?? '', /INFO +kept/);
+  });
+
   it('does not take a name of Object.prototype for a level', () => {
     process.env.GATEHOUSE_LOG_LEVEL = 'toString';
     const { lines, write } = capture();
