@@ -191,7 +191,8 @@ export function adminHandler(options: AdminOptions): AdminFetch {
         params: found.params,
         query: url.searchParams,
         headers: request.headers,
-        ...(admitted.by === 'jwt' && { subject: admitted.subject }),
+        // Admitted by a JWT, its subject is the author, never a header the client chose.
+        ...(admitted.by === 'jwt' && { subject: admitted.subject || 'jwt (no sub)' }),
       });
       return answer(fetchAPI, 200, outcome);
     } catch (error) {

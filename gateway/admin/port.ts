@@ -29,8 +29,26 @@ export function portHandler(
 ): RequestListener {
   const fetchAPI = { Response };
   return function adminPortRequest(req, res) {
-    const url = new URL(req.url ?? '/', 'http://admin.invalid');
-    const request = toRequest(req, url);
+    // What node:http parses but the fetch API refuses (TRACE, a URL that is not one) is answered
+    // here: thrown from this listener, it would end the process.
+    if (!FETCH_METHODS.has(req.method ?? 'GET')) {
+      void send(
+        res,
+        failure(fetchAPI, 'METHOD_NOT_ALLOWED', `the admin endpoint takes ${[...FETCH_METHODS].join(', ')}`, {
+          allow: [...FETCH_METHODS].join(', '),
+        }),
+      );
+      return;
+    }
+    let url: URL;
+    let request: Request;
+    try {
+      url = new URL(req.url ?? '/', 'http://admin.invalid');
+      request = toRequest(req, url);
+    } catch {
+      void send(res, failure(fetchAPI, 'BAD_REQUEST', 'the request line or headers are not valid'));
+      return;
+    }
     handle(request, url, fetchAPI)
       .then((response) =>
         send(res, response ?? failure(fetchAPI, 'NOT_FOUND', `the admin endpoint is at ${path}`)),
@@ -42,6 +60,9 @@ export function portHandler(
       });
   };
 }
+
+// The methods the fetch API's Request takes (it throws on TRACE, TRACK and CONNECT).
+const FETCH_METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'DELETE', 'PATCH', 'OPTIONS']);
 
 function toRequest(req: IncomingMessage, url: URL): Request {
   const headers = new Headers();

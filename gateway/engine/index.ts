@@ -83,7 +83,8 @@ export function createEngine(options: EngineOptions): Engine {
   // The planners of the last supergraph versions, by version: a version served again (a rollback,
   // a file swapped back) reuses its planner. The planner's native memory is never given back
   // (router-query-planner 0.0.38: about 0.1 MiB per planner made), so a reload between two
-  // versions must not make a new one each time.
+  // versions must not make a new one each time. The bound keeps the map's own size in check; a
+  // planner dropped from it is not freed either, and is made again if its version comes back.
   const planners = new Map<string, InstanceType<NonNullable<typeof QueryPlanner>>>();
   // The planner of each schema in service, by the schema object Yoga runs the operation on.
   const states = new WeakMap<GraphQLSchema, PlanState>();

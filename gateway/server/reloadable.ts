@@ -113,6 +113,13 @@ export async function serveReloadable<G extends ServableGateway>(
         `reload: server.host and server.port cannot change without a restart; still listening on ${boundAddress(served)}`,
       );
     }
+    // The listeners of their own ports are the process's, bound once.
+    for (const key of ['metrics', 'admin'] as const) {
+      if (next[key].port !== config[key].port)
+        logger.warn(
+          `reload: ${key}.port cannot change without a restart (${String(config[key].port)} → ${String(next[key].port)}); its listener stays as it was`,
+        );
+    }
     let gateway: G | undefined;
     try {
       gateway = options.create(next);

@@ -197,6 +197,12 @@ export function createFileSource(
   /** A new version of the watched file: served like the first, or reported and left out. */
   const reload = async (candidate: string) => {
     if (stopped) return;
+    // An empty file is one truncated to be written again (`cp`, `>`): not a version, and not a
+    // failure to alert on; its contents come with the next change.
+    if (candidate.trim() === '') {
+      logger.debug(`${file} is empty (being written?); the schema in service is kept`);
+      return;
+    }
     const kept = inService.schema ? 'the schema in service is kept' : 'no schema is in service';
     try {
       checkSupergraphSdl(file, candidate);

@@ -5,6 +5,7 @@
  * gateway in service (a reload that changes the admin token is seen on the same port).
  */
 import assert from 'node:assert/strict';
+import { connect } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { type GatehouseConfigInput, resolveConfig } from '../../gateway/config/index.ts';
 import { createGateway } from '../../gateway/create-gateway.ts';
@@ -81,6 +82,32 @@ describe('admin.port', () => {
         body: JSON.stringify({ query: '{ products { id } }' }),
       });
       assert.deepEqual(await graphql.json(), { data: { products: [{ id: '1' }] } });
+    } finally {
+      await gateway.close();
+    }
+  });
+
+  it('answers what node:http parses but the fetch API refuses (TRACE, a URL that is not one), and serves on', async () => {
+    const gateway = createGateway({ config: config(TOKEN), logger: silentLogger, env: {} });
+    try {
+      const { adminUrl } = await gateway.listen();
+      const port = Number(new URL(adminUrl!).port);
+      const statusOf = (requestLine: string) =>
+        new Promise<string>((resolve, reject) => {
+          const socket = connect(port, '127.0.0.1', () =>
+            socket.end(`${requestLine}\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n`),
+          );
+          let text = '';
+          socket.on('data', (chunk) => {
+            text += chunk;
+          });
+          socket.on('end', () => resolve(text.split('\r\n', 1)[0] ?? ''));
+          socket.on('error', reject);
+        });
+      assert.match(await statusOf('TRACE /admin HTTP/1.1'), / 405 /);
+      assert.match(await statusOf('GET http://[ HTTP/1.1'), / 400 /);
+      // Still serving (the process would have ended on an error thrown from the listener).
+      assert.equal((await purge(adminUrl!, TOKEN)).status, 200);
     } finally {
       await gateway.close();
     }

@@ -50,6 +50,24 @@ describe('redaction', () => {
     assert.equal(error.cause.message, '[REDACTED JWT]');
   });
 
+  it('reads hostile strings in linear time (a run of eyJ, of schemes, of query separators)', () => {
+    const redactor = createRedactor();
+    // A JWT right after a path separator or a quote is still masked.
+    assert.equal(redactor.text(`/p/${JWT}`), '/p/[REDACTED JWT]');
+    for (const hostile of [
+      'eyJ'.repeat(50_000),
+      `${'eyJ'.repeat(30_000)}.eyJ`,
+      'Bearer '.repeat(20_000),
+      `${'a://x'.repeat(20_000)}`,
+      `?token=${'&'.repeat(100_000)}`,
+    ]) {
+      const start = performance.now();
+      redactor.text(hostile);
+      // Generous (a shared machine): the quadratic pattern took seconds on these.
+      assert.ok(performance.now() - start < 500, hostile.slice(0, 20));
+    }
+  });
+
   it('redacts configured names anywhere and dotted paths from the root', () => {
     const out = createRedactor(['X-Tenant-Secret-Header', 'ssn', 'user.email']).details({
       'x-tenant-secret-header': 'v',

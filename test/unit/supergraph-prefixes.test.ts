@@ -57,7 +57,37 @@ describe('a supergraph cut short (a file read while it is written)', () => {
     }));
     assert.equal(put.ok, false);
     const problem = put.ok ? '' : put.problem;
-    assert.match(problem, /Unknown type "Strin"/);
+    assert.match(problem, /Unknown type:? "Strin"/);
     assert.doesNotMatch(problem, /\n|node_modules/);
+  });
+
+  it('a field set, a field or a graph the planner would abort on is refused, with a one-line problem', () => {
+    const inService = createSchemaInService(silentLogger);
+    const executor = () => async () => ({ data: null });
+    const lines = SUPERGRAPH.split('\n');
+    const without = (line: string) => lines.filter((l) => l.trim() !== line).join('\n');
+    const cases: [string, string, RegExp][] = [
+      ['a key naming no field', SUPERGRAPH.replace('key: "upc"', 'key: "upcc"'), /Product\.upcc, a field/],
+      [
+        'a field external in every graph',
+        without('@join__field(graph: ACCOUNTS)'),
+        /User\.username is external in every subgraph/,
+      ],
+      [
+        'a provides naming a field its graph lacks',
+        without('@join__field(graph: REVIEWS, external: true)'),
+        /provides:\) on Review\.author names User\.username, which subgraph REVIEWS does not have/,
+      ],
+      [
+        'two graphs by one name',
+        SUPERGRAPH.replace('name: "inventory"', 'name: "accounts"'),
+        /join__Graph names these subgraphs twice: accounts/,
+      ],
+    ];
+    for (const [what, sdl, problem] of cases) {
+      const put = inService.put(sdl, executor);
+      assert.equal(put.ok, false, what);
+      assert.match(put.ok ? '' : put.problem, problem, what);
+    }
   });
 });
