@@ -6,17 +6,13 @@
  * of the gateway in service. `portHandler` adapts node's request to the fetch API the admin
  * handler speaks, and back.
  */
-import { createServer, type IncomingMessage, type RequestListener, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
 import { Readable } from 'node:stream';
-import { GatehouseError } from '../../core/errors.ts';
 import type { Logger } from '../logger/index.ts';
+import { listenOwnPort, type OwnPortListening } from '../server/own-port.ts';
 import { type FetchApi, failure } from './http.ts';
 
-export interface AdminListening {
-  port: number;
-  close(): Promise<void>;
-}
+export type AdminListening = OwnPortListening;
 
 /** Answers a request under the admin path (undefined: not the admin endpoint's). */
 export type AdminFetch = (request: Request, url: URL, fetchAPI: FetchApi) => Promise<Response | undefined>;
@@ -88,37 +84,13 @@ export async function listenAdmin(
   port: number,
   current: () => RequestListener | undefined,
 ): Promise<AdminListening> {
-  const server = createServer(function adminRequest(req, res) {
-    const handler = current();
-    if (handler === undefined) res.writeHead(503).end();
-    else handler(req, res);
+  return listenOwnPort({
+    host,
+    port,
+    current,
+    what: 'the admin endpoint',
+    fix: 'choose another `admin.port`, or leave it out to serve the admin endpoint at `admin.path` of the gateway',
   });
-  await new Promise<void>((resolve, reject) => {
-    const onError = (error: NodeJS.ErrnoException) =>
-      reject(
-        new GatehouseError(
-          'CONFIG_INVALID',
-          `cannot serve the admin endpoint on ${host}:${port} (${error.code ?? error.message})`,
-          [
-            'choose another `admin.port`, or leave it out to serve the admin endpoint at `admin.path` of the gateway',
-          ],
-          { cause: error },
-        ),
-      );
-    server.once('error', onError);
-    server.listen(port, host, () => {
-      server.off('error', onError);
-      resolve();
-    });
-  });
-  return {
-    port: (server.address() as AddressInfo).port,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      }),
-  };
 }
 
 /** `http://host:port` for a listener on `host` (IPv6 in brackets). */

@@ -23,6 +23,7 @@ import { createChangeWatch } from './change-watch.ts';
 import { parseEntry, type RegistryEntry } from './entry.ts';
 import { isSubgraphName, subgraphName } from './names.ts';
 import {
+  currentVersions,
   type PublishMeta,
   previousVersion,
   RegistryConflict,
@@ -181,14 +182,10 @@ export function createDirectoryStore(options: DirectoryStoreOptions): RegistrySt
       const found = await Promise.all(
         (await names()).map(async (name) => ({ name, ...(await newestReadable(name, await numbers(name))) })),
       );
-      broken = new Map();
-      for (const { name, version, problems } of found)
-        if (problems.length > 0)
-          broken.set(
-            name,
-            `${problems.join('; ')}; ${version ? `version ${version.version} is used` : 'no version can be read'}`,
-          );
-      return found.flatMap(({ version }) => (version ? [version] : []));
+      const next = new Map<string, string>();
+      const current = currentVersions(found, next);
+      broken = next;
+      return current;
     },
     broken: () => broken,
     head: async (name) => (await numbers(subgraphName(name))).at(-1) ?? 0,

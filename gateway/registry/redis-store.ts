@@ -21,6 +21,7 @@ import { createChangeWatch } from './change-watch.ts';
 import { parseEntry, type RegistryEntry } from './entry.ts';
 import { isSubgraphName, subgraphName } from './names.ts';
 import {
+  currentVersions,
   type PublishMeta,
   previousVersion,
   RegistryConflict,
@@ -230,14 +231,10 @@ export function createRedisStore(options: RedisStoreOptions): RegistryStore {
           return { name, version, problems };
         }),
       );
-      broken = new Map();
-      for (const { name, version, problems } of found)
-        if (problems.length > 0)
-          broken.set(
-            name,
-            `${problems.join('; ')}; ${version ? `version ${version.version} is used` : 'no version can be read'}`,
-          );
-      return found.flatMap(({ version }) => (version ? [version] : []));
+      const next = new Map<string, string>();
+      const current = currentVersions(found, next);
+      broken = next;
+      return current;
     },
     broken: () => broken,
     head: async (name) => Number((await ask('read', () => client.hget(keys.head, subgraphName(name)))) ?? 0),

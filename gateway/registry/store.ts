@@ -84,3 +84,28 @@ export class RegistryConflict extends GatehouseError {
 export function previousVersion(current: RegistryVersion): number {
   return (current.restoredFrom ?? current.version) - 1;
 }
+
+/** What each subgraph's newest readable version is, and why newer ones could not be read. */
+export interface NewestReadable {
+  name: string;
+  version: RegistryVersion | undefined;
+  problems: string[];
+}
+
+/**
+ * The current versions of a store's `list()`, from each subgraph's newest readable version; the
+ * subgraphs with versions that could not be read go in `broken` (why, and which is used instead).
+ */
+export function currentVersions(
+  found: readonly NewestReadable[],
+  broken: Map<string, string>,
+): RegistryVersion[] {
+  broken.clear();
+  for (const { name, version, problems } of found)
+    if (problems.length > 0)
+      broken.set(
+        name,
+        `${problems.join('; ')}; ${version ? `version ${version.version} is used` : 'no version can be read'}`,
+      );
+  return found.flatMap(({ version }) => (version ? [version] : []));
+}
