@@ -11,8 +11,11 @@ import { parse } from 'graphql';
 import { composeSubgraphs } from '../../schema/compose.ts';
 import { type GatehouseProcess, spawnGatehouse } from '../helpers/cli.ts';
 
-/** Exit code of `run`, failing the test if it still runs after `ms` (it would retry forever). */
-async function exitCode(run: GatehouseProcess, ms = 20_000): Promise<number | null> {
+/**
+ * Exit code of `run`, failing the test if it still runs after `ms` (it would retry forever). The
+ * bound is generous: a start on a loaded machine (a CI running four test files) takes seconds.
+ */
+async function exitCode(run: GatehouseProcess, ms = 60_000): Promise<number | null> {
   let timer: NodeJS.Timeout | undefined;
   const limit = new Promise<'running'>((resolve) => {
     timer = setTimeout(() => resolve('running'), ms);
