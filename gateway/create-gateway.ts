@@ -30,7 +30,7 @@ import { createRegistryStore } from './registry/index.ts';
 import { createResilience } from './resilience/index.ts';
 import { optional, type Room, stagesOf } from './room.ts';
 import { type Listening, listen } from './server/index.ts';
-import { observeRequests, requestDone } from './server/observe.ts';
+import { observedListener } from './server/observe.ts';
 import { productionDefaults } from './server/production.ts';
 import { requestListener } from './server/request-listener.ts';
 import { createGatewayYoga } from './server/yoga.ts';
@@ -53,8 +53,7 @@ export type { Gateway, GatewayOptions } from './gateway.ts';
 export function createGateway(options: GatewayOptions): Gateway {
   const { config } = options;
   const logger = options.logger ?? createLogger(loggerOptions(config, options.env));
-  // Prometheus metrics; undefined when `metrics.enabled` is false. What they read at scrape time
-  // comes from rooms built below.
+  // Prometheus metrics (undefined when off), read at scrape time from rooms built below.
   const metrics = createMetrics({
     config: config.metrics,
     graphqlPath: config.server.graphqlPath,
@@ -73,11 +72,8 @@ export function createGateway(options: GatewayOptions): Gateway {
   let client: UpstreamClient | undefined;
   const pipeline = createPipeline((subgraph) => stages.wrappers(subgraph));
   // Spans of operations, plans and subgraph calls; undefined when tracing is off.
-  const tracing = createTracing({
-    config: config.tracing,
-    tracerProvider: options.tracerProvider,
-    env: options.env,
-  });
+  const { tracerProvider, env } = options;
+  const tracing = createTracing({ config: config.tracing, tracerProvider, env });
   const engine = createEngine({
     mode: config.engine,
     planCache: config.planCache,
@@ -144,14 +140,8 @@ export function createGateway(options: GatewayOptions): Gateway {
   const devDefault = productionDefaults(config.server, options.env ?? process.env, logger);
   // GraphiQL from local files, not a CDN: the page (renderGraphiQL below) and its assets (plugin).
   const graphiql = devDefault(config.server.graphiql) ? createGraphiQL() : undefined;
-  // The access log (a line per request once answered); health, readiness, metrics and GraphiQL's
-  // files at debug.
-  const accessLog = accessLogFor(config, logger, options.env, [
-    config.server.healthPath,
-    config.server.readyPath,
-    config.metrics.path,
-    ...(graphiql ? [`${graphiql.assetsPath}/`] : []),
-  ]);
+  // The access log (a line per request once answered); probes and GraphiQL's files at debug.
+  const accessLog = accessLogFor(config, logger, options.env, graphiql?.assetsPath);
   // Each request's record (operation, subgraph calls) for metrics and the access log.
   const observe = metrics || accessLog ? createObserve({ calls: accessLog !== undefined }) : undefined;
 
@@ -176,11 +166,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     env: options.env,
     host: config.server.host,
     verifyBearer: auth.verifyBearer,
-    registry: supergraph.registry && {
-      graph: supergraph.registry,
-      status: () => supergraph.status(),
-      usage: usage?.reader,
-    },
+    registry: supergraph.registry && { graph: supergraph.registry, status: () => supergraph.status() },
     ...(usage && { usage: usage.reader }),
   });
   const rooms: Room[] = [
@@ -360,11 +346,11 @@ export function createGateway(options: GatewayOptions): Gateway {
   const maskError = createMaskError(logger, config.subgraphErrors);
   const yoga = createGatewayYoga({ config, plugins, maskError, graphiql, logger });
   // Metrics and the access log are told of each request once answered (fast path and Yoga).
-  const done = requestDone(metrics?.requestDone, accessLog);
-  const listener = requestListener(yoga, rooms, config, maskError, logger);
-  const handler = done
-    ? observeRequests(listener, done, logger, { requestIds: accessLog !== undefined })
-    : listener;
+  const handler = observedListener(requestListener(yoga, rooms, config, maskError, logger), {
+    metrics: metrics?.requestDone,
+    accessLog,
+    logger,
+  });
 
   let listening: Listening | undefined;
   let started: Promise<void> | undefined;
@@ -375,10 +361,8 @@ export function createGateway(options: GatewayOptions): Gateway {
   const redisReady = () => redis?.ready(config.redis?.connectTimeout).catch(() => undefined);
   const start = () =>
     (started ??= Promise.all([supergraph.start(), redisReady(), tracing?.ready]).then(() => {
-      policies.checkStarted(supergraph.schema !== undefined);
-      demandControl.checkStarted(supergraph.schema !== undefined);
-      rateLimits.fields.checkStarted(supergraph.schema !== undefined);
-      cache.checkStarted(supergraph.schema !== undefined);
+      for (const room of [policies, demandControl, rateLimits.fields, cache])
+        room.checkStarted(supergraph.schema !== undefined);
     }));
 
   return {

@@ -19,7 +19,6 @@
 import type { RequestListener } from 'node:http';
 import type { Plugin } from 'graphql-yoga';
 import { GatehouseError } from '../../core/errors.ts';
-import type { UsageReader } from '../../core/usage.ts';
 import type { BearerVerifier } from '../auth/index.ts';
 import { type AdminConfig, MIN_TOKEN_LENGTH } from '../config/admin-schema.ts';
 import { readSecret } from '../config/secret.ts';
@@ -51,7 +50,7 @@ export interface AdminOptions extends CacheRoutesOptions {
   /** Every action (info) and refused request (warn) is logged; a request that throws (error). */
   logger: Pick<Logger, 'info' | 'warn' | 'error'>;
   /** With the registry on: its routes. @default none */
-  registry?: { graph: RegistryGraph; status(): SupergraphStatus; usage?: UsageReader };
+  registry?: { graph: RegistryGraph; status(): SupergraphStatus };
   /** With usage on: its routes. @default none */
   usage?: UsageSummaryReader;
 }
@@ -151,7 +150,9 @@ export function adminHandler(options: AdminOptions): AdminFetch {
   const prefix = `${options.path}/`;
   const routes: AdminRoute[] = [
     ...cacheRoutes(options),
-    ...(options.registry ? registryRoutes({ ...options.registry, logger: options.logger }) : []),
+    ...(options.registry
+      ? registryRoutes({ ...options.registry, usage: options.usage, logger: options.logger })
+      : []),
     ...(options.usage ? usageRoutes(options.usage) : []),
   ];
 

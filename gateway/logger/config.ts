@@ -29,15 +29,21 @@ export function accessLogOn(config: LoggingInput, env: NodeJS.ProcessEnv = proce
 }
 
 /**
- * The access log of `config` (a line per request once answered; `quietPaths` at debug), or
+ * The access log of `config` (a line per request once answered), or
  * undefined when it is off or info is not logged (then nothing is recorded for it).
  */
 export function accessLogFor(
-  config: LoggingInput,
+  config: LoggingInput & Pick<GatehouseConfig, 'server' | 'metrics'>,
   logger: Logger,
   env: NodeJS.ProcessEnv | undefined,
-  quietPaths: readonly string[],
+  graphiqlAssets: string | undefined,
 ): RequestDone | undefined {
   if (!accessLogOn(config, env) || logger.isLevelEnabled?.('info') === false) return undefined;
-  return createAccessLog(logger, quietPaths);
+  // Health, readiness, metrics and GraphiQL's files at debug: probes and page loads, not traffic.
+  return createAccessLog(logger, [
+    config.server.healthPath,
+    config.server.readyPath,
+    config.metrics.path,
+    ...(graphiqlAssets ? [`${graphiqlAssets}/`] : []),
+  ]);
 }

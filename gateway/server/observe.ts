@@ -66,3 +66,16 @@ export function requestDone(...handlers: (RequestDone | undefined)[]): RequestDo
     for (const handler of set) handler(record, req, res);
   };
 }
+
+/**
+ * `listener`, observed when metrics or the access log are on (request ids recorded only for the
+ * access log); `listener` itself when neither is.
+ */
+export function observedListener(
+  listener: RequestListener,
+  options: { metrics: RequestDone | undefined; accessLog: RequestDone | undefined; logger: Logger },
+): RequestListener {
+  const done = requestDone(options.metrics, options.accessLog);
+  if (done === undefined) return listener;
+  return observeRequests(listener, done, options.logger, { requestIds: options.accessLog !== undefined });
+}
